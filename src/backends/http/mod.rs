@@ -1,0 +1,1 @@
+//! HTTP sending, signing, history (to be written)

@@ -1,0 +1,172 @@
+//! The non-interactive command line. Every view of the TUI also exists here,
+//! with `--output json` for scripts. Commands use the same layers as the TUI.
+
+pub mod apis;
+pub mod check_response;
+pub mod cors;
+pub mod demo;
+pub mod doctor;
+pub mod event;
+pub mod inspect;
+pub mod jwt;
+pub mod logs;
+pub mod output;
+pub mod send;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::backends::{Backend, aws::AwsOptions};
+
+#[derive(Debug, Parser)]
+#[command(name = "gatescope", version, about = "Explore and debug AWS API Gateway + Lambda", long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct GlobalArgs {
+    /// AWS profile (default: the standard chain: AWS_PROFILE, then `default`).
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// AWS region (default: from the profile or AWS_REGION).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Custom endpoint for every AWS call (e.g. a local emulator).
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Run against the built-in demo gateway (`gatescope demo SUBCOMMAND` sets it).
+    #[arg(long, global = true, hide = true)]
+    pub demo: bool,
+}
+
+impl GlobalArgs {
+    pub fn aws_options(&self) -> AwsOptions {
+        AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+
+    /// The backend these flags point at: the demo gateway or AWS.
+    pub async fn backend(&self) -> anyhow::Result<Backend> {
+        let backend = if self.demo {
+            crate::backends::demo::backend().await?
+        } else {
+            crate::backends::aws::backend(&self.aws_options()).await?
+        };
+        Ok(backend)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List APIs (HTTP, WebSocket and REST).
+    Apis(apis::Args),
+    /// Show APIs with routes, integrations, authorizers, stages and CORS.
+    Inspect(inspect::Args),
+    /// Build the proxy event a Lambda would receive for a request.
+    Event(event::Args),
+    /// Say what a client receives for a Lambda's output.
+    CheckResponse(check_response::Args),
+    /// Evaluate a browser request against a CORS configuration.
+    Cors(cors::Args),
+    /// Decode a JWT and evaluate it against a JWT authorizer.
+    Jwt(jwt::Args),
+    /// Send a (signed) test request and show the response.
+    Send(send::Args),
+    /// Access logs and Lambda logs of a stage, correlated.
+    Logs(logs::Args),
+    /// Explain an error response, or lint an API's configuration.
+    Doctor(doctor::Args),
+    /// The built-in local API Gateway (no AWS account needed).
+    Demo(demo::Args),
+}
+
+/// Subcommand names that `gatescope demo NAME ...` forwards to the demo backend.
+const DEMO_FORWARDED: &[&str] = &[
+    "apis",
+    "inspect",
+    "event",
+    "check-response",
+    "cors",
+    "jwt",
+    "send",
+    "logs",
+    "doctor",
+];
+
+/// `gatescope demo inspect ...` means `gatescope --demo inspect ...`.
+fn rewrite_demo_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let demo_pos = args.iter().position(|a| a == "demo");
+    if let Some(i) = demo_pos
+        && args
+            .get(i + 1)
+            .and_then(|a| a.to_str())
+            .is_some_and(|a| DEMO_FORWARDED.contains(&a))
+    {
+        args[i] = "--demo".into();
+    }
+    args
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let args = rewrite_demo_args(std::env::args_os().collect());
+    let cli = Cli::parse_from(args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("gatescope: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gatescope: {}", one_line(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Errors are shown as one line: the outermost message and its causes, joined.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let g = cli.global;
+    match cli.command {
+        None => {
+            let backend = g.backend().await?;
+            crate::ui::run(backend).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Apis(a)) => apis::run(a, &g).await,
+        Some(Command::Inspect(a)) => inspect::run(a, &g).await,
+        Some(Command::Event(a)) => event::run(a, &g).await,
+        Some(Command::CheckResponse(a)) => check_response::run(a, &g).await,
+        Some(Command::Cors(a)) => cors::run(a, &g).await,
+        Some(Command::Jwt(a)) => jwt::run(a, &g).await,
+        Some(Command::Send(a)) => send::run(a, &g).await,
+        Some(Command::Logs(a)) => logs::run(a, &g).await,
+        Some(Command::Doctor(a)) => doctor::run(a, &g).await,
+        Some(Command::Demo(a)) => demo::run(a, &g).await,
+    }
+}

@@ -1,0 +1,243 @@
+//! The neutral inventory model: HTTP APIs (apigatewayv2) and REST APIs
+//! (apigateway) mapped into one shape. REST resources x methods become routes
+//! such as `GET /items/{id}`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Which flavour of API Gateway an API belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Protocol {
+    #[default]
+    Http,
+    Rest,
+    Websocket,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http => "HTTP",
+            Protocol::Rest => "REST",
+            Protocol::Websocket => "WEBSOCKET",
+        }
+    }
+}
+
+/// One API with everything gatescope knows about it.
+///
+/// `routes`, `authorizers`, `stages` stay empty until the details have loaded
+/// (`detailsLoaded`); `problems` lists the calls that failed so a view can say
+/// what is missing instead of failing as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Api {
+    pub id: String,
+    pub name: String,
+    pub protocol: Option<Protocol>,
+    /// `https://{id}.execute-api.{region}.amazonaws.com` (HTTP) or the REST equivalent.
+    pub endpoint: Option<String>,
+    pub description: Option<String>,
+    /// REST only: EDGE / REGIONAL / PRIVATE.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_types: Vec<String>,
+    #[serde(default)]
+    pub disable_execute_api_endpoint: bool,
+    /// REST only: content types API Gateway treats as binary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub binary_media_types: Vec<String>,
+    pub cors: Option<Cors>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub authorizers: Vec<Authorizer>,
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+    #[serde(default)]
+    pub details_loaded: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl Api {
+    pub fn protocol(&self) -> Protocol {
+        self.protocol.unwrap_or_default()
+    }
+
+    pub fn stage(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.stage_name == name)
+    }
+
+    pub fn route(&self, route_key: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.route_key == route_key)
+    }
+
+    pub fn authorizer(&self, id: &str) -> Option<&Authorizer> {
+        self.authorizers.iter().find(|a| a.id == id)
+    }
+}
+
+/// HTTP API `CorsConfiguration` (for REST APIs CORS lives in the integration's
+/// own headers and in gateway responses, so this stays `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Cors {
+    #[serde(default)]
+    pub allow_origins: Vec<String>,
+    #[serde(default)]
+    pub allow_methods: Vec<String>,
+    #[serde(default)]
+    pub allow_headers: Vec<String>,
+    #[serde(default)]
+    pub expose_headers: Vec<String>,
+    pub max_age: Option<i32>,
+    pub allow_credentials: Option<bool>,
+}
+
+/// A route: HTTP API route key, or one REST resource x method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    /// `GET /items/{id}`, `ANY /{proxy+}` or `$default`.
+    pub route_key: String,
+    /// HTTP API route id, or REST resource id.
+    pub route_id: Option<String>,
+    /// NONE | AWS_IAM | CUSTOM | JWT | COGNITO_USER_POOLS
+    pub authorization_type: Option<String>,
+    #[serde(default)]
+    pub authorization_scopes: Vec<String>,
+    pub authorizer_id: Option<String>,
+    #[serde(default)]
+    pub api_key_required: bool,
+    pub integration: Option<Integration>,
+}
+
+impl Route {
+    /// Method part of the route key (`ANY` for `$default`).
+    pub fn method(&self) -> &str {
+        self.route_key
+            .split_once(' ')
+            .map(|(m, _)| m)
+            .unwrap_or("ANY")
+    }
+
+    /// Path part of the route key (`None` for `$default`).
+    pub fn path(&self) -> Option<&str> {
+        self.route_key.split_once(' ').map(|(_, p)| p)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Integration {
+    pub id: Option<String>,
+    /// AWS_PROXY | HTTP_PROXY | AWS | HTTP | MOCK
+    #[serde(rename = "type")]
+    pub integration_type: Option<String>,
+    pub uri: Option<String>,
+    /// "1.0" | "2.0"; REST proxy integrations behave as "1.0".
+    pub payload_format_version: Option<String>,
+    pub timeout_in_millis: Option<i64>,
+    pub integration_method: Option<String>,
+    pub connection_type: Option<String>,
+    pub credentials_arn: Option<String>,
+}
+
+impl Integration {
+    /// The Lambda function ARN behind an `AWS_PROXY` integration URI, either
+    /// given directly or wrapped in `arn:aws:apigateway:...:lambda:path/.../functions/{arn}/invocations`.
+    pub fn lambda_arn(&self) -> Option<String> {
+        let uri = self.uri.as_deref()?;
+        if let Some(rest) = uri.split("/functions/").nth(1) {
+            return Some(rest.trim_end_matches("/invocations").to_string());
+        }
+        uri.starts_with("arn:aws:lambda:").then(|| uri.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Authorizer {
+    pub id: String,
+    pub name: String,
+    /// JWT | REQUEST (HTTP); TOKEN | REQUEST | COGNITO_USER_POOLS (REST)
+    #[serde(rename = "type")]
+    pub authorizer_type: String,
+    #[serde(default)]
+    pub identity_source: Vec<String>,
+    pub jwt_configuration: Option<JwtConfiguration>,
+    /// Lambda authorizer function URI.
+    pub authorizer_uri: Option<String>,
+    /// Cognito user pool ARNs (REST COGNITO_USER_POOLS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_arns: Vec<String>,
+    pub authorizer_payload_format_version: Option<String>,
+    pub enable_simple_responses: Option<bool>,
+    pub result_ttl_in_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtConfiguration {
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub audience: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    pub stage_name: String,
+    #[serde(default)]
+    pub auto_deploy: bool,
+    pub deployment_id: Option<String>,
+    /// Base URL to call this stage, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/prod`
+    /// (no stage segment for `$default`).
+    pub invoke_url: Option<String>,
+    pub access_log_settings: Option<AccessLogSettings>,
+    pub default_route_settings: Option<RouteSettings>,
+    /// Per-route overrides, keyed by route key (HTTP) or `{resource_path}/{METHOD}` (REST).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub route_settings: BTreeMap<String, RouteSettings>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stage_variables: BTreeMap<String, String>,
+    pub last_updated: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogSettings {
+    pub destination_arn: Option<String>,
+    pub format: Option<String>,
+}
+
+impl AccessLogSettings {
+    /// The CloudWatch log group name of the destination ARN
+    /// (`arn:aws:logs:{region}:{acct}:log-group:{name}[:*]`).
+    pub fn log_group_name(&self) -> Option<String> {
+        let arn = self.destination_arn.as_deref()?;
+        let name = arn.split_once(":log-group:")?.1;
+        Some(name.trim_end_matches(":*").to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteSettings {
+    pub throttling_rate_limit: Option<f64>,
+    pub throttling_burst_limit: Option<i32>,
+    pub detailed_metrics_enabled: Option<bool>,
+    pub logging_level: Option<String>,
+    pub data_trace_enabled: Option<bool>,
+}
+
+/// The result of one inventory load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    pub apis: Vec<Api>,
+    /// Unix epoch ms of when this inventory was fetched.
+    pub fetched_at_ms: i64,
+}

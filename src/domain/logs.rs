@@ -1,0 +1,129 @@
+//! Log records: raw CloudWatch events, parsed access-log records and Lambda
+//! lines, and the correlated view of one request.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::event::DecodedEvent;
+
+/// One raw event as CloudWatch Logs (or the demo's log store) returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RawLogEvent {
+    pub log_group: String,
+    pub log_stream: Option<String>,
+    /// CloudWatch `eventId` (unique per event; used for de-duplication).
+    pub event_id: Option<String>,
+    /// Event time, epoch milliseconds.
+    pub timestamp_ms: i64,
+    pub ingestion_ms: Option<i64>,
+    pub message: String,
+}
+
+/// An access-log line parsed and normalised to `$context` variable names,
+/// whatever keys the stage's format used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogRecord {
+    pub timestamp_ms: i64,
+    /// `$context.requestId`.
+    pub request_id: Option<String>,
+    /// `$context.extendedRequestId` (REST: `x-amz-apigw-id`).
+    pub extended_request_id: Option<String>,
+    /// `$context.routeKey` (HTTP) or `METHOD $context.resourcePath` (REST).
+    pub route_key: Option<String>,
+    pub http_method: Option<String>,
+    pub path: Option<String>,
+    pub stage: Option<String>,
+    pub status: Option<u16>,
+    /// `$context.integrationStatus` (Lambda Invoke API status).
+    pub integration_status: Option<u16>,
+    /// `$context.integration.status` (the statusCode the function returned).
+    pub function_status: Option<u16>,
+    /// `$context.responseLatency`.
+    pub latency_ms: Option<f64>,
+    /// `$context.integrationLatency`.
+    pub integration_latency_ms: Option<f64>,
+    /// `$context.integration.requestId` / `$context.awsEndpointRequestId`: the Lambda request id.
+    pub integration_request_id: Option<String>,
+    /// `$context.integrationErrorMessage` / `$context.integration.error`.
+    pub integration_error: Option<String>,
+    /// `$context.authorizer.error`.
+    pub authorizer_error: Option<String>,
+    /// `$context.error.message`.
+    pub error_message: Option<String>,
+    /// `$context.error.responseType`.
+    pub error_type: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub response_length: Option<u64>,
+    /// Every field as parsed, keyed by the `$context` variable (without `$context.`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// The line as logged.
+    pub raw: String,
+}
+
+/// REPORT line figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaReport {
+    pub duration_ms: Option<f64>,
+    pub billed_ms: Option<f64>,
+    pub memory_mb: Option<u64>,
+    pub max_memory_mb: Option<u64>,
+    pub init_ms: Option<f64>,
+    /// `timeout`, `error` ... from the JSON platform.report `status`, when present.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum LambdaLineKind {
+    Start {
+        version: Option<String>,
+    },
+    End,
+    Report(LambdaReport),
+    /// `Task timed out after N seconds`.
+    Timeout {
+        seconds: Option<f64>,
+    },
+    /// A function log line (text, JSON or Powertools), with its level when known.
+    Log {
+        level: Option<String>,
+    },
+    /// A logged API Gateway proxy event.
+    Event,
+}
+
+/// One Lambda log line, parsed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaLine {
+    pub timestamp_ms: i64,
+    pub log_group: String,
+    /// Lambda invocation request id, when the line carries one.
+    pub request_id: Option<String>,
+    pub kind: LambdaLineKind,
+    /// The human message (prefix stripped for text lines).
+    pub message: String,
+    /// The decoded event, for `LambdaLineKind::Event` lines.
+    pub event: Option<Box<DecodedEvent>>,
+    pub raw: String,
+}
+
+/// One request as gatescope reconstructs it from all logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CorrelatedRecord {
+    pub access: AccessLogRecord,
+    /// Lambda lines of the invocation (empty when none matched).
+    pub lambda_lines: Vec<LambdaLine>,
+    pub report: Option<LambdaReport>,
+    /// Logged event when found, otherwise one reconstructed from access-log fields.
+    pub event: Option<DecodedEvent>,
+    /// True when no Lambda lines could be matched to this access record.
+    pub unmatched: bool,
+}

@@ -1,0 +1,19 @@
+//! Plain data shared by every layer: no I/O, no terminal.
+//!
+//! Each file holds one family of types. The JSON shapes of these types are the
+//! CLI's `--output json` contract, so field names are camelCase and named after
+//! the AWS fields they come from.
+
+pub mod api;
+pub mod event;
+pub mod finding;
+pub mod logs;
+pub mod request;
+pub mod response;
+
+pub use api::*;
+pub use event::*;
+pub use finding::*;
+pub use logs::*;
+pub use request::*;
+pub use response::*;

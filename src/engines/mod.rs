@@ -1,0 +1,16 @@
+//! Pure logic on domain data: what API Gateway does with a request and with
+//! the Lambda's answer, how logs parse and correlate, and what the doctor
+//! concludes. No I/O here: everything is unit tested and fuzzed.
+
+pub mod access_log;
+pub mod correlate;
+pub mod cors;
+pub mod doctor;
+pub mod event_build;
+pub mod event_decode;
+pub mod export;
+pub mod jwt;
+pub mod lambda_log;
+pub mod redact;
+pub mod response;
+pub mod routing;

@@ -1,0 +1,51 @@
+//! Where gatescope keeps its files (XDG on Linux, the platform's dirs elsewhere).
+//!
+//! `GATESCOPE_HOME` overrides everything (tests use it to keep files in a temp dir):
+//! config, data, cache and logs then live in sub-folders of it.
+
+use std::path::PathBuf;
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "gatescope")
+}
+
+fn dir(sub: &str, pick: fn(&directories::ProjectDirs) -> PathBuf) -> PathBuf {
+    if let Some(home) = std::env::var_os("GATESCOPE_HOME") {
+        return PathBuf::from(home).join(sub);
+    }
+    project_dirs()
+        .map(|d| pick(&d))
+        .unwrap_or_else(|| std::env::temp_dir().join("gatescope").join(sub))
+}
+
+/// User overrides: `keymap.toml`, `theme.toml`.
+pub fn config_dir() -> PathBuf {
+    dir("config", |d| d.config_dir().to_path_buf())
+}
+
+/// History and saved collections.
+pub fn data_dir() -> PathBuf {
+    dir("data", |d| d.data_dir().to_path_buf())
+}
+
+/// The inventory cache.
+pub fn cache_dir() -> PathBuf {
+    dir("cache", |d| d.cache_dir().to_path_buf())
+}
+
+/// gatescope's own log file (tracing); never the terminal.
+pub fn log_dir() -> PathBuf {
+    dir("logs", |d| d.data_local_dir().join("logs"))
+}
+
+/// Write `bytes` to `path` atomically: a temp file in the same folder, then rename.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let parent = path.parent().unwrap_or_else(|| std::path::Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
