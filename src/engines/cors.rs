@@ -242,10 +242,8 @@ pub fn browser_verdict(
     let mut findings = Vec::new();
     let mut allowed = true;
     let needed = needs_preflight(req);
-    if needed {
-        if let Some(p) = preflight {
-            allowed &= check_preflight(req, p, &mut findings);
-        }
+    if needed && let Some(p) = preflight {
+        allowed &= check_preflight(req, p, &mut findings);
     }
     if allowed {
         allowed &= check_origin(req, response_headers, "actual response", &mut findings);
