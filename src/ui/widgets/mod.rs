@@ -1,0 +1,6 @@
+//! Reusable pieces for views: the filterable list state and small renderers.
+
+pub mod filter_list;
+pub mod kv;
+
+pub use filter_list::FilterList;
