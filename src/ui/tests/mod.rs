@@ -2,4 +2,5 @@
 //! plane, assert state, and snapshot TestBackend frames with insta.
 
 mod fixtures;
+mod inventory;
 mod shell;

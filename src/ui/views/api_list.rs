@@ -11,6 +11,8 @@ use crate::ui::action::Action;
 use crate::ui::inventory_feed;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
+use crate::ui::views::api_detail::ApiDetailPage;
+use crate::ui::views::checks;
 use crate::ui::widgets::FilterList;
 
 #[derive(Default)]
@@ -42,8 +44,8 @@ impl ApiListPage {
             }
             Action::Refresh => Some(inventory_feed::refresh(shared)),
             Action::Enter => {
-                let _api = self.selected(shared)?;
-                Some(vec![])
+                let api = self.selected(shared)?;
+                Some(vec![Effect::Push(Box::new(ApiDetailPage::new(&api.id)))])
             }
             _ => None,
         }
@@ -137,7 +139,7 @@ impl Page for ApiListPage {
                 } else {
                     "…".into()
                 };
-                let flags = crate::ui::views::api_list::flags(api);
+                let flags = flags(api);
                 Row::new([
                     Cell::from(api.name.clone()),
                     Cell::from(api.id.clone()),
@@ -168,22 +170,5 @@ impl Page for ApiListPage {
 
 /// Short warnings for the list's FLAGS column.
 pub fn flags(api: &Api) -> String {
-    let mut out = Vec::new();
-    if !api.problems.is_empty() {
-        out.push("partial");
-    }
-    if api.details_loaded {
-        if api.routes.iter().any(|r| r.integration.is_none()) {
-            out.push("no-integration");
-        }
-        if !api.stages.is_empty() && api.stages.iter().all(|s| s.access_log_settings.is_none()) {
-            out.push("no-access-log");
-        }
-    }
-    if api.cors.as_ref().is_some_and(|c| {
-        c.allow_credentials == Some(true) && c.allow_origins.iter().any(|o| o == "*")
-    }) {
-        out.push("cors-*-creds");
-    }
-    out.join(" ")
+    checks::tags(api).join(" ")
 }

@@ -2,7 +2,13 @@
 //! [`crate::ui::page::Page`]. A page that can be opened with a `:` command
 //! registers it in [`COMMANDS`] (one line each).
 
+pub mod api_detail;
 pub mod api_list;
+pub mod api_tables;
+pub mod checks;
+pub mod cors_view;
+pub mod route_detail;
+pub mod stage_detail;
 
 use crate::ui::commands::CommandSpec;
 
