@@ -1,7 +1,7 @@
 //! Lambda lines grouped into invocations, with the two join keys indexed:
 //! the Lambda request id, and the API Gateway request id of logged events.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use crate::domain::{AccessLogRecord, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey};
 
@@ -12,8 +12,12 @@ pub struct InvocationIndex {
     /// API Gateway request id (a logged event's `requestContext.requestId`)
     /// → Lambda request id of the invocation that logged it.
     by_apigw_id: HashMap<String, String>,
-    /// Lines that carry no request id and no stream context.
-    unattributed: Vec<LambdaLine>,
+    /// Lines that carry no request id and no stream context (bounded).
+    unattributed: VecDeque<LambdaLine>,
+    /// Request ids in first-seen order, for eviction.
+    order: VecDeque<String>,
+    /// Most invocations kept (`0` = unbounded).
+    capacity: usize,
 }
 
 impl InvocationIndex {
@@ -29,20 +33,49 @@ impl InvocationIndex {
         self.by_id.is_empty()
     }
 
+    /// Keep at most `max` invocations, evicting the oldest first (`0` = no limit).
+    pub fn set_capacity(&mut self, max: usize) {
+        self.capacity = max;
+    }
+
+    fn evict(&mut self) {
+        while self.capacity > 0 && self.by_id.len() > self.capacity {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(inv) = self.by_id.remove(&old)
+                && let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref())
+            {
+                self.by_apigw_id.remove(apigw);
+            }
+        }
+        while self.capacity > 0 && self.unattributed.len() > self.capacity {
+            self.unattributed.pop_front();
+        }
+    }
+
     /// Add one parsed line.
     pub fn add(&mut self, line: LambdaLine) {
         let Some(id) = line.request_id.clone() else {
-            self.unattributed.push(line);
+            self.unattributed.push_back(line);
+            self.evict();
             return;
         };
-        let inv = self
-            .by_id
-            .entry(id)
-            .or_insert_with_key(|id| LambdaInvocation {
-                request_id: id.clone(),
-                log_group: line.log_group.clone(),
-                ..Default::default()
-            });
+        if !self.by_id.contains_key(&id) {
+            self.order.push_back(id.clone());
+            self.by_id.insert(
+                id.clone(),
+                LambdaInvocation {
+                    request_id: id.clone(),
+                    log_group: line.log_group.clone(),
+                    ..Default::default()
+                },
+            );
+            self.evict();
+        }
+        let Some(inv) = self.by_id.get_mut(&id) else {
+            return;
+        };
         match &line.kind {
             LambdaLineKind::Report(r) => {
                 if r.status.as_deref() == Some("timeout") {
@@ -108,7 +141,7 @@ impl InvocationIndex {
         v
     }
 
-    pub fn unattributed(&self) -> &[LambdaLine] {
-        &self.unattributed
+    pub fn unattributed(&self) -> impl Iterator<Item = &LambdaLine> {
+        self.unattributed.iter()
     }
 }

@@ -86,7 +86,7 @@ pub fn correlate(
             build(a, inv, found.map(|(_, k)| k), opts)
         })
         .collect();
-    let unattributed = index.unattributed().to_vec();
+    let unattributed = index.unattributed().cloned().collect();
     Correlation {
         records,
         orphans: index.into_invocations(),
