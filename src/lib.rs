@@ -8,5 +8,6 @@ pub mod backends;
 pub mod cli;
 pub mod domain;
 pub mod engines;
+pub mod inventory;
 pub mod paths;
 pub mod ui;
