@@ -10,4 +10,5 @@ pub mod domain;
 pub mod engines;
 pub mod inventory;
 pub mod paths;
+pub mod store;
 pub mod ui;
