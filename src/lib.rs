@@ -9,6 +9,7 @@ pub mod cli;
 pub mod domain;
 pub mod engines;
 pub mod inventory;
+pub mod logs;
 pub mod paths;
 pub mod store;
 pub mod ui;

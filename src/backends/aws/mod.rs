@@ -9,6 +9,7 @@ pub mod control_plane;
 pub mod errors;
 pub mod http_apis;
 pub mod logs;
+mod logs_error;
 pub mod rest_apis;
 pub mod retry;
 
