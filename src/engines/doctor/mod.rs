@@ -1,1 +1,225 @@
-//! (to be written)
+//! The doctor: turns evidence (configuration, request, response, access-log
+//! records, Lambda lines, logged events) into findings that name the cause,
+//! show the evidence and give the fix.
+//!
+//! Rules are pure functions over [`Evidence`]. Response-side rules guess
+//! (`Certainty::FromResponse`); log-side rules confirm or overturn those
+//! guesses (`Certainty::ConfirmedByLogs`); [`reconcile`] merges them so one
+//! symptom ends with one explanation. [`lint`] checks a configuration with no
+//! request at all.
+//!
+//! ```
+//! use gatescope::domain::HttpResponse;
+//! use gatescope::engines::doctor::{self, Evidence, codes};
+//! let resp = HttpResponse { status: 502, body: br#"{"message": "Internal server error"}"#.to_vec(), ..Default::default() };
+//! let findings = doctor::diagnose(&Evidence { response: Some(resp), ..Default::default() });
+//! assert_eq!(findings[0].code, codes::INTEGRATION_RESPONSE_REJECTED);
+//! ```
+
+pub mod codes;
+mod evidence;
+pub mod fingerprint;
+mod jwt_eval;
+mod lint;
+mod rules_auth;
+mod rules_cors;
+mod rules_lambda;
+mod rules_limits;
+mod rules_logs;
+mod rules_output;
+mod rules_route;
+mod rules_server;
+mod text;
+
+pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+pub use lint::{lint, lint_api};
+
+use serde::Serialize;
+
+use crate::domain::{Certainty, Finding, Severity};
+
+/// The CLI's `--output json` document: `{"findings": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.findings)
+    }
+}
+
+/// Diagnose one request: response-side rules, then log-side rules, then the
+/// configuration lint of the route involved, reconciled and sorted (errors
+/// first, best-evidenced first).
+pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if ev.response.is_some() {
+        rules_server::check(ev, &mut found);
+        rules_auth::check(ev, &mut found);
+        rules_route::check(ev, &mut found);
+        rules_limits::check(ev, &mut found);
+        rules_cors::check(ev, &mut found);
+    } else if ev.request.is_some() {
+        // Without a response the request can still be judged (size limits).
+        rules_limits::check(ev, &mut found);
+    }
+    rules_output::check(ev, &mut found);
+    rules_logs::check(ev, &mut found);
+    reconcile(found)
+}
+
+/// True when any finding has error severity (the CLI exits 1 then).
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+/// How much a certainty weighs: logs beat local evaluation beat the response
+/// alone beat configuration alone.
+pub fn certainty_rank(c: Certainty) -> u8 {
+    match c {
+        Certainty::ConfirmedByLogs => 0,
+        Certainty::Evaluated => 1,
+        Certainty::FromResponse => 2,
+        Certainty::FromConfig => 3,
+    }
+}
+
+/// Alternative explanations of one symptom. When a stronger piece of evidence
+/// names one of them, the weaker guesses in the same group are dropped.
+const CAUSE_GROUPS: &[&[&str]] = &[
+    &[
+        codes::INTEGRATION_RESPONSE_REJECTED,
+        codes::INTEGRATION_INVOKE_FAILED,
+        codes::HTTP_API_INTERNAL_ERROR,
+        codes::MALFORMED_PROXY_RESPONSE,
+        codes::FUNCTION_ERROR,
+        codes::FUNCTION_TIMEOUT,
+        codes::FUNCTION_OUT_OF_MEMORY,
+        codes::MISSING_INVOKE_PERMISSION,
+        codes::LAMBDA_THROTTLED,
+        codes::INTEGRATION_TIMEOUT,
+        codes::SERVICE_UNAVAILABLE,
+        codes::AUTHORIZER_FAILURE,
+        codes::AUTHORIZER_PERMISSION,
+        codes::LAMBDA_PAYLOAD_LIMIT,
+    ],
+    &[
+        codes::JWT_MISSING,
+        codes::JWT_MALFORMED,
+        codes::JWT_ISSUER_MISMATCH,
+        codes::JWT_AUDIENCE_MISMATCH,
+        codes::JWT_EXPIRED,
+        codes::JWT_NOT_YET_VALID,
+        codes::JWT_INVALID,
+        codes::AUTHORIZER_IDENTITY_MISSING,
+        codes::AUTHORIZER_UNAUTHORIZED,
+        // Codes of `engines::jwt` for the same symptom.
+        "JWT_NO_AUDIENCE_CLAIM",
+        "JWT_NO_EXP",
+        "JWT_ISSUED_IN_FUTURE",
+        "JWT_ALG_NOT_RSA",
+        "JWT_KID_NOT_FOUND",
+        "JWT_SIGNATURE_INVALID",
+    ],
+    &[
+        codes::ACCESS_DENIED,
+        codes::AUTHORIZER_DENIED,
+        codes::JWT_SCOPE_MISSING,
+        codes::IAM_NOT_SIGNED,
+        codes::IAM_ACCESS_DENIED,
+        codes::IAM_SIGNATURE_MISMATCH,
+        codes::IAM_EXPIRED_CREDENTIALS,
+        codes::RESOURCE_POLICY_DENIED,
+        codes::API_KEY_INVALID,
+    ],
+    &[
+        codes::ROUTE_THROTTLED,
+        codes::STAGE_THROTTLED,
+        codes::ACCOUNT_THROTTLED,
+        codes::GATEWAY_THROTTLED,
+        codes::USAGE_PLAN_QUOTA_EXCEEDED,
+    ],
+];
+
+fn group_of(code: &str) -> Option<usize> {
+    CAUSE_GROUPS.iter().position(|g| g.contains(&code))
+}
+
+/// Merge duplicates (same code: evidence joined, strongest certainty and
+/// severity kept), drop guesses that stronger evidence overturned, and sort.
+pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::new();
+    for f in found {
+        match merged.iter_mut().find(|m| m.code == f.code) {
+            Some(m) => merge_into(m, f),
+            None => merged.push(f),
+        }
+    }
+    // Per group, the best certainty present; guesses weaker than a
+    // response-or-better rival in the same group are overturned. Config-only
+    // findings are never overturned: they describe the configuration.
+    let best: Vec<Option<u8>> = CAUSE_GROUPS
+        .iter()
+        .enumerate()
+        .map(|(gi, _)| {
+            merged
+                .iter()
+                .filter(|f| group_of(&f.code) == Some(gi))
+                .map(|f| certainty_rank(f.certainty))
+                .min()
+        })
+        .collect();
+    merged.retain(|f| match group_of(&f.code) {
+        Some(gi) => {
+            let rank = certainty_rank(f.certainty);
+            let best = best[gi].unwrap_or(rank);
+            rank <= best || f.certainty == Certainty::FromConfig || best >= 2
+        }
+        None => true,
+    });
+    merged.sort_by(|a, b| {
+        (a.severity, certainty_rank(a.certainty), &a.code).cmp(&(
+            b.severity,
+            certainty_rank(b.certainty),
+            &b.code,
+        ))
+    });
+    merged
+}
+
+fn merge_into(m: &mut Finding, f: Finding) {
+    // Severity orders Error < Warning < Info: `min` keeps the most severe.
+    let severity = m.severity.min(f.severity);
+    let unverified = m.unverified && f.unverified;
+    let mut evidence = std::mem::take(&mut m.evidence);
+    for e in &f.evidence {
+        if !evidence.contains(e) {
+            evidence.push(e.clone());
+        }
+    }
+    if certainty_rank(f.certainty) < certainty_rank(m.certainty) {
+        let fix = m.fix.take();
+        *m = f;
+        if m.fix.is_none() {
+            m.fix = fix;
+        }
+    } else if m.fix.is_none() {
+        m.fix = f.fix;
+    }
+    m.severity = severity;
+    m.unverified = unverified;
+    m.evidence = evidence;
+}
+
+#[cfg(test)]
+mod scenarios_auth;
+#[cfg(test)]
+mod scenarios_lint;
+#[cfg(test)]
+mod scenarios_logs;
+#[cfg(test)]
+mod scenarios_server;
+#[cfg(test)]
+mod test_support;
