@@ -193,13 +193,19 @@ fn merge_into(m: &mut Finding, f: Finding) {
     // Severity orders Error < Warning < Info: `min` keeps the most severe.
     let severity = m.severity.min(f.severity);
     let unverified = m.unverified && f.unverified;
-    let mut evidence = std::mem::take(&mut m.evidence);
-    for e in &f.evidence {
-        if !evidence.contains(e) {
-            evidence.push(e.clone());
+    let stronger = certainty_rank(f.certainty) < certainty_rank(m.certainty);
+    // The stronger finding's evidence leads; the other's follows, deduplicated.
+    let (mut evidence, rest) = if stronger {
+        (f.evidence.clone(), std::mem::take(&mut m.evidence))
+    } else {
+        (std::mem::take(&mut m.evidence), f.evidence.clone())
+    };
+    for e in rest {
+        if !evidence.contains(&e) {
+            evidence.push(e);
         }
     }
-    if certainty_rank(f.certainty) < certainty_rank(m.certainty) {
+    if stronger {
         let fix = m.fix.take();
         *m = f;
         if m.fix.is_none() {
@@ -214,6 +220,8 @@ fn merge_into(m: &mut Finding, f: Finding) {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod scenarios_auth;
 #[cfg(test)]
 mod scenarios_lint;
@@ -223,3 +231,89 @@ mod scenarios_logs;
 mod scenarios_server;
 #[cfg(test)]
 mod test_support;
+
+#[cfg(test)]
+mod reconcile_tests {
+    use super::*;
+
+    fn f(code: &str, c: Certainty, e: &str) -> Finding {
+        Finding::new(code, Severity::Error, c, "t")
+            .evidence(e)
+            .fix("x")
+    }
+
+    #[test]
+    fn same_code_merges_evidence_and_keeps_the_strongest_certainty() {
+        let out = reconcile(vec![
+            f(
+                codes::INTEGRATION_TIMEOUT,
+                Certainty::FromResponse,
+                "status 504",
+            ),
+            f(
+                codes::INTEGRATION_TIMEOUT,
+                Certainty::ConfirmedByLogs,
+                "latency 29 s",
+            ),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].certainty, Certainty::ConfirmedByLogs);
+        assert_eq!(out[0].evidence, vec!["latency 29 s", "status 504"]);
+    }
+
+    #[test]
+    fn logs_overturn_a_response_guess_of_the_same_symptom() {
+        let out = reconcile(vec![
+            f(
+                codes::INTEGRATION_RESPONSE_REJECTED,
+                Certainty::FromResponse,
+                "502",
+            ),
+            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
+            f(
+                codes::CORS_MISSING_ON_ERROR,
+                Certainty::FromResponse,
+                "no ACAO",
+            ),
+        ]);
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec![codes::FUNCTION_ERROR, codes::CORS_MISSING_ON_ERROR]
+        );
+    }
+
+    #[test]
+    fn response_guesses_stand_side_by_side_without_stronger_evidence() {
+        let out = reconcile(vec![
+            f(codes::JWT_INVALID, Certainty::FromResponse, "401"),
+            f(
+                codes::AUTHORIZER_UNAUTHORIZED,
+                Certainty::FromResponse,
+                "401",
+            ),
+        ]);
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn errors_sort_first_then_by_certainty() {
+        let mut info = f(codes::COLD_START, Certainty::ConfirmedByLogs, "init");
+        info.severity = Severity::Info;
+        let out = reconcile(vec![
+            info,
+            f(codes::ACCESS_LOGGING_OFF, Certainty::FromConfig, "cfg"),
+            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
+        ]);
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec![
+                codes::FUNCTION_ERROR,
+                codes::ACCESS_LOGGING_OFF,
+                codes::COLD_START
+            ]
+        );
+        assert!(has_errors(&out));
+    }
+}
