@@ -21,6 +21,7 @@ mod evidence;
 pub mod fingerprint;
 mod jwt_eval;
 mod lint;
+pub mod report;
 mod rules_auth;
 mod rules_cors;
 mod rules_lambda;
@@ -33,22 +34,9 @@ mod text;
 
 pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
 pub use lint::{lint, lint_api};
-
-use serde::Serialize;
+pub use report::{Report, render};
 
 use crate::domain::{Certainty, Finding, Severity};
-
-/// The CLI's `--output json` document: `{"findings": [...]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-}
-
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        has_errors(&self.findings)
-    }
-}
 
 /// Diagnose one request: response-side rules, then log-side rules, then the
 /// configuration lint of the route involved, reconciled and sorted (errors
