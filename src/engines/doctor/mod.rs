@@ -131,6 +131,19 @@ const CAUSE_GROUPS: &[&[&str]] = &[
     ],
 ];
 
+/// Findings that say API Gateway itself answered, besides the cause groups.
+const GATEWAY_ANSWERED: &[&str] = &[
+    codes::NO_ROUTE_MATCHED,
+    codes::REST_NO_SUCH_RESOURCE,
+    codes::STAGE_PREFIX_MISSING,
+    codes::STAGE_PREFIX_UNEXPECTED,
+    codes::ROUTE_METHOD_MISMATCH,
+    codes::STAGE_NOT_FOUND,
+    codes::EXECUTE_API_ENDPOINT_DISABLED,
+    codes::CORS_MISSING_ON_ERROR,
+    codes::PAYLOAD_TOO_LARGE,
+];
+
 fn group_of(code: &str) -> Option<usize> {
     CAUSE_GROUPS.iter().position(|g| g.contains(&code))
 }
@@ -167,6 +180,18 @@ pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
         }
         None => true,
     });
+    // The logs show the function chose the status itself: every guess that
+    // API Gateway produced the answer (routing, auth, throttling, 5xx) falls.
+    let function_answered = merged.iter().any(|f| {
+        f.code == codes::FUNCTION_RETURNED_STATUS && f.certainty == Certainty::ConfirmedByLogs
+    });
+    if function_answered {
+        merged.retain(|f| {
+            f.certainty == Certainty::ConfirmedByLogs
+                || f.certainty == Certainty::FromConfig
+                || !(group_of(&f.code).is_some() || GATEWAY_ANSWERED.contains(&f.code.as_str()))
+        });
+    }
     merged.sort_by(|a, b| {
         (a.severity, certainty_rank(a.certainty), &a.code).cmp(&(
             b.severity,

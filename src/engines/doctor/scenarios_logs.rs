@@ -201,6 +201,30 @@ fn http_api_500_causes_from_the_access_log() {
             &[MALFORMED_PROXY_RESPONSE, HTTP_API_INTERNAL_ERROR],
         ),
         scenario(
+            "a function answering {\"message\":\"Not Found\"} itself is not a routing miss",
+            with_logs(
+                ev(
+                    Some(http_api()),
+                    None,
+                    Some(req("GET", "/items/42", &[])),
+                    resp(
+                        404,
+                        &[("apigw-requestid", HTTP_ID)],
+                        r#"{"message":"Not Found"}"#,
+                    ),
+                ),
+                vec![rec(&[
+                    ("status", "404"),
+                    ("integrationStatus", "200"),
+                    ("functionStatus", "404"),
+                    ("routeKey", "GET /items/{id}"),
+                ])],
+                vec![],
+            ),
+            &[FUNCTION_RETURNED_STATUS],
+            &[NO_ROUTE_MATCHED],
+        ),
+        scenario(
             "the request is not in the access log",
             with_logs(
                 http_ev(http_500()),
