@@ -71,6 +71,7 @@ codes! {
     // --- CORS ---
     CORS_MISSING_ON_ERROR => "An error response carries no CORS headers, so the browser reports a CORS error instead of the real status",
     CORS_NOT_CONFIGURED => "A browser request got no CORS headers and the API has no CORS configuration",
+    CORS_SIGV4_HEADERS_MISSING => "IAM routes are called with SigV4 headers (authorization, x-amz-date, x-amz-security-token) that allowHeaders omits",
     CORS_PROXY_HEADERS_MISSING => "REST proxy integration: the function itself must return Access-Control-Allow-Origin",
     // --- configuration lint ---
     ROUTE_NO_INTEGRATION => "A route has no integration attached",

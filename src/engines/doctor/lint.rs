@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use super::codes;
 use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
 use super::rules_limits::{blocks_all, throttle_settings};
-use crate::domain::{Api, ApiType, Certainty, Finding, Integration, Protocol, Severity, Stage};
+use crate::domain::{
+    Api, ApiType, Certainty, Cors, Finding, Integration, Protocol, Severity, Stage,
+};
 
 const CONFIG: Certainty = Certainty::FromConfig;
 
@@ -28,6 +30,7 @@ pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) ->
         && let Some(cors) = api.cors.as_ref()
     {
         out.extend(crate::engines::cors::lint_with_routes(cors, &api.routes));
+        sigv4_cors_headers(cors, api, &mut out);
     }
     if api.stages.is_empty() && api.details_loaded {
         out.push(
@@ -46,6 +49,53 @@ pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) ->
         stage_checks(api, s, &mut out);
     }
     super::reconcile(out)
+}
+
+/// Browsers calling IAM routes send SigV4 headers: the preflight must allow them.
+fn sigv4_cors_headers(cors: &Cors, api: &Api, out: &mut Vec<Finding>) {
+    let iam_routes: Vec<&str> = api
+        .routes
+        .iter()
+        .filter(|r| r.authorization_type.as_deref() == Some("AWS_IAM"))
+        .map(|r| r.route_key.as_str())
+        .collect();
+    if iam_routes.is_empty() {
+        return;
+    }
+    let allowed = |h: &str| {
+        cors.allow_headers
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(h) || (a == "*" && h != "authorization"))
+    };
+    let missing: Vec<&str> = [
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+    ]
+    .into_iter()
+    .filter(|h| !allowed(h))
+    .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(
+        Finding::new(
+            codes::CORS_SIGV4_HEADERS_MISSING,
+            Severity::Warning,
+            CONFIG,
+            format!(
+                "IAM routes need SigV4 headers that allowHeaders omits: {}",
+                missing.join(", ")
+            ),
+        )
+        .evidence(format!("IAM routes: {}", iam_routes.join(", ")))
+        .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", ")))
+        .fix(format!(
+            "Add {} to the CORS configuration's AllowHeaders.",
+            missing.join(", ")
+        )),
+    );
 }
 
 fn api_type(api: &Api) -> ApiType {

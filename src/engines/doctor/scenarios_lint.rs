@@ -305,10 +305,25 @@ fn cors_configuration_mistakes() {
             &[],
         ),
         row(
-            "sound CORS configuration",
+            "IAM route without SigV4 headers allowed",
             cors(|_| {}),
+            &[CORS_SIGV4_HEADERS_MISSING],
             &[],
-            &["CORS_ORIGIN_TRAILING_SLASH", "CORS_METHODS_MISSING"],
+        ),
+        row(
+            "sound CORS configuration",
+            cors(|c| {
+                c.allow_headers.extend(
+                    ["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+                        .map(String::from),
+                )
+            }),
+            &[],
+            &[
+                "CORS_ORIGIN_TRAILING_SLASH",
+                "CORS_METHODS_MISSING",
+                CORS_SIGV4_HEADERS_MISSING,
+            ],
         ),
     ]);
 }
