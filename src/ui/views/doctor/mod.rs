@@ -1,0 +1,3 @@
+//! Doctor views: the findings pane and the whole-API lint page.
+
+pub mod pane;

@@ -1,0 +1,5 @@
+//! Pages and widgets drawn by the shell.
+
+pub mod compose;
+pub mod doctor;
+pub mod response;
