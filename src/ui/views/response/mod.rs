@@ -1,9 +1,12 @@
 //! The response viewer and the body widgets shared by the other views
 //! (JSON colouring, hex dump, scrollable text, summary line).
 
+pub mod body;
+pub mod headers;
 pub mod hex;
 pub mod jq;
 pub mod json;
+pub mod page;
 pub mod style;
 pub mod summary;
 pub mod text_view;
@@ -20,3 +23,6 @@ pub(crate) mod test_render {
         t.backend().to_string()
     }
 }
+
+#[cfg(test)]
+mod page_tests;
