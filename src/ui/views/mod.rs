@@ -2,4 +2,5 @@
 
 pub mod compose;
 pub mod doctor;
+pub mod logs;
 pub mod response;
