@@ -99,7 +99,8 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("logs_view_100k_filtered");
     g.bench_function("gatescope_frame", |b| {
         b.iter(|| {
-            term.draw(|f| page.render(f, f.area(), &styles)).expect("draw");
+            term.draw(|f| page.render(f, f.area(), &styles))
+                .expect("draw");
         })
     });
     // Moving the selection rebuilds the detail pane (event JSON, Lambda lines).
@@ -110,7 +111,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             flip = !flip;
             page.handle_key(if flip { up } else { down });
-            term.draw(|f| page.render(f, f.area(), &styles)).expect("draw");
+            term.draw(|f| page.render(f, f.area(), &styles))
+                .expect("draw");
         })
     });
     // The peer: every filtered row turned into a Table row on each frame.
@@ -121,7 +123,8 @@ fn bench(c: &mut Criterion) {
                 .map(|(_, r)| Row::new(vec![row_line(r, W, &styles)]))
                 .collect();
             let table = Table::new(rows, [Constraint::Fill(1)]);
-            term.draw(|f| f.render_widget(table, f.area())).expect("draw");
+            term.draw(|f| f.render_widget(table, f.area()))
+                .expect("draw");
         })
     });
     g.finish();
@@ -130,7 +133,8 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("set_filter", |b| {
         b.iter(|| {
-            page.store.set_filter(LogFilter::parse(black_box("error slow:100")));
+            page.store
+                .set_filter(LogFilter::parse(black_box("error slow:100")));
         })
     });
     g.bench_function("append_1000_filtered", |b| {
