@@ -291,7 +291,7 @@ mod tests {
     fn empty_lint_says_so() {
         let mut v = LintView::new("x", vec![]);
         let styles = BodyStyles::default();
-        let screen = render(60, 5, |f| v.render(f, f.area(), &styles));
-        assert!(screen.contains("configuration looks right"), "{screen}");
+        let screen = render(60, 6, |f| v.render(f, f.area(), &styles));
+        assert!(screen.contains("No findings: the"), "{screen}");
     }
 }
