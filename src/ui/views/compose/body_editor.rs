@@ -51,7 +51,10 @@ pub fn check_json(text: &str, expect_json: bool) -> JsonCheck {
 pub enum BodySource {
     Editor(TextArea<'static>),
     /// A file read as bytes; binary content is not shown in the editor.
-    File { path: String, bytes: Vec<u8> },
+    File {
+        path: String,
+        bytes: Vec<u8>,
+    },
 }
 
 #[derive(Debug)]
@@ -165,7 +168,10 @@ impl BodyEditor {
         let size = human_size(self.bytes().len() as u64);
         let (text, style) = match (&self.check, &self.source) {
             (_, BodySource::File { path, bytes }) => (
-                format!("file {path} · {} · sent as is", human_size(bytes.len() as u64)),
+                format!(
+                    "file {path} · {} · sent as is",
+                    human_size(bytes.len() as u64)
+                ),
                 styles.info,
             ),
             (JsonCheck::Empty, _) => ("empty body".to_string(), styles.dim),
