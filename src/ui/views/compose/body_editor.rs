@@ -49,7 +49,7 @@ pub fn check_json(text: &str, expect_json: bool) -> JsonCheck {
 
 #[derive(Debug)]
 pub enum BodySource {
-    Editor(TextArea<'static>),
+    Editor(Box<TextArea<'static>>),
     /// A file read as bytes; binary content is not shown in the editor.
     File {
         path: String,
@@ -75,7 +75,7 @@ impl BodyEditor {
     /// Text goes to the editor; bytes that are not UTF-8 are kept as they are.
     pub fn from_bytes(bytes: &[u8]) -> Self {
         let source = match std::str::from_utf8(bytes) {
-            Ok(text) => BodySource::Editor(text_area(text)),
+            Ok(text) => BodySource::Editor(Box::new(text_area(text))),
             Err(_) => BodySource::File {
                 path: "(binary body)".into(),
                 bytes: bytes.to_vec(),
@@ -156,7 +156,7 @@ impl BodyEditor {
         let text = t.lines().join("\n");
         match crate::ui::views::response::json::pretty(text.as_bytes()) {
             Some(p) => {
-                self.source = BodySource::Editor(text_area(&p));
+                self.source = BodySource::Editor(Box::new(text_area(&p)));
                 self.recheck();
                 true
             }
@@ -198,7 +198,7 @@ impl BodyEditor {
                     t.set_cursor_style(ratatui::style::Style::default());
                 }
                 t.set_cursor_line_style(ratatui::style::Style::default());
-                frame.render_widget(&t, main);
+                frame.render_widget(&*t, main);
             }
             BodySource::File { bytes, .. } => {
                 let doc = crate::ui::views::response::text_view::Hex(bytes);
