@@ -80,6 +80,9 @@ fn record(i: usize) -> CorrelatedRecord {
             reconstructed: false,
         }),
         unmatched: false,
+        lambda_request_id: None,
+        matched_by: None,
+        timed_out: false,
     }
 }
 

@@ -137,6 +137,9 @@ mod tests {
             report: None,
             event: None,
             unmatched: true,
+            lambda_request_id: None,
+            matched_by: None,
+            timed_out: false,
         }
     }
 

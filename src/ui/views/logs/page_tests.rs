@@ -118,6 +118,9 @@ pub(crate) fn record(i: usize) -> CorrelatedRecord {
         report,
         event,
         unmatched: status == 404,
+        lambda_request_id: None,
+        matched_by: None,
+        timed_out: false,
     }
 }
 

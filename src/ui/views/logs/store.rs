@@ -288,6 +288,9 @@ mod tests {
             report: None,
             event: None,
             unmatched: false,
+            lambda_request_id: None,
+            matched_by: None,
+            timed_out: false,
         }
     }
 
