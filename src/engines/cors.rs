@@ -1,1 +1,518 @@
-//! (to be written)
+//! CORS as API Gateway and a browser see it (reference §3).
+//!
+//! HTTP APIs with a `CorsConfiguration` answer preflights themselves and add
+//! the configured headers to actual responses, ignoring the integration's
+//! own CORS headers. REST APIs (and HTTP APIs without a configuration) pass
+//! whatever the integration returned. The browser's verdict then follows the
+//! Fetch standard's CORS check; every failure names the header and value.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Certainty, Cors, Finding, Route, Severity, header};
+
+/// What a browser is about to do.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserRequest {
+    pub origin: String,
+    pub method: String,
+    /// Request header names the page sets (safelisted ones are ignored).
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// `credentials: 'include'`.
+    #[serde(default)]
+    pub credentials: bool,
+}
+
+/// A preflight response (as API Gateway would answer or as received).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preflight {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CorsEvaluation {
+    /// Would the browser let the page read the response?
+    pub allowed: bool,
+    pub preflight_needed: bool,
+    /// The preflight answer (when one is needed).
+    pub preflight: Option<Preflight>,
+    /// CORS headers on the actual response.
+    pub response_headers: Vec<(String, String)>,
+    pub findings: Vec<Finding>,
+}
+
+/// Status of a preflight answered by an HTTP API ([UNVERIFIED]: 204 is what
+/// users report; AWS does not document it).
+pub const HTTP_API_PREFLIGHT_STATUS: u16 = 204;
+
+const SIMPLE_METHODS: &[&str] = &["GET", "HEAD", "POST"];
+const SAFELISTED_HEADERS: &[&str] = &["accept", "accept-language", "content-language"];
+
+/// Would a browser send a preflight for this request? (Fetch: non-simple
+/// method, or a header outside the safelist; `content-type` counts when the
+/// page names it, i.e. when its value is not form/plain text.)
+pub fn needs_preflight(req: &BrowserRequest) -> bool {
+    !SIMPLE_METHODS.contains(&req.method.to_ascii_uppercase().as_str())
+        || !requested_headers(req).is_empty()
+}
+
+/// Lower-cased names that go into `Access-Control-Request-Headers`.
+pub fn requested_headers(req: &BrowserRequest) -> Vec<String> {
+    let mut v: Vec<String> = req
+        .headers
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty() && !SAFELISTED_HEADERS.contains(&h.as_str()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The headers of the preflight request a browser would send.
+pub fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> {
+    let mut h = vec![
+        ("Origin".to_string(), req.origin.clone()),
+        (
+            "Access-Control-Request-Method".to_string(),
+            req.method.to_ascii_uppercase(),
+        ),
+    ];
+    let names = requested_headers(req);
+    if !names.is_empty() {
+        h.push((
+            "Access-Control-Request-Headers".to_string(),
+            names.join(","),
+        ));
+    }
+    h
+}
+
+/// The `Access-Control-Allow-Origin` an HTTP API sends for this origin:
+/// the origin itself when listed, `*` when `*` is listed, none otherwise
+/// (SAM's W3C model; AWS does not spell it out).
+fn allowed_origin(cors: &Cors, origin: &str) -> Option<String> {
+    if cors.allow_origins.iter().any(|o| o == origin) {
+        Some(origin.to_string())
+    } else if cors.allow_origins.iter().any(|o| o == "*") {
+        Some("*".to_string())
+    } else {
+        None
+    }
+}
+
+/// The preflight an HTTP API with this configuration answers.
+pub fn http_api_preflight(cors: &Cors, origin: &str) -> Preflight {
+    let mut headers = Vec::new();
+    if let Some(o) = allowed_origin(cors, origin) {
+        headers.push(("access-control-allow-origin".into(), o));
+        if !cors.allow_methods.is_empty() {
+            headers.push((
+                "access-control-allow-methods".into(),
+                cors.allow_methods.join(","),
+            ));
+        }
+        if !cors.allow_headers.is_empty() {
+            headers.push((
+                "access-control-allow-headers".into(),
+                cors.allow_headers.join(","),
+            ));
+        }
+        if let Some(age) = cors.max_age {
+            headers.push(("access-control-max-age".into(), age.to_string()));
+        }
+        if cors.allow_credentials == Some(true) {
+            headers.push(("access-control-allow-credentials".into(), "true".into()));
+        }
+    }
+    Preflight {
+        status: HTTP_API_PREFLIGHT_STATUS,
+        headers,
+    }
+}
+
+/// CORS headers an HTTP API puts on an actual response (the integration's
+/// own `access-control-*` headers are dropped).
+pub fn http_api_response_headers(cors: &Cors, origin: Option<&str>) -> Vec<(String, String)> {
+    let Some(o) = origin.and_then(|o| allowed_origin(cors, o)) else {
+        return Vec::new();
+    };
+    let mut headers = vec![("access-control-allow-origin".to_string(), o)];
+    if !cors.expose_headers.is_empty() {
+        headers.push((
+            "access-control-expose-headers".into(),
+            cors.expose_headers.join(","),
+        ));
+    }
+    if cors.allow_credentials == Some(true) {
+        headers.push(("access-control-allow-credentials".into(), "true".into()));
+    }
+    headers
+}
+
+/// Apply an HTTP API's CORS configuration to an integration response's headers.
+pub fn apply_http_api_cors(
+    cors: &Cors,
+    origin: Option<&str>,
+    backend: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = backend
+        .iter()
+        .filter(|(k, _)| !k.to_ascii_lowercase().starts_with("access-control-"))
+        .cloned()
+        .collect();
+    out.extend(http_api_response_headers(cors, origin));
+    out
+}
+
+/// Evaluate against an HTTP API's `CorsConfiguration`; `backend_headers` are
+/// the integration's response headers when known (to flag ignored ones).
+pub fn evaluate_http_api(
+    cors: &Cors,
+    req: &BrowserRequest,
+    backend_headers: &[(String, String)],
+) -> CorsEvaluation {
+    let preflight_needed = needs_preflight(req);
+    let preflight = preflight_needed.then(|| http_api_preflight(cors, &req.origin));
+    let response_headers = http_api_response_headers(cors, Some(&req.origin));
+    let mut eval = browser_verdict(req, preflight.as_ref(), &response_headers);
+    eval.findings.extend(lint_config(cors));
+    if backend_headers
+        .iter()
+        .any(|(k, _)| k.to_ascii_lowercase().starts_with("access-control-"))
+    {
+        eval.findings.push(
+            Finding::new("CORS_BACKEND_HEADERS_IGNORED", Severity::Info, Certainty::Evaluated, "The function's own Access-Control-* headers are ignored: the API's CorsConfiguration wins")
+                .fix("Configure CORS on the API only, and stop emitting CORS headers from the function"),
+        );
+    }
+    if !allows_origin(cors, &req.origin)
+        && let Some(f) = eval
+            .findings
+            .iter_mut()
+            .find(|f| f.code == "CORS_ORIGIN_NOT_ALLOWED")
+    {
+        f.evidence.push(format!(
+            "CorsConfiguration.AllowOrigins: {}",
+            cors.allow_origins.join(", ")
+        ));
+        f.fix = Some(format!(
+            "aws apigatewayv2 update-api --api-id API --cors-configuration AllowOrigins={} (origins are scheme://host[:port], no trailing slash)",
+            req.origin
+        ));
+    }
+    eval
+}
+
+fn allows_origin(cors: &Cors, origin: &str) -> bool {
+    allowed_origin(cors, origin).is_some()
+}
+
+/// Evaluate a REST API (or an HTTP API without CorsConfiguration): the
+/// integration's response headers are what the browser sees; `options` is the
+/// answer of the resource's OPTIONS method when one was probed.
+pub fn evaluate_passthrough(
+    req: &BrowserRequest,
+    options: Option<&Preflight>,
+    response_headers: &[(String, String)],
+) -> CorsEvaluation {
+    let preflight_needed = needs_preflight(req);
+    let mut eval = browser_verdict(req, options, response_headers);
+    if preflight_needed && options.is_none() {
+        eval.allowed = false;
+        eval.findings.insert(
+            0,
+            Finding::new("CORS_NO_PREFLIGHT_ROUTE", Severity::Error, Certainty::Evaluated, "This request needs a preflight, but no OPTIONS answer is known for the resource")
+                .fix("REST: add an OPTIONS method (MOCK integration) returning Access-Control-Allow-* headers (console: Enable CORS); HTTP API: set a CorsConfiguration"),
+        );
+    }
+    eval
+}
+
+/// The browser's CORS check on a preflight answer and on the actual response.
+pub fn browser_verdict(
+    req: &BrowserRequest,
+    preflight: Option<&Preflight>,
+    response_headers: &[(String, String)],
+) -> CorsEvaluation {
+    let mut findings = Vec::new();
+    let mut allowed = true;
+    let needed = needs_preflight(req);
+    if needed && let Some(p) = preflight {
+        allowed &= check_preflight(req, p, &mut findings);
+    }
+    if allowed {
+        allowed &= check_origin(req, response_headers, "actual response", &mut findings);
+    }
+    CorsEvaluation {
+        allowed,
+        preflight_needed: needed,
+        preflight: preflight.cloned(),
+        response_headers: response_headers
+            .iter()
+            .filter(|(k, _)| k.to_ascii_lowercase().starts_with("access-control-"))
+            .cloned()
+            .collect(),
+        findings,
+    }
+}
+
+fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Finding>) -> bool {
+    if !(200..300).contains(&p.status) {
+        findings.push(
+            Finding::new("CORS_PREFLIGHT_STATUS", Severity::Error, Certainty::Evaluated, format!("The preflight was answered with {}, not 2xx: the browser reports a CORS error", p.status))
+                .evidence(format!("OPTIONS status: {}", p.status))
+                .fix("Preflights carry no credentials: make OPTIONS reach no authorizer (HTTP API: add an `OPTIONS /{proxy+}` route without authorization, or rely on CorsConfiguration; REST: OPTIONS method with authorization NONE)"),
+        );
+        return false;
+    }
+    if !check_origin(req, &p.headers, "preflight", findings) {
+        return false;
+    }
+    let credentials = req.credentials;
+    let method = req.method.to_ascii_uppercase();
+    let methods = list(&p.headers, "access-control-allow-methods");
+    let method_ok = SIMPLE_METHODS.contains(&method.as_str())
+        || methods.iter().any(|m| m.eq_ignore_ascii_case(&method))
+        || (!credentials && methods.iter().any(|m| m == "*"));
+    let mut ok = true;
+    if !method_ok {
+        ok = false;
+        findings.push(
+            Finding::new("CORS_METHOD_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("Method {method} is not allowed by Access-Control-Allow-Methods in the preflight response"))
+                .evidence(format!("access-control-allow-methods: {}", header(&p.headers, "access-control-allow-methods").unwrap_or("(absent)")))
+                .fix(format!("Add {method} to AllowMethods")),
+        );
+    }
+    let allowed_headers = list(&p.headers, "access-control-allow-headers");
+    let wildcard = !credentials && allowed_headers.iter().any(|h| h == "*");
+    for h in requested_headers(req) {
+        let listed = allowed_headers.iter().any(|a| a.eq_ignore_ascii_case(&h));
+        // Fetch: `*` never covers Authorization.
+        let by_wildcard = wildcard && h != "authorization";
+        if !listed && !by_wildcard {
+            ok = false;
+            let mut f = Finding::new("CORS_HEADER_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in the preflight response"))
+                .evidence(format!("access-control-allow-headers: {}", header(&p.headers, "access-control-allow-headers").unwrap_or("(absent)")));
+            f = if h == "authorization" && wildcard {
+                f.fix("`*` in AllowHeaders does not cover Authorization in browsers: list `authorization` explicitly")
+            } else {
+                f.fix(format!("Add {h} to AllowHeaders"))
+            };
+            findings.push(f);
+        }
+    }
+    ok
+}
+
+fn check_origin(
+    req: &BrowserRequest,
+    headers: &[(String, String)],
+    which: &str,
+    findings: &mut Vec<Finding>,
+) -> bool {
+    let Some(acao) = header(headers, "access-control-allow-origin") else {
+        findings.push(
+            Finding::new("CORS_ORIGIN_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("No 'Access-Control-Allow-Origin' header on the {which} for origin {}", req.origin))
+                .evidence(format!("Origin: {}", req.origin))
+                .fix("Allow this exact origin (scheme://host[:port]) in the CORS configuration, or return the header from the function (REST)"),
+        );
+        return false;
+    };
+    let acao = acao.trim();
+    if acao.contains(',') || acao.contains(' ') {
+        findings.push(
+            Finding::new("CORS_MULTIPLE_ORIGINS", Severity::Error, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} holds several values; browsers accept exactly one"))
+                .evidence(format!("access-control-allow-origin: {acao}"))
+                .fix("Echo the request's Origin when it is in your allow-list, instead of listing all origins"),
+        );
+        return false;
+    }
+    if acao == "*" && req.credentials {
+        findings.push(
+            Finding::new("CORS_CREDENTIALS_WITH_WILDCARD", Severity::Error, Certainty::Evaluated, format!("The {which} answers Access-Control-Allow-Origin: * but the request sends credentials"))
+                .evidence("access-control-allow-origin: *")
+                .fix("List the exact origins instead of `*` and set AllowCredentials=true"),
+        );
+        return false;
+    }
+    if acao != "*" && acao != req.origin {
+        findings.push(
+            Finding::new("CORS_ORIGIN_MISMATCH", Severity::Error, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} is {acao}, not the page's origin {}", req.origin))
+                .evidence(format!("access-control-allow-origin: {acao}"))
+                .evidence(format!("Origin: {}", req.origin))
+                .fix("Return the request's origin (exact match, no trailing slash)"),
+        );
+        return false;
+    }
+    if req.credentials
+        && header(headers, "access-control-allow-credentials").map(str::trim) != Some("true")
+    {
+        findings.push(
+            Finding::new("CORS_CREDENTIALS_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("The request sends credentials but the {which} lacks Access-Control-Allow-Credentials: true"))
+                .evidence(format!("access-control-allow-credentials: {}", header(headers, "access-control-allow-credentials").unwrap_or("(absent)")))
+                .fix("Set AllowCredentials=true (with explicit origins)"),
+        );
+        return false;
+    }
+    true
+}
+
+fn list(headers: &[(String, String)], name: &str) -> Vec<String> {
+    header(headers, name)
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Mistakes visible in the configuration alone.
+pub fn lint_config(cors: &Cors) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let wildcard = cors.allow_origins.iter().any(|o| o == "*");
+    if wildcard && cors.allow_credentials == Some(true) {
+        out.push(
+            Finding::new("CORS_CREDENTIALS_WITH_WILDCARD", Severity::Error, Certainty::FromConfig, "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)")
+                .evidence("AllowOrigins: *, AllowCredentials: true")
+                .fix("List the exact origins instead of `*`"),
+        );
+    }
+    for o in &cors.allow_origins {
+        if o == "*" {
+            continue;
+        }
+        if o.ends_with('/') {
+            out.push(
+                Finding::new("CORS_ORIGIN_TRAILING_SLASH", Severity::Error, Certainty::FromConfig, format!("Allowed origin {o} ends with '/': a browser's Origin never does, so it never matches"))
+                    .evidence(format!("AllowOrigins: {o}"))
+                    .fix(format!("Use {}", o.trim_end_matches('/'))),
+            );
+        }
+        if !o.starts_with("http://") && !o.starts_with("https://") {
+            out.push(
+                Finding::new(
+                    "CORS_ORIGIN_NO_SCHEME",
+                    Severity::Error,
+                    Certainty::FromConfig,
+                    format!("Allowed origin {o} has no scheme: origins are scheme://host[:port]"),
+                )
+                .evidence(format!("AllowOrigins: {o}"))
+                .fix(format!("Use https://{}", o.trim_end_matches('/'))),
+            );
+        }
+    }
+    if let Some(age) = cors.max_age.filter(|a| !(-1..=86400).contains(a)) {
+        out.push(
+            Finding::new(
+                "CORS_MAX_AGE_RANGE",
+                Severity::Warning,
+                Certainty::FromConfig,
+                format!("MaxAge {age} is outside -1..86400"),
+            )
+            .fix("Use a value between -1 and 86400 seconds"),
+        );
+    }
+    if cors.allow_headers.iter().any(|h| h == "*")
+        && !cors
+            .allow_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("authorization"))
+    {
+        out.push(
+            Finding::new(
+                "CORS_WILDCARD_HEADERS_NO_AUTHORIZATION",
+                Severity::Info,
+                Certainty::FromConfig,
+                "AllowHeaders is `*`: browsers do not let `*` cover the Authorization header",
+            )
+            .fix("Add `authorization` explicitly if pages send it"),
+        );
+    }
+    out
+}
+
+/// Configuration lint that needs the routes too: methods and headers the
+/// routes need but CORS omits, and authorizers that would reject preflights.
+pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
+    let mut out = lint_config(cors);
+    let methods_wild = cors.allow_methods.iter().any(|m| m == "*");
+    let mut missing: Vec<String> = Vec::new();
+    for r in routes {
+        let m = r.method().to_ascii_uppercase();
+        if m == "ANY" || m == "OPTIONS" || SIMPLE_METHODS.contains(&m.as_str()) || methods_wild {
+            continue;
+        }
+        if !cors
+            .allow_methods
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(&m))
+            && !missing.contains(&m)
+        {
+            missing.push(m);
+        }
+    }
+    if !missing.is_empty() {
+        out.push(
+            Finding::new(
+                "CORS_METHODS_MISSING",
+                Severity::Warning,
+                Certainty::FromConfig,
+                format!(
+                    "Routes use {} but AllowMethods omits it: browsers will fail the preflight",
+                    missing.join(", ")
+                ),
+            )
+            .evidence(format!("AllowMethods: {}", cors.allow_methods.join(", ")))
+            .fix(format!("Add {} to AllowMethods", missing.join(", "))),
+        );
+    }
+    let needs_auth_header = routes.iter().any(|r| {
+        matches!(
+            r.authorization_type.as_deref(),
+            Some("JWT") | Some("CUSTOM")
+        )
+    });
+    let has_auth = cors
+        .allow_headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("authorization"));
+    if needs_auth_header && !has_auth {
+        out.push(
+            Finding::new(
+                "CORS_AUTHORIZATION_HEADER_MISSING",
+                Severity::Warning,
+                Certainty::FromConfig,
+                "Routes use an authorizer but AllowHeaders does not list `authorization`",
+            )
+            .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", ")))
+            .fix("Add `authorization` to AllowHeaders"),
+        );
+    }
+    let catch_all_with_auth = routes.iter().any(|r| {
+        // §3.1 (4): `$default` also catches OPTIONS; an OPTIONS route is hit by preflights by definition.
+        let catch_all = r.route_key == "$default" || r.route_key.starts_with("OPTIONS ");
+        catch_all && r.authorization_type.as_deref().is_some_and(|t| t != "NONE")
+    });
+    let open_options = routes.iter().any(|r| {
+        r.route_key == "OPTIONS /{proxy+}"
+            && r.authorization_type.as_deref().is_none_or(|t| t == "NONE")
+    });
+    if catch_all_with_auth && !open_options {
+        out.push(
+            Finding::new("CORS_PREFLIGHT_HITS_AUTHORIZER", Severity::Warning, Certainty::FromConfig, "A catch-all route with an authorizer also catches OPTIONS: unauthenticated preflights get 401/403")
+                .fix("Add an `OPTIONS /{proxy+}` route without authorization (it outranks $default / ANY)"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "cors_tests.rs"]
+mod tests;

@@ -1,0 +1,404 @@
+//! The application state machine: the page stack, the prompt, the help
+//! overlay and the shared state. `App::update` consumes [`Action`]s,
+//! `App::handle_event` consumes [`Event`]s; both only mark the app dirty, and
+//! the loop in [`super::run`] redraws when it is.
+
+use std::panic::AssertUnwindSafe;
+
+use crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use futures::FutureExt;
+use ratatui::Frame;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::action::Action;
+use super::chrome::{self, Crumb, Prompt, PromptKind};
+use super::commands::{self, CommandCtx};
+use super::event::Event;
+use super::inventory_feed;
+use super::page::{Effect, Page, PageId, Task, Update};
+use super::shared::Shared;
+use super::views::api_list::ApiListPage;
+
+pub struct App {
+    pub shared: Shared,
+    stack: Vec<(PageId, Box<dyn Page>)>,
+    next_id: PageId,
+    pub prompt: Option<Prompt>,
+    /// `Some(scroll)` while the help overlay is open.
+    pub help: Option<u16>,
+    pub dirty: bool,
+    pub quit: bool,
+    tx: UnboundedSender<Event>,
+    /// Breadcrumb hit areas of the last frame, for clicks.
+    crumbs: Vec<Crumb>,
+}
+
+impl App {
+    /// A new app showing the API list. Call [`App::start`] to begin loading.
+    pub fn new(shared: Shared, tx: UnboundedSender<Event>) -> App {
+        let mut app = App {
+            shared,
+            stack: Vec::new(),
+            next_id: 0,
+            prompt: None,
+            help: None,
+            dirty: true,
+            quit: false,
+            tx,
+            crumbs: Vec::new(),
+        };
+        app.push(Box::new(ApiListPage::default()));
+        app
+    }
+
+    /// Kick off the initial loads.
+    pub fn start(&mut self) {
+        let effects = inventory_feed::refresh(&mut self.shared);
+        self.apply(None, effects);
+    }
+
+    pub fn top(&self) -> &dyn Page {
+        self.stack
+            .last()
+            .map(|(_, p)| p.as_ref())
+            .expect("the stack is never empty")
+    }
+
+    /// The top page as a concrete type (tests and commands).
+    pub fn top_as<P: Page>(&self) -> Option<&P> {
+        let any: &dyn std::any::Any = self.top();
+        any.downcast_ref::<P>()
+    }
+
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Breadcrumb titles, root first.
+    pub fn titles(&self) -> Vec<String> {
+        self.stack
+            .iter()
+            .map(|(_, p)| p.title(&self.shared))
+            .collect()
+    }
+
+    fn push(&mut self, page: Box<dyn Page>) {
+        self.next_id += 1;
+        self.stack.push((self.next_id, page));
+    }
+
+    // ---- events -------------------------------------------------------
+
+    pub fn handle_event(&mut self, event: Event) {
+        match event {
+            Event::Input(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => self.key(key),
+            Event::Input(TermEvent::Mouse(m)) => {
+                let action = match m.kind {
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        self.click(m.column, m.row);
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    self.update(a);
+                }
+            }
+            Event::Input(TermEvent::Resize(..)) => self.dirty = true,
+            Event::Input(_) => {}
+            Event::Tick => {
+                if !self.shared.status.running.is_empty() {
+                    self.shared.status.spinner = self.shared.status.spinner.wrapping_add(1);
+                    self.dirty = true;
+                }
+            }
+            Event::TaskDone {
+                origin,
+                label,
+                update,
+            } => {
+                self.finish_task(&label);
+                let effects = match update {
+                    Update::Shared(apply) => apply(&mut self.shared),
+                    Update::Page(apply) => {
+                        let page = self.stack.iter_mut().find(|(id, _)| Some(*id) == origin);
+                        match page {
+                            Some((_, page)) => apply(page.as_mut(), &mut self.shared),
+                            None => Vec::new(),
+                        }
+                    }
+                };
+                self.apply(origin, effects);
+                self.dirty = true;
+            }
+            Event::TaskFailed { label, message } => {
+                self.finish_task(&label);
+                self.shared.status.error = Some(format!("{label} failed: {message}"));
+                self.dirty = true;
+            }
+            Event::Terminate => self.quit = true,
+        }
+    }
+
+    fn finish_task(&mut self, label: &str) {
+        let running = &mut self.shared.status.running;
+        if let Some(i) = running.iter().position(|l| l == label) {
+            running.remove(i);
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) {
+        // Ctrl-C always quits, whatever the keymap or the focus.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return;
+        }
+        self.dirty = true;
+        if self.prompt.is_some() {
+            self.prompt_key(key);
+            return;
+        }
+        if self.help.is_some() {
+            self.help_key(key);
+            return;
+        }
+        if self.top().captures_keys() {
+            self.update(Action::Key(key));
+            return;
+        }
+        let sections = self.top().keymap_sections();
+        if let Some(action) = self.shared.keymap.lookup(sections, &key).cloned() {
+            self.update(action);
+        }
+    }
+
+    fn help_key(&mut self, key: KeyEvent) {
+        let scroll = self.help.unwrap_or(0);
+        self.help = match key.code {
+            KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
+            KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+            KeyCode::PageDown => Some(scroll.saturating_add(10)),
+            KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+            _ => None,
+        };
+    }
+
+    fn prompt_key(&mut self, key: KeyEvent) {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        let kind = prompt.kind;
+        match key.code {
+            KeyCode::Esc => {
+                self.prompt = None;
+                if kind == PromptKind::Filter {
+                    self.give_page(Action::SetFilter(String::new()));
+                }
+            }
+            KeyCode::Enter => {
+                let text = prompt.text.clone();
+                self.prompt = None;
+                if kind == PromptKind::Command {
+                    self.run_command(&text);
+                }
+            }
+            KeyCode::Tab if kind == PromptKind::Command => {
+                let matches = commands::complete(prompt.text.trim());
+                if let [only] = matches.as_slice() {
+                    prompt.text = format!("{only} ");
+                } else if !matches.is_empty() {
+                    self.shared.status.info = Some(matches.join("  "));
+                }
+            }
+            KeyCode::Up | KeyCode::Down if kind == PromptKind::Filter => {
+                let a = if key.code == KeyCode::Up {
+                    Action::Up
+                } else {
+                    Action::Down
+                };
+                self.give_page(a);
+            }
+            KeyCode::Backspace => {
+                if prompt.text.pop().is_none() {
+                    self.prompt = None;
+                }
+                self.filter_changed(kind);
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                prompt.text.push(c);
+                self.filter_changed(kind);
+            }
+            _ => {}
+        }
+    }
+
+    fn filter_changed(&mut self, kind: PromptKind) {
+        if kind == PromptKind::Filter {
+            let text = self
+                .prompt
+                .as_ref()
+                .map(|p| p.text.clone())
+                .unwrap_or_default();
+            self.give_page(Action::SetFilter(text));
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        self.dirty = true;
+        if self.help.take().is_some() {
+            return;
+        }
+        if let Some(depth) = self
+            .crumbs
+            .iter()
+            .find(|c| c.row == row && c.x.contains(&column))
+            .map(|c| c.depth)
+        {
+            self.stack.truncate(depth + 1);
+            return;
+        }
+        self.update(Action::Click { column, row });
+    }
+
+    // ---- actions ------------------------------------------------------
+
+    /// Apply one action (what a key, a click or a test produces).
+    pub fn update(&mut self, action: Action) {
+        self.dirty = true;
+        if !matches!(action, Action::SetFilter(_)) {
+            self.shared.status.info = None;
+        }
+        match action {
+            Action::ForceQuit => self.quit = true,
+            Action::OpenCommand => {
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Command,
+                    text: String::new(),
+                });
+            }
+            Action::OpenFilter if self.top().filterable() => {
+                let text = self.top().filter().to_string();
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Filter,
+                    text,
+                });
+            }
+            Action::OpenFilter => {}
+            Action::Help => self.help = if self.help.is_some() { None } else { Some(0) },
+            Action::Command(line) => self.run_command(&line),
+            action => self.give_page(action),
+        }
+    }
+
+    /// Give the action to the top page; apply the shell default if it declines.
+    fn give_page(&mut self, action: Action) {
+        let Some((id, page)) = self.stack.last_mut() else {
+            return;
+        };
+        let id = *id;
+        match page.handle(&action, &mut self.shared) {
+            Some(effects) => self.apply(Some(id), effects),
+            None => match action {
+                Action::Back | Action::Quit if self.stack.len() > 1 => {
+                    self.stack.pop();
+                }
+                Action::Back => self.shared.status.error = None,
+                Action::Quit => self.quit = true,
+                _ => {}
+            },
+        }
+    }
+
+    pub fn run_command(&mut self, line: &str) {
+        let selection = self.top().selection(&self.shared);
+        let mut ctx = CommandCtx {
+            shared: &mut self.shared,
+            selection,
+        };
+        match commands::run(line, &mut ctx) {
+            Ok(effects) => {
+                let id = self.stack.last().map(|(id, _)| *id);
+                self.apply(id, effects);
+            }
+            Err(e) => self.shared.status.error = Some(e),
+        }
+        self.dirty = true;
+    }
+
+    /// Carry out effects; `origin` is the page they came from (for tasks).
+    pub fn apply(&mut self, origin: Option<PageId>, effects: Vec<Effect>) {
+        for effect in effects {
+            self.dirty = true;
+            match effect {
+                Effect::Push(page) => self.push(page),
+                Effect::Pop => {
+                    if self.stack.len() > 1 {
+                        self.stack.pop();
+                    }
+                }
+                Effect::Root(page) => {
+                    self.stack.clear();
+                    self.push(page);
+                }
+                Effect::Task(task) => self.spawn(origin, task),
+                Effect::Info(s) => self.shared.status.info = Some(s),
+                Effect::Error(s) => {
+                    tracing::warn!("{s}");
+                    self.shared.status.error = Some(s);
+                }
+                Effect::Command(line) => self.run_command(&line),
+                Effect::Help => self.help = Some(0),
+                Effect::Quit => self.quit = true,
+            }
+        }
+    }
+
+    fn spawn(&mut self, origin: Option<PageId>, task: Task) {
+        let Task { label, job } = task;
+        self.shared.status.running.push(label.clone());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            // A panicking task must not leave its label spinning forever.
+            match AssertUnwindSafe(job).catch_unwind().await {
+                Ok(update) => {
+                    let _ = tx.send(Event::TaskDone {
+                        origin,
+                        label,
+                        update,
+                    });
+                }
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".into());
+                    let _ = tx.send(Event::TaskFailed { label, message });
+                }
+            }
+        });
+    }
+
+    // ---- drawing ------------------------------------------------------
+
+    pub fn render(&mut self, frame: &mut Frame) {
+        let areas = chrome::layout(frame.area(), self.prompt.is_some());
+        let titles = self.titles();
+        self.crumbs = chrome::render_crumbs(frame, areas.crumbs, &titles, &self.shared);
+        if let Some((_, page)) = self.stack.last_mut() {
+            page.render(frame, areas.body, &self.shared);
+        }
+        if let Some(prompt) = &self.prompt {
+            chrome::render_prompt(frame, areas.prompt, prompt, &self.shared);
+        }
+        chrome::render_status(frame, areas.status, &self.shared);
+        if let Some(scroll) = self.help {
+            let sections = self.top().keymap_sections();
+            chrome::render_help(frame, areas.body, sections, scroll, &self.shared);
+        }
+    }
+}

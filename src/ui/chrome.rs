@@ -1,0 +1,217 @@
+//! The frame around pages: breadcrumbs on top, the `:`/`/` prompt and the
+//! status line at the bottom, and the `?` help overlay.
+
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use super::commands;
+use super::shared::Shared;
+
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+/// A clickable breadcrumb: clicking it pops back to that depth.
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    pub row: u16,
+    pub x: Range<u16>,
+    pub depth: usize,
+}
+
+pub struct Areas {
+    pub crumbs: Rect,
+    pub body: Rect,
+    pub prompt: Rect,
+    pub status: Rect,
+}
+
+pub fn layout(area: Rect, prompt: bool) -> Areas {
+    let [crumbs, body, prompt_area, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(u16::from(prompt)),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas {
+        crumbs,
+        body,
+        prompt: prompt_area,
+        status,
+    }
+}
+
+pub fn render_crumbs(
+    frame: &mut Frame,
+    area: Rect,
+    titles: &[String],
+    shared: &Shared,
+) -> Vec<Crumb> {
+    let theme = &shared.theme;
+    let mut spans = vec![Span::styled(" gatescope ", theme.get("title"))];
+    let mut x = area.x + " gatescope ".len() as u16;
+    let mut crumbs = Vec::new();
+    for (depth, title) in titles.iter().enumerate() {
+        let sep = " › ";
+        spans.push(Span::styled(sep, theme.get("dim")));
+        x += sep.chars().count() as u16;
+        let style = if depth + 1 == titles.len() {
+            theme.get("crumb_last")
+        } else {
+            theme.get("crumb")
+        };
+        let width = title.chars().count() as u16;
+        crumbs.push(Crumb {
+            row: area.y,
+            x: x..x + width,
+            depth,
+        });
+        x += width;
+        spans.push(Span::styled(title.clone(), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    crumbs
+}
+
+pub fn render_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt, shared: &Shared) {
+    let lead = match prompt.kind {
+        PromptKind::Command => ":",
+        PromptKind::Filter => "/",
+    };
+    let line = Line::from(vec![
+        Span::styled(lead, shared.theme.get("key")),
+        Span::styled(prompt.text.clone(), shared.theme.get("prompt")),
+        Span::styled("█", shared.theme.get("dim")),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
+    let theme = &shared.theme;
+    let info = &shared.backend.info;
+    let status = &shared.status;
+    let mut spans = Vec::new();
+    if info.demo {
+        spans.push(Span::styled(" DEMO ", theme.get("demo")));
+        spans.push(Span::raw(" "));
+    }
+    let field = |label: &str, value: Option<&str>| {
+        vec![
+            Span::styled(format!("{label} "), theme.get("dim")),
+            Span::styled(value.unwrap_or("-").to_string(), theme.get("status")),
+            Span::raw("  "),
+        ]
+    };
+    if !info.demo {
+        spans.extend(field(
+            "profile",
+            info.profile.as_deref().or(Some("default")),
+        ));
+        spans.extend(field("region", info.region.as_deref()));
+    }
+    if let Some(endpoint) = info.endpoint.as_deref() {
+        spans.extend(field("endpoint", Some(endpoint)));
+    }
+    if shared.inventory.stale {
+        spans.push(Span::styled("cached ", theme.get("stale")));
+    }
+    if let Some(first) = status.running.first() {
+        let frame_char = SPINNER[status.spinner % SPINNER.len()];
+        let more = match status.running.len() {
+            1 => String::new(),
+            n => format!(" (+{})", n - 1),
+        };
+        spans.push(Span::styled(
+            format!("{frame_char} {first}{more}  "),
+            theme.get("key"),
+        ));
+    }
+    if let Some(err) = &status.error {
+        spans.push(Span::styled(format!("✗ {err}"), theme.get("error")));
+    } else if let Some(note) = &status.info {
+        spans.push(Span::styled(note.clone(), theme.get("ok")));
+    } else {
+        spans.push(Span::styled(
+            "? help  : command  / filter",
+            theme.get("dim"),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.get("status")),
+        area,
+    );
+}
+
+/// Help generated from the keymap sections of the current page, plus the
+/// `:` commands.
+pub fn render_help(frame: &mut Frame, body: Rect, sections: &[&str], scroll: u16, shared: &Shared) {
+    let theme = &shared.theme;
+    let rows = shared.keymap.help_rows(sections);
+    let key_width = rows
+        .iter()
+        .map(|(_, k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for (section, keys, desc) in rows {
+        if section != current {
+            if !current.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(format!("{section} keys"), theme.get("header")));
+            current = section;
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<key_width$}  "), theme.get("key")),
+            Span::raw(desc),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "commands (press : then type)",
+        theme.get("header"),
+    ));
+    for c in commands::all() {
+        let name = if c.usage.is_empty() {
+            format!(":{}", c.name)
+        } else {
+            format!(":{} {}", c.name, c.usage)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {name:<key_width$}  "), theme.get("key")),
+            Span::raw(c.desc),
+        ]));
+    }
+    let width = body.width.saturating_sub(4).min(76);
+    let height = body.height.saturating_sub(2).min(lines.len() as u16 + 2);
+    let area = Rect {
+        x: body.x + (body.width.saturating_sub(width)) / 2,
+        y: body.y + (body.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.get("border"))
+        .title(Span::styled(" help — Esc closes ", theme.get("title")));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

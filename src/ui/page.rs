@@ -1,0 +1,179 @@
+//! How a page plugs into the shell: the [`Page`] trait, the [`Effect`]s a page
+//! asks for, and the [`Update`]s a background task hands back.
+//!
+//! Pages own their own state (selection, scroll, tab, text being edited) and
+//! read what everybody shares (backend, inventory, theme, status) from
+//! [`Shared`]. They never await: anything slow becomes an [`Effect::Task`]
+//! whose future runs on tokio and whose result is applied to the page that
+//! started it (or to [`Shared`]) back on the UI loop.
+
+use std::any::Any;
+use std::future::Future;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::shared::Shared;
+
+/// A screen on the navigation stack (the breadcrumbs show the stack).
+pub trait Page: Any {
+    /// Breadcrumb label, e.g. `orders-api` or `GET /orders/{id}`.
+    fn title(&self, shared: &Shared) -> String;
+
+    /// Keymap sections consulted for this page, most specific first.
+    /// `global` is always consulted last and needs no mention.
+    fn keymap_sections(&self) -> &'static [&'static str] {
+        &["list"]
+    }
+
+    /// Draw into `area` (the space between breadcrumbs and status line).
+    /// `&mut self` so the page can remember hit areas for mouse clicks.
+    fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared);
+
+    /// React to an action. `None` means "not mine": the shell then applies
+    /// its default (`Back` pops the page, `Quit` pops or quits at the top).
+    fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>>;
+
+    /// While true, keys reach the page as [`Action::Key`] without going
+    /// through the keymap (text editing). `Ctrl-C` still quits.
+    fn captures_keys(&self) -> bool {
+        false
+    }
+
+    /// Whether `/` opens a filter prompt on this page (it then receives
+    /// [`Action::SetFilter`] on every keystroke).
+    fn filterable(&self) -> bool {
+        true
+    }
+
+    /// The filter currently applied, to prefill the prompt.
+    fn filter(&self) -> &str {
+        ""
+    }
+
+    /// What the page is looking at, for `:` commands such as `:send` or
+    /// `:logs` that act on "the current API / route / stage".
+    fn selection(&self, _shared: &Shared) -> Selection {
+        Selection::default()
+    }
+}
+
+/// What the user is pointing at; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub api_id: Option<String>,
+    pub route_key: Option<String>,
+    pub stage_name: Option<String>,
+}
+
+/// Closure applied to the page that started a task.
+pub type PageFn = Box<dyn FnOnce(&mut dyn Page, &mut Shared) -> Vec<Effect> + Send>;
+/// Closure applied to the shared state.
+pub type SharedFn = Box<dyn FnOnce(&mut Shared) -> Vec<Effect> + Send>;
+
+/// What a finished background task hands back to the UI loop.
+pub enum Update {
+    /// Applied to the page that spawned the task; dropped if it was closed.
+    Page(PageFn),
+    /// Applied to the shared state (inventory, backend, status).
+    Shared(SharedFn),
+}
+
+/// A background job: a label for the spinner and a future producing an [`Update`].
+pub struct Task {
+    pub label: String,
+    pub job: BoxFuture<'static, Update>,
+}
+
+/// What a page (or a command, or a task's update) asks the shell to do.
+pub enum Effect {
+    /// Open a page on top of the current one (drill in).
+    Push(Box<dyn Page>),
+    /// Close the current page (back).
+    Pop,
+    /// Replace the whole stack with this page (e.g. `:apis`).
+    Root(Box<dyn Page>),
+    /// Run a job in the background; the spinner shows while it runs.
+    Task(Task),
+    /// A short note in the status line.
+    Info(String),
+    /// An error in the status line (one line, replaced by the next).
+    Error(String),
+    /// Run a `:` command line, e.g. `logs` or `region eu-west-1`.
+    Command(String),
+    /// Open the help overlay.
+    Help,
+    /// Leave the application.
+    Quit,
+}
+
+impl Effect {
+    /// A task whose result updates the page of type `P` that spawned it.
+    ///
+    /// ```ignore
+    /// Effect::task::<ComposePage, _, _>("sending", async move {
+    ///     let res = sender.send(req).await;
+    ///     move |page: &mut ComposePage, _shared: &mut Shared| { page.response = Some(res); vec![] }
+    /// })
+    /// ```
+    pub fn task<P, F, U>(label: impl Into<String>, fut: F) -> Effect
+    where
+        P: Page,
+        F: Future<Output = U> + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        let job = fut
+            .map(|apply| {
+                Update::Page(Box::new(move |page: &mut dyn Page, shared: &mut Shared| {
+                    let any: &mut dyn Any = page;
+                    match any.downcast_mut::<P>() {
+                        Some(p) => apply(p, shared),
+                        None => Vec::new(),
+                    }
+                }))
+            })
+            .boxed();
+        Effect::Task(Task {
+            label: label.into(),
+            job,
+        })
+    }
+
+    /// A task whose result updates the shared state.
+    pub fn shared_task<F, U>(label: impl Into<String>, fut: F) -> Effect
+    where
+        F: Future<Output = U> + Send + 'static,
+        U: FnOnce(&mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        let job = fut
+            .map(|apply| Update::Shared(Box::new(apply) as SharedFn))
+            .boxed();
+        Effect::Task(Task {
+            label: label.into(),
+            job,
+        })
+    }
+}
+
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Effect::Push(_) => f.write_str("Push"),
+            Effect::Pop => f.write_str("Pop"),
+            Effect::Root(_) => f.write_str("Root"),
+            Effect::Task(t) => write!(f, "Task({})", t.label),
+            Effect::Info(s) => write!(f, "Info({s})"),
+            Effect::Error(s) => write!(f, "Error({s})"),
+            Effect::Command(s) => write!(f, "Command({s})"),
+            Effect::Help => f.write_str("Help"),
+            Effect::Quit => f.write_str("Quit"),
+        }
+    }
+}
+
+/// Identifies a page on the stack so a task's result finds the page that
+/// started it (and is dropped if that page was closed meanwhile).
+pub type PageId = u64;

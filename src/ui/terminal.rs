@@ -1,0 +1,83 @@
+//! Entering and leaving the terminal UI: raw mode, alternate screen, mouse
+//! capture, hidden cursor. [`TerminalGuard`] restores them on drop (normal
+//! exit and `?` errors) and the panic hook restores them on a panic of the UI
+//! thread, before the panic message is printed.
+
+use std::io::{self, Stdout};
+use std::sync::OnceLock;
+use std::thread::ThreadId;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// The thread that draws; only its panics restore the terminal (a panicking
+/// background task is caught and reported in the status line instead).
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+pub struct TerminalGuard {
+    pub terminal: Term,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        let result = (|| {
+            enable_raw_mode()?;
+            execute!(
+                io::stdout(),
+                EnterAlternateScreen,
+                EnableMouseCapture,
+                crossterm::cursor::Hide
+            )?;
+            Terminal::new(CrosstermBackend::new(io::stdout()))
+        })();
+        match result {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Undo everything [`TerminalGuard::enter`] did. Safe to call twice.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            tracing::error!("panic: {info}");
+            if UI_THREAD.get() == Some(&std::thread::current().id()) {
+                restore();
+                previous(info);
+            }
+            // Other threads: the task wrapper reports it; printing here would
+            // scribble over the UI.
+        }));
+    });
+}

@@ -1,0 +1,6 @@
+//! UI tests: drive the app with actions and keys against a fake control
+//! plane, assert state, and snapshot TestBackend frames with insta.
+
+mod fixtures;
+mod inventory;
+mod shell;

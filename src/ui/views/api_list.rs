@@ -1,0 +1,174 @@
+//! The top page: every API with its type, endpoint and route count, and a
+//! flag column for what commonly breaks.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
+
+use crate::domain::Api;
+use crate::ui::action::Action;
+use crate::ui::inventory_feed;
+use crate::ui::page::{Effect, Page, Selection};
+use crate::ui::shared::Shared;
+use crate::ui::views::api_detail::ApiDetailPage;
+use crate::ui::views::checks;
+use crate::ui::widgets::FilterList;
+
+#[derive(Default)]
+pub struct ApiListPage {
+    pub list: FilterList,
+}
+
+impl ApiListPage {
+    fn sync(&mut self, shared: &Shared) {
+        let apis = &shared.inventory.apis;
+        self.list
+            .sync(shared.inventory.generation, || apis.iter().map(haystack));
+    }
+
+    fn selected<'a>(&self, shared: &'a Shared) -> Option<&'a Api> {
+        self.list
+            .selected()
+            .and_then(|i| shared.inventory.apis.get(i))
+    }
+
+    fn act(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
+        if self.list.handle(action) {
+            return Some(vec![]);
+        }
+        match action {
+            Action::Back if !self.list.filter().is_empty() => {
+                self.list.set_filter("");
+                Some(vec![])
+            }
+            Action::Refresh => Some(inventory_feed::refresh(shared)),
+            Action::Enter => {
+                let api = self.selected(shared)?;
+                Some(vec![Effect::Push(Box::new(ApiDetailPage::new(&api.id)))])
+            }
+            _ => None,
+        }
+    }
+}
+
+fn haystack(api: &Api) -> String {
+    format!(
+        "{} {} {} {}",
+        api.name,
+        api.id,
+        api.protocol().as_str(),
+        api.endpoint.as_deref().unwrap_or("")
+    )
+}
+
+impl Page for ApiListPage {
+    fn title(&self, _shared: &Shared) -> String {
+        "APIs".into()
+    }
+
+    fn filter(&self) -> &str {
+        self.list.filter()
+    }
+
+    fn selection(&self, shared: &Shared) -> Selection {
+        Selection {
+            api_id: self.selected(shared).map(|a| a.id.clone()),
+            ..Default::default()
+        }
+    }
+
+    fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
+        self.sync(shared);
+        let result = self.act(action, shared);
+        self.sync(shared);
+        result
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        self.sync(shared);
+        let theme = &shared.theme;
+        let inv = &shared.inventory;
+        let mut title = vec![Span::styled(
+            format!(" APIs ({}) ", inv.apis.len()),
+            theme.get("title"),
+        )];
+        if !self.list.filter().is_empty() {
+            title.push(Span::styled(
+                format!(
+                    "/{} ({} shown) ",
+                    self.list.filter(),
+                    self.list.visible().len()
+                ),
+                theme.get("key"),
+            ));
+        }
+        if inv.stale {
+            title.push(Span::styled(" cached — refreshing ", theme.get("stale")));
+        }
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(theme.get("border"))
+            .title(Line::from(title));
+        self.list.viewport = area;
+        self.list.header_rows = 2;
+
+        if inv.apis.is_empty() {
+            let text = if inv.loading {
+                Line::styled("Loading APIs…", theme.get("dim"))
+            } else if let Some(e) = &inv.error {
+                Line::styled(format!("✗ {e}"), theme.get("error"))
+            } else {
+                Line::styled("No APIs in this account and region.", theme.get("dim"))
+            };
+            frame.render_widget(Paragraph::new(text).block(block), area);
+            return;
+        }
+
+        let header = Row::new(["NAME", "ID", "TYPE", "ENDPOINT", "ROUTES", "FLAGS"])
+            .style(theme.get("header"));
+        let rows = self
+            .list
+            .visible()
+            .iter()
+            .filter_map(|&i| inv.apis.get(i))
+            .map(|api| {
+                let routes = if api.details_loaded {
+                    api.routes.len().to_string()
+                } else {
+                    "…".into()
+                };
+                let flags = flags(api);
+                Row::new([
+                    Cell::from(api.name.clone()),
+                    Cell::from(api.id.clone()),
+                    Cell::from(api.protocol().as_str()),
+                    Cell::from(api.endpoint.clone().unwrap_or_default()),
+                    Cell::from(routes),
+                    Cell::from(Span::styled(flags, theme.get("warn"))),
+                ])
+            });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Fill(2),
+                Constraint::Length(10),
+                Constraint::Length(9),
+                Constraint::Fill(3),
+                Constraint::Length(6),
+                Constraint::Min(14),
+            ],
+        )
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.get("selected"))
+        .highlight_symbol("› ");
+        frame.render_stateful_widget(table, area, &mut self.list.state);
+    }
+}
+
+/// Short warnings for the list's FLAGS column.
+pub fn flags(api: &Api) -> String {
+    checks::tags(api).join(" ")
+}

@@ -1,0 +1,18 @@
+//! The pages. Each file holds one page type implementing
+//! [`crate::ui::page::Page`]. A page that can be opened with a `:` command
+//! registers it in [`COMMANDS`] (one line each).
+
+pub mod api_detail;
+pub mod api_list;
+pub mod api_tables;
+pub mod checks;
+pub mod cors_view;
+pub mod route_detail;
+pub mod stage_detail;
+
+use crate::ui::commands::CommandSpec;
+
+/// `:` commands contributed by pages (the built-ins are in `ui::commands`).
+/// Add one entry per command; `run` gets the arguments and a
+/// [`crate::ui::commands::CommandCtx`] and returns effects (usually `Effect::Push`).
+pub const COMMANDS: &[CommandSpec] = &[];
