@@ -277,3 +277,12 @@ proptest::proptest! {
         let _ = eval(c, &rule(&["x"]));
     }
 }
+
+#[test]
+fn without_an_authorizer_only_the_token_is_checked() {
+    let e = eval(good(), &JwtRule::default());
+    assert_eq!(e.outcome, Outcome::Pass);
+    let mut c = good();
+    c.insert("exp".into(), json!(NOW - 1));
+    assert_eq!(eval(c, &JwtRule::default()).outcome, Outcome::Unauthorized);
+}
