@@ -4,7 +4,7 @@ mod support;
 
 use std::process::{Command, Output, Stdio};
 
-use gatescope::engines::jwt_sign::Signer;
+use gatescope::engines::jwt_keys::Signer;
 use serde_json::{Value, json};
 
 fn gatescope(args: &[&str]) -> Output {
@@ -194,7 +194,7 @@ fn jwt_scopes_and_audience_lists() {
 }
 
 #[test]
-fn jwt_signature_checked_with_jwks_file() {
+fn jwt_keysature_checked_with_jwks_file() {
     let s = Signer::generate("k1").unwrap();
     let t = token(&s, 5_000, "app");
     let jwks = temp_file("jwks.json", &serde_json::to_string(&s.jwks()).unwrap());

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use super::*;
-use crate::engines::jwt_sign::Signer;
+use crate::engines::jwt_keys::Signer;
 
 const NOW: i64 = 1_750_000_000;
 const ISS: &str = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc";

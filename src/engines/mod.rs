@@ -10,7 +10,7 @@ pub mod event_build;
 pub mod event_decode;
 pub mod export;
 pub mod jwt;
-pub mod jwt_sign;
+pub mod jwt_keys;
 pub mod lambda_log;
 pub mod redact;
 pub mod response;

@@ -1,14 +1,16 @@
-//! Minting RS256 tokens and their JWKS: used by the demo's issuer and by
-//! tests that need a real signature to verify. Keys live only in memory.
+//! JWT keys: JWKS documents, RSA signature verification, and minting RS256
+//! tokens (the demo's issuer and tests that need a real signature). Keys
+//! live only in memory.
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::jwt::{Jwk, Jwks};
+use super::jwt::{DecodedJwt, SignatureCheck, b64};
 
 /// An RSA key pair that signs JWTs with RS256.
 pub struct Signer {
@@ -80,6 +82,69 @@ impl Signer {
                 n: Some(URL_SAFE_NO_PAD.encode(&parts.n)),
                 e: Some(URL_SAFE_NO_PAD.encode(&parts.e)),
             }],
+        }
+    }
+}
+
+/// A JSON Web Key Set (RSA keys only; others are ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Jwk {
+    #[serde(default)]
+    pub kty: String,
+    pub kid: Option<String>,
+    pub alg: Option<String>,
+    pub n: Option<String>,
+    pub e: Option<String>,
+}
+
+impl Jwks {
+    pub fn parse(json: &str) -> Result<Jwks, String> {
+        serde_json::from_str(json).map_err(|e| format!("not a JWKS document: {e}"))
+    }
+
+    /// Verify the token's RSA signature with the key named by its `kid`.
+    pub fn verify(&self, jwt: &DecodedJwt) -> SignatureCheck {
+        use aws_lc_rs::signature as sig;
+        let alg: &'static sig::RsaParameters = match jwt.alg() {
+            Some("RS256") => &sig::RSA_PKCS1_2048_8192_SHA256,
+            Some("RS384") => &sig::RSA_PKCS1_2048_8192_SHA384,
+            Some("RS512") => &sig::RSA_PKCS1_2048_8192_SHA512,
+            Some("PS256") => &sig::RSA_PSS_2048_8192_SHA256,
+            Some("PS384") => &sig::RSA_PSS_2048_8192_SHA384,
+            Some("PS512") => &sig::RSA_PSS_2048_8192_SHA512,
+            other => {
+                return SignatureCheck::Invalid(format!(
+                    "unsupported algorithm {}",
+                    other.unwrap_or("(none)")
+                ));
+            }
+        };
+        let kid = jwt.kid();
+        let Some(key) = self
+            .keys
+            .iter()
+            .find(|k| k.kty == "RSA" && (kid.is_none() || k.kid.as_deref() == kid))
+        else {
+            return SignatureCheck::Invalid(format!(
+                "no RSA key with kid {} in the JWKS",
+                kid.unwrap_or("(none)")
+            ));
+        };
+        let (Some(n), Some(e)) = (
+            key.n.as_deref().and_then(b64),
+            key.e.as_deref().and_then(b64),
+        ) else {
+            return SignatureCheck::Invalid("the JWKS key lacks a valid n or e".into());
+        };
+        let public = sig::RsaPublicKeyComponents { n: &n, e: &e };
+        match public.verify(alg, jwt.signing_input.as_bytes(), &jwt.signature) {
+            Ok(()) => SignatureCheck::Valid,
+            Err(_) => SignatureCheck::Invalid("the signature does not match the key".into()),
         }
     }
 }
