@@ -9,4 +9,5 @@ pub mod cli;
 pub mod domain;
 pub mod engines;
 pub mod paths;
+pub mod store;
 pub mod ui;

@@ -3,6 +3,7 @@
 //! concludes. No I/O here: everything is unit tested and fuzzed.
 
 pub mod access_log;
+pub mod compose;
 pub mod correlate;
 pub mod cors;
 pub mod doctor;
@@ -15,3 +16,4 @@ pub mod lambda_log;
 pub mod redact;
 pub mod response;
 pub mod routing;
+pub mod shell;
