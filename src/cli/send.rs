@@ -1,6 +1,6 @@
 //! `gatescope send METHOD URL`: compose, sign, send, print, record in history.
 //! `--as curl|httpie|awscurl` prints the command instead of sending;
-//! `--preflight ORIGIN` sends the browser's CORS preflight instead.
+//! `--preflight ORIGIN` probes CORS as a browser would instead.
 
 use std::io::Read;
 use std::path::Path;
@@ -51,7 +51,8 @@ pub struct Args {
     /// $GATESCOPE_TOKEN / $GATESCOPE_API_KEY (AWS keys are never literal).
     #[arg(long)]
     pub show_secrets: bool,
-    /// Send the CORS preflight a browser on ORIGIN would send before this request.
+    /// Probe CORS as a browser on ORIGIN: the preflight, then the request
+    /// with Origin; prints the verdict, exit 1 when the browser would block.
     #[arg(long, value_name = "ORIGIN")]
     pub preflight: Option<String>,
     /// Exit with status 1 when the response status is 400 or more.
@@ -97,22 +98,6 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         body_cap: args.max_body,
     })?;
 
-    if let Some(origin) = &args.preflight {
-        let probe = http::probe(&sender, &request, origin).await?;
-        match args.output {
-            OutputFormat::Json => print_json(&probe)?,
-            OutputFormat::Table => {
-                println!(
-                    "preflight {} (a browser would {}send one for this request)",
-                    probe.preflight.url,
-                    if probe.preflight_needed { "" } else { "not " }
-                );
-                print!("{}", response_table(&probe.response, &[]));
-            }
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-
     let credentials = match &draft.auth {
         AuthMode::Sigv4 { region } => {
             let region =
@@ -136,6 +121,19 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let prepared = http::prepare(request, &draft.auth, &ctx).await?;
     for w in &prepared.warnings {
         eprintln!("gatescope: warning: {w}");
+    }
+    if let Some(origin) = &args.preflight {
+        let probe =
+            http::probe(&sender, &prepared.unsigned, Some(&prepared.request), origin).await?;
+        match args.output {
+            OutputFormat::Json => print_json(&probe)?,
+            OutputFormat::Table => print!("{}", probe_table(&probe)),
+        }
+        return Ok(if probe.verdict.allowed {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
     }
     let result = sender.send(&prepared.request).await;
     if !args.no_history {
@@ -317,6 +315,38 @@ pub fn response_table(resp: &HttpResponse, warnings: &[String]) -> String {
     out.push_str(&body_text(&resp.body));
     if !out.ends_with('\n') {
         out.push('\n');
+    }
+    out
+}
+
+/// `--preflight` as text: the verdict, the findings, then the preflight answer.
+fn probe_table(probe: &http::CorsProbe) -> String {
+    let mut out = format!(
+        "CORS from {}: {}{}\n",
+        probe.origin,
+        if probe.verdict.allowed {
+            "allowed"
+        } else {
+            "BLOCKED"
+        },
+        if probe.preflight_needed {
+            ""
+        } else {
+            " (simple request: a browser sends no preflight)"
+        }
+    );
+    for f in &probe.verdict.findings {
+        out.push_str(&printable(&f.to_text()));
+        out.push('\n');
+    }
+    out.push_str(&format!("\npreflight: OPTIONS {}\n", probe.preflight.url));
+    for (k, v) in &probe.preflight.headers {
+        out.push_str(&format!("  {k}: {}\n", printable(v)));
+    }
+    out.push_str(&response_table(&probe.response, &[]));
+    if let Some(actual) = &probe.actual_response {
+        out.push_str("\nactual request (with Origin):\n");
+        out.push_str(&response_table(actual, &[]));
     }
     out
 }

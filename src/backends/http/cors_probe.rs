@@ -1,15 +1,13 @@
 //! The browser-style CORS probe: send the `OPTIONS` preflight a browser would
-//! send before `request`, and report the answer.
-//!
-//! HOOK(authz): what a browser *decides* from the answer belongs to
-//! `engines::cors` (owned by the authz work). Until that lands in main,
-//! [`CorsProbe::verdict`] stays `None` and the UI shows the raw preflight
-//! answer; wire `engines::cors` in `probe` when it is published.
+//! send before a request, then (when the preflight passes) the request itself
+//! with `Origin`, and let `engines::cors::browser_verdict` say what the
+//! browser decides, with findings naming the header at fault.
 
 use serde::Serialize;
 
 use super::sender::{SendError, Sender};
 use crate::domain::{HttpRequest, HttpResponse};
+use crate::engines::cors::{self, BrowserRequest, CorsEvaluation, Preflight};
 
 /// Headers a page may send without a preflight (Fetch "CORS-safelisted"
 /// request headers); `content-type` only with the three simple values.
@@ -41,9 +39,13 @@ pub struct CorsProbe {
     pub preflight_needed: bool,
     /// The preflight as sent.
     pub preflight: HttpRequest,
+    /// The answer to the preflight.
     pub response: HttpResponse,
-    /// What a browser would decide (filled by `engines::cors`; see HOOK above).
-    pub verdict: Option<String>,
+    /// The answer to the actual request sent with `Origin` (when it was sent:
+    /// an actual request was given and the preflight did not already fail).
+    pub actual_response: Option<HttpResponse>,
+    /// What a browser would decide.
+    pub verdict: CorsEvaluation,
 }
 
 /// The non-safelisted header names of `req`, lower-cased, sorted, joined
@@ -94,21 +96,50 @@ pub fn preflight_for(req: &HttpRequest, origin: &str) -> HttpRequest {
     pre
 }
 
-/// Send the preflight for `req` (the unsigned request: browsers never sign
-/// preflights) and return the answer.
+/// Probe CORS for `req` as a page on `origin` would: the preflight is built
+/// from the unsigned request (browsers never sign preflights); `actual` is
+/// the request to send afterwards (typically the signed one), `None` to stop
+/// after the preflight.
 pub async fn probe(
     sender: &Sender,
     req: &HttpRequest,
+    actual: Option<&HttpRequest>,
     origin: &str,
 ) -> Result<CorsProbe, SendError> {
     let preflight = preflight_for(req, origin);
     let response = sender.send(&preflight).await?;
+    let browser = BrowserRequest {
+        origin: origin.to_string(),
+        method: req.method.clone(),
+        headers: request_headers_list(req),
+        credentials: false,
+    };
+    let answer = Preflight {
+        status: response.status,
+        headers: response.headers.clone(),
+    };
+    let preflight_verdict = cors::browser_verdict(&browser, Some(&answer), &response.headers);
+    let preflight_failed = !preflight_verdict.allowed && needs_preflight(req);
+    let actual_response = match actual {
+        Some(a) if !preflight_failed => {
+            let mut a = a.clone();
+            a.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("origin"));
+            a.headers.push(("origin".into(), origin.to_string()));
+            Some(sender.send(&a).await?)
+        }
+        _ => None,
+    };
+    let verdict = match &actual_response {
+        Some(r) => cors::browser_verdict(&browser, Some(&answer), &r.headers),
+        None => preflight_verdict,
+    };
     Ok(CorsProbe {
         origin: origin.to_string(),
         preflight_needed: needs_preflight(req),
         preflight,
         response,
-        verdict: None,
+        actual_response,
+        verdict,
     })
 }
 
