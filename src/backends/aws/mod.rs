@@ -1,5 +1,9 @@
 //! AWS: SDK clients behind the backend traits.
 
+// CloudWatch Logs + Lambda log groups (owned by the logs work).
+pub mod logs;
+mod logs_error;
+
 use super::{Backend, BackendError, ErrorKind};
 
 /// Global connection options (`--profile`, `--region`, `--endpoint-url`).
