@@ -8,5 +8,8 @@ pub mod backends;
 pub mod cli;
 pub mod domain;
 pub mod engines;
+pub mod inventory;
+pub mod logs;
 pub mod paths;
+pub mod store;
 pub mod ui;

@@ -12,6 +12,13 @@ pub trait ControlPlane: Send + Sync {
     /// `details_loaded == false`; callers then ask [`ControlPlane::load_details`].
     async fn list_apis(&self) -> Result<Vec<Api>, BackendError>;
 
+    /// Like [`ControlPlane::list_apis`], but when one family of APIs could not
+    /// be listed (say REST is denied while HTTP APIs are allowed) return the
+    /// others plus one sentence per missing family, instead of failing.
+    async fn list_apis_partial(&self) -> Result<(Vec<Api>, Vec<String>), BackendError> {
+        Ok((self.list_apis().await?, Vec::new()))
+    }
+
     /// Fill in routes (with integrations), authorizers and stages of one API.
     /// A failing sub-call does not fail the whole API: it is recorded in
     /// `Api::problems` and the rest is returned.

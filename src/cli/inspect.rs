@@ -1,16 +1,245 @@
-//! `gatescope inspect` (to be written).
+//! `gatescope inspect [API_ID]`: APIs with routes, integrations, authorizers,
+//! stages and CORS. The JSON is the domain model itself (camelCase keys named
+//! after the AWS fields), one object per API.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::GlobalArgs;
-use super::output::OutputFormat;
+use super::output::{OutputFormat, print_json, table};
+use crate::domain::{Api, Inventory, RouteSettings};
+use crate::inventory::{InventoryCache, Loader, flags};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The API to show (all APIs when omitted).
+    pub api_id: Option<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    /// APIs loaded at once.
+    #[arg(long, default_value_t = crate::inventory::loader::DEFAULT_CONCURRENCY, hide = true)]
+    pub concurrency: usize,
 }
 
-pub async fn run(_args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`inspect` is not built yet")
+pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let (inventory, code) =
+        load_inventory_with(global, args.api_id.as_deref(), args.concurrency).await?;
+    match args.output {
+        OutputFormat::Json => print_json(&inventory.apis)?,
+        OutputFormat::Table => {
+            for (i, api) in inventory.apis.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", render_api(api));
+            }
+            if inventory.apis.is_empty() {
+                println!("no APIs in this account and region");
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// Load the inventory (one API or all), warn about what is missing on
+/// stderr, refresh the disk cache after a full load. The exit code is 1 when
+/// some API's details could not be loaded at all.
+pub async fn load_inventory(
+    global: &GlobalArgs,
+    api_id: Option<&str>,
+) -> anyhow::Result<(Inventory, ExitCode)> {
+    load_inventory_with(
+        global,
+        api_id,
+        crate::inventory::loader::DEFAULT_CONCURRENCY,
+    )
+    .await
+}
+
+async fn load_inventory_with(
+    global: &GlobalArgs,
+    api_id: Option<&str>,
+    concurrency: usize,
+) -> anyhow::Result<(Inventory, ExitCode)> {
+    let backend = global.backend().await?;
+    let mut loader = Loader::new(backend.control.clone()).concurrency(concurrency);
+    if let Some(id) = api_id {
+        loader = loader.only(vec![id.to_string()]);
+    }
+    let (inventory, problems) = loader.load().await.context("cannot list APIs")?;
+    if let Some(id) = api_id
+        && inventory.apis.is_empty()
+    {
+        anyhow::bail!(
+            "no API with id {id} in {} (`gatescope apis` lists them)",
+            backend.info.region.as_deref().unwrap_or("this region")
+        );
+    }
+    for p in &problems {
+        eprintln!("gatescope: warning: {p}");
+    }
+    let mut failed = 0;
+    for api in &inventory.apis {
+        for p in &api.problems {
+            eprintln!("gatescope: warning: {} ({}): {p}", api.name, api.id);
+        }
+        failed += usize::from(!api.details_loaded);
+    }
+    if api_id.is_none() && problems.is_empty() {
+        // The TUI starts from this file; failing to write it is not the user's problem now.
+        if let Err(e) = InventoryCache::for_backend(&backend.info).save(&inventory) {
+            tracing::warn!("cannot write the inventory cache: {e}");
+        }
+    }
+    let code = if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    Ok((inventory, code))
+}
+
+fn or_dash(s: Option<&str>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or("-").to_string()
+}
+
+fn throttle(s: Option<&RouteSettings>) -> String {
+    let s = s.cloned().unwrap_or_default();
+    match (s.throttling_rate_limit, s.throttling_burst_limit) {
+        (None, None) => "account default".into(),
+        (r, b) => format!(
+            "{} rps / burst {}",
+            r.map(|r| r.to_string()).unwrap_or("-".into()),
+            b.map(|b| b.to_string()).unwrap_or("-".into())
+        ),
+    }
+}
+
+/// The human report of one API.
+pub fn render_api(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({})  {}  {}",
+        api.name,
+        api.id,
+        api.protocol().as_str(),
+        or_dash(api.endpoint.as_deref())
+    );
+    if let Some(c) = &api.cors {
+        let _ = writeln!(
+            out,
+            "CORS: origins {}; methods {}; headers {}; expose {}; max-age {}; credentials {}",
+            or_dash(Some(&c.allow_origins.join(","))),
+            or_dash(Some(&c.allow_methods.join(","))),
+            or_dash(Some(&c.allow_headers.join(","))),
+            or_dash(Some(&c.expose_headers.join(","))),
+            c.max_age.map(|m| m.to_string()).unwrap_or("-".into()),
+            c.allow_credentials
+                .map(|b| b.to_string())
+                .unwrap_or("-".into()),
+        );
+    }
+    let mut rows = vec![
+        [
+            "ROUTE",
+            "AUTH",
+            "AUTHORIZER",
+            "SCOPES",
+            "INTEGRATION",
+            "TARGET",
+            "PAYLOAD",
+            "TIMEOUT",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &api.routes {
+        let i = r.integration.clone().unwrap_or_default();
+        let authorizer = r.authorizer_id.as_deref().map(|id| {
+            api.authorizer(id)
+                .map(|a| a.name.clone())
+                .unwrap_or(id.to_string())
+        });
+        rows.push(vec![
+            r.route_key.clone(),
+            or_dash(r.authorization_type.as_deref()),
+            or_dash(authorizer.as_deref()),
+            or_dash(Some(&r.authorization_scopes.join(","))),
+            if r.integration.is_some() {
+                or_dash(i.integration_type.as_deref())
+            } else {
+                "NONE".into()
+            },
+            or_dash(i.lambda_arn().as_deref().or(i.uri.as_deref())),
+            or_dash(i.payload_format_version.as_deref()),
+            i.timeout_in_millis
+                .map(|t| format!("{t}ms"))
+                .unwrap_or("-".into()),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&table(&rows));
+    if !api.authorizers.is_empty() {
+        let mut rows = vec![
+            [
+                "AUTHORIZER",
+                "ID",
+                "TYPE",
+                "IDENTITY SOURCE",
+                "ISSUER / URI",
+                "AUDIENCE",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for a in &api.authorizers {
+            let jwt = a.jwt_configuration.clone().unwrap_or_default();
+            rows.push(vec![
+                a.name.clone(),
+                a.id.clone(),
+                a.authorizer_type.clone(),
+                or_dash(Some(&a.identity_source.join(","))),
+                or_dash(jwt.issuer.as_deref().or(a.authorizer_uri.as_deref())),
+                or_dash(Some(&jwt.audience.join(","))),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&table(&rows));
+    }
+    let mut rows = vec![
+        [
+            "STAGE",
+            "AUTO-DEPLOY",
+            "INVOKE URL",
+            "THROTTLING",
+            "ACCESS LOG",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for s in &api.stages {
+        rows.push(vec![
+            s.stage_name.clone(),
+            if s.auto_deploy { "yes" } else { "no" }.into(),
+            or_dash(s.invoke_url.as_deref()),
+            throttle(s.default_route_settings.as_ref()),
+            s.access_log_settings
+                .as_ref()
+                .and_then(|l| l.log_group_name())
+                .unwrap_or("off".into()),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&table(&rows));
+    let flags = flags(api);
+    if !flags.is_empty() {
+        out.push('\n');
+        for f in flags {
+            let _ = writeln!(out, "! {}: {}", f.code, f.message);
+        }
+    }
+    out
 }

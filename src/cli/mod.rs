@@ -64,6 +64,46 @@ impl GlobalArgs {
     }
 }
 
+/// Fetch one API with its details (routes, authorizers, stages) by id.
+pub async fn fetch_api(backend: &Backend, api_id: &str) -> anyhow::Result<crate::domain::Api> {
+    let apis = backend.control.list_apis().await?;
+    let Some(api) = apis.into_iter().find(|a| a.id == api_id) else {
+        anyhow::bail!("no API with id {api_id} here (list them with `gatescope apis`)");
+    };
+    Ok(backend.control.load_details(api).await?)
+}
+
+/// Read a file argument, `-` meaning standard input.
+pub fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .context("cannot read standard input")?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read {path}"))
+    }
+}
+
+/// Headers as a JSON object with lower-case names (repeats joined by ", ").
+pub fn headers_json(headers: &[(String, String)]) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    for (k, v) in headers {
+        let k = k.to_ascii_lowercase();
+        match m.get_mut(&k) {
+            Some(serde_json::Value::String(prev)) => {
+                prev.push_str(", ");
+                prev.push_str(v);
+            }
+            _ => {
+                m.insert(k, serde_json::Value::String(v.clone()));
+            }
+        }
+    }
+    m
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List APIs (HTTP, WebSocket and REST).

@@ -58,7 +58,9 @@ pub struct AccessLogRecord {
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
     pub response_length: Option<u64>,
-    /// Every field as parsed, keyed by the `$context` variable (without `$context.`).
+    /// Fields without a typed slot above, keyed by the `$context` variable
+    /// (without `$context.`), or by the JSON key when the format does not
+    /// map it (e.g. `protocol`, `requestTime`, `identity.caller`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
     /// The line as logged.
@@ -114,8 +116,34 @@ pub struct LambdaLine {
     pub raw: String,
 }
 
+/// How an access record was tied to a Lambda invocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MatchKey {
+    /// Access log `$context.integration.requestId` = Lambda request id.
+    IntegrationRequestId,
+    /// A proxy event logged by the function carried the access record's
+    /// `requestContext.requestId`.
+    LoggedEvent,
+}
+
+/// The Lambda lines of one invocation, grouped by request id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaInvocation {
+    pub request_id: String,
+    pub log_group: String,
+    pub lines: Vec<LambdaLine>,
+    pub report: Option<LambdaReport>,
+    /// The first proxy event the function logged during this invocation.
+    pub event: Option<DecodedEvent>,
+    /// A `Task timed out` line (or a timeout status) was seen.
+    #[serde(default)]
+    pub timed_out: bool,
+}
+
 /// One request as gatescope reconstructs it from all logs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct CorrelatedRecord {
     pub access: AccessLogRecord,
@@ -126,4 +154,14 @@ pub struct CorrelatedRecord {
     pub event: Option<DecodedEvent>,
     /// True when no Lambda lines could be matched to this access record.
     pub unmatched: bool,
+    /// The Lambda request id of the invocation (from the access record or
+    /// from a logged event), also when its lines were not found.
+    #[serde(default)]
+    pub lambda_request_id: Option<String>,
+    /// Which join found the invocation (`None` when unmatched).
+    #[serde(default)]
+    pub matched_by: Option<MatchKey>,
+    /// The invocation timed out (a `Task timed out` line or timeout status).
+    #[serde(default)]
+    pub timed_out: bool,
 }

@@ -5,6 +5,7 @@
 //! the AWS fields they come from.
 
 pub mod api;
+pub mod draft;
 pub mod event;
 pub mod finding;
 pub mod logs;
@@ -12,6 +13,7 @@ pub mod request;
 pub mod response;
 
 pub use api::*;
+pub use draft::*;
 pub use event::*;
 pub use finding::*;
 pub use logs::*;

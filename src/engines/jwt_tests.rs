@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use super::*;
-use crate::engines::jwt_sign::Signer;
+use crate::engines::jwt_keys::Signer;
 
 const NOW: i64 = 1_750_000_000;
 const ISS: &str = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc";
@@ -276,4 +276,13 @@ proptest::proptest! {
         c.insert(k, json!(v));
         let _ = eval(c, &rule(&["x"]));
     }
+}
+
+#[test]
+fn without_an_authorizer_only_the_token_is_checked() {
+    let e = eval(good(), &JwtRule::default());
+    assert_eq!(e.outcome, Outcome::Pass);
+    let mut c = good();
+    c.insert("exp".into(), json!(NOW - 1));
+    assert_eq!(eval(c, &JwtRule::default()).outcome, Outcome::Unauthorized);
 }

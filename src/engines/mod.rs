@@ -3,6 +3,7 @@
 //! concludes. No I/O here: everything is unit tested and fuzzed.
 
 pub mod access_log;
+pub mod compose;
 pub mod correlate;
 pub mod cors;
 pub mod doctor;
@@ -10,8 +11,9 @@ pub mod event_build;
 pub mod event_decode;
 pub mod export;
 pub mod jwt;
-pub mod jwt_sign;
+pub mod jwt_keys;
 pub mod lambda_log;
 pub mod redact;
 pub mod response;
 pub mod routing;
+pub mod shell;

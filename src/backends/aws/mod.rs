@@ -1,6 +1,23 @@
 //! AWS: SDK clients behind the backend traits.
+//!
+//! [`backend`] returns at once: the region comes from flags, environment and
+//! profile files (no IMDS probe on a laptop) and credentials are resolved by
+//! the SDK on the first call, so the first TUI frame never waits on AWS.
 
-use super::{Backend, BackendError, ErrorKind};
+pub mod config;
+pub mod control_plane;
+pub mod errors;
+pub mod http_apis;
+pub mod logs;
+mod logs_error;
+pub mod rest_apis;
+pub mod retry;
+
+use std::sync::Arc;
+
+use super::{Backend, BackendError, BackendInfo};
+
+pub use control_plane::AwsControlPlane;
 
 /// Global connection options (`--profile`, `--region`, `--endpoint-url`).
 #[derive(Debug, Clone, Default)]
@@ -11,10 +28,26 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
 }
 
-/// Build the AWS backend from the standard credential chain.
-pub async fn backend(_opts: &AwsOptions) -> Result<Backend, BackendError> {
-    Err(BackendError::new(
-        ErrorKind::Unsupported,
-        "the AWS backend is not built yet",
-    ))
+/// Build the AWS backend from the standard credential chain. Makes no
+/// network call; a missing region is reported by the first control-plane call
+/// (so the UI can start and show it).
+pub async fn backend(opts: &AwsOptions) -> Result<Backend, BackendError> {
+    let loaded = config::load(opts).await;
+    let info = BackendInfo {
+        profile: loaded.profile.clone(),
+        region: loaded.region.clone(),
+        endpoint: loaded.endpoint.clone(),
+        demo: false,
+    };
+    Ok(Backend {
+        control: Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone())),
+        logs: logs::logs_source(&loaded.sdk),
+        credentials: Some(loaded.credentials),
+        info,
+    })
+}
+
+/// The SDK configuration `backend` uses, for other AWS clients (logs, Lambda).
+pub async fn sdk_config(opts: &AwsOptions) -> aws_config::SdkConfig {
+    config::load(opts).await.sdk
 }

@@ -1,1 +1,36 @@
-//! HTTP sending, signing, history (to be written)
+//! The data-plane side of gatescope: apply auth to a composed request
+//! (SigV4 / JWT / API key), send it, read the answer, probe CORS.
+//!
+//! The usual flow (TUI and `gatescope send` alike):
+//! 1. `engines::compose::build(&draft)` → unsigned [`HttpRequest`](crate::domain::HttpRequest);
+//! 2. [`prepare`] applies the draft's [`AuthMode`](crate::domain::AuthMode) → [`Prepared`]
+//!    (signed request, debug view, warnings, a redactor that knows the secrets);
+//! 3. [`Sender::send`] / [`Sender::spawn`] → [`HttpResponse`](crate::domain::HttpResponse);
+//! 4. `store::History::record` keeps it (redacted).
+//!
+//! [`send_draft`] does 1-4 in one call (cancellable with a token).
+
+pub mod auth;
+mod connect_timing;
+pub mod cors_probe;
+pub mod credentials;
+pub mod exchange;
+pub mod jwt_check;
+pub mod sender;
+pub mod sign;
+
+pub use auth::{AuthContext, Prepared, prepare, resolve_credentials, signing_region};
+pub use cors_probe::{CorsProbe, preflight_for, probe};
+pub use exchange::{Exchange, Recording, send_draft};
+pub use sender::{DEFAULT_BODY_CAP, DEFAULT_TIMEOUT, SendError, SendHandle, SendOptions, Sender};
+pub use sign::{SigningDebug, canonical_request, sign_request};
+
+/// Read a body from a file, with a clear message when it cannot be read.
+pub fn body_from_file(path: &std::path::Path) -> Result<Vec<u8>, super::BackendError> {
+    std::fs::read(path).map_err(|e| {
+        super::BackendError::new(
+            super::ErrorKind::Other,
+            format!("cannot read the body file {}: {e}", path.display()),
+        )
+    })
+}

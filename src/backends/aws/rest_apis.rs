@@ -1,0 +1,367 @@
+//! REST APIs (apigateway) mapped into the domain model: resources x methods
+//! become routes `GET /items/{id}`.
+
+use aws_sdk_apigateway::types as rest;
+
+use super::control_plane::{AwsControlPlane, all_failed, sort_routes};
+use super::errors::Call;
+use super::http_apis::invoke_url;
+use crate::backends::BackendError;
+use crate::domain::{
+    AccessLogSettings, Api, Authorizer, Integration, Protocol, Route, RouteSettings, Stage,
+};
+
+/// The largest page REST list calls accept.
+const PAGE: i32 = 500;
+
+/// Follow `position` to the end of one REST list call.
+macro_rules! all_pages {
+    ($cp:expr, $call:expr, |$pos:ident| $send:expr) => {{
+        let mut items = Vec::new();
+        let mut $pos: Option<String> = None;
+        let call = $call;
+        loop {
+            let page = $cp.call(call.clone(), || $send).await?;
+            items.extend(page.items().iter().cloned());
+            match page.position() {
+                Some(p) if !p.is_empty() && Some(p) != $pos.as_deref() => {
+                    $pos = Some(p.to_string())
+                }
+                _ => break,
+            }
+        }
+        Ok::<_, BackendError>(items)
+    }};
+}
+
+/// Works on `Authorizer` (list) and `GetAuthorizerOutput` (by id).
+macro_rules! map_authorizer {
+    ($a:expr) => {{
+        let a = &$a;
+        Authorizer {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
+            authorizer_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            // REST gives one comma-separated string ("method.request.header.A, method.request.querystring.b").
+            identity_source: a
+                .identity_source()
+                .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default(),
+            jwt_configuration: None,
+            authorizer_uri: a.authorizer_uri().map(str::to_string),
+            provider_arns: a.provider_arns().to_vec(),
+            authorizer_payload_format_version: None,
+            enable_simple_responses: None,
+            result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds(),
+        }
+    }};
+}
+
+/// GetRestApis, every page.
+pub async fn list_rest_apis(cp: &AwsControlPlane) -> Result<Vec<Api>, BackendError> {
+    let region = cp.region()?.to_string();
+    let items = all_pages!(cp, Call::new("GetRestApis", "/restapis"), |pos| cp
+        .rest
+        .get_rest_apis()
+        .limit(PAGE)
+        .set_position(pos.clone())
+        .send())?;
+    Ok(items.iter().map(|a| map_rest_api(a, &region)).collect())
+}
+
+async fn resources(cp: &AwsControlPlane, id: &str) -> Result<Vec<rest::Resource>, BackendError> {
+    // embed=methods returns each method with its integration inline, saving
+    // a GetMethod + GetIntegration per method.
+    all_pages!(
+        cp,
+        Call::new("GetResources", format!("/restapis/{id}/resources")),
+        |pos| cp
+            .rest
+            .get_resources()
+            .rest_api_id(id)
+            .embed("methods")
+            .limit(PAGE)
+            .set_position(pos.clone())
+            .send()
+    )
+}
+
+async fn authorizers(
+    cp: &AwsControlPlane,
+    id: &str,
+) -> Result<Vec<rest::Authorizer>, BackendError> {
+    all_pages!(
+        cp,
+        Call::new("GetAuthorizers", format!("/restapis/{id}/authorizers")),
+        |pos| cp
+            .rest
+            .get_authorizers()
+            .rest_api_id(id)
+            .limit(PAGE)
+            .set_position(pos.clone())
+            .send()
+    )
+}
+
+/// GetStages is not paginated (its answer is `item`, singular).
+async fn stages(cp: &AwsControlPlane, id: &str) -> Result<Vec<rest::Stage>, BackendError> {
+    let out = cp
+        .call(
+            Call::new("GetStages", format!("/restapis/{id}/stages")),
+            || cp.rest.get_stages().rest_api_id(id).send(),
+        )
+        .await?;
+    Ok(out.item().to_vec())
+}
+
+async fn authorizer(
+    cp: &AwsControlPlane,
+    api_id: &str,
+    auth_id: &str,
+) -> Result<Authorizer, BackendError> {
+    let out = cp
+        .call(
+            Call::new(
+                "GetAuthorizer",
+                format!("/restapis/{api_id}/authorizers/{auth_id}"),
+            ),
+            || {
+                cp.rest
+                    .get_authorizer()
+                    .rest_api_id(api_id)
+                    .authorizer_id(auth_id)
+                    .send()
+            },
+        )
+        .await?;
+    Ok(map_authorizer!(out))
+}
+
+pub async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, BackendError> {
+    let id = api.id.clone();
+    let (r, a, s) = futures::join!(resources(cp, &id), authorizers(cp, &id), stages(cp, &id));
+    if let Some(e) = all_failed(&[r.as_ref().err(), a.as_ref().err(), s.as_ref().err()]) {
+        return Err(e);
+    }
+    match r {
+        Ok(list) => {
+            api.routes = list.iter().flat_map(routes_of).collect();
+            sort_routes(&mut api.routes);
+        }
+        Err(e) => api.problems.push(format!("resources are missing: {e}")),
+    }
+    match a {
+        Ok(list) => api.authorizers = list.iter().map(|a| map_authorizer!(a)).collect(),
+        Err(e) => {
+            let mut ids: Vec<String> = api
+                .routes
+                .iter()
+                .filter_map(|r| r.authorizer_id.clone())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let got =
+                futures::future::join_all(ids.iter().map(|aid| authorizer(cp, &id, aid))).await;
+            let mut missing = Vec::new();
+            for (aid, res) in ids.iter().zip(got) {
+                match res {
+                    Ok(a) => api.authorizers.push(a),
+                    Err(e) => missing.push(format!("authorizer {aid} is missing: {e}")),
+                }
+            }
+            api.problems.push(format!(
+                "the authorizer list is missing ({e}); loaded the {} authorizer(s) referenced by methods one by one, unreferenced ones are not shown",
+                api.authorizers.len()
+            ));
+            api.problems.extend(missing);
+        }
+    }
+    api.authorizers.sort_by(|a, b| a.name.cmp(&b.name));
+    match s {
+        Ok(list) => {
+            api.stages = list
+                .iter()
+                .map(|s| map_stage(s, api.endpoint.as_deref()))
+                .collect();
+            api.stages.sort_by(|a, b| a.stage_name.cmp(&b.stage_name));
+        }
+        Err(e) => api.problems.push(format!("stages are missing: {e}")),
+    }
+    api.details_loaded = true;
+    Ok(api)
+}
+
+fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {
+    let id = a.id().unwrap_or_default().to_string();
+    Api {
+        endpoint: Some(format!("https://{id}.execute-api.{region}.amazonaws.com")),
+        name: a.name().unwrap_or_default().to_string(),
+        protocol: Some(Protocol::Rest),
+        description: a.description().map(str::to_string),
+        endpoint_types: a
+            .endpoint_configuration()
+            .map(|c| c.types().iter().map(|t| t.as_str().to_string()).collect())
+            .unwrap_or_default(),
+        disable_execute_api_endpoint: a.disable_execute_api_endpoint(),
+        binary_media_types: a.binary_media_types().to_vec(),
+        cors: None,
+        id,
+        ..Api::default()
+    }
+}
+
+/// One route per method of a resource.
+fn routes_of(res: &rest::Resource) -> Vec<Route> {
+    let path = res.path().unwrap_or("/");
+    let Some(methods) = res.resource_methods() else {
+        return Vec::new();
+    };
+    methods
+        .iter()
+        .map(|(verb, m)| Route {
+            route_key: format!("{} {path}", m.http_method().unwrap_or(verb)),
+            route_id: res.id().map(str::to_string),
+            authorization_type: m.authorization_type().map(str::to_string),
+            authorization_scopes: m.authorization_scopes().to_vec(),
+            authorizer_id: m.authorizer_id().map(str::to_string),
+            api_key_required: m.api_key_required().unwrap_or(false),
+            integration: m.method_integration().map(map_integration),
+        })
+        .collect()
+}
+
+fn map_integration(i: &rest::Integration) -> Integration {
+    let kind = i.r#type().map(|t| t.as_str().to_string());
+    Integration {
+        id: None,
+        // REST Lambda proxy integrations always send payload format 1.0.
+        payload_format_version: (kind.as_deref() == Some("AWS_PROXY")).then(|| "1.0".to_string()),
+        integration_type: kind,
+        uri: i.uri().map(str::to_string),
+        timeout_in_millis: Some(i64::from(i.timeout_in_millis())).filter(|t| *t > 0),
+        integration_method: i.http_method().map(str::to_string),
+        connection_type: i.connection_type().map(|t| t.as_str().to_string()),
+        credentials_arn: i.credentials().map(str::to_string),
+    }
+}
+
+/// REST method settings use -1 / 0 for "not set".
+fn map_method_setting(m: &rest::MethodSetting) -> RouteSettings {
+    RouteSettings {
+        throttling_rate_limit: Some(m.throttling_rate_limit()).filter(|v| *v >= 0.0),
+        throttling_burst_limit: Some(m.throttling_burst_limit()).filter(|v| *v >= 0),
+        detailed_metrics_enabled: Some(m.metrics_enabled()),
+        logging_level: m.logging_level().map(str::to_string),
+        data_trace_enabled: Some(m.data_trace_enabled()),
+    }
+}
+
+fn map_stage(s: &rest::Stage, endpoint: Option<&str>) -> Stage {
+    let name = s.stage_name().unwrap_or_default().to_string();
+    let mut default_route_settings = None;
+    let mut route_settings = std::collections::BTreeMap::new();
+    // "*/*" is the stage-wide default; other keys are "{resource_path}/{METHOD}".
+    for (key, m) in s.method_settings().into_iter().flatten() {
+        if key == "*/*" {
+            default_route_settings = Some(map_method_setting(m));
+        } else {
+            route_settings.insert(key.clone(), map_method_setting(m));
+        }
+    }
+    Stage {
+        invoke_url: endpoint.map(|e| invoke_url(e, &name)),
+        auto_deploy: false,
+        deployment_id: s.deployment_id().map(str::to_string),
+        access_log_settings: s.access_log_settings().map(|l| AccessLogSettings {
+            destination_arn: l.destination_arn().map(str::to_string),
+            format: l.format().map(str::to_string),
+        }),
+        default_route_settings,
+        route_settings,
+        stage_variables: s
+            .variables()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        last_updated: s.last_updated_date().map(|d| d.to_string()),
+        stage_name: name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_methods_become_routes() {
+        let method = rest::Method::builder()
+            .http_method("GET")
+            .authorization_type("COGNITO_USER_POOLS")
+            .authorizer_id("a1")
+            .authorization_scopes("email")
+            .method_integration(
+                rest::Integration::builder()
+                    .r#type(rest::IntegrationType::AwsProxy)
+                    .uri("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations")
+                    .http_method("POST")
+                    .timeout_in_millis(29000)
+                    .build(),
+            )
+            .build();
+        let res = rest::Resource::builder()
+            .id("r1")
+            .path("/items/{id}")
+            .resource_methods("GET", method)
+            .build();
+        let routes = routes_of(&res);
+        assert_eq!(routes.len(), 1);
+        let r = &routes[0];
+        assert_eq!(r.route_key, "GET /items/{id}");
+        assert_eq!(r.authorization_scopes, vec!["email"]);
+        let i = r.integration.as_ref().unwrap();
+        assert_eq!(i.payload_format_version.as_deref(), Some("1.0"));
+        assert_eq!(i.timeout_in_millis, Some(29000));
+        assert_eq!(
+            i.lambda_arn().as_deref(),
+            Some("arn:aws:lambda:us-east-1:1:function:f")
+        );
+    }
+
+    #[test]
+    fn star_star_method_setting_is_the_stage_default() {
+        let stage = rest::Stage::builder()
+            .stage_name("prod")
+            .method_settings(
+                "*/*",
+                rest::MethodSetting::builder()
+                    .throttling_burst_limit(100)
+                    .throttling_rate_limit(50.0)
+                    .build(),
+            )
+            .method_settings(
+                "items/GET",
+                rest::MethodSetting::builder()
+                    .throttling_burst_limit(-1)
+                    .throttling_rate_limit(5.0)
+                    .build(),
+            )
+            .build();
+        let s = map_stage(
+            &stage,
+            Some("https://r.execute-api.us-east-1.amazonaws.com"),
+        );
+        assert_eq!(
+            s.invoke_url.as_deref(),
+            Some("https://r.execute-api.us-east-1.amazonaws.com/prod")
+        );
+        let d = s.default_route_settings.unwrap();
+        assert_eq!(
+            (d.throttling_burst_limit, d.throttling_rate_limit),
+            (Some(100), Some(50.0))
+        );
+        let r = &s.route_settings["items/GET"];
+        assert_eq!(
+            (r.throttling_burst_limit, r.throttling_rate_limit),
+            (None, Some(5.0))
+        );
+    }
+}

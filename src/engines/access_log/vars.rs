@@ -1,0 +1,202 @@
+//! `$context` variables gatescope understands, and how a logged value lands
+//! in an [`AccessLogRecord`].
+
+use crate::domain::AccessLogRecord;
+
+/// A typed slot of [`AccessLogRecord`]; variables without one go to `fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    RequestId,
+    ExtendedRequestId,
+    RouteKey,
+    ResourcePath,
+    HttpMethod,
+    Path,
+    Stage,
+    Status,
+    IntegrationStatus,
+    FunctionStatus,
+    ResponseLatency,
+    IntegrationLatency,
+    IntegrationRequestId,
+    IntegrationError,
+    AuthorizerError,
+    ErrorMessage,
+    ErrorType,
+    SourceIp,
+    UserAgent,
+    ResponseLength,
+    RequestTime,
+    RequestTimeEpoch,
+}
+
+/// The typed field of a `$context` variable name (without `$context.`).
+pub fn field_of(var: &str) -> Option<Field> {
+    Some(match var {
+        "requestId" => Field::RequestId,
+        "extendedRequestId" => Field::ExtendedRequestId,
+        "routeKey" => Field::RouteKey,
+        "resourcePath" => Field::ResourcePath,
+        "httpMethod" => Field::HttpMethod,
+        "path" => Field::Path,
+        "stage" => Field::Stage,
+        "status" => Field::Status,
+        "integrationStatus" | "integration.integrationStatus" => Field::IntegrationStatus,
+        "integration.status" => Field::FunctionStatus,
+        "responseLatency" => Field::ResponseLatency,
+        "integrationLatency" | "integration.latency" => Field::IntegrationLatency,
+        "integration.requestId" | "awsEndpointRequestId" => Field::IntegrationRequestId,
+        "integrationErrorMessage" | "integration.error" => Field::IntegrationError,
+        "authorizer.error" => Field::AuthorizerError,
+        "error.message" | "error.messageString" => Field::ErrorMessage,
+        "error.responseType" => Field::ErrorType,
+        "identity.sourceIp" => Field::SourceIp,
+        "identity.userAgent" => Field::UserAgent,
+        "responseLength" => Field::ResponseLength,
+        "requestTime" => Field::RequestTime,
+        "requestTimeEpoch" => Field::RequestTimeEpoch,
+        _ => return None,
+    })
+}
+
+/// Variables whose values never hold whitespace (lets the template matcher
+/// split `"GET /pets HTTP/1.1"` correctly around a route key with a space).
+pub fn is_single_token(var: &str) -> bool {
+    matches!(
+        field_of(var),
+        Some(
+            Field::RequestId
+                | Field::ExtendedRequestId
+                | Field::HttpMethod
+                | Field::Status
+                | Field::IntegrationStatus
+                | Field::FunctionStatus
+                | Field::ResponseLatency
+                | Field::IntegrationLatency
+                | Field::IntegrationRequestId
+                | Field::SourceIp
+                | Field::ResponseLength
+                | Field::RequestTimeEpoch
+                | Field::Stage
+        )
+    ) || var == "protocol"
+        || var == "apiId"
+        || var == "accountId"
+        || var == "domainName"
+}
+
+/// API Gateway writes `-` for values it does not have.
+fn present(v: &str) -> Option<&str> {
+    let v = v.trim();
+    (!v.is_empty() && v != "-").then_some(v)
+}
+
+/// Store one logged value. `raw_time` collects `requestTime` for later.
+pub fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
+    let Some(v) = present(value) else { return };
+    let Some(field) = field_of(var) else {
+        rec.fields.insert(var.to_string(), v.to_string());
+        return;
+    };
+    let s = || Some(v.to_string());
+    match field {
+        Field::RequestId => rec.request_id = s(),
+        Field::ExtendedRequestId => rec.extended_request_id = s(),
+        Field::RouteKey => rec.route_key = s(),
+        Field::HttpMethod => rec.http_method = s(),
+        Field::Path => rec.path = s(),
+        Field::Stage => rec.stage = s(),
+        Field::Status => rec.status = v.parse().ok(),
+        Field::IntegrationStatus => rec.integration_status = v.parse().ok(),
+        Field::FunctionStatus => rec.function_status = v.parse().ok(),
+        Field::ResponseLatency => rec.latency_ms = v.parse().ok(),
+        Field::IntegrationLatency => rec.integration_latency_ms = v.parse().ok(),
+        Field::IntegrationRequestId => rec.integration_request_id = s(),
+        Field::IntegrationError => rec.integration_error = s(),
+        Field::AuthorizerError => rec.authorizer_error = s(),
+        // `messageString` is the quoted form: drop the quotes.
+        Field::ErrorMessage => rec.error_message = Some(v.trim_matches('"').to_string()),
+        Field::ErrorType => rec.error_type = s(),
+        Field::SourceIp => rec.source_ip = s(),
+        Field::UserAgent => rec.user_agent = s(),
+        Field::ResponseLength => rec.response_length = v.parse().ok(),
+        // Kept as text; `finish` turns them into `timestamp_ms`.
+        Field::ResourcePath | Field::RequestTime | Field::RequestTimeEpoch => {
+            rec.fields.insert(var.to_string(), v.to_string());
+        }
+    }
+}
+
+/// After all values are in: derive the timestamp and the REST route key.
+pub fn finish(rec: &mut AccessLogRecord, event_ts_ms: i64) {
+    rec.timestamp_ms = rec
+        .fields
+        .get("requestTimeEpoch")
+        .and_then(|v| v.parse::<f64>().ok())
+        // Seconds when it is too small to be milliseconds (HTTP API docs only say "epoch").
+        .map(|n| if n < 1e11 { n * 1000.0 } else { n } as i64)
+        .or_else(|| {
+            rec.fields
+                .get("requestTime")
+                .and_then(|t| parse_clf_time(t))
+        })
+        .unwrap_or(event_ts_ms);
+    if rec.route_key.is_none()
+        && let Some(rp) = rec.fields.get("resourcePath")
+    {
+        rec.route_key = Some(match &rec.http_method {
+            Some(m) => format!("{m} {rp}"),
+            None => rp.clone(),
+        });
+    }
+}
+
+/// `25/Nov/2026:09:41:05 +0000` → epoch ms.
+pub fn parse_clf_time(t: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_str(t.trim(), "%d/%b/%Y:%H:%M:%S %z")
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_means_missing_and_numbers_parse() {
+        let mut r = AccessLogRecord::default();
+        assign(&mut r, "status", "502");
+        assign(&mut r, "integrationStatus", "-");
+        assign(&mut r, "responseLatency", "12.5");
+        assign(&mut r, "integration.requestId", "abc");
+        assign(&mut r, "custom.thing", "x");
+        assert_eq!(r.status, Some(502));
+        assert_eq!(r.integration_status, None);
+        assert_eq!(r.latency_ms, Some(12.5));
+        assert_eq!(r.integration_request_id.as_deref(), Some("abc"));
+        assert_eq!(r.fields.get("custom.thing").map(String::as_str), Some("x"));
+    }
+
+    #[test]
+    fn timestamp_prefers_epoch_then_clf_then_event() {
+        let mut r = AccessLogRecord::default();
+        assign(&mut r, "requestTime", "25/Nov/2026:09:41:05 +0000");
+        finish(&mut r, 7);
+        assert_eq!(r.timestamp_ms, 1_795_599_665_000);
+        assign(&mut r, "requestTimeEpoch", "1795599665");
+        finish(&mut r, 7);
+        assert_eq!(r.timestamp_ms, 1_795_599_665_000);
+        let mut r = AccessLogRecord::default();
+        finish(&mut r, 7);
+        assert_eq!(r.timestamp_ms, 7);
+    }
+
+    #[test]
+    fn rest_route_key_from_resource_path() {
+        let mut r = AccessLogRecord::default();
+        assign(&mut r, "httpMethod", "GET");
+        assign(&mut r, "resourcePath", "/pets/{id}");
+        finish(&mut r, 0);
+        assert_eq!(r.route_key.as_deref(), Some("GET /pets/{id}"));
+    }
+}

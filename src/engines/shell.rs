@@ -1,0 +1,124 @@
+//! POSIX shell quoting for any byte, so an exported command pastes and runs
+//! in `sh` (dash), bash and zsh alike and never writes raw control bytes
+//! (terminal escapes) to the screen or the clipboard.
+//!
+//! * safe words stay bare (`-X`, `https://h/p`);
+//! * printable text goes in single quotes (`'it'\''s'`), which keep every
+//!   byte literally, newlines included;
+//! * text with control or invisible bidi characters becomes
+//!   `"$(printf '...')"` with octal escapes (`$'...'` is not POSIX: dash lacks it);
+//! * bodies that are not printable UTF-8 are piped in with
+//!   `printf '...' | cmd ... @-` (see [`printf_format`]).
+
+/// Characters that never need quoting.
+fn is_safe(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c)
+}
+
+/// Invisible characters that reorder or hide text ("Trojan Source"): shown
+/// escaped so a pasted command is the command the user saw.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// True when `c` must not appear raw in an exported command line.
+fn needs_escape(c: char, allow_newlines: bool) -> bool {
+    (c.is_control() && !(allow_newlines && (c == '\n' || c == '\t'))) || is_invisible(c)
+}
+
+/// Quote one argument.
+pub fn quote(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    if s.chars().all(is_safe) {
+        return s.to_string();
+    }
+    if s.chars().any(|c| needs_escape(c, false)) {
+        return format!("\"$(printf '{}')\"", printf_format(s.as_bytes()));
+    }
+    single_quote(s)
+}
+
+/// Quote an argument that may span lines (a text body): newlines and tabs
+/// stay literal inside single quotes. `None` when the text needs the printf
+/// route (other control bytes).
+pub fn quote_multiline(s: &str) -> Option<String> {
+    if s.chars().any(|c| needs_escape(c, true)) {
+        return None;
+    }
+    Some(if s.chars().all(is_safe) && !s.is_empty() {
+        s.to_string()
+    } else {
+        single_quote(s)
+    })
+}
+
+fn single_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A `printf` format (to be put in single quotes) that prints exactly
+/// `bytes`: `\` and `%` doubled, `'` closed-and-reopened, every byte that is
+/// not printable ASCII as a three-digit octal escape (POSIX printf).
+pub fn printf_format(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str(r"\\"),
+            b'%' => out.push_str("%%"),
+            b'\'' => out.push_str(r"'\''"),
+            b'\n' => out.push_str(r"\n"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out
+}
+
+/// `printf '...'` that writes `bytes` to stdout.
+pub fn printf_command(bytes: &[u8]) -> String {
+    format!("printf '{}'", printf_format(bytes))
+}
+
+/// Body as a single argument when it is printable UTF-8, else `None`.
+pub fn body_arg(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body).ok().and_then(quote_multiline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_words_stay_bare_and_the_rest_is_quoted() {
+        assert_eq!(
+            quote("https://h.example/a-b_c.d"),
+            "https://h.example/a-b_c.d"
+        );
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("a b"), "'a b'");
+        assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(quote("$HOME `x` \"q\""), r#"'$HOME `x` "q"'"#);
+        assert_eq!(quote("ünï"), "'ünï'");
+    }
+
+    #[test]
+    fn control_and_invisible_characters_go_through_printf() {
+        assert_eq!(quote("a\u{1b}[31m"), r#""$(printf 'a\033[31m')""#);
+        assert_eq!(quote("x\u{202E}y"), r#""$(printf 'x\342\200\256y')""#);
+        assert_eq!(quote("tab\there"), r#""$(printf 'tab\011here')""#);
+        assert_eq!(quote_multiline("l1\nl2\t"), Some("'l1\nl2\t'".into()));
+        assert_eq!(quote_multiline("bell\u{7}"), None);
+    }
+
+    #[test]
+    fn printf_format_escapes_every_special_byte() {
+        assert_eq!(
+            printf_format(b"100% \\ 'q'\n\x00\xff"),
+            r"100%% \\ '\''q'\''\n\000\377"
+        );
+        assert_eq!(body_arg(&[0xff, 0x00]), None);
+        assert_eq!(body_arg(b"{\"a\": 1}").as_deref(), Some("'{\"a\": 1}'"));
+    }
+}

@@ -1,0 +1,169 @@
+//! Loading the inventory: list every API, then load the details of each
+//! concurrently (bounded), streaming events so a view shows the API list first
+//! and fills details in as they arrive.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::backends::{BackendError, ControlPlane};
+use crate::domain::{Api, Inventory};
+
+/// What the loader reports, in this order: `ApisListed` once, then one
+/// `ApiLoaded` or `Failed` per API (in completion order), then `Done`. When
+/// listing itself fails: `ListFailed` then `Done` with no APIs.
+#[derive(Debug, Clone)]
+pub enum InventoryEvent {
+    /// Every API with summary fields only (`details_loaded == false`), and
+    /// one sentence per family of APIs that could not be listed.
+    ApisListed {
+        apis: Vec<Api>,
+        problems: Vec<String>,
+    },
+    /// One API with its routes, authorizers and stages (and `problems` for
+    /// sub-calls that failed).
+    ApiLoaded(Box<Api>),
+    /// Loading the details of this API failed as a whole.
+    Failed { api_id: String, error: BackendError },
+    /// Listing the APIs failed: nothing else will come but `Done`.
+    ListFailed(BackendError),
+    /// The end: everything that was loaded, APIs in listing order. APIs whose
+    /// details failed are included without details, with the error in `problems`.
+    Done(Inventory),
+}
+
+/// Default bound on APIs loaded at once. Each HTTP API load runs four calls
+/// concurrently, so this keeps about 32 requests in flight: below API
+/// Gateway's control-plane burst of 40.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+#[derive(Clone)]
+pub struct Loader {
+    control: Arc<dyn ControlPlane>,
+    concurrency: usize,
+    /// Only these API ids (all when `None`).
+    only: Option<Vec<String>>,
+}
+
+impl Loader {
+    pub fn new(control: Arc<dyn ControlPlane>) -> Self {
+        Loader {
+            control,
+            concurrency: DEFAULT_CONCURRENCY,
+            only: None,
+        }
+    }
+
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Load details only for these API ids (the listing is filtered too).
+    pub fn only(mut self, ids: Vec<String>) -> Self {
+        self.only = Some(ids);
+        self
+    }
+
+    /// Run the load, sending every event to `tx`. Stops early (quietly) when
+    /// the receiver is dropped, e.g. the view was closed.
+    pub async fn run(&self, tx: mpsc::Sender<InventoryEvent>) {
+        let fetched_at_ms = now_ms();
+        let (mut apis, problems) = match self.control.list_apis_partial().await {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = tx.send(InventoryEvent::ListFailed(e)).await;
+                let _ = tx
+                    .send(InventoryEvent::Done(Inventory {
+                        apis: Vec::new(),
+                        fetched_at_ms,
+                    }))
+                    .await;
+                return;
+            }
+        };
+        if let Some(only) = &self.only {
+            apis.retain(|a| only.contains(&a.id));
+        }
+        if tx
+            .send(InventoryEvent::ApisListed {
+                apis: apis.clone(),
+                problems,
+            })
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let mut loaded: Vec<Option<Api>> = vec![None; apis.len()];
+        let mut stream = futures::stream::iter(apis.iter().cloned().enumerate())
+            .map(|(i, api)| {
+                let control = self.control.clone();
+                async move {
+                    let id = api.id.clone();
+                    (i, id, control.load_details(api).await)
+                }
+            })
+            .buffer_unordered(self.concurrency);
+        while let Some((i, api_id, result)) = stream.next().await {
+            let event = match result {
+                Ok(api) => {
+                    loaded[i] = Some(api.clone());
+                    InventoryEvent::ApiLoaded(Box::new(api))
+                }
+                Err(error) => {
+                    let mut api = apis[i].clone();
+                    api.problems
+                        .push(format!("details could not be loaded: {error}"));
+                    loaded[i] = Some(api);
+                    InventoryEvent::Failed { api_id, error }
+                }
+            };
+            if tx.send(event).await.is_err() {
+                return;
+            }
+        }
+        let apis = loaded.into_iter().flatten().collect();
+        let _ = tx
+            .send(InventoryEvent::Done(Inventory {
+                apis,
+                fetched_at_ms,
+            }))
+            .await;
+    }
+
+    /// Start [`Loader::run`] on the runtime; events arrive on the returned receiver.
+    pub fn spawn(&self) -> (mpsc::Receiver<InventoryEvent>, tokio::task::JoinHandle<()>) {
+        let (tx, rx) = mpsc::channel(64);
+        let me = self.clone();
+        let handle = tokio::spawn(async move { me.run(tx).await });
+        (rx, handle)
+    }
+
+    /// Load everything and return it (the CLI's path). Fails only when the
+    /// listing fails; per-API failures are in each API's `problems`.
+    pub async fn load(&self) -> Result<(Inventory, Vec<String>), BackendError> {
+        let (mut rx, _handle) = self.spawn();
+        let mut problems = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                InventoryEvent::ApisListed { problems: p, .. } => problems = p,
+                InventoryEvent::ListFailed(e) => return Err(e),
+                InventoryEvent::Done(inv) => return Ok((inv, problems)),
+                InventoryEvent::ApiLoaded(_) | InventoryEvent::Failed { .. } => {}
+            }
+        }
+        Err(BackendError::new(
+            crate::backends::ErrorKind::Other,
+            "the inventory load stopped before it finished",
+        ))
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

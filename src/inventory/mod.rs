@@ -1,0 +1,15 @@
+//! The API inventory: a streaming loader over any [`ControlPlane`], a disk
+//! cache per profile + region, the state a view keeps while both arrive, and
+//! "flags at a glance" (what commonly breaks).
+//!
+//! [`ControlPlane`]: crate::backends::ControlPlane
+
+pub mod cache;
+pub mod flags;
+pub mod loader;
+pub mod state;
+
+pub use cache::{CachedInventory, InventoryCache};
+pub use flags::{Flag, flags};
+pub use loader::{InventoryEvent, Loader};
+pub use state::InventoryState;

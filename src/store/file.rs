@@ -1,0 +1,162 @@
+//! Load and save one JSON document without ever losing what was in it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot read {}: {source} (nothing was changed)", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot keep a copy of the unreadable {}: {source} (nothing was changed)", path.display())]
+    Backup {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A loaded document and, when the file was unreadable, what happened to it.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub value: T,
+    /// "… could not be parsed (…); a copy was kept at …": show it once.
+    pub warning: Option<String>,
+}
+
+/// Load `path`; a missing file is the default value. A file that does not
+/// parse is copied to `path.corrupt-TIMESTAMP` first, then treated as empty,
+/// so the next save cannot destroy the only copy. A file that cannot be read
+/// at all is an error: writing over it could lose data.
+pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>, StoreError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Loaded {
+                value: T::default(),
+                warning: None,
+            });
+        }
+        Err(source) => {
+            return Err(StoreError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    match serde_json::from_slice::<T>(&bytes) {
+        Ok(value) => Ok(Loaded {
+            value,
+            warning: None,
+        }),
+        Err(parse) => {
+            let backup = backup_path(path);
+            std::fs::copy(path, &backup).map_err(|source| StoreError::Backup {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Ok(Loaded {
+                value: T::default(),
+                warning: Some(format!(
+                    "{} could not be parsed ({parse}); a copy was kept at {}; starting empty",
+                    path.display(),
+                    backup.display()
+                )),
+            })
+        }
+    }
+}
+
+/// The parsed file, or `None` when it is missing or does not parse; no side
+/// effects (used to merge what another process saved before writing).
+pub fn peek_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// Write `value` as pretty JSON, atomically.
+pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    bytes.push(b'\n');
+    crate::paths::write_atomic(path, &bytes).map_err(|source| StoreError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn backup_path(path: &Path) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{name}.corrupt-{stamp}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Doc {
+        items: Vec<String>,
+    }
+
+    #[test]
+    fn missing_is_empty_and_saved_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/doc.json");
+        let l: Loaded<Doc> = load_json(&p).unwrap();
+        assert_eq!(l.value, Doc::default());
+        assert!(l.warning.is_none());
+        let d = Doc {
+            items: vec!["a".into()],
+        };
+        save_json(&p, &d).unwrap();
+        assert_eq!(load_json::<Doc>(&p).unwrap().value, d);
+    }
+
+    #[test]
+    fn corrupt_files_are_copied_aside_before_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("doc.json");
+        std::fs::write(&p, b"{\"items\": [\"precious\"").unwrap();
+        let l: Loaded<Doc> = load_json(&p).unwrap();
+        assert_eq!(l.value, Doc::default());
+        let w = l.warning.unwrap();
+        assert!(
+            w.contains("could not be parsed") && w.contains("a copy was kept at"),
+            "{w}"
+        );
+        let copies: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+            .collect();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(
+            std::fs::read(&copies[0]).unwrap(),
+            b"{\"items\": [\"precious\""
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_errors_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should be: read fails with something other than NotFound.
+        let p = dir.path().join("doc.json");
+        std::fs::create_dir(&p).unwrap();
+        let e = load_json::<Doc>(&p).unwrap_err();
+        assert!(e.to_string().contains("nothing was changed"), "{e}");
+    }
+}
