@@ -281,7 +281,12 @@ fn gatescope(moto: &support::Moto, args: &[&str]) -> (bool, String, String) {
 #[test]
 fn cli_logs_prints_correlated_json_and_table() {
     let s = seed();
-    let (ok, out, err) = gatescope(&s.moto, &["logs", &s.api.id, "--stage", "prod", "--since", "1h", "--output", "json"]);
+    let (ok, out, err) = gatescope(
+        &s.moto,
+        &[
+            "logs", &s.api.id, "--stage", "prod", "--since", "1h", "--output", "json",
+        ],
+    );
     assert!(ok, "{err}");
     let v: Vec<Value> = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     assert_eq!(v.len(), 3);
@@ -305,12 +310,18 @@ fn cli_logs_prints_correlated_json_and_table() {
     assert_eq!(v[2]["matched"], false);
     assert!(v[2]["errorMessage"].is_null());
 
-    let (ok, out, err) = gatescope(&s.moto, &["logs", &s.api.id, "--stage", "prod", "--query", "recent"]);
+    let (ok, out, err) = gatescope(
+        &s.moto,
+        &["logs", &s.api.id, "--stage", "prod", "--query", "recent"],
+    );
     assert!(ok, "{err}");
     assert!(out.starts_with("TIME"), "{out}");
     assert_eq!(out.lines().count(), 4, "{out}");
     assert!(out.contains("502"), "{out}");
-    assert!(out.contains("8ms/64MB cold") || out.contains("ms/64MB cold"), "{out}");
+    assert!(
+        out.contains("8ms/64MB cold") || out.contains("ms/64MB cold"),
+        "{out}"
+    );
 
     let (ok, _, err) = gatescope(&s.moto, &["logs", &s.api.id, "--stage", "nope"]);
     assert!(!ok);
@@ -323,7 +334,9 @@ fn cli_logs_follow_streams_ndjson() {
     let s = seed();
     let home = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(support::gatescope_bin())
-        .args(["logs", &s.api.id, "--stage", "prod", "--since", "1h", "--follow", "--output", "json"])
+        .args([
+            "logs", &s.api.id, "--stage", "prod", "--since", "1h", "--follow", "--output", "json",
+        ])
         .envs(s.moto.env())
         .env("GATESCOPE_HOME", home.path())
         .stdout(std::process::Stdio::piped())
@@ -333,7 +346,10 @@ fn cli_logs_follow_streams_ndjson() {
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             let _ = tx.send(line);
         }
     });
@@ -352,9 +368,19 @@ fn cli_logs_follow_streams_ndjson() {
     let out = child.wait_with_output().unwrap();
     let ids: Vec<String> = lines
         .iter()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"))["requestId"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}"))["requestId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert_eq!(ids, vec!["A=", "B=", "C="], "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        ids,
+        vec!["A=", "B=", "C="],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let first: Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(first["lambda"]["lines"].as_array().unwrap().len(), 4);
 }
