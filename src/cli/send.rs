@@ -17,7 +17,7 @@ use crate::backends::http::{self, AuthContext, Prepared, SendOptions, Sender};
 use crate::domain::{AuthMode, ContentType, Field, HttpResponse, RequestDraft};
 use crate::engines::compose;
 use crate::engines::export::{self, ExportFormat, ExportOptions};
-use crate::store::{History, HistoryEntry, Outcome, StoreOptions};
+use crate::store::StoreOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -69,7 +69,7 @@ pub struct Args {
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let draft = draft_from_args(&args)?;
-    let request = compose::build(&draft)?;
+    let request = compose::build(&draft)?; // early, clear errors for bad input
     let fallback_region = global
         .region
         .clone()
@@ -118,11 +118,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         fallback_region: fallback_region.as_deref(),
         ..Default::default()
     };
-    let prepared = http::prepare(request, &draft.auth, &ctx).await?;
-    for w in &prepared.warnings {
-        eprintln!("gatescope: warning: {w}");
-    }
     if let Some(origin) = &args.preflight {
+        let prepared = http::prepare(request, &draft.auth, &ctx).await?;
+        warn(&prepared.warnings);
         let probe =
             http::probe(&sender, &prepared.unsigned, Some(&prepared.request), origin).await?;
         match args.output {
@@ -135,11 +133,18 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         });
     }
-    let result = sender.send(&prepared.request).await;
-    if !args.no_history {
-        record(&args, &draft, &prepared, &result);
-    }
-    let response = result?;
+    let mut options = StoreOptions::from_env();
+    options.store_secrets |= args.store_secrets;
+    let recording = http::Recording {
+        enabled: !args.no_history,
+        options,
+    };
+    let never = tokio_util::sync::CancellationToken::new();
+    let exchange = http::send_draft(&draft, &sender, &ctx, &never, recording).await?;
+    let prepared = exchange.prepared;
+    warn(&prepared.warnings);
+    warn(&exchange.history_notes);
+    let response = exchange.result?;
     match args.output {
         OutputFormat::Json => print_json(&response_json(&response, &prepared))?,
         OutputFormat::Table => print!("{}", response_table(&response, &prepared.warnings)),
@@ -151,29 +156,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// History is best effort: a send that worked is not turned into a failure
-/// because the history could not be written (the reason goes to stderr).
-fn record(
-    args: &Args,
-    draft: &RequestDraft,
-    prepared: &Prepared,
-    result: &Result<HttpResponse, http::SendError>,
-) {
-    let mut options = StoreOptions::from_env();
-    options.store_secrets |= args.store_secrets;
-    let outcome = match result {
-        Ok(r) => Outcome::from_response(r),
-        Err(e) => Outcome::from_error(e.to_string()),
-    };
-    let entry = HistoryEntry::new(draft, &prepared.request, outcome);
-    let saved = History::open(&History::key_for(draft), options).and_then(|mut h| {
-        if let Some(w) = &h.warning {
-            eprintln!("gatescope: warning: {w}");
-        }
-        h.record(entry, &prepared.redactor).map(|_| ())
-    });
-    if let Err(e) = saved {
-        eprintln!("gatescope: warning: the request was not recorded in the history: {e}");
+fn warn(lines: &[String]) {
+    for w in lines {
+        eprintln!("gatescope: warning: {w}");
     }
 }
 

@@ -149,6 +149,15 @@ pub fn draft_for_route(api: &Api, route: &Route, stage: Option<&Stage>) -> Reque
     }
 }
 
+/// The JWT authorizer guarding `route` (for the pre-send token checks).
+pub fn route_jwt_authorizer<'a>(
+    api: &'a Api,
+    route: &Route,
+) -> Option<&'a crate::domain::Authorizer> {
+    let auth = api.authorizer(route.authorizer_id.as_deref()?)?;
+    auth.jwt_configuration.is_some().then_some(auth)
+}
+
 /// A draft for a free URL (no inventory): the query string is split into
 /// decoded fields (`+` read as a space, as browsers and API Gateway do).
 pub fn draft_from_url(method: &str, url: &str) -> Result<RequestDraft, ComposeError> {

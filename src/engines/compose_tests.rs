@@ -213,3 +213,17 @@ fn content_type_guess_from_extension() {
     assert_eq!(ContentType::from_extension("x.png"), ContentType::Binary);
     assert_eq!(ContentType::from_extension("noext"), ContentType::None);
 }
+
+#[test]
+fn the_routes_jwt_authorizer_is_found_by_id() {
+    let mut a = api();
+    a.authorizers.push(crate::domain::Authorizer {
+        id: "au1".into(),
+        jwt_configuration: Some(Default::default()),
+        ..Default::default()
+    });
+    let mut r = route("GET /x", "JWT");
+    assert!(route_jwt_authorizer(&a, &r).is_none());
+    r.authorizer_id = Some("au1".into());
+    assert_eq!(route_jwt_authorizer(&a, &r).unwrap().id, "au1");
+}

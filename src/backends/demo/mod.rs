@@ -1,12 +1,89 @@
-//! The built-in local API Gateway used by `gatescope demo`.
+//! The built-in local API Gateway used by `gatescope demo`: HTTP and REST APIs served on
+//! loopback with API Gateway's semantics (rules from the engines), demo Lambda functions,
+//! an OpenID issuer with demo tokens, and an in-memory CloudWatch Logs. It is exposed as a
+//! [`Backend`] like AWS itself, so every view and command works on it unchanged.
+//!
+//! Definitions are data in `assets/demo/` (APIs, functions, scenarios); see the README's
+//! demo section.
 
-use super::{Backend, BackendError, ErrorKind};
+mod access_logging;
+mod config;
+mod control;
+mod engine;
+mod filter_pattern;
+mod gateway;
+mod handlers;
+pub mod insights;
+mod lambda;
+mod log_store;
+mod logs;
+mod pipeline;
+mod scenarios;
+mod throttle;
+mod tokens;
 
-/// Start the demo gateway in-process on a loopback port and return a backend
+use std::sync::{Arc, Mutex};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+
+pub use gateway::DemoGateway;
+pub use scenarios::{Scenario, curl as scenario_curl};
+pub use tokens::DemoToken;
+
+use super::{Backend, BackendError, BackendInfo};
+
+/// The gateway most recently started in this process (what [`demo_tokens`] reads).
+static CURRENT: Mutex<Option<Arc<DemoGateway>>> = Mutex::new(None);
+
+/// Start the demo gateway in-process on free loopback ports and return a backend
 /// pointed at it.
 pub async fn backend() -> Result<Backend, BackendError> {
-    Err(BackendError::new(
-        ErrorKind::Unsupported,
-        "the demo is not built yet",
-    ))
+    Ok(start(None).await?.0)
+}
+
+/// Start the gateway (API ports from `first_port` upwards, or free ones) and build the
+/// backend over it; also returns the gateway for scenarios, tokens and the log store.
+pub async fn start(first_port: Option<u16>) -> Result<(Backend, Arc<DemoGateway>), BackendError> {
+    let gw = Arc::new(gateway::start(first_port).await?);
+    let backend = Backend {
+        info: BackendInfo {
+            profile: None,
+            region: Some(config::REGION.to_string()),
+            endpoint: gw.apis.first().and_then(|a| a.api.endpoint.clone()),
+            demo: true,
+        },
+        control: Arc::new(control::DemoControlPlane { apis: gw.apis() }),
+        logs: Arc::new(logs::DemoLogs::new(gw.store.clone())),
+        credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
+    };
+    *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(gw.clone());
+    Ok((backend, gw))
+}
+
+/// Static credentials so SigV4 signing works in the demo; they open nothing anywhere.
+pub fn demo_credentials() -> Credentials {
+    Credentials::new(
+        "AKIAGATESCOPEDEMO000",
+        "gatescope-demo-secret-key-not-a-real-one",
+        None,
+        None,
+        "gatescope-demo",
+    )
+}
+
+/// The JWTs of the running demo (valid, expired, wrong_audience, missing_scope), for the
+/// TUI's auth pane and `gatescope demo send`. Empty when no demo gateway runs in this
+/// process. Each says which status the demo's JWT routes answer for it.
+pub fn demo_tokens() -> Vec<DemoToken> {
+    current().map(|g| g.tokens.clone()).unwrap_or_default()
+}
+
+/// The scenarios of the running demo, resolved to URLs (empty when none runs).
+pub fn demo_scenarios() -> Vec<Scenario> {
+    current().map(|g| g.scenarios.clone()).unwrap_or_default()
+}
+
+fn current() -> Option<Arc<DemoGateway>> {
+    CURRENT.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }

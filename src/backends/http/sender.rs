@@ -55,6 +55,7 @@ impl Sender {
             // A debugging tool shows the 3xx the API answered, it does not follow it.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .connector_layer(super::connect_timing::TimingLayer)
             .build()
             .map_err(|e| {
                 BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}"))
@@ -69,8 +70,13 @@ impl Sender {
     /// Send and read the answer. Dropping the future cancels the exchange.
     pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, SendError> {
         let timeout = self.options.timeout;
-        match tokio::time::timeout(timeout, self.exchange(req)).await {
-            Ok(r) => r,
+        let exchange = super::connect_timing::measured(self.exchange(req));
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok((Ok(mut resp), connect)) => {
+                resp.timing.connect_ms = connect.map(ms);
+                Ok(resp)
+            }
+            Ok((Err(e), _)) => Err(e),
             Err(_) => Err(SendError::TimedOut(timeout)),
         }
     }

@@ -86,7 +86,12 @@ pub fn build(input: &EventInput) -> Value {
     ctx.insert("requestId".into(), json!(input.request_id));
     ctx.insert("requestTime".into(), json!(clf_time(input.time_epoch_ms)));
     ctx.insert("requestTimeEpoch".into(), json!(input.time_epoch_ms));
-    ctx.insert("resourceId".into(), json!(input.resource_id));
+    // REST always names the resource (6 characters, e.g. `roq9wj`); HTTP API 1.0 has null.
+    let resource_id = input
+        .resource_id
+        .clone()
+        .or_else(|| rest.then(|| synthetic_resource_id(&resource)));
+    ctx.insert("resourceId".into(), json!(resource_id));
     ctx.insert("resourcePath".into(), json!(resource));
     ctx.insert("stage".into(), json!(input.stage));
     ev.insert("requestContext".into(), Value::Object(ctx));
@@ -104,6 +109,19 @@ pub fn build(input: &EventInput) -> Value {
     ev.insert("body".into(), body);
     ev.insert("isBase64Encoded".into(), json!(b64));
     Value::Object(ev)
+}
+
+/// A stable stand-in for a REST resource id, derived from the resource path.
+pub fn synthetic_resource_id(resource: &str) -> String {
+    // FNV-1a: deterministic, so golden outputs stay stable.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in resource.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
+    }
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..6)
+        .map(|i| ALPHABET[((h >> (i * 8)) % 36) as usize] as char)
+        .collect()
 }
 
 /// The path without a leading `/{stage}` segment (not for `$default`).

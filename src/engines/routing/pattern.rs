@@ -162,6 +162,15 @@ impl Pattern {
         {
             invalid = Some("a greedy variable {name+} must be the last segment".to_string());
         }
+        let mut names: Vec<&str> = Vec::new();
+        for s in &segments {
+            if let Segment::Param(n) | Segment::Greedy(n) = s {
+                if names.contains(&n.as_str()) && invalid.is_none() {
+                    invalid = Some(format!("path variable {{{n}}} appears twice"));
+                }
+                names.push(n);
+            }
+        }
         Pattern {
             route_key: key.to_string(),
             method: Some(method),

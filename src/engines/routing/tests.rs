@@ -209,3 +209,16 @@ fn nearest_ranks_typos_first() {
     assert!(near[0].hint.contains("method"));
     assert!(near.iter().all(|n| n.route_key != "$default"));
 }
+
+#[test]
+fn repeated_variable_names_are_invalid() {
+    let r = http(&["GET /{id}/{id}"], &["$default"]);
+    let res = r.resolve("GET", "/a/b");
+    assert!(res.matched.is_none());
+    assert_eq!(
+        reason(&res, "GET /{id}/{id}"),
+        &Mismatch::InvalidRouteKey {
+            reason: "path variable {id} appears twice".into()
+        }
+    );
+}

@@ -1,0 +1,32 @@
+//! The demo's control plane: the APIs of `assets/demo/apis.toml`, with `invoke_url`s
+//! pointing at the running local gateway.
+
+use async_trait::async_trait;
+
+use crate::backends::{BackendError, ControlPlane, ErrorKind};
+use crate::domain::Api;
+
+pub struct DemoControlPlane {
+    pub apis: Vec<Api>,
+}
+
+#[async_trait]
+impl ControlPlane for DemoControlPlane {
+    async fn list_apis(&self) -> Result<Vec<Api>, BackendError> {
+        Ok(self.apis.clone())
+    }
+
+    async fn load_details(&self, api: Api) -> Result<Api, BackendError> {
+        self.apis
+            .iter()
+            .find(|a| a.id == api.id)
+            .cloned()
+            .ok_or_else(|| {
+                BackendError::new(
+                    ErrorKind::NotFound,
+                    format!("the demo has no API with id {}", api.id),
+                )
+                .with_fix("run `gatescope demo apis` to list the demo's APIs")
+            })
+    }
+}

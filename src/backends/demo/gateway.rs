@@ -1,0 +1,228 @@
+//! Starting the demo: one loopback listener per API (each port plays the API's
+//! `execute-api` host, so stage prefixes and paths are exactly AWS's) and one for the
+//! OpenID issuer (discovery document and JWKS).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use super::config::{self, DemoApi, FunctionDef};
+use super::lambda::LambdaService;
+use super::log_store::LogStore;
+use super::pipeline::{self, ApiRuntime, GatewayRequest};
+use super::scenarios::{self, Scenario};
+use super::throttle::Throttler;
+use super::tokens::{DemoToken, Issuer};
+use crate::backends::{BackendError, ErrorKind};
+
+/// Request bodies above API Gateway's 10 MB payload limit are refused.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// A running demo gateway.
+pub struct DemoGateway {
+    /// The domain view of each API, with `endpoint` and `invoke_url`s set.
+    pub(crate) apis: Vec<DemoApi>,
+    pub(crate) issuer: Arc<Issuer>,
+    pub(crate) store: Arc<LogStore>,
+    pub(crate) lambda: Arc<LambdaService>,
+    pub(crate) tokens: Vec<DemoToken>,
+    pub(crate) scenarios: Vec<Scenario>,
+}
+
+impl DemoGateway {
+    /// The APIs as the control plane lists them.
+    pub fn apis(&self) -> Vec<crate::domain::Api> {
+        self.apis.iter().map(|a| a.api.clone()).collect()
+    }
+
+    /// `http://127.0.0.1:PORT` of an API.
+    pub fn base_url(&self, api_id: &str) -> Option<&str> {
+        self.apis
+            .iter()
+            .find(|a| a.api.id == api_id)
+            .and_then(|a| a.api.endpoint.as_deref())
+    }
+
+    /// The OpenID issuer URL (serves `/.well-known/openid-configuration` and the JWKS).
+    pub fn issuer_url(&self) -> &str {
+        &self.issuer.url
+    }
+
+    pub fn tokens(&self) -> &[DemoToken] {
+        &self.tokens
+    }
+
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// `(name, description, handler)` of each demo function.
+    pub fn functions(&self) -> Vec<(String, String, String)> {
+        self.lambda
+            .functions()
+            .iter()
+            .map(|f: &FunctionDef| (f.name.clone(), f.description.clone(), f.handler.clone()))
+            .collect()
+    }
+}
+
+fn config_error(e: String) -> BackendError {
+    BackendError::new(ErrorKind::Config, e)
+        .with_fix("fix the file under assets/demo/ and rebuild gatescope")
+}
+
+async fn bind(port: Option<u16>) -> Result<TcpListener, BackendError> {
+    let port = port.unwrap_or(0);
+    TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        BackendError::new(
+            ErrorKind::Network,
+            format!("cannot listen on 127.0.0.1:{port}: {e}"),
+        )
+        .with_fix("pick another --port, or leave it out to use free ports")
+    })
+}
+
+fn local_port(l: &TcpListener) -> u16 {
+    l.local_addr().map(|a| a.port()).unwrap_or(0)
+}
+
+/// Start the gateway. With `first_port = Some(N)`, API number i listens on N+i and the
+/// issuer on the port after the last API; otherwise every port is a free one.
+pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError> {
+    // `--port 0` means "free ports", like leaving it out.
+    let first_port = first_port.filter(|p| *p != 0);
+    let functions = config::load_functions(config::FUNCTIONS_TOML).map_err(config_error)?;
+    let count = config::load_apis(config::APIS_TOML, "", &functions)
+        .map_err(config_error)?
+        .len();
+    let port_at = |i: usize| first_port.map(|p| p.saturating_add(i as u16));
+    let mut listeners = Vec::new();
+    for i in 0..count {
+        listeners.push(bind(port_at(i)).await?);
+    }
+    let issuer_listener = bind(port_at(count)).await?;
+    let issuer_url = format!("http://127.0.0.1:{}", local_port(&issuer_listener));
+    let mut apis =
+        config::load_apis(config::APIS_TOML, &issuer_url, &functions).map_err(config_error)?;
+
+    let store = Arc::new(LogStore::default());
+    let lambda = Arc::new(LambdaService::new(store.clone(), functions));
+    let issuer = Arc::new(Issuer::new(issuer_url));
+    let tokens = issuer.demo_tokens(chrono::Utc::now().timestamp());
+
+    let mut bases = HashMap::new();
+    for (demo, listener) in apis.iter_mut().zip(listeners) {
+        let port = local_port(&listener);
+        let base = format!("http://127.0.0.1:{port}");
+        demo.api.endpoint = Some(base.clone());
+        for s in &mut demo.api.stages {
+            s.invoke_url = Some(if s.stage_name == "$default" {
+                base.clone()
+            } else {
+                format!("{base}/{}", s.stage_name)
+            });
+        }
+        bases.insert(demo.api.id.clone(), base);
+        pipeline::create_log_groups(demo, &store);
+        let rt = Arc::new(ApiRuntime {
+            demo: demo.clone(),
+            domain: format!("127.0.0.1:{port}"),
+            lambda: lambda.clone(),
+            store: store.clone(),
+            issuer: issuer.clone(),
+            throttler: Throttler::default(),
+        });
+        let app = Router::new().fallback(serve_api).with_state(rt);
+        tokio::spawn(async move {
+            let svc = app.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = axum::serve(listener, svc).await {
+                tracing::error!("demo gateway listener stopped: {e}");
+            }
+        });
+    }
+    let issuer_app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/.well-known/jwks.json", get(jwks))
+        .with_state(issuer.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(issuer_listener, issuer_app).await {
+            tracing::error!("demo issuer listener stopped: {e}");
+        }
+    });
+
+    let scenarios =
+        scenarios::load(config::SCENARIOS_TOML, &bases, &tokens).map_err(config_error)?;
+    Ok(DemoGateway {
+        apis,
+        issuer,
+        store,
+        lambda,
+        tokens,
+        scenarios,
+    })
+}
+
+async fn discovery(State(issuer): State<Arc<Issuer>>) -> axum::Json<serde_json::Value> {
+    axum::Json(issuer.discovery())
+}
+
+async fn jwks(State(issuer): State<Arc<Issuer>>) -> axum::Json<serde_json::Value> {
+    axum::Json(issuer.jwks())
+}
+
+async fn serve_api(
+    State(rt): State<Arc<ApiRuntime>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b.to_vec(),
+        Err(_) => {
+            return (
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                [("content-type", "application/json")],
+                r#"{"message":"Request Too Long"}"#,
+            )
+                .into_response();
+        }
+    };
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let g = GatewayRequest {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers,
+        body,
+        source_ip: peer.ip().to_string(),
+    };
+    let out = pipeline::handle(&rt, g).await;
+    let mut resp = Response::new(Body::from(out.body));
+    *resp.status_mut() =
+        http::StatusCode::from_u16(out.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in out.headers {
+        if let (Ok(k), Ok(v)) = (
+            http::HeaderName::from_bytes(k.as_bytes()),
+            http::HeaderValue::from_str(&v),
+        ) {
+            resp.headers_mut().append(k, v);
+        }
+    }
+    resp
+}

@@ -1,0 +1,582 @@
+//! What the demo gateway does with one request, in API Gateway's order: stage selection,
+//! CORS preflight, route matching, throttling, the JWT authorizer, the Lambda proxy
+//! integration (with its timeout), response interpretation, CORS headers, API Gateway's
+//! own response headers, and the access-log line. The rules themselves come from the
+//! engines (through `engine.rs`); this file only sequences them and does the I/O.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::access_logging::{self, ContextVars};
+use super::config::{self, DemoApi};
+use super::engine::{self, EventInput, Interpreted, JwtContext, JwtOutcome};
+use super::lambda::{InvokeResult, LambdaService};
+use super::log_store::LogStore;
+use super::throttle::{self, Throttler};
+use super::tokens::Issuer;
+use crate::domain::{ApiType, Stage, header};
+
+/// Everything one API's listener needs.
+pub struct ApiRuntime {
+    pub demo: DemoApi,
+    /// `127.0.0.1:PORT`, what `$context.domainName` shows.
+    pub domain: String,
+    pub lambda: Arc<LambdaService>,
+    pub store: Arc<LogStore>,
+    pub issuer: Arc<Issuer>,
+    pub throttler: Throttler,
+}
+
+/// A request as it arrived on the wire.
+#[derive(Debug, Clone)]
+pub struct GatewayRequest {
+    pub method: String,
+    /// Path as sent (percent-encoded, stage segment included).
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub source_ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// API Gateway's own error answers, by API type (bodies as AWS spells them, §0 / §2.3).
+struct GatewayError {
+    status: u16,
+    body: &'static str,
+    /// REST `x-amzn-ErrorType`.
+    error_type: Option<&'static str>,
+    /// `$context.error.responseType`.
+    response_type: &'static str,
+    /// JWT authorizer's `www-authenticate` answer.
+    www_authenticate: Option<String>,
+}
+
+fn http_error(status: u16, body: &'static str, response_type: &'static str) -> GatewayError {
+    GatewayError {
+        status,
+        body,
+        error_type: None,
+        response_type,
+        www_authenticate: None,
+    }
+}
+
+fn rest_error(
+    status: u16,
+    body: &'static str,
+    error_type: &'static str,
+    response_type: &'static str,
+) -> GatewayError {
+    GatewayError {
+        status,
+        body,
+        error_type: Some(error_type),
+        response_type,
+        www_authenticate: None,
+    }
+}
+
+/// HTTP API ids look like `LV7fzho-PHcEJPw=`: 11 random bytes, URL-safe base64.
+fn short_id() -> String {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    base64::engine::general_purpose::URL_SAFE.encode(&bytes[..11])
+}
+
+pub async fn handle(rt: &ApiRuntime, req: GatewayRequest) -> GatewayResponse {
+    let started = Instant::now();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let api = &rt.demo.api;
+    let api_type = rt.demo.api_type();
+    let rest = api_type == ApiType::Rest;
+    let request_id = if rest {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        short_id()
+    };
+    let extended_id = if rest { short_id() } else { request_id.clone() };
+    let mut vars = ContextVars::new();
+    let time = chrono::DateTime::from_timestamp_millis(now_ms)
+        .unwrap_or_default()
+        .format("%d/%b/%Y:%H:%M:%S +0000")
+        .to_string();
+    for (k, v) in [
+        ("requestId", request_id.clone()),
+        ("extendedRequestId", extended_id.clone()),
+        ("requestTime", time),
+        ("requestTimeEpoch", now_ms.to_string()),
+        ("httpMethod", req.method.clone()),
+        ("path", req.path.clone()),
+        ("protocol", "HTTP/1.1".to_string()),
+        ("identity.sourceIp", req.source_ip.clone()),
+        (
+            "identity.userAgent",
+            header(&req.headers, "user-agent").unwrap_or("").to_string(),
+        ),
+        ("domainName", rt.domain.clone()),
+        (
+            "domainPrefix",
+            rt.domain.split(':').next().unwrap_or("").to_string(),
+        ),
+        ("apiId", api.id.clone()),
+        ("accountId", config::ACCOUNT.to_string()),
+    ] {
+        vars.insert(k, v);
+    }
+    if rest {
+        let trace = uuid::Uuid::new_v4().simple().to_string();
+        vars.insert(
+            "xrayTraceId",
+            format!("Root=1-{:08x}-{}", now_ms / 1000, &trace[..24]),
+        );
+    }
+
+    // 1. Stage: the first path segment, else `$default`.
+    let trimmed = req.path.trim_start_matches('/');
+    let (first, rest_path) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let (stage, path) = match api.stage(first) {
+        Some(s) if !first.is_empty() => (s, format!("/{rest_path}")),
+        _ => match api.stage("$default") {
+            Some(s) => (s, req.path.clone()),
+            None => {
+                // No stage, so no stage access log either.
+                let e = if rest {
+                    rest_error(403, r#"{"message":"Forbidden"}"#, "ForbiddenException", "-")
+                } else {
+                    http_error(404, r#"{"message":"Not Found"}"#, "RESOURCE_NOT_FOUND")
+                };
+                return finish_error(rt, None, &mut vars, e, started);
+            }
+        },
+    };
+    vars.insert("stage", stage.stage_name.clone());
+    let mut out = process(
+        rt,
+        &req,
+        stage,
+        &path,
+        &mut vars,
+        &request_id,
+        &extended_id,
+        now_ms,
+    )
+    .await
+    .unwrap_or_else(|e| error_response(rest, &e, &mut vars));
+    add_gateway_headers(rest, &request_id, &extended_id, &vars, &mut out);
+    write_access_log(rt, Some(stage), &mut vars, &out, started);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn process(
+    rt: &ApiRuntime,
+    req: &GatewayRequest,
+    stage: &Stage,
+    path: &str,
+    vars: &mut ContextVars,
+    request_id: &str,
+    extended_id: &str,
+    now_ms: i64,
+) -> Result<GatewayResponse, GatewayError> {
+    let api = &rt.demo.api;
+    let rest = rt.demo.api_type() == ApiType::Rest;
+    let origin = header(&req.headers, "origin");
+
+    // 2. HTTP APIs with a CorsConfiguration answer preflights themselves, before routing.
+    if let (Some(cors), false, Some(origin)) = (&api.cors, rest, origin)
+        && req.method.eq_ignore_ascii_case("OPTIONS")
+        && let Some(acrm) = header(&req.headers, "access-control-request-method")
+    {
+        let acrh = header(&req.headers, "access-control-request-headers").unwrap_or("");
+        vars.insert("routeKey", "-".into());
+        return Ok(GatewayResponse {
+            // [UNVERIFIED] status of a preflight API Gateway answers (commonly 204).
+            status: 204,
+            headers: engine::cors_preflight(cors, origin, acrm, acrh),
+            body: Vec::new(),
+        });
+    }
+
+    // 3. Route.
+    let Some(m) = engine::match_route(api, &req.method, path) else {
+        vars.insert("routeKey", "-".into());
+        return Err(if rest {
+            rest_error(
+                403,
+                r#"{"message":"Missing Authentication Token"}"#,
+                "MissingAuthenticationTokenException",
+                "MISSING_AUTHENTICATION_TOKEN",
+            )
+        } else {
+            http_error(404, r#"{"message":"Not Found"}"#, "RESOURCE_NOT_FOUND")
+        });
+    };
+    let route = &api.routes[m.route_index];
+    let resource_path = route.path().unwrap_or("/").to_string();
+    vars.insert("routeKey", m.route_key.clone());
+    vars.insert("resourcePath", resource_path.clone());
+
+    // 4. Throttling: route settings over the stage default.
+    let keys = if rest {
+        let method = route.method();
+        vec![
+            format!("{resource_path}/{method}"),
+            format!("{}/{method}", resource_path.replace('/', "~1")),
+        ]
+    } else {
+        vec![m.route_key.clone()]
+    };
+    let limits = throttle::limits_for(stage, &keys);
+    let bucket = format!("{}/{}", stage.stage_name, m.route_key);
+    if !rt.throttler.admit(&bucket, limits, Instant::now()) {
+        return Err(if rest {
+            rest_error(
+                429,
+                r#"{"message":"Too Many Requests"}"#,
+                "TooManyRequestsException",
+                "THROTTLED",
+            )
+        } else {
+            http_error(429, r#"{"message":"Too Many Requests"}"#, "THROTTLED")
+        });
+    }
+
+    // 5. Authorizer.
+    let jwt = authorize(rt, route, req, vars)?;
+
+    // 6. Integration.
+    let (Some(integration), Some(function)) = (
+        route.integration.as_ref(),
+        rt.demo.route_functions[m.route_index].as_deref(),
+    ) else {
+        return Err(internal(rest));
+    };
+    let payload = config::payload_of(Some(integration));
+    let query = req.query.clone();
+    let event = engine::build_event(&EventInput {
+        api,
+        api_type: rt.demo.api_type(),
+        payload,
+        method: &req.method,
+        raw_path: &req.path,
+        path,
+        raw_query: &query,
+        headers: &req.headers,
+        body: &req.body,
+        stage: &stage.stage_name,
+        stage_variables: &stage.stage_variables,
+        route_key: &m.route_key,
+        path_params: &m.path_params,
+        request_id,
+        extended_request_id: extended_id,
+        source_ip: &req.source_ip,
+        domain_name: &rt.domain,
+        time_ms: now_ms,
+        jwt,
+    });
+    let Some((lambda_id, running)) = rt.lambda.invoke(function, event) else {
+        return Err(internal(rest));
+    };
+    vars.insert("integration.requestId", lambda_id.clone());
+    vars.insert("awsEndpointRequestId", lambda_id);
+    let timeout_ms = integration.timeout_in_millis.unwrap_or(30_000).max(50) as u64;
+    let invoked = Instant::now();
+    let result = tokio::time::timeout(Duration::from_millis(timeout_ms), running).await;
+    let latency = invoked.elapsed().as_millis().to_string();
+    vars.insert("integrationLatency", latency.clone());
+    vars.insert("integration.latency", latency);
+    let result = match result {
+        Err(_) => {
+            let msg = format!(
+                "Execution failed due to a timeout error (integration timeout {timeout_ms} ms)"
+            );
+            vars.insert("integrationErrorMessage", msg.clone());
+            vars.insert("integration.error", msg);
+            return Err(if rest {
+                rest_error(
+                    504,
+                    r#"{"message": "Endpoint request timed out"}"#,
+                    "InternalServerErrorException",
+                    "INTEGRATION_TIMEOUT",
+                )
+            } else {
+                // [UNVERIFIED] HTTP APIs are observed to answer 503 on integration timeout.
+                http_error(
+                    503,
+                    r#"{"message":"Service Unavailable"}"#,
+                    "INTEGRATION_TIMEOUT",
+                )
+            });
+        }
+        Ok(Err(_)) => return Err(internal(rest)),
+        Ok(Ok(r)) => r,
+    };
+    vars.insert("integrationStatus", "200".into());
+    vars.insert("integration.integrationStatus", "200".into());
+    let bytes = match result {
+        InvokeResult::FunctionError(err) => {
+            let m = err
+                .get("errorMessage")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let msg = if rest {
+                format!(
+                    "Lambda execution failed with status 200 due to customer function error: {m}"
+                )
+            } else {
+                format!(
+                    "The Lambda function returned the following error: {m}. Check your Lambda function code and try again."
+                )
+            };
+            vars.insert("integrationErrorMessage", msg.clone());
+            vars.insert("integration.error", msg);
+            return Err(bad_gateway(rest));
+        }
+        InvokeResult::Returned(b) => b,
+    };
+
+    // 7. Response interpretation.
+    let (status, mut headers, body) = match engine::interpret(rt.demo.api_type(), payload, &bytes) {
+        Interpreted::Ok {
+            status,
+            headers,
+            body,
+        } => (status, headers, body),
+        Interpreted::Malformed { reason } => {
+            let msg = if rest {
+                format!(
+                    "Execution failed due to configuration error: Malformed Lambda proxy response ({reason})"
+                )
+            } else {
+                // [UNVERIFIED] HTTP API wording; the reason comes from the engines.
+                format!("Malformed Lambda proxy response: {reason}")
+            };
+            vars.insert("integrationErrorMessage", msg.clone());
+            vars.insert("integration.error", msg);
+            return Err(bad_gateway(rest));
+        }
+    };
+    vars.insert("integration.status", status.to_string());
+
+    // 8. HTTP API CORS: the configuration wins over whatever the function said.
+    if let (Some(cors), false) = (&api.cors, rest) {
+        headers.retain(|(k, _)| !k.to_ascii_lowercase().starts_with("access-control-"));
+        headers.extend(engine::cors_actual(cors, origin));
+    }
+    Ok(GatewayResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn authorize(
+    rt: &ApiRuntime,
+    route: &crate::domain::Route,
+    req: &GatewayRequest,
+    vars: &mut ContextVars,
+) -> Result<Option<JwtContext>, GatewayError> {
+    if route.authorization_type.as_deref() != Some("JWT") {
+        return Ok(None);
+    }
+    let auth = route
+        .authorizer_id
+        .as_deref()
+        .and_then(|id| rt.demo.api.authorizer(id));
+    let Some(cfg) = auth.and_then(|a| a.jwt_configuration.as_ref()) else {
+        return Err(internal(false));
+    };
+    let source = auth
+        .and_then(|a| a.identity_source.first())
+        .map(String::as_str)
+        .unwrap_or("$request.header.Authorization");
+    let raw = if let Some(name) = source.strip_prefix("$request.header.") {
+        header(&req.headers, name).map(str::to_string)
+    } else if let Some(name) = source.strip_prefix("$request.querystring.") {
+        url::form_urlencoded::parse(req.query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    } else {
+        None
+    };
+    let scope = route.authorization_scopes.join(" ");
+    let unauthorized = |vars: &mut ContextVars, reason: &str, www: Option<String>| {
+        vars.insert("authorizer.error", reason.to_string());
+        let mut e = http_error(401, r#"{"message":"Unauthorized"}"#, "UNAUTHORIZED");
+        e.www_authenticate = www;
+        e
+    };
+    let token = raw
+        .as_deref()
+        .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        // [UNVERIFIED] the www-authenticate header of a missing token; none is sent.
+        return Err(unauthorized(
+            vars,
+            "the identity source is missing or empty",
+            None,
+        ));
+    };
+    if let Err(reason) = rt.issuer.verify_signature(token) {
+        let www = format!(
+            "Bearer scope=\"{scope}\" error=\"invalid_token\" error_description=\"{reason}\""
+        );
+        return Err(unauthorized(vars, &reason, Some(www)));
+    }
+    let now_s = chrono::Utc::now().timestamp();
+    match engine::evaluate_jwt(token, cfg, &route.authorization_scopes, now_s) {
+        JwtOutcome::Pass { claims, scopes } => Ok(Some((claims, scopes))),
+        JwtOutcome::Unauthorized {
+            reason,
+            www_authenticate,
+        } => Err(unauthorized(vars, &reason, Some(www_authenticate))),
+        JwtOutcome::Forbidden { reason } => {
+            vars.insert("authorizer.error", reason);
+            Err(http_error(
+                403,
+                r#"{"message":"Forbidden"}"#,
+                "ACCESS_DENIED",
+            ))
+        }
+    }
+}
+
+fn internal(rest: bool) -> GatewayError {
+    if rest {
+        rest_error(
+            500,
+            r#"{"message": "Internal server error"}"#,
+            "InternalServerErrorException",
+            "API_CONFIGURATION_ERROR",
+        )
+    } else {
+        http_error(
+            500,
+            r#"{"message":"Internal Server Error"}"#,
+            "API_CONFIGURATION_ERROR",
+        )
+    }
+}
+
+/// A function error or malformed output: 502 on REST, 500 on HTTP APIs (§2.3).
+fn bad_gateway(rest: bool) -> GatewayError {
+    if rest {
+        // [UNVERIFIED] which gateway response type a proxy 502 reports.
+        rest_error(
+            502,
+            r#"{"message": "Internal server error"}"#,
+            "InternalServerErrorException",
+            "-",
+        )
+    } else {
+        http_error(500, r#"{"message":"Internal Server Error"}"#, "-")
+    }
+}
+
+fn error_response(rest: bool, e: &GatewayError, vars: &mut ContextVars) -> GatewayResponse {
+    let message = serde_json::from_str::<Value>(e.body)
+        .ok()
+        .and_then(|v| v["message"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    vars.insert("error.message", message.clone());
+    vars.insert("error.messageString", format!("\"{message}\""));
+    vars.insert("error.responseType", e.response_type.to_string());
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    if let (true, Some(t)) = (rest, e.error_type) {
+        headers.push(("x-amzn-ErrorType".into(), t.into()));
+    }
+    if let Some(w) = &e.www_authenticate {
+        headers.push(("www-authenticate".into(), w.clone()));
+    }
+    GatewayResponse {
+        status: e.status,
+        headers,
+        body: e.body.as_bytes().to_vec(),
+    }
+}
+
+fn finish_error(
+    rt: &ApiRuntime,
+    stage: Option<&Stage>,
+    vars: &mut ContextVars,
+    e: GatewayError,
+    started: Instant,
+) -> GatewayResponse {
+    let rest = rt.demo.api_type() == ApiType::Rest;
+    let mut out = error_response(rest, &e, vars);
+    let id = vars.get("requestId").cloned().unwrap_or_default();
+    let ext = vars.get("extendedRequestId").cloned().unwrap_or_default();
+    add_gateway_headers(rest, &id, &ext, vars, &mut out);
+    write_access_log(rt, stage, vars, &out, started);
+    out
+}
+
+fn add_gateway_headers(
+    rest: bool,
+    request_id: &str,
+    extended_id: &str,
+    vars: &ContextVars,
+    out: &mut GatewayResponse,
+) {
+    if rest {
+        out.headers
+            .push(("x-amzn-RequestId".into(), request_id.into()));
+        out.headers
+            .push(("x-amz-apigw-id".into(), extended_id.into()));
+        if let Some(t) = vars.get("xrayTraceId") {
+            out.headers.push(("X-Amzn-Trace-Id".into(), t.clone()));
+        }
+    } else {
+        out.headers
+            .push(("apigw-requestid".into(), request_id.into()));
+    }
+}
+
+fn write_access_log(
+    rt: &ApiRuntime,
+    stage: Option<&Stage>,
+    vars: &mut ContextVars,
+    out: &GatewayResponse,
+    started: Instant,
+) {
+    let Some(settings) = stage.and_then(|s| s.access_log_settings.as_ref()) else {
+        return;
+    };
+    let (Some(group), Some(format)) = (settings.log_group_name(), settings.format.as_deref())
+    else {
+        return;
+    };
+    vars.insert("status", out.status.to_string());
+    vars.insert("responseLength", out.body.len().to_string());
+    vars.insert("responseLatency", started.elapsed().as_millis().to_string());
+    let stream = format!(
+        "{}_{}",
+        rt.demo.api.id,
+        stage.map_or("", |s| s.stage_name.as_str())
+    );
+    rt.store
+        .put(&group, &stream, access_logging::render(format, vars));
+}
+
+/// Ensure every stage's access-log group exists (so the logs view can open it before traffic).
+pub fn create_log_groups(demo: &DemoApi, store: &LogStore) {
+    for s in &demo.api.stages {
+        if let Some(g) = s
+            .access_log_settings
+            .as_ref()
+            .and_then(|a| a.log_group_name())
+        {
+            store.ensure_group(&g);
+        }
+    }
+}
