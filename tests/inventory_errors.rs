@@ -27,13 +27,20 @@ fn gatescope(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
 fn one_line_error(out: &Output) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
-    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("gatescope: "), "{err}");
     err
 }
 
-const KEYS: [(&str, &str); 2] = [("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret")];
+const KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+    ("AWS_SECRET_ACCESS_KEY", "secret"),
+];
 
 #[test]
 fn no_region_says_how_to_set_one() {
@@ -41,7 +48,10 @@ fn no_region_says_how_to_set_one() {
     let out = gatescope(home.path(), &KEYS, &["inspect", "--output", "json"]);
     let err = one_line_error(&out);
     assert!(err.contains("no AWS region is configured"), "{err}");
-    assert!(err.contains("--region") && err.contains("AWS_REGION"), "{err}");
+    assert!(
+        err.contains("--region") && err.contains("AWS_REGION"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -54,7 +64,10 @@ fn connection_refused_names_the_endpoint() {
         &["--endpoint-url", &endpoint, "apis"],
     );
     let err = one_line_error(&out);
-    assert!(err.contains(&format!("connection refused by {endpoint}")), "{err}");
+    assert!(
+        err.contains(&format!("connection refused by {endpoint}")),
+        "{err}"
+    );
     assert!(err.contains("is the emulator running?"), "{err}");
 }
 
@@ -84,15 +97,26 @@ fn expired_sso_session_says_aws_sso_login_with_the_profile() {
     )
     .unwrap();
     // The SDK looks the token up by the SHA-1 of the session name.
-    let sha1 = support::run_python("import hashlib;print(hashlib.sha1(b'corp').hexdigest())", &[], &[]);
+    let sha1 = support::run_python(
+        "import hashlib;print(hashlib.sha1(b'corp').hexdigest())",
+        &[],
+        &[],
+    );
     std::fs::write(
         aws.join(format!("sso/cache/{}.json", sha1.trim())),
         r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"eu-west-1","startUrl":"https://corp.awsapps.com/start"}"#,
     )
     .unwrap();
     let endpoint = format!("http://127.0.0.1:{}", support::free_port());
-    let out = gatescope(home.path(), &[], &["--profile", "dev", "--endpoint-url", &endpoint, "apis"]);
+    let out = gatescope(
+        home.path(),
+        &[],
+        &["--profile", "dev", "--endpoint-url", &endpoint, "apis"],
+    );
     let err = one_line_error(&out);
-    assert!(err.contains("the SSO session of profile dev has expired"), "{err}");
+    assert!(
+        err.contains("the SSO session of profile dev has expired"),
+        "{err}"
+    );
     assert!(err.contains("run `aws sso login --profile dev`"), "{err}");
 }

@@ -23,7 +23,9 @@ async fn control_plane(moto: &support::Moto) -> Arc<dyn ControlPlane> {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(moto.url())
-        .credentials_provider(aws_credential_types::Credentials::new("t", "t", None, None, "test"))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "t", "t", None, None, "test",
+        ))
         .load()
         .await;
     let info = BackendInfo {
@@ -55,7 +57,10 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(api["description"], "orders");
     assert_eq!(
         api["endpoint"],
-        format!("https://{}.execute-api.us-east-1.amazonaws.com", h["id"].as_str().unwrap())
+        format!(
+            "https://{}.execute-api.us-east-1.amazonaws.com",
+            h["id"].as_str().unwrap()
+        )
     );
     assert_eq!(
         api["cors"],
@@ -70,8 +75,22 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     );
     let routes = &api["routes"];
     assert_eq!(routes.as_array().unwrap().len(), 4);
-    let keys: Vec<&str> = routes.as_array().unwrap().iter().map(|r| r["routeKey"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["GET /orders", "POST /orders", "GET /orders/{id}", "$default"], "sorted by path, $default last");
+    let keys: Vec<&str> = routes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["routeKey"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "GET /orders",
+            "POST /orders",
+            "GET /orders/{id}",
+            "$default"
+        ],
+        "sorted by path, $default last"
+    );
     let lambda = json!({
         "id": h["lambdaIntegrationId"], "type": "AWS_PROXY", "uri": h["fn"],
         "payloadFormatVersion": "2.0", "timeoutInMillis": 10000,
@@ -84,17 +103,26 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(get["authorizerId"], h["authorizerId"]);
     assert_eq!(get["integration"], lambda);
     let post = find(routes, "routeKey", "POST /orders");
-    assert_eq!(post["authorizationScopes"], json!(["orders/write", "orders/admin"]));
+    assert_eq!(
+        post["authorizationScopes"],
+        json!(["orders/write", "orders/admin"])
+    );
     let by_id = find(routes, "routeKey", "GET /orders/{id}");
     assert_eq!(by_id["authorizationType"], "NONE");
     assert_eq!(by_id["authorizationScopes"], json!([]));
     assert_eq!(by_id["authorizerId"], Value::Null);
     assert_eq!(by_id["integration"]["type"], "HTTP_PROXY");
-    assert_eq!(by_id["integration"]["uri"], "https://backend.example.com/{proxy}");
+    assert_eq!(
+        by_id["integration"]["uri"],
+        "https://backend.example.com/{proxy}"
+    );
     assert_eq!(by_id["integration"]["payloadFormatVersion"], "1.0");
     assert_eq!(by_id["integration"]["timeoutInMillis"], 30000);
     assert_eq!(by_id["integration"]["integrationMethod"], "ANY");
-    assert_eq!(find(routes, "routeKey", "$default")["integration"], Value::Null);
+    assert_eq!(
+        find(routes, "routeKey", "$default")["integration"],
+        Value::Null
+    );
 
     // moto answers GetAuthorizers with 500: the referenced one comes from GetAuthorizer.
     let auths = api["authorizers"].as_array().unwrap();
@@ -103,26 +131,53 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(a["id"], h["authorizerId"]);
     assert_eq!(a["name"], "jwt-auth");
     assert_eq!(a["type"], "JWT");
-    assert_eq!(a["identitySource"], json!(["$request.header.Authorization"]));
-    assert_eq!(a["jwtConfiguration"], json!({"issuer": "https://issuer.example.com", "audience": ["aud1", "aud2"]}));
+    assert_eq!(
+        a["identitySource"],
+        json!(["$request.header.Authorization"])
+    );
+    assert_eq!(
+        a["jwtConfiguration"],
+        json!({"issuer": "https://issuer.example.com", "audience": ["aud1", "aud2"]})
+    );
     let problems = api["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].as_str().unwrap().contains("authorizer list is missing"), "{problems:?}");
+    assert!(
+        problems[0]
+            .as_str()
+            .unwrap()
+            .contains("authorizer list is missing"),
+        "{problems:?}"
+    );
 
     let stages = api["stages"].as_array().unwrap();
     assert_eq!(stages.len(), 2);
     let prod = find(&api["stages"], "stageName", "prod");
     assert_eq!(prod["autoDeploy"], true);
-    assert_eq!(prod["invokeUrl"], format!("{}/prod", api["endpoint"].as_str().unwrap()));
-    assert_eq!(prod["accessLogSettings"], json!({"destinationArn": h["logArn"], "format": h["logFormat"]}));
+    assert_eq!(
+        prod["invokeUrl"],
+        format!("{}/prod", api["endpoint"].as_str().unwrap())
+    );
+    assert_eq!(
+        prod["accessLogSettings"],
+        json!({"destinationArn": h["logArn"], "format": h["logFormat"]})
+    );
     assert_eq!(prod["defaultRouteSettings"]["throttlingRateLimit"], 100.0);
     assert_eq!(prod["defaultRouteSettings"]["throttlingBurstLimit"], 50);
-    assert_eq!(prod["routeSettings"]["GET /orders"]["throttlingRateLimit"], 10.0);
-    assert_eq!(prod["routeSettings"]["GET /orders"]["throttlingBurstLimit"], 5);
+    assert_eq!(
+        prod["routeSettings"]["GET /orders"]["throttlingRateLimit"],
+        10.0
+    );
+    assert_eq!(
+        prod["routeSettings"]["GET /orders"]["throttlingBurstLimit"],
+        5
+    );
     assert_eq!(prod["stageVariables"], json!({"env": "prod"}));
     let dflt = find(&api["stages"], "stageName", "$default");
     assert_eq!(dflt["autoDeploy"], false);
-    assert_eq!(dflt["invokeUrl"], api["endpoint"], "no stage segment for $default");
+    assert_eq!(
+        dflt["invokeUrl"], api["endpoint"],
+        "no stage segment for $default"
+    );
     assert_eq!(dflt["accessLogSettings"], Value::Null);
 
     // --- wildcard CORS API and WebSocket API ---
@@ -144,8 +199,21 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(api["endpointTypes"], json!(["REGIONAL"]));
     assert_eq!(api["cors"], Value::Null);
     let routes = &api["routes"];
-    let keys: Vec<&str> = routes.as_array().unwrap().iter().map(|r| r["routeKey"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["GET /pets", "POST /pets", "GET /pets/{petId}", "GET /pets/{petId}/toys"]);
+    let keys: Vec<&str> = routes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["routeKey"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "GET /pets",
+            "POST /pets",
+            "GET /pets/{petId}",
+            "GET /pets/{petId}/toys"
+        ]
+    );
     let get = find(routes, "routeKey", "GET /pets");
     assert_eq!(get["routeId"], r["resources"]["/pets"]);
     assert_eq!(get["authorizationType"], "NONE");
@@ -162,21 +230,43 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(pet["routeId"], r["resources"]["/pets/{petId}"]);
     assert_eq!(pet["authorizationType"], "CUSTOM");
     assert_eq!(pet["authorizerId"], r["tokenAuthorizerId"]);
-    assert_eq!(find(routes, "routeKey", "GET /pets/{petId}/toys")["integration"], Value::Null);
+    assert_eq!(
+        find(routes, "routeKey", "GET /pets/{petId}/toys")["integration"],
+        Value::Null
+    );
     let token = find(&api["authorizers"], "name", "token-auth");
     assert_eq!(token["id"], r["tokenAuthorizerId"]);
     assert_eq!(token["type"], "TOKEN");
-    assert_eq!(token["identitySource"], json!(["method.request.header.Authorization"]));
+    assert_eq!(
+        token["identitySource"],
+        json!(["method.request.header.Authorization"])
+    );
     assert_eq!(token["authorizerUri"], r["fnUri"]);
     assert_eq!(token["resultTtlInSeconds"], 300);
     assert_eq!(token["jwtConfiguration"], Value::Null);
     let pool = find(&api["authorizers"], "name", "pool-auth");
     assert_eq!(pool["type"], "COGNITO_USER_POOLS");
-    assert_eq!(pool["providerArns"], json!(["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc"]));
-    assert_eq!(api.get("problems"), None, "REST GetAuthorizers works on moto");
+    assert_eq!(
+        pool["providerArns"],
+        json!(["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc"])
+    );
+    assert_eq!(
+        api.get("problems"),
+        None,
+        "REST GetAuthorizers works on moto"
+    );
     let prod = find(&api["stages"], "stageName", "prod");
-    assert_eq!(prod["invokeUrl"], format!("https://{}.execute-api.us-east-1.amazonaws.com/prod", r["id"].as_str().unwrap()));
-    assert_eq!(prod["accessLogSettings"], json!({"destinationArn": s["http"]["logArn"], "format": s["http"]["logFormat"]}));
+    assert_eq!(
+        prod["invokeUrl"],
+        format!(
+            "https://{}.execute-api.us-east-1.amazonaws.com/prod",
+            r["id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(
+        prod["accessLogSettings"],
+        json!({"destinationArn": s["http"]["logArn"], "format": s["http"]["logFormat"]})
+    );
     assert_eq!(prod["defaultRouteSettings"]["throttlingRateLimit"], 200.0);
     assert_eq!(prod["defaultRouteSettings"]["throttlingBurstLimit"], 100);
     assert_eq!(prod["stageVariables"], json!({"color": "blue"}));
@@ -199,7 +289,11 @@ async fn loader_streams_the_seeded_inventory_and_it_matches_field_by_field() {
             InventoryEvent::ApisListed { apis, problems } => {
                 assert!(problems.is_empty(), "{problems:?}");
                 assert_eq!(apis.len(), 4);
-                assert!(apis.iter().all(|a| !a.details_loaded && a.routes.is_empty()), "summaries first");
+                assert!(
+                    apis.iter()
+                        .all(|a| !a.details_loaded && a.routes.is_empty()),
+                    "summaries first"
+                );
                 "listed"
             }
             InventoryEvent::ApiLoaded(a) => {
@@ -215,11 +309,18 @@ async fn loader_streams_the_seeded_inventory_and_it_matches_field_by_field() {
         });
         state.apply(ev);
     }
-    assert_eq!(order, ["listed", "loaded", "loaded", "loaded", "loaded", "done"]);
+    assert_eq!(
+        order,
+        ["listed", "loaded", "loaded", "loaded", "loaded", "done"]
+    );
     assert!(!state.loading && state.progress() == (4, 4));
     let done = serde_json::to_value(&done.unwrap().apis).unwrap();
     assert_matches_seed(&done, &seeded);
-    assert_eq!(serde_json::to_value(&state.apis).unwrap(), done, "state ends equal to the final inventory");
+    assert_eq!(
+        serde_json::to_value(&state.apis).unwrap(),
+        done,
+        "state ends equal to the final inventory"
+    );
 }
 
 #[test]
@@ -233,12 +334,21 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
         .env("GATESCOPE_HOME", home.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let apis: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
     assert_matches_seed(&apis, &seeded);
     // Problems are also warned about on stderr, one line each.
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.lines().all(|l| l.starts_with("gatescope: warning: ")), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .all(|l| l.starts_with("gatescope: warning: ")),
+        "{stderr}"
+    );
 
     // The full load refreshed the disk cache the TUI starts from.
     let cache_dir = home.path().join("cache/inventory");
@@ -269,7 +379,14 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
     let http = find(&list, "id", seeded["http"]["id"].as_str().unwrap());
     assert_eq!(http["routeCount"], 4);
     assert_eq!(http["stages"], json!(["$default", "prod"]));
-    assert_eq!(http["flags"], json!(["ACCESS_LOGGING_OFF", "ROUTE_WITHOUT_INTEGRATION", "DETAILS_INCOMPLETE"]));
+    assert_eq!(
+        http["flags"],
+        json!([
+            "ACCESS_LOGGING_OFF",
+            "ROUTE_WITHOUT_INTEGRATION",
+            "DETAILS_INCOMPLETE"
+        ])
+    );
     let w = find(&list, "id", seeded["wildcard"]["id"].as_str().unwrap());
     assert_eq!(w["flags"][0], "CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN");
 
@@ -283,7 +400,10 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("orders-http ("), "{text}");
     assert!(text.contains("GET /orders       JWT   jwt-auth"), "{text}");
-    assert!(text.contains("! ROUTE_WITHOUT_INTEGRATION: route $default"), "{text}");
+    assert!(
+        text.contains("! ROUTE_WITHOUT_INTEGRATION: route $default"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -300,5 +420,8 @@ fn unknown_api_id_is_a_one_line_error() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("gatescope: no API with id nope123 in us-east-1"), "{err}");
+    assert!(
+        err.starts_with("gatescope: no API with id nope123 in us-east-1"),
+        "{err}"
+    );
 }
