@@ -4,4 +4,6 @@ pub mod auth_pane;
 pub mod body_editor;
 pub mod external_editor;
 pub mod kv_list;
+pub mod send_task;
 pub mod line_input;
+pub mod page;
