@@ -68,6 +68,8 @@ pub struct ComposePage {
     pub sending: Option<CancellationToken>,
     /// Last send error or notes, one line.
     pub message: Option<String>,
+    /// Keep sent requests in the history (off in tests).
+    pub record_history: bool,
 }
 
 fn rows(fields: &[Field]) -> Vec<KvRow> {
@@ -118,6 +120,7 @@ impl ComposePage {
             sender: None,
             sending: None,
             message: None,
+            record_history: true,
         }
     }
 
@@ -148,7 +151,10 @@ impl ComposePage {
                     .unwrap_or_else(|| KvRow::new(f.name, ""))
             })
             .collect();
-        self.params.selected = self.params.selected.min(self.params.rows.len().saturating_sub(1));
+        self.params.selected = self
+            .params
+            .selected
+            .min(self.params.rows.len().saturating_sub(1));
     }
 
     fn list_mut(&mut self) -> Option<&mut KvList> {
@@ -181,7 +187,9 @@ impl ComposePage {
             (Some(a), Some(r)) => compose::route_jwt_authorizer(a, r),
             _ => None,
         };
-        let scopes = route.map(|r| r.authorization_scopes.clone()).unwrap_or_default();
+        let scopes = route
+            .map(|r| r.authorization_scopes.clone())
+            .unwrap_or_default();
         self.auth.jwt = Some(match crate::engines::jwt::decode(&token) {
             Ok(j) => {
                 let now = chrono::Utc::now().timestamp();
@@ -215,14 +223,20 @@ impl ComposePage {
 
     fn cycle_content_type(&mut self) {
         let all = ContentType::ALL;
-        let i = all.iter().position(|c| *c == self.content_type).unwrap_or(0);
+        let i = all
+            .iter()
+            .position(|c| *c == self.content_type)
+            .unwrap_or(0);
         self.content_type = all[(i + 1) % all.len()];
-        self.body.set_expect_json(self.content_type == ContentType::Json);
+        self.body
+            .set_expect_json(self.content_type == ContentType::Json);
     }
 
     fn send(&mut self, shared: &Shared) -> Vec<Effect> {
         if self.sending.is_some() {
-            return vec![Effect::Info("a request is already running (Esc cancels it)".into())];
+            return vec![Effect::Info(
+                "a request is already running (Esc cancels it)".into(),
+            )];
         }
         let sender = match &self.sender {
             Some(s) => s.clone(),
@@ -249,6 +263,7 @@ impl ComposePage {
             backend: shared.backend.clone(),
             sender,
             cancel,
+            record: self.record_history,
         };
         vec![Effect::task::<ComposePage, _, _>("sending", async move {
             let result = send_task::run(job).await;
@@ -290,7 +305,8 @@ impl ComposePage {
                 if guess != ContentType::None {
                     self.content_type = guess;
                 }
-                self.body.set_expect_json(self.content_type == ContentType::Json);
+                self.body
+                    .set_expect_json(self.content_type == ContentType::Json);
                 vec![Effect::Info(format!("body read from {path}"))]
             }
             Err(e) => vec![Effect::Error(e.to_string())],
@@ -327,10 +343,8 @@ impl ComposePage {
             None => {
                 if let Some(list) = self.list_mut() {
                     list.handle_key(key);
-                } else if self.tab == Tab::Auth {
-                    if self.auth.handle_key(key) == Some(true) {
-                        self.refresh_jwt(shared);
-                    }
+                } else if self.tab == Tab::Auth && self.auth.handle_key(key) == Some(true) {
+                    self.refresh_jwt(shared);
                 }
             }
         }
@@ -450,7 +464,11 @@ impl Page for ComposePage {
             }
             Action::NextTab | Action::PrevTab => {
                 let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
-                let n = if *action == Action::NextTab { i + 1 } else { i + TABS.len() - 1 };
+                let n = if *action == Action::NextTab {
+                    i + 1
+                } else {
+                    i + TABS.len() - 1
+                };
                 self.tab = TABS[n % TABS.len()];
             }
             Action::Down => match self.list_mut() {
@@ -500,10 +518,18 @@ impl Page for ComposePage {
             Span::styled(format!("{:<8}", self.method), styles.title),
             Span::styled("base  ", styles.dim),
         ];
-        base.extend(self.base.spans(self.editing == Some(Editing::Base), w, Default::default()).spans);
+        base.extend(
+            self.base
+                .spans(self.editing == Some(Editing::Base), w, Default::default())
+                .spans,
+        );
         frame.render_widget(Line::from(base), base_row);
         let mut path = vec![Span::raw("        "), Span::styled("path  ", styles.dim)];
-        path.extend(self.path.spans(self.editing == Some(Editing::Path), w, Default::default()).spans);
+        path.extend(
+            self.path
+                .spans(self.editing == Some(Editing::Path), w, Default::default())
+                .spans,
+        );
         frame.render_widget(Line::from(path), path_row);
 
         let preview_line = match compose::build(&self.draft()) {
@@ -524,13 +550,19 @@ impl Page for ComposePage {
                 Tab::Body => format!("Body {}", self.content_type.label()),
                 Tab::Auth => format!("Auth {}", self.auth.kind.label()),
             };
-            let style = if t == self.tab { styles.selected } else { styles.dim };
+            let style = if t == self.tab {
+                styles.selected
+            } else {
+                styles.dim
+            };
             tab_spans.push(Span::styled(format!(" {label} "), style));
             tab_spans.push(Span::raw(" "));
         }
         frame.render_widget(Line::from(tab_spans), tabs);
 
-        let block = Block::default().borders(Borders::ALL).border_style(styles.dim);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(styles.dim);
         let inner = block.inner(main);
         frame.render_widget(block, main);
         match self.tab {
@@ -553,16 +585,24 @@ impl Page for ComposePage {
             Tab::Body => {
                 if self.editing == Some(Editing::BodyFile) {
                     let mut spans = vec![Span::styled("file  ", styles.title)];
-                    spans.extend(self.file_input.spans(true, inner.width as usize, Default::default()).spans);
+                    spans.extend(
+                        self.file_input
+                            .spans(true, inner.width as usize, Default::default())
+                            .spans,
+                    );
                     frame.render_widget(Line::from(spans), inner);
                 } else {
-                    self.body.render(frame, inner, self.editing == Some(Editing::Body), &styles);
+                    self.body
+                        .render(frame, inner, self.editing == Some(Editing::Body), &styles);
                 }
             }
             Tab::Auth => {
                 let lines = self.auth.lines(inner.width as usize, &styles);
                 frame.render_stateful_widget(
-                    ScrollView { source: &Lines(&lines), styles: &styles },
+                    ScrollView {
+                        source: &Lines(&lines),
+                        styles: &styles,
+                    },
                     inner,
                     &mut self.auth_scroll,
                 );

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::backends::Backend;
-use crate::backends::http::{AuthContext, Recording, SigningDebug, Sender, send_draft};
+use crate::backends::http::{AuthContext, Recording, Sender, SigningDebug, send_draft};
 use crate::domain::{Api, HttpRequest, RequestDraft};
 use crate::engines::compose;
-use crate::ui::views::doctor::hook;
 use crate::store::StoreOptions;
+use crate::ui::views::doctor::hook;
 use crate::ui::views::response::page::ResponsePage;
 
 /// What a finished send hands back.
@@ -34,6 +34,8 @@ pub struct SendJob {
     pub backend: Backend,
     pub sender: Arc<Sender>,
     pub cancel: CancellationToken,
+    /// Record in the history (tests turn it off).
+    pub record: bool,
 }
 
 pub async fn run(job: SendJob) -> SendResult {
@@ -43,14 +45,11 @@ pub async fn run(job: SendJob) -> SendResult {
         backend,
         sender,
         cancel,
+        record,
     } = job;
-    let route = api.as_ref().and_then(|a| {
-        draft
-            .target
-            .route_key
-            .as_deref()
-            .and_then(|k| a.route(k))
-    });
+    let route = api
+        .as_ref()
+        .and_then(|a| draft.target.route_key.as_deref().and_then(|k| a.route(k)));
     let authorizer = match (api.as_ref(), route) {
         (Some(a), Some(r)) => compose::route_jwt_authorizer(a, r),
         _ => None,
@@ -66,7 +65,7 @@ pub async fn run(job: SendJob) -> SendResult {
         now: None,
     };
     let recording = Recording {
-        enabled: true,
+        enabled: record,
         options: StoreOptions::from_env(),
     };
     let exchange = match send_draft(&draft, &sender, &ctx, &cancel, recording).await {

@@ -3,3 +3,4 @@
 pub mod hook;
 pub mod lint_view;
 pub mod pane;
+pub mod screen;

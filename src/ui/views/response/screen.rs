@@ -55,7 +55,11 @@ impl ResponsePage {
                 let Some(req) = &self.request else {
                     return vec![Effect::Error("no request to export".into())];
                 };
-                let auth = self.draft.as_ref().map(|d| d.auth.clone()).unwrap_or_default();
+                let auth = self
+                    .draft
+                    .as_ref()
+                    .map(|d| d.auth.clone())
+                    .unwrap_or_default();
                 let format = match fmt {
                     CopyFormat::Curl => ExportFormat::Curl,
                     CopyFormat::Httpie => ExportFormat::Httpie,
@@ -68,7 +72,10 @@ impl ResponsePage {
                             _ => None,
                         },
                         &req.url,
-                        d.target.region.as_deref().or(shared.backend.info.region.as_deref()),
+                        d.target
+                            .region
+                            .as_deref()
+                            .or(shared.backend.info.region.as_deref()),
                     )
                 });
                 let text = export::export(
@@ -81,40 +88,46 @@ impl ResponsePage {
                     },
                 );
                 self.notice = Some(format!("copied as {}", format.label()));
-                vec![copy_effect(&text, &format!("the {} command", format.label()))]
+                vec![copy_effect(
+                    &text,
+                    &format!("the {} command", format.label()),
+                )]
             }
             ResponseEffect::CorsProbe => {
                 let Some(req) = self.request.clone() else {
                     return vec![Effect::Error("no request to probe".into())];
                 };
                 let origin = probe_origin(shared, self);
-                vec![Effect::task::<ResponsePage, _, _>("CORS probe", async move {
-                    let result = match Sender::new(SendOptions::default()) {
-                        Ok(s) => cors_probe::probe(&s, &req, Some(&req), &origin)
-                            .await
-                            .map_err(|e| e.to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    move |page: &mut ResponsePage, _: &mut Shared| match result {
-                        Ok(p) => {
-                            let mut reasons = vec![format!("origin {}", p.origin)];
-                            if !p.preflight_needed {
-                                reasons.push("simple request: no preflight, only the response's Access-Control-Allow-Origin counts".into());
+                vec![Effect::task::<ResponsePage, _, _>(
+                    "CORS probe",
+                    async move {
+                        let result = match Sender::new(SendOptions::default()) {
+                            Ok(s) => cors_probe::probe(&s, &req, Some(&req), &origin)
+                                .await
+                                .map_err(|e| e.to_string()),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        move |page: &mut ResponsePage, _: &mut Shared| match result {
+                            Ok(p) => {
+                                let mut reasons = vec![format!("origin {}", p.origin)];
+                                if !p.preflight_needed {
+                                    reasons.push("simple request: no preflight, only the response's Access-Control-Allow-Origin counts".into());
+                                }
+                                reasons.extend(p.verdict.findings.iter().map(|f| f.title.clone()));
+                                page.cors = Some(CorsVerdict {
+                                    preflight_status: Some(p.response.status),
+                                    allowed: p.verdict.allowed,
+                                    reasons,
+                                });
+                                let mut all = page.doctor.findings.clone();
+                                all.extend(p.verdict.findings);
+                                page.doctor.set_findings(all);
+                                vec![]
                             }
-                            reasons.extend(p.verdict.findings.iter().map(|f| f.title.clone()));
-                            page.cors = Some(CorsVerdict {
-                                preflight_status: Some(p.response.status),
-                                allowed: p.verdict.allowed,
-                                reasons,
-                            });
-                            let mut all = page.doctor.findings.clone();
-                            all.extend(p.verdict.findings);
-                            page.doctor.set_findings(all);
-                            vec![]
+                            Err(e) => vec![Effect::Error(format!("CORS probe failed: {e}"))],
                         }
-                        Err(e) => vec![Effect::Error(format!("CORS probe failed: {e}"))],
-                    }
-                })]
+                    },
+                )]
             }
             ResponseEffect::OpenLogs { request_id } => {
                 vec![Effect::Command(format!("logs {request_id}"))]
@@ -122,7 +135,9 @@ impl ResponsePage {
             ResponseEffect::Edit => vec![Effect::Pop],
             ResponseEffect::Resend => {
                 let Some(draft) = self.draft.clone() else {
-                    return vec![Effect::Error("this response has no request to resend".into())];
+                    return vec![Effect::Error(
+                        "this response has no request to resend".into(),
+                    )];
                 };
                 let sender = match Sender::new(SendOptions::default()) {
                     Ok(s) => Arc::new(s),
@@ -137,10 +152,12 @@ impl ResponsePage {
                     backend: shared.backend.clone(),
                     sender,
                     cancel: CancellationToken::new(),
+                    record: true,
                 };
                 vec![Effect::task::<ResponsePage, _, _>("sending", async move {
                     let result = send_task::run(job).await;
-                    move |page: &mut ResponsePage, _: &mut Shared| match (result.page, result.error) {
+                    move |page: &mut ResponsePage, _: &mut Shared| match (result.page, result.error)
+                    {
                         (Some(p), _) => {
                             *page = p;
                             vec![Effect::Info("sent again".into())]
@@ -185,7 +202,11 @@ impl Page for ResponsePage {
     }
 
     fn selection(&self, _shared: &Shared) -> Selection {
-        let t = self.draft.as_ref().map(|d| d.target.clone()).unwrap_or_default();
+        let t = self
+            .draft
+            .as_ref()
+            .map(|d| d.target.clone())
+            .unwrap_or_default();
         Selection {
             api_id: t.api_id,
             route_key: t.route_key,
