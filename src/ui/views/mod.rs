@@ -6,7 +6,11 @@ pub mod api_detail;
 pub mod api_list;
 pub mod api_tables;
 pub mod checks;
+pub mod compose;
 pub mod cors_view;
+pub mod doctor;
+pub mod logs;
+pub mod response;
 pub mod route_detail;
 pub mod stage_detail;
 

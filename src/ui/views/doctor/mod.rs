@@ -1,0 +1,4 @@
+//! Doctor views: the findings pane and the whole-API lint page.
+
+pub mod lint_view;
+pub mod pane;

@@ -1,0 +1,308 @@
+//! The Doctor pane: findings with their evidence and fix, shown beside a
+//! response, beside a log record, and as the whole-API lint page.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{StatefulWidget, Widget};
+
+use crate::domain::{Certainty, Finding, Severity};
+use crate::ui::views::response::style::BodyStyles;
+use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+
+/// Which findings exist and which one is selected (for "copy finding").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DoctorPane {
+    pub findings: Vec<Finding>,
+    pub selected: usize,
+    pub scroll: Scroll,
+    /// Shown instead of findings, e.g. "waiting for logs…" or an error.
+    pub status: Option<String>,
+}
+
+impl DoctorPane {
+    pub fn new(mut findings: Vec<Finding>) -> Self {
+        // Errors first, then warnings, then info; stable within a severity.
+        findings.sort_by_key(|f| f.severity);
+        DoctorPane {
+            findings,
+            ..Default::default()
+        }
+    }
+
+    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+        let status = self.status.take();
+        *self = DoctorPane::new(findings);
+        self.status = status.filter(|_| self.findings.is_empty());
+    }
+
+    pub fn selected(&self) -> Option<&Finding> {
+        self.findings.get(self.selected)
+    }
+
+    pub fn select_next(&mut self) {
+        if self.selected + 1 < self.findings.len() {
+            self.selected += 1;
+        }
+    }
+
+    pub fn select_prev(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+
+    /// The selected finding as plain text, for the clipboard.
+    pub fn selected_text(&self) -> Option<String> {
+        self.selected().map(finding_text)
+    }
+
+    /// Count of findings per severity: `(errors, warnings, infos)`.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+    }
+}
+
+/// The copyable text of a finding: the domain's rendering plus how sure it is.
+pub fn finding_text(f: &Finding) -> String {
+    let mut s = f.to_text();
+    s.push_str("\n  certainty: ");
+    s.push_str(certainty_label(f.certainty));
+    if f.unverified {
+        s.push_str(" (rests on an [UNVERIFIED] fact)");
+    }
+    s
+}
+
+pub fn certainty_label(c: Certainty) -> &'static str {
+    match c {
+        Certainty::ConfirmedByLogs => "confirmed by logs",
+        Certainty::FromResponse => "from the response alone",
+        Certainty::FromConfig => "from the configuration",
+        Certainty::Evaluated => "evaluated locally",
+    }
+}
+
+fn severity_mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "✗ error",
+        Severity::Warning => "! warning",
+        Severity::Info => "i info",
+    }
+}
+
+/// Greedy word wrap by characters; long words are split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut len = 0;
+        for word in para.split(' ') {
+            let mut word: Vec<char> = word.chars().collect();
+            while word.len() > width {
+                if len > 0 {
+                    out.push(std::mem::take(&mut line));
+                    len = 0;
+                }
+                out.push(word.drain(..width).collect());
+            }
+            let wlen = word.len();
+            if len > 0 && len + 1 + wlen > width {
+                out.push(std::mem::take(&mut line));
+                len = 0;
+            }
+            if len > 0 {
+                line.push(' ');
+                len += 1;
+            }
+            line.extend(word);
+            len += wlen;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Lines of all findings for `width` columns, and the first line of each
+/// finding (to keep the selected one in view).
+pub fn finding_lines(
+    pane: &DoctorPane,
+    width: usize,
+    focused: bool,
+    styles: &BodyStyles,
+) -> (Vec<Line<'static>>, Vec<usize>) {
+    let mut lines = Vec::new();
+    let mut starts = Vec::new();
+    let indent = "  ";
+    let inner = width.saturating_sub(indent.len() + 1);
+    for (i, f) in pane.findings.iter().enumerate() {
+        starts.push(lines.len());
+        let sel = focused && i == pane.selected;
+        let head_style = if sel {
+            styles.severity(f.severity).patch(styles.selected)
+        } else {
+            styles.severity(f.severity)
+        };
+        let mut head = vec![
+            Span::styled(format!("{} ", severity_mark(f.severity)), head_style),
+            Span::styled(f.code.clone(), styles.title),
+            Span::styled(format!("  {}", certainty_label(f.certainty)), styles.dim),
+        ];
+        if f.unverified {
+            head.push(Span::styled(" [UNVERIFIED]", styles.warning));
+        }
+        lines.push(Line::from(head));
+        for l in wrap(&f.title, inner) {
+            lines.push(Line::from(format!("{indent}{l}")));
+        }
+        for e in &f.evidence {
+            for (n, l) in wrap(e, inner.saturating_sub(2)).into_iter().enumerate() {
+                let lead = if n == 0 { "• " } else { "  " };
+                lines.push(Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(format!("{lead}{l}"), styles.dim),
+                ]));
+            }
+        }
+        if let Some(fix) = &f.fix {
+            for (n, l) in wrap(fix, inner.saturating_sub(5)).into_iter().enumerate() {
+                let lead = if n == 0 { "fix: " } else { "     " };
+                lines.push(Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(lead, styles.ok),
+                    Span::raw(l),
+                ]));
+            }
+        }
+        lines.push(Line::default());
+    }
+    (lines, starts)
+}
+
+/// Renders a [`DoctorPane`] (no border; the caller frames it).
+pub struct DoctorPaneView<'a> {
+    pub focused: bool,
+    pub styles: &'a BodyStyles,
+}
+
+impl StatefulWidget for DoctorPaneView<'_> {
+    type State = DoctorPane;
+
+    fn render(self, area: Rect, buf: &mut Buffer, pane: &mut DoctorPane) {
+        if pane.findings.is_empty() {
+            let msg = pane
+                .status
+                .clone()
+                .unwrap_or_else(|| "No findings: nothing looks wrong.".to_string());
+            for (i, l) in wrap(&msg, area.width as usize)
+                .into_iter()
+                .take(area.height as usize)
+                .enumerate()
+            {
+                Line::styled(l, self.styles.dim)
+                    .render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+            }
+            return;
+        }
+        let (lines, starts) = finding_lines(pane, area.width as usize, self.focused, self.styles);
+        // Keep the selected finding's head line visible.
+        if let Some(&start) = starts.get(pane.selected) {
+            let h = area.height as usize;
+            if start < pane.scroll.top || start >= pane.scroll.top + h {
+                pane.scroll.top = start;
+            }
+        }
+        ScrollView {
+            source: &Lines(&lines),
+            styles: self.styles,
+        }
+        .render(area, buf, &mut pane.scroll);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::views::response::test_render::render;
+
+    pub(crate) fn sample() -> Vec<Finding> {
+        vec![
+            Finding::new(
+                "CORS_ORIGIN_TRAILING_SLASH",
+                Severity::Warning,
+                Certainty::FromConfig,
+                "allowOrigins has an origin with a trailing slash",
+            )
+            .evidence("cors.allowOrigins[0] = https://app.example.com/")
+            .fix("aws apigatewayv2 update-api --api-id abc --cors-configuration AllowOrigins=https://app.example.com"),
+            Finding::new(
+                "HTTP_BODY_NOT_STRING",
+                Severity::Error,
+                Certainty::ConfirmedByLogs,
+                "The function returned `body` as an object; API Gateway answered 500",
+            )
+            .evidence("integrationErrorMessage: The response from the Lambda function doesn't match the format that API Gateway expects.")
+            .fix("Return JSON.stringify(body) (a string) as body"),
+        ]
+    }
+
+    #[test]
+    fn errors_sort_first_and_copy_includes_certainty() {
+        let mut pane = DoctorPane::new(sample());
+        assert_eq!(pane.findings[0].code, "HTTP_BODY_NOT_STRING");
+        assert_eq!(pane.counts(), (1, 1, 0));
+        pane.select_next();
+        let text = pane.selected_text().unwrap();
+        assert!(
+            text.starts_with("[Warning] CORS_ORIGIN_TRAILING_SLASH"),
+            "{text}"
+        );
+        assert!(text.ends_with("certainty: from the configuration"));
+        pane.select_next();
+        assert_eq!(pane.selected, 1);
+    }
+
+    #[test]
+    fn wrap_splits_words_and_long_tokens() {
+        assert_eq!(wrap("aaa bbb ccc", 8), ["aaa bbb", "ccc"]);
+        assert_eq!(wrap("abcdefghijkl", 8), ["abcdefgh", "ijkl"]);
+        assert_eq!(wrap("a\nb", 8), ["a", "b"]);
+    }
+
+    #[test]
+    fn snapshot_doctor_pane() {
+        let mut pane = DoctorPane::new(sample());
+        let styles = BodyStyles::default();
+        let screen = render(60, 16, |f| {
+            f.render_stateful_widget(
+                DoctorPaneView {
+                    focused: true,
+                    styles: &styles,
+                },
+                f.area(),
+                &mut pane,
+            )
+        });
+        insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn snapshot_empty_pane_shows_status() {
+        let mut pane = DoctorPane {
+            status: Some("Waiting for the logs of this request (up to 30 s)…".into()),
+            ..Default::default()
+        };
+        let styles = BodyStyles::default();
+        let screen = render(30, 3, |f| {
+            f.render_stateful_widget(
+                DoctorPaneView {
+                    focused: false,
+                    styles: &styles,
+                },
+                f.area(),
+                &mut pane,
+            )
+        });
+        insta::assert_snapshot!(screen);
+    }
+}

@@ -1,0 +1,224 @@
+//! The right side of the logs page for one record: summary, the proxy event
+//! (logged or reconstructed), the Lambda lines with the REPORT figures, and
+//! the doctor's findings.
+
+use ratatui::text::{Line, Span};
+
+use super::table::clock;
+use crate::domain::{CorrelatedRecord, EventKind, Finding, LambdaLineKind, LambdaReport};
+use crate::ui::views::doctor::pane::{DoctorPane, finding_lines, wrap};
+use crate::ui::views::response::json;
+use crate::ui::views::response::style::BodyStyles;
+
+fn section(title: String, styles: &BodyStyles) -> Line<'static> {
+    Line::from(Span::styled(format!("── {title} "), styles.title))
+}
+
+/// A labelled value wrapped to the pane, continuation lines indented.
+fn wrapped(
+    out: &mut Vec<Line<'static>>,
+    label: &str,
+    text: &str,
+    width: usize,
+    style: ratatui::style::Style,
+    styles: &BodyStyles,
+) {
+    let indent = if label.is_empty() { 0 } else { 12 };
+    for (i, l) in wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+    {
+        let lead = if i == 0 { label } else { "" };
+        out.push(Line::from(vec![
+            Span::styled(format!("{lead:<indent$}"), styles.dim),
+            Span::styled(l, style),
+        ]));
+    }
+}
+
+fn field(label: &str, value: String, styles: &BodyStyles) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<12}"), styles.dim),
+        Span::raw(value),
+    ])
+}
+
+pub fn report_text(r: &LambdaReport) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = r.duration_ms {
+        parts.push(format!("duration {d:.1} ms"));
+    }
+    if let Some(b) = r.billed_ms {
+        parts.push(format!("billed {b:.0} ms"));
+    }
+    match (r.max_memory_mb, r.memory_mb) {
+        (Some(u), Some(m)) => parts.push(format!("memory {u}/{m} MB")),
+        (None, Some(m)) => parts.push(format!("memory {m} MB")),
+        _ => {}
+    }
+    if let Some(i) = r.init_ms {
+        parts.push(format!("init {i:.1} ms"));
+    }
+    if let Some(s) = &r.status {
+        parts.push(format!("status {s}"));
+    }
+    parts.join(" · ")
+}
+
+fn event_kind(k: EventKind) -> &'static str {
+    match k {
+        EventKind::HttpV2 => "HTTP API payload 2.0",
+        EventKind::HttpV1 => "HTTP API payload 1.0",
+        EventKind::Rest => "REST proxy event",
+    }
+}
+
+/// All lines of the detail pane for `width` columns.
+pub fn detail_lines(
+    r: &CorrelatedRecord,
+    findings: &[Finding],
+    width: usize,
+    styles: &BodyStyles,
+) -> Vec<Line<'static>> {
+    let a = &r.access;
+    let mut out = Vec::new();
+    let status = a.status.map_or("-".into(), |s| s.to_string());
+    out.push(Line::from(vec![
+        Span::styled(
+            status,
+            a.status
+                .map_or(styles.dim, |s| styles.status(s))
+                .patch(styles.title),
+        ),
+        Span::raw(format!(
+            "  {}  {}",
+            a.route_key.as_deref().unwrap_or("-"),
+            clock(a.timestamp_ms)
+        )),
+    ]));
+    if let Some(id) = &a.request_id {
+        out.push(field("request id", id.clone(), styles));
+    }
+    if let Some(id) = &a.integration_request_id {
+        out.push(field("lambda id", id.clone(), styles));
+    }
+    let mut lat = Vec::new();
+    if let Some(l) = a.latency_ms {
+        lat.push(format!("total {l:.0} ms"));
+    }
+    if let Some(l) = a.integration_latency_ms {
+        lat.push(format!("integration {l:.0} ms"));
+    }
+    if !lat.is_empty() {
+        out.push(field("latency", lat.join(" · "), styles));
+    }
+    let mut statuses = Vec::new();
+    if let Some(s) = a.integration_status {
+        statuses.push(format!("invoke {s}"));
+    }
+    if let Some(s) = a.function_status {
+        statuses.push(format!("function {s}"));
+    }
+    if !statuses.is_empty() {
+        out.push(field("integration", statuses.join(" · "), styles));
+    }
+    for (label, v) in [
+        ("int. error", &a.integration_error),
+        ("authorizer", &a.authorizer_error),
+        ("error", &a.error_message),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| !v.is_empty() && *v != "-") {
+            wrapped(&mut out, label, v, width, styles.server_error, styles);
+        }
+    }
+
+    out.push(Line::default());
+    match &r.event {
+        Some(ev) => {
+            let how = if ev.reconstructed {
+                "reconstructed from the access log"
+            } else {
+                "as logged by the function"
+            };
+            out.push(section(
+                format!("Event · {} · {how}", event_kind(ev.kind)),
+                styles,
+            ));
+            let pretty = serde_json::to_string_pretty(&ev.raw).unwrap_or_default();
+            out.extend(pretty.lines().map(|l| json::highlight_line(l, styles)));
+        }
+        None => {
+            out.push(section("Event".into(), styles));
+            wrapped(
+                &mut out,
+                "",
+                "not logged, and the access log lacks the fields to rebuild it",
+                width,
+                styles.dim,
+                styles,
+            );
+        }
+    }
+
+    out.push(Line::default());
+    if r.unmatched || r.lambda_lines.is_empty() {
+        out.push(section("Lambda".into(), styles));
+        wrapped(
+            &mut out,
+            "",
+            "no Lambda lines matched this request (not arrived yet, no integration.requestId in the access log format, or not a Lambda integration)",
+            width,
+            styles.dim,
+            styles,
+        );
+    } else {
+        out.push(section(
+            format!("Lambda · {} lines", r.lambda_lines.len()),
+            styles,
+        ));
+        if let Some(rep) = &r.report {
+            out.push(Line::from(vec![
+                Span::styled("REPORT  ", styles.title),
+                Span::raw(report_text(rep)),
+            ]));
+        }
+        for l in &r.lambda_lines {
+            let style = match &l.kind {
+                LambdaLineKind::Timeout { .. } => styles.server_error,
+                LambdaLineKind::Log { level: Some(lv) }
+                    if lv.eq_ignore_ascii_case("error") || lv.eq_ignore_ascii_case("fatal") =>
+                {
+                    styles.server_error
+                }
+                LambdaLineKind::Log { level: Some(lv) } if lv.eq_ignore_ascii_case("warn") => {
+                    styles.warning
+                }
+                LambdaLineKind::Start { .. } | LambdaLineKind::End | LambdaLineKind::Report(_) => {
+                    styles.dim
+                }
+                _ => Default::default(),
+            };
+            let msg = l.message.lines().next().unwrap_or("").to_string();
+            out.push(Line::from(vec![
+                Span::styled(format!("{} ", clock(l.timestamp_ms)), styles.dim),
+                Span::styled(json::cap(&msg, 4096).to_string(), style),
+            ]));
+        }
+    }
+
+    out.push(Line::default());
+    out.push(section(
+        format!("Doctor · {} findings", findings.len()),
+        styles,
+    ));
+    if findings.is_empty() {
+        out.push(Line::styled(
+            "nothing wrong found in this record",
+            styles.dim,
+        ));
+    } else {
+        let pane = DoctorPane::new(findings.to_vec());
+        out.extend(finding_lines(&pane, width, false, styles).0);
+    }
+    out
+}

@@ -1,0 +1,303 @@
+//! The Logs Insights pane of the logs page: a query editor, a time range,
+//! default queries to start from, and the running query's progress.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui_textarea::TextArea;
+
+use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::views::response::style::BodyStyles;
+
+/// Starting points; the user edits them freely. Field names follow the
+/// access-log keys API Gateway's console presets use.
+pub const DEFAULT_QUERIES: &[(&str, &str)] = &[
+    (
+        "recent requests",
+        "fields @timestamp, @message\n| sort @timestamp desc\n| limit 200",
+    ),
+    (
+        "errors only",
+        "fields @timestamp, @message\n| filter status >= 500 or ispresent(integrationErrorMessage)\n| sort @timestamp desc\n| limit 200",
+    ),
+    (
+        "slowest",
+        "fields @timestamp, @message, responseLatency\n| sort responseLatency desc\n| limit 50",
+    ),
+];
+
+pub const PRESETS: &[(&str, u64)] = &[("5m", 300), ("15m", 900), ("1h", 3600), ("24h", 86_400)];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeRange {
+    /// Index into [`PRESETS`].
+    Preset(usize),
+    /// A duration the user typed (`90m`, `3h`, `2d`).
+    Last(Duration),
+}
+
+impl TimeRange {
+    pub fn duration(self) -> Duration {
+        match self {
+            TimeRange::Preset(i) => Duration::from_secs(PRESETS[i.min(PRESETS.len() - 1)].1),
+            TimeRange::Last(d) => d,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            TimeRange::Preset(i) => format!("last {}", PRESETS[i.min(PRESETS.len() - 1)].0),
+            TimeRange::Last(d) => format!("last {}", humantime::format_duration(d)),
+        }
+    }
+}
+
+/// Progress of a query as the logs service reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryProgress {
+    /// Scheduled / Running / Complete / Failed / Timeout / Cancelled.
+    pub status: String,
+    pub records_matched: Option<f64>,
+    pub records_scanned: Option<f64>,
+    pub bytes_scanned: Option<f64>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InsightsEffect {
+    Run { query: String, range: TimeRange },
+    Cancel,
+}
+
+#[derive(Debug)]
+pub struct InsightsPane {
+    pub editor: TextArea<'static>,
+    pub range: TimeRange,
+    template: usize,
+    custom_range: Option<LineInput>,
+    pub progress: Option<QueryProgress>,
+}
+
+impl Default for InsightsPane {
+    fn default() -> Self {
+        let mut pane = InsightsPane {
+            editor: TextArea::default(),
+            range: TimeRange::Preset(1),
+            template: 0,
+            custom_range: None,
+            progress: None,
+        };
+        pane.load_template(0);
+        pane
+    }
+}
+
+impl InsightsPane {
+    fn load_template(&mut self, i: usize) {
+        self.template = i % DEFAULT_QUERIES.len();
+        self.editor = TextArea::new(
+            DEFAULT_QUERIES[self.template]
+                .1
+                .lines()
+                .map(String::from)
+                .collect(),
+        );
+    }
+
+    pub fn query(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.progress
+            .as_ref()
+            .is_some_and(|p| matches!(p.status.as_str(), "Scheduled" | "Running"))
+    }
+
+    /// Keys while the pane has focus: F5 or Ctrl+R runs, Ctrl+C cancels a
+    /// running query, F2 loads the next default query, F3 cycles the time
+    /// range, Ctrl+T types a custom one; the rest edits the query.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Option<InsightsEffect> {
+        if let Some(input) = self.custom_range.as_mut() {
+            if input.handle_key(key) != InputOutcome::Ignored {
+                return None;
+            }
+            match key.code {
+                KeyCode::Enter => {
+                    let text = input.text().trim().to_string();
+                    match humantime::parse_duration(&text) {
+                        Ok(d) if !d.is_zero() => {
+                            self.range = TimeRange::Last(d);
+                            self.custom_range = None;
+                        }
+                        _ => {
+                            self.progress = Some(QueryProgress {
+                                status: "Invalid range".into(),
+                                message: Some(format!(
+                                    "`{text}` is not a duration: try 90m, 3h or 2d"
+                                )),
+                                ..Default::default()
+                            })
+                        }
+                    }
+                }
+                KeyCode::Esc => self.custom_range = None,
+                _ => {}
+            }
+            return None;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::F(5) => return self.run(),
+            KeyCode::Char('r') if ctrl => return self.run(),
+            KeyCode::Char('c') if ctrl => {
+                return self.is_running().then_some(InsightsEffect::Cancel);
+            }
+            KeyCode::F(2) => self.load_template(self.template + 1),
+            KeyCode::F(3) => {
+                self.range = match self.range {
+                    TimeRange::Preset(i) if i + 1 < PRESETS.len() => TimeRange::Preset(i + 1),
+                    _ => TimeRange::Preset(0),
+                }
+            }
+            KeyCode::Char('t') if ctrl => self.custom_range = Some(LineInput::default()),
+            _ => {
+                self.editor.input(key);
+            }
+        }
+        None
+    }
+
+    fn run(&mut self) -> Option<InsightsEffect> {
+        let query = self.query();
+        if query.trim().is_empty() {
+            return None;
+        }
+        self.progress = Some(QueryProgress {
+            status: "Scheduled".into(),
+            ..Default::default()
+        });
+        Some(InsightsEffect::Run {
+            query,
+            range: self.range,
+        })
+    }
+
+    pub fn status_line(&self, styles: &BodyStyles) -> Line<'static> {
+        let mut spans = vec![
+            Span::styled("Insights ", styles.title),
+            Span::raw(self.range.label()),
+        ];
+        if let Some(input) = &self.custom_range {
+            spans.push(Span::styled("  range: ", styles.dim));
+            spans.extend(input.spans(true, 12, Default::default()).spans);
+        }
+        if let Some(p) = &self.progress {
+            let style = match p.status.as_str() {
+                "Complete" => styles.ok,
+                "Scheduled" | "Running" => styles.info,
+                _ => styles.server_error,
+            };
+            spans.push(Span::styled(format!("  {}", p.status), style));
+            let n = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+            if p.records_matched.is_some() || p.records_scanned.is_some() {
+                spans.push(Span::styled(
+                    format!(
+                        "  matched {} · scanned {} · {}",
+                        n(p.records_matched),
+                        n(p.records_scanned),
+                        crate::ui::views::response::summary::human_size(
+                            p.bytes_scanned.unwrap_or(0.0) as u64
+                        )
+                    ),
+                    styles.dim,
+                ));
+            }
+            if let Some(m) = &p.message {
+                spans.push(Span::styled(format!("  {m}"), styles.warning));
+            }
+        }
+        Line::from(spans)
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, focused: bool, styles: &BodyStyles) {
+        let [status, editor, hint] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(self.status_line(styles), status);
+        frame.render_widget(&self.editor, editor);
+        let hint_text = if focused {
+            "F5 run · Ctrl+C cancel · F2 next default query · F3 range · Ctrl+T custom range · Esc back"
+        } else {
+            "q edit the Insights query"
+        };
+        frame.render_widget(Line::styled(hint_text, styles.dim), hint);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn run_cancel_and_ranges() {
+        let mut p = InsightsPane::default();
+        assert_eq!(p.range.label(), "last 15m");
+        p.handle_key(k(KeyCode::F(3)));
+        assert_eq!(p.range.duration(), Duration::from_secs(3600));
+        match p.handle_key(k(KeyCode::F(5))) {
+            Some(InsightsEffect::Run { query, range }) => {
+                assert!(query.starts_with("fields @timestamp"));
+                assert_eq!(range, TimeRange::Preset(2));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(p.is_running());
+        assert_eq!(
+            p.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(InsightsEffect::Cancel)
+        );
+    }
+
+    #[test]
+    fn templates_and_custom_range() {
+        let mut p = InsightsPane::default();
+        p.handle_key(k(KeyCode::F(2)));
+        assert!(p.query().contains("integrationErrorMessage"));
+        p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        for c in "90m".chars() {
+            p.handle_key(k(KeyCode::Char(c)));
+        }
+        p.handle_key(k(KeyCode::Enter));
+        assert_eq!(p.range, TimeRange::Last(Duration::from_secs(5400)));
+        p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        for c in "soon".chars() {
+            p.handle_key(k(KeyCode::Char(c)));
+        }
+        p.handle_key(k(KeyCode::Enter));
+        assert_eq!(p.progress.as_ref().unwrap().status, "Invalid range");
+        assert_eq!(p.range, TimeRange::Last(Duration::from_secs(5400)));
+    }
+
+    #[test]
+    fn typing_edits_the_query() {
+        let mut p = InsightsPane {
+            editor: TextArea::default(),
+            ..Default::default()
+        };
+        for c in "fields x".chars() {
+            p.handle_key(k(KeyCode::Char(c)));
+        }
+        assert_eq!(p.query(), "fields x");
+    }
+}

@@ -1,0 +1,12 @@
+//! The logs page: access-log records on the left, and for the selected one
+//! the proxy event, the Lambda lines and the doctor's conclusions on the right.
+
+pub mod detail;
+pub mod filter;
+pub mod insights;
+pub mod page;
+pub mod store;
+pub mod table;
+
+#[cfg(test)]
+pub(crate) mod page_tests;

@@ -1,0 +1,414 @@
+//! The logs page: the record list (left) and the selected record's detail
+//! (right), the `/` filter, sorting, pause/resume, the tail's connection
+//! state, and the Insights pane.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+use super::detail::detail_lines;
+use super::filter::LogFilter;
+use super::insights::{InsightsEffect, InsightsPane};
+use super::store::RecordStore;
+use super::table::RecordTable;
+use crate::domain::{CorrelatedRecord, Finding};
+use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::views::doctor::pane::finding_text;
+use crate::ui::views::response::style::BodyStyles;
+use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+
+/// How records reach the page, as the logs service reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Connection {
+    #[default]
+    Idle,
+    Connecting,
+    /// StartLiveTail session open.
+    LiveTail,
+    /// FilterLogEvents polling (live tail unavailable); `backoff_ms` grows on throttling.
+    Polling {
+        backoff_ms: u64,
+    },
+    /// Showing the results of an Insights query.
+    Query,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TailState {
+    pub connection: Connection,
+    /// Now minus the newest event's ingestion time.
+    pub lag_ms: Option<i64>,
+    /// Log groups being read.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Records,
+    Detail,
+    Insights,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogsEffect {
+    /// Pause (true) or resume the tail; the page keeps records either way.
+    SetPaused(bool),
+    Insights(InsightsEffect),
+    Copy {
+        text: String,
+        what: String,
+    },
+}
+
+/// Computes the findings for a record (the doctor's log-side rules).
+pub type Diagnose = Box<dyn Fn(&CorrelatedRecord) -> Vec<Finding> + Send>;
+
+pub struct LogsPage {
+    pub store: RecordStore,
+    pub tail: TailState,
+    pub insights: InsightsPane,
+    pub paused: bool,
+    /// Shown in the title: API and stage.
+    pub title: String,
+    pub focus: Focus,
+    pub diagnose: Option<Diagnose>,
+    selected: usize,
+    top: usize,
+    /// Keep the newest record selected as records arrive.
+    follow: bool,
+    filter_input: Option<LineInput>,
+    detail_scroll: Scroll,
+    /// Detail lines of the selected record: (seq, width, findings, lines).
+    detail_cache: Option<(u64, u16, Vec<Finding>, Vec<Line<'static>>)>,
+    pub notice: Option<String>,
+}
+
+impl LogsPage {
+    pub fn new(title: impl Into<String>, store: RecordStore) -> Self {
+        LogsPage {
+            store,
+            tail: TailState::default(),
+            insights: InsightsPane::default(),
+            paused: false,
+            title: title.into(),
+            focus: Focus::Records,
+            diagnose: None,
+            selected: 0,
+            top: 0,
+            follow: true,
+            filter_input: None,
+            detail_scroll: Scroll::default(),
+            detail_cache: None,
+            notice: None,
+        }
+    }
+
+    pub fn selected_index(&self) -> Option<usize> {
+        (self.store.view_len() > 0).then(|| self.selected.min(self.store.view_len() - 1))
+    }
+
+    pub fn selected_record(&self) -> Option<(u64, &CorrelatedRecord)> {
+        self.store.view_get(self.selected_index()?)
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.filter_input.is_some() || self.focus == Focus::Insights
+    }
+
+    /// New or updated records from the tail or a query.
+    pub fn add_records(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
+        let keep = self.selected_record().map(|(seq, _)| seq);
+        for r in records {
+            self.store.upsert(r);
+        }
+        self.detail_cache = None;
+        if self.follow {
+            self.selected = self.store.view_len().saturating_sub(1);
+        } else if let Some(pos) = keep.and_then(|s| self.store.view_position(s)) {
+            self.selected = pos;
+        }
+    }
+
+    /// Select the record with this API Gateway request id ("see its logs").
+    pub fn select_request_id(&mut self, request_id: &str) -> bool {
+        let Some(pos) = self
+            .store
+            .find_request_id(request_id)
+            .and_then(|seq| self.store.view_position(seq))
+        else {
+            return false;
+        };
+        self.selected = pos;
+        self.follow = false;
+        self.detail_scroll = Scroll::default();
+        true
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let len = self.store.view_len();
+        if len == 0 {
+            return;
+        }
+        let cur = self.selected.min(len - 1) as isize;
+        self.selected = (cur + delta).clamp(0, len as isize - 1) as usize;
+        self.follow = self.selected == len - 1;
+        self.detail_scroll = Scroll::default();
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Option<LogsEffect> {
+        if let Some(input) = self.filter_input.as_mut() {
+            if input.handle_key(key) == InputOutcome::Changed {
+                // Filter as you type: one pass per keystroke, not per frame.
+                let f = LogFilter::parse(input.text());
+                self.store.set_filter(f);
+                self.selected = self.store.view_len().saturating_sub(1);
+                self.detail_cache = None;
+                return None;
+            }
+            match key.code {
+                KeyCode::Enter => self.filter_input = None,
+                KeyCode::Esc => {
+                    self.filter_input = None;
+                    self.store.set_filter(LogFilter::default());
+                    self.selected = self.store.view_len().saturating_sub(1);
+                    self.detail_cache = None;
+                }
+                _ => {}
+            }
+            return None;
+        }
+        if self.focus == Focus::Insights {
+            if key.code == KeyCode::Esc {
+                self.focus = Focus::Records;
+                return None;
+            }
+            return self.insights.handle_key(key).map(LogsEffect::Insights);
+        }
+        let page = (self.detail_scroll.height.max(2) - 1) as isize;
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.focus = match self.focus {
+                    Focus::Records => Focus::Detail,
+                    _ => Focus::Records,
+                }
+            }
+            KeyCode::Char('j') | KeyCode::Down => match self.focus {
+                Focus::Detail => self.detail_scroll.down(1),
+                _ => self.move_selection(1),
+            },
+            KeyCode::Char('k') | KeyCode::Up => match self.focus {
+                Focus::Detail => self.detail_scroll.up(1),
+                _ => self.move_selection(-1),
+            },
+            KeyCode::PageDown => match self.focus {
+                Focus::Detail => self.detail_scroll.page_down(),
+                _ => self.move_selection(page.max(10)),
+            },
+            KeyCode::PageUp => match self.focus {
+                Focus::Detail => self.detail_scroll.page_up(),
+                _ => self.move_selection(-page.max(10)),
+            },
+            KeyCode::Char('g') | KeyCode::Home => self.move_selection(isize::MIN / 2),
+            KeyCode::Char('G') | KeyCode::End => self.move_selection(isize::MAX / 2),
+            KeyCode::Char('/') => {
+                self.filter_input = Some(LineInput::new(self.store.filter().source()))
+            }
+            KeyCode::Char('s') => {
+                let (k, d) = self.store.sort();
+                self.store.set_sort(k.next(), d);
+                self.detail_cache = None;
+            }
+            KeyCode::Char('S') => {
+                let (k, d) = self.store.sort();
+                self.store.set_sort(k, !d);
+                self.detail_cache = None;
+            }
+            KeyCode::Char('p') | KeyCode::Char(' ') => {
+                self.paused = !self.paused;
+                return Some(LogsEffect::SetPaused(self.paused));
+            }
+            KeyCode::Char('q') => self.focus = Focus::Insights,
+            KeyCode::Char('y') => {
+                let (_, rec) = self.selected_record()?;
+                let text = match self.detail_cache.as_ref().map(|c| &c.2) {
+                    Some(f) if !f.is_empty() => {
+                        f.iter().map(finding_text).collect::<Vec<_>>().join("\n\n")
+                    }
+                    _ => rec.access.raw.clone(),
+                };
+                return Some(LogsEffect::Copy {
+                    text,
+                    what: "record findings".into(),
+                });
+            }
+            _ => {}
+        }
+        None
+    }
+
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, styles: &BodyStyles) {
+        let insights_h = if self.focus == Focus::Insights { 9 } else { 0 };
+        let [status, main, insights, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(insights_h),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(self.status_line(styles), status);
+
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(main);
+        let block = |title: String, focused: bool| {
+            let style = if focused { styles.title } else { styles.dim };
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(style)
+                .title(Span::styled(title, style))
+        };
+
+        let len = self.store.view_len();
+        let filter_note = if self.store.filter().is_empty() {
+            String::new()
+        } else {
+            format!(" · filter {}", self.store.filter().source())
+        };
+        let lb = block(
+            format!("Records {len}/{}{filter_note}", self.store.total()),
+            self.focus == Focus::Records,
+        );
+        let inner = lb.inner(left);
+        frame.render_widget(lb, left);
+        let rows = inner.height.saturating_sub(1) as usize;
+        let sel = self.selected_index();
+        if let Some(s) = sel {
+            if s < self.top {
+                self.top = s;
+            } else if rows > 0 && s >= self.top + rows {
+                self.top = s + 1 - rows;
+            }
+        }
+        self.top = self.top.min(len.saturating_sub(rows.max(1)));
+        frame.render_widget(
+            RecordTable {
+                store: &self.store,
+                top: self.top,
+                selected: sel,
+                focused: self.focus == Focus::Records,
+                styles,
+            },
+            inner,
+        );
+
+        let rb = block("Record".to_string(), self.focus == Focus::Detail);
+        let inner = rb.inner(right);
+        frame.render_widget(rb, right);
+        self.refresh_detail(inner.width, styles);
+        match &self.detail_cache {
+            Some((_, _, _, lines)) => frame.render_stateful_widget(
+                ScrollView {
+                    source: &Lines(lines),
+                    styles,
+                },
+                inner,
+                &mut self.detail_scroll,
+            ),
+            None => frame.render_widget(
+                Line::styled(
+                    if self.store.total() == 0 {
+                        "No records yet."
+                    } else {
+                        "No record matches the filter."
+                    },
+                    styles.dim,
+                ),
+                inner,
+            ),
+        }
+
+        if insights_h > 0 {
+            self.insights.render(frame, insights, true, styles);
+        }
+        frame.render_widget(self.bottom_line(bottom.width, styles), bottom);
+    }
+
+    /// Rebuild the detail lines only when the selection or width changed.
+    fn refresh_detail(&mut self, width: u16, styles: &BodyStyles) {
+        let Some((seq, rec)) = self.selected_record() else {
+            self.detail_cache = None;
+            return;
+        };
+        if matches!(&self.detail_cache, Some((s, w, _, _)) if *s == seq && *w == width) {
+            return;
+        }
+        let findings = self.diagnose.as_ref().map(|d| d(rec)).unwrap_or_default();
+        let lines = detail_lines(rec, &findings, width as usize, styles);
+        self.detail_cache = Some((seq, width, findings, lines));
+    }
+
+    fn status_line(&self, styles: &BodyStyles) -> Line<'static> {
+        let mut spans = vec![Span::styled(
+            format!("Logs · {}  ", self.title),
+            styles.title,
+        )];
+        let (text, style) = match &self.tail.connection {
+            Connection::Idle => ("idle".to_string(), styles.dim),
+            Connection::Connecting => ("connecting…".to_string(), styles.info),
+            Connection::LiveTail => ("● live tail".to_string(), styles.ok),
+            Connection::Polling { backoff_ms } if *backoff_ms > 0 => (
+                format!("● polling (throttled, retry in {} ms)", backoff_ms),
+                styles.warning,
+            ),
+            Connection::Polling { .. } => ("● polling".to_string(), styles.ok),
+            Connection::Query => ("Insights results".to_string(), styles.info),
+            Connection::Failed(e) => (format!("✗ {e}"), styles.server_error),
+        };
+        spans.push(Span::styled(text, style));
+        if self.paused {
+            spans.push(Span::styled("  ‖ paused", styles.warning));
+        }
+        if let Some(lag) = self.tail.lag_ms {
+            let style = if lag > 30_000 {
+                styles.warning
+            } else {
+                styles.dim
+            };
+            spans.push(Span::styled(
+                format!("  lag {:.1} s", lag as f64 / 1000.0),
+                style,
+            ));
+        }
+        if !self.tail.groups.is_empty() {
+            spans.push(Span::styled(
+                format!("  {} groups", self.tail.groups.len()),
+                styles.dim,
+            ));
+        }
+        if let Some(n) = &self.notice {
+            spans.push(Span::styled(format!("  {n}"), styles.ok));
+        }
+        Line::from(spans)
+    }
+
+    fn bottom_line(&self, width: u16, styles: &BodyStyles) -> Line<'static> {
+        match &self.filter_input {
+            Some(input) => {
+                let mut spans = vec![Span::styled("/", styles.title)];
+                spans.extend(
+                    input
+                        .spans(true, width.saturating_sub(1) as usize, Default::default())
+                        .spans,
+                );
+                Line::from(spans)
+            }
+            None => Line::styled(
+                "/ filter (status:5xx route:/x slow:500 error unmatched) · s sort · S reverse · p pause · q Insights · Tab detail · y copy",
+                styles.dim,
+            ),
+        }
+    }
+}

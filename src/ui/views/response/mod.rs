@@ -1,0 +1,28 @@
+//! The response viewer and the body widgets shared by the other views
+//! (JSON colouring, hex dump, scrollable text, summary line).
+
+pub mod body;
+pub mod headers;
+pub mod hex;
+pub mod jq;
+pub mod json;
+pub mod page;
+pub mod style;
+pub mod summary;
+pub mod text_view;
+
+#[cfg(test)]
+pub(crate) mod test_render {
+    use ratatui::{Terminal, backend::TestBackend};
+
+    /// Draw once on a `width` x `height` test terminal and return the screen
+    /// as text (styles dropped; colours are asserted in unit tests).
+    pub fn render(width: u16, height: u16, draw: impl FnOnce(&mut ratatui::Frame)) -> String {
+        let mut t = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        t.draw(draw).expect("draw");
+        t.backend().to_string()
+    }
+}
+
+#[cfg(test)]
+mod page_tests;

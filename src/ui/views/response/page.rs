@@ -1,0 +1,393 @@
+//! The response page: summary, headers, body (pretty / raw / hex / jq) and
+//! the Doctor pane beside it, plus the CORS probe verdict when asked for.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+use super::body::{Body, BodyView};
+use super::headers::header_lines;
+use super::style::BodyStyles;
+use super::summary::{human_size, summary_line};
+use super::text_view::{Lines, Scroll, ScrollView};
+use crate::domain::{HttpRequest, HttpResponse};
+use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::views::doctor::pane::{DoctorPane, DoctorPaneView};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Headers,
+    Body,
+    Doctor,
+}
+
+/// Export formats offered by "copy as".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyFormat {
+    Curl,
+    Httpie,
+    Awscurl,
+}
+
+/// What the page asks the shell to do; the page itself never does I/O.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseEffect {
+    /// Put text on the clipboard (OSC 52) and confirm with `what`.
+    Copy { text: String, what: String },
+    /// Export the request in this format and copy it.
+    CopyAs(CopyFormat),
+    /// Send the browser's preflight for this request.
+    CorsProbe,
+    /// Open the logs view on this API Gateway request id.
+    OpenLogs { request_id: String },
+    /// Send the same request again.
+    Resend,
+    /// Back to the composer with this request.
+    Edit,
+    /// Run this jq filter over the body (see [`super::jq::spawn_filter`]).
+    RunFilter(String),
+}
+
+/// What a browser would decide about the preflight for this request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorsVerdict {
+    pub preflight_status: Option<u16>,
+    pub allowed: bool,
+    /// One line each: the headers that decided, and why.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponsePage {
+    pub request: Option<HttpRequest>,
+    pub response: HttpResponse,
+    pub body: Body,
+    pub focus: Focus,
+    pub doctor: DoctorPane,
+    pub cors: Option<CorsVerdict>,
+    header_scroll: Scroll,
+    /// The jq filter being typed, when the filter bar is open.
+    filter_input: Option<LineInput>,
+    /// One-line confirmation or error shown under the summary.
+    pub notice: Option<String>,
+}
+
+impl ResponsePage {
+    /// Prepares the body (pretty printing): call it off the UI loop for big bodies.
+    pub fn new(request: Option<HttpRequest>, response: HttpResponse) -> Self {
+        let body = Body::new(response.body.clone());
+        ResponsePage {
+            request,
+            response,
+            body,
+            focus: Focus::Body,
+            doctor: DoctorPane::default(),
+            cors: None,
+            header_scroll: Scroll::default(),
+            filter_input: None,
+            notice: None,
+        }
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.filter_input.is_some()
+    }
+
+    fn cycle_focus(&mut self, back: bool) {
+        const ORDER: [Focus; 3] = [Focus::Headers, Focus::Body, Focus::Doctor];
+        let i = ORDER.iter().position(|f| *f == self.focus).unwrap_or(1);
+        let n = if back { i + 2 } else { i + 1 };
+        self.focus = ORDER[n % 3];
+    }
+
+    fn scroll_mut(&mut self) -> Option<&mut Scroll> {
+        match self.focus {
+            Focus::Headers => Some(&mut self.header_scroll),
+            Focus::Body => Some(&mut self.body.scroll),
+            Focus::Doctor => None,
+        }
+    }
+
+    /// Keys of the response page. Returns an effect for the shell, if any.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Option<ResponseEffect> {
+        if let Some(input) = self.filter_input.as_mut() {
+            if input.handle_key(key) != InputOutcome::Ignored {
+                return None;
+            }
+            match key.code {
+                KeyCode::Enter => {
+                    let code = input.text().trim().to_string();
+                    self.filter_input = None;
+                    self.body.start_filter(code.clone());
+                    return (!code.is_empty()).then_some(ResponseEffect::RunFilter(code));
+                }
+                KeyCode::Esc => self.filter_input = None,
+                _ => {}
+            }
+            return None;
+        }
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        match key.code {
+            KeyCode::Tab => self.cycle_focus(false),
+            KeyCode::BackTab => self.cycle_focus(true),
+            KeyCode::Char('j') | KeyCode::Down => match self.scroll_mut() {
+                Some(s) => s.down(1),
+                None => self.doctor.select_next(),
+            },
+            KeyCode::Char('k') | KeyCode::Up => match self.scroll_mut() {
+                Some(s) => s.up(1),
+                None => self.doctor.select_prev(),
+            },
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                if let Some(s) = self.scroll_mut() {
+                    s.page_down()
+                }
+            }
+            KeyCode::PageUp => {
+                if let Some(s) = self.scroll_mut() {
+                    s.page_up()
+                }
+            }
+            KeyCode::Char('g') | KeyCode::Home => {
+                if let Some(s) = self.scroll_mut() {
+                    s.home()
+                }
+            }
+            KeyCode::Char('G') | KeyCode::End => {
+                if let Some(s) = self.scroll_mut() {
+                    s.end()
+                }
+            }
+            KeyCode::Char('h') | KeyCode::Left => {
+                if let Some(s) = self.scroll_mut() {
+                    s.left(8)
+                }
+            }
+            KeyCode::Char('l') | KeyCode::Right => {
+                if let Some(s) = self.scroll_mut() {
+                    s.right(8)
+                }
+            }
+            KeyCode::Char('m') => self.body.cycle_mode(),
+            KeyCode::Char('|') | KeyCode::Char('/') => {
+                if self.body.is_json() {
+                    self.focus = Focus::Body;
+                    self.filter_input =
+                        Some(LineInput::new(self.body.filter_code().unwrap_or(".")));
+                } else {
+                    self.notice = Some("jq filters need a JSON body".into());
+                }
+            }
+            KeyCode::Char('y') if self.focus == Focus::Doctor => {
+                let text = self.doctor.selected_text()?;
+                let code = self.doctor.selected().map(|f| f.code.clone());
+                return Some(ResponseEffect::Copy {
+                    text,
+                    what: format!("finding {}", code.unwrap_or_default()),
+                });
+            }
+            KeyCode::Char('y') => {
+                return Some(ResponseEffect::Copy {
+                    text: String::from_utf8_lossy(self.body.bytes()).into_owned(),
+                    what: "body".into(),
+                });
+            }
+            KeyCode::Char('c') => return Some(ResponseEffect::CopyAs(CopyFormat::Curl)),
+            KeyCode::Char('H') => return Some(ResponseEffect::CopyAs(CopyFormat::Httpie)),
+            KeyCode::Char('A') => return Some(ResponseEffect::CopyAs(CopyFormat::Awscurl)),
+            KeyCode::Char('o') => return Some(ResponseEffect::CorsProbe),
+            KeyCode::Char('L') => match self.response.request_id() {
+                Some(id) => {
+                    return Some(ResponseEffect::OpenLogs {
+                        request_id: id.to_string(),
+                    });
+                }
+                None => {
+                    self.notice = Some(
+                        "No apigw-requestid / x-amzn-RequestId header: nothing to correlate".into(),
+                    )
+                }
+            },
+            KeyCode::Char('r') if !shift => return Some(ResponseEffect::Resend),
+            KeyCode::Char('e') => return Some(ResponseEffect::Edit),
+            _ => {}
+        }
+        None
+    }
+
+    /// The hint line for the bottom of the page.
+    pub fn hints(&self) -> &'static str {
+        if self.filter_input.is_some() {
+            "Enter apply filter · Esc cancel · empty filter shows the whole body"
+        } else {
+            "Tab focus · m mode · / jq · c curl · H httpie · A awscurl · o CORS probe · L logs · r resend · e edit · y copy"
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, styles: &BodyStyles) {
+        let [top, notice_area, main, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(summary_line(&self.response, styles), top);
+        frame.render_widget(self.notice_line(styles), notice_area);
+
+        let wide = main.width >= 100;
+        let (left, right) = if wide {
+            let [l, r] =
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                    .areas(main);
+            (l, r)
+        } else {
+            let [l, r] = Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(main);
+            (l, r)
+        };
+        let header_rows = (self.response.headers.len() as u16 + 2).min((left.height / 3).max(3));
+        let [head_area, body_area] =
+            Layout::vertical([Constraint::Length(header_rows), Constraint::Fill(1)]).areas(left);
+
+        let block = |title: String, focused: bool| {
+            let style = if focused { styles.title } else { styles.dim };
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(style)
+                .title(Span::styled(title, style))
+        };
+
+        let hb = block(
+            format!("Headers ({})", self.response.headers.len()),
+            self.focus == Focus::Headers,
+        );
+        let inner = hb.inner(head_area);
+        frame.render_widget(hb, head_area);
+        let lines = header_lines(&self.response.headers, styles);
+        frame.render_stateful_widget(
+            ScrollView {
+                source: &Lines(&lines),
+                styles,
+            },
+            inner,
+            &mut self.header_scroll,
+        );
+
+        let bb = block(self.body.title(), self.focus == Focus::Body);
+        let inner = bb.inner(body_area);
+        frame.render_widget(bb, body_area);
+        frame.render_stateful_widget(BodyView { styles }, inner, &mut self.body);
+
+        self.render_right(frame, right, styles, &block);
+
+        let bottom_line = match &self.filter_input {
+            Some(input) => {
+                let mut spans = vec![Span::styled("jq ", styles.title)];
+                spans.extend(
+                    input
+                        .spans(
+                            true,
+                            bottom.width.saturating_sub(3) as usize,
+                            Default::default(),
+                        )
+                        .spans,
+                );
+                Line::from(spans)
+            }
+            None => Line::styled(self.hints(), styles.dim),
+        };
+        frame.render_widget(bottom_line, bottom);
+    }
+
+    /// Confirmation first, then the cut warning, then the request line:
+    /// what the user must notice goes where it is not clipped.
+    fn notice_line(&self, styles: &BodyStyles) -> Line<'static> {
+        let mut spans = Vec::new();
+        if let Some(n) = &self.notice {
+            spans.push(Span::styled(format!("{n}  "), styles.ok));
+        }
+        if self.response.truncated {
+            spans.push(Span::styled(
+                format!(
+                    "body cut at {} of {}: the rest was not kept  ",
+                    human_size(self.response.body.len() as u64),
+                    human_size(self.response.body_size)
+                ),
+                styles.warning,
+            ));
+        }
+        if let Some(req) = &self.request {
+            spans.push(Span::styled(
+                format!("{} {}", req.method, req.url),
+                styles.dim,
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn render_right(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        styles: &BodyStyles,
+        block: &dyn Fn(String, bool) -> Block<'static>,
+    ) {
+        let (e, w, i) = self.doctor.counts();
+        let mut title = "Doctor".to_string();
+        for (n, what) in [(e, "error"), (w, "warning"), (i, "info")] {
+            if n > 0 {
+                title.push_str(&format!(" · {n} {what}"));
+            }
+        }
+        let db = block(title, self.focus == Focus::Doctor);
+        let mut inner = db.inner(area);
+        frame.render_widget(db, area);
+        if let Some(cors) = &self.cors {
+            let lines = cors_lines(cors, styles);
+            let h = (lines.len() as u16 + 1).min(inner.height / 2);
+            let [c, rest] =
+                Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(inner);
+            let mut s = Scroll::default();
+            frame.render_stateful_widget(
+                ScrollView {
+                    source: &Lines(&lines),
+                    styles,
+                },
+                c,
+                &mut s,
+            );
+            inner = rest;
+        }
+        frame.render_stateful_widget(
+            DoctorPaneView {
+                focused: self.focus == Focus::Doctor,
+                styles,
+            },
+            inner,
+            &mut self.doctor,
+        );
+    }
+}
+
+fn cors_lines(cors: &CorsVerdict, styles: &BodyStyles) -> Vec<Line<'static>> {
+    let status = cors
+        .preflight_status
+        .map_or("no answer".to_string(), |s| s.to_string());
+    let (verdict, style) = if cors.allowed {
+        ("a browser would ALLOW this request", styles.ok)
+    } else {
+        ("a browser would BLOCK this request", styles.server_error)
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("CORS preflight → {status}: "), styles.title),
+        Span::styled(verdict, style),
+    ])];
+    lines.extend(
+        cors.reasons
+            .iter()
+            .map(|r| Line::styled(format!("  • {r}"), styles.dim)),
+    );
+    lines
+}

@@ -1,0 +1,192 @@
+//! Snapshots and key-driven tests of the response page.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::page::{CopyFormat, CorsVerdict, Focus, ResponseEffect, ResponsePage};
+use super::style::BodyStyles;
+use super::test_render::render;
+use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity, Timing};
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn request() -> HttpRequest {
+    HttpRequest::new(
+        "GET",
+        "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/orders/42",
+    )
+}
+
+fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body: body.to_vec(),
+        body_size: body.len() as u64,
+        truncated: false,
+        timing: Timing {
+            total_ms: 143.0,
+            first_byte_ms: Some(120.0),
+            connect_ms: Some(21.5),
+        },
+    }
+}
+
+fn draw(page: &mut ResponsePage, w: u16, h: u16) -> String {
+    let styles = BodyStyles::default();
+    render(w, h, |f| page.render(f, f.area(), &styles))
+}
+
+#[test]
+fn snapshot_json_response() {
+    let mut page = ResponsePage::new(
+        Some(request()),
+        response(
+            200,
+            &[
+                ("content-type", "application/json"),
+                ("apigw-requestid", "LV7fzho-PHcEJPw="),
+                ("access-control-allow-origin", "https://app.example.com"),
+            ],
+            br#"{"id":42,"status":"shipped","items":[{"sku":"A-1","qty":2}],"paid":true,"note":null}"#,
+        ),
+    );
+    insta::assert_snapshot!(draw(&mut page, 110, 24));
+}
+
+#[test]
+fn snapshot_error_response_with_doctor() {
+    let mut page = ResponsePage::new(
+        Some(request()),
+        response(
+            502,
+            &[
+                ("content-type", "application/json"),
+                ("x-amzn-RequestId", "9f1c2a6e-0000-4d6b-9c51-7c1a7e2b3f10"),
+                ("x-amzn-ErrorType", "InternalServerErrorException"),
+                ("x-amz-apigw-id", "K2G9wEbUoAMEvag="),
+            ],
+            br#"{"message": "Internal server error"}"#,
+        ),
+    );
+    page.doctor.set_findings(vec![
+        Finding::new(
+            "REST_MALFORMED_PROXY_RESPONSE",
+            Severity::Error,
+            Certainty::FromResponse,
+            "The Lambda's answer is not a valid proxy response",
+        )
+        .evidence("x-amzn-ErrorType: InternalServerErrorException")
+        .evidence("body {\"message\": \"Internal server error\"} (REST generic 502)")
+        .fix("Return {statusCode, headers, body} with body a string"),
+    ]);
+    page.focus = Focus::Doctor;
+    insta::assert_snapshot!(draw(&mut page, 110, 20));
+}
+
+#[test]
+fn snapshot_binary_response() {
+    let png: Vec<u8> =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\x1f\xf3\xffa".to_vec();
+    let mut page = ResponsePage::new(None, response(200, &[("content-type", "image/png")], &png));
+    insta::assert_snapshot!(draw(&mut page, 90, 14));
+}
+
+#[test]
+fn snapshot_huge_truncated_response_scrolled_to_end() {
+    let line = "x".repeat(99) + "\n";
+    let body = line.repeat(20_000);
+    let mut resp = response(200, &[("content-type", "text/plain")], body.as_bytes());
+    resp.body_size = 48 * 1024 * 1024;
+    resp.truncated = true;
+    let mut page = ResponsePage::new(Some(request()), resp);
+    page.handle_key(key(KeyCode::End));
+    insta::assert_snapshot!(draw(&mut page, 80, 14));
+}
+
+#[test]
+fn snapshot_narrow_with_cors_verdict() {
+    let mut page = ResponsePage::new(
+        Some(request()),
+        response(204, &[("access-control-allow-methods", "GET")], b""),
+    );
+    page.cors = Some(CorsVerdict {
+        preflight_status: Some(204),
+        allowed: false,
+        reasons: vec!["Access-Control-Allow-Origin is missing for origin https://evil.test".into()],
+    });
+    insta::assert_snapshot!(draw(&mut page, 70, 22));
+}
+
+#[test]
+fn jq_filter_flow() {
+    let mut page = ResponsePage::new(
+        None,
+        response(200, &[], br#"{"items":[{"id":1},{"id":2}]}"#),
+    );
+    assert_eq!(page.handle_key(key(KeyCode::Char('/'))), None);
+    assert!(page.is_typing());
+    // The bar starts with "." — type the rest.
+    for c in "items[].id".chars() {
+        assert_eq!(page.handle_key(key(KeyCode::Char(c))), None);
+    }
+    let effect = page.handle_key(key(KeyCode::Enter));
+    assert_eq!(
+        effect,
+        Some(ResponseEffect::RunFilter(".items[].id".into()))
+    );
+    let out = super::jq::run_filter(".items[].id", page.body.bytes());
+    page.body.finish_filter(".items[].id", out);
+    let screen = draw(&mut page, 80, 12);
+    assert!(screen.contains("jq .items[].id · 2 outputs"), "{screen}");
+}
+
+#[test]
+fn effects_from_keys() {
+    let mut page = ResponsePage::new(
+        Some(request()),
+        response(500, &[("apigw-requestid", "abc=")], b"{}"),
+    );
+    assert_eq!(
+        page.handle_key(key(KeyCode::Char('L'))),
+        Some(ResponseEffect::OpenLogs {
+            request_id: "abc=".into()
+        })
+    );
+    assert_eq!(
+        page.handle_key(key(KeyCode::Char('c'))),
+        Some(ResponseEffect::CopyAs(CopyFormat::Curl))
+    );
+    assert_eq!(
+        page.handle_key(key(KeyCode::Char('o'))),
+        Some(ResponseEffect::CorsProbe)
+    );
+    page.doctor.set_findings(vec![Finding::new(
+        "X",
+        Severity::Info,
+        Certainty::FromResponse,
+        "t",
+    )]);
+    page.handle_key(key(KeyCode::Tab));
+    assert_eq!(page.focus, Focus::Doctor);
+    match page.handle_key(key(KeyCode::Char('y'))) {
+        Some(ResponseEffect::Copy { text, what }) => {
+            assert_eq!(what, "finding X");
+            assert!(text.contains("X: t"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn logs_key_without_request_id_explains() {
+    let mut page = ResponsePage::new(None, response(200, &[], b""));
+    assert_eq!(page.handle_key(key(KeyCode::Char('L'))), None);
+    assert!(page.notice.as_deref().unwrap().contains("apigw-requestid"));
+    assert!(page.handle_key(key(KeyCode::Char('/'))).is_none());
+    assert!(!page.is_typing(), "no jq on a non-JSON body");
+}
