@@ -1,16 +1,316 @@
-//! `gatescope doctor` (to be written).
+//! `gatescope doctor API_ID [--stage S] [--route KEY | METHOD URL] [request flags]`
+//!
+//! With a request: send it, gather its access-log record and Lambda lines
+//! (waiting up to `--wait`), and explain the outcome. Without one: lint the
+//! API's configuration. Exit status: 0 when no finding has error severity,
+//! 1 when one does, 2 on usage or backend errors.
+
+mod gather;
 
 use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
 
 use super::GlobalArgs;
-use super::output::OutputFormat;
+use super::output::{OutputFormat, print_json};
+use crate::backends::Backend;
+use crate::backends::http::{AuthContext, SendOptions, Sender, prepare};
+use crate::domain::draft::Field;
+use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
+use crate::engines::compose;
+use crate::engines::doctor::{self, Evidence, Report};
+use crate::engines::routing::Router;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The API's id (as `gatescope apis` lists it).
+    pub api_id: String,
+    /// METHOD of a request to send and diagnose (with URL).
+    #[arg(value_name = "METHOD", requires = "url", conflicts_with = "route")]
+    pub method: Option<String>,
+    /// URL of the request: absolute, or a path on the stage's invoke URL (`/items/42`).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// Stage (default: the only stage, else `$default`).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Send a request to this route, e.g. 'GET /items/{id}' (fill variables with -p).
+    #[arg(long, value_name = "KEY")]
+    pub route: Option<String>,
+    /// Path variable for --route: NAME=VALUE (repeatable).
+    #[arg(short = 'p', long = "path-param", value_name = "NAME=VALUE")]
+    pub path_params: Vec<String>,
+    /// Request header 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// Request body; `@FILE` reads a file.
+    #[arg(short = 'd', long = "data", value_name = "BODY")]
+    pub data: Option<String>,
+    /// Authentication: none, sigv4, jwt (--token), api-key (--api-key). Default: what the route needs.
+    #[arg(long, value_enum)]
+    pub auth: Option<AuthKind>,
+    /// JWT for --auth jwt (or GATESCOPE_TOKEN).
+    #[arg(long, env = "GATESCOPE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// API key for --auth api-key (or GATESCOPE_API_KEY).
+    #[arg(long, env = "GATESCOPE_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// How long to wait for the request's logs to arrive (0s: don't read logs).
+    #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
+    pub wait: Duration,
+    /// Timeout of the request itself.
+    #[arg(long, default_value = "35s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
-pub async fn run(_args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`doctor` is not built yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthKind {
+    None,
+    Sigv4,
+    Jwt,
+    ApiKey,
+}
+
+pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let backend = global.backend().await?;
+    let api = load_api(&backend, &args.api_id).await?;
+    let stage = pick_stage(&api, args.stage.as_deref())?;
+    let report_and_header = if args.route.is_some() || args.method.is_some() {
+        diagnose_request(&args, global, &backend, &api, stage).await?
+    } else {
+        let ev = Evidence {
+            stage: stage.map(|s| s.stage_name.clone()),
+            api: Some(api.clone()),
+            ..Default::default()
+        };
+        let header = format!(
+            "Lint of {} ({}){}",
+            api.id,
+            api.protocol().as_str(),
+            stage
+                .map(|s| format!(", stage {}", s.stage_name))
+                .unwrap_or_default()
+        );
+        (
+            Report {
+                findings: doctor::lint(&ev),
+            },
+            vec![header],
+        )
+    };
+    let (report, header) = report_and_header;
+    match args.output {
+        OutputFormat::Json => print_json(&report)?,
+        OutputFormat::Table => print!("{}", doctor::render(&header, &report.findings)),
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn load_api(backend: &Backend, id: &str) -> anyhow::Result<Api> {
+    let apis = backend.control.list_apis().await?;
+    let Some(api) = apis.into_iter().find(|a| a.id == id) else {
+        bail!("no API with id {id} (see `gatescope apis`)");
+    };
+    let api = if api.details_loaded {
+        api
+    } else {
+        backend.control.load_details(api).await?
+    };
+    Ok(api)
+}
+
+/// The stage named, the only one, or `$default`; an unknown name is a usage error.
+fn pick_stage<'a>(api: &'a Api, name: Option<&str>) -> anyhow::Result<Option<&'a Stage>> {
+    match name {
+        Some(n) => match api.stage(n) {
+            Some(s) => Ok(Some(s)),
+            None => {
+                let names: Vec<&str> = api.stages.iter().map(|s| s.stage_name.as_str()).collect();
+                bail!(
+                    "API {} has no stage {n} (stages: {})",
+                    api.id,
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                )
+            }
+        },
+        None if api.stages.len() == 1 => Ok(api.stages.first()),
+        None => Ok(api.stage("$default")),
+    }
+}
+
+async fn diagnose_request(
+    args: &Args,
+    global: &GlobalArgs,
+    backend: &Backend,
+    api: &Api,
+    stage: Option<&Stage>,
+) -> anyhow::Result<(Report, Vec<String>)> {
+    let mut draft = match (&args.route, &args.method, &args.url) {
+        (Some(key), _, _) => {
+            let route = api.route(key).with_context(|| {
+                let keys: Vec<&str> = api.routes.iter().map(|r| r.route_key.as_str()).collect();
+                format!(
+                    "API {} has no route `{key}` (routes: {})",
+                    api.id,
+                    keys.join(", ")
+                )
+            })?;
+            let mut d = compose::draft_for_route(api, route, stage);
+            for p in &args.path_params {
+                let (name, value) = p
+                    .split_once('=')
+                    .with_context(|| format!("--path-param `{p}` is not NAME=VALUE"))?;
+                match d.path_params.iter_mut().find(|f| f.name == name.trim()) {
+                    Some(f) => f.value = value.to_string(),
+                    None => bail!("route `{key}` has no path variable {name}"),
+                }
+            }
+            if let Some(missing) = d.path_params.iter().find(|f| f.value.is_empty()) {
+                bail!(
+                    "route `{key}` needs its path variable {0}: pass -p {0}=VALUE",
+                    missing.name
+                );
+            }
+            d
+        }
+        (None, Some(method), Some(url)) => {
+            let full = if url.starts_with('/') {
+                let base = stage
+                    .and_then(|s| compose::invoke_url(api, s))
+                    .or_else(|| api.endpoint.clone())
+                    .context("the API has no invoke URL: pass an absolute URL")?;
+                format!("{}{url}", base.trim_end_matches('/'))
+            } else {
+                url.clone()
+            };
+            compose::draft_from_url(method, &full)?
+        }
+        _ => bail!("give --route KEY or METHOD URL"),
+    };
+    for h in &args.headers {
+        let (name, value) = h
+            .split_once(':')
+            .with_context(|| format!("header `{h}` is not 'Name: value'"))?;
+        draft.headers.push(Field::new(name.trim(), value.trim()));
+    }
+    if let Some(d) = &args.data {
+        draft.body = match d.strip_prefix('@') {
+            Some(path) => {
+                std::fs::read(path).with_context(|| format!("cannot read the body file {path}"))?
+            }
+            None => d.clone().into_bytes(),
+        };
+    }
+    if let Some(kind) = args.auth {
+        draft.auth = match kind {
+            AuthKind::None => AuthMode::None,
+            AuthKind::Sigv4 => AuthMode::Sigv4 {
+                region: global.region.clone(),
+            },
+            AuthKind::Jwt => AuthMode::Jwt {
+                token: args.token.clone().unwrap_or_default(),
+            },
+            AuthKind::ApiKey => AuthMode::ApiKey {
+                key: args.api_key.clone().unwrap_or_default(),
+            },
+        };
+    } else {
+        // The route's default auth, filled from the flags when given.
+        match &mut draft.auth {
+            AuthMode::Jwt { token } => *token = args.token.clone().unwrap_or_default(),
+            AuthMode::ApiKey { key } => *key = args.api_key.clone().unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let unsigned = compose::build(&draft)?;
+    // Which route the request targets: the one named, else what routing picks.
+    let route_key = args.route.clone().or_else(|| {
+        let path = url::Url::parse(&unsigned.url).ok()?.path().to_string();
+        Router::from_api(api)
+            .resolve(&unsigned.method, &path)
+            .matched
+            .map(|m| m.route_key)
+    });
+    let route = route_key.as_deref().and_then(|k| api.route(k));
+    let authorizer = route
+        .and_then(|r| r.authorizer_id.as_deref())
+        .and_then(|id| api.authorizer(id));
+    let ctx = AuthContext {
+        credentials: backend.credentials.as_ref(),
+        fallback_region: global.region.as_deref().or(backend.info.region.as_deref()),
+        authorizer,
+        route_scopes: route
+            .map(|r| r.authorization_scopes.as_slice())
+            .unwrap_or(&[]),
+        now: None,
+    };
+    let prepared = prepare(unsigned, &draft.auth, &ctx).await?;
+    let sender = Sender::new(SendOptions {
+        timeout: args.timeout,
+        ..Default::default()
+    })?;
+    let sent_ms = chrono::Utc::now().timestamp_millis();
+    let response = sender.send(&prepared.request).await.map_err(|e| {
+        anyhow::anyhow!("{} {}: {e}", prepared.request.method, prepared.request.url)
+    })?;
+    let mut header = vec![summary_line(&prepared.request, &response)];
+    header.extend(prepared.warnings.iter().map(|w| format!("note: {w}")));
+    let gathered = if args.wait.is_zero() {
+        gather::Gathered::default()
+    } else {
+        gather::gather(backend, stage, route, &response, sent_ms, args.wait).await
+    };
+    header.push(format!(
+        "logs: {} access record(s), {} Lambda line(s){}",
+        gathered.access.len(),
+        gathered.lines.len(),
+        if args.wait.is_zero() {
+            " (not read: --wait 0s)".to_string()
+        } else {
+            format!(" (waited up to {})", humantime::format_duration(args.wait))
+        }
+    ));
+    header.extend(gathered.notes.iter().map(|n| format!("note: {n}")));
+    let ev = Evidence {
+        api: Some(api.clone()),
+        stage: stage.map(|s| s.stage_name.clone()),
+        route_key,
+        request: Some(prepared.request.clone()),
+        response: Some(response),
+        access_logs: gathered.access,
+        lambda_lines: gathered.lines,
+        logs_searched: gathered.searched_access,
+        now_ms: Some(chrono::Utc::now().timestamp_millis()),
+        ..Default::default()
+    };
+    Ok((
+        Report {
+            findings: doctor::diagnose(&ev),
+        },
+        header,
+    ))
+}
+
+fn summary_line(req: &HttpRequest, resp: &HttpResponse) -> String {
+    format!(
+        "{} {} → {} in {:.0} ms{}",
+        req.method,
+        req.url,
+        resp.status,
+        resp.timing.total_ms,
+        resp.request_id()
+            .map(|id| format!(" (request id {id})"))
+            .unwrap_or_default()
+    )
 }

@@ -1,16 +1,331 @@
-//! `gatescope logs` (to be written).
+//! `gatescope logs API_ID --stage S [--since 15m] [--follow] [--query Q]`:
+//! the stage's access log and its Lambdas' logs, parsed and correlated.
 
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
 
 use super::GlobalArgs;
-use super::output::OutputFormat;
+use super::output::{OutputFormat, table};
+use crate::backends::LogSource;
+use crate::backends::log_source::QueryRequest;
+use crate::domain::CorrelatedRecord;
+use crate::logs::fetch::{fetch_window, rows_to_events};
+use crate::logs::insights::{InsightsConfig, InsightsEvent, InsightsRunner, resolve_query};
+use crate::logs::report::{error_text, record_json, rfc3339_ms};
+use crate::logs::{
+    LogBook, LogTargets, TailConfig, TailEvent, TailMode, TimeRange, discover, spawn_tail,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The API id (see `gatescope apis`).
+    pub api_id: String,
+    /// Stage name.
+    #[arg(long)]
+    pub stage: String,
+    /// How far back: 5m, 15m, 1h, 24h, any duration, or START..END (RFC 3339).
+    #[arg(long, default_value = "15m")]
+    pub since: String,
+    /// Keep tailing (live tail, or polling where live tail is unavailable).
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Run a Logs Insights query on the access log instead of reading it:
+    /// `recent`, `errors`, `slowest`, or query text.
+    #[arg(long, conflicts_with = "follow")]
+    pub query: Option<String>,
+    /// Most records to show (and the Insights `limit`).
+    #[arg(long, default_value_t = 1000)]
+    pub limit: u32,
+    /// CloudWatch filter pattern applied to every group (e.g. `"ERROR"`).
+    #[arg(long)]
+    pub filter: Option<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
-pub async fn run(_args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`logs` is not built yet")
+pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let range = TimeRange::parse(&args.since).map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    let backend = global.backend().await?;
+    let api = super::fetch_api(&backend, &args.api_id).await?;
+    let targets = discover(&api, &args.stage, backend.logs.as_ref()).await?;
+    say_advice(&targets);
+    if targets.all_groups().is_empty() {
+        anyhow::bail!(
+            "stage {} has no access log in CloudWatch and no Lambda routes: nothing to read",
+            args.stage
+        );
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let (start_s, end_s) = range.bounds(now_ms / 1000);
+    if args.follow {
+        return follow(&args, &targets, backend.logs.clone(), start_s * 1000).await;
+    }
+    let mut book = LogBook::new(&targets, args.limit.max(1) as usize * 4);
+    match &args.query {
+        Some(q) => {
+            let Some(access) = targets.access_group.clone() else {
+                anyhow::bail!(
+                    "--query reads the access log, and this stage has none in CloudWatch"
+                );
+            };
+            let rows =
+                run_query(backend.logs.clone(), &access, q, args.limit, start_s, end_s).await?;
+            let events = rows_to_events(&rows, &access);
+            if events.is_empty() && !rows.is_empty() {
+                // A `stats` query or one without @message: print its rows.
+                for row in &rows {
+                    let obj: serde_json::Map<String, serde_json::Value> = row
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone().into()))
+                        .collect();
+                    println!("{}", serde_json::Value::Object(obj));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            book.ingest(&events);
+            // The Lambda side of the same window (plus the time the function may run).
+            let lam = fetch_window(
+                backend.logs.as_ref(),
+                &targets.lambda_groups(),
+                start_s * 1000 - 60_000,
+                Some(end_s * 1000 + 60_000),
+                None,
+                usize::MAX,
+            )
+            .await;
+            warn_problems(&lam.problems);
+            book.ingest(&lam.events);
+        }
+        None => {
+            let got = fetch_window(
+                backend.logs.as_ref(),
+                &targets.all_groups(),
+                start_s * 1000,
+                Some(end_s * 1000),
+                args.filter.clone(),
+                usize::MAX,
+            )
+            .await;
+            warn_problems(&got.problems);
+            book.ingest(&got.events);
+        }
+    }
+    let mut records = book.correlate_all();
+    records.sort_by_key(|r| r.access.timestamp_ms);
+    let skip = records.len().saturating_sub(args.limit as usize);
+    let records = &records[skip..];
+    match args.output {
+        OutputFormat::Json => {
+            let v: Vec<serde_json::Value> = records.iter().map(record_json).collect();
+            super::output::print_json(&v)?;
+        }
+        OutputFormat::Table => {
+            print!("{}", render_table(records));
+            let orphans = book.orphans().len();
+            if orphans > 0 {
+                eprintln!("{orphans} Lambda invocation(s) without an access record in this window");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn say_advice(t: &LogTargets) {
+    if !t.advice.is_ok() {
+        eprintln!("gatescope: {}", t.advice.message);
+        eprintln!(
+            "  paste this access-log format into the stage's settings:\n  {}",
+            t.advice.recommended
+        );
+    }
+    for n in &t.notes {
+        eprintln!("gatescope: {n}");
+    }
+}
+
+fn warn_problems(p: &[crate::backends::BackendError]) {
+    for e in p {
+        eprintln!("gatescope: {e}");
+    }
+}
+
+async fn run_query(
+    source: Arc<dyn LogSource>,
+    group: &str,
+    q: &str,
+    limit: u32,
+    start_s: i64,
+    end_s: i64,
+) -> anyhow::Result<Vec<crate::backends::log_source::QueryRow>> {
+    let runner = InsightsRunner::new(source, InsightsConfig::default());
+    let (handle, mut rx) = runner.spawn(QueryRequest {
+        log_groups: vec![group.to_string()],
+        query: resolve_query(q, limit),
+        start_s,
+        end_s,
+        limit: Some(limit as i32),
+    });
+    loop {
+        let ev = tokio::select! {
+            ev = rx.recv() => ev,
+            _ = tokio::signal::ctrl_c() => { handle.cancel(); continue; }
+        };
+        match ev.context("the query task ended without a result")? {
+            InsightsEvent::Started { query_id } => tracing::debug!(query_id, "query started"),
+            InsightsEvent::Progress {
+                status,
+                stats,
+                rows,
+            } => {
+                tracing::debug!(
+                    ?status,
+                    rows,
+                    matched = stats.records_matched,
+                    "query progress"
+                )
+            }
+            InsightsEvent::Throttled { wait } => {
+                eprintln!(
+                    "gatescope: Logs Insights is rate-limited; retrying in {}s",
+                    wait.as_secs_f32()
+                )
+            }
+            InsightsEvent::Finished(o) => {
+                if let Some(m) = &o.message {
+                    anyhow::bail!("{m}");
+                }
+                eprintln!(
+                    "gatescope: {} rows ({} records matched, {} scanned, {:.1} MB)",
+                    o.rows.len(),
+                    o.stats.records_matched,
+                    o.stats.records_scanned,
+                    o.stats.bytes_scanned / 1e6
+                );
+                return Ok(o.rows);
+            }
+            InsightsEvent::Failed(m) => anyhow::bail!("{m}"),
+        }
+    }
+}
+
+/// Tail until Ctrl-C: records are printed once their Lambda side has had a
+/// moment to arrive (its REPORT line, or 3 s after the access line).
+async fn follow(
+    args: &Args,
+    targets: &LogTargets,
+    source: Arc<dyn LogSource>,
+    since_ms: i64,
+) -> anyhow::Result<ExitCode> {
+    const SETTLE_MS: i64 = 3000;
+    let mut cfg = TailConfig::new(targets.all_groups(), since_ms);
+    cfg.filter_pattern = args.filter.clone();
+    let (handle, mut rx) = spawn_tail(source, cfg);
+    let mut book = LogBook::new(targets, crate::logs::DEFAULT_CAPACITY);
+    // Arrival time (ms) of each record not yet printed, by position.
+    let mut pending: std::collections::VecDeque<i64> = Default::default();
+    let mut last_mode = None;
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut out = std::io::stdout().lock();
+    if args.output == OutputFormat::Table {
+        writeln!(out, "{}", header_row().join("  "))?;
+    }
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = tick.tick() => {}
+            ev = rx.recv() => match ev {
+                None => break,
+                Some(TailEvent::Events(evs)) => {
+                    let now = chrono::Utc::now().timestamp_millis();
+                    let n = book.ingest(&evs);
+                    for _ in 0..n.access { pending.push_back(now); }
+                }
+                Some(TailEvent::Status(s)) => {
+                    if last_mode != Some(s.mode) {
+                        last_mode = Some(s.mode);
+                        let what = match s.mode {
+                            TailMode::Live => "live tail connected",
+                            TailMode::Polling => "polling FilterLogEvents",
+                            TailMode::Connecting => "connecting",
+                            TailMode::Paused => "paused",
+                            TailMode::Stopped => "stopped",
+                        };
+                        eprintln!("gatescope: {what}{}", s.note.map(|n| format!(" ({n})")).unwrap_or_default());
+                    }
+                }
+                Some(TailEvent::Error(e)) => eprintln!("gatescope: {e}"),
+            }
+        }
+        // Print settled records, oldest first. Records the ring dropped
+        // before printing are skipped (the buffer is 100k records).
+        let now = chrono::Utc::now().timestamp_millis();
+        let total = book.records().len() as u64 + book.records().dropped();
+        while let Some(&arrived) = pending.front() {
+            // Unprinted records are always the newest ones.
+            let idx_abs = total - pending.len() as u64;
+            let Some(idx) = idx_abs.checked_sub(book.records().dropped()) else {
+                pending.pop_front();
+                continue;
+            };
+            let Some(rec) = book.correlated(idx as usize) else {
+                break;
+            };
+            let settled = rec.report.is_some() || rec.timed_out || now - arrived >= SETTLE_MS;
+            if !settled {
+                break;
+            }
+            pending.pop_front();
+            match args.output {
+                OutputFormat::Json => writeln!(out, "{}", record_json(&rec))?,
+                OutputFormat::Table => writeln!(out, "{}", row_of(&rec).join("  "))?,
+            }
+        }
+        out.flush()?;
+    }
+    let _ = handle.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn header_row() -> Vec<String> {
+    [
+        "TIME", "STATUS", "ROUTE", "LATENCY", "INTEG", "LAMBDA", "ERROR",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn row_of(c: &CorrelatedRecord) -> Vec<String> {
+    let a = &c.access;
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let lambda = match (&c.report, c.unmatched, &c.lambda_request_id) {
+        (Some(r), _, _) => format!(
+            "{}ms/{}MB{}{}",
+            r.duration_ms.map_or("?".into(), |d| format!("{d:.0}")),
+            r.max_memory_mb.map_or("?".into(), |m| m.to_string()),
+            if r.init_ms.is_some() { " cold" } else { "" },
+            if c.timed_out { " TIMEOUT" } else { "" },
+        ),
+        (None, false, _) => format!("{} lines", c.lambda_lines.len()),
+        (None, true, Some(_)) => "not found".into(),
+        (None, true, None) => "-".into(),
+    };
+    vec![
+        rfc3339_ms(a.timestamp_ms),
+        opt(a.status.map(|s| s.to_string())),
+        opt(a.route_key.clone()),
+        opt(a.latency_ms.map(|l| format!("{l:.0}ms"))),
+        opt(a.integration_status.map(|s| s.to_string())),
+        lambda,
+        error_text(c).unwrap_or("").to_string(),
+    ]
+}
+
+fn render_table(records: &[CorrelatedRecord]) -> String {
+    let mut rows = vec![header_row()];
+    rows.extend(records.iter().map(row_of));
+    table(&rows)
 }

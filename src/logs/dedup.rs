@@ -82,6 +82,15 @@ impl Dedup {
         }
     }
 
+    /// A new live-tail session starts: it counts from zero. (CloudWatch
+    /// never re-sends old events in a new session; emulators send every
+    /// existing event again, which must not show twice.)
+    pub fn new_live_session(&mut self) {
+        for c in self.content.values_mut() {
+            c.live = 0;
+        }
+    }
+
     /// Forget events older than `before_ms` (they can no longer come back:
     /// every poll starts after it).
     pub fn prune(&mut self, before_ms: i64) {

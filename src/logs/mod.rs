@@ -7,8 +7,10 @@
 pub mod book;
 pub mod dedup;
 pub mod discovery;
+pub mod fetch;
 pub mod insights;
 pub mod memory;
+pub mod report;
 pub mod ring;
 pub mod tail;
 

@@ -290,6 +290,7 @@ impl Tailer {
                 return Exit::Fallback(why);
             }
         };
+        self.state.dedup.new_live_session();
         self.set_mode(TailMode::Live, None).await;
         // Back-fill what happened before the session started.
         if let Some(exit) = self.poll_pass().await {

@@ -1,12 +1,12 @@
 //! Rebuild the proxy event a Lambda received from access-log fields, for
-//! records whose function did not log its event. Always labelled
-//! `reconstructed`: only what the access log carried is filled in (no body,
-//! no headers beyond the user agent).
-
-use serde_json::{Map, Value, json};
+//! records whose function did not log its event, with the engines' event
+//! builder. Always labelled `reconstructed`: only what the access log carried
+//! is real (method, path, route, stage, ids, source IP, user agent, time);
+//! headers, query and body are unknown and left empty.
 
 use crate::domain::{AccessLogRecord, ApiType, DecodedEvent, PayloadFormat};
-use crate::engines::lambda_log::decode_event;
+use crate::engines::event_build::{EventInput, build_event};
+use crate::engines::event_decode::decode;
 
 /// `None` when the record lacks a method and a path or route.
 pub fn reconstruct(
@@ -14,99 +14,54 @@ pub fn reconstruct(
     api_type: ApiType,
     payload: PayloadFormat,
 ) -> Option<DecodedEvent> {
-    let method = rec
-        .http_method
-        .clone()
-        .or_else(|| route_method(rec.route_key.as_deref()))?;
+    let route_method = rec
+        .route_key
+        .as_deref()
+        .and_then(|k| k.split_once(' ').map(|(m, _)| m.to_string()))
+        .filter(|m| m != "ANY");
+    let method = rec.http_method.clone().or(route_method)?;
     let route_path = rec
         .route_key
         .as_deref()
         .and_then(|k| k.split_once(' ').map(|(_, p)| p.to_string()));
     let path = rec.path.clone().or_else(|| route_path.clone())?;
     let f = |k: &str| rec.fields.get(k).cloned();
-    let mut headers = Map::new();
+    let mut headers = Vec::new();
     if let Some(ua) = &rec.user_agent {
-        headers.insert("user-agent".into(), Value::String(ua.clone()));
+        headers.push(("user-agent".to_string(), ua.clone()));
     }
-    if let Some(d) = f("domainName") {
-        headers.insert("host".into(), Value::String(d));
-    }
-    let time_epoch = rec.timestamp_ms;
-    let v = match (api_type, payload) {
-        (ApiType::Http, PayloadFormat::V2) => json!({
-            "version": "2.0",
-            "routeKey": rec.route_key.clone().unwrap_or_else(|| "$default".into()),
-            "rawPath": path,
-            "rawQueryString": "",
-            "headers": headers,
-            "requestContext": {
-                "apiId": f("apiId"),
-                "accountId": f("accountId"),
-                "domainName": f("domainName"),
-                "http": {
-                    "method": method,
-                    "path": path,
-                    "protocol": f("protocol"),
-                    "sourceIp": rec.source_ip,
-                    "userAgent": rec.user_agent,
-                },
-                "requestId": rec.request_id,
-                "routeKey": rec.route_key,
-                "stage": rec.stage.clone().unwrap_or_else(|| "$default".into()),
-                "time": f("requestTime"),
-                "timeEpoch": time_epoch,
-            },
-            "isBase64Encoded": false,
-        }),
-        _ => {
-            let resource = f("resourcePath")
+    let defaults = EventInput::default();
+    let input = EventInput {
+        api_type,
+        payload: if api_type == ApiType::Rest {
+            PayloadFormat::V1
+        } else {
+            payload
+        },
+        method,
+        path,
+        headers,
+        route_key: match api_type {
+            // REST events carry the resource, not a route key.
+            ApiType::Rest => f("resourcePath")
                 .or(route_path)
-                .unwrap_or_else(|| path.clone());
-            let mut v = json!({
-                "resource": resource,
-                "path": path,
-                "httpMethod": method,
-                "headers": headers,
-                "multiValueHeaders": {},
-                "queryStringParameters": null,
-                "pathParameters": null,
-                "stageVariables": null,
-                "requestContext": {
-                    "resourcePath": resource,
-                    "httpMethod": method,
-                    "path": path,
-                    "protocol": f("protocol"),
-                    "stage": rec.stage,
-                    "domainName": f("domainName"),
-                    "apiId": f("apiId"),
-                    "accountId": f("accountId"),
-                    "requestId": rec.request_id,
-                    "extendedRequestId": rec.extended_request_id,
-                    "requestTime": f("requestTime"),
-                    "requestTimeEpoch": time_epoch,
-                    "identity": {
-                        "sourceIp": rec.source_ip,
-                        "userAgent": rec.user_agent,
-                    },
-                },
-                "body": null,
-                "isBase64Encoded": false,
-            });
-            if api_type == ApiType::Http {
-                v["version"] = Value::String("1.0".into());
-                v["routeKey"] = json!(rec.route_key);
-            }
-            v
-        }
+                .unwrap_or_else(|| "/".into()),
+            ApiType::Http => rec.route_key.clone().unwrap_or_else(|| "$default".into()),
+        },
+        stage: rec.stage.clone().unwrap_or_else(|| "$default".into()),
+        api_id: f("apiId").unwrap_or(defaults.api_id),
+        account_id: f("accountId").unwrap_or(defaults.account_id),
+        domain_name: f("domainName").unwrap_or(defaults.domain_name),
+        request_id: rec.request_id.clone().unwrap_or_default(),
+        extended_request_id: rec.extended_request_id.clone().unwrap_or_default(),
+        time_epoch_ms: rec.timestamp_ms,
+        source_ip: rec.source_ip.clone().unwrap_or_default(),
+        protocol: f("protocol").unwrap_or(defaults.protocol),
+        ..defaults
     };
-    let mut ev = decode_event(v)?;
+    let mut ev = decode(build_event(&input)).ok()?;
     ev.reconstructed = true;
     Some(ev)
-}
-
-fn route_method(route_key: Option<&str>) -> Option<String> {
-    let (m, _) = route_key?.split_once(' ')?;
-    (m != "ANY").then(|| m.to_string())
 }
 
 #[cfg(test)]
@@ -135,12 +90,13 @@ mod tests {
         assert_eq!(ev.method.as_deref(), Some("POST"));
         assert_eq!(ev.path.as_deref(), Some("/pets/7"));
         assert_eq!(ev.source_ip.as_deref(), Some("1.2.3.4"));
+        assert_eq!(ev.route_key.as_deref(), Some("POST /pets/{id}"));
 
         let ev = reconstruct(&rec(), ApiType::Http, PayloadFormat::V1).unwrap();
         assert_eq!(ev.kind, EventKind::HttpV1);
         let ev = reconstruct(&rec(), ApiType::Rest, PayloadFormat::V1).unwrap();
         assert_eq!(ev.kind, EventKind::Rest);
-        assert_eq!(ev.route_key.as_deref(), Some("POST /pets/{id}"));
+        assert_eq!(ev.method.as_deref(), Some("POST"));
     }
 
     #[test]

@@ -1,1 +1,332 @@
-//! (to be written)
+//! The doctor: turns evidence (configuration, request, response, access-log
+//! records, Lambda lines, logged events) into findings that name the cause,
+//! show the evidence and give the fix.
+//!
+//! Rules are pure functions over [`Evidence`]. Response-side rules guess
+//! (`Certainty::FromResponse`); log-side rules confirm or overturn those
+//! guesses (`Certainty::ConfirmedByLogs`); [`reconcile`] merges them so one
+//! symptom ends with one explanation. [`lint`] checks a configuration with no
+//! request at all.
+//!
+//! ```
+//! use gatescope::domain::HttpResponse;
+//! use gatescope::engines::doctor::{self, Evidence, codes};
+//! let resp = HttpResponse { status: 502, body: br#"{"message": "Internal server error"}"#.to_vec(), ..Default::default() };
+//! let findings = doctor::diagnose(&Evidence { response: Some(resp), ..Default::default() });
+//! assert_eq!(findings[0].code, codes::INTEGRATION_RESPONSE_REJECTED);
+//! ```
+
+pub mod codes;
+mod evidence;
+pub mod fingerprint;
+mod jwt_eval;
+mod lint;
+pub mod report;
+mod rules_auth;
+mod rules_cors;
+mod rules_lambda;
+mod rules_limits;
+mod rules_logs;
+mod rules_output;
+mod rules_route;
+mod rules_server;
+mod text;
+
+pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+pub use lint::{lint, lint_api};
+pub use report::{Report, render};
+
+use crate::domain::{Certainty, Finding, Severity};
+
+/// Diagnose one request: response-side rules, then log-side rules, then the
+/// configuration lint of the route involved, reconciled and sorted (errors
+/// first, best-evidenced first).
+pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if ev.response.is_some() {
+        rules_server::check(ev, &mut found);
+        rules_auth::check(ev, &mut found);
+        rules_route::check(ev, &mut found);
+        rules_limits::check(ev, &mut found);
+        rules_cors::check(ev, &mut found);
+    } else if ev.request.is_some() {
+        // Without a response the request can still be judged (size limits).
+        rules_limits::check(ev, &mut found);
+    }
+    rules_output::check(ev, &mut found);
+    rules_logs::check(ev, &mut found);
+    reconcile(found)
+}
+
+/// True when any finding has error severity (the CLI exits 1 then).
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+/// How much a certainty weighs: logs beat local evaluation beat the response
+/// alone beat configuration alone.
+pub fn certainty_rank(c: Certainty) -> u8 {
+    match c {
+        Certainty::ConfirmedByLogs => 0,
+        Certainty::Evaluated => 1,
+        Certainty::FromResponse => 2,
+        Certainty::FromConfig => 3,
+    }
+}
+
+/// Alternative explanations of one symptom. When a stronger piece of evidence
+/// names one of them, the weaker guesses in the same group are dropped.
+const CAUSE_GROUPS: &[&[&str]] = &[
+    &[
+        codes::INTEGRATION_RESPONSE_REJECTED,
+        codes::INTEGRATION_INVOKE_FAILED,
+        codes::HTTP_API_INTERNAL_ERROR,
+        codes::MALFORMED_PROXY_RESPONSE,
+        codes::FUNCTION_ERROR,
+        codes::FUNCTION_TIMEOUT,
+        codes::FUNCTION_OUT_OF_MEMORY,
+        codes::MISSING_INVOKE_PERMISSION,
+        codes::LAMBDA_THROTTLED,
+        codes::INTEGRATION_TIMEOUT,
+        codes::SERVICE_UNAVAILABLE,
+        codes::AUTHORIZER_FAILURE,
+        codes::AUTHORIZER_PERMISSION,
+        codes::LAMBDA_PAYLOAD_LIMIT,
+    ],
+    &[
+        codes::JWT_MISSING,
+        codes::JWT_MALFORMED,
+        codes::JWT_ISSUER_MISMATCH,
+        codes::JWT_AUDIENCE_MISMATCH,
+        codes::JWT_EXPIRED,
+        codes::JWT_NOT_YET_VALID,
+        codes::JWT_INVALID,
+        codes::AUTHORIZER_IDENTITY_MISSING,
+        codes::AUTHORIZER_UNAUTHORIZED,
+        // Codes of `engines::jwt` for the same symptom.
+        "JWT_NO_AUDIENCE_CLAIM",
+        "JWT_NO_EXP",
+        "JWT_ISSUED_IN_FUTURE",
+        "JWT_ALG_NOT_RSA",
+        "JWT_KID_NOT_FOUND",
+        "JWT_SIGNATURE_INVALID",
+    ],
+    &[
+        codes::ACCESS_DENIED,
+        codes::AUTHORIZER_DENIED,
+        codes::JWT_SCOPE_MISSING,
+        codes::IAM_NOT_SIGNED,
+        codes::IAM_ACCESS_DENIED,
+        codes::IAM_SIGNATURE_MISMATCH,
+        codes::IAM_EXPIRED_CREDENTIALS,
+        codes::RESOURCE_POLICY_DENIED,
+        codes::API_KEY_INVALID,
+    ],
+    &[
+        codes::ROUTE_THROTTLED,
+        codes::STAGE_THROTTLED,
+        codes::ACCOUNT_THROTTLED,
+        codes::GATEWAY_THROTTLED,
+        codes::USAGE_PLAN_QUOTA_EXCEEDED,
+    ],
+];
+
+/// Findings that say API Gateway itself answered, besides the cause groups.
+const GATEWAY_ANSWERED: &[&str] = &[
+    codes::NO_ROUTE_MATCHED,
+    codes::REST_NO_SUCH_RESOURCE,
+    codes::STAGE_PREFIX_MISSING,
+    codes::STAGE_PREFIX_UNEXPECTED,
+    codes::ROUTE_METHOD_MISMATCH,
+    codes::STAGE_NOT_FOUND,
+    codes::EXECUTE_API_ENDPOINT_DISABLED,
+    codes::CORS_MISSING_ON_ERROR,
+    codes::PAYLOAD_TOO_LARGE,
+];
+
+fn group_of(code: &str) -> Option<usize> {
+    CAUSE_GROUPS.iter().position(|g| g.contains(&code))
+}
+
+/// Merge duplicates (same code: evidence joined, strongest certainty and
+/// severity kept), drop guesses that stronger evidence overturned, and sort.
+pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::new();
+    for f in found {
+        match merged.iter_mut().find(|m| m.code == f.code) {
+            Some(m) => merge_into(m, f),
+            None => merged.push(f),
+        }
+    }
+    // Per group, the best certainty present; guesses weaker than a
+    // response-or-better rival in the same group are overturned. Config-only
+    // findings are never overturned: they describe the configuration.
+    let best: Vec<Option<u8>> = CAUSE_GROUPS
+        .iter()
+        .enumerate()
+        .map(|(gi, _)| {
+            merged
+                .iter()
+                .filter(|f| group_of(&f.code) == Some(gi))
+                .map(|f| certainty_rank(f.certainty))
+                .min()
+        })
+        .collect();
+    merged.retain(|f| match group_of(&f.code) {
+        Some(gi) => {
+            let rank = certainty_rank(f.certainty);
+            let best = best[gi].unwrap_or(rank);
+            rank <= best || f.certainty == Certainty::FromConfig || best >= 2
+        }
+        None => true,
+    });
+    // The logs show the function chose the status itself: every guess that
+    // API Gateway produced the answer (routing, auth, throttling, 5xx) falls.
+    let function_answered = merged.iter().any(|f| {
+        f.code == codes::FUNCTION_RETURNED_STATUS && f.certainty == Certainty::ConfirmedByLogs
+    });
+    if function_answered {
+        merged.retain(|f| {
+            f.certainty == Certainty::ConfirmedByLogs
+                || f.certainty == Certainty::FromConfig
+                || !(group_of(&f.code).is_some() || GATEWAY_ANSWERED.contains(&f.code.as_str()))
+        });
+    }
+    merged.sort_by(|a, b| {
+        (a.severity, certainty_rank(a.certainty), &a.code).cmp(&(
+            b.severity,
+            certainty_rank(b.certainty),
+            &b.code,
+        ))
+    });
+    merged
+}
+
+fn merge_into(m: &mut Finding, f: Finding) {
+    // Severity orders Error < Warning < Info: `min` keeps the most severe.
+    let severity = m.severity.min(f.severity);
+    let unverified = m.unverified && f.unverified;
+    let stronger = certainty_rank(f.certainty) < certainty_rank(m.certainty);
+    // The stronger finding's evidence leads; the other's follows, deduplicated.
+    let (mut evidence, rest) = if stronger {
+        (f.evidence.clone(), std::mem::take(&mut m.evidence))
+    } else {
+        (std::mem::take(&mut m.evidence), f.evidence.clone())
+    };
+    for e in rest {
+        if !evidence.contains(&e) {
+            evidence.push(e);
+        }
+    }
+    if stronger {
+        let fix = m.fix.take();
+        *m = f;
+        if m.fix.is_none() {
+            m.fix = fix;
+        }
+    } else if m.fix.is_none() {
+        m.fix = f.fix;
+    }
+    m.severity = severity;
+    m.unverified = unverified;
+    m.evidence = evidence;
+}
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod scenarios_auth;
+#[cfg(test)]
+mod scenarios_lint;
+#[cfg(test)]
+mod scenarios_logs;
+#[cfg(test)]
+mod scenarios_server;
+#[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
+mod reconcile_tests {
+    use super::*;
+
+    fn f(code: &str, c: Certainty, e: &str) -> Finding {
+        Finding::new(code, Severity::Error, c, "t")
+            .evidence(e)
+            .fix("x")
+    }
+
+    #[test]
+    fn same_code_merges_evidence_and_keeps_the_strongest_certainty() {
+        let out = reconcile(vec![
+            f(
+                codes::INTEGRATION_TIMEOUT,
+                Certainty::FromResponse,
+                "status 504",
+            ),
+            f(
+                codes::INTEGRATION_TIMEOUT,
+                Certainty::ConfirmedByLogs,
+                "latency 29 s",
+            ),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].certainty, Certainty::ConfirmedByLogs);
+        assert_eq!(out[0].evidence, vec!["latency 29 s", "status 504"]);
+    }
+
+    #[test]
+    fn logs_overturn_a_response_guess_of_the_same_symptom() {
+        let out = reconcile(vec![
+            f(
+                codes::INTEGRATION_RESPONSE_REJECTED,
+                Certainty::FromResponse,
+                "502",
+            ),
+            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
+            f(
+                codes::CORS_MISSING_ON_ERROR,
+                Certainty::FromResponse,
+                "no ACAO",
+            ),
+        ]);
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec![codes::FUNCTION_ERROR, codes::CORS_MISSING_ON_ERROR]
+        );
+    }
+
+    #[test]
+    fn response_guesses_stand_side_by_side_without_stronger_evidence() {
+        let out = reconcile(vec![
+            f(codes::JWT_INVALID, Certainty::FromResponse, "401"),
+            f(
+                codes::AUTHORIZER_UNAUTHORIZED,
+                Certainty::FromResponse,
+                "401",
+            ),
+        ]);
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn errors_sort_first_then_by_certainty() {
+        let mut info = f(codes::COLD_START, Certainty::ConfirmedByLogs, "init");
+        info.severity = Severity::Info;
+        let out = reconcile(vec![
+            info,
+            f(codes::ACCESS_LOGGING_OFF, Certainty::FromConfig, "cfg"),
+            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
+        ]);
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec![
+                codes::FUNCTION_ERROR,
+                codes::ACCESS_LOGGING_OFF,
+                codes::COLD_START
+            ]
+        );
+        assert!(has_errors(&out));
+    }
+}

@@ -1,0 +1,209 @@
+//! Gather the logs of one request: its access-log record and the Lambda lines
+//! of the invocation that served it, polling until they arrive or the wait
+//! runs out (CloudWatch delivers access logs seconds after the response).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::backends::Backend;
+use crate::backends::log_source::FilterRequest;
+use crate::domain::{
+    AccessLogRecord, HttpResponse, LambdaLine, LambdaLineKind, RawLogEvent, Route, Stage,
+};
+use crate::engines::access_log::AccessLogFormat;
+use crate::engines::correlate::matches_response;
+use crate::engines::lambda_log::LambdaLogParser;
+
+/// Events searched before a request: API Gateway logs the request's start time.
+const LOOKBACK_MS: i64 = 60_000;
+/// Pages read per search (a quoted request id matches a handful of lines).
+const MAX_PAGES: usize = 10;
+const POLL: Duration = Duration::from_millis(1500);
+
+#[derive(Debug, Default)]
+pub struct Gathered {
+    pub access: Vec<AccessLogRecord>,
+    pub lines: Vec<LambdaLine>,
+    /// True when an access-log group was searched (an empty result then means something).
+    pub searched_access: bool,
+    /// What could not be searched, in a sentence each.
+    pub notes: Vec<String>,
+}
+
+struct Search<'a> {
+    backend: &'a Backend,
+    start_ms: i64,
+    seen: HashSet<String>,
+}
+
+impl Search<'_> {
+    /// New events of `group` containing `term`, oldest first.
+    async fn events(&mut self, group: &str, term: &str) -> Result<Vec<RawLogEvent>, String> {
+        let mut out = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_PAGES {
+            let page = self
+                .backend
+                .logs
+                .filter_events(FilterRequest {
+                    log_group: group.to_string(),
+                    start_ms: self.start_ms,
+                    end_ms: None,
+                    filter_pattern: Some(format!("\"{term}\"")),
+                    next_token: token.take(),
+                    limit: None,
+                })
+                .await
+                .map_err(|e| format!("cannot read log group {group}: {e}"))?;
+            for ev in page.events {
+                // The filter pattern is a hint (emulators may ignore it): check the term too.
+                if !ev.message.contains(term) {
+                    continue;
+                }
+                let key = ev.event_id.clone().unwrap_or_else(|| {
+                    format!("{}|{}|{}", ev.log_group, ev.timestamp_ms, ev.message)
+                });
+                if self.seen.insert(key) {
+                    out.push(ev);
+                }
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        out.sort_by_key(|e| e.timestamp_ms);
+        Ok(out)
+    }
+}
+
+/// Poll the stage's access-log group and the function's log group for the
+/// request behind `resp`, for at most `wait`.
+pub async fn gather(
+    backend: &Backend,
+    stage: Option<&Stage>,
+    route: Option<&Route>,
+    resp: &HttpResponse,
+    sent_ms: i64,
+    wait: Duration,
+) -> Gathered {
+    let mut out = Gathered::default();
+    let deadline = Instant::now() + wait;
+    let settings = stage.and_then(|s| s.access_log_settings.as_ref());
+    let access_group = settings.and_then(|a| a.log_group_name());
+    let format = AccessLogFormat::new(settings.and_then(|a| a.format.as_deref()).unwrap_or(""));
+    let request_id = resp.request_id().map(str::to_string);
+    match (&access_group, &request_id) {
+        (None, _) => out.notes.push(match stage {
+            Some(s) => format!("stage {} has no access logging", s.stage_name),
+            None => "no stage known, so no access log to read".into(),
+        }),
+        (Some(_), None) => out
+            .notes
+            .push("the response carries no request id to look up".into()),
+        _ => out.searched_access = true,
+    }
+    let lambda_group = match route
+        .and_then(|r| r.integration.as_ref())
+        .and_then(|i| i.lambda_arn())
+    {
+        Some(arn) => match backend.logs.lambda_log_group(&arn).await {
+            Ok(g) => Some(g),
+            Err(e) => {
+                out.notes
+                    .push(format!("cannot find the function's log group: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut search = Search {
+        backend,
+        start_ms: sent_ms - LOOKBACK_MS,
+        seen: HashSet::new(),
+    };
+    let mut parser = LambdaLogParser::new();
+    let mut access_failed = false;
+    let mut lambda_failed = false;
+    loop {
+        if out.access.is_empty()
+            && !access_failed
+            && let (Some(g), Some(id)) = (&access_group, &request_id)
+        {
+            match search.events(g, id).await {
+                Ok(events) => out.access.extend(
+                    events
+                        .iter()
+                        .map(|e| format.parse_event(e))
+                        .filter(|r| matches_response(r, resp)),
+                ),
+                Err(e) => {
+                    out.notes.push(e);
+                    access_failed = true;
+                }
+            }
+        }
+        // The Lambda request id comes from the access record, or from a
+        // proxy event the function logged with the API request id in it.
+        let lambda_ids: Vec<String> = out
+            .access
+            .iter()
+            .filter_map(|r| r.integration_request_id.clone())
+            .filter(|id| !id.is_empty() && id != "-")
+            .chain(out.lines.iter().filter_map(|l| l.request_id.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if let Some(g) = lambda_group.as_deref().filter(|_| !lambda_failed) {
+            let terms: Vec<String> = if lambda_ids.is_empty() {
+                request_id.iter().cloned().collect()
+            } else {
+                lambda_ids.clone()
+            };
+            for term in terms {
+                match search.events(g, &term).await {
+                    Ok(events) => out.lines.extend(events.iter().map(|e| parser.parse(e))),
+                    Err(e) => {
+                        out.notes.push(e);
+                        lambda_failed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if complete(
+            &out,
+            access_group.is_some() && !access_failed,
+            lambda_group.is_some() && !lambda_failed,
+        ) || Instant::now() + POLL > deadline
+        {
+            break;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    out.lines.sort_by_key(|l| l.timestamp_ms);
+    out
+}
+
+/// Done when every source that can answer has: the access record is there,
+/// and the invocation's REPORT (or timeout) line when it reached Lambda.
+fn complete(g: &Gathered, access_possible: bool, lambda_possible: bool) -> bool {
+    let access_done = !access_possible || !g.access.is_empty();
+    let reached_lambda = g.access.iter().any(|r| {
+        r.integration_request_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty() && id != "-")
+            || r.integration_status.is_some()
+    });
+    let needs_lambda = lambda_possible && (reached_lambda || !access_possible);
+    let lambda_done = !needs_lambda
+        || g.lines.iter().any(|l| {
+            matches!(
+                l.kind,
+                LambdaLineKind::Report(_) | LambdaLineKind::Timeout { .. }
+            )
+        });
+    access_done && lambda_done
+}

@@ -1,0 +1,406 @@
+//! Configuration lint: what is wrong with an API before any request is sent
+//! (routes, integrations, authorizers, CORS, stages). Certainty `FromConfig`.
+
+use std::collections::BTreeSet;
+
+use super::codes;
+use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+use super::rules_limits::{blocks_all, throttle_settings};
+use crate::domain::{
+    Api, ApiType, Certainty, Cors, Finding, Integration, Protocol, Severity, Stage,
+};
+
+const CONFIG: Certainty = Certainty::FromConfig;
+
+/// Lint the evidence's API (stage filter and function configurations
+/// included); no API means nothing to lint.
+pub fn lint(ev: &Evidence) -> Vec<Finding> {
+    match ev.api.as_ref() {
+        Some(api) => lint_api(api, ev.stage.as_deref(), &ev.functions),
+        None => Vec::new(),
+    }
+}
+
+/// Lint one API. `stage` limits the stage checks to that stage.
+pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    routes(api, functions, &mut out);
+    authorizers(api, &mut out);
+    if api.protocol() == Protocol::Http
+        && let Some(cors) = api.cors.as_ref()
+    {
+        out.extend(crate::engines::cors::lint_with_routes(cors, &api.routes));
+        sigv4_cors_headers(cors, api, &mut out);
+    }
+    if api.stages.is_empty() && api.details_loaded {
+        out.push(
+            Finding::new(codes::NO_STAGES, Severity::Warning, CONFIG, format!("API {} has no stage, so it cannot be called", api.id))
+                .fix(match api.protocol() {
+                    Protocol::Rest => format!("aws apigateway create-deployment --rest-api-id {} --stage-name prod", api.id),
+                    _ => format!("aws apigatewayv2 create-stage --api-id {} --stage-name '$default' --auto-deploy", api.id),
+                }),
+        );
+    }
+    for s in api
+        .stages
+        .iter()
+        .filter(|s| stage.is_none_or(|n| n == s.stage_name))
+    {
+        stage_checks(api, s, &mut out);
+    }
+    super::reconcile(out)
+}
+
+/// Browsers calling IAM routes send SigV4 headers: the preflight must allow them.
+fn sigv4_cors_headers(cors: &Cors, api: &Api, out: &mut Vec<Finding>) {
+    let iam_routes: Vec<&str> = api
+        .routes
+        .iter()
+        .filter(|r| r.authorization_type.as_deref() == Some("AWS_IAM"))
+        .map(|r| r.route_key.as_str())
+        .collect();
+    if iam_routes.is_empty() {
+        return;
+    }
+    let allowed = |h: &str| {
+        cors.allow_headers
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(h) || (a == "*" && h != "authorization"))
+    };
+    let missing: Vec<&str> = [
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+    ]
+    .into_iter()
+    .filter(|h| !allowed(h))
+    .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(
+        Finding::new(
+            codes::CORS_SIGV4_HEADERS_MISSING,
+            Severity::Warning,
+            CONFIG,
+            format!(
+                "IAM routes need SigV4 headers that allowHeaders omits: {}",
+                missing.join(", ")
+            ),
+        )
+        .evidence(format!("IAM routes: {}", iam_routes.join(", ")))
+        .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", ")))
+        .fix(format!(
+            "Add {} to the CORS configuration's AllowHeaders.",
+            missing.join(", ")
+        )),
+    );
+}
+
+fn api_type(api: &Api) -> ApiType {
+    api.protocol().into()
+}
+
+fn routes(api: &Api, functions: &[FunctionConfig], out: &mut Vec<Finding>) {
+    let mut seen_integrations = BTreeSet::new();
+    for r in &api.routes {
+        let Some(i) = r.integration.as_ref() else {
+            out.push(
+                Finding::new(
+                    codes::ROUTE_NO_INTEGRATION,
+                    Severity::Error,
+                    CONFIG,
+                    format!("Route `{}` has no integration: requests to it fail", r.route_key),
+                )
+                .evidence(format!("route {} target: (none)", r.route_key))
+                .fix(match api.protocol() {
+                    Protocol::Rest => "Attach an integration to the method (console: Integration request) and redeploy the stage.".to_string(),
+                    _ => format!(
+                        "aws apigatewayv2 update-route --api-id {} --route-id {} --target integrations/INTEGRATION_ID",
+                        api.id,
+                        r.route_id.as_deref().unwrap_or("ROUTE_ID")
+                    ),
+                }),
+            );
+            continue;
+        };
+        let key =
+            i.id.clone()
+                .or_else(|| i.uri.clone())
+                .unwrap_or_else(|| r.route_key.clone());
+        if seen_integrations.insert(key) {
+            integration(api, &r.route_key, i, functions, out);
+        }
+    }
+    default_route(api, out);
+}
+
+fn integration(
+    api: &Api,
+    route_key: &str,
+    i: &Integration,
+    functions: &[FunctionConfig],
+    out: &mut Vec<Finding>,
+) {
+    let t = api_type(api);
+    let lambda = i.integration_type.as_deref() == Some("AWS_PROXY") && i.lambda_arn().is_some();
+    let name = i.id.as_deref().unwrap_or(route_key);
+    let pfv = i.payload_format_version.as_deref();
+    match (t, lambda, pfv) {
+        (ApiType::Http, true, None) => out.push(
+            Finding::new(codes::PAYLOAD_FORMAT_MISSING, Severity::Warning, CONFIG, format!("Integration {name} (route `{route_key}`) has no payloadFormatVersion"))
+                .fix(format!("aws apigatewayv2 update-integration --api-id {} --integration-id {name} --payload-format-version 2.0", api.id)),
+        ),
+        (ApiType::Http, true, Some("1.0")) => out.push(
+            Finding::new(codes::PAYLOAD_FORMAT_1_0_ON_HTTP_API, Severity::Info, CONFIG, format!("Integration {name} (route `{route_key}`) sends payload format 1.0: REST-shaped events"))
+                .evidence("payloadFormatVersion: 1.0")
+                .fix("Handlers written for 2.0 (rawPath, requestContext.http, cookies) fail on 1.0 events; switch to 2.0 unless the code was written for REST."),
+        ),
+        (ApiType::Rest, _, Some("2.0")) => out.push(
+            Finding::new(codes::PAYLOAD_FORMAT_MISMATCH, Severity::Warning, CONFIG, format!("Integration {name} says payload 2.0, but REST proxy events are always 1.0-shaped"))
+                .fix("Parse REST proxy events (httpMethod, path, multiValueHeaders), not the 2.0 shape."),
+        ),
+        (ApiType::Http, false, Some("2.0")) if i.integration_type.is_some() => out.push(
+            Finding::new(codes::PAYLOAD_FORMAT_MISMATCH, Severity::Warning, CONFIG, format!("Integration {name} is not a Lambda proxy but says payload 2.0 (only 1.0 applies)"))
+                .fix("Use payloadFormatVersion 1.0 for non-Lambda integrations."),
+        ),
+        _ => {}
+    }
+    let max = default_timeout_ms(t);
+    let timeout = i.timeout_in_millis.unwrap_or(max);
+    let regional = api
+        .endpoint_types
+        .iter()
+        .any(|e| e == "REGIONAL" || e == "PRIVATE");
+    if timeout < 50 || (timeout > max && !(t == ApiType::Rest && regional)) {
+        out.push(
+            Finding::new(
+                codes::INTEGRATION_TIMEOUT_OUT_OF_RANGE,
+                Severity::Error,
+                CONFIG,
+                format!("Integration {name} timeout {timeout} ms is outside 50..{max} ms"),
+            )
+            .evidence(format!("timeoutInMillis: {timeout}"))
+            .fix(format!(
+                "Set the integration timeout between 50 and {max} ms."
+            )),
+        );
+    }
+    if let Some(arn) = i.lambda_arn()
+        && let Some(f) = functions.iter().find(|f| same_function(&f.arn, &arn))
+        && let Some(fs) = f.timeout_s
+        && fs * 1000.0 > timeout as f64
+    {
+        out.push(
+            Finding::new(
+                codes::LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION,
+                Severity::Warning,
+                CONFIG,
+                format!("Function {} may run {fs:.0} s but API Gateway waits only {} ms", f.arn, timeout),
+            )
+            .evidence(format!("Lambda timeout {fs:.0} s; integration {name} timeoutInMillis {timeout}"))
+            .fix(format!("Lower the function's timeout below {} s (aws lambda update-function-configuration --timeout N) so it fails visibly, or make slow work asynchronous.", timeout / 1000)),
+        );
+    }
+}
+
+fn default_route(api: &Api, out: &mut Vec<Finding>) {
+    if api.protocol() != Protocol::Http || api.route("$default").is_none() {
+        return;
+    }
+    if api.routes.len() == 1 {
+        out.push(
+            Finding::new(codes::DEFAULT_ROUTE_ONLY, Severity::Info, CONFIG, "`$default` is the only route: every method and path, preflights included, reaches one integration")
+                .evidence("routes: $default")
+                .fix("Fine for a monolithic handler; add explicit routes if you want 404s from API Gateway, per-route throttling or authorization."),
+        );
+        return;
+    }
+    let catches_all = api.routes.iter().any(|r| r.route_key == "ANY /{proxy+}")
+        && api.routes.iter().any(|r| r.route_key == "ANY /");
+    if catches_all {
+        out.push(
+            Finding::new(codes::DEFAULT_ROUTE_UNREACHABLE, Severity::Warning, CONFIG, "`ANY /` and `ANY /{proxy+}` catch every request, so `$default` never runs")
+                .evidence("routes: ANY /, ANY /{proxy+}, $default")
+                .fix("Delete the `$default` route, or the catch-all routes if `$default` was meant to handle them."),
+        );
+    }
+}
+
+fn authorizers(api: &Api, out: &mut Vec<Finding>) {
+    // When the authorizer list failed to load, a missing one proves nothing.
+    let authorizers_loaded = !api
+        .problems
+        .iter()
+        .any(|p| p.to_ascii_lowercase().contains("authorizer"));
+    for r in &api.routes {
+        if let Some(id) = r.authorizer_id.as_deref()
+            && api.authorizer(id).is_none()
+            && authorizers_loaded
+            && api.details_loaded
+        {
+            out.push(
+                Finding::new(codes::AUTHORIZER_NOT_FOUND, Severity::Error, CONFIG, format!("Route `{}` uses authorizer {id}, which does not exist", r.route_key))
+                    .fix("Point the route at an existing authorizer (update-route --authorizer-id) or recreate it."),
+            );
+        }
+    }
+    for a in &api.authorizers {
+        let Some(jwt) = a.jwt_configuration.as_ref() else {
+            continue;
+        };
+        let name = format!("authorizer {} ({})", a.name, a.id);
+        if let Some(iss) = jwt.issuer.as_deref() {
+            if !iss.starts_with("https://") {
+                out.push(
+                    Finding::new(codes::JWT_ISSUER_NOT_HTTPS, Severity::Error, CONFIG, format!("{name}: issuer {iss} is not an https URL"))
+                        .evidence(format!("JwtConfiguration.Issuer: {iss}"))
+                        .fix("Use the issuer's https URL (Cognito: https://cognito-idp.REGION.amazonaws.com/POOL_ID); API Gateway fetches {issuer}/.well-known/openid-configuration over https."),
+                );
+            }
+            if iss.ends_with('/') {
+                out.push(
+                    Finding::new(codes::JWT_ISSUER_TRAILING_SLASH, Severity::Warning, CONFIG, format!("{name}: issuer ends with `/`; it must equal the tokens' iss exactly"))
+                        .evidence(format!("JwtConfiguration.Issuer: {iss}"))
+                        .fix(format!("Compare with a token's iss (`gatescope jwt TOKEN`); Cognito's has no trailing slash: {}", iss.trim_end_matches('/'))),
+                );
+            }
+        }
+        if jwt.audience.is_empty() {
+            out.push(
+                Finding::new("JWT_AUDIENCE_NOT_CONFIGURED", Severity::Error, CONFIG, format!("{name} lists no audience, so no token can pass"))
+                    .evidence("JwtConfiguration.Audience: []")
+                    .fix(format!("aws apigatewayv2 update-authorizer --api-id {} --authorizer-id {} --jwt-configuration Audience=CLIENT_ID,Issuer=...", api.id, a.id)),
+            );
+        }
+    }
+}
+
+/// `$context.NAME` appears in the format as a whole variable (not a prefix
+/// of a longer one such as `integration.status` vs `integrationStatus`).
+pub(super) fn has_var(format: &str, name: &str) -> bool {
+    let needle = format!("$context.{name}");
+    format.match_indices(&needle).any(|(i, _)| {
+        format[i + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+    })
+}
+
+fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
+    let rest = api.protocol() == Protocol::Rest;
+    let stage = &s.stage_name;
+    match s.access_log_settings.as_ref().filter(|a| a.destination_arn.is_some()) {
+        None => out.push(
+            Finding::new(codes::ACCESS_LOGGING_OFF, Severity::Warning, CONFIG, format!("Stage {stage} has no access logging"))
+                .evidence(format!("stage {stage} accessLogSettings: (none)"))
+                .fix(if rest {
+                    format!("aws apigateway update-stage --rest-api-id {} --stage-name {stage} --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{{...}}' (the README's recommended format)", api.id)
+                } else {
+                    format!("aws apigatewayv2 update-stage --api-id {} --stage-name {stage} --access-log-settings DestinationArn=LOG_GROUP_ARN,Format='{{...}}' (the README's recommended format)", api.id)
+                }),
+        ),
+        Some(a) => {
+            let format = a.format.clone().unwrap_or_default();
+            let id_ok = has_var(&format, "requestId") || (rest && has_var(&format, "extendedRequestId"));
+            let wanted: &[(&str, &[&str])] = &[
+                ("status", &["status"]),
+                ("integrationErrorMessage", &["integrationErrorMessage", "integration.error"]),
+                ("authorizer.error", &["authorizer.error"]),
+                ("integration.requestId", &["integration.requestId", "awsEndpointRequestId"]),
+                ("integrationStatus", &["integrationStatus", "integration.integrationStatus"]),
+                ("integrationLatency", &["integrationLatency", "integration.latency"]),
+            ];
+            let missing: Vec<&str> = wanted
+                .iter()
+                .filter(|(_, alts)| !alts.iter().any(|v| has_var(&format, v)))
+                .map(|(n, _)| *n)
+                .collect();
+            if !id_ok || !missing.is_empty() {
+                let mut names: Vec<String> = missing.iter().map(|m| format!("$context.{m}")).collect();
+                if !id_ok {
+                    names.insert(0, "$context.requestId".into());
+                }
+                out.push(
+                    Finding::new(
+                        codes::ACCESS_LOG_MISSING_FIELDS,
+                        if id_ok { Severity::Warning } else { Severity::Error },
+                        CONFIG,
+                        format!("Stage {stage}'s access-log format lacks {}", names.join(", ")),
+                    )
+                    .evidence(format!("format: {}", super::text::clip(&format, 200)))
+                    .fix("Use the README's recommended JSON access-log format: it carries requestId, status, integrationStatus, integration.status, integration.requestId, integrationErrorMessage and authorizer.error."),
+                );
+            }
+        }
+    }
+    throttling(api, s, out);
+    if !rest && !s.auto_deploy && s.deployment_id.is_none() {
+        out.push(
+            Finding::new(codes::STAGE_NOT_DEPLOYED, Severity::Warning, CONFIG, format!("Stage {stage} has auto-deploy off and no deployment"))
+                .evidence(format!("stage {stage}: autoDeploy false, deploymentId (none)"))
+                .fix(format!("aws apigatewayv2 create-deployment --api-id {} --stage-name {stage} (or update-stage --auto-deploy)", api.id)),
+        );
+    }
+}
+
+fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
+    let stage = &s.stage_name;
+    let mut zero: Vec<String> = Vec::new();
+    if s.default_route_settings.as_ref().is_some_and(blocks_all) {
+        zero.push("stage default".into());
+    }
+    for (k, rs) in &s.route_settings {
+        if blocks_all(rs) {
+            zero.push(k.clone());
+        }
+    }
+    if !zero.is_empty() {
+        out.push(
+            Finding::new(codes::THROTTLE_BLOCKS_ALL, Severity::Error, CONFIG, format!("Stage {stage} throttles {} to zero: every request gets 429", zero.join(", ")))
+                .evidence(format!("throttling rate or burst 0 on: {}", zero.join(", ")))
+                .fix("Set a positive ThrottlingRateLimit and ThrottlingBurstLimit (or remove the setting to inherit the account limits)."),
+        );
+    }
+    let public: Vec<&str> = api
+        .routes
+        .iter()
+        .filter(|r| {
+            r.authorization_type
+                .as_deref()
+                .is_none_or(|t| t.eq_ignore_ascii_case("NONE"))
+        })
+        .filter(|r| !r.api_key_required && !r.route_key.starts_with("OPTIONS "))
+        .filter(|r| throttle_settings(s, Some(r)).is_none())
+        .map(|r| r.route_key.as_str())
+        .collect();
+    if !public.is_empty() {
+        out.push(
+            Finding::new(codes::PUBLIC_ROUTE_NOT_THROTTLED, Severity::Warning, CONFIG, format!("Stage {stage}: {} route(s) without authorization have no throttling", public.len()))
+                .evidence(format!("routes: {}", public.join(", ")))
+                .evidence("only the account-wide limit (10,000 req/s shared by all APIs) applies")
+                .fix(if api.protocol() == Protocol::Rest {
+                    format!("aws apigateway update-stage --rest-api-id {} --stage-name {stage} --patch-operations op=replace,path=/*/*/throttling/rateLimit,value=100 op=replace,path=/*/*/throttling/burstLimit,value=200", api.id)
+                } else {
+                    format!("aws apigatewayv2 update-stage --api-id {} --stage-name {stage} --default-route-settings ThrottlingRateLimit=100,ThrottlingBurstLimit=200", api.id)
+                }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_var;
+
+    #[test]
+    fn context_variables_match_whole_names() {
+        let f = r#"{"a":"$context.integration.status","b":"$context.requestId"}"#;
+        assert!(has_var(f, "integration.status"));
+        assert!(!has_var(f, "integration"));
+        assert!(!has_var(f, "integrationStatus"));
+        assert!(has_var(f, "requestId"));
+        assert!(!has_var("$context.requestIdX", "requestId"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Log-side rules for the function's own log: REPORT lines (memory, status,
+//! init duration), `Task timed out`, crashes and logged proxy events.
+
+use super::codes;
+use super::evidence::Evidence;
+use super::text::{clip, ms};
+use crate::domain::{
+    Certainty, EventKind, Finding, LambdaLine, LambdaLineKind, LambdaReport, Severity,
+};
+
+const LOGS: Certainty = Certainty::ConfirmedByLogs;
+
+/// Returns true when the line shows the function failing.
+pub fn lambda_line(
+    ev: &Evidence,
+    line: &LambdaLine,
+    status: Option<u16>,
+    out: &mut Vec<Finding>,
+) -> bool {
+    let evidence = format!("{}: {}", line.log_group, clip(line.raw.trim(), 300));
+    match &line.kind {
+        LambdaLineKind::Timeout { seconds } => {
+            let mut f = Finding::new(
+                codes::FUNCTION_TIMEOUT,
+                Severity::Error,
+                LOGS,
+                match seconds {
+                    Some(s) => format!("The function hit its own {s:.0} s Lambda timeout"),
+                    None => "The function hit its own Lambda timeout".into(),
+                },
+            )
+            .evidence(evidence);
+            if let (Some(s), Some(t)) = (seconds, ev.integration_timeout_ms())
+                && s * 1000.0 > t
+            {
+                f = f.evidence(format!(
+                    "the Lambda timeout ({s:.0} s) exceeds the integration timeout ({}): clients saw 503/504 first",
+                    ms(t)
+                ));
+            }
+            out.push(f.fix("Raise the function's timeout (below the integration timeout) or make it faster; check slow downstream calls."));
+            true
+        }
+        LambdaLineKind::Report(r) => report(r, evidence, out),
+        LambdaLineKind::Log { level } => {
+            let lower = line.message.to_ascii_lowercase();
+            if lower.contains("runtime.outofmemory") || lower.contains("signal: killed") {
+                out.push(
+                    Finding::new(
+                        codes::FUNCTION_OUT_OF_MEMORY,
+                        Severity::Error,
+                        LOGS,
+                        "The function ran out of memory",
+                    )
+                    .evidence(evidence)
+                    .fix("Raise the function's memory size."),
+                );
+                return true;
+            }
+            let crashed = lower.contains("runtime.exiterror")
+                || lower.contains("process exited before completing")
+                || lower.contains("\"errortype\"")
+                || lower.contains("runtime.unhandled")
+                || lower.starts_with("traceback")
+                || level
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case("fatal"));
+            let errored = crashed
+                || level
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case("error"));
+            // A logged error only explains a 5xx (or an unknown outcome).
+            if errored && status.is_none_or(|s| s >= 500) {
+                out.push(
+                    Finding::new(
+                        codes::FUNCTION_ERROR,
+                        Severity::Error,
+                        LOGS,
+                        "The function logged an error during this invocation",
+                    )
+                    .evidence(evidence)
+                    .fix("Fix the error shown (the full stack trace is in the function's log)."),
+                );
+                return true;
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn report(r: &LambdaReport, evidence: String, out: &mut Vec<Finding>) -> bool {
+    let mut failed = false;
+    if let (Some(used), Some(size)) = (r.max_memory_mb, r.memory_mb)
+        && used >= size
+    {
+        out.push(
+            Finding::new(
+                codes::FUNCTION_OUT_OF_MEMORY,
+                Severity::Error,
+                LOGS,
+                format!("The function used all of its {size} MB"),
+            )
+            .evidence(evidence.clone())
+            .fix("Raise the function's memory size (aws lambda update-function-configuration --memory-size N)."),
+        );
+        failed = true;
+    }
+    match r.status.as_deref() {
+        Some("timeout") => {
+            out.push(
+                Finding::new(
+                    codes::FUNCTION_TIMEOUT,
+                    Severity::Error,
+                    LOGS,
+                    "The function hit its own Lambda timeout",
+                )
+                .evidence(evidence.clone())
+                .fix("Raise the function's timeout or make it faster."),
+            );
+            failed = true;
+        }
+        Some("error") | Some("failure") => {
+            out.push(
+                Finding::new(
+                    codes::FUNCTION_ERROR,
+                    Severity::Error,
+                    LOGS,
+                    "The invocation ended in an error",
+                )
+                .evidence(evidence.clone())
+                .fix("Read the function's log lines of this invocation for the error."),
+            );
+            failed = true;
+        }
+        _ => {}
+    }
+    if let Some(init) = r.init_ms {
+        out.push(
+            Finding::new(
+                codes::COLD_START,
+                if init >= 3000.0 { Severity::Warning } else { Severity::Info },
+                LOGS,
+                format!("Cold start: {} of initialisation before the handler ran", ms(init)),
+            )
+            .evidence(evidence)
+            .fix("If cold starts hurt: trim the package and init code, or use provisioned concurrency / SnapStart."),
+        );
+    }
+    failed
+}
+
+pub fn events(ev: &Evidence, out: &mut Vec<Finding>) {
+    let logged = ev
+        .lambda_lines
+        .iter()
+        .filter_map(|l| l.event.as_deref())
+        .chain(ev.events.iter());
+    for e in logged {
+        // A reconstructed event shows the configuration, not what was received.
+        if e.kind == EventKind::HttpV1 && !e.reconstructed {
+            out.push(
+                Finding::new(
+                    codes::PAYLOAD_FORMAT_1_0_ON_HTTP_API,
+                    Severity::Info,
+                    LOGS,
+                    "The function received an HTTP API payload 1.0 event (REST-shaped: httpMethod, path, multiValueHeaders)",
+                )
+                .evidence("logged event has version \"1.0\"")
+                .fix("Code written for 2.0 (rawPath, requestContext.http, cookies) breaks on 1.0: set the integration's payloadFormatVersion to 2.0 or parse 1.0."),
+            );
+        }
+        if let (Some(want), Some(got)) = (ev.route_key.as_deref(), e.route_key.as_deref())
+            && !want.eq_ignore_ascii_case(got)
+            && e.kind != EventKind::Rest
+        {
+            out.push(
+                Finding::new(
+                    codes::ROUTED_TO_UNEXPECTED_ROUTE,
+                    Severity::Warning,
+                    LOGS,
+                    format!("The request reached route `{got}`, not `{want}`"),
+                )
+                .evidence(format!("logged event routeKey: {got}"))
+                .fix("Check the method and path (and the stage prefix): a more specific route or `$default` took the request."),
+            );
+        }
+    }
+}

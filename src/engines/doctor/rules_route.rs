@@ -1,0 +1,312 @@
+//! "Nothing matched": HTTP API 404 `Not Found` and REST 403 `Missing
+//! Authentication Token` (which means "no such resource or method", or an
+//! unsigned call to an IAM method). The request is replayed through
+//! `engines::routing` to name the nearest routes and the stage-prefix mistake
+//! (reference §4.3, §7.3, §7.4).
+
+use super::codes;
+use super::evidence::Evidence;
+use super::fingerprint::{GatewayBody, body_excerpt, classify};
+use crate::domain::{Api, Certainty, Finding, HttpResponse, Severity};
+use crate::engines::routing::{self, Mismatch, Outcome, Resolution, Router};
+
+const FROM: Certainty = Certainty::FromResponse;
+const EVAL: Certainty = Certainty::Evaluated;
+
+pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
+    let Some(resp) = ev.response.as_ref() else {
+        return;
+    };
+    let fp = classify(resp);
+    match (fp.body, resp.status) {
+        (Some(GatewayBody::MissingAuthenticationToken), 403) => missing_token(ev, resp, out),
+        (Some(GatewayBody::NotFound), 404) => not_found(ev, resp, out),
+        (Some(GatewayBody::Forbidden), 403) if endpoint_disabled(ev) => {
+            out.push(disabled_finding(ev, resp))
+        }
+        _ => {}
+    }
+}
+
+/// The request's method and path, when a request is in the evidence.
+fn method_path(ev: &Evidence) -> Option<(String, String, String)> {
+    let req = ev.request.as_ref()?;
+    let url = url::Url::parse(&req.url).ok()?;
+    Some((
+        req.method.to_ascii_uppercase(),
+        url.path().to_string(),
+        url.host_str().unwrap_or_default().to_string(),
+    ))
+}
+
+fn default_host(host: &str) -> bool {
+    host.contains(".execute-api.") && host.ends_with(".amazonaws.com")
+}
+
+fn endpoint_disabled(ev: &Evidence) -> bool {
+    ev.api
+        .as_ref()
+        .is_some_and(|a| a.disable_execute_api_endpoint)
+        && method_path(ev).is_some_and(|(_, _, host)| default_host(&host))
+}
+
+fn disabled_finding(ev: &Evidence, resp: &HttpResponse) -> Finding {
+    Finding::new(
+        codes::EXECUTE_API_ENDPOINT_DISABLED,
+        Severity::Error,
+        Certainty::FromConfig,
+        "The API's default execute-api endpoint is disabled",
+    )
+    .evidence(format!(
+        "status {} body {}",
+        resp.status,
+        body_excerpt(resp)
+    ))
+    .evidence(format!(
+        "API {} has disableExecuteApiEndpoint: true",
+        ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or_default()
+    ))
+    .fix("Call the API through its custom domain name, or re-enable the default endpoint.")
+}
+
+fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
+    if endpoint_disabled(ev) {
+        out.push(disabled_finding(ev, resp));
+        return;
+    }
+    let status = format!("status 404 body {}", body_excerpt(resp));
+    let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
+        out.push(
+            Finding::new(
+                codes::NO_ROUTE_MATCHED,
+                Severity::Error,
+                FROM,
+                "No stage or route matched the request (HTTP API 404)",
+            )
+            .evidence(status)
+            .fix("Check the method, the path and the stage prefix (`/STAGE/...` unless the stage is `$default`) against the routes (`gatescope inspect API_ID`)."),
+        );
+        return;
+    };
+    analyse(
+        ev,
+        api,
+        &method,
+        &path,
+        &host,
+        status,
+        out,
+        codes::NO_ROUTE_MATCHED,
+    );
+}
+
+fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
+    let status = format!("status 403 body {}", body_excerpt(resp));
+    let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
+        out.push(
+            Finding::new(
+                codes::REST_NO_SUCH_RESOURCE,
+                Severity::Error,
+                FROM,
+                "REST `Missing Authentication Token`: usually no resource/method matches the URL (not an auth problem)",
+            )
+            .evidence(status)
+            .fix("Check the stage segment (`/STAGE/path`), the path and the method against the API's resources; only if the method uses AWS_IAM does it mean the request must be signed."),
+        );
+        return;
+    };
+    let router = Router::from_api(api);
+    let res = router.resolve(&method, &path);
+    if let Some(m) = res.matched.as_ref() {
+        let route = api.route(&m.route_key);
+        let iam = route.is_some_and(|r| r.authorization_type.as_deref() == Some("AWS_IAM"));
+        if iam && !ev.is_signed() {
+            out.push(
+                Finding::new(
+                    codes::IAM_NOT_SIGNED,
+                    Severity::Error,
+                    EVAL,
+                    format!("`{}` uses AWS_IAM and the request is not signed", m.route_key),
+                )
+                .evidence(status)
+                .evidence(format!("{method} {path} matches `{}` (authorizationType AWS_IAM)", m.route_key))
+                .fix("Sign the request with SigV4 for service execute-api (`gatescope send --auth sigv4 ...`)."),
+            );
+            return;
+        }
+    }
+    analyse(
+        ev,
+        api,
+        &method,
+        &path,
+        &host,
+        status,
+        out,
+        codes::REST_NO_SUCH_RESOURCE,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyse(
+    ev: &Evidence,
+    api: &Api,
+    method: &str,
+    path: &str,
+    host: &str,
+    status: String,
+    out: &mut Vec<Finding>,
+    miss_code: &'static str,
+) {
+    let router = Router::from_api(api);
+    let res = router.resolve(method, path);
+    let custom_domain = !default_host(host);
+    let mut miss = Finding::new(
+        miss_code,
+        Severity::Error,
+        FROM,
+        if miss_code == codes::REST_NO_SUCH_RESOURCE {
+            format!(
+                "REST `Missing Authentication Token`: no resource/method matches {method} {path}"
+            )
+        } else {
+            format!("No route matched {method} {path}")
+        },
+    )
+    .evidence(status)
+    .evidence(format!("routing: {}", res.summary()));
+    if custom_domain {
+        miss = miss.evidence(format!(
+            "called through {host}: the custom domain's base-path mapping strips its own prefix first"
+        ));
+    }
+    if res.outcome == Outcome::Matched {
+        // The loaded configuration would serve it: the live deployment differs.
+        let m = res
+            .matched
+            .as_ref()
+            .map(|m| m.route_key.clone())
+            .unwrap_or_default();
+        miss = miss
+            .evidence(format!("the loaded configuration routes it to `{m}`"))
+            .fix("The deployed stage does not have this route yet: deploy the API (REST: create-deployment; HTTP API: create-deployment or enable auto-deploy), or check you called the right API and Region.");
+        out.push(miss);
+        return;
+    }
+    for near in routing::nearest(&router, method, path, 3) {
+        let hint = if near.hint.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", near.hint)
+        };
+        miss = miss.evidence(format!("nearest route: `{}`{hint}", near.route_key));
+    }
+    miss = miss.fix("Use one of the nearest routes above (method, path and stage prefix), or add the route you meant.");
+    out.push(miss);
+    stage_prefix(ev, api, &router, &res, method, path, out);
+    method_mismatch(&res, method, out);
+}
+
+/// The stage-prefix mistake in both directions.
+fn stage_prefix(
+    ev: &Evidence,
+    api: &Api,
+    router: &Router,
+    res: &Resolution,
+    method: &str,
+    path: &str,
+    out: &mut Vec<Finding>,
+) {
+    // Missing: the path would route if a named stage's segment were added.
+    if res.outcome == Outcome::NoStage || res.stage.as_deref() == Some(routing::DEFAULT_STAGE) {
+        for s in api
+            .stages
+            .iter()
+            .filter(|s| s.stage_name != routing::DEFAULT_STAGE)
+        {
+            let with = format!("/{}{}", s.stage_name, if path == "/" { "" } else { path });
+            let r = router.resolve(method, &with);
+            if r.outcome == Outcome::Matched
+                && r.matched.as_ref().is_some_and(|m| !m.is_default_route)
+            {
+                out.push(
+                    Finding::new(
+                        codes::STAGE_PREFIX_MISSING,
+                        Severity::Error,
+                        EVAL,
+                        format!("The URL lacks the stage segment: {method} {with} would match"),
+                    )
+                    .evidence(format!("{method} {path}: {}", res.summary()))
+                    .evidence(format!("{method} {with}: {}", r.summary()))
+                    .fix(format!(
+                        "Call {}{with} (named stages are the first path segment; only `$default` has none).",
+                        base_url(ev)
+                    )),
+                );
+                return;
+            }
+        }
+    }
+    // Unexpected: it would route without the first segment.
+    for o in &res.others {
+        if let Mismatch::StagePrefix { segment } = &o.reason {
+            out.push(
+                Finding::new(
+                    codes::STAGE_PREFIX_UNEXPECTED,
+                    Severity::Error,
+                    EVAL,
+                    format!("`/{segment}` is not a stage of this API; without it `{}` would match", o.route_key),
+                )
+                .evidence(format!("stages: {}", stage_names(api)))
+                .evidence(o.explanation.clone())
+                .fix(format!(
+                    "Drop `/{segment}` from the URL (a `$default` stage has no prefix), or create a stage named `{segment}`."
+                )),
+            );
+            return;
+        }
+    }
+}
+
+fn method_mismatch(res: &Resolution, method: &str, out: &mut Vec<Finding>) {
+    let methods: Vec<String> = res
+        .others
+        .iter()
+        .filter_map(|o| match &o.reason {
+            Mismatch::MethodDiffers { route, .. } => Some(format!("{route} (`{}`)", o.route_key)),
+            _ => None,
+        })
+        .collect();
+    if methods.is_empty() {
+        return;
+    }
+    out.push(
+        Finding::new(
+            codes::ROUTE_METHOD_MISMATCH,
+            Severity::Error,
+            EVAL,
+            format!("The path exists, but not for {method}"),
+        )
+        .evidence(format!("routes for this path: {}", methods.join(", ")))
+        .fix(format!(
+            "Use one of those methods, or add a `{method}` (or ANY) route for the path."
+        )),
+    );
+}
+
+fn stage_names(api: &Api) -> String {
+    let v: Vec<&str> = api.stages.iter().map(|s| s.stage_name.as_str()).collect();
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn base_url(ev: &Evidence) -> String {
+    ev.request
+        .as_ref()
+        .and_then(|r| url::Url::parse(&r.url).ok())
+        .map(|u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()))
+        .unwrap_or_default()
+}
