@@ -8,7 +8,7 @@ use std::panic::AssertUnwindSafe;
 use crossterm::event::{
     Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt};
 use ratatui::Frame;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -17,7 +17,7 @@ use super::chrome::{self, Crumb, Prompt, PromptKind};
 use super::commands::{self, CommandCtx};
 use super::event::Event;
 use super::inventory_feed;
-use super::page::{Effect, Page, PageId, Task, Update};
+use super::page::{Effect, Page, PageId, StreamTask, Task, Update};
 use super::shared::Shared;
 use super::views::api_list::ApiListPage;
 
@@ -122,19 +122,9 @@ impl App {
                 update,
             } => {
                 self.finish_task(&label);
-                let effects = match update {
-                    Update::Shared(apply) => apply(&mut self.shared),
-                    Update::Page(apply) => {
-                        let page = self.stack.iter_mut().find(|(id, _)| Some(*id) == origin);
-                        match page {
-                            Some((_, page)) => apply(page.as_mut(), &mut self.shared),
-                            None => Vec::new(),
-                        }
-                    }
-                };
-                self.apply(origin, effects);
-                self.dirty = true;
+                self.apply_update(origin, update);
             }
+            Event::TaskProgress { origin, update } => self.apply_update(origin, update),
             Event::TaskFailed { label, message } => {
                 self.finish_task(&label);
                 self.shared.status.error = Some(format!("{label} failed: {message}"));
@@ -142,6 +132,21 @@ impl App {
             }
             Event::Terminate => self.quit = true,
         }
+    }
+
+    fn apply_update(&mut self, origin: Option<PageId>, update: Update) {
+        let effects = match update {
+            Update::Shared(apply) => apply(&mut self.shared),
+            Update::Page(apply) => {
+                let page = self.stack.iter_mut().find(|(id, _)| Some(*id) == origin);
+                match page {
+                    Some((_, page)) => apply(page.as_mut(), &mut self.shared),
+                    None => Vec::new(),
+                }
+            }
+        };
+        self.apply(origin, effects);
+        self.dirty = true;
     }
 
     fn finish_task(&mut self, label: &str) {
@@ -345,6 +350,7 @@ impl App {
                     self.push(page);
                 }
                 Effect::Task(task) => self.spawn(origin, task),
+                Effect::Stream(stream) => self.spawn_stream(origin, stream),
                 Effect::Info(s) => self.shared.status.info = Some(s),
                 Effect::Error(s) => {
                     tracing::warn!("{s}");
@@ -372,14 +378,39 @@ impl App {
                     });
                 }
                 Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "panic".into());
+                    let message = panic_message(&panic);
                     let _ = tx.send(Event::TaskFailed { label, message });
                 }
             }
+        });
+    }
+
+    fn spawn_stream(&mut self, origin: Option<PageId>, task: StreamTask) {
+        let StreamTask { label, mut updates } = task;
+        self.shared.status.running.push(label.clone());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            loop {
+                match AssertUnwindSafe(updates.next()).catch_unwind().await {
+                    Ok(Some(update)) => {
+                        if tx.send(Event::TaskProgress { origin, update }).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(panic) => {
+                        let message = panic_message(&panic);
+                        let _ = tx.send(Event::TaskFailed { label, message });
+                        return;
+                    }
+                }
+            }
+            let done = Update::Shared(Box::new(|_: &mut Shared| Vec::new()));
+            let _ = tx.send(Event::TaskDone {
+                origin,
+                label,
+                update: done,
+            });
         });
     }
 
@@ -401,4 +432,12 @@ impl App {
             chrome::render_help(frame, areas.body, sections, scroll, &self.shared);
         }
     }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }

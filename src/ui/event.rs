@@ -19,6 +19,11 @@ pub enum Event {
         label: String,
         update: Update,
     },
+    /// One item of a streaming task; the task keeps running.
+    TaskProgress {
+        origin: Option<PageId>,
+        update: Update,
+    },
     /// A background task panicked (the panic is in the log file).
     TaskFailed { label: String, message: String },
     /// SIGTERM / SIGHUP: leave cleanly so the terminal is restored.

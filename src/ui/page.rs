@@ -12,6 +12,7 @@ use std::future::Future;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
+use futures::stream::{BoxStream, Stream, StreamExt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -88,6 +89,15 @@ pub struct Task {
     pub job: BoxFuture<'static, Update>,
 }
 
+/// A long-running background job that reports many times (a streaming
+/// load, a log tail): each item is applied as it arrives; the spinner shows
+/// until the stream ends. Dropping the page does not stop it, so streams
+/// should end on their own (or when their sender side is dropped).
+pub struct StreamTask {
+    pub label: String,
+    pub updates: BoxStream<'static, Update>,
+}
+
 /// What a page (or a command, or a task's update) asks the shell to do.
 pub enum Effect {
     /// Open a page on top of the current one (drill in).
@@ -98,6 +108,8 @@ pub enum Effect {
     Root(Box<dyn Page>),
     /// Run a job in the background; the spinner shows while it runs.
     Task(Task),
+    /// Apply a stream of updates as they arrive.
+    Stream(StreamTask),
     /// A short note in the status line.
     Info(String),
     /// An error in the status line (one line, replaced by the next).
@@ -125,17 +137,7 @@ impl Effect {
         F: Future<Output = U> + Send + 'static,
         U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
     {
-        let job = fut
-            .map(|apply| {
-                Update::Page(Box::new(move |page: &mut dyn Page, shared: &mut Shared| {
-                    let any: &mut dyn Any = page;
-                    match any.downcast_mut::<P>() {
-                        Some(p) => apply(p, shared),
-                        None => Vec::new(),
-                    }
-                }))
-            })
-            .boxed();
+        let job = fut.map(page_update).boxed();
         Effect::Task(Task {
             label: label.into(),
             job,
@@ -158,6 +160,52 @@ impl Effect {
     }
 }
 
+impl Effect {
+    /// A stream whose items update the page of type `P` that started it.
+    pub fn stream<P, S, U>(label: impl Into<String>, stream: S) -> Effect
+    where
+        P: Page,
+        S: Stream<Item = U> + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        let updates = stream.map(|apply| page_update(apply)).boxed();
+        Effect::Stream(StreamTask {
+            label: label.into(),
+            updates,
+        })
+    }
+
+    /// A stream whose items update the shared state.
+    pub fn shared_stream<S, U>(label: impl Into<String>, stream: S) -> Effect
+    where
+        S: Stream<Item = U> + Send + 'static,
+        U: FnOnce(&mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        let updates = stream
+            .map(|apply| Update::Shared(Box::new(apply) as SharedFn))
+            .boxed();
+        Effect::Stream(StreamTask {
+            label: label.into(),
+            updates,
+        })
+    }
+}
+
+/// Wrap a typed page closure into an [`Update`] (downcast on arrival).
+fn page_update<P, U>(apply: U) -> Update
+where
+    P: Page,
+    U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+{
+    Update::Page(Box::new(move |page: &mut dyn Page, shared: &mut Shared| {
+        let any: &mut dyn Any = page;
+        match any.downcast_mut::<P>() {
+            Some(p) => apply(p, shared),
+            None => Vec::new(),
+        }
+    }))
+}
+
 impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -165,6 +213,7 @@ impl std::fmt::Debug for Effect {
             Effect::Pop => f.write_str("Pop"),
             Effect::Root(_) => f.write_str("Root"),
             Effect::Task(t) => write!(f, "Task({})", t.label),
+            Effect::Stream(t) => write!(f, "Stream({})", t.label),
             Effect::Info(s) => write!(f, "Info({s})"),
             Effect::Error(s) => write!(f, "Error({s})"),
             Effect::Command(s) => write!(f, "Command({s})"),

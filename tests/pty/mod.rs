@@ -1,0 +1,232 @@
+//! Drive the real `gatescope` binary in a pseudo-terminal: portable-pty
+//! spawns it, a reader thread feeds its output into a vt100 parser (a
+//! terminal emulator), and tests read the screen as text.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub const ROWS: u16 = 40;
+pub const COLS: u16 = 140;
+
+pub struct PtyApp {
+    parser: Arc<Mutex<vt100::Parser>>,
+    /// When the first byte arrived, and whether the reader hit EOF.
+    first_output: Arc<Mutex<Option<Instant>>>,
+    eof: Arc<Mutex<bool>>,
+    pub started: Instant,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+impl PtyApp {
+    /// Start `gatescope ARGS` with `GATESCOPE_HOME=home` in a 140x40 terminal.
+    pub fn spawn(args: &[&str], home: &Path) -> PtyApp {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gatescope"));
+        cmd.args(args);
+        cmd.env("GATESCOPE_HOME", home);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GATESCOPE_LOG", "gatescope=debug");
+        // No AWS surprises from the machine running the tests.
+        for var in [
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        let started = Instant::now();
+        let child = pty
+            .slave
+            .spawn_command(cmd)
+            .expect("spawn gatescope in the pty");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(ROWS).expect("rows"),
+            std::num::NonZero::new(COLS).expect("cols"),
+            0,
+        )));
+        let first_output = Arc::new(Mutex::new(None));
+        let eof = Arc::new(Mutex::new(false));
+        {
+            let (parser, first_output, eof) = (parser.clone(), first_output.clone(), eof.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            first_output
+                                .lock()
+                                .unwrap()
+                                .get_or_insert_with(Instant::now);
+                            parser.lock().unwrap().process(&buf[..n]);
+                        }
+                    }
+                }
+                *eof.lock().unwrap() = true;
+            });
+        }
+        PtyApp {
+            parser,
+            first_output,
+            eof,
+            started,
+            writer,
+            child,
+            master: pty.master,
+        }
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Time from spawn to the first byte the program wrote.
+    pub fn first_output_after(&self) -> Option<Duration> {
+        self.first_output.lock().unwrap().map(|t| t - self.started)
+    }
+
+    /// Wait until the screen contains `needle`; panic with the screen if not.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if Instant::now() > deadline || self.exited() {
+                panic!("`{needle}` did not appear within {timeout:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Wait until `pred(screen)` holds.
+    pub fn wait_until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline || self.exited() {
+                panic!("{what}: not seen within {timeout:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
+    fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Type raw text (characters reach the app as key presses).
+    pub fn type_text(&mut self, text: &str) {
+        self.writer
+            .write_all(text.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().ok();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+
+    /// Press a named key: Enter, Esc, Tab, BackTab, Up, Down, Ctrl-C, or a character.
+    pub fn press(&mut self, key: &str) {
+        let bytes: &[u8] = match key {
+            "Enter" => b"\r",
+            "Esc" => b"\x1b",
+            "Tab" => b"\t",
+            "BackTab" => b"\x1b[Z",
+            "Up" => b"\x1b[A",
+            "Down" => b"\x1b[B",
+            "Ctrl-C" => b"\x03",
+            other => other.as_bytes(),
+        };
+        self.writer.write_all(bytes).expect("write to pty");
+        self.writer.flush().ok();
+        // A lone ESC is told apart from an escape sequence by a pause.
+        std::thread::sleep(Duration::from_millis(if key == "Esc" { 120 } else { 40 }));
+    }
+
+    /// Wait for the program to exit; returns whether it exited successfully.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader drain the last bytes (terminal restore sequences).
+                let drained = Instant::now() + Duration::from_secs(2);
+                while !*self.eof.lock().unwrap() && Instant::now() < drained {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "gatescope did not exit within {timeout:?}; screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Assert the terminal is back to normal: main screen, cursor visible,
+    /// no mouse reporting, cooked mode (echo and line editing on).
+    pub fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor still hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture still on"
+        );
+        if let Some(termios) = self.master.get_termios() {
+            use nix::sys::termios::LocalFlags;
+            assert!(
+                termios
+                    .local_flags
+                    .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+                "raw mode still on: {:?}",
+                termios.local_flags
+            );
+        }
+    }
+}
+
+impl Drop for PtyApp {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            let _ = self.child.kill();
+        }
+    }
+}
