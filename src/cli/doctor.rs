@@ -16,11 +16,11 @@ use super::GlobalArgs;
 use super::output::{OutputFormat, print_json};
 use crate::backends::Backend;
 use crate::backends::http::{AuthContext, SendOptions, Sender, prepare};
-use crate::domain::draft::Field;
+use crate::domain::draft::{ContentType, Field};
 use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
-use crate::engines::compose;
 use crate::engines::doctor::{self, Evidence, Report};
 use crate::engines::routing::Router;
+use crate::engines::{compose, export};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,7 +29,8 @@ pub struct Args {
     /// METHOD of a request to send and diagnose (with URL).
     #[arg(value_name = "METHOD", requires = "url", conflicts_with = "route")]
     pub method: Option<String>,
-    /// URL of the request: absolute, or a path on the stage's invoke URL (`/items/42`).
+    /// URL of the request: absolute, or a path on the API's host, stage segment
+    /// included as you would call it (`/prod/items/42`).
     #[arg(value_name = "URL")]
     pub url: Option<String>,
     /// Stage (default: the only stage, else `$default`).
@@ -44,18 +45,14 @@ pub struct Args {
     /// Request header 'Name: value' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "HEADER")]
     pub headers: Vec<String>,
-    /// Request body; `@FILE` reads a file.
+    /// Request body: text, `@FILE`, or `@-` for stdin.
     #[arg(short = 'd', long = "data", value_name = "BODY")]
     pub data: Option<String>,
-    /// Authentication: none, sigv4, jwt (--token), api-key (--api-key). Default: what the route needs.
-    #[arg(long, value_enum)]
-    pub auth: Option<AuthKind>,
-    /// JWT for --auth jwt (or GATESCOPE_TOKEN).
-    #[arg(long, env = "GATESCOPE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-    /// API key for --auth api-key (or GATESCOPE_API_KEY).
-    #[arg(long, env = "GATESCOPE_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
+    /// none | sigv4[:REGION] | jwt:TOKEN | apikey:KEY, as in `gatescope send` (an empty
+    /// TOKEN/KEY is read from $GATESCOPE_TOKEN / $GATESCOPE_API_KEY). Default: what the
+    /// route needs, with the token/key from those variables.
+    #[arg(long, value_name = "MODE")]
+    pub auth: Option<String>,
     /// How long to wait for the request's logs to arrive (0s: don't read logs).
     #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
     pub wait: Duration,
@@ -64,14 +61,6 @@ pub struct Args {
     pub timeout: Duration,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuthKind {
-    None,
-    Sigv4,
-    Jwt,
-    ApiKey,
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -185,15 +174,16 @@ async fn diagnose_request(
             d
         }
         (None, Some(method), Some(url)) => {
-            let full = if url.starts_with('/') {
-                let base = stage
-                    .and_then(|s| compose::invoke_url(api, s))
-                    .or_else(|| api.endpoint.clone())
-                    .context("the API has no invoke URL: pass an absolute URL")?;
-                format!("{}{url}", base.trim_end_matches('/'))
-            } else {
-                url.clone()
-            };
+            let full =
+                if url.starts_with('/') {
+                    // Relative to the API's host, stage segment included as typed:
+                    // the doctor must see the URL exactly as it was meant.
+                    format!("{}{url}", api_origin(api).context(
+                    "the API has no endpoint to resolve a path against: pass an absolute URL",
+                )?)
+                } else {
+                    url.clone()
+                };
             compose::draft_from_url(method, &full)?
         }
         _ => bail!("give --route KEY or METHOD URL"),
@@ -206,32 +196,35 @@ async fn diagnose_request(
     }
     if let Some(d) = &args.data {
         draft.body = match d.strip_prefix('@') {
+            Some("-") => {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                    .context("cannot read the body from stdin")?;
+                buf
+            }
             Some(path) => {
                 std::fs::read(path).with_context(|| format!("cannot read the body file {path}"))?
             }
             None => d.clone().into_bytes(),
         };
-    }
-    if let Some(kind) = args.auth {
-        draft.auth = match kind {
-            AuthKind::None => AuthMode::None,
-            AuthKind::Sigv4 => AuthMode::Sigv4 {
-                region: global.region.clone(),
-            },
-            AuthKind::Jwt => AuthMode::Jwt {
-                token: args.token.clone().unwrap_or_default(),
-            },
-            AuthKind::ApiKey => AuthMode::ApiKey {
-                key: args.api_key.clone().unwrap_or_default(),
-            },
-        };
-    } else {
-        // The route's default auth, filled from the flags when given.
-        match &mut draft.auth {
-            AuthMode::Jwt { token } => *token = args.token.clone().unwrap_or_default(),
-            AuthMode::ApiKey { key } => *key = args.api_key.clone().unwrap_or_default(),
-            _ => {}
+        // As `gatescope send`: a JSON body goes out as application/json
+        // unless -H says otherwise.
+        if compose::json_problem(&draft.body).is_none() {
+            draft.content_type = ContentType::Json;
         }
+    }
+    match &args.auth {
+        Some(mode) => draft.auth = super::send::parse_auth(mode)?,
+        // The route's default auth, with the secret from the environment.
+        None => match &mut draft.auth {
+            AuthMode::Jwt { token } => {
+                *token = std::env::var(export::TOKEN_VAR).unwrap_or_default()
+            }
+            AuthMode::ApiKey { key } => {
+                *key = std::env::var(export::API_KEY_VAR).unwrap_or_default()
+            }
+            _ => {}
+        },
     }
     let unsigned = compose::build(&draft)?;
     // Which route the request targets: the one named, else what routing picks.
@@ -300,6 +293,24 @@ async fn diagnose_request(
         },
         header,
     ))
+}
+
+/// `scheme://host[:port]` of the API: its endpoint, else a stage's invoke URL.
+fn api_origin(api: &Api) -> Option<String> {
+    let candidates = api
+        .endpoint
+        .iter()
+        .chain(api.stages.iter().filter_map(|s| s.invoke_url.as_ref()));
+    for c in candidates {
+        if let Ok(u) = url::Url::parse(c) {
+            let mut origin = format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default());
+            if let Some(p) = u.port() {
+                origin.push_str(&format!(":{p}"));
+            }
+            return Some(origin);
+        }
+    }
+    None
 }
 
 fn summary_line(req: &HttpRequest, resp: &HttpResponse) -> String {

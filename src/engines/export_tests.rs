@@ -212,3 +212,31 @@ fn osc52_writes_the_base64_payload() {
     assert!(text.starts_with("\u{1b}]52;"), "{text:?}");
     assert!(text.contains("aGk="), "{text:?}");
 }
+
+mod any_input {
+    use super::*;
+    use crate::engines::shell::{printf_command, quote};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any argument without NUL (argv cannot hold one) comes back exactly.
+        #[test]
+        fn quoted_arguments_round_trip_through_sh(arg in "[^\u{0}]{0,40}") {
+            let cmd = format!("curl {}", quote(&arg));
+            prop_assert!(!cmd.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+            let (args, _) = run_in_sh("curl", &cmd, &[]);
+            prop_assert_eq!(args, vec![arg.into_bytes()]);
+        }
+
+        /// Any byte string comes back exactly through printf.
+        #[test]
+        fn printf_reproduces_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let cmd = format!("{} | curl", printf_command(&body));
+            prop_assert!(cmd.is_ascii());
+            let (_, stdin) = run_in_sh("curl", &cmd, &[]);
+            prop_assert_eq!(stdin, body);
+        }
+    }
+}

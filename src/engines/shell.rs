@@ -22,29 +22,35 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// True when `c` must not appear raw in an exported command line.
-fn needs_escape(c: char, allow_newlines: bool) -> bool {
-    (c.is_control() && !(allow_newlines && (c == '\n' || c == '\t'))) || is_invisible(c)
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible(c)
 }
 
-/// Quote one argument.
+/// Quote one argument. Newlines and tabs stay literal inside single quotes
+/// (so a trailing newline survives: `$(...)` would strip it); any other
+/// control or invisible character sends the whole argument through printf.
 pub fn quote(s: &str) -> String {
     if s.is_empty() {
         return "''".into();
     }
-    if s.chars().all(is_safe) {
-        return s.to_string();
-    }
-    if s.chars().any(|c| needs_escape(c, false)) {
-        return format!("\"$(printf '{}')\"", printf_format(s.as_bytes()));
-    }
-    single_quote(s)
+    quote_multiline(s).unwrap_or_else(|| {
+        // `$(...)` drops trailing newlines: they follow as a quoted literal
+        // in the same word.
+        let body = s.trim_end_matches('\n');
+        let tail = &s[body.len()..];
+        let mut out = format!("\"$(printf '{}')\"", printf_format(body.as_bytes()));
+        if !tail.is_empty() {
+            out.push_str(&single_quote(tail));
+        }
+        out
+    })
 }
 
 /// Quote an argument that may span lines (a text body): newlines and tabs
 /// stay literal inside single quotes. `None` when the text needs the printf
 /// route (other control bytes).
 pub fn quote_multiline(s: &str) -> Option<String> {
-    if s.chars().any(|c| needs_escape(c, true)) {
+    if s.chars().any(needs_escape) {
         return None;
     }
     Some(if s.chars().all(is_safe) && !s.is_empty() {
@@ -60,11 +66,14 @@ fn single_quote(s: &str) -> String {
 
 /// A `printf` format (to be put in single quotes) that prints exactly
 /// `bytes`: `\` and `%` doubled, `'` closed-and-reopened, every byte that is
-/// not printable ASCII as a three-digit octal escape (POSIX printf).
+/// not printable ASCII as a three-digit octal escape (POSIX printf), and a
+/// leading `-` escaped too (printf would take it for an option).
 pub fn printf_format(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
+            // A leading `-` would be read as an option of printf.
+            b'-' if i == 0 => out.push_str(r"\055"),
             b'\\' => out.push_str(r"\\"),
             b'%' => out.push_str("%%"),
             b'\'' => out.push_str(r"'\''"),
@@ -107,7 +116,9 @@ mod tests {
     fn control_and_invisible_characters_go_through_printf() {
         assert_eq!(quote("a\u{1b}[31m"), r#""$(printf 'a\033[31m')""#);
         assert_eq!(quote("x\u{202E}y"), r#""$(printf 'x\342\200\256y')""#);
-        assert_eq!(quote("tab\there"), r#""$(printf 'tab\011here')""#);
+        assert_eq!(quote("tab\there\n"), "'tab\there\n'");
+        assert_eq!(quote("cr\r"), r#""$(printf 'cr\015')""#);
+        assert_eq!(quote("\u{1}\n"), "\"$(printf '\\001')\"'\n'");
         assert_eq!(quote_multiline("l1\nl2\t"), Some("'l1\nl2\t'".into()));
         assert_eq!(quote_multiline("bell\u{7}"), None);
     }
@@ -118,6 +129,7 @@ mod tests {
             printf_format(b"100% \\ 'q'\n\x00\xff"),
             r"100%% \\ '\''q'\''\n\000\377"
         );
+        assert_eq!(printf_format(b"-n"), r"\055n");
         assert_eq!(body_arg(&[0xff, 0x00]), None);
         assert_eq!(body_arg(b"{\"a\": 1}").as_deref(), Some("'{\"a\": 1}'"));
     }

@@ -30,7 +30,7 @@ auth = v2.create_authorizer(
     IdentitySource=["$request.header.Authorization"],
     JwtConfiguration={"Issuer": "https://issuer.example.com", "Audience": ["aud1", "aud2"]},
 )
-lam = v2.create_integration(ApiId=aid, IntegrationType="AWS_PROXY", IntegrationUri=FN,
+lam = v2.create_integration(ApiId=aid, IntegrationType="AWS_PROXY", IntegrationUri=FN, IntegrationMethod="POST",
                             PayloadFormatVersion="2.0", TimeoutInMillis=10000)
 http = v2.create_integration(ApiId=aid, IntegrationType="HTTP_PROXY", IntegrationUri="https://backend.example.com/{proxy}",
                              IntegrationMethod="ANY", PayloadFormatVersion="1.0", TimeoutInMillis=30000)

@@ -132,6 +132,7 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
         bases.insert(demo.api.id.clone(), base);
         pipeline::create_log_groups(demo, &store);
         let rt = Arc::new(ApiRuntime {
+            router: crate::engines::routing::Router::from_api(&demo.api),
             demo: demo.clone(),
             domain: format!("127.0.0.1:{port}"),
             lambda: lambda.clone(),
@@ -173,7 +174,7 @@ async fn discovery(State(issuer): State<Arc<Issuer>>) -> axum::Json<serde_json::
     axum::Json(issuer.discovery())
 }
 
-async fn jwks(State(issuer): State<Arc<Issuer>>) -> axum::Json<serde_json::Value> {
+async fn jwks(State(issuer): State<Arc<Issuer>>) -> axum::Json<crate::engines::jwt::Jwks> {
     axum::Json(issuer.jwks())
 }
 

@@ -9,7 +9,6 @@
 mod access_logging;
 mod config;
 mod control;
-mod engine;
 mod filter_pattern;
 mod gateway;
 mod handlers;

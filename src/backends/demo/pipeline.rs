@@ -2,7 +2,8 @@
 //! CORS preflight, route matching, throttling, the JWT authorizer, the Lambda proxy
 //! integration (with its timeout), response interpretation, CORS headers, API Gateway's
 //! own response headers, and the access-log line. The rules themselves come from the
-//! engines (through `engine.rs`); this file only sequences them and does the I/O.
+//! engines (`crate::engines::{routing, event_build, response, cors, jwt}`); this file only
+//! sequences them and does the I/O.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,16 +13,21 @@ use serde_json::Value;
 
 use super::access_logging::{self, ContextVars};
 use super::config::{self, DemoApi};
-use super::engine::{self, EventInput, Interpreted, JwtContext, JwtOutcome};
 use super::lambda::{InvokeResult, LambdaService};
 use super::log_store::LogStore;
 use super::throttle::{self, Throttler};
 use super::tokens::Issuer;
 use crate::domain::{ApiType, Stage, header};
+use crate::engines::event_build::{self, AuthorizerData, EventInput};
+use crate::engines::response::{self, ResponseContext};
+use crate::engines::routing::{Resolution, Router};
+use crate::engines::{cors, jwt};
 
 /// Everything one API's listener needs.
 pub struct ApiRuntime {
     pub demo: DemoApi,
+    /// The API's routes and stages, compiled once.
+    pub router: Router,
     /// `127.0.0.1:PORT`, what `$context.domainName` shows.
     pub domain: String,
     pub lambda: Arc<LambdaService>,
@@ -52,7 +58,7 @@ pub struct GatewayResponse {
 /// API Gateway's own error answers, by API type (bodies as AWS spells them, §0 / §2.3).
 struct GatewayError {
     status: u16,
-    body: &'static str,
+    body: String,
     /// REST `x-amzn-ErrorType`.
     error_type: Option<&'static str>,
     /// `$context.error.responseType`.
@@ -61,10 +67,10 @@ struct GatewayError {
     www_authenticate: Option<String>,
 }
 
-fn http_error(status: u16, body: &'static str, response_type: &'static str) -> GatewayError {
+fn http_error(status: u16, body: &str, response_type: &'static str) -> GatewayError {
     GatewayError {
         status,
-        body,
+        body: body.to_string(),
         error_type: None,
         response_type,
         www_authenticate: None,
@@ -73,13 +79,13 @@ fn http_error(status: u16, body: &'static str, response_type: &'static str) -> G
 
 fn rest_error(
     status: u16,
-    body: &'static str,
+    body: &str,
     error_type: &'static str,
     response_type: &'static str,
 ) -> GatewayError {
     GatewayError {
         status,
-        body,
+        body: body.to_string(),
         error_type: Some(error_type),
         response_type,
         www_authenticate: None,
@@ -140,48 +146,55 @@ pub async fn handle(rt: &ApiRuntime, req: GatewayRequest) -> GatewayResponse {
         );
     }
 
-    // 1. Stage: the first path segment, else `$default`.
-    let trimmed = req.path.trim_start_matches('/');
-    let (first, rest_path) = trimmed.split_once('/').unwrap_or((trimmed, ""));
-    let (stage, path) = match api.stage(first) {
-        Some(s) if !first.is_empty() => (s, format!("/{rest_path}")),
-        _ => match api.stage("$default") {
-            Some(s) => (s, req.path.clone()),
-            None => {
-                // No stage, so no stage access log either.
-                let e = if rest {
-                    rest_error(403, r#"{"message":"Forbidden"}"#, "ForbiddenException", "-")
-                } else {
-                    http_error(404, r#"{"message":"Not Found"}"#, "RESOURCE_NOT_FOUND")
-                };
-                return finish_error(rt, None, &mut vars, e, started);
-            }
-        },
+    // 1. Stage and route, as the routing engine resolves them.
+    let res = rt.router.resolve(&req.method, &req.path);
+    let stage = res.stage.as_deref().and_then(|s| api.stage(s));
+    if let Some(s) = stage {
+        vars.insert("stage", s.stage_name.clone());
+    }
+    let mut out = match stage {
+        Some(stage) => process(
+            rt,
+            &req,
+            &res,
+            stage,
+            &mut vars,
+            &request_id,
+            &extended_id,
+            now_ms,
+        )
+        .await
+        .unwrap_or_else(|e| error_response(rest, &e, &mut vars)),
+        // No stage took the request, so there is no stage access log either.
+        None => error_response(rest, &miss(&res), &mut vars),
     };
-    vars.insert("stage", stage.stage_name.clone());
-    let mut out = process(
-        rt,
-        &req,
-        stage,
-        &path,
-        &mut vars,
-        &request_id,
-        &extended_id,
-        now_ms,
-    )
-    .await
-    .unwrap_or_else(|e| error_response(rest, &e, &mut vars));
     add_gateway_headers(rest, &request_id, &extended_id, &vars, &mut out);
-    write_access_log(rt, Some(stage), &mut vars, &out, started);
+    write_access_log(rt, stage, &mut vars, &out, started);
     out
+}
+
+/// API Gateway's answer when no stage or route matched.
+fn miss(res: &Resolution) -> GatewayError {
+    let (status, body) = res
+        .miss_response()
+        .unwrap_or((404, r#"{"message":"Not Found"}"#));
+    match res.api_type {
+        ApiType::Rest => rest_error(
+            status,
+            body,
+            "MissingAuthenticationTokenException",
+            "MISSING_AUTHENTICATION_TOKEN",
+        ),
+        ApiType::Http => http_error(status, body, "RESOURCE_NOT_FOUND"),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn process(
     rt: &ApiRuntime,
     req: &GatewayRequest,
+    res: &Resolution,
     stage: &Stage,
-    path: &str,
     vars: &mut ContextVars,
     request_id: &str,
     extended_id: &str,
@@ -194,33 +207,31 @@ async fn process(
     // 2. HTTP APIs with a CorsConfiguration answer preflights themselves, before routing.
     if let (Some(cors), false, Some(origin)) = (&api.cors, rest, origin)
         && req.method.eq_ignore_ascii_case("OPTIONS")
-        && let Some(acrm) = header(&req.headers, "access-control-request-method")
+        && header(&req.headers, "access-control-request-method").is_some()
     {
-        let acrh = header(&req.headers, "access-control-request-headers").unwrap_or("");
+        let preflight = cors::http_api_preflight(cors, origin);
         vars.insert("routeKey", "-".into());
         return Ok(GatewayResponse {
-            // [UNVERIFIED] status of a preflight API Gateway answers (commonly 204).
-            status: 204,
-            headers: engine::cors_preflight(cors, origin, acrm, acrh),
+            status: preflight.status,
+            headers: preflight.headers,
             body: Vec::new(),
         });
     }
 
     // 3. Route.
-    let Some(m) = engine::match_route(api, &req.method, path) else {
+    let Some(m) = &res.matched else {
         vars.insert("routeKey", "-".into());
-        return Err(if rest {
-            rest_error(
-                403,
-                r#"{"message":"Missing Authentication Token"}"#,
-                "MissingAuthenticationTokenException",
-                "MISSING_AUTHENTICATION_TOKEN",
-            )
-        } else {
-            http_error(404, r#"{"message":"Not Found"}"#, "RESOURCE_NOT_FOUND")
-        });
+        return Err(miss(res));
     };
-    let route = &api.routes[m.route_index];
+    let Some(route_index) = rt
+        .router
+        .patterns()
+        .iter()
+        .position(|p| p.route_key == m.route_key)
+    else {
+        return Err(internal(rest));
+    };
+    let route = &api.routes[route_index];
     let resource_path = route.path().unwrap_or("/").to_string();
     vars.insert("routeKey", m.route_key.clone());
     vars.insert("resourcePath", resource_path.clone());
@@ -251,38 +262,43 @@ async fn process(
     }
 
     // 5. Authorizer.
-    let jwt = authorize(rt, route, req, vars)?;
+    let authorizer = authorize(rt, route, req, vars)?;
 
     // 6. Integration.
     let (Some(integration), Some(function)) = (
         route.integration.as_ref(),
-        rt.demo.route_functions[m.route_index].as_deref(),
+        rt.demo.route_functions[route_index].as_deref(),
     ) else {
         return Err(internal(rest));
     };
     let payload = config::payload_of(Some(integration));
-    let query = req.query.clone();
-    let event = engine::build_event(&EventInput {
-        api,
+    let input = EventInput {
         api_type: rt.demo.api_type(),
         payload,
-        method: &req.method,
-        raw_path: &req.path,
-        path,
-        raw_query: &query,
-        headers: &req.headers,
-        body: &req.body,
-        stage: &stage.stage_name,
-        stage_variables: &stage.stage_variables,
-        route_key: &m.route_key,
-        path_params: &m.path_params,
-        request_id,
-        extended_request_id: extended_id,
-        source_ip: &req.source_ip,
-        domain_name: &rt.domain,
-        time_ms: now_ms,
-        jwt,
-    });
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        headers: req.headers.clone(),
+        body: req.body.clone(),
+        route_key: m.route_key.clone(),
+        path_parameters: m.path_parameters.clone(),
+        stage: stage.stage_name.clone(),
+        stage_variables: stage.stage_variables.clone(),
+        api_id: api.id.clone(),
+        account_id: config::ACCOUNT.to_string(),
+        domain_name: rt.domain.clone(),
+        request_id: request_id.to_string(),
+        extended_request_id: extended_id.to_string(),
+        time_epoch_ms: now_ms,
+        source_ip: req.source_ip.clone(),
+        protocol: "HTTP/1.1".into(),
+        authorizer,
+        binary_media_types: api.binary_media_types.clone(),
+        resource_id: route.route_id.clone(),
+        ..Default::default()
+    }
+    .with_gateway_headers();
+    let event = event_build::build_event(&input);
     let Some((lambda_id, running)) = rt.lambda.invoke(function, event) else {
         return Err(internal(rest));
     };
@@ -322,6 +338,9 @@ async fn process(
     };
     vars.insert("integrationStatus", "200".into());
     vars.insert("integration.integrationStatus", "200".into());
+    let mut ctx = ResponseContext::new(rt.demo.api_type(), payload);
+    ctx.binary_media_types = api.binary_media_types.clone();
+    ctx.request_accept = header(&req.headers, "accept").map(str::to_string);
     let bytes = match result {
         InvokeResult::FunctionError(err) => {
             let m = err
@@ -339,38 +358,58 @@ async fn process(
             };
             vars.insert("integrationErrorMessage", msg.clone());
             vars.insert("integration.error", msg);
-            return Err(bad_gateway(rest));
+            ctx.function_error = Some(true);
+            err.to_string().into_bytes()
         }
-        InvokeResult::Returned(b) => b,
+        InvokeResult::Returned(b) => {
+            ctx.function_error = Some(false);
+            b
+        }
     };
 
     // 7. Response interpretation.
-    let (status, mut headers, body) = match engine::interpret(rt.demo.api_type(), payload, &bytes) {
-        Interpreted::Ok {
-            status,
-            headers,
-            body,
-        } => (status, headers, body),
-        Interpreted::Malformed { reason } => {
+    let verdict = response::interpret(&bytes, &ctx);
+    if !verdict.ok {
+        if !vars.contains_key("integrationErrorMessage") {
+            let reason = verdict
+                .findings
+                .iter()
+                .find(|f| f.severity == crate::domain::Severity::Error)
+                .map(|f| f.title.clone())
+                .unwrap_or_default();
             let msg = if rest {
                 format!(
                     "Execution failed due to configuration error: Malformed Lambda proxy response ({reason})"
                 )
             } else {
-                // [UNVERIFIED] HTTP API wording; the reason comes from the engines.
+                // [UNVERIFIED] HTTP API wording; the reason is the response engine's.
                 format!("Malformed Lambda proxy response: {reason}")
             };
             vars.insert("integrationErrorMessage", msg.clone());
             vars.insert("integration.error", msg);
-            return Err(bad_gateway(rest));
         }
+        vars.insert("error.message", error_message(&verdict.client_body));
+        // [UNVERIFIED] which gateway response type a proxy 500/502 reports.
+        vars.insert("error.responseType", "-".into());
+        return Ok(GatewayResponse {
+            status: verdict.client_status,
+            headers: verdict.client_headers,
+            body: verdict.client_body.into_bytes(),
+        });
+    }
+    let status = verdict.client_status;
+    let body = match verdict.client_body_base64 {
+        Some(b64) => base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap_or_default(),
+        None => verdict.client_body.into_bytes(),
     };
+    let mut headers = verdict.client_headers;
     vars.insert("integration.status", status.to_string());
 
     // 8. HTTP API CORS: the configuration wins over whatever the function said.
     if let (Some(cors), false) = (&api.cors, rest) {
-        headers.retain(|(k, _)| !k.to_ascii_lowercase().starts_with("access-control-"));
-        headers.extend(engine::cors_actual(cors, origin));
+        headers = cors::apply_http_api_cors(cors, origin, &headers);
     }
     Ok(GatewayResponse {
         status,
@@ -384,9 +423,9 @@ fn authorize(
     route: &crate::domain::Route,
     req: &GatewayRequest,
     vars: &mut ContextVars,
-) -> Result<Option<JwtContext>, GatewayError> {
+) -> Result<AuthorizerData, GatewayError> {
     if route.authorization_type.as_deref() != Some("JWT") {
-        return Ok(None);
+        return Ok(AuthorizerData::None);
     }
     let auth = route
         .authorizer_id
@@ -408,40 +447,30 @@ fn authorize(
     } else {
         None
     };
-    let scope = route.authorization_scopes.join(" ");
-    let unauthorized = |vars: &mut ContextVars, reason: &str, www: Option<String>| {
-        vars.insert("authorizer.error", reason.to_string());
-        let mut e = http_error(401, r#"{"message":"Unauthorized"}"#, "UNAUTHORIZED");
-        e.www_authenticate = www;
-        e
-    };
-    let token = raw
-        .as_deref()
-        .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
-        .filter(|t| !t.is_empty());
-    let Some(token) = token else {
-        // [UNVERIFIED] the www-authenticate header of a missing token; none is sent.
-        return Err(unauthorized(
-            vars,
-            "the identity source is missing or empty",
-            None,
-        ));
-    };
-    if let Err(reason) = rt.issuer.verify_signature(token) {
-        let www = format!(
-            "Bearer scope=\"{scope}\" error=\"invalid_token\" error_description=\"{reason}\""
-        );
-        return Err(unauthorized(vars, &reason, Some(www)));
-    }
+    // The gateway fetched the issuer's JWKS (its own, in-process) as API Gateway does.
+    let rule = jwt::JwtRule::from_config(cfg, &route.authorization_scopes);
     let now_s = chrono::Utc::now().timestamp();
-    match engine::evaluate_jwt(token, cfg, &route.authorization_scopes, now_s) {
-        JwtOutcome::Pass { claims, scopes } => Ok(Some((claims, scopes))),
-        JwtOutcome::Unauthorized {
-            reason,
-            www_authenticate,
-        } => Err(unauthorized(vars, &reason, Some(www_authenticate))),
-        JwtOutcome::Forbidden { reason } => {
-            vars.insert("authorizer.error", reason);
+    let verdict = jwt::evaluate_token(raw.as_deref(), &rule, now_s, Some(&rt.issuer.jwks()));
+    match verdict.outcome {
+        jwt::Outcome::Pass => {
+            let claims = raw
+                .as_deref()
+                .and_then(|t| jwt::decode(t).ok())
+                .map(|d| d.claims)
+                .unwrap_or_default();
+            Ok(AuthorizerData::Jwt {
+                claims,
+                scopes: None,
+            })
+        }
+        jwt::Outcome::Unauthorized => {
+            vars.insert("authorizer.error", verdict.reason.unwrap_or_default());
+            let mut e = http_error(401, r#"{"message":"Unauthorized"}"#, "UNAUTHORIZED");
+            e.www_authenticate = verdict.www_authenticate;
+            Err(e)
+        }
+        jwt::Outcome::Forbidden => {
+            vars.insert("authorizer.error", verdict.reason.unwrap_or_default());
             Err(http_error(
                 403,
                 r#"{"message":"Forbidden"}"#,
@@ -468,26 +497,16 @@ fn internal(rest: bool) -> GatewayError {
     }
 }
 
-/// A function error or malformed output: 502 on REST, 500 on HTTP APIs (§2.3).
-fn bad_gateway(rest: bool) -> GatewayError {
-    if rest {
-        // [UNVERIFIED] which gateway response type a proxy 502 reports.
-        rest_error(
-            502,
-            r#"{"message": "Internal server error"}"#,
-            "InternalServerErrorException",
-            "-",
-        )
-    } else {
-        http_error(500, r#"{"message":"Internal Server Error"}"#, "-")
-    }
+/// The `message` of an error body.
+fn error_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["message"].as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn error_response(rest: bool, e: &GatewayError, vars: &mut ContextVars) -> GatewayResponse {
-    let message = serde_json::from_str::<Value>(e.body)
-        .ok()
-        .and_then(|v| v["message"].as_str().map(str::to_string))
-        .unwrap_or_default();
+    let message = error_message(&e.body);
     vars.insert("error.message", message.clone());
     vars.insert("error.messageString", format!("\"{message}\""));
     vars.insert("error.responseType", e.response_type.to_string());
@@ -503,22 +522,6 @@ fn error_response(rest: bool, e: &GatewayError, vars: &mut ContextVars) -> Gatew
         headers,
         body: e.body.as_bytes().to_vec(),
     }
-}
-
-fn finish_error(
-    rt: &ApiRuntime,
-    stage: Option<&Stage>,
-    vars: &mut ContextVars,
-    e: GatewayError,
-    started: Instant,
-) -> GatewayResponse {
-    let rest = rt.demo.api_type() == ApiType::Rest;
-    let mut out = error_response(rest, &e, vars);
-    let id = vars.get("requestId").cloned().unwrap_or_default();
-    let ext = vars.get("extendedRequestId").cloned().unwrap_or_default();
-    add_gateway_headers(rest, &id, &ext, vars, &mut out);
-    write_access_log(rt, stage, vars, &out, started);
-    out
 }
 
 fn add_gateway_headers(

@@ -3,12 +3,13 @@
 //! tokens the scenarios and the TUI's auth pane use: valid, expired, wrong audience,
 //! missing scope.
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{self, KeyPair, RsaKeyPair};
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use serde_json::{Value, json};
+
+use crate::engines::jwt::Jwks;
+use crate::engines::jwt_keys::Signer;
 
 /// Not a secret: a key generated for the demo and published with gatescope.
 const SIGNING_KEY_PEM: &str = include_str!("../../../assets/demo/jwt-signing-key.pem");
@@ -28,13 +29,14 @@ pub struct DemoToken {
     pub token: String,
 }
 
-/// The demo issuer: signs tokens and verifies signatures.
+/// The demo issuer: signs tokens with the engines' RS256 signer; API Gateway's side
+/// (signature and claims checks) is `engines::jwt`, fed with this issuer's JWKS.
 pub struct Issuer {
     pub url: String,
-    key: RsaKeyPair,
+    signer: Signer,
 }
 
-fn signing_key() -> RsaKeyPair {
+fn signer() -> Signer {
     let der: String = SIGNING_KEY_PEM
         .lines()
         .filter(|l| !l.starts_with("-----"))
@@ -42,14 +44,14 @@ fn signing_key() -> RsaKeyPair {
     let der = STANDARD
         .decode(der)
         .expect("the embedded demo key is base64");
-    RsaKeyPair::from_pkcs8(&der).expect("the embedded demo key is PKCS#8 RSA")
+    Signer::from_pkcs8(KEY_ID, &der).expect("the embedded demo key is PKCS#8 RSA")
 }
 
 impl Issuer {
     pub fn new(url: impl Into<String>) -> Self {
         Issuer {
             url: url.into(),
-            key: signing_key(),
+            signer: signer(),
         }
     }
 
@@ -64,70 +66,14 @@ impl Issuer {
         })
     }
 
-    pub fn jwks(&self) -> Value {
-        let pk = self.key.public_key();
-        json!({"keys": [{
-            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": KEY_ID,
-            "n": URL_SAFE_NO_PAD.encode(pk.modulus().big_endian_without_leading_zero()),
-            "e": URL_SAFE_NO_PAD.encode(pk.exponent().big_endian_without_leading_zero()),
-        }]})
+    pub fn jwks(&self) -> Jwks {
+        self.signer.jwks()
     }
 
-    /// Sign `claims` as an RS256 JWT.
+    /// Sign `claims` (a JSON object) as an RS256 JWT.
     pub fn sign(&self, claims: &Value) -> String {
-        let header = json!({"alg": "RS256", "typ": "JWT", "kid": KEY_ID});
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let mut sig = vec![0u8; self.key.public_modulus_len()];
-        self.key
-            .sign(
-                &signature::RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                signing_input.as_bytes(),
-                &mut sig,
-            )
-            .expect("RSA signing with a valid key cannot fail");
-        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig))
-    }
-
-    /// Check the token's `alg`, `kid` and RS256 signature against this issuer's JWKS,
-    /// as API Gateway does before looking at the claims. `Err` is the reason.
-    pub fn verify_signature(&self, token: &str) -> Result<(), String> {
-        let mut parts = token.split('.');
-        let (Some(h), Some(c), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err("the token is not a valid JWT".into());
-        };
-        let header: Value = URL_SAFE_NO_PAD
-            .decode(h)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("the token header is not valid JSON")?;
-        if header.get("alg").and_then(Value::as_str) != Some("RS256") {
-            return Err("the token is not signed with RS256".into());
-        }
-        if header.get("kid").and_then(Value::as_str) != Some(KEY_ID) {
-            return Err("the token's kid does not match any key in the JWKS".into());
-        }
-        let sig = URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| "the token signature is not base64url")?;
-        let pk = self.key.public_key();
-        let components = signature::RsaPublicKeyComponents {
-            n: pk.modulus().big_endian_without_leading_zero(),
-            e: pk.exponent().big_endian_without_leading_zero(),
-        };
-        components
-            .verify(
-                &signature::RSA_PKCS1_2048_8192_SHA256,
-                format!("{h}.{c}").as_bytes(),
-                &sig,
-            )
-            .map_err(|_| "the token signature is invalid".to_string())
+        self.signer
+            .sign(&claims.as_object().cloned().unwrap_or_default())
     }
 
     /// The four demo tokens, minted relative to `now_s` (epoch seconds).
@@ -188,30 +134,35 @@ impl Issuer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engines::jwt::{self, JwtRule, Outcome, SignatureCheck};
 
     #[test]
-    fn minted_tokens_verify_and_tampering_is_detected() {
+    fn demo_tokens_get_the_documented_verdicts_from_the_jwt_engine() {
         let issuer = Issuer::new("http://127.0.0.1:9");
-        let tokens = issuer.demo_tokens(1_700_000_000);
-        assert_eq!(tokens.len(), 4);
+        let now = 1_700_000_000;
+        let tokens = issuer.demo_tokens(now);
+        let rule = JwtRule {
+            issuer: Some(issuer.url.clone()),
+            audience: vec![AUDIENCE.into()],
+            scopes: vec!["orders/write".into()],
+        };
+        let jwks = issuer.jwks();
         for t in &tokens {
-            issuer.verify_signature(&t.token).unwrap();
+            let decoded = jwt::decode(&t.token).unwrap();
+            assert_eq!(jwks.verify(&decoded), SignatureCheck::Valid, "{}", t.name);
+            let v = jwt::evaluate_token(Some(&t.token), &rule, now, Some(&jwks));
+            let status = v.outcome.status().unwrap_or(201);
+            assert_eq!(status, t.expect_status, "{}: {:?}", t.name, v.reason);
         }
-        let t = &tokens[0].token;
-        let mut parts: Vec<&str> = t.split('.').collect();
-        let forged = URL_SAFE_NO_PAD.encode(r#"{"iss":"x","aud":"demo-orders-api"}"#);
-        parts[1] = &forged;
-        assert_eq!(
-            issuer.verify_signature(&parts.join(".")).unwrap_err(),
-            "the token signature is invalid"
-        );
-        assert!(issuer.verify_signature("garbage").is_err());
+        let forged = format!("{}x", tokens[0].token.trim_end_matches('A'));
+        let v = jwt::evaluate_token(Some(&forged), &rule, now, Some(&jwks));
+        assert_eq!(v.outcome, Outcome::Unauthorized);
     }
 
     #[test]
-    fn jwks_publishes_the_signing_key() {
+    fn jwks_and_discovery_publish_the_key() {
         let issuer = Issuer::new("http://127.0.0.1:9");
-        let jwks = issuer.jwks();
+        let jwks = serde_json::to_value(issuer.jwks()).unwrap();
         assert_eq!(jwks["keys"][0]["kid"], KEY_ID);
         assert_eq!(jwks["keys"][0]["e"], "AQAB");
         assert_eq!(

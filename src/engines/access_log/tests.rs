@@ -217,3 +217,37 @@ fn message_string_quotes_are_dropped() {
     let r = f.parse(r#"abc "Not Found""#, 0).unwrap();
     assert_eq!(r.error_message.as_deref(), Some("Not Found"));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any line, any format: no panic, and a parsed record keeps the raw line.
+        #[test]
+        fn never_panics(fmt in "\\PC{0,80}", line in "\\PC{0,200}") {
+            for f in [AccessLogFormat::new(&fmt), AccessLogFormat::new(HTTP_CLF), AccessLogFormat::new(RECOMMENDED_HTTP)] {
+                if let Ok(r) = f.parse(&line, 0) {
+                    prop_assert_eq!(r.raw, line.trim_end_matches(['\n', '\r']));
+                }
+                let _ = f.parse_lenient(&line, 0);
+            }
+        }
+
+        /// Values without the template's delimiters round-trip through CLF.
+        #[test]
+        fn clf_round_trip(ip in "[0-9.]{1,15}", rid in "[A-Za-z0-9=][A-Za-z0-9=-]{0,19}", status in 100u16..600) {
+            let vals = [("identity.sourceIp", ip.as_str()), ("requestId", rid.as_str()), ("requestTime", "25/Nov/2026:09:41:05 +0000"),
+                ("httpMethod", "GET"), ("routeKey", "GET /a b"), ("protocol", "HTTP/1.1"), ("responseLength", "1")];
+            let st = status.to_string();
+            let mut vals = vals.to_vec();
+            vals.push(("status", st.as_str()));
+            let r = AccessLogFormat::new(HTTP_CLF).parse(&render(HTTP_CLF, &vals), 0).unwrap();
+            prop_assert_eq!(r.request_id.as_deref(), Some(rid.as_str()));
+            prop_assert_eq!(r.status, Some(status));
+            prop_assert_eq!(r.route_key.as_deref(), Some("GET /a b"));
+        }
+    }
+}

@@ -55,6 +55,13 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     }
     rules_output::check(ev, &mut found);
     rules_logs::check(ev, &mut found);
+    // A request no stage accepted is never in a stage's access log.
+    if found
+        .iter()
+        .any(|f| f.code == codes::STAGE_PREFIX_MISSING || f.code == codes::STAGE_NOT_FOUND)
+    {
+        found.retain(|f| f.code != codes::NOT_IN_ACCESS_LOG);
+    }
     reconcile(found)
 }
 

@@ -160,7 +160,7 @@ fn analyse(
 ) {
     let router = Router::from_api(api);
     let res = router.resolve(method, path);
-    let custom_domain = !default_host(host);
+    let custom_domain = custom_domain(host);
     let mut miss = Finding::new(
         miss_code,
         Severity::Error,
@@ -203,7 +203,25 @@ fn analyse(
     }
     miss = miss.fix("Use one of the nearest routes above (method, path and stage prefix), or add the route you meant.");
     out.push(miss);
+    let before = out.len();
     stage_prefix(ev, api, &router, &res, method, path, out);
+    if res.outcome == Outcome::NoStage && out.len() == before {
+        let first = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                codes::STAGE_NOT_FOUND,
+                Severity::Error,
+                EVAL,
+                format!("No stage takes the request: `/{first}` is not a stage and there is no `$default` stage"),
+            )
+            .evidence(format!("stages: {}", stage_names(api)))
+            .fix("Start the path with one of the stage names, or create a `$default` stage."),
+        );
+    }
     method_mismatch(&res, method, out);
 }
 
@@ -247,7 +265,11 @@ fn stage_prefix(
             }
         }
     }
-    // Unexpected: it would route without the first segment.
+    // Unexpected: it would route without the first segment. (With no stage
+    // at all the router marks every route so; STAGE_NOT_FOUND covers that.)
+    if res.outcome == Outcome::NoStage {
+        return;
+    }
     for o in &res.others {
         if let Mismatch::StagePrefix { segment } = &o.reason {
             out.push(
@@ -307,6 +329,24 @@ fn base_url(ev: &Evidence) -> String {
     ev.request
         .as_ref()
         .and_then(|r| url::Url::parse(&r.url).ok())
-        .map(|u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()))
+        .map(|u| {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!(
+                "{}://{}{port}",
+                u.scheme(),
+                u.host_str().unwrap_or_default()
+            )
+        })
         .unwrap_or_default()
+}
+
+/// A custom domain: a DNS name that is not execute-api (loopback and IP
+/// literals are local gateways, not domain mappings).
+fn custom_domain(host: &str) -> bool {
+    !default_host(host)
+        && host != "localhost"
+        && host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_err()
 }

@@ -329,6 +329,17 @@ fn routing_misses() {
             &[STAGE_PREFIX_MISSING],
         ),
         scenario(
+            "HTTP 404: unknown stage and no $default stage",
+            ev(
+                Some(http_api_named_stage()),
+                None,
+                get("/staging/nothing-here"),
+                resp(404, &[], NOT_FOUND),
+            ),
+            &[NO_ROUTE_MATCHED, STAGE_NOT_FOUND],
+            &[STAGE_PREFIX_MISSING],
+        ),
+        scenario(
             "HTTP 404: typo, nearest routes",
             ev(
                 Some(http_api()),

@@ -169,3 +169,27 @@ fn stream_context_attributes_lines_without_ids() {
     p.parse(&ev("s1", &format!("REPORT RequestId: {ID} Duration: 1 ms")));
     assert_eq!(p.parse(&ev("s1", "after")).request_id, None);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn never_panics_and_keeps_the_line(line in "\\PC{0,300}") {
+            let l = parse_line("g", 0, &line);
+            prop_assert_eq!(l.raw, line.trim_end_matches(['\n', '\r']));
+        }
+
+        #[test]
+        fn report_figures_round_trip(d in 0.0f64..900_000.0, b in 1u64..900_000, m in 128u64..10_240, u in 1u64..10_240) {
+            let line = format!("REPORT RequestId: {ID}\tDuration: {d:.2} ms\tBilled Duration: {b} ms\tMemory Size: {m} MB\tMax Memory Used: {u} MB\t");
+            let LambdaLineKind::Report(r) = parse_line("g", 0, &line).kind else { panic!("{line}") };
+            prop_assert_eq!(r.duration_ms, Some(format!("{d:.2}").parse::<f64>().unwrap()));
+            prop_assert_eq!(r.billed_ms, Some(b as f64));
+            prop_assert_eq!((r.memory_mb, r.max_memory_mb), (Some(m), Some(u)));
+        }
+    }
+}

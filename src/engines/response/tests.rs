@@ -502,3 +502,12 @@ fn every_code_is_documented() {
         }
     }
 }
+
+#[test]
+fn readme_documents_every_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (code, _) in rules::FINDING_CODES {
+        assert!(readme.contains(&format!("`{code}`")), "README lacks {code}");
+    }
+}

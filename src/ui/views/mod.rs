@@ -19,4 +19,19 @@ use crate::ui::commands::CommandSpec;
 /// `:` commands contributed by pages (the built-ins are in `ui::commands`).
 /// Add one entry per command; `run` gets the arguments and a
 /// [`crate::ui::commands::CommandCtx`] and returns effects (usually `Effect::Push`).
-pub const COMMANDS: &[CommandSpec] = &[];
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "send",
+        aliases: &["compose"],
+        usage: "[METHOD] [URL]",
+        desc: "Compose and send a request to the selected route (or a URL)",
+        run: compose::commands::cmd_send,
+    },
+    CommandSpec {
+        name: "doctor",
+        aliases: &["lint"],
+        usage: "",
+        desc: "Lint the selected API's configuration",
+        run: compose::commands::cmd_doctor,
+    },
+];

@@ -2,6 +2,12 @@
 
 pub mod auth_pane;
 pub mod body_editor;
+pub mod commands;
 pub mod external_editor;
 pub mod kv_list;
 pub mod line_input;
+pub mod page;
+pub mod send_task;
+
+#[cfg(test)]
+mod page_tests;

@@ -7,6 +7,7 @@ pub mod hex;
 pub mod jq;
 pub mod json;
 pub mod page;
+pub mod screen;
 pub mod style;
 pub mod summary;
 pub mod text_view;

@@ -72,6 +72,8 @@ pub struct ResponsePage {
     filter_input: Option<LineInput>,
     /// One-line confirmation or error shown under the summary.
     pub notice: Option<String>,
+    /// The draft that produced this response (resend, edit, export).
+    pub draft: Option<crate::domain::RequestDraft>,
 }
 
 impl ResponsePage {
@@ -88,6 +90,7 @@ impl ResponsePage {
             header_scroll: Scroll::default(),
             filter_input: None,
             notice: None,
+            draft: None,
         }
     }
 

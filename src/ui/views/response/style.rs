@@ -69,3 +69,32 @@ impl BodyStyles {
         }
     }
 }
+
+impl BodyStyles {
+    /// Follow the shell's theme for the roles it has; JSON colours keep
+    /// their defaults unless the theme names them (`json_key`, ...).
+    pub fn from_theme(theme: &crate::ui::theme::Theme) -> Self {
+        let d = BodyStyles::default();
+        let pick = |role: &str, fallback: Style| {
+            let s = theme.get(role);
+            if s == Style::default() { fallback } else { s }
+        };
+        BodyStyles {
+            key: pick("json_key", d.key),
+            string: pick("json_string", d.string),
+            number: pick("json_number", d.number),
+            literal: pick("json_literal", d.literal),
+            punct: pick("json_punct", d.punct),
+            dim: pick("dim", d.dim),
+            gateway_header: pick("header", d.gateway_header),
+            selected: pick("selected", d.selected),
+            title: pick("title", d.title),
+            ok: pick("ok", d.ok),
+            redirect: pick("status_3xx", d.redirect),
+            client_error: pick("warn", d.client_error),
+            server_error: pick("error", d.server_error),
+            warning: pick("warn", d.warning),
+            info: pick("info", d.info),
+        }
+    }
+}

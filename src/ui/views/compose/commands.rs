@@ -1,0 +1,65 @@
+//! `:send` and `:doctor`: open the composer / the lint view on what the
+//! user is pointing at.
+
+use crate::engines::compose;
+use crate::ui::commands::CommandCtx;
+use crate::ui::page::Effect;
+use crate::ui::views::compose::page::ComposePage;
+use crate::ui::views::doctor::hook;
+use crate::ui::views::doctor::screen::LintPage;
+
+/// `:send` on a route (its first stage unless one is selected), or
+/// `:send METHOD URL` / `:send URL` for a free URL.
+pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let draft = match words.as_slice() {
+        [method, url] => compose::draft_from_url(method, url).map_err(|e| e.to_string())?,
+        [url] => compose::draft_from_url("GET", url).map_err(|e| e.to_string())?,
+        [] => {
+            let sel = &ctx.selection;
+            let api = sel
+                .api_id
+                .as_deref()
+                .and_then(|id| ctx.shared.inventory.api(id))
+                .ok_or("select an API and a route first, or give a URL: :send GET https://…")?;
+            let route = sel
+                .route_key
+                .as_deref()
+                .and_then(|k| api.route(k))
+                .or_else(|| api.routes.first())
+                .ok_or("this API has no routes loaded yet: give a URL, e.g. :send GET https://…")?;
+            let stage = sel
+                .stage_name
+                .as_deref()
+                .and_then(|s| api.stage(s))
+                .or_else(|| api.stages.first());
+            compose::draft_for_route(api, route, stage)
+        }
+        _ => return Err("usage: :send [METHOD] [URL]".into()),
+    };
+    Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
+        &draft,
+    )))])
+}
+
+/// `:doctor`: lint the selected API's configuration.
+pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+    let api = ctx
+        .selection
+        .api_id
+        .as_deref()
+        .and_then(|id| ctx.shared.inventory.api(id))
+        .ok_or("select an API first (:apis, then Enter on one)")?;
+    let stage = ctx.selection.stage_name.clone();
+    let findings = hook::lint(api, stage.as_deref());
+    let subject = match &stage {
+        Some(s) => format!("{} ({}) · stage {s}", api.name, api.id),
+        None => format!("{} ({})", api.name, api.id),
+    };
+    Ok(vec![Effect::Push(Box::new(LintPage::new(
+        api.id.clone(),
+        stage,
+        subject,
+        findings,
+    )))])
+}

@@ -1,0 +1,626 @@
+//! The composer page (`:send`): method, base URL and path, path parameters,
+//! query and headers, the body, and auth. Sending runs in a background task
+//! (`Esc` cancels); the answer opens the response page.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use tokio_util::sync::CancellationToken;
+
+use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
+use super::body_editor::BodyEditor;
+use super::kv_list::{Cell, KvList, KvListView, KvRow};
+use super::line_input::{InputOutcome, LineInput};
+use super::send_task::{self, SendJob, SendResult};
+use crate::backends::http::{SendOptions, Sender};
+use crate::domain::{Api, ContentType, Field, RequestDraft};
+use crate::engines::compose;
+use crate::ui::action::Action;
+use crate::ui::page::{Effect, Page, Selection};
+use crate::ui::shared::Shared;
+use crate::ui::views::response::style::BodyStyles;
+use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Params,
+    Query,
+    Headers,
+    Body,
+    Auth,
+}
+
+const TABS: [Tab; 5] = [Tab::Params, Tab::Query, Tab::Headers, Tab::Body, Tab::Auth];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Editing {
+    Base,
+    Path,
+    BodyFile,
+    Body,
+}
+
+pub struct ComposePage {
+    pub method: String,
+    pub base: LineInput,
+    pub path: LineInput,
+    pub params: KvList,
+    pub query: KvList,
+    pub headers: KvList,
+    pub body: BodyEditor,
+    pub content_type: ContentType,
+    pub auth: AuthPane,
+    pub tab: Tab,
+    /// The draft's origin (API, route, stage, region).
+    pub target: crate::domain::DraftTarget,
+    editing: Option<Editing>,
+    file_input: LineInput,
+    auth_scroll: Scroll,
+    sender: Option<Arc<Sender>>,
+    /// Set while a send runs; cancelling it stops the request.
+    pub sending: Option<CancellationToken>,
+    /// Last send error or notes, one line.
+    pub message: Option<String>,
+    /// Keep sent requests in the history (off in tests).
+    pub record_history: bool,
+}
+
+fn rows(fields: &[Field]) -> Vec<KvRow> {
+    fields
+        .iter()
+        .map(|f| KvRow {
+            key: f.name.clone(),
+            value: f.value.clone(),
+            enabled: f.enabled,
+        })
+        .collect()
+}
+
+fn fields(list: &KvList) -> Vec<Field> {
+    list.rows
+        .iter()
+        .map(|r| Field {
+            name: r.key.clone(),
+            value: r.value.clone(),
+            enabled: r.enabled,
+        })
+        .collect()
+}
+
+impl ComposePage {
+    pub fn from_draft(draft: &RequestDraft) -> Self {
+        let mut body = BodyEditor::from_bytes(&draft.body);
+        body.set_expect_json(draft.content_type == ContentType::Json);
+        ComposePage {
+            method: draft.method.clone(),
+            base: LineInput::new(draft.base_url.clone()),
+            path: LineInput::new(draft.path.clone()),
+            params: KvList::fixed(rows(&draft.path_params)),
+            query: KvList::new(rows(&draft.query)),
+            headers: KvList::new(rows(&draft.headers)),
+            body,
+            content_type: draft.content_type,
+            auth: AuthPane::from_mode(&draft.auth),
+            tab: if draft.path_params.is_empty() {
+                Tab::Query
+            } else {
+                Tab::Params
+            },
+            target: draft.target.clone(),
+            editing: None,
+            file_input: LineInput::default(),
+            auth_scroll: Scroll::default(),
+            sender: None,
+            sending: None,
+            message: None,
+            record_history: true,
+        }
+    }
+
+    pub fn draft(&self) -> RequestDraft {
+        RequestDraft {
+            method: self.method.clone(),
+            base_url: self.base.text().trim().to_string(),
+            path: self.path.text().trim().to_string(),
+            path_params: fields(&self.params),
+            query: fields(&self.query),
+            headers: fields(&self.headers),
+            content_type: self.content_type,
+            body: self.body.bytes(),
+            auth: self.auth.mode(),
+            target: self.target.clone(),
+        }
+    }
+
+    /// Path parameter fields follow the path template, keeping typed values.
+    fn sync_params(&mut self) {
+        let old = std::mem::take(&mut self.params.rows);
+        self.params.rows = compose::path_fields(self.path.text())
+            .into_iter()
+            .map(|f| {
+                old.iter()
+                    .find(|r| r.key == f.name)
+                    .cloned()
+                    .unwrap_or_else(|| KvRow::new(f.name, ""))
+            })
+            .collect();
+        self.params.selected = self
+            .params
+            .selected
+            .min(self.params.rows.len().saturating_sub(1));
+    }
+
+    fn list_mut(&mut self) -> Option<&mut KvList> {
+        match self.tab {
+            Tab::Params => Some(&mut self.params),
+            Tab::Query => Some(&mut self.query),
+            Tab::Headers => Some(&mut self.headers),
+            _ => None,
+        }
+    }
+
+    fn api<'a>(&self, shared: &'a Shared) -> Option<&'a Api> {
+        shared.inventory.api(self.target.api_id.as_deref()?)
+    }
+
+    /// Decode the JWT for the auth tab and check it against the route's
+    /// authorizer (warnings, never blocking).
+    fn refresh_jwt(&mut self, shared: &Shared) {
+        let crate::domain::AuthMode::Jwt { token } = self.auth.mode() else {
+            self.auth.jwt = None;
+            return;
+        };
+        if token.is_empty() {
+            self.auth.jwt = None;
+            return;
+        }
+        let api = self.api(shared);
+        let route = api.and_then(|a| a.route(self.target.route_key.as_deref()?));
+        let authorizer = match (api, route) {
+            (Some(a), Some(r)) => compose::route_jwt_authorizer(a, r),
+            _ => None,
+        };
+        let scopes = route
+            .map(|r| r.authorization_scopes.clone())
+            .unwrap_or_default();
+        self.auth.jwt = Some(match crate::engines::jwt::decode(&token) {
+            Ok(j) => {
+                let now = chrono::Utc::now().timestamp();
+                JwtView {
+                    header: serde_json::Value::Object(j.header.clone()),
+                    claims: serde_json::Value::Object(j.claims.clone()),
+                    expires_in: j.expires_in(now),
+                    warnings: crate::backends::http::jwt_check::warnings(
+                        &token,
+                        authorizer,
+                        &scopes,
+                        SystemTime::now(),
+                    ),
+                    error: None,
+                }
+            }
+            Err(e) => JwtView {
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+        });
+    }
+
+    fn cycle_method(&mut self) {
+        let i = METHODS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(&self.method))
+            .map_or(0, |i| i + 1);
+        self.method = METHODS[i % METHODS.len()].to_string();
+    }
+
+    fn cycle_content_type(&mut self) {
+        let all = ContentType::ALL;
+        let i = all
+            .iter()
+            .position(|c| *c == self.content_type)
+            .unwrap_or(0);
+        self.content_type = all[(i + 1) % all.len()];
+        self.body
+            .set_expect_json(self.content_type == ContentType::Json);
+    }
+
+    fn send(&mut self, shared: &Shared) -> Vec<Effect> {
+        if self.sending.is_some() {
+            return vec![Effect::Info(
+                "a request is already running (Esc cancels it)".into(),
+            )];
+        }
+        let sender = match &self.sender {
+            Some(s) => s.clone(),
+            None => match Sender::new(SendOptions::default()) {
+                Ok(s) => {
+                    let s = Arc::new(s);
+                    self.sender = Some(s.clone());
+                    s
+                }
+                Err(e) => return vec![Effect::Error(e.to_string())],
+            },
+        };
+        let draft = self.draft();
+        if let Err(e) = compose::build(&draft) {
+            self.message = Some(e.to_string());
+            return vec![Effect::Error(e.to_string())];
+        }
+        let cancel = CancellationToken::new();
+        self.sending = Some(cancel.clone());
+        self.message = None;
+        let job = SendJob {
+            draft,
+            api: self.api(shared).cloned(),
+            backend: shared.backend.clone(),
+            sender,
+            cancel,
+            record: self.record_history,
+        };
+        vec![Effect::task::<ComposePage, _, _>("sending", async move {
+            let result = send_task::run(job).await;
+            move |page: &mut ComposePage, _shared: &mut Shared| page.finish(result)
+        })]
+    }
+
+    /// Apply a finished send: push the response or show why there is none.
+    pub fn finish(&mut self, result: SendResult) -> Vec<Effect> {
+        self.sending = None;
+        if let Some(s) = &result.signing {
+            self.auth.signing = Some(SigningView {
+                region: s.region.clone(),
+                credential_scope: s.credential_scope.clone(),
+                signed_headers: s.signed_headers.clone(),
+                canonical_request: s.canonical_request.clone(),
+                string_to_sign: s.string_to_sign.clone(),
+            });
+        }
+        match (result.page, result.error) {
+            (Some(page), _) => {
+                self.message = (!result.warnings.is_empty()).then(|| result.warnings.join(" · "));
+                vec![Effect::Push(Box::new(page))]
+            }
+            (None, Some(e)) => {
+                self.message = Some(e.clone());
+                vec![Effect::Error(e)]
+            }
+            (None, None) => vec![],
+        }
+    }
+
+    fn read_body_file(&mut self) -> Vec<Effect> {
+        let path = self.file_input.text().trim().to_string();
+        match crate::backends::http::body_from_file(std::path::Path::new(&path)) {
+            Ok(bytes) => {
+                self.body = BodyEditor::from_file(&path, bytes);
+                let guess = ContentType::from_extension(&path);
+                if guess != ContentType::None {
+                    self.content_type = guess;
+                }
+                self.body
+                    .set_expect_json(self.content_type == ContentType::Json);
+                vec![Effect::Info(format!("body read from {path}"))]
+            }
+            Err(e) => vec![Effect::Error(e.to_string())],
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent, shared: &Shared) -> Vec<Effect> {
+        match self.editing {
+            Some(Editing::Body) => {
+                if key.code == KeyCode::Esc {
+                    self.editing = None;
+                } else {
+                    self.body.input(key);
+                }
+            }
+            Some(which @ (Editing::Base | Editing::Path | Editing::BodyFile)) => {
+                let input = match which {
+                    Editing::Base => &mut self.base,
+                    Editing::Path => &mut self.path,
+                    _ => &mut self.file_input,
+                };
+                if input.handle_key(key) == InputOutcome::Ignored
+                    && matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Tab)
+                {
+                    self.editing = None;
+                    if which == Editing::BodyFile && key.code == KeyCode::Enter {
+                        return self.read_body_file();
+                    }
+                }
+                if which == Editing::Path {
+                    self.sync_params();
+                }
+            }
+            None => {
+                if let Some(list) = self.list_mut() {
+                    list.handle_key(key);
+                } else if self.tab == Tab::Auth && self.auth.handle_key(key) == Some(true) {
+                    self.refresh_jwt(shared);
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn editing_anything(&self) -> bool {
+        self.editing.is_some()
+            || self.auth.is_editing()
+            || [&self.params, &self.query, &self.headers]
+                .iter()
+                .any(|l| l.is_editing())
+    }
+
+    fn verb(&mut self, verb: &str, shared: &Shared) -> Option<Vec<Effect>> {
+        match verb {
+            "send" => return Some(self.send(shared)),
+            "method" => self.cycle_method(),
+            "edit_base" => self.editing = Some(Editing::Base),
+            "edit_path" => self.editing = Some(Editing::Path),
+            "content_type" => self.cycle_content_type(),
+            "format_body" => {
+                if !self.body.format_json() {
+                    return Some(vec![Effect::Error("the body is not valid JSON".into())]);
+                }
+            }
+            "body_file" => {
+                self.tab = Tab::Body;
+                self.editing = Some(Editing::BodyFile);
+            }
+            "auth_kind" => {
+                self.tab = Tab::Auth;
+                self.auth.cycle_kind();
+                self.refresh_jwt(shared);
+            }
+            "add_row" => {
+                if let Some(l) = self.list_mut() {
+                    l.add();
+                }
+            }
+            "delete_row" => {
+                if let Some(l) = self.list_mut() {
+                    l.delete_selected();
+                }
+            }
+            "toggle_row" => {
+                if let Some(l) = self.list_mut() {
+                    l.toggle_selected();
+                }
+            }
+            v if v.starts_with("token") => {
+                let n: usize = v[5..].parse().unwrap_or(0);
+                self.load_offers(shared);
+                if self.auth.use_offer(n.saturating_sub(1)) {
+                    self.tab = Tab::Auth;
+                    self.refresh_jwt(shared);
+                }
+            }
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    /// The demo's tokens, offered in the auth tab (none outside the demo).
+    fn load_offers(&mut self, shared: &Shared) {
+        if shared.backend.info.demo && self.auth.offers.is_empty() {
+            self.auth.offers = crate::backends::demo::demo_tokens()
+                .into_iter()
+                .map(|t| TokenOffer {
+                    name: t.name,
+                    description: t.description,
+                    expect_status: t.expect_status,
+                    token: t.token,
+                })
+                .collect();
+        }
+    }
+}
+
+impl Page for ComposePage {
+    fn title(&self, _shared: &Shared) -> String {
+        match &self.target.route_key {
+            Some(k) => format!("send {k}"),
+            None => "send".into(),
+        }
+    }
+
+    fn keymap_sections(&self) -> &'static [&'static str] {
+        &["compose", "tabs", "list"]
+    }
+
+    fn captures_keys(&self) -> bool {
+        self.editing_anything()
+    }
+
+    fn filterable(&self) -> bool {
+        false
+    }
+
+    fn selection(&self, _shared: &Shared) -> Selection {
+        Selection {
+            api_id: self.target.api_id.clone(),
+            route_key: self.target.route_key.clone(),
+            stage_name: self.target.stage.clone(),
+        }
+    }
+
+    fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
+        self.load_offers(shared);
+        match action {
+            Action::Key(k) => return Some(self.key(*k, shared)),
+            Action::Back if self.sending.is_some() => {
+                if let Some(c) = self.sending.take() {
+                    c.cancel();
+                }
+                return Some(vec![Effect::Info("request cancelled".into())]);
+            }
+            Action::NextTab | Action::PrevTab => {
+                let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let n = if *action == Action::NextTab {
+                    i + 1
+                } else {
+                    i + TABS.len() - 1
+                };
+                self.tab = TABS[n % TABS.len()];
+            }
+            Action::Down => match self.list_mut() {
+                Some(l) => l.select_next(),
+                None => self.auth_scroll.down(1),
+            },
+            Action::Up => match self.list_mut() {
+                Some(l) => l.select_prev(),
+                None => self.auth_scroll.up(1),
+            },
+            Action::PageDown => self.auth_scroll.page_down(),
+            Action::PageUp => self.auth_scroll.page_up(),
+            Action::Enter => match self.tab {
+                Tab::Body => self.editing = Some(Editing::Body),
+                Tab::Auth => self.auth.edit(),
+                _ => {
+                    if let Some(l) = self.list_mut() {
+                        if l.rows.is_empty() {
+                            l.add();
+                        } else {
+                            l.edit_selected(Cell::Value);
+                        }
+                    }
+                }
+            },
+            Action::Refresh => return Some(self.send(shared)),
+            Action::Page(verb) => return self.verb(verb, shared),
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        let styles = BodyStyles::from_theme(&shared.theme);
+        let [url, preview, tabs, main, hint] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let [base_row, path_row] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(url);
+        let w = area.width.saturating_sub(14) as usize;
+        let mut base = vec![
+            Span::styled(format!("{:<8}", self.method), styles.title),
+            Span::styled("base  ", styles.dim),
+        ];
+        base.extend(
+            self.base
+                .spans(self.editing == Some(Editing::Base), w, Default::default())
+                .spans,
+        );
+        frame.render_widget(Line::from(base), base_row);
+        let mut path = vec![Span::raw("        "), Span::styled("path  ", styles.dim)];
+        path.extend(
+            self.path
+                .spans(self.editing == Some(Editing::Path), w, Default::default())
+                .spans,
+        );
+        frame.render_widget(Line::from(path), path_row);
+
+        let preview_line = match compose::build(&self.draft()) {
+            Ok(req) => Line::from(vec![
+                Span::styled("→ ", styles.dim),
+                Span::styled(format!("{} {}", req.method, req.url), styles.ok),
+            ]),
+            Err(e) => Line::styled(format!("✗ {e}"), styles.warning),
+        };
+        frame.render_widget(preview_line, preview);
+
+        let mut tab_spans = Vec::new();
+        for t in TABS {
+            let label = match t {
+                Tab::Params => format!("Params {}", self.params.rows.len()),
+                Tab::Query => format!("Query {}", self.query.rows.len()),
+                Tab::Headers => format!("Headers {}", self.headers.rows.len()),
+                Tab::Body => format!("Body {}", self.content_type.label()),
+                Tab::Auth => format!("Auth {}", self.auth.kind.label()),
+            };
+            let style = if t == self.tab {
+                styles.selected
+            } else {
+                styles.dim
+            };
+            tab_spans.push(Span::styled(format!(" {label} "), style));
+            tab_spans.push(Span::raw(" "));
+        }
+        frame.render_widget(Line::from(tab_spans), tabs);
+
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(styles.dim);
+        let inner = block.inner(main);
+        frame.render_widget(block, main);
+        match self.tab {
+            Tab::Params | Tab::Query | Tab::Headers => {
+                let (list, hint) = match self.tab {
+                    Tab::Params => (&self.params, "This route has no path parameters."),
+                    Tab::Query => (&self.query, "No query parameters: a adds one."),
+                    _ => (&self.headers, "No headers: a adds one."),
+                };
+                frame.render_widget(
+                    KvListView {
+                        list,
+                        focused: true,
+                        styles: &styles,
+                        empty_hint: hint,
+                    },
+                    inner,
+                );
+            }
+            Tab::Body => {
+                if self.editing == Some(Editing::BodyFile) {
+                    let mut spans = vec![Span::styled("file  ", styles.title)];
+                    spans.extend(
+                        self.file_input
+                            .spans(true, inner.width as usize, Default::default())
+                            .spans,
+                    );
+                    frame.render_widget(Line::from(spans), inner);
+                } else {
+                    self.body
+                        .render(frame, inner, self.editing == Some(Editing::Body), &styles);
+                }
+            }
+            Tab::Auth => {
+                let lines = self.auth.lines(inner.width as usize, &styles);
+                frame.render_stateful_widget(
+                    ScrollView {
+                        source: &Lines(&lines),
+                        styles: &styles,
+                    },
+                    inner,
+                    &mut self.auth_scroll,
+                );
+            }
+        }
+
+        let hint_line = if self.sending.is_some() {
+            Line::styled("sending… Esc cancels", styles.info)
+        } else if let Some(m) = &self.message {
+            Line::styled(m.clone(), styles.warning)
+        } else if self.editing == Some(Editing::Body) {
+            Line::styled("editing the body · Esc stops editing", styles.dim)
+        } else {
+            Line::styled(
+                "C-s send · Tab tabs · Enter edit · a add · d delete · Space toggle · m method · b base · p path · t type · F file · = format · A auth · 1-4 demo tokens",
+                styles.dim,
+            )
+        };
+        frame.render_widget(hint_line, hint);
+    }
+}

@@ -1,0 +1,123 @@
+//! The composer in the shell: snapshot, key-driven edits, a real send to a
+//! loopback server (the UI keeps running while it is in flight), cancel.
+
+use std::time::Duration;
+
+use crate::domain::{ContentType, Field, RequestDraft};
+use crate::ui::testing::{FakeControl, fake_backend, harness};
+use crate::ui::views::compose::page::{ComposePage, Tab};
+use crate::ui::views::response::page::ResponsePage;
+
+fn draft(url_base: &str) -> RequestDraft {
+    RequestDraft {
+        method: "POST".into(),
+        base_url: url_base.into(),
+        path: "/orders/{id}".into(),
+        path_params: vec![Field::new("id", "42")],
+        query: vec![Field::new("expand", "items")],
+        headers: vec![Field::new("x-debug", "1")],
+        content_type: ContentType::Json,
+        body: br#"{"qty": 2}"#.to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn snapshot_composer_and_edits() {
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut page = ComposePage::from_draft(&draft(
+        "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
+    ));
+    page.record_history = false;
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    insta::assert_snapshot!(h.render(100, 16));
+    // Headers tab, add a row, type it, method cycles.
+    h.keys(&["<Tab>", "<Tab>", "a"]);
+    h.type_text("accept");
+    h.keys(&["<Enter>"]);
+    h.type_text("application/json");
+    h.keys(&["<Enter>", "m"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.tab, Tab::Headers);
+    assert_eq!(p.method, "PUT");
+    let d = p.draft();
+    assert_eq!(d.headers[1], Field::new("accept", "application/json"));
+    // The body tab shows the JSON check.
+    h.keys(&["<Tab>"]);
+    let screen = h.render(100, 16);
+    assert!(screen.contains("✓ valid JSON"), "{screen}");
+}
+
+async fn server(delay: Duration) -> String {
+    use axum::routing::any;
+    let app = axum::Router::new().route(
+        "/{*rest}",
+        any(move |body: String| async move {
+            tokio::time::sleep(delay).await;
+            (
+                [
+                    ("content-type", "application/json"),
+                    ("apigw-requestid", "test-req="),
+                ],
+                format!("{{\"got\": {}}}", serde_json::Value::String(body)),
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn send_opens_the_response_page() {
+    let base = server(Duration::ZERO).await;
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut page = ComposePage::from_draft(&draft(&base));
+    page.record_history = false;
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    h.keys(&["<C-s>"]);
+    assert!(h.app.top_as::<ComposePage>().unwrap().sending.is_some());
+    h.settle().await;
+    let resp = h
+        .app
+        .top_as::<ResponsePage>()
+        .expect("response page pushed");
+    assert_eq!(resp.response.status, 200);
+    assert_eq!(resp.response.request_id(), Some("test-req="));
+    let screen = h.render(110, 20);
+    assert!(screen.contains("200 OK"), "{screen}");
+    assert!(screen.contains("\"got\": \"{\\\"qty\\\": 2}\""), "{screen}");
+    // c copies as curl and confirms.
+    h.keys(&["c"]);
+    let status = h.render(110, 20);
+    assert!(status.contains("copied the curl command"), "{status}");
+}
+
+#[tokio::test]
+async fn esc_cancels_a_slow_send() {
+    let base = server(Duration::from_secs(30)).await;
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut page = ComposePage::from_draft(&draft(&base));
+    page.record_history = false;
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    h.keys(&["<C-s>"]);
+    // The UI still renders while the request is in flight.
+    let screen = h.render(100, 16);
+    assert!(screen.contains("sending… Esc cancels"), "{screen}");
+    h.keys(&["<Esc>"]);
+    h.settle().await;
+    let p = h
+        .app
+        .top_as::<ComposePage>()
+        .expect("still on the composer");
+    assert!(p.sending.is_none());
+    assert!(
+        p.message.as_deref().unwrap_or("").contains("cancel"),
+        "{:?}",
+        p.message
+    );
+}

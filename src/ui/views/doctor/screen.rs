@@ -1,0 +1,91 @@
+//! The `:doctor` lint page in the shell.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::hook;
+use super::lint_view::LintView;
+use crate::ui::action::Action;
+use crate::ui::page::{Effect, Page, Selection};
+use crate::ui::shared::Shared;
+use crate::ui::views::response::screen::copy_effect;
+use crate::ui::views::response::style::BodyStyles;
+
+pub struct LintPage {
+    pub api_id: String,
+    pub stage: Option<String>,
+    pub view: LintView,
+    generation: u64,
+}
+
+impl LintPage {
+    pub fn new(
+        api_id: String,
+        stage: Option<String>,
+        subject: String,
+        findings: Vec<crate::domain::Finding>,
+    ) -> Self {
+        LintPage {
+            api_id,
+            stage,
+            view: LintView::new(subject, findings),
+            generation: 0,
+        }
+    }
+}
+
+impl Page for LintPage {
+    fn title(&self, _shared: &Shared) -> String {
+        "doctor".into()
+    }
+
+    fn keymap_sections(&self) -> &'static [&'static str] {
+        &["doctor", "list"]
+    }
+
+    fn filter(&self) -> &str {
+        &self.view.filter
+    }
+
+    fn selection(&self, _shared: &Shared) -> Selection {
+        Selection {
+            api_id: Some(self.api_id.clone()),
+            route_key: None,
+            stage_name: self.stage.clone(),
+        }
+    }
+
+    fn handle(&mut self, action: &Action, _shared: &mut Shared) -> Option<Vec<Effect>> {
+        match action {
+            Action::Down => self.view.select_next(),
+            Action::Up => self.view.select_prev(),
+            Action::Top => self.view.select_first(),
+            Action::Bottom => self.view.select_last(),
+            Action::PageDown => self.view.scroll_detail(true),
+            Action::PageUp => self.view.scroll_detail(false),
+            Action::SetFilter(f) => self.view.set_filter(f),
+            Action::Page(v) if v == "copy" => {
+                let text = self.view.selected_text()?;
+                return Some(vec![copy_effect(&text, "the finding")]);
+            }
+            Action::Page(v) if v == "copy_all" => {
+                return Some(vec![copy_effect(&self.view.all_text(), "all findings")]);
+            }
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        // Re-lint when the inventory changed (a refresh loaded details).
+        if shared.inventory.generation != self.generation {
+            self.generation = shared.inventory.generation;
+            if let Some(api) = shared.inventory.api(&self.api_id) {
+                self.view
+                    .set_findings(hook::lint(api, self.stage.as_deref()));
+            }
+        }
+        let styles = BodyStyles::from_theme(&shared.theme);
+        self.view.render(frame, area, &styles);
+    }
+}

@@ -1,0 +1,225 @@
+//! `gatescope doctor` end to end against moto: the configuration lint on an
+//! API seeded with boto3, and the log-side rules on access-log and Lambda
+//! log groups seeded with the lines API Gateway and Lambda write. Requests go
+//! to a local server that answers like API Gateway.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn doctor(moto: &support::Moto, args: &[&str]) -> (Output, Value) {
+    let mut cmd = Command::new(support::gatescope_bin());
+    cmd.arg("doctor").args(args).args(["--output", "json"]);
+    cmd.env("GATESCOPE_HOME", tempfile::tempdir().unwrap().keep());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor printed no JSON ({e}):\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, json)
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn finding<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {report:#}"))
+}
+
+const SEED_LINT: &str = r#"
+import boto3
+v2 = boto3.client("apigatewayv2")
+api = v2.create_api(Name="shop", ProtocolType="HTTP", CorsConfiguration={
+    "AllowOrigins": ["https://app.example.com/"],
+    "AllowMethods": ["GET"],
+    "AllowHeaders": ["content-type"],
+})["ApiId"]
+integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY",
+    IntegrationUri="arn:aws:lambda:us-east-1:123456789012:function:shop",
+    PayloadFormatVersion="1.0")["IntegrationId"]
+auth = v2.create_authorizer(ApiId=api, Name="jwt", AuthorizerType="JWT",
+    IdentitySource=["$request.header.Authorization"],
+    JwtConfiguration={"Issuer": "http://issuer.example.com/", "Audience": ["app"]})["AuthorizerId"]
+v2.create_route(ApiId=api, RouteKey="GET /items", Target="integrations/" + integ)
+v2.create_route(ApiId=api, RouteKey="GET /me", Target="integrations/" + integ,
+    AuthorizationType="JWT", AuthorizerId=auth)
+v2.create_route(ApiId=api, RouteKey="DELETE /items/{id}")
+v2.create_stage(ApiId=api, StageName="$default", AutoDeploy=True, AccessLogSettings={
+    "DestinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:/apigw/shop",
+    "Format": '{"requestId":"$context.requestId","status":"$context.status"}',
+})
+print(api)
+"#;
+
+#[test]
+fn lint_reports_configuration_mistakes_and_exits_1() {
+    let moto = support::Moto::start();
+    let api = moto.python(SEED_LINT, &[]).trim().to_string();
+    let (out, report) = doctor(&moto, &[&api]);
+    let got = codes(&report);
+    for want in [
+        "ROUTE_NO_INTEGRATION",
+        "PAYLOAD_FORMAT_1_0_ON_HTTP_API",
+        "CORS_ORIGIN_TRAILING_SLASH",
+        "CORS_METHODS_MISSING",
+        "CORS_AUTHORIZATION_HEADER_MISSING",
+        "JWT_ISSUER_NOT_HTTPS",
+        "JWT_ISSUER_TRAILING_SLASH",
+        "ACCESS_LOG_MISSING_FIELDS",
+        "PUBLIC_ROUTE_NOT_THROTTLED",
+    ] {
+        assert!(got.contains(&want.to_string()), "missing {want} in {got:?}");
+    }
+    assert_eq!(
+        finding(&report, "ROUTE_NO_INTEGRATION")["certainty"],
+        "fromConfig"
+    );
+    assert_eq!(out.status.code(), Some(1), "an error finding must exit 1");
+
+    // An unknown stage is a usage error.
+    let (code, stderr) = {
+        let mut cmd = Command::new(support::gatescope_bin());
+        cmd.args(["doctor", &api, "--stage", "nope"]);
+        for (k, v) in moto.env() {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no stage nope"), "{stderr}");
+}
+
+const SEED_LOGS: &str = r#"
+import boto3, io, json, sys, time, zipfile
+v2 = boto3.client("apigatewayv2")
+logs = boto3.client("logs")
+iam = boto3.client("iam")
+lam = boto3.client("lambda")
+role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("h.py", "def h(e, c):\n    return {}\n")
+fn = lam.create_function(FunctionName="orders", Runtime="python3.12", Role=role,
+    Handler="h.h", Code={"ZipFile": buf.getvalue()}, Timeout=3)["FunctionArn"]
+api = v2.create_api(Name="orders", ProtocolType="HTTP")["ApiId"]
+integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
+    PayloadFormatVersion="2.0")["IntegrationId"]
+for key in ["GET /items", "GET /slow"]:
+    v2.create_route(ApiId=api, RouteKey=key, Target="integrations/" + integ)
+fmt = json.dumps({
+    "requestId": "$context.requestId", "routeKey": "$context.routeKey", "status": "$context.status",
+    "integrationStatus": "$context.integrationStatus", "functionStatus": "$context.integration.status",
+    "integrationRequestId": "$context.integration.requestId",
+    "integrationError": "$context.integrationErrorMessage", "authorizerError": "$context.authorizer.error",
+    "integrationLatency": "$context.integrationLatency",
+}, separators=(",", ":"))
+v2.create_stage(ApiId=api, StageName="$default", AutoDeploy=True, AccessLogSettings={
+    "DestinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:/apigw/orders", "Format": fmt})
+now = int(time.time() * 1000)
+def put(group, lines):
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_log_events(logGroupName=group, logStreamName="s",
+        logEvents=[{"timestamp": now + i, "message": m} for i, m in enumerate(lines)])
+def access(**kw):
+    rec = {"requestId": "-", "routeKey": "-", "status": "-", "integrationStatus": "-", "functionStatus": "-",
+           "integrationRequestId": "-", "integrationError": "-", "authorizerError": "-", "integrationLatency": "-"}
+    rec.update(kw)
+    return json.dumps(rec, separators=(",", ":"))
+lid = "9f1c2d3e-0000-4000-8000-000000000001"
+put("/apigw/orders", [
+    access(requestId="REQPERM0000001=", routeKey="GET /items", status="500",
+        integrationError="The IAM role configured on the integration or API Gateway doesn't have permissions to call the integration. Check the permissions and try again."),
+    access(requestId="REQSLOW0000001=", routeKey="GET /slow", status="500", integrationStatus="200",
+        integrationRequestId=lid, integrationLatency="3012"),
+])
+put("/aws/lambda/orders", [
+    "START RequestId: %s Version: $LATEST" % lid,
+    "2026-11-25T10:00:03.000Z %s Task timed out after 3.00 seconds" % lid,
+    "END RequestId: %s" % lid,
+    "REPORT RequestId: %s\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 250.12 ms" % lid,
+])
+print(api)
+"#;
+
+/// A one-thread HTTP server answering every request like an HTTP API 500,
+/// with the request id of the path (`/items` → REQPERM…, `/slow` → REQSLOW…).
+fn fake_gateway() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            let id = if head.starts_with("GET /slow") {
+                "REQSLOW0000001="
+            } else {
+                "REQPERM0000001="
+            };
+            let body = r#"{"message":"Internal Server Error"}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\napigw-requestid: {id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn logs_confirm_the_cause_of_a_500() {
+    let moto = support::Moto::start();
+    let api = moto.python(SEED_LOGS, &[]).trim().to_string();
+    let port = fake_gateway();
+
+    let url = format!("http://127.0.0.1:{port}/items");
+    let (out, report) = doctor(&moto, &[&api, "GET", &url, "--wait", "5s"]);
+    let f = finding(&report, "MISSING_INVOKE_PERMISSION");
+    assert_eq!(f["certainty"], "confirmedByLogs", "{report:#}");
+    assert!(
+        !codes(&report).contains(&"HTTP_API_INTERNAL_ERROR".to_string()),
+        "the guess must be overturned: {report:#}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    let url = format!("http://127.0.0.1:{port}/slow");
+    let (_, report) = doctor(&moto, &[&api, "GET", &url, "--wait", "5s"]);
+    assert_eq!(
+        finding(&report, "FUNCTION_TIMEOUT")["certainty"],
+        "confirmedByLogs",
+        "{report:#}"
+    );
+    assert_eq!(finding(&report, "COLD_START")["severity"], "info");
+    assert!(
+        !codes(&report).contains(&"MALFORMED_PROXY_RESPONSE".to_string()),
+        "{report:#}"
+    );
+}
