@@ -1,10 +1,8 @@
 //! The one place the views call the doctor engine, so the pages do not
 //! depend on how its evidence is assembled.
-//!
-//! HOOK(doctor): until `engines::doctor::{diagnose, lint_api, Evidence}`
-//! is in main these return no findings; the panes then say "No findings".
 
 use crate::domain::{Api, CorrelatedRecord, Finding, HttpRequest, HttpResponse};
+use crate::engines::doctor::{self, Evidence};
 
 /// Findings for a response gatescope received.
 pub fn diagnose_response(
@@ -14,18 +12,24 @@ pub fn diagnose_response(
     request: &HttpRequest,
     response: &HttpResponse,
 ) -> Vec<Finding> {
-    let _ = (api, stage, route_key, request, response);
-    Vec::new()
+    let ev = Evidence {
+        api: api.cloned(),
+        stage: stage.map(str::to_string),
+        route_key: route_key.map(str::to_string),
+        request: Some(request.clone()),
+        response: Some(response.clone()),
+        now_ms: Some(chrono::Utc::now().timestamp_millis()),
+        ..Default::default()
+    };
+    doctor::diagnose(&ev)
 }
 
 /// Findings for one correlated log record.
 pub fn diagnose_record(api: Option<&Api>, record: &CorrelatedRecord) -> Vec<Finding> {
-    let _ = (api, record);
-    Vec::new()
+    doctor::diagnose(&Evidence::from_record(api.cloned(), record))
 }
 
 /// The configuration lint of an API (all stages when `stage` is `None`).
 pub fn lint(api: &Api, stage: Option<&str>) -> Vec<Finding> {
-    let _ = (api, stage);
-    Vec::new()
+    doctor::lint_api(api, stage, &[])
 }
