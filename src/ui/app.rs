@@ -54,6 +54,12 @@ impl App {
     }
 
     /// Kick off the initial loads.
+    /// Show the cached inventory (stale) at once; cheap enough for before the first frame.
+    pub fn load_cache(&mut self) {
+        inventory_feed::load_cache(&mut self.shared);
+        self.dirty = true;
+    }
+
     pub fn start(&mut self) {
         let effects = inventory_feed::refresh(&mut self.shared);
         self.apply(None, effects);

@@ -75,7 +75,9 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
     event::spawn_input(tx.clone());
     event::spawn_ticks(tx.clone(), Duration::from_millis(100));
     event::spawn_signals(tx.clone());
-    // First frame before any I/O: the user sees the shell at once.
+    // First frame before any network I/O: the shell, with the cached
+    // inventory if there is one.
+    app.load_cache();
     guard.terminal.draw(|f| app.render(f))?;
     app.dirty = false;
     app.start();

@@ -1,10 +1,6 @@
 //! What every page may read (and tasks may update): the backend, the
 //! inventory, the theme and keymap, the status line.
 
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
-
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::backends::Backend;
@@ -21,6 +17,8 @@ pub struct InventoryState {
     pub loading: bool,
     /// Why the last load failed, if it did.
     pub error: Option<String>,
+    /// Families of APIs that could not be listed (e.g. "REST APIs unavailable: ...").
+    pub problems: Vec<String>,
     /// Epoch ms of the data shown (cache or live).
     pub fetched_at_ms: i64,
     /// Bumped on every change so lists know to re-filter.
@@ -81,8 +79,6 @@ pub struct Shared {
     pub theme: Theme,
     pub keymap: Keymap,
     pub status: Status,
-    /// Bounds concurrent control-plane calls started by the UI.
-    pub control_slots: Arc<Semaphore>,
 }
 
 impl Shared {
@@ -96,7 +92,6 @@ impl Shared {
             theme,
             keymap,
             status: Status::default(),
-            control_slots: Arc::new(Semaphore::new(8)),
         }
     }
 }

@@ -129,7 +129,7 @@ async fn partial_failure_is_shown_not_fatal() {
     h.keys(&["j", "<Enter>"]);
     let screen = h.render(W, 12);
     assert!(
-        screen.contains("cannot load details of p9q8r7s6t5"),
+        screen.contains("details of p9q8r7s6t5 could not be loaded"),
         "{screen}"
     );
     insta::assert_snapshot!(screen);

@@ -364,7 +364,11 @@ fn header_lines<'a>(api: &Api, shared: &Shared) -> Vec<Line<'a>> {
     for p in &api.problems {
         lines.push(Line::styled(format!("✗ {p}"), theme.get("error")));
     }
-    let warnings = checks::api_warnings(api);
+    // Partial failures are listed above as they are.
+    let warnings: Vec<_> = checks::api_warnings(api)
+        .into_iter()
+        .filter(|w| w.tag != "partial")
+        .collect();
     let shown = 4;
     for w in warnings.iter().take(shown) {
         lines.push(Line::styled(format!("⚠ {}", w.text), theme.get("warn")));

@@ -106,11 +106,18 @@ impl Page for ApiListPage {
         if inv.stale {
             title.push(Span::styled(" cached — refreshing ", theme.get("stale")));
         }
-        let block = Block::default()
+        let mut block = Block::default()
             .borders(Borders::ALL)
             .border_type(BorderType::Rounded)
             .border_style(theme.get("border"))
             .title(Line::from(title));
+        // Partial listings say what is missing instead of failing the view.
+        for problem in &inv.problems {
+            block = block.title_bottom(Line::styled(format!(" ✗ {problem} "), theme.get("error")));
+        }
+        if let (Some(e), false) = (&inv.error, inv.apis.is_empty()) {
+            block = block.title_bottom(Line::styled(format!(" ✗ {e} "), theme.get("error")));
+        }
         self.list.viewport = area;
         self.list.header_rows = 2;
 
@@ -155,9 +162,9 @@ impl Page for ApiListPage {
                 Constraint::Fill(2),
                 Constraint::Length(10),
                 Constraint::Length(9),
-                Constraint::Fill(3),
+                Constraint::Fill(2),
                 Constraint::Length(6),
-                Constraint::Min(14),
+                Constraint::Fill(2),
             ],
         )
         .header(header)

@@ -3,6 +3,7 @@
 //! over the domain model; the doctor does the full diagnosis.
 
 use crate::domain::{Api, Cors, Protocol, Route, Stage};
+use crate::inventory::flags;
 
 /// One warning and a short tag for list columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,17 +46,10 @@ pub fn cors_credentials_with_wildcard(cors: &Cors) -> bool {
     cors.allow_credentials == Some(true) && cors.allow_origins.iter().any(|o| o.trim() == "*")
 }
 
+/// Access-log warnings beyond "off" (which the inventory flags cover).
 pub fn stage_warnings(stage: &Stage) -> Vec<Warning> {
     let mut out = Vec::new();
-    if access_logging_off(stage) {
-        out.push(Warning {
-            tag: "no-access-log",
-            text: format!(
-                "access logging is off on stage {}: failed requests leave no trace to query",
-                stage.stage_name
-            ),
-        });
-    } else if format_lacks_request_id(stage) {
+    if !access_logging_off(stage) && format_lacks_request_id(stage) {
         out.push(Warning {
             tag: "log-no-request-id",
             text: format!(
@@ -67,24 +61,27 @@ pub fn stage_warnings(stage: &Stage) -> Vec<Warning> {
     out
 }
 
-/// Every warning for one API, most severe first.
+/// Short list tag for an inventory flag code.
+fn tag(code: &str) -> &'static str {
+    match code {
+        flags::ROUTE_WITHOUT_INTEGRATION => "no-integration",
+        flags::ACCESS_LOGGING_OFF => "no-access-log",
+        flags::CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN => "cors-*-creds",
+        flags::DETAILS_INCOMPLETE => "partial",
+        _ => "check",
+    }
+}
+
+/// Every warning for one API: the inventory's flags (shared with the CLI),
+/// then the UI's extra access-log check.
 pub fn api_warnings(api: &Api) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for route in api.routes.iter().filter(|r| route_without_integration(r)) {
-        out.push(Warning {
-            tag: "no-integration",
-            text: format!("route {} has no integration", route.route_key),
-        });
-    }
-    if let Some(cors) = &api.cors
-        && cors_credentials_with_wildcard(cors)
-    {
-        out.push(Warning {
-            tag: "cors-*-creds",
-            text: "CORS allowCredentials is true with a * origin: browsers reject credentialed responses"
-                .into(),
-        });
-    }
+    let mut out: Vec<Warning> = flags::flags(api)
+        .into_iter()
+        .map(|f| Warning {
+            tag: tag(f.code),
+            text: f.message,
+        })
+        .collect();
     if api.details_loaded && api.protocol() != Protocol::Websocket {
         for stage in &api.stages {
             out.extend(stage_warnings(stage));
@@ -180,7 +177,7 @@ mod tests {
         };
         assert_eq!(
             tags(&api),
-            vec!["partial", "no-integration", "no-access-log"]
+            vec!["partial", "no-access-log", "no-integration"]
         );
     }
 }
