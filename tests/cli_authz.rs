@@ -193,14 +193,11 @@ fn jwt_scopes_and_audience_lists() {
     assert_eq!(json_out(&o)["outcome"], json!("pass"));
 }
 
-#[test]
-fn jwt_keysature_checked_with_jwks_file() {
-    let s = Signer::generate("k1").unwrap();
-    let t = token(&s, 5_000, "app");
-    let jwks = temp_file("jwks.json", &serde_json::to_string(&s.jwks()).unwrap());
-    let o = gatescope(&[
+/// `gatescope jwt TOKEN` against the test issuer with a JWKS file, as JSON.
+fn jwt_with_jwks(token: &str, jwks: &std::path::Path) -> Value {
+    json_out(&gatescope(&[
         "jwt",
-        &t,
+        token,
         "--issuer",
         "https://issuer.example.com",
         "--audience",
@@ -211,29 +208,22 @@ fn jwt_keysature_checked_with_jwks_file() {
         jwks.to_str().unwrap(),
         "--output",
         "json",
-    ]);
-    let v = json_out(&o);
+    ]))
+}
+
+#[test]
+fn jwt_signature_checked_with_jwks_file() {
+    let s = Signer::generate("k1").unwrap();
+    let t = token(&s, 5_000, "app");
+    let jwks = temp_file("jwks.json", &serde_json::to_string(&s.jwks()).unwrap());
+    let v = jwt_with_jwks(&t, &jwks);
     assert_eq!(v["signature"]["status"], json!("valid"));
     assert_eq!(v["outcome"], json!("pass"));
     let other = temp_file(
         "jwks2.json",
         &serde_json::to_string(&Signer::generate("k1").unwrap().jwks()).unwrap(),
     );
-    let o = gatescope(&[
-        "jwt",
-        &t,
-        "--issuer",
-        "https://issuer.example.com",
-        "--audience",
-        "app",
-        "--now",
-        "3000",
-        "--jwks",
-        other.to_str().unwrap(),
-        "--output",
-        "json",
-    ]);
-    let v = json_out(&o);
+    let v = jwt_with_jwks(&t, &other);
     assert_eq!(v["signature"]["status"], json!("invalid"));
     assert_eq!(v["outcome"], json!("401"));
 }
