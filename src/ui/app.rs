@@ -366,6 +366,11 @@ impl App {
             self.dirty = true;
             match effect {
                 Effect::Push(page) => self.push(page),
+                Effect::PushWith(page, effects) => {
+                    self.push(page);
+                    let id = self.stack.last().map(|(id, _)| *id);
+                    self.apply(id, effects);
+                }
                 Effect::Pop => {
                     if self.stack.len() > 1 {
                         self.stack.pop();
@@ -417,8 +422,14 @@ impl App {
     }
 
     fn spawn_stream(&mut self, origin: Option<PageId>, task: StreamTask) {
-        let StreamTask { label, mut updates } = task;
-        self.shared.status.running.push(label.clone());
+        let StreamTask {
+            label,
+            mut updates,
+            quiet,
+        } = task;
+        if !quiet {
+            self.shared.status.running.push(label.clone());
+        }
         let tx = self.tx.clone();
         tokio::spawn(async move {
             loop {

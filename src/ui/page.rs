@@ -96,6 +96,9 @@ pub struct Task {
 pub struct StreamTask {
     pub label: String,
     pub updates: BoxStream<'static, Update>,
+    /// No spinner while it runs: for feeds that last as long as their page
+    /// (a log tail), which show their own state.
+    pub quiet: bool,
 }
 
 /// Blocking work that needs the real terminal (an external editor). The
@@ -111,6 +114,9 @@ pub struct SuspendTask {
 pub enum Effect {
     /// Open a page on top of the current one (drill in).
     Push(Box<dyn Page>),
+    /// Open a page and carry out effects on its behalf: its tasks and
+    /// streams report to it, not to the page that opened it.
+    PushWith(Box<dyn Page>, Vec<Effect>),
     /// Close the current page (back).
     Pop,
     /// Replace the whole stack with this page (e.g. `:apis`).
@@ -183,7 +189,25 @@ impl Effect {
         Effect::Stream(StreamTask {
             label: label.into(),
             updates,
+            quiet: false,
         })
+    }
+
+    /// Like [`Effect::stream`], without the spinner: for a feed that runs as
+    /// long as its page is open (it should end when the page is dropped).
+    pub fn page_feed<P, S, U>(label: impl Into<String>, stream: S) -> Effect
+    where
+        P: Page,
+        S: Stream<Item = U> + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        match Effect::stream::<P, S, U>(label, stream) {
+            Effect::Stream(mut t) => {
+                t.quiet = true;
+                Effect::Stream(t)
+            }
+            other => other,
+        }
     }
 
     /// A stream whose items update the shared state.
@@ -198,6 +222,7 @@ impl Effect {
         Effect::Stream(StreamTask {
             label: label.into(),
             updates,
+            quiet: false,
         })
     }
 }
@@ -237,6 +262,7 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Effect::Push(_) => f.write_str("Push"),
+            Effect::PushWith(_, e) => write!(f, "PushWith({e:?})"),
             Effect::Pop => f.write_str("Pop"),
             Effect::Root(_) => f.write_str("Root"),
             Effect::Task(t) => write!(f, "Task({})", t.label),
