@@ -34,4 +34,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         desc: "Lint the selected API's configuration",
         run: compose::commands::cmd_doctor,
     },
+    CommandSpec {
+        name: "logs",
+        aliases: &["tail"],
+        usage: "[STAGE] [REQUEST_ID]",
+        desc: "Tail the selected API's logs, side by side",
+        run: logs::open::cmd_logs,
+    },
 ];
