@@ -17,7 +17,7 @@ use super::chrome::{self, Crumb, Prompt, PromptKind};
 use super::commands::{self, CommandCtx};
 use super::event::Event;
 use super::inventory_feed;
-use super::page::{Effect, Page, PageId, StreamTask, Task, Update};
+use super::page::{Effect, Page, PageId, StreamTask, SuspendTask, Task, Update};
 use super::shared::Shared;
 use super::views::api_list::ApiListPage;
 
@@ -33,6 +33,8 @@ pub struct App {
     tx: UnboundedSender<Event>,
     /// Breadcrumb hit areas of the last frame, for clicks.
     crumbs: Vec<Crumb>,
+    /// A job waiting for the terminal (see [`App::take_suspended`]).
+    suspended: Option<(Option<PageId>, SuspendTask)>,
 }
 
 impl App {
@@ -48,6 +50,7 @@ impl App {
             quit: false,
             tx,
             crumbs: Vec::new(),
+            suspended: None,
         };
         app.push(Box::new(ApiListPage::default()));
         app
@@ -138,6 +141,23 @@ impl App {
             }
             Event::Terminate => self.quit = true,
         }
+    }
+
+    /// Whether a page asked for the terminal; the loop stops handling
+    /// queued input until it has run (those keys may be meant for the editor).
+    pub fn wants_terminal(&self) -> bool {
+        self.suspended.is_some()
+    }
+
+    /// The job a page wants to run with the terminal, for the loop in
+    /// [`super::run`] (or a test) to run; then call [`App::resume`].
+    pub fn take_suspended(&mut self) -> Option<(Option<PageId>, SuspendTask)> {
+        self.suspended.take()
+    }
+
+    /// Apply what a suspended job produced, back in the TUI.
+    pub fn resume(&mut self, origin: Option<PageId>, update: Update) {
+        self.apply_update(origin, update);
     }
 
     fn apply_update(&mut self, origin: Option<PageId>, update: Update) {
@@ -362,6 +382,11 @@ impl App {
                 }
                 Effect::Task(task) => self.spawn(origin, task),
                 Effect::Stream(stream) => self.spawn_stream(origin, stream),
+                Effect::Suspend(job) if self.suspended.is_some() => {
+                    self.shared.status.error =
+                        Some(format!("{}: another program is already running", job.label));
+                }
+                Effect::Suspend(job) => self.suspended = Some((origin, job)),
                 Effect::Info(s) => self.shared.status.info = Some(s),
                 Effect::Error(s) => {
                     tracing::warn!("{s}");

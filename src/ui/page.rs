@@ -101,6 +101,15 @@ pub struct StreamTask {
     pub quiet: bool,
 }
 
+/// Blocking work that needs the real terminal (an external editor). The
+/// shell stops reading input, leaves raw mode and the alternate screen, runs
+/// `job` on a blocking thread (never on an async worker), takes the terminal
+/// back, repaints everything and applies the [`Update`] like a task's.
+pub struct SuspendTask {
+    pub label: String,
+    pub job: Box<dyn FnOnce() -> Update + Send>,
+}
+
 /// What a page (or a command, or a task's update) asks the shell to do.
 pub enum Effect {
     /// Open a page on top of the current one (drill in).
@@ -116,6 +125,8 @@ pub enum Effect {
     Task(Task),
     /// Apply a stream of updates as they arrive.
     Stream(StreamTask),
+    /// Hand the terminal to a blocking job (see [`SuspendTask`]).
+    Suspend(SuspendTask),
     /// A short note in the status line.
     Info(String),
     /// An error in the status line (one line, replaced by the next).
@@ -216,6 +227,22 @@ impl Effect {
     }
 }
 
+impl Effect {
+    /// Leave the TUI, run `job` (blocking: it may run an editor on the
+    /// terminal), come back and apply its result to the page of type `P`.
+    pub fn suspend<P, F, U>(label: impl Into<String>, job: F) -> Effect
+    where
+        P: Page,
+        F: FnOnce() -> U + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        Effect::Suspend(SuspendTask {
+            label: label.into(),
+            job: Box::new(move || page_update(job())),
+        })
+    }
+}
+
 /// Wrap a typed page closure into an [`Update`] (downcast on arrival).
 fn page_update<P, U>(apply: U) -> Update
 where
@@ -240,6 +267,7 @@ impl std::fmt::Debug for Effect {
             Effect::Root(_) => f.write_str("Root"),
             Effect::Task(t) => write!(f, "Task({})", t.label),
             Effect::Stream(t) => write!(f, "Stream({})", t.label),
+            Effect::Suspend(t) => write!(f, "Suspend({})", t.label),
             Effect::Info(s) => write!(f, "Info({s})"),
             Effect::Error(s) => write!(f, "Error({s})"),
             Effect::Command(s) => write!(f, "Command({s})"),

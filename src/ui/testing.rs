@@ -159,6 +159,19 @@ impl Harness {
         }
     }
 
+    /// Run the job a page handed the terminal to (an external editor) the
+    /// way the real loop does, minus the terminal; false if there was none.
+    pub async fn run_suspended(&mut self) -> bool {
+        let Some((origin, task)) = self.app.take_suspended() else {
+            return false;
+        };
+        let update = tokio::task::spawn_blocking(task.job)
+            .await
+            .expect("suspended job");
+        self.app.resume(origin, update);
+        true
+    }
+
     /// Process events until `done` holds, re-checking at least every 20 ms
     /// (for conditions no event announces, e.g. a task having ended).
     /// Panics when `within` passes first.

@@ -7,6 +7,7 @@ pub mod external_editor;
 pub mod kv_list;
 pub mod line_input;
 pub mod page;
+mod render;
 pub mod send_task;
 
 #[cfg(test)]
