@@ -210,9 +210,21 @@ fn main() {
         echo.push(ms(floor[0]));
     }
     let rows = [
-        ("demo_first_frame", "gatescope demo: first frame (banner)", stats(banner)),
-        ("demo_apis_listed", "gatescope demo: API list on screen", stats(ready)),
-        ("peer_version", "peer: gatescope --version output", stats(version)),
+        (
+            "demo_first_frame",
+            "gatescope demo: first frame (banner)",
+            stats(banner),
+        ),
+        (
+            "demo_apis_listed",
+            "gatescope demo: API list on screen",
+            stats(ready),
+        ),
+        (
+            "peer_version",
+            "peer: gatescope --version output",
+            stats(version),
+        ),
         ("peer_echo", "peer: /bin/echo output (floor)", stats(echo)),
     ];
     let ratio = rows[0].2.0 / rows[2].2.0;
@@ -234,7 +246,10 @@ fn main() {
         println!("{}", serde_json::Value::Object(obj));
         return;
     }
-    println!("first_frame: {} runs each (+1 warm-up), pty {COLS}x{ROWS}, {}", o.runs, o.binary);
+    println!(
+        "first_frame: {} runs each (+1 warm-up), pty {COLS}x{ROWS}, {}",
+        o.runs, o.binary
+    );
     println!("{:<42} {:>10} {:>10}", "", "median", "p90");
     for (_, label, (median, p90)) in &rows {
         println!("{label:<42} {median:>7.1} ms {p90:>7.1} ms");
@@ -242,6 +257,10 @@ fn main() {
     println!("ratio first frame / --version: {ratio:.2}x   first frame / echo: {ratio_echo:.2}x");
     println!(
         "target: first frame within {target_ms:.0} ms (median): {}",
-        if rows[0].2.0 <= target_ms { "met" } else { "NOT met" }
+        if rows[0].2.0 <= target_ms {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
 }
