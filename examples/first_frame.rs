@@ -177,7 +177,7 @@ fn ms(d: Duration) -> f64 {
 fn stats(mut xs: Vec<f64>) -> (f64, f64) {
     xs.sort_by(f64::total_cmp);
     let rank = |p: f64| xs[((p * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1];
-    let median = if xs.len() % 2 == 0 {
+    let median = if xs.len().is_multiple_of(2) {
         (xs[xs.len() / 2 - 1] + xs[xs.len() / 2]) / 2.0
     } else {
         xs[xs.len() / 2]
