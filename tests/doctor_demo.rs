@@ -167,4 +167,18 @@ fn demo_lint_runs_without_a_request() {
     let (code, report, stderr) = demo_doctor(&["demohttp01"]);
     assert!(matches!(code, Some(0) | Some(1)), "{stderr}");
     assert!(report["findings"].is_array());
+    // demo-slow may run 10 s (assets/demo/functions.toml) behind a 1 s
+    // integration: the demo's function configuration reaches the lint.
+    let slow = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION")
+        .unwrap_or_else(|| panic!("no LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION in {report:#}"));
+    assert!(
+        slow["evidence"]
+            .to_string()
+            .contains("function demo-slow timeout 10 s; integration int-slow timeoutInMillis 1000"),
+        "{slow:#}"
+    );
 }

@@ -223,3 +223,80 @@ fn logs_confirm_the_cause_of_a_500() {
         "{report:#}"
     );
 }
+
+/// Two functions (timeouts 60 s and 10 s) behind HTTP API integrations that
+/// wait 30 s, plus an integration naming a function that does not exist.
+/// moto's create_function stores the function without running it (no docker).
+const SEED_TIMEOUTS: &str = r#"
+import boto3, io, zipfile
+iam = boto3.client("iam")
+lam = boto3.client("lambda")
+v2 = boto3.client("apigatewayv2")
+role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("h.py", "def h(e, c):\n    return {}\n")
+out = []
+for name, timeout in [("slowfn", 60), ("quickfn", 10)]:
+    fn = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
+        Handler="h.h", Code={"ZipFile": buf.getvalue()}, Timeout=timeout)["FunctionArn"]
+    api = v2.create_api(Name=name, ProtocolType="HTTP")["ApiId"]
+    integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
+        PayloadFormatVersion="2.0", TimeoutInMillis=30000)["IntegrationId"]
+    v2.create_route(ApiId=api, RouteKey="GET /items", Target="integrations/" + integ)
+    v2.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
+    out.append(api)
+api = v2.create_api(Name="ghost", ProtocolType="HTTP")["ApiId"]
+integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY",
+    IntegrationUri="arn:aws:lambda:us-east-1:123456789012:function:ghost",
+    PayloadFormatVersion="2.0", TimeoutInMillis=30000)["IntegrationId"]
+v2.create_route(ApiId=api, RouteKey="GET /items", Target="integrations/" + integ)
+out.append(api)
+print(" ".join(out))
+"#;
+
+#[test]
+fn lint_compares_the_lambda_timeout_with_the_integration_timeout() {
+    let moto = support::Moto::start();
+    let seeded = moto.python(SEED_TIMEOUTS, &[]);
+    let [slow, quick, ghost]: [&str; 3] = seeded
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+
+    // Timeout=60 s behind a 30 s integration: clients get 503 while it runs on.
+    let (_, report) = doctor(&moto, &[slow]);
+    let f = finding(&report, "LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION");
+    assert_eq!(f["severity"], "warning", "{report:#}");
+    assert_eq!(f["certainty"], "fromConfig", "{report:#}");
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains("60") && evidence.contains("30000"),
+        "{report:#}"
+    );
+
+    // Timeout=10 s fits within 30 s: nothing to say about timeouts.
+    let (_, report) = doctor(&moto, &[quick]);
+    let got = codes(&report);
+    assert!(
+        !got.contains(&"LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION".to_string()),
+        "{report:#}"
+    );
+    assert!(
+        !got.contains(&"LAMBDA_CONFIG_UNREADABLE".to_string()),
+        "{report:#}"
+    );
+
+    // A function Lambda cannot find: the lint says it could not check, and
+    // still reports everything else (exit status from the other findings).
+    let (out, report) = doctor(&moto, &[ghost]);
+    let f = finding(&report, "LAMBDA_CONFIG_UNREADABLE");
+    assert_eq!(f["severity"], "info", "{report:#}");
+    assert!(f["evidence"].to_string().contains("ghost"), "{report:#}");
+    assert!(
+        !codes(&report).contains(&"LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION".to_string()),
+        "{report:#}"
+    );
+    assert_ne!(out.status.code(), Some(2), "{report:#}");
+}

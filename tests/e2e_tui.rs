@@ -64,3 +64,208 @@ fn sigterm_leaves_cleanly_and_restores_the_terminal() {
     assert!(app.wait_exit(T), "gatescope should exit 0 on SIGTERM");
     app.assert_restored();
 }
+
+/// Codes the doctor may give for the malformed-body 500: from the response
+/// alone, or sharper once it has read the logs.
+const MALFORMED_BODY_CODES: &[&str] = &[
+    "HTTP_API_INTERNAL_ERROR",
+    "HTTP_MALFORMED_LAMBDA_RESPONSE",
+    "HTTP_BODY_NOT_STRING",
+];
+
+/// Open `api` in the list and filter its routes down to `path`.
+fn open_route(app: &mut PtyApp, api: &str, path: &str) {
+    app.wait_for(api, T);
+    app.press("/");
+    app.type_text(api);
+    app.press("Enter");
+    // The filter is fuzzy: the best match comes first, selected.
+    app.wait_until("the API list filtered", T, |s| {
+        s.lines().any(|l| l.contains('›') && l.contains(api))
+    });
+    app.press("Enter");
+    app.wait_for("Routes (", T);
+    app.press("/");
+    app.type_text(path);
+    app.press("Enter");
+    app.wait_until("the route selected", T, |s| {
+        s.contains("(1 shown)") && s.lines().any(|l| l.contains('›') && l.contains(path))
+    });
+}
+
+#[test]
+fn demo_malformed_body_shows_the_500_and_the_doctor_finding() {
+    let home = home();
+    let mut app = PtyApp::spawn(&["demo"], home.path());
+    // GET /report is served by the handler returning `body` as an object
+    // (scenario `body-object` in assets/demo/scenarios.toml).
+    open_route(&mut app, "demo-orders-http", "/report");
+    app.press(":");
+    app.type_text("send");
+    app.press("Enter");
+    app.wait_until("the composer on GET /report", T, |s| {
+        s.contains("send GET /report") && s.contains("/prod/report")
+    });
+    app.press("Ctrl-S");
+    let screen = app.wait_for("500 Internal Server Error", T);
+    assert!(screen.contains("apigw-requestid"), "{screen}");
+    let screen = app.wait_until("the doctor's finding", T, |s| {
+        s.contains("Doctor · ") && MALFORMED_BODY_CODES.iter().any(|c| s.contains(c))
+    });
+    assert!(screen.contains("✗ error"), "{screen}");
+    app.press(":");
+    app.type_text("q");
+    app.press("Enter");
+    assert!(app.wait_exit(T), "gatescope exited with an error");
+    app.assert_restored();
+}
+
+/// A stand-in editor: records the terminal mode it got, shows a line, reads
+/// one line from the terminal and saves it as the body. Exits 3 when the
+/// file `fail` exists next to it.
+fn fake_editor(dir: &std::path::Path) -> std::path::PathBuf {
+    let script = dir.join("editor.sh");
+    let d = dir.display();
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n\
+             [ -e '{d}/fail' ] && {{ echo 'editor says no' >&2; exit 3; }}\n\
+             stty -a > '{d}/stty.txt'\n\
+             printf 'FAKE EDITOR: type a word\\n'\n\
+             read word\n\
+             printf '{{\"typed\": \"%s\"}}\\n' \"$word\" > \"$1\"\n"
+        ),
+    )
+    .expect("write the editor script");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+#[test]
+fn editor_gets_the_terminal_and_its_keystrokes_then_the_tui_comes_back() {
+    let home = home();
+    let script = fake_editor(home.path());
+    let mut app = PtyApp::spawn_with_env(
+        &["demo"],
+        home.path(),
+        &[("EDITOR", script.to_str().expect("utf-8 path"))],
+    );
+    app.wait_for("demo-orders-http", T);
+    app.press(":");
+    app.type_text("send POST http://127.0.0.1:9/items");
+    app.press("Enter");
+    app.wait_for("→ POST http://127.0.0.1:9/items", T);
+    app.press("t"); // content type: JSON, so the body is checked
+    app.press("E");
+    app.wait_for("FAKE EDITOR: type a word", T);
+    assert!(
+        !app.alternate_screen(),
+        "the editor runs on the main screen"
+    );
+    assert!(!app.cursor_hidden(), "the editor sees the cursor");
+    // What we type reaches the editor, not gatescope's input reader.
+    app.type_text("hello\r");
+    let screen = app.wait_for(r#"{"typed": "hello"}"#, T);
+    assert!(screen.contains("✓ valid JSON"), "{screen}");
+    assert!(screen.contains("body updated from the editor"), "{screen}");
+    assert!(app.alternate_screen(), "back on the alternate screen");
+    assert!(app.cursor_hidden(), "cursor hidden again");
+    assert_eq!(app.cooked_mode(), Some(false), "raw mode is back on");
+    let stty = std::fs::read_to_string(home.path().join("stty.txt")).expect("stty output");
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        flags.contains(&"icanon") && flags.contains(&"echo"),
+        "the editor got a raw terminal:\n{stty}"
+    );
+
+    // A failing editor: one status line, the body is kept, the TUI works.
+    std::fs::write(home.path().join("fail"), "").expect("marker");
+    app.press("E");
+    let screen = app.wait_for("the body was left unchanged", T);
+    assert!(screen.contains(r#"{"typed": "hello"}"#), "{screen}");
+    assert!(app.alternate_screen(), "{screen}");
+    app.press("Ctrl-C");
+    assert!(app.wait_exit(T));
+    app.assert_restored();
+}
+
+#[test]
+fn sent_requests_are_in_history_and_can_be_saved_and_reopened() {
+    let home = home();
+    let mut app = PtyApp::spawn(&["demo"], home.path());
+    open_route(&mut app, "demo-orders-http", "/report");
+    app.press(":");
+    app.type_text("send");
+    app.press("Enter");
+    app.wait_for("send GET /report", T);
+    app.press("1"); // the demo's first token: a JWT that must not be stored
+    app.wait_for("Auth JWT bearer", T);
+    app.press("Ctrl-S");
+    app.wait_for("500 Internal Server Error", T);
+    app.press(":");
+    app.type_text("save demo/report-500");
+    app.press("Enter");
+    app.wait_for(
+        "saved `report-500` in collection demo (secrets redacted)",
+        T,
+    );
+    app.press(":");
+    app.type_text("history");
+    app.press("Enter");
+    let screen = app.wait_for("Sent to demo-orders-http", T);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("GET") && l.contains("/prod/report") && l.contains("500")),
+        "{screen}"
+    );
+    app.press("Tab");
+    app.wait_for("report-500", T);
+    app.press("Enter");
+    let screen = app.wait_for("re-enter auth token before sending", T);
+    assert!(screen.contains("send GET /report"), "{screen}");
+    // Nothing gatescope wrote (history, collection, its log) holds a JWT.
+    let files = walk(home.path());
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("history")),
+        "{files:?}"
+    );
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
+        assert!(
+            !holds_a_jwt(&text),
+            "{} holds a JWT:\n{text}",
+            file.display()
+        );
+    }
+    app.press("Ctrl-C");
+    assert!(app.wait_exit(T));
+    app.assert_restored();
+}
+
+/// `eyJ…​.eyJ…​.`: a JWT's base64url JSON header and claims.
+fn holds_a_jwt(text: &str) -> bool {
+    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices("eyJ").any(|(i, _)| {
+        let rest = &text[i..];
+        let header_len = rest.find(|c: char| !b64(c)).unwrap_or(rest.len());
+        rest[header_len..].starts_with(".eyJ")
+    })
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

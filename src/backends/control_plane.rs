@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::BackendError;
-use crate::domain::Api;
+use crate::domain::{Api, FunctionConfig};
 
 #[async_trait]
 pub trait ControlPlane: Send + Sync {
@@ -23,4 +23,14 @@ pub trait ControlPlane: Send + Sync {
     /// A failing sub-call does not fail the whole API: it is recorded in
     /// `Api::problems` and the rest is returned.
     async fn load_details(&self, api: Api) -> Result<Api, BackendError>;
+
+    /// The configuration (timeout, memory) of the Lambda functions named by
+    /// ARN or name, one entry per function asked for, in any order. Never
+    /// fails as a whole: a function that could not be read carries the reason
+    /// in [`FunctionConfig::unavailable`], so a lint still runs with the rest.
+    /// The default knows nothing (an empty list): callers then skip the checks
+    /// that need it rather than report them as failed.
+    async fn function_configs(&self, _functions: &[String]) -> Vec<FunctionConfig> {
+        Vec::new()
+    }
 }

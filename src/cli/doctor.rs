@@ -70,9 +70,15 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let report_and_header = if args.route.is_some() || args.method.is_some() {
         diagnose_request(&args, global, &backend, &api, stage).await?
     } else {
+        // Each function's own timeout, for LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION.
+        let functions = backend
+            .control
+            .function_configs(&doctor::lambda_functions(&api))
+            .await;
         let ev = Evidence {
             stage: stage.map(|s| s.stage_name.clone()),
             api: Some(api.clone()),
+            functions,
             ..Default::default()
         };
         let header = format!(
@@ -259,11 +265,22 @@ async fn diagnose_request(
     })?;
     let mut header = vec![summary_line(&prepared.request, &response)];
     header.extend(prepared.warnings.iter().map(|w| format!("note: {w}")));
-    let gathered = if args.wait.is_zero() {
-        gather::Gathered::default()
-    } else {
-        gather::gather(backend, stage, route, &response, sent_ms, args.wait).await
+    // The route's function configuration is read while the logs arrive.
+    let route_functions: Vec<String> = route
+        .and_then(|r| r.integration.as_ref())
+        .and_then(|i| i.lambda_arn())
+        .filter(|arn| !arn.contains("${"))
+        .into_iter()
+        .collect();
+    let logs = async {
+        if args.wait.is_zero() {
+            gather::Gathered::default()
+        } else {
+            gather::gather(backend, stage, route, &response, sent_ms, args.wait).await
+        }
     };
+    let (gathered, functions) =
+        futures::join!(logs, backend.control.function_configs(&route_functions));
     header.push(format!(
         "logs: {} access record(s), {} Lambda line(s){}",
         gathered.access.len(),
@@ -283,6 +300,7 @@ async fn diagnose_request(
         response: Some(response),
         access_logs: gathered.access,
         lambda_lines: gathered.lines,
+        functions,
         logs_searched: gathered.searched_access,
         now_ms: Some(chrono::Utc::now().timestamp_millis()),
         ..Default::default()

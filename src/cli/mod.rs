@@ -12,6 +12,7 @@ pub mod jwt;
 pub mod logs;
 pub mod output;
 pub mod send;
+pub mod sigpipe;
 
 use std::process::ExitCode;
 
@@ -159,6 +160,9 @@ fn rewrite_demo_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
 pub fn main() -> ExitCode {
     let args = rewrite_demo_args(std::env::args_os().collect());
     let cli = Cli::parse_from(args);
+    if !runs_tui(&cli) {
+        sigpipe::restore_default();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -175,6 +179,15 @@ pub fn main() -> ExitCode {
             eprintln!("gatescope: {}", one_line(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Whether this invocation opens the TUI (no subcommand, or `demo` without `--serve`).
+fn runs_tui(cli: &Cli) -> bool {
+    match &cli.command {
+        None => true,
+        Some(Command::Demo(a)) => !a.serve,
+        Some(_) => false,
     }
 }
 

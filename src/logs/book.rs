@@ -2,7 +2,7 @@
 //! (bounded), correlated on demand. One per log view; the CLI and the TUI
 //! both feed it from a tail or a query.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::domain::{
     AccessLogRecord, CorrelatedRecord, HttpResponse, LambdaInvocation, RawLogEvent,
@@ -30,6 +30,16 @@ pub struct LogBook {
     parser: LambdaLogParser,
     index: InvocationIndex,
     records: Ring<AccessLogRecord>,
+    /// Join keys → sequence number of the access record carrying them, so a
+    /// Lambda line arriving after its access record finds the record to
+    /// re-correlate without a pass over the ring. Sequence numbers count
+    /// every record ever pushed (`records[i]` is `dropped + i`); entries of
+    /// evicted records are ignored and pruned now and then.
+    by_integration_id: HashMap<String, u64>,
+    by_request_id: HashMap<String, u64>,
+    /// Lambda request id → API Gateway request id, from logged events (the
+    /// join for formats without `$context.integration.requestId`).
+    apigw_of_lambda: HashMap<String, String>,
 }
 
 impl LogBook {
@@ -59,22 +69,90 @@ impl LogBook {
             parser: LambdaLogParser::new(),
             index,
             records: Ring::new(capacity),
+            by_integration_id: HashMap::new(),
+            by_request_id: HashMap::new(),
+            apigw_of_lambda: HashMap::new(),
         }
     }
 
     /// Parse and file events of any of the book's groups.
     pub fn ingest(&mut self, events: &[RawLogEvent]) -> Ingested {
+        self.ingest_inner(events, &mut BTreeSet::new())
+    }
+
+    /// Ingest, and return what a live view must (re)draw: every new access
+    /// record, and every earlier record whose Lambda lines just arrived
+    /// (correlated again), oldest first. Earlier records without a request
+    /// id are left out: a view cannot tell them apart to replace them.
+    pub fn ingest_changes(&mut self, events: &[RawLogEvent]) -> Vec<CorrelatedRecord> {
+        let first_new = self.next_seq();
+        let mut touched = BTreeSet::new();
+        self.ingest_inner(events, &mut touched);
+        let dropped = self.records.dropped();
+        touched
+            .into_iter()
+            .filter_map(|seq| {
+                let a = self
+                    .records
+                    .get(usize::try_from(seq.checked_sub(dropped)?).ok()?)?;
+                (seq >= first_new || a.request_id.is_some())
+                    .then(|| correlate_one(a, &self.index, &self.opts))
+            })
+            .collect()
+    }
+
+    fn next_seq(&self) -> u64 {
+        self.records.dropped() + self.records.len() as u64
+    }
+
+    fn ingest_inner(&mut self, events: &[RawLogEvent], touched: &mut BTreeSet<u64>) -> Ingested {
         let mut n = Ingested::default();
         for ev in events {
             if self.access_groups.contains(&ev.log_group) {
-                self.records.push(self.format.parse_event(ev));
+                let rec = self.format.parse_event(ev);
+                let seq = self.next_seq();
+                if let Some(id) = &rec.integration_request_id {
+                    self.by_integration_id.insert(id.clone(), seq);
+                }
+                if let Some(id) = &rec.request_id {
+                    self.by_request_id.insert(id.clone(), seq);
+                }
+                self.records.push(rec);
+                touched.insert(seq);
                 n.access += 1;
             } else {
-                self.index.add(self.parser.parse(ev));
+                let line = self.parser.parse(ev);
+                if let Some(lambda_id) = &line.request_id {
+                    if let Some(apigw) = line.event.as_ref().and_then(|e| e.request_id.clone()) {
+                        self.apigw_of_lambda.insert(lambda_id.clone(), apigw);
+                    }
+                    let by_event = self
+                        .apigw_of_lambda
+                        .get(lambda_id)
+                        .and_then(|a| self.by_request_id.get(a));
+                    touched.extend(self.by_integration_id.get(lambda_id).copied());
+                    touched.extend(by_event.copied());
+                }
+                self.index.add(line);
                 n.lambda += 1;
             }
         }
+        self.prune_keys();
         n
+    }
+
+    /// Forget join keys of evicted records once they outnumber the live ones.
+    fn prune_keys(&mut self) {
+        let cap = self.records.capacity();
+        let dropped = self.records.dropped();
+        if self.by_integration_id.len() + self.by_request_id.len() > 4 * cap {
+            self.by_integration_id.retain(|_, s| *s >= dropped);
+            self.by_request_id.retain(|_, s| *s >= dropped);
+        }
+        if self.apigw_of_lambda.len() > 2 * cap {
+            let keep = &self.by_request_id;
+            self.apigw_of_lambda.retain(|_, a| keep.contains_key(a));
+        }
     }
 
     /// Access records, oldest first (arrival order).
@@ -190,6 +268,48 @@ mod tests {
             ..Default::default()
         };
         assert!(book.find_by_response(&resp).is_some());
+    }
+
+    #[test]
+    fn late_lambda_lines_re_correlate_the_shown_record() {
+        let mut book = LogBook::from_parts(
+            AccessLogFormat::new(RECOMMENDED_HTTP),
+            ["/access".to_string()],
+            CorrelateOptions::default(),
+            10,
+        );
+        let access = ev(
+            "/access",
+            4,
+            &format!(r#"{{"requestId":"A=","status":"200","integrationRequestId":"{L1}"}}"#),
+        );
+        let first = book.ingest_changes(&[access]);
+        assert_eq!(first.len(), 1);
+        assert!(first[0].unmatched);
+        // An unrelated Lambda line touches nothing.
+        let other = "22222222-2222-2222-2222-222222222222";
+        let none = book.ingest_changes(&[ev(
+            "/aws/lambda/f",
+            5,
+            &format!("START RequestId: {other} Version: 1"),
+        )]);
+        assert!(none.is_empty());
+        let later = book.ingest_changes(&[
+            ev(
+                "/aws/lambda/f",
+                5,
+                &format!("START RequestId: {L1} Version: $LATEST"),
+            ),
+            ev(
+                "/aws/lambda/f",
+                6,
+                &format!("REPORT RequestId: {L1}\tDuration: 2 ms"),
+            ),
+        ]);
+        assert_eq!(later.len(), 1, "one record, re-correlated once");
+        assert_eq!(later[0].access.request_id.as_deref(), Some("A="));
+        assert!(!later[0].unmatched);
+        assert_eq!(later[0].lambda_lines.len(), 2);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::chrome::{self, Crumb, Prompt, PromptKind};
 use super::commands::{self, CommandCtx};
 use super::event::Event;
 use super::inventory_feed;
-use super::page::{Effect, Page, PageId, StreamTask, Task, Update};
+use super::page::{Effect, Page, PageId, StreamTask, SuspendTask, Task, Update};
 use super::shared::Shared;
 use super::views::api_list::ApiListPage;
 
@@ -33,6 +33,8 @@ pub struct App {
     tx: UnboundedSender<Event>,
     /// Breadcrumb hit areas of the last frame, for clicks.
     crumbs: Vec<Crumb>,
+    /// A job waiting for the terminal (see [`App::take_suspended`]).
+    suspended: Option<(Option<PageId>, SuspendTask)>,
 }
 
 impl App {
@@ -48,6 +50,7 @@ impl App {
             quit: false,
             tx,
             crumbs: Vec::new(),
+            suspended: None,
         };
         app.push(Box::new(ApiListPage::default()));
         app
@@ -138,6 +141,23 @@ impl App {
             }
             Event::Terminate => self.quit = true,
         }
+    }
+
+    /// Whether a page asked for the terminal; the loop stops handling
+    /// queued input until it has run (those keys may be meant for the editor).
+    pub fn wants_terminal(&self) -> bool {
+        self.suspended.is_some()
+    }
+
+    /// The job a page wants to run with the terminal, for the loop in
+    /// [`super::run`] (or a test) to run; then call [`App::resume`].
+    pub fn take_suspended(&mut self) -> Option<(Option<PageId>, SuspendTask)> {
+        self.suspended.take()
+    }
+
+    /// Apply what a suspended job produced, back in the TUI.
+    pub fn resume(&mut self, origin: Option<PageId>, update: Update) {
+        self.apply_update(origin, update);
     }
 
     fn apply_update(&mut self, origin: Option<PageId>, update: Update) {
@@ -326,9 +346,11 @@ impl App {
 
     pub fn run_command(&mut self, line: &str) {
         let selection = self.top().selection(&self.shared);
+        let draft = self.top().request_draft();
         let mut ctx = CommandCtx {
             shared: &mut self.shared,
             selection,
+            draft,
         };
         match commands::run(line, &mut ctx) {
             Ok(effects) => {
@@ -346,6 +368,11 @@ impl App {
             self.dirty = true;
             match effect {
                 Effect::Push(page) => self.push(page),
+                Effect::PushWith(page, effects) => {
+                    self.push(page);
+                    let id = self.stack.last().map(|(id, _)| *id);
+                    self.apply(id, effects);
+                }
                 Effect::Pop => {
                     if self.stack.len() > 1 {
                         self.stack.pop();
@@ -357,6 +384,11 @@ impl App {
                 }
                 Effect::Task(task) => self.spawn(origin, task),
                 Effect::Stream(stream) => self.spawn_stream(origin, stream),
+                Effect::Suspend(job) if self.suspended.is_some() => {
+                    self.shared.status.error =
+                        Some(format!("{}: another program is already running", job.label));
+                }
+                Effect::Suspend(job) => self.suspended = Some((origin, job)),
                 Effect::Info(s) => self.shared.status.info = Some(s),
                 Effect::Error(s) => {
                     tracing::warn!("{s}");
@@ -392,8 +424,14 @@ impl App {
     }
 
     fn spawn_stream(&mut self, origin: Option<PageId>, task: StreamTask) {
-        let StreamTask { label, mut updates } = task;
-        self.shared.status.running.push(label.clone());
+        let StreamTask {
+            label,
+            mut updates,
+            quiet,
+        } = task;
+        if !quiet {
+            self.shared.status.running.push(label.clone());
+        }
         let tx = self.tx.clone();
         tokio::spawn(async move {
             loop {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::page::{PageId, Update};
 
@@ -30,18 +32,42 @@ pub enum Event {
     Terminate,
 }
 
+/// The task reading terminal input; stop it before another program (an
+/// editor) uses the terminal, or it would steal that program's keystrokes.
+pub struct InputReader {
+    stop: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl InputReader {
+    /// Stop reading and wait until the `EventStream` is dropped: dropping
+    /// it wakes and ends crossterm's polling thread, so nothing reads the
+    /// terminal any more once this returns.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+    }
+}
+
 /// Read terminal input (crossterm's async `EventStream`) into the channel.
-pub fn spawn_input(tx: UnboundedSender<Event>) {
-    tokio::spawn(async move {
+pub fn spawn_input(tx: UnboundedSender<Event>) -> InputReader {
+    let stop = CancellationToken::new();
+    let stopped = stop.clone();
+    let task = tokio::spawn(async move {
         let mut events = crossterm::event::EventStream::new();
-        while let Some(ev) = events.next().await {
+        loop {
+            let ev = tokio::select! {
+                _ = stopped.cancelled() => break,
+                ev = events.next() => ev,
+            };
             match ev {
-                Ok(ev) => {
+                None => break,
+                Some(Ok(ev)) => {
                     if tx.send(Event::Input(ev)).is_err() {
                         break;
                     }
                 }
-                Err(e) => {
+                Some(Err(e)) => {
                     tracing::error!("terminal input failed: {e}");
                     let _ = tx.send(Event::Terminate);
                     break;
@@ -49,6 +75,7 @@ pub fn spawn_input(tx: UnboundedSender<Event>) {
             }
         }
     });
+    InputReader { stop, task }
 }
 
 /// Spinner ticks. Cheap when idle: the app only redraws if tasks run.

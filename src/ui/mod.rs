@@ -72,7 +72,7 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
     app.shared.status.error = keymap_err.or(theme_err);
 
     let mut guard = terminal::TerminalGuard::enter()?;
-    event::spawn_input(tx.clone());
+    let mut input = event::spawn_input(tx.clone());
     event::spawn_ticks(tx.clone(), Duration::from_millis(100));
     event::spawn_signals(tx.clone());
     // First frame before any network I/O: the shell, with the cached
@@ -90,14 +90,54 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
         let Some(event) = rx.recv().await else { break };
         app.handle_event(event);
         // Batch whatever else is queued so a burst of events costs one frame.
-        while let Ok(event) = rx.try_recv() {
+        while !app.quit && !app.wants_terminal() {
+            let Ok(event) = rx.try_recv() else { break };
             app.handle_event(event);
-            if app.quit {
-                break;
-            }
+        }
+        if let Some((origin, task)) = app.take_suspended() {
+            input = run_suspended(&mut guard, input, &tx, task, &mut app, origin).await?;
         }
     }
     drop(guard);
     tracing::info!("bye");
     Ok(())
+}
+
+/// Give the terminal to a blocking job (an external editor) and take it
+/// back: stop the input reader first so the job gets every keystroke, run
+/// the job on a blocking thread, then restore the TUI, restart the reader
+/// and repaint. Returns the new reader.
+async fn run_suspended(
+    guard: &mut terminal::TerminalGuard,
+    input: event::InputReader,
+    tx: &mpsc::UnboundedSender<event::Event>,
+    task: page::SuspendTask,
+    app: &mut App,
+    origin: Option<page::PageId>,
+) -> anyhow::Result<event::InputReader> {
+    let page::SuspendTask { label, job } = task;
+    tracing::info!("suspending the TUI: {label}");
+    input.stop().await;
+    let suspended = guard.suspend();
+    let outcome = match suspended {
+        Ok(()) => tokio::task::spawn_blocking(job).await,
+        Err(e) => Ok(page::Update::Shared(Box::new(
+            move |shared: &mut shared::Shared| {
+                shared.status.error = Some(format!("{label}: cannot leave the TUI: {e}"));
+                Vec::new()
+            },
+        ))),
+    };
+    // Take the terminal back before anything else, whatever the job did.
+    guard.resume()?;
+    let input = event::spawn_input(tx.clone());
+    match outcome {
+        Ok(update) => app.resume(origin, update),
+        Err(e) => {
+            tracing::error!("suspended job failed: {e}");
+            app.shared.status.error = Some(format!("the external program failed: {e}"));
+        }
+    }
+    app.dirty = true;
+    Ok(input)
 }

@@ -60,6 +60,12 @@ pub trait Page: Any {
     fn selection(&self, _shared: &Shared) -> Selection {
         Selection::default()
     }
+
+    /// The request this page shows or edits, for `:save NAME` (composer,
+    /// response); `None` elsewhere.
+    fn request_draft(&self) -> Option<crate::domain::RequestDraft> {
+        None
+    }
 }
 
 /// What the user is pointing at; every field is optional.
@@ -96,12 +102,27 @@ pub struct Task {
 pub struct StreamTask {
     pub label: String,
     pub updates: BoxStream<'static, Update>,
+    /// No spinner while it runs: for feeds that last as long as their page
+    /// (a log tail), which show their own state.
+    pub quiet: bool,
+}
+
+/// Blocking work that needs the real terminal (an external editor). The
+/// shell stops reading input, leaves raw mode and the alternate screen, runs
+/// `job` on a blocking thread (never on an async worker), takes the terminal
+/// back, repaints everything and applies the [`Update`] like a task's.
+pub struct SuspendTask {
+    pub label: String,
+    pub job: Box<dyn FnOnce() -> Update + Send>,
 }
 
 /// What a page (or a command, or a task's update) asks the shell to do.
 pub enum Effect {
     /// Open a page on top of the current one (drill in).
     Push(Box<dyn Page>),
+    /// Open a page and carry out effects on its behalf: its tasks and
+    /// streams report to it, not to the page that opened it.
+    PushWith(Box<dyn Page>, Vec<Effect>),
     /// Close the current page (back).
     Pop,
     /// Replace the whole stack with this page (e.g. `:apis`).
@@ -110,6 +131,8 @@ pub enum Effect {
     Task(Task),
     /// Apply a stream of updates as they arrive.
     Stream(StreamTask),
+    /// Hand the terminal to a blocking job (see [`SuspendTask`]).
+    Suspend(SuspendTask),
     /// A short note in the status line.
     Info(String),
     /// An error in the status line (one line, replaced by the next).
@@ -172,7 +195,25 @@ impl Effect {
         Effect::Stream(StreamTask {
             label: label.into(),
             updates,
+            quiet: false,
         })
+    }
+
+    /// Like [`Effect::stream`], without the spinner: for a feed that runs as
+    /// long as its page is open (it should end when the page is dropped).
+    pub fn page_feed<P, S, U>(label: impl Into<String>, stream: S) -> Effect
+    where
+        P: Page,
+        S: Stream<Item = U> + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        match Effect::stream::<P, S, U>(label, stream) {
+            Effect::Stream(mut t) => {
+                t.quiet = true;
+                Effect::Stream(t)
+            }
+            other => other,
+        }
     }
 
     /// A stream whose items update the shared state.
@@ -187,6 +228,23 @@ impl Effect {
         Effect::Stream(StreamTask {
             label: label.into(),
             updates,
+            quiet: false,
+        })
+    }
+}
+
+impl Effect {
+    /// Leave the TUI, run `job` (blocking: it may run an editor on the
+    /// terminal), come back and apply its result to the page of type `P`.
+    pub fn suspend<P, F, U>(label: impl Into<String>, job: F) -> Effect
+    where
+        P: Page,
+        F: FnOnce() -> U + Send + 'static,
+        U: FnOnce(&mut P, &mut Shared) -> Vec<Effect> + Send + 'static,
+    {
+        Effect::Suspend(SuspendTask {
+            label: label.into(),
+            job: Box::new(move || page_update(job())),
         })
     }
 }
@@ -210,10 +268,12 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Effect::Push(_) => f.write_str("Push"),
+            Effect::PushWith(_, e) => write!(f, "PushWith({e:?})"),
             Effect::Pop => f.write_str("Pop"),
             Effect::Root(_) => f.write_str("Root"),
             Effect::Task(t) => write!(f, "Task({})", t.label),
             Effect::Stream(t) => write!(f, "Stream({})", t.label),
+            Effect::Suspend(t) => write!(f, "Suspend({})", t.label),
             Effect::Info(s) => write!(f, "Info({s})"),
             Effect::Error(s) => write!(f, "Error({s})"),
             Effect::Command(s) => write!(f, "Command({s})"),

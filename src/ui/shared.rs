@@ -79,6 +79,8 @@ pub struct Shared {
     pub theme: Theme,
     pub keymap: Keymap,
     pub status: Status,
+    /// Lambda functions' own configuration, read for the doctor's lint.
+    pub functions: crate::ui::views::doctor::functions::FunctionCache,
 }
 
 impl Shared {
@@ -92,6 +94,7 @@ impl Shared {
             theme,
             keymap,
             status: Status::default(),
+            functions: Default::default(),
         }
     }
 }

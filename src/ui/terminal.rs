@@ -10,7 +10,7 @@ use std::thread::ThreadId;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -45,6 +45,39 @@ impl TerminalGuard {
                 Err(e)
             }
         }
+    }
+}
+
+impl TerminalGuard {
+    /// Hand the terminal to another program (an external editor): cooked
+    /// mode, main screen, cursor visible, no mouse reports. The input reader
+    /// must already be stopped (see [`super::event::InputReader::stop`]).
+    pub fn suspend(&mut self) -> io::Result<()> {
+        execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            crossterm::cursor::Show
+        )?;
+        disable_raw_mode()
+    }
+
+    /// Take the terminal back after [`TerminalGuard::suspend`]. The other
+    /// program drew over everything, so the screen is cleared and the next
+    /// draw repaints every cell: a fresh `Terminal` has empty buffers.
+    /// (`Terminal::clear` would do the same but first asks the terminal for
+    /// the cursor position, which fails if the answer is slow to come.)
+    pub fn resume(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            Clear(ClearType::All),
+            EnableMouseCapture,
+            crossterm::cursor::Hide
+        )?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 

@@ -159,6 +159,43 @@ impl Harness {
         }
     }
 
+    /// Run the job a page handed the terminal to (an external editor) the
+    /// way the real loop does, minus the terminal; false if there was none.
+    pub async fn run_suspended(&mut self) -> bool {
+        let Some((origin, task)) = self.app.take_suspended() else {
+            return false;
+        };
+        let update = tokio::task::spawn_blocking(task.job)
+            .await
+            .expect("suspended job");
+        self.app.resume(origin, update);
+        true
+    }
+
+    /// Process events until `done` holds, re-checking at least every 20 ms
+    /// (for conditions no event announces, e.g. a task having ended).
+    /// Panics when `within` passes first.
+    pub async fn pump_until(&mut self, within: Duration, mut done: impl FnMut(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + within;
+        while !done(&self.app) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "condition not reached within {within:?}"
+            );
+            if let Ok(ev) = tokio::time::timeout(Duration::from_millis(20), self.rx.recv()).await {
+                self.app.handle_event(ev.expect("channel open"));
+            }
+        }
+    }
+
+    /// Process whatever arrives during `d`.
+    pub async fn pump_for(&mut self, d: Duration) {
+        let deadline = tokio::time::Instant::now() + d;
+        while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            self.app.handle_event(ev);
+        }
+    }
+
     pub fn update(&mut self, action: Action) {
         self.app.update(action);
     }

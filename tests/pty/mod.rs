@@ -15,6 +15,8 @@ pub const COLS: u16 = 140;
 
 pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, to check escape sequences were emitted.
+    raw: Arc<Mutex<Vec<u8>>>,
     /// When the first byte arrived, and whether the reader hit EOF.
     first_output: Arc<Mutex<Option<Instant>>>,
     eof: Arc<Mutex<bool>>,
@@ -27,6 +29,11 @@ pub struct PtyApp {
 impl PtyApp {
     /// Start `gatescope ARGS` with `GATESCOPE_HOME=home` in a 140x40 terminal.
     pub fn spawn(args: &[&str], home: &Path) -> PtyApp {
+        PtyApp::spawn_with_env(args, home, &[])
+    }
+
+    /// [`PtyApp::spawn`] with extra environment variables (e.g. `EDITOR`).
+    pub fn spawn_with_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> PtyApp {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -49,6 +56,10 @@ impl PtyApp {
         ] {
             cmd.env_remove(var);
         }
+        cmd.env_remove("VISUAL");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         let started = Instant::now();
         let child = pty
@@ -65,8 +76,14 @@ impl PtyApp {
         )));
         let first_output = Arc::new(Mutex::new(None));
         let eof = Arc::new(Mutex::new(false));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         {
-            let (parser, first_output, eof) = (parser.clone(), first_output.clone(), eof.clone());
+            let (parser, first_output, eof, raw) = (
+                parser.clone(),
+                first_output.clone(),
+                eof.clone(),
+                raw.clone(),
+            );
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 loop {
@@ -78,6 +95,7 @@ impl PtyApp {
                                 .unwrap()
                                 .get_or_insert_with(Instant::now);
                             parser.lock().unwrap().process(&buf[..n]);
+                            raw.lock().unwrap().extend_from_slice(&buf[..n]);
                         }
                     }
                 }
@@ -86,6 +104,7 @@ impl PtyApp {
         }
         PtyApp {
             parser,
+            raw,
             first_output,
             eof,
             started,
@@ -98,6 +117,34 @@ impl PtyApp {
     /// The screen as text, one line per row.
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Whether the program is on the alternate screen (the TUI) right now.
+    pub fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Whether the cursor is hidden right now (the TUI hides it).
+    pub fn cursor_hidden(&self) -> bool {
+        self.parser.lock().unwrap().screen().hide_cursor()
+    }
+
+    /// Where `needle` last occurs in everything the program wrote.
+    pub fn last_output_of(&self, needle: &[u8]) -> Option<usize> {
+        let raw = self.raw.lock().unwrap();
+        raw.windows(needle.len()).rposition(|w| w == needle)
+    }
+
+    /// Whether the pty's line discipline is in cooked mode (echo and line
+    /// editing on), i.e. raw mode is off. `None` when it cannot be read.
+    pub fn cooked_mode(&self) -> Option<bool> {
+        use nix::sys::termios::LocalFlags;
+        let termios = self.master.get_termios()?;
+        Some(
+            termios
+                .local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+        )
     }
 
     /// Time from spawn to the first byte the program wrote.
@@ -157,7 +204,8 @@ impl PtyApp {
         std::thread::sleep(Duration::from_millis(30));
     }
 
-    /// Press a named key: Enter, Esc, Tab, BackTab, Up, Down, Ctrl-C, or a character.
+    /// Press a named key: Enter, Esc, Tab, BackTab, Up, Down, Ctrl-C,
+    /// Ctrl-S, or a character.
     pub fn press(&mut self, key: &str) {
         let bytes: &[u8] = match key {
             "Enter" => b"\r",
@@ -167,6 +215,7 @@ impl PtyApp {
             "Up" => b"\x1b[A",
             "Down" => b"\x1b[B",
             "Ctrl-C" => b"\x03",
+            "Ctrl-S" => b"\x13",
             other => other.as_bytes(),
         };
         self.writer.write_all(bytes).expect("write to pty");
@@ -220,6 +269,21 @@ impl PtyApp {
                 termios.local_flags
             );
         }
+        drop(parser);
+        // The restore sequences were really written, after the last switch
+        // to the alternate screen / hide-cursor (not just never sent).
+        let entered = self.last_output_of(b"\x1b[?1049h");
+        let left = self.last_output_of(b"\x1b[?1049l");
+        assert!(
+            left.is_some() && left > entered,
+            "no leave-alternate-screen (ESC[?1049l) after the last enter"
+        );
+        let hidden = self.last_output_of(b"\x1b[?25l");
+        let shown = self.last_output_of(b"\x1b[?25h");
+        assert!(
+            shown.is_some() && shown > hidden,
+            "no show-cursor (ESC[?25h) after the last hide"
+        );
     }
 }
 

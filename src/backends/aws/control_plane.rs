@@ -13,13 +13,15 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::errors::{Call, HasStatus, classify, no_region};
 use super::retry::{RetryPolicy, with_retry};
-use super::{http_apis, rest_apis};
+use super::{http_apis, lambda, rest_apis};
 use crate::backends::{BackendError, BackendInfo, ControlPlane};
-use crate::domain::{Api, Protocol};
+use crate::domain::{Api, FunctionConfig, Protocol};
 
 pub struct AwsControlPlane {
     pub(super) v2: aws_sdk_apigatewayv2::Client,
     pub(super) rest: aws_sdk_apigateway::Client,
+    /// For the functions' own configuration (the doctor's timeout lint).
+    pub(super) lambda: aws_sdk_lambda::Client,
     pub(super) info: BackendInfo,
     pub(super) retry: RetryPolicy,
 }
@@ -32,11 +34,15 @@ impl AwsControlPlane {
             .retry_config(no_retry.clone())
             .build();
         let rest = aws_sdk_apigateway::config::Builder::from(sdk)
+            .retry_config(no_retry.clone())
+            .build();
+        let lambda = aws_sdk_lambda::config::Builder::from(sdk)
             .retry_config(no_retry)
             .build();
         AwsControlPlane {
             v2: aws_sdk_apigatewayv2::Client::from_conf(v2),
             rest: aws_sdk_apigateway::Client::from_conf(rest),
+            lambda: aws_sdk_lambda::Client::from_conf(lambda),
             info,
             retry: RetryPolicy::default(),
         }
@@ -100,6 +106,10 @@ impl ControlPlane for AwsControlPlane {
             Protocol::Rest => rest_apis::load_details(self, api).await,
             Protocol::Http | Protocol::Websocket => http_apis::load_details(self, api).await,
         }
+    }
+
+    async fn function_configs(&self, functions: &[String]) -> Vec<FunctionConfig> {
+        lambda::function_configs(self, functions).await
     }
 }
 

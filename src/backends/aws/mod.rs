@@ -8,6 +8,7 @@ pub mod config;
 pub mod control_plane;
 pub mod errors;
 pub mod http_apis;
+mod lambda;
 pub mod logs;
 mod logs_error;
 pub mod rest_apis;

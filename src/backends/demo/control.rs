@@ -4,10 +4,13 @@
 use async_trait::async_trait;
 
 use crate::backends::{BackendError, ControlPlane, ErrorKind};
-use crate::domain::Api;
+use crate::domain::{Api, FunctionConfig};
+use crate::engines::doctor::same_function;
 
 pub struct DemoControlPlane {
     pub apis: Vec<Api>,
+    /// The demo functions' own configuration (`assets/demo/functions.toml`).
+    pub functions: Vec<FunctionConfig>,
 }
 
 #[async_trait]
@@ -28,5 +31,24 @@ impl ControlPlane for DemoControlPlane {
                 )
                 .with_fix("run `gatescope demo apis` to list the demo's APIs")
             })
+    }
+
+    async fn function_configs(&self, functions: &[String]) -> Vec<FunctionConfig> {
+        functions
+            .iter()
+            .map(|wanted| {
+                match self
+                    .functions
+                    .iter()
+                    .find(|f| same_function(&f.arn, wanted))
+                {
+                    Some(f) => f.clone(),
+                    None => FunctionConfig::unavailable(
+                        wanted.clone(),
+                        format!("the demo has no function {wanted}"),
+                    ),
+                }
+            })
+            .collect()
     }
 }

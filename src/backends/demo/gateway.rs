@@ -63,6 +63,20 @@ impl DemoGateway {
         &self.scenarios
     }
 
+    /// Each demo function's configuration as the Lambda API would report it.
+    pub fn function_configs(&self) -> Vec<crate::domain::FunctionConfig> {
+        self.lambda
+            .functions()
+            .iter()
+            .map(|f| crate::domain::FunctionConfig {
+                arn: config::function_arn(&f.name),
+                timeout_s: Some(f.timeout_seconds as f64),
+                memory_mb: Some(f.memory_mb),
+                unavailable: None,
+            })
+            .collect()
+    }
+
     /// `(name, description, handler)` of each demo function.
     pub fn functions(&self) -> Vec<(String, String, String)> {
         self.lambda

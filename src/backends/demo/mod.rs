@@ -52,7 +52,10 @@ pub async fn start(first_port: Option<u16>) -> Result<(Backend, Arc<DemoGateway>
             endpoint: gw.apis.first().and_then(|a| a.api.endpoint.clone()),
             demo: true,
         },
-        control: Arc::new(control::DemoControlPlane { apis: gw.apis() }),
+        control: Arc::new(control::DemoControlPlane {
+            apis: gw.apis(),
+            functions: gw.function_configs(),
+        }),
         logs: Arc::new(logs::DemoLogs::new(gw.store.clone())),
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     };

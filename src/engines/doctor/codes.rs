@@ -77,6 +77,7 @@ codes! {
     ROUTE_NO_INTEGRATION => "A route has no integration attached",
     INTEGRATION_TIMEOUT_OUT_OF_RANGE => "The integration timeout is outside what the API type allows",
     LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION => "The Lambda timeout is longer than the integration timeout: clients get 503/504 while the function keeps running",
+    LAMBDA_CONFIG_UNREADABLE => "The function's configuration could not be read (e.g. lambda:GetFunctionConfiguration denied), so its timeout was not compared with the integration's",
     PAYLOAD_FORMAT_1_0_ON_HTTP_API => "An HTTP API Lambda integration uses payload format 1.0 (REST-shaped events, no rawPath/cookies)",
     PAYLOAD_FORMAT_MISSING => "An HTTP API Lambda integration has no payloadFormatVersion",
     PAYLOAD_FORMAT_MISMATCH => "The payload format does not fit the API type or the event the function received",

@@ -10,15 +10,9 @@ use crate::domain::{
 };
 
 /// What is known about a Lambda function's configuration (from the Lambda
-/// API, or learnt from its REPORT / timeout lines).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct FunctionConfig {
-    /// Function ARN or name, as the integration URI names it.
-    pub arn: String,
-    pub timeout_s: Option<f64>,
-    pub memory_mb: Option<u64>,
-}
+/// API, or learnt from its REPORT / timeout lines). Lives in the domain so
+/// backends can return it; re-exported here where the doctor always had it.
+pub use crate::domain::FunctionConfig;
 
 /// The evidence for one diagnosis. Build it with struct-update syntax:
 /// `Evidence { response: Some(resp), ..Default::default() }`.
@@ -201,13 +195,15 @@ pub fn default_timeout_ms(t: ApiType) -> i64 {
 /// ARNs and names compare equal when they name the same function
 /// (`arn:...:function:name[:qualifier]` vs `name`).
 pub fn same_function(a: &str, b: &str) -> bool {
-    fn name(s: &str) -> &str {
-        match s.split_once(":function:") {
-            Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
-            None => s,
-        }
+    a == b || function_name(a) == function_name(b)
+}
+
+/// `arn:aws:lambda:r:a:function:NAME[:qualifier]` or a bare name → NAME.
+pub fn function_name(arn: &str) -> &str {
+    match arn.split_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+        None => arn,
     }
-    a == b || name(a) == name(b)
 }
 
 fn url_has_query(url: &str, key: &str) -> bool {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::codes;
-use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, function_name, same_function};
 use super::rules_limits::{blocks_all, throttle_settings};
 use crate::domain::{
     Api, ApiType, Certainty, Cors, Finding, Integration, Protocol, Severity, Stage,
@@ -19,6 +19,22 @@ pub fn lint(ev: &Evidence) -> Vec<Finding> {
         Some(api) => lint_api(api, ev.stage.as_deref(), &ev.functions),
         None => Vec::new(),
     }
+}
+
+/// The Lambda functions behind an API's proxy integrations, each once: what
+/// to ask the backend's `function_configs` for before [`lint_api`]. A URI built
+/// from a stage variable (`${stageVariables.fn}`) names no function by itself,
+/// so it is left out rather than looked up and reported as missing.
+pub fn lambda_functions(api: &Api) -> Vec<String> {
+    let arns: BTreeSet<String> = api
+        .routes
+        .iter()
+        .filter_map(|r| r.integration.as_ref())
+        .filter(|i| i.integration_type.as_deref() == Some("AWS_PROXY"))
+        .filter_map(Integration::lambda_arn)
+        .filter(|arn| !arn.contains("${"))
+        .collect();
+    arns.into_iter().collect()
 }
 
 /// Lint one API. `stage` limits the stage checks to that stage.
@@ -189,18 +205,42 @@ fn integration(
     }
     if let Some(arn) = i.lambda_arn()
         && let Some(f) = functions.iter().find(|f| same_function(&f.arn, &arn))
-        && let Some(fs) = f.timeout_s
-        && fs * 1000.0 > timeout as f64
+    {
+        lambda_timeout(name, timeout, f, out);
+    }
+}
+
+/// The function's own timeout against the integration's: when the function
+/// may outlive the integration, clients get 503/504 while it keeps running.
+fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &mut Vec<Finding>) {
+    if let Some(reason) = &f.unavailable {
+        // Said out loud: a silent lint would read as "checked, all fine".
+        out.push(
+            Finding::new(
+                codes::LAMBDA_CONFIG_UNREADABLE,
+                Severity::Info,
+                CONFIG,
+                format!("Could not check the timeout of function {} against integration {integration}", f.arn),
+            )
+            .evidence(reason.clone())
+            .fix("Allow lambda:GetFunctionConfiguration on the function for this identity, or compare its timeout with the integration's timeoutInMillis by hand."),
+        );
+        return;
+    }
+    if let Some(fs) = f.timeout_s
+        && fs * 1000.0 > timeout_ms as f64
     {
         out.push(
             Finding::new(
                 codes::LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION,
                 Severity::Warning,
                 CONFIG,
-                format!("Function {} may run {fs:.0} s but API Gateway waits only {} ms", f.arn, timeout),
+                format!("Function {} may run {fs:.0} s but API Gateway waits only {timeout_ms} ms", f.arn),
             )
-            .evidence(format!("Lambda timeout {fs:.0} s; integration {name} timeoutInMillis {timeout}"))
-            .fix(format!("Lower the function's timeout below {} s (aws lambda update-function-configuration --timeout N) so it fails visibly, or make slow work asynchronous.", timeout / 1000)),
+            // Findings of one code are merged across integrations: each
+            // evidence line names its own function.
+            .evidence(format!("function {} timeout {fs:.0} s; integration {integration} timeoutInMillis {timeout_ms}", function_name(&f.arn)))
+            .fix(format!("Lower the function's timeout below {} s (aws lambda update-function-configuration --timeout N) so it fails visibly, or make slow work asynchronous.", timeout_ms / 1000)),
         );
     }
 }

@@ -33,7 +33,7 @@ mod rules_server;
 mod text;
 
 pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
-pub use lint::{lint, lint_api};
+pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
 
 use crate::domain::{Certainty, Finding, Severity};

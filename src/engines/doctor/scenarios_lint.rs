@@ -235,6 +235,7 @@ fn configuration_mistakes() {
                 arn: "orders".into(),
                 timeout_s: Some(60.0),
                 memory_mb: Some(128),
+                ..Default::default()
             }],
             expect: &[LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION],
             absent: &[],
@@ -246,9 +247,27 @@ fn configuration_mistakes() {
                 arn: FN_ARN.into(),
                 timeout_s: Some(10.0),
                 memory_mb: None,
+                ..Default::default()
             }],
             expect: &[],
             absent: &[LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION],
+        },
+        Row {
+            name: "Lambda configuration not readable (access denied)",
+            api: http_api(),
+            functions: vec![FunctionConfig::unavailable(
+                FN_ARN,
+                "not allowed to call lambda:GetFunctionConfiguration",
+            )],
+            expect: &[LAMBDA_CONFIG_UNREADABLE],
+            absent: &[LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION],
+        },
+        Row {
+            name: "no function configuration given: nothing said",
+            api: http_api(),
+            functions: vec![],
+            expect: &[],
+            absent: &[LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION, LAMBDA_CONFIG_UNREADABLE],
         },
     ]);
 }
@@ -349,4 +368,22 @@ fn stage_filter_limits_stage_checks() {
     assert!(all.iter().any(|f| f.code == ACCESS_LOGGING_OFF));
     let only_default = lint_api(&api, Some("$default"), &[]);
     assert!(!only_default.iter().any(|f| f.code == ACCESS_LOGGING_OFF));
+}
+
+#[test]
+fn lambda_functions_lists_each_function_once_and_skips_stage_variables() {
+    let mut api = http_api();
+    // Two routes on the same function, one on a stage-variable URI.
+    let shared = api.routes[0].clone();
+    api.routes.push(Route {
+        route_key: "DELETE /orders/{id}".into(),
+        ..shared.clone()
+    });
+    let mut templated = shared;
+    templated.route_key = "GET /templated".into();
+    if let Some(i) = templated.integration.as_mut() {
+        i.uri = Some("arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}".into());
+    }
+    api.routes.push(templated);
+    assert_eq!(super::lambda_functions(&api), vec![FN_ARN.to_string()]);
 }

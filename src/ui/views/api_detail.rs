@@ -168,9 +168,9 @@ impl Page for ApiDetailPage {
 
     fn keymap_sections(&self) -> &'static [&'static str] {
         if self.tab == Tab::Cors {
-            &["tabs", "detail"]
+            &["api", "tabs", "detail"]
         } else {
-            &["tabs", "list"]
+            &["api", "tabs", "list"]
         }
     }
 

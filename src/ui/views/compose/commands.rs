@@ -5,8 +5,8 @@ use crate::engines::compose;
 use crate::ui::commands::CommandCtx;
 use crate::ui::page::Effect;
 use crate::ui::views::compose::page::ComposePage;
-use crate::ui::views::doctor::hook;
 use crate::ui::views::doctor::screen::LintPage;
+use crate::ui::views::doctor::{functions, hook};
 
 /// `:send` on a route (its first stage unless one is selected), or
 /// `:send METHOD URL` / `:send URL` for a free URL.
@@ -51,15 +51,16 @@ pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, 
         .and_then(|id| ctx.shared.inventory.api(id))
         .ok_or("select an API first (:apis, then Enter on one)")?;
     let stage = ctx.selection.stage_name.clone();
-    let findings = hook::lint(api, stage.as_deref());
+    let known = ctx.shared.functions.known(&ctx.shared.backend.info);
+    let findings = hook::lint(api, stage.as_deref(), known);
     let subject = match &stage {
         Some(s) => format!("{} ({}) · stage {s}", api.name, api.id),
         None => format!("{} ({})", api.name, api.id),
     };
-    Ok(vec![Effect::Push(Box::new(LintPage::new(
-        api.id.clone(),
-        stage,
-        subject,
-        findings,
-    )))])
+    // The functions' timeouts arrive later; the page re-lints when they do.
+    let fetch = functions::fetch(ctx.shared, api, false);
+    let page = LintPage::new(api.id.clone(), stage, subject, findings);
+    Ok(std::iter::once(Effect::Push(Box::new(page)))
+        .chain(fetch)
+        .collect())
 }

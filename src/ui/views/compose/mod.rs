@@ -7,6 +7,8 @@ pub mod external_editor;
 pub mod kv_list;
 pub mod line_input;
 pub mod page;
+mod render;
+pub mod reopen;
 pub mod send_task;
 
 #[cfg(test)]

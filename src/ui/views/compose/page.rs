@@ -7,14 +7,13 @@ use std::time::SystemTime;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
 
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
-use super::body_editor::BodyEditor;
-use super::kv_list::{Cell, KvList, KvListView, KvRow};
+use super::body_editor::{BodyEditor, BodySource};
+use super::external_editor;
+use super::kv_list::{Cell, KvList, KvRow};
 use super::line_input::{InputOutcome, LineInput};
 use super::send_task::{self, SendJob, SendResult};
 use crate::backends::http::{SendOptions, Sender};
@@ -23,8 +22,7 @@ use crate::engines::compose;
 use crate::ui::action::Action;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+use crate::ui::views::response::text_view::Scroll;
 
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -37,10 +35,10 @@ pub enum Tab {
     Auth,
 }
 
-const TABS: [Tab; 5] = [Tab::Params, Tab::Query, Tab::Headers, Tab::Body, Tab::Auth];
+pub(super) const TABS: [Tab; 5] = [Tab::Params, Tab::Query, Tab::Headers, Tab::Body, Tab::Auth];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Editing {
+pub(super) enum Editing {
     Base,
     Path,
     BodyFile,
@@ -60,9 +58,9 @@ pub struct ComposePage {
     pub tab: Tab,
     /// The draft's origin (API, route, stage, region).
     pub target: crate::domain::DraftTarget,
-    editing: Option<Editing>,
-    file_input: LineInput,
-    auth_scroll: Scroll,
+    pub(super) editing: Option<Editing>,
+    pub(super) file_input: LineInput,
+    pub(super) auth_scroll: Scroll,
     sender: Option<Arc<Sender>>,
     /// Set while a send runs; cancelling it stops the request.
     pub sending: Option<CancellationToken>,
@@ -70,6 +68,9 @@ pub struct ComposePage {
     pub message: Option<String>,
     /// Keep sent requests in the history (off in tests).
     pub record_history: bool,
+    /// The editor command for `E`; `None` reads `$VISUAL` / `$EDITOR` when
+    /// pressed (tests set it, since the environment is process-wide).
+    pub editor: Option<String>,
 }
 
 fn rows(fields: &[Field]) -> Vec<KvRow> {
@@ -121,6 +122,7 @@ impl ComposePage {
             sending: None,
             message: None,
             record_history: true,
+            editor: None,
         }
     }
 
@@ -250,6 +252,11 @@ impl ComposePage {
             },
         };
         let draft = self.draft();
+        // Placeholders from the history would be sent as the secret.
+        if let Some(m) = super::reopen::reenter_message(&draft) {
+            self.message = Some(m.clone());
+            return vec![Effect::Error(m)];
+        }
         if let Err(e) = compose::build(&draft) {
             self.message = Some(e.to_string());
             return vec![Effect::Error(e.to_string())];
@@ -371,6 +378,7 @@ impl ComposePage {
                     return Some(vec![Effect::Error("the body is not valid JSON".into())]);
                 }
             }
+            "external_editor" => return Some(self.open_external_editor()),
             "body_file" => {
                 self.tab = Tab::Body;
                 self.editing = Some(Editing::BodyFile);
@@ -406,6 +414,66 @@ impl ComposePage {
             _ => return None,
         }
         Some(vec![])
+    }
+
+    /// `E`: edit the body in `$VISUAL` / `$EDITOR`. The shell suspends the
+    /// TUI while the editor runs (see [`Effect::suspend`]).
+    fn open_external_editor(&mut self) -> Vec<Effect> {
+        self.tab = Tab::Body;
+        self.editing = None;
+        if let BodySource::File { path, .. } = &self.body.source {
+            return vec![Effect::Error(format!(
+                "the body is binary ({path}); an editor cannot change it: F reads another file"
+            ))];
+        }
+        let editor = self
+            .editor
+            .clone()
+            .unwrap_or_else(external_editor::editor_command);
+        let initial = self.body.bytes();
+        let suffix = match self.content_type {
+            ContentType::Json => ".json",
+            ContentType::Xml => ".xml",
+            _ => ".txt",
+        };
+        vec![Effect::suspend::<ComposePage, _, _>(
+            "editing the body",
+            move || {
+                let result = external_editor::edit(&editor, &initial, suffix);
+                move |page: &mut ComposePage, _: &mut Shared| page.editor_done(&initial, result)
+            },
+        )]
+    }
+
+    /// Put what the editor saved into the body; on a failure keep the body
+    /// and say why in one line.
+    pub fn editor_done(&mut self, before: &[u8], result: Result<Vec<u8>, String>) -> Vec<Effect> {
+        match result {
+            Ok(mut bytes) => {
+                // Editors end files with a newline; do not send one the
+                // body did not have.
+                if !before.ends_with(b"\n") && bytes.ends_with(b"\n") {
+                    bytes.pop();
+                    if bytes.ends_with(b"\r") {
+                        bytes.pop();
+                    }
+                }
+                let expect_json = self.body.expect_json;
+                self.body = BodyEditor::from_bytes(&bytes);
+                self.body.set_expect_json(expect_json);
+                self.message = None;
+                let note = if bytes == before {
+                    "body unchanged"
+                } else {
+                    "body updated from the editor"
+                };
+                vec![Effect::Info(note.into())]
+            }
+            Err(e) => {
+                self.message = Some(e.clone());
+                vec![Effect::Error(e)]
+            }
+        }
     }
 
     /// The demo's tokens, offered in the auth tab (none outside the demo).
@@ -450,6 +518,10 @@ impl Page for ComposePage {
             route_key: self.target.route_key.clone(),
             stage_name: self.target.stage.clone(),
         }
+    }
+
+    fn request_draft(&self) -> Option<RequestDraft> {
+        Some(self.draft())
     }
 
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
@@ -502,125 +574,6 @@ impl Page for ComposePage {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
-        let styles = BodyStyles::from_theme(&shared.theme);
-        let [url, preview, tabs, main, hint] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let [base_row, path_row] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(url);
-        let w = area.width.saturating_sub(14) as usize;
-        let mut base = vec![
-            Span::styled(format!("{:<8}", self.method), styles.title),
-            Span::styled("base  ", styles.dim),
-        ];
-        base.extend(
-            self.base
-                .spans(self.editing == Some(Editing::Base), w, Default::default())
-                .spans,
-        );
-        frame.render_widget(Line::from(base), base_row);
-        let mut path = vec![Span::raw("        "), Span::styled("path  ", styles.dim)];
-        path.extend(
-            self.path
-                .spans(self.editing == Some(Editing::Path), w, Default::default())
-                .spans,
-        );
-        frame.render_widget(Line::from(path), path_row);
-
-        let preview_line = match compose::build(&self.draft()) {
-            Ok(req) => Line::from(vec![
-                Span::styled("→ ", styles.dim),
-                Span::styled(format!("{} {}", req.method, req.url), styles.ok),
-            ]),
-            Err(e) => Line::styled(format!("✗ {e}"), styles.warning),
-        };
-        frame.render_widget(preview_line, preview);
-
-        let mut tab_spans = Vec::new();
-        for t in TABS {
-            let label = match t {
-                Tab::Params => format!("Params {}", self.params.rows.len()),
-                Tab::Query => format!("Query {}", self.query.rows.len()),
-                Tab::Headers => format!("Headers {}", self.headers.rows.len()),
-                Tab::Body => format!("Body {}", self.content_type.label()),
-                Tab::Auth => format!("Auth {}", self.auth.kind.label()),
-            };
-            let style = if t == self.tab {
-                styles.selected
-            } else {
-                styles.dim
-            };
-            tab_spans.push(Span::styled(format!(" {label} "), style));
-            tab_spans.push(Span::raw(" "));
-        }
-        frame.render_widget(Line::from(tab_spans), tabs);
-
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(styles.dim);
-        let inner = block.inner(main);
-        frame.render_widget(block, main);
-        match self.tab {
-            Tab::Params | Tab::Query | Tab::Headers => {
-                let (list, hint) = match self.tab {
-                    Tab::Params => (&self.params, "This route has no path parameters."),
-                    Tab::Query => (&self.query, "No query parameters: a adds one."),
-                    _ => (&self.headers, "No headers: a adds one."),
-                };
-                frame.render_widget(
-                    KvListView {
-                        list,
-                        focused: true,
-                        styles: &styles,
-                        empty_hint: hint,
-                    },
-                    inner,
-                );
-            }
-            Tab::Body => {
-                if self.editing == Some(Editing::BodyFile) {
-                    let mut spans = vec![Span::styled("file  ", styles.title)];
-                    spans.extend(
-                        self.file_input
-                            .spans(true, inner.width as usize, Default::default())
-                            .spans,
-                    );
-                    frame.render_widget(Line::from(spans), inner);
-                } else {
-                    self.body
-                        .render(frame, inner, self.editing == Some(Editing::Body), &styles);
-                }
-            }
-            Tab::Auth => {
-                let lines = self.auth.lines(inner.width as usize, &styles);
-                frame.render_stateful_widget(
-                    ScrollView {
-                        source: &Lines(&lines),
-                        styles: &styles,
-                    },
-                    inner,
-                    &mut self.auth_scroll,
-                );
-            }
-        }
-
-        let hint_line = if self.sending.is_some() {
-            Line::styled("sending… Esc cancels", styles.info)
-        } else if let Some(m) = &self.message {
-            Line::styled(m.clone(), styles.warning)
-        } else if self.editing == Some(Editing::Body) {
-            Line::styled("editing the body · Esc stops editing", styles.dim)
-        } else {
-            Line::styled(
-                "C-s send · Tab tabs · Enter edit · a add · d delete · Space toggle · m method · b base · p path · t type · F file · = format · A auth · 1-4 demo tokens",
-                styles.dim,
-            )
-        };
-        frame.render_widget(hint_line, hint);
+        super::render::render(self, frame, area, shared);
     }
 }

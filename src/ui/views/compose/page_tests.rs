@@ -121,3 +121,46 @@ async fn esc_cancels_a_slow_send() {
         p.message
     );
 }
+
+#[tokio::test]
+async fn e_runs_the_editor_and_validates_what_it_saved() {
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut page = ComposePage::from_draft(&draft("http://127.0.0.1:9"));
+    page.record_history = false;
+    // The "editor" breaks the JSON: the body takes it and the check says so.
+    page.editor = Some("sed -i s/2}/2,/".into());
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    h.keys(&["E"]);
+    assert!(h.app.wants_terminal(), "E asks the shell for the terminal");
+    assert!(h.run_suspended().await);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.tab, Tab::Body);
+    assert_eq!(p.body.bytes(), br#"{"qty": 2,"#);
+    let screen = h.render(100, 16);
+    assert!(screen.contains("body updated from the editor"), "{screen}");
+    assert!(!screen.contains("✓ valid JSON"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_failing_editor_is_one_status_line_and_keeps_the_body() {
+    for editor in ["false", "/no/such/editor --wait"] {
+        let mut h = harness(fake_backend(FakeControl::default()));
+        let mut page = ComposePage::from_draft(&draft("http://127.0.0.1:9"));
+        page.editor = Some(editor.into());
+        h.app
+            .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+        h.keys(&["E"]);
+        assert!(h.run_suspended().await);
+        let p = h.app.top_as::<ComposePage>().unwrap();
+        assert_eq!(p.body.bytes(), br#"{"qty": 2}"#, "{editor}");
+        let error = h.app.shared.status.error.clone().expect("an error line");
+        assert!(!error.contains('\n'), "{error}");
+        assert!(
+            error.contains("left unchanged") || error.contains("cannot start"),
+            "{error}"
+        );
+        // The next key works as usual: the app is not stuck waiting.
+        assert!(!h.app.wants_terminal());
+    }
+}

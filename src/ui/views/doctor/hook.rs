@@ -1,7 +1,7 @@
 //! The one place the views call the doctor engine, so the pages do not
 //! depend on how its evidence is assembled.
 
-use crate::domain::{Api, CorrelatedRecord, Finding, HttpRequest, HttpResponse};
+use crate::domain::{Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse};
 use crate::engines::doctor::{self, Evidence};
 
 /// Findings for a response gatescope received.
@@ -29,7 +29,8 @@ pub fn diagnose_record(api: Option<&Api>, record: &CorrelatedRecord) -> Vec<Find
     doctor::diagnose(&Evidence::from_record(api.cloned(), record))
 }
 
-/// The configuration lint of an API (all stages when `stage` is `None`).
-pub fn lint(api: &Api, stage: Option<&str>) -> Vec<Finding> {
-    doctor::lint_api(api, stage, &[])
+/// The configuration lint of an API (all stages when `stage` is `None`),
+/// with what is known of its functions' own configuration.
+pub fn lint(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) -> Vec<Finding> {
+    doctor::lint_api(api, stage, functions)
 }

@@ -3,8 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::hook;
 use super::lint_view::LintView;
+use super::{functions, hook};
 use crate::ui::action::Action;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
@@ -15,7 +15,8 @@ pub struct LintPage {
     pub api_id: String,
     pub stage: Option<String>,
     pub view: LintView,
-    generation: u64,
+    /// Inventory and function-cache generations the findings were computed at.
+    generation: (u64, u64),
 }
 
 impl LintPage {
@@ -29,7 +30,7 @@ impl LintPage {
             api_id,
             stage,
             view: LintView::new(subject, findings),
-            generation: 0,
+            generation: (0, 0),
         }
     }
 }
@@ -55,7 +56,7 @@ impl Page for LintPage {
         }
     }
 
-    fn handle(&mut self, action: &Action, _shared: &mut Shared) -> Option<Vec<Effect>> {
+    fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         match action {
             Action::Down => self.view.select_next(),
             Action::Up => self.view.select_prev(),
@@ -64,6 +65,14 @@ impl Page for LintPage {
             Action::PageDown => self.view.scroll_detail(true),
             Action::PageUp => self.view.scroll_detail(false),
             Action::SetFilter(f) => self.view.set_filter(f),
+            Action::Refresh => {
+                // Reload the API and re-read its functions' configuration.
+                let api = shared.inventory.api(&self.api_id)?.clone();
+                let mut effects =
+                    vec![crate::ui::inventory_feed::load_details(shared, api.clone())];
+                effects.extend(functions::fetch(shared, &api, true));
+                return Some(effects);
+            }
             Action::Page(v) if v == "copy" => {
                 let text = self.view.selected_text()?;
                 return Some(vec![copy_effect(&text, "the finding")]);
@@ -77,12 +86,15 @@ impl Page for LintPage {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
-        // Re-lint when the inventory changed (a refresh loaded details).
-        if shared.inventory.generation != self.generation {
-            self.generation = shared.inventory.generation;
+        // Re-lint when the inventory changed (a refresh loaded details) or
+        // function timeouts arrived.
+        let now = (shared.inventory.generation, shared.functions.generation);
+        if now != self.generation {
+            self.generation = now;
             if let Some(api) = shared.inventory.api(&self.api_id) {
+                let known = shared.functions.known(&shared.backend.info);
                 self.view
-                    .set_findings(hook::lint(api, self.stage.as_deref()));
+                    .set_findings(hook::lint(api, self.stage.as_deref(), known));
             }
         }
         let styles = BodyStyles::from_theme(&shared.theme);

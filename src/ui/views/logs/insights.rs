@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
+use crate::backends::log_source::QueryRow;
 use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
 use crate::ui::views::response::style::BodyStyles;
 
@@ -79,7 +80,14 @@ pub struct InsightsPane {
     template: usize,
     custom_range: Option<LineInput>,
     pub progress: Option<QueryProgress>,
+    /// Result rows that are not log lines (`stats ... by`), paged here;
+    /// rows with `@message` are shown as records instead.
+    pub rows: Vec<QueryRow>,
+    pub row_page: usize,
 }
+
+/// Result rows per page in the pane.
+pub const ROWS_PER_PAGE: usize = 6;
 
 impl Default for InsightsPane {
     fn default() -> Self {
@@ -89,6 +97,8 @@ impl Default for InsightsPane {
             template: 0,
             custom_range: None,
             progress: None,
+            rows: Vec::new(),
+            row_page: 0,
         };
         pane.load_template(0);
         pane
@@ -117,7 +127,7 @@ impl InsightsPane {
             .is_some_and(|p| matches!(p.status.as_str(), "Scheduled" | "Running"))
     }
 
-    /// Keys while the pane has focus: F5 or Ctrl+R runs, Ctrl+C cancels a
+    /// Keys while the pane has focus: F5 or Ctrl+R runs, Ctrl+X cancels a
     /// running query, F2 loads the next default query, F3 cycles the time
     /// range, Ctrl+T types a custom one; the rest edits the query.
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<InsightsEffect> {
@@ -153,8 +163,16 @@ impl InsightsPane {
         match key.code {
             KeyCode::F(5) => return self.run(),
             KeyCode::Char('r') if ctrl => return self.run(),
-            KeyCode::Char('c') if ctrl => {
+            // Ctrl+C quits the app before a page sees it: Ctrl+X cancels.
+            KeyCode::Char('x' | 'c') if ctrl => {
                 return self.is_running().then_some(InsightsEffect::Cancel);
+            }
+            KeyCode::PageDown if !self.rows.is_empty() => {
+                let last = self.rows.len().div_ceil(ROWS_PER_PAGE).saturating_sub(1);
+                self.row_page = (self.row_page + 1).min(last);
+            }
+            KeyCode::PageUp if !self.rows.is_empty() => {
+                self.row_page = self.row_page.saturating_sub(1)
             }
             KeyCode::F(2) => self.load_template(self.template + 1),
             KeyCode::F(3) => {
@@ -223,6 +241,38 @@ impl InsightsPane {
         Line::from(spans)
     }
 
+    /// New results: rows to page through (empty when they became records).
+    pub fn set_rows(&mut self, rows: Vec<QueryRow>) {
+        self.rows = rows;
+        self.row_page = 0;
+    }
+
+    /// The current page of result rows, `field=value` pairs per line.
+    fn rows_page(&self, styles: &BodyStyles) -> Vec<Line<'static>> {
+        let pages = self.rows.len().div_ceil(ROWS_PER_PAGE);
+        let page = self.row_page.min(pages.saturating_sub(1));
+        let first = page * ROWS_PER_PAGE;
+        let mut lines = vec![Line::styled(
+            format!(
+                "rows {}–{} of {} (page {}/{pages})",
+                first + 1,
+                (first + ROWS_PER_PAGE).min(self.rows.len()),
+                self.rows.len(),
+                page + 1
+            ),
+            styles.dim,
+        )];
+        for row in self.rows.iter().skip(first).take(ROWS_PER_PAGE) {
+            let text: Vec<String> = row
+                .iter()
+                .filter(|(k, _)| k != "@ptr")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            lines.push(Line::raw(text.join("  ")));
+        }
+        lines
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, focused: bool, styles: &BodyStyles) {
         let [status, editor, hint] = Layout::vertical([
             Constraint::Length(1),
@@ -231,11 +281,24 @@ impl InsightsPane {
         ])
         .areas(area);
         frame.render_widget(self.status_line(styles), status);
-        frame.render_widget(&self.editor, editor);
-        let hint_text = if focused {
-            "F5 run · Ctrl+C cancel · F2 next default query · F3 range · Ctrl+T custom range · Esc back"
+        if self.rows.is_empty() {
+            frame.render_widget(&self.editor, editor);
         } else {
-            "q edit the Insights query"
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(editor);
+            frame.render_widget(&self.editor, left);
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(self.rows_page(styles)),
+                right,
+            );
+        }
+        let hint_text = if focused && !self.rows.is_empty() {
+            "F5 run · Ctrl+X cancel · PgUp/PgDn result pages · F2 next default query · F3 range · Esc back"
+        } else if focused {
+            "F5 run · Ctrl+X cancel · F2 next default query · F3 range · Ctrl+T custom range · Esc back"
+        } else {
+            "i edit the Insights query"
         };
         frame.render_widget(Line::styled(hint_text, styles.dim), hint);
     }
@@ -287,6 +350,29 @@ mod tests {
         p.handle_key(k(KeyCode::Enter));
         assert_eq!(p.progress.as_ref().unwrap().status, "Invalid range");
         assert_eq!(p.range, TimeRange::Last(Duration::from_secs(5400)));
+    }
+
+    #[test]
+    fn result_rows_page() {
+        let mut p = InsightsPane::default();
+        let rows: Vec<QueryRow> = (0..14)
+            .map(|i| {
+                vec![
+                    ("routeKey".to_string(), format!("GET /r{i}")),
+                    ("n".into(), "1".into()),
+                ]
+            })
+            .collect();
+        p.set_rows(rows);
+        p.handle_key(k(KeyCode::PageDown));
+        p.handle_key(k(KeyCode::PageDown));
+        p.handle_key(k(KeyCode::PageDown));
+        assert_eq!(p.row_page, 2, "stops at the last page");
+        let page = p.rows_page(&BodyStyles::default());
+        assert_eq!(page[0].to_string(), "rows 13–14 of 14 (page 3/3)");
+        assert_eq!(page[1].to_string(), "routeKey=GET /r12  n=1");
+        p.handle_key(k(KeyCode::PageUp));
+        assert_eq!(p.row_page, 1);
     }
 
     #[test]

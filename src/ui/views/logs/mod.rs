@@ -2,11 +2,19 @@
 //! the proxy event, the Lambda lines and the doctor's conclusions on the right.
 
 pub mod detail;
+pub mod feed;
 pub mod filter;
 pub mod insights;
+pub mod open;
 pub mod page;
+pub mod query;
+pub mod screen;
 pub mod store;
 pub mod table;
 
+#[cfg(test)]
+mod app_tests;
+#[cfg(test)]
+mod feed_tests;
 #[cfg(test)]
 pub(crate) mod page_tests;

@@ -84,6 +84,20 @@ pub struct LogsPage {
     /// Detail lines of the selected record: (seq, width, findings, lines).
     detail_cache: Option<(u64, u16, Vec<Finding>, Vec<Line<'static>>)>,
     pub notice: Option<String>,
+    /// "See its logs": the API Gateway request id to select once its access
+    /// record arrives (it may take seconds).
+    pub waiting_for: Option<String>,
+    /// The live feed behind the page (`None` in pure view tests); dropping
+    /// it with the page stops the tail.
+    pub feed: Option<super::feed::FeedControl>,
+    /// The running Insights query, for Ctrl+X (StopQuery).
+    pub query: Option<crate::logs::QueryHandle>,
+    /// Which API and stage the page shows (for `:` commands run from here).
+    pub selection: crate::ui::page::Selection,
+    /// The stage's log groups, once discovered (Insights queries need them).
+    pub targets: Option<crate::logs::LogTargets>,
+    /// The view shows Insights results, not the tail (resume goes back).
+    pub showing_query: bool,
 }
 
 impl LogsPage {
@@ -103,6 +117,12 @@ impl LogsPage {
             detail_scroll: Scroll::default(),
             detail_cache: None,
             notice: None,
+            waiting_for: None,
+            feed: None,
+            query: None,
+            selection: Default::default(),
+            targets: None,
+            showing_query: false,
         }
     }
 
@@ -130,6 +150,46 @@ impl LogsPage {
         } else if let Some(pos) = keep.and_then(|s| self.store.view_position(s)) {
             self.selected = pos;
         }
+        if let Some(id) = self.waiting_for.clone()
+            && self.select_request_id(&id)
+        {
+            self.waiting_for = None;
+            self.notice = Some(format!("request {id}"));
+        }
+    }
+
+    /// Select the record of this request now, or as soon as it arrives.
+    pub fn wait_for_request(&mut self, request_id: &str) {
+        if self.select_request_id(request_id) {
+            self.waiting_for = None;
+            self.notice = Some(format!("request {request_id}"));
+        } else {
+            self.waiting_for = Some(request_id.to_string());
+        }
+    }
+
+    /// Apply the `/` filter typed in the shell's prompt (one pass per keystroke).
+    pub fn set_filter_text(&mut self, text: &str) {
+        self.store.set_filter(LogFilter::parse(text));
+        self.selected = self.store.view_len().saturating_sub(1);
+        self.follow = true;
+        self.detail_cache = None;
+    }
+
+    /// Forget every record (Insights results replace the tail's, and back).
+    pub fn clear_records(&mut self) {
+        self.store.clear();
+        self.selected = 0;
+        self.top = 0;
+        self.follow = true;
+        self.detail_cache = None;
+    }
+
+    /// Move the focus back to the record list; false when it already was.
+    pub fn focus_records(&mut self) -> bool {
+        let moved = self.focus != Focus::Records;
+        self.focus = Focus::Records;
+        moved
     }
 
     /// Select the record with this API Gateway request id ("see its logs").
@@ -230,7 +290,8 @@ impl LogsPage {
                 self.paused = !self.paused;
                 return Some(LogsEffect::SetPaused(self.paused));
             }
-            KeyCode::Char('q') => self.focus = Focus::Insights,
+            // `i`, not `q`: `q` goes back everywhere else in the shell.
+            KeyCode::Char('i') => self.focus = Focus::Insights,
             KeyCode::Char('y') => {
                 let (_, rec) = self.selected_record()?;
                 let text = match self.detail_cache.as_ref().map(|c| &c.2) {
@@ -388,6 +449,12 @@ impl LogsPage {
                 styles.dim,
             ));
         }
+        if let Some(id) = &self.waiting_for {
+            spans.push(Span::styled(
+                format!("  waiting for request {id}…"),
+                styles.info,
+            ));
+        }
         if let Some(n) = &self.notice {
             spans.push(Span::styled(format!("  {n}"), styles.ok));
         }
@@ -406,7 +473,7 @@ impl LogsPage {
                 Line::from(spans)
             }
             None => Line::styled(
-                "/ filter (status:5xx route:/x slow:500 error unmatched) · s sort · S reverse · p pause · q Insights · Tab detail · y copy",
+                "/ filter (status:5xx route:/x slow:500 error unmatched) · s sort · S reverse · p pause · i Insights · Tab detail · y copy",
                 styles.dim,
             ),
         }

@@ -181,7 +181,7 @@ fn snapshot_paused_polling_with_insights() {
         p.handle_key(key(KeyCode::Char('p'))),
         Some(LogsEffect::SetPaused(true))
     );
-    p.handle_key(key(KeyCode::Char('q')));
+    p.handle_key(key(KeyCode::Char('i')));
     assert_eq!(p.focus, Focus::Insights);
     assert!(p.is_typing());
     insta::assert_snapshot!(draw(&mut p, 120, 22));

@@ -1,0 +1,309 @@
+//! The logs page in the running app, on the demo backend: `:logs` opens it
+//! and its feed tails the demo's in-memory CloudWatch Logs; requests sent to
+//! the demo gateway over real HTTP show up as correlated records.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::page::{Connection, LogsPage};
+use crate::backends::demo::{self, DemoGateway};
+use crate::domain::{
+    AccessLogSettings, Api, DraftTarget, HttpResponse, Protocol, RequestDraft, Stage,
+};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::page::Effect;
+use crate::ui::testing::{FakeControl, Harness, fake_backend, harness};
+use crate::ui::views::api_detail::ApiDetailPage;
+use crate::ui::views::response::page::ResponsePage;
+use crate::ui::views::stage_detail::StageDetailPage;
+
+const API: &str = "demohttp01";
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn demo_app() -> (Harness, Arc<DemoGateway>) {
+    let (backend, gw) = demo::start(None).await.expect("demo gateway");
+    let mut h = harness(backend);
+    h.start().await;
+    h.app
+        .apply(None, vec![Effect::Push(Box::new(ApiDetailPage::new(API)))]);
+    (h, gw)
+}
+
+fn page(h: &Harness) -> &LogsPage {
+    h.app.top_as::<LogsPage>().expect("the logs page is on top")
+}
+
+fn records(app: &App) -> usize {
+    app.top_as::<LogsPage>().map_or(0, |p| p.store.total())
+}
+
+/// Send a request through the demo gateway; returns its API Gateway request id.
+async fn send(gw: &DemoGateway, path: &str) -> (u16, String, HttpResponse) {
+    let url = format!("{}/prod{path}", gw.base_url(API).expect("demo API"));
+    let resp = reqwest::get(&url).await.expect("demo gateway answers");
+    let status = resp.status().as_u16();
+    let headers: Vec<(String, String)> = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = resp.bytes().await.expect("body").to_vec();
+    let http = HttpResponse {
+        status,
+        headers,
+        body_size: body.len() as u64,
+        body,
+        ..Default::default()
+    };
+    let id = http.request_id().expect("apigw-requestid").to_string();
+    (status, id, http)
+}
+
+/// Mask what changes from run to run (clock, latencies, ids, ports).
+fn stable(screen: &str, ids: &[&str]) -> String {
+    let mut s = screen.to_string();
+    for (i, id) in ids.iter().enumerate() {
+        s = s.replace(id, &format!("<req{i}>"));
+    }
+    let masks = [
+        (r"\d{2}:\d{2}:\d{2}\.\d{3}", "hh:mm:ss.mmm"),
+        (r"\d{4}-\d{2}-\d{2}T[0-9:.]+Z", "<time>"),
+        (r"\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} \+0000", "<time>"),
+        (r"\b1\d{12}\b", "<epoch>"),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "<uuid>",
+        ),
+        (r"[0-9a-f]{8}-[0-9a-f-]{1,27}", "<uuid>"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:<port>"),
+        (r"lag \d+\.\d s", "lag <lag>"),
+        (r"\b\d+(\.\d+)? ?ms\b", "<n>ms"),
+        (r"[A-Za-z0-9_-]{15}=", "<id>"),
+    ];
+    for (re, with) in masks {
+        s = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&s, with)
+            .into_owned();
+    }
+    // Masked values have other widths than the real ones: normalise the
+    // padding around them.
+    regex::Regex::new(" {2,}")
+        .unwrap()
+        .replace_all(&s, "  ")
+        .into_owned()
+}
+
+#[tokio::test]
+async fn logs_command_tails_the_demo_and_correlates_live() {
+    let (mut h, gw) = demo_app().await;
+    h.keys(&[":"]);
+    h.type_text("logs prod");
+    h.keys(&["<Enter>"]);
+    assert_eq!(page(&h).title, "demo-orders-http (demohttp01) / prod");
+    assert_eq!(h.app.titles().last().unwrap(), "logs prod");
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.tail.connection == Connection::LiveTail)
+    })
+    .await;
+
+    let (s1, id1, _) = send(&gw, "/orders").await;
+    let (s2, id2, _) = send(&gw, "/report").await;
+    assert_eq!((s1, s2), (200, 500));
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>().is_some_and(|p| {
+            [&id1, &id2].iter().all(|id| {
+                p.store
+                    .find_request_id(id)
+                    .and_then(|seq| p.store.get(seq))
+                    .is_some_and(|r| !r.unmatched && r.report.is_some())
+            })
+        })
+    })
+    .await;
+    let p = page(&h);
+    assert_eq!(p.store.total(), 2);
+    let rec = p.store.get(p.store.find_request_id(&id2).unwrap()).unwrap();
+    assert_eq!(rec.access.route_key.as_deref(), Some("GET /report"));
+    assert_eq!(rec.access.status, Some(500));
+    assert!(rec.event.is_some(), "the proxy event is shown");
+    assert!(p.tail.groups.len() > 1, "access log and Lambda groups");
+    // The newest record is selected: the 500, with the doctor's verdict.
+    insta::assert_snapshot!(stable(&h.render(160, 40), &[&id1, &id2]));
+}
+
+#[tokio::test]
+async fn see_its_logs_selects_the_request_when_it_arrives() {
+    let (mut h, gw) = demo_app().await;
+    // An earlier request, then the one whose logs we want.
+    send(&gw, "/orders").await;
+    let (_, id, resp) = send(&gw, "/crash").await;
+    send(&gw, "/orders").await;
+    let mut response = ResponsePage::new(None, resp);
+    response.draft = Some(RequestDraft {
+        method: "GET".into(),
+        target: DraftTarget {
+            api_id: Some(API.into()),
+            route_key: Some("GET /crash".into()),
+            stage: Some("prod".into()),
+            region: None,
+        },
+        ..Default::default()
+    });
+    h.app.apply(None, vec![Effect::Push(Box::new(response))]);
+    h.keys(&["L"]);
+    let p = page(&h);
+    assert_eq!(p.waiting_for.as_deref(), Some(id.as_str()));
+    assert!(
+        h.render(160, 12)
+            .contains(&format!("waiting for request {id}…")),
+        "the wait is visible"
+    );
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.waiting_for.is_none() && p.store.total() == 3)
+    })
+    .await;
+    let (_, rec) = page(&h).selected_record().expect("a record is selected");
+    assert_eq!(rec.access.request_id.as_deref(), Some(id.as_str()));
+    assert_eq!(rec.access.route_key.as_deref(), Some("GET /crash"));
+    // Esc goes back to the response.
+    h.keys(&["<Esc>"]);
+    assert!(h.app.top_as::<ResponsePage>().is_some());
+}
+
+#[tokio::test]
+async fn pause_holds_new_records_until_resume_and_esc_stops_the_tail() {
+    let (mut h, gw) = demo_app().await;
+    h.app.apply(
+        None,
+        vec![Effect::Push(Box::new(StageDetailPage::new(API, "prod")))],
+    );
+    h.keys(&["L"]);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.tail.connection == Connection::LiveTail)
+    })
+    .await;
+    send(&gw, "/orders").await;
+    h.pump_until(WAIT, |app| records(app) == 1).await;
+
+    h.keys(&["p"]);
+    assert!(page(&h).paused);
+    send(&gw, "/orders").await;
+    send(&gw, "/report").await;
+    h.pump_for(Duration::from_millis(600)).await;
+    assert_eq!(records(&h.app), 1, "nothing new while paused");
+    assert!(h.render(120, 8).contains("‖ paused"));
+
+    h.keys(&["p"]);
+    h.pump_until(WAIT, |app| records(app) == 3).await;
+
+    let alive = page(&h).feed.as_ref().unwrap().liveness();
+    assert!(alive.upgrade().is_some());
+    h.keys(&["<Esc>"]);
+    assert!(h.app.top_as::<StageDetailPage>().is_some());
+    h.pump_until(WAIT, |_| alive.upgrade().is_none()).await;
+}
+
+#[tokio::test]
+async fn insights_results_replace_the_tail_until_resume() {
+    let (mut h, gw) = demo_app().await;
+    h.update(Action::Command("logs".into()));
+    for path in ["/orders", "/report", "/orders"] {
+        send(&gw, path).await;
+    }
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.store.total() == 3 && p.targets.is_some())
+    })
+    .await;
+    h.keys(&["i", "<F5>"]);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>().is_some_and(|p| p.showing_query)
+    })
+    .await;
+    let p = page(&h);
+    let progress = p.insights.progress.clone().unwrap();
+    assert_eq!(progress.status, "Complete");
+    assert_eq!(progress.records_matched, Some(3.0));
+    assert!(progress.bytes_scanned.unwrap() > 0.0);
+    assert_eq!(p.tail.connection, Connection::Query);
+    assert_eq!(p.store.total(), 3);
+    assert!(
+        (0..3).all(|i| !p.store.view_get(i).unwrap().1.unmatched),
+        "query results are correlated with the Lambda lines too"
+    );
+    let screen = h.render(160, 30);
+    assert!(screen.contains("matched 3"), "{screen}");
+    // Back to the tail: Esc leaves the pane, p resumes (replaying the book).
+    h.keys(&["<Esc>", "p"]);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| !p.showing_query && p.store.total() == 3 && !p.paused)
+    })
+    .await;
+}
+
+/// Two APIs: one whose only stage has no access log, one with two stages.
+fn control() -> FakeControl {
+    let stage = |name: &str, group: Option<&str>| Stage {
+        stage_name: name.into(),
+        access_log_settings: group.map(|g| AccessLogSettings {
+            destination_arn: Some(format!("arn:aws:logs:eu-west-1:123456789012:log-group:{g}")),
+            format: None,
+        }),
+        ..Default::default()
+    };
+    let api = |id: &str, name: &str, stages| Api {
+        id: id.into(),
+        name: name.into(),
+        protocol: Some(Protocol::Http),
+        stages,
+        details_loaded: true,
+        ..Default::default()
+    };
+    FakeControl {
+        apis: vec![
+            api(
+                "a1",
+                "orders",
+                vec![stage("dev", None), stage("prod", Some("/apigw/orders"))],
+            ),
+            api("p1", "payments", vec![stage("prod", None)]),
+        ],
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn logs_without_api_or_access_logging_is_a_one_line_error() {
+    let mut h = harness(fake_backend(control()));
+    h.start().await;
+    // The payments API (second in the list) has one stage, without access logs.
+    h.keys(&["j"]);
+    h.update(Action::Command("logs".into()));
+    let err = h.app.shared.status.error.clone().unwrap();
+    assert!(
+        err.starts_with("access logging is off for stage prod: enable it with this format"),
+        "{err}"
+    );
+    assert!(err.contains("$context.integration.requestId"), "{err}");
+    assert!(!err.contains('\n'));
+    assert!(h.app.top_as::<LogsPage>().is_none());
+    // A stage argument that is not a stage of an API with several stages.
+    h.keys(&["k"]);
+    h.update(Action::Command("logs prd".into()));
+    let err = h.app.shared.status.error.clone().unwrap();
+    assert!(err.contains("has no stage \"prd\""), "{err}");
+
+    // No API at all: the list is empty.
+    let mut h = harness(fake_backend(Default::default()));
+    h.start().await;
+    h.update(Action::Command("logs".into()));
+    let err = h.app.shared.status.error.clone().unwrap();
+    assert!(err.starts_with("no API selected"), "{err}");
+    insta::assert_snapshot!(h.render(110, 6));
+}

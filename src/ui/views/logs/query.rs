@@ -1,0 +1,162 @@
+//! Logs Insights for the logs page: the pane's "run" becomes an
+//! [`InsightsRunner`] query on the stage's access log; progress (status,
+//! records matched / scanned, bytes) flows back to the pane, and the rows
+//! come back as correlated records (the Lambda lines of the same window are
+//! read too, so the side-by-side view works on query results as well).
+
+use std::sync::Arc;
+
+use futures::Stream;
+use tokio::sync::mpsc;
+
+use super::insights::{QueryProgress, TimeRange};
+use crate::backends::LogSource;
+use crate::backends::log_source::{QueryRequest, QueryRow, QueryStats, QueryStatus};
+use crate::domain::CorrelatedRecord;
+use crate::logs::fetch::{fetch_window, rows_to_events};
+use crate::logs::{
+    InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle,
+};
+
+/// Rows asked of Logs Insights (its own maximum is 10 000).
+pub const QUERY_LIMIT: i32 = 1000;
+
+/// What the query reports to the page.
+#[derive(Debug)]
+pub enum QueryReport {
+    Progress(QueryProgress),
+    /// The end: the outcome's progress, the rows as records, and the rows
+    /// that are not log lines (`stats` queries) for the pane to page through.
+    Done {
+        progress: QueryProgress,
+        records: Vec<CorrelatedRecord>,
+        rows: Vec<QueryRow>,
+    },
+}
+
+fn progress(
+    status: QueryStatus,
+    stats: Option<&QueryStats>,
+    message: Option<String>,
+) -> QueryProgress {
+    QueryProgress {
+        status: format!("{status:?}"),
+        records_matched: stats.map(|s| s.records_matched),
+        records_scanned: stats.map(|s| s.records_scanned),
+        bytes_scanned: stats.map(|s| s.bytes_scanned),
+        message,
+    }
+}
+
+fn failed(message: String) -> QueryProgress {
+    QueryProgress {
+        status: "Failed".into(),
+        message: Some(message),
+        ..Default::default()
+    }
+}
+
+/// Start a query. The handle cancels it (StopQuery); the stream ends after
+/// its `Done`.
+pub fn start(
+    logs: Arc<dyn LogSource>,
+    targets: &LogTargets,
+    query: String,
+    range: TimeRange,
+) -> Result<
+    (
+        QueryHandle,
+        impl Stream<Item = QueryReport> + Send + 'static,
+    ),
+    String,
+> {
+    let Some(access) = targets.access_group.clone() else {
+        return Err("Insights reads the access log, and this stage has none in CloudWatch".into());
+    };
+    let end_s = chrono::Utc::now().timestamp();
+    let start_s = end_s - range.duration().as_secs() as i64;
+    let runner = InsightsRunner::new(logs.clone(), InsightsConfig::default());
+    let (handle, mut events) = runner.spawn(QueryRequest {
+        log_groups: vec![access.clone()],
+        query,
+        start_s,
+        end_s,
+        limit: Some(QUERY_LIMIT),
+    });
+    let targets = targets.clone();
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        while let Some(ev) = events.recv().await {
+            let report = match ev {
+                InsightsEvent::Started { .. } => {
+                    QueryReport::Progress(progress(QueryStatus::Scheduled, None, None))
+                }
+                InsightsEvent::Progress { status, stats, .. } => {
+                    QueryReport::Progress(progress(status, Some(&stats), None))
+                }
+                InsightsEvent::Throttled { wait } => QueryReport::Progress(QueryProgress {
+                    status: "Running".into(),
+                    message: Some(format!(
+                        "rate-limited by Logs Insights; retrying in {:.1} s",
+                        wait.as_secs_f32()
+                    )),
+                    ..Default::default()
+                }),
+                InsightsEvent::Failed(m) => QueryReport::Done {
+                    progress: failed(m),
+                    records: vec![],
+                    rows: vec![],
+                },
+                InsightsEvent::Finished(o) => {
+                    let p = progress(o.status, Some(&o.stats), o.message.clone());
+                    let (records, rows) =
+                        correlate_rows(logs.as_ref(), &targets, &access, o.rows, start_s, end_s)
+                            .await;
+                    QueryReport::Done {
+                        progress: p,
+                        records,
+                        rows,
+                    }
+                }
+            };
+            if tx.send(report).await.is_err() {
+                return; // the page was closed
+            }
+        }
+    });
+    let reports =
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) });
+    Ok((handle, reports))
+}
+
+/// Rows carrying `@message` become records, correlated with the Lambda
+/// lines of the same window (a minute either side: invocations straddle
+/// the edges). Other rows are returned as they are.
+async fn correlate_rows(
+    logs: &dyn LogSource,
+    targets: &LogTargets,
+    access: &str,
+    rows: Vec<QueryRow>,
+    start_s: i64,
+    end_s: i64,
+) -> (Vec<CorrelatedRecord>, Vec<QueryRow>) {
+    let events = rows_to_events(&rows, access);
+    if events.is_empty() {
+        return (vec![], rows);
+    }
+    // The index must hold every invocation of the window, not just as many
+    // as there are rows.
+    let mut book = LogBook::new(targets, crate::logs::DEFAULT_CAPACITY);
+    book.ingest(&events);
+    let lambda = fetch_window(
+        logs,
+        &targets.lambda_groups(),
+        start_s * 1000 - 60_000,
+        Some(end_s * 1000 + 60_000),
+        None,
+        200_000,
+    )
+    .await;
+    book.ingest(&lambda.events);
+    (book.correlate_all(), vec![])
+}
