@@ -190,3 +190,82 @@ fn editor_gets_the_terminal_and_its_keystrokes_then_the_tui_comes_back() {
     assert!(app.wait_exit(T));
     app.assert_restored();
 }
+
+#[test]
+fn sent_requests_are_in_history_and_can_be_saved_and_reopened() {
+    let home = home();
+    let mut app = PtyApp::spawn(&["demo"], home.path());
+    open_route(&mut app, "demo-orders-http", "/report");
+    app.press(":");
+    app.type_text("send");
+    app.press("Enter");
+    app.wait_for("send GET /report", T);
+    app.press("1"); // the demo's first token: a JWT that must not be stored
+    app.wait_for("Auth JWT bearer", T);
+    app.press("Ctrl-S");
+    app.wait_for("500 Internal Server Error", T);
+    app.press(":");
+    app.type_text("save demo/report-500");
+    app.press("Enter");
+    app.wait_for(
+        "saved `report-500` in collection demo (secrets redacted)",
+        T,
+    );
+    app.press(":");
+    app.type_text("history");
+    app.press("Enter");
+    let screen = app.wait_for("Sent to demo-orders-http", T);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("GET") && l.contains("/prod/report") && l.contains("500")),
+        "{screen}"
+    );
+    app.press("Tab");
+    app.wait_for("report-500", T);
+    app.press("Enter");
+    let screen = app.wait_for("re-enter auth token before sending", T);
+    assert!(screen.contains("send GET /report"), "{screen}");
+    // Nothing gatescope wrote (history, collection, its log) holds a JWT.
+    let files = walk(home.path());
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("history")),
+        "{files:?}"
+    );
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
+        assert!(
+            !holds_a_jwt(&text),
+            "{} holds a JWT:\n{text}",
+            file.display()
+        );
+    }
+    app.press("Ctrl-C");
+    assert!(app.wait_exit(T));
+    app.assert_restored();
+}
+
+/// `eyJ…​.eyJ…​.`: a JWT's base64url JSON header and claims.
+fn holds_a_jwt(text: &str) -> bool {
+    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices("eyJ").any(|(i, _)| {
+        let rest = &text[i..];
+        let header_len = rest.find(|c: char| !b64(c)).unwrap_or(rest.len());
+        rest[header_len..].starts_with(".eyJ")
+    })
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -346,9 +346,11 @@ impl App {
 
     pub fn run_command(&mut self, line: &str) {
         let selection = self.top().selection(&self.shared);
+        let draft = self.top().request_draft();
         let mut ctx = CommandCtx {
             shared: &mut self.shared,
             selection,
+            draft,
         };
         match commands::run(line, &mut ctx) {
             Ok(effects) => {

@@ -11,6 +11,8 @@ use crate::backends::aws::AwsOptions;
 pub struct CommandCtx<'a> {
     pub shared: &'a mut Shared,
     pub selection: Selection,
+    /// The request on the current page, if it has one (`:save`).
+    pub draft: Option<crate::domain::RequestDraft>,
 }
 
 pub type CommandFn = fn(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String>;

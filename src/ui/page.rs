@@ -60,6 +60,12 @@ pub trait Page: Any {
     fn selection(&self, _shared: &Shared) -> Selection {
         Selection::default()
     }
+
+    /// The request this page shows or edits, for `:save NAME` (composer,
+    /// response); `None` elsewhere.
+    fn request_draft(&self) -> Option<crate::domain::RequestDraft> {
+        None
+    }
 }
 
 /// What the user is pointing at; every field is optional.

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod compose;
 pub mod cors_view;
 pub mod doctor;
+pub mod history;
 pub mod logs;
 pub mod response;
 pub mod route_detail;
@@ -40,5 +41,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "[STAGE] [REQUEST_ID]",
         desc: "Tail the selected API's logs, side by side",
         run: logs::open::cmd_logs,
+    },
+    CommandSpec {
+        name: "history",
+        aliases: &["hist"],
+        usage: "[API id]",
+        desc: "Sent and saved requests: reopen, resend, delete",
+        run: history::commands::cmd_history,
+    },
+    CommandSpec {
+        name: "save",
+        aliases: &[],
+        usage: "[COLLECTION/]NAME",
+        desc: "Save this request by name (secrets redacted)",
+        run: history::commands::cmd_save,
     },
 ];

@@ -8,6 +8,7 @@ pub mod kv_list;
 pub mod line_input;
 pub mod page;
 mod render;
+pub mod reopen;
 pub mod send_task;
 
 #[cfg(test)]

@@ -252,6 +252,11 @@ impl ComposePage {
             },
         };
         let draft = self.draft();
+        // Placeholders from the history would be sent as the secret.
+        if let Some(m) = super::reopen::reenter_message(&draft) {
+            self.message = Some(m.clone());
+            return vec![Effect::Error(m)];
+        }
         if let Err(e) = compose::build(&draft) {
             self.message = Some(e.to_string());
             return vec![Effect::Error(e.to_string())];
@@ -513,6 +518,10 @@ impl Page for ComposePage {
             route_key: self.target.route_key.clone(),
             stage_name: self.target.stage.clone(),
         }
+    }
+
+    fn request_draft(&self) -> Option<RequestDraft> {
+        Some(self.draft())
     }
 
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {

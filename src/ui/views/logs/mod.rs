@@ -15,4 +15,6 @@ pub mod table;
 #[cfg(test)]
 mod app_tests;
 #[cfg(test)]
+mod feed_tests;
+#[cfg(test)]
 pub(crate) mod page_tests;

@@ -66,7 +66,8 @@ pub fn apply_feed(page: &mut LogsPage, report: FeedReport) -> Vec<Effect> {
         }
         if let Some(s) = &report.status {
             page.tail.connection = connection(s, &page.tail.connection);
-            page.tail.lag_ms = s.lag_ms.or(page.tail.lag_ms);
+            // The tailer's own lag is the age of the newest event, which
+            // grows while nothing happens; the feed measures it per batch.
         }
         if let Some(lag) = report.lag_ms {
             page.tail.lag_ms = Some(lag);
@@ -112,6 +113,16 @@ fn apply_query(page: &mut LogsPage, report: QueryReport) -> Vec<Effect> {
             vec![Effect::Info(format!(
                 "{n} records from Logs Insights · p goes back to the live tail"
             ))]
+        }
+    }
+}
+
+impl Drop for LogsPage {
+    fn drop(&mut self) {
+        // A closed page's query would otherwise run on to its end (the
+        // feed stops by itself: its control is dropped with the page).
+        if let Some(q) = &self.query {
+            q.cancel();
         }
     }
 }
@@ -205,6 +216,7 @@ impl Page for LogsPage {
             }
             // Esc / h: out of the detail pane first, then off the page.
             Action::Back => return self.focus_records().then(Vec::new),
+            Action::Refresh => return Some(super::open::restart_feed(self, shared)),
             Action::Up => key(KeyCode::Up),
             Action::Down => key(KeyCode::Down),
             Action::PageUp => key(KeyCode::PageUp),

@@ -193,6 +193,10 @@ impl Page for ResponsePage {
         &["response", "tabs", "detail"]
     }
 
+    fn request_draft(&self) -> Option<crate::domain::RequestDraft> {
+        self.draft.clone()
+    }
+
     fn captures_keys(&self) -> bool {
         self.is_typing()
     }
