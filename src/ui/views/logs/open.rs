@@ -147,6 +147,42 @@ fn logging_off(api: &Api, stage: &Stage) -> Option<Vec<Effect>> {
     ])
 }
 
+/// `r` on the logs page: drop the feed (its tail stops) and start a fresh
+/// one over the same stage, e.g. after credentials were renewed.
+pub fn restart_feed(page: &mut LogsPage, shared: &Shared) -> Vec<Effect> {
+    let sel = page.selection.clone();
+    let (Some(api_id), Some(stage)) = (sel.api_id, sel.stage_name) else {
+        return vec![];
+    };
+    let Some(api) = shared.inventory.api(&api_id).cloned() else {
+        return vec![Effect::Error(format!(
+            "API {api_id} is not in the inventory (any more)"
+        ))];
+    };
+    page.feed = None;
+    page.clear_records();
+    page.showing_query = false;
+    page.paused = false;
+    page.tail.connection = Connection::Connecting;
+    page.tail.lag_ms = None;
+    let spec = FeedSpec::new(api, stage, shared.backend.logs.clone());
+    let (control, reports) = feed::start(spec);
+    page.feed = Some(control);
+    vec![
+        Effect::page_feed::<LogsPage, _, _>("logs feed", feed_updates(reports)),
+        Effect::Info("reconnecting the tail".into()),
+    ]
+}
+
+fn feed_updates(
+    reports: impl futures::Stream<Item = feed::FeedReport> + Send + 'static,
+) -> impl futures::Stream<Item = impl FnOnce(&mut LogsPage, &mut Shared) -> Vec<Effect> + Send + 'static>
++ Send
++ 'static {
+    reports
+        .map(|report| move |page: &mut LogsPage, _: &mut Shared| screen::apply_feed(page, report))
+}
+
 /// Push the logs page for `req` with its feed running. `spec` overrides
 /// the feed's defaults (tests shorten the poll interval).
 pub fn open(shared: &Shared, api: Api, req: LogsRequest, spec: Option<FeedSpec>) -> Effect {
