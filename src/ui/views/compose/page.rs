@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
@@ -325,6 +325,8 @@ impl ComposePage {
             Some(Editing::Body) => {
                 if key.code == KeyCode::Esc {
                     self.editing = None;
+                } else if is_editor_key(&key, shared) {
+                    return self.open_external_editor();
                 } else {
                     self.body.input(key);
                 }
@@ -490,6 +492,16 @@ impl ComposePage {
                 .collect();
         }
     }
+}
+
+/// While the body is being typed, keys go to the text area, except a
+/// Ctrl / function key bound to `external_editor` (`<C-g>`): plain letters
+/// such as `E` must stay text.
+fn is_editor_key(key: &KeyEvent, shared: &Shared) -> bool {
+    let command_key =
+        key.modifiers.contains(KeyModifiers::CONTROL) || matches!(key.code, KeyCode::F(_));
+    command_key
+        && shared.keymap.lookup(&["compose"], key) == Some(&Action::Page("external_editor".into()))
 }
 
 impl Page for ComposePage {
