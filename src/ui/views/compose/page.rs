@@ -5,13 +5,13 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
 
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
-use super::body_editor::{BodyEditor, BodySource};
+use super::body_editor::BodyEditor;
 use super::external_editor;
 use super::kv_list::{Cell, KvList, KvRow};
 use super::line_input::{InputOutcome, LineInput};
@@ -325,7 +325,7 @@ impl ComposePage {
             Some(Editing::Body) => {
                 if key.code == KeyCode::Esc {
                     self.editing = None;
-                } else if is_editor_key(&key, shared) {
+                } else if external_editor::is_editor_key(&key, shared) {
                     return self.open_external_editor();
                 } else {
                     self.body.input(key);
@@ -418,66 +418,6 @@ impl ComposePage {
         Some(vec![])
     }
 
-    /// `E`: edit the body in `$VISUAL` / `$EDITOR`. The shell suspends the
-    /// TUI while the editor runs (see [`Effect::suspend`]).
-    fn open_external_editor(&mut self) -> Vec<Effect> {
-        self.tab = Tab::Body;
-        self.editing = None;
-        if let BodySource::File { path, .. } = &self.body.source {
-            return vec![Effect::Error(format!(
-                "the body is binary ({path}); an editor cannot change it: F reads another file"
-            ))];
-        }
-        let editor = self
-            .editor
-            .clone()
-            .unwrap_or_else(external_editor::editor_command);
-        let initial = self.body.bytes();
-        let suffix = match self.content_type {
-            ContentType::Json => ".json",
-            ContentType::Xml => ".xml",
-            _ => ".txt",
-        };
-        vec![Effect::suspend::<ComposePage, _, _>(
-            "editing the body",
-            move || {
-                let result = external_editor::edit(&editor, &initial, suffix);
-                move |page: &mut ComposePage, _: &mut Shared| page.editor_done(&initial, result)
-            },
-        )]
-    }
-
-    /// Put what the editor saved into the body; on a failure keep the body
-    /// and say why in one line.
-    pub fn editor_done(&mut self, before: &[u8], result: Result<Vec<u8>, String>) -> Vec<Effect> {
-        match result {
-            Ok(mut bytes) => {
-                // Editors end files with a newline; do not send one the
-                // body did not have.
-                if !before.ends_with(b"\n") && bytes.ends_with(b"\n") {
-                    bytes.pop();
-                    if bytes.ends_with(b"\r") {
-                        bytes.pop();
-                    }
-                }
-                let expect_json = self.body.expect_json;
-                self.body = BodyEditor::from_bytes(&bytes);
-                self.body.set_expect_json(expect_json);
-                self.message = None;
-                let note = if bytes == before {
-                    "body unchanged"
-                } else {
-                    "body updated from the editor"
-                };
-                vec![Effect::Info(note.into())]
-            }
-            Err(e) => {
-                self.message = Some(e.clone());
-                vec![Effect::Error(e)]
-            }
-        }
-    }
-
     /// The demo's tokens, offered in the auth tab (none outside the demo).
     fn load_offers(&mut self, shared: &Shared) {
         if shared.backend.info.demo && self.auth.offers.is_empty() {
@@ -492,16 +432,6 @@ impl ComposePage {
                 .collect();
         }
     }
-}
-
-/// While the body is being typed, keys go to the text area, except a
-/// Ctrl / function key bound to `external_editor` (`<C-g>`): plain letters
-/// such as `E` must stay text.
-fn is_editor_key(key: &KeyEvent, shared: &Shared) -> bool {
-    let command_key =
-        key.modifiers.contains(KeyModifiers::CONTROL) || matches!(key.code, KeyCode::F(_));
-    command_key
-        && shared.keymap.lookup(&["compose"], key) == Some(&Action::Page("external_editor".into()))
 }
 
 impl Page for ComposePage {
