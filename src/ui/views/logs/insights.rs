@@ -13,22 +13,8 @@ use crate::backends::log_source::QueryRow;
 use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
 use crate::ui::views::response::style::BodyStyles;
 
-/// Starting points; the user edits them freely. Field names follow the
-/// access-log keys API Gateway's console presets use.
-pub const DEFAULT_QUERIES: &[(&str, &str)] = &[
-    (
-        "recent requests",
-        "fields @timestamp, @message\n| sort @timestamp desc\n| limit 200",
-    ),
-    (
-        "errors only",
-        "fields @timestamp, @message\n| filter status >= 500 or ispresent(integrationErrorMessage)\n| sort @timestamp desc\n| limit 200",
-    ),
-    (
-        "slowest",
-        "fields @timestamp, @message, responseLatency\n| sort responseLatency desc\n| limit 50",
-    ),
-];
+/// Rows a default query asks for.
+pub const TEMPLATE_LIMIT: u32 = 200;
 
 pub const PRESETS: &[(&str, u64)] = &[("5m", 300), ("15m", 900), ("1h", 3600), ("24h", 86_400)];
 
@@ -106,15 +92,13 @@ impl Default for InsightsPane {
 }
 
 impl InsightsPane {
+    /// The CLI's default queries (recent, errors, slowest): they fetch
+    /// `@message` and `@log`, so results parse and correlate whatever the
+    /// access-log field names.
     fn load_template(&mut self, i: usize) {
-        self.template = i % DEFAULT_QUERIES.len();
-        self.editor = TextArea::new(
-            DEFAULT_QUERIES[self.template]
-                .1
-                .lines()
-                .map(String::from)
-                .collect(),
-        );
+        let all = crate::logs::default_queries(TEMPLATE_LIMIT);
+        self.template = i % all.len();
+        self.editor = TextArea::new(all[self.template].query.lines().map(String::from).collect());
     }
 
     pub fn query(&self) -> String {
@@ -336,7 +320,7 @@ mod tests {
     fn templates_and_custom_range() {
         let mut p = InsightsPane::default();
         p.handle_key(k(KeyCode::F(2)));
-        assert!(p.query().contains("integrationErrorMessage"));
+        assert!(p.query().contains("filter status like /^[45]/"));
         p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
         for c in "90m".chars() {
             p.handle_key(k(KeyCode::Char(c)));
