@@ -47,10 +47,11 @@ pub fn edit(editor: &str, initial: &[u8], suffix: &str) -> Result<Vec<u8>, Strin
         .args(&words[1..])
         .arg(file.path())
         .status()
-        .map_err(|e| format!("cannot start `{}`: {e}", words[0]))?;
+        .map_err(|e| format!("cannot start the editor `{}`: {e}", words[0]))?;
+    // What matters comes first: the status line may cut off a long command.
     if !status.success() {
         return Err(format!(
-            "`{editor}` exited with {status}; the body was left unchanged"
+            "the editor exited with {status}; the body was left unchanged (`{editor}`)"
         ));
     }
     std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file back: {e}"))
