@@ -94,7 +94,8 @@ fn clock_dependent_checks_happen_at_resolve() {
 
 #[test]
 fn since_and_until() {
-    let table: &[(&str, Option<&str>, Result<(i64, i64), &str>)] = &[
+    type Case<'a> = (&'a str, Option<&'a str>, Result<(i64, i64), &'a str>);
+    let table: &[Case] = &[
         ("15m", None, Ok((NOW - 900, NOW))),
         ("2h", Some("-1h"), Ok((NOW - 7200, NOW - 3600))),
         (
