@@ -1,13 +1,15 @@
 //! Log services for the CLI and the TUI, generic over `Arc<dyn LogSource>`:
 //! find a stage's log groups ([`discovery`]), tail them live or by polling
 //! ([`tail`]), run Logs Insights queries ([`insights`]), and keep what
-//! arrived parsed and correlated ([`book`]). Long-running work runs in tokio
-//! tasks and reports through channels of events; nothing here draws.
+//! arrived parsed and correlated ([`book`]); gather one request's logs with
+//! a bounded wait for the doctor ([`gather`]). Long-running work runs in
+//! tokio tasks and reports through channels of events; nothing here draws.
 
 pub mod book;
 pub mod dedup;
 pub mod discovery;
 pub mod fetch;
+pub mod gather;
 pub mod insights;
 pub mod memory;
 pub mod range;

@@ -291,9 +291,11 @@ impl ComposePage {
             });
         }
         match (result.page, result.error) {
-            (Some(page), _) => {
+            (Some(mut page), _) => {
                 self.message = (!result.warnings.is_empty()).then(|| result.warnings.join(" · "));
-                vec![Effect::Push(Box::new(page))]
+                // The log search reports to the response page, not to us.
+                let confirm = page.start_log_confirm();
+                vec![Effect::PushWith(Box::new(page), confirm)]
             }
             (None, Some(e)) => {
                 self.message = Some(e.clone());
