@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -115,17 +113,10 @@ fn lint_reports_configuration_mistakes_and_exits_1() {
 }
 
 const SEED_LOGS: &str = r#"
-import boto3, io, json, sys, time, zipfile
+import boto3, json, time
 v2 = boto3.client("apigatewayv2")
 logs = boto3.client("logs")
-iam = boto3.client("iam")
-lam = boto3.client("lambda")
-role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-buf = io.BytesIO()
-with zipfile.ZipFile(buf, "w") as z:
-    z.writestr("h.py", "def h(e, c):\n    return {}\n")
-fn = lam.create_function(FunctionName="orders", Runtime="python3.12", Role=role,
-    Handler="h.h", Code={"ZipFile": buf.getvalue()}, Timeout=3)["FunctionArn"]
+fn = create_function("orders", timeout=3)
 api = v2.create_api(Name="orders", ProtocolType="HTTP")["ApiId"]
 integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
     PayloadFormatVersion="2.0")["IntegrationId"]
@@ -167,37 +158,34 @@ put("/aws/lambda/orders", [
 print(api)
 "#;
 
-/// A one-thread HTTP server answering every request like an HTTP API 500,
-/// with the request id of the path (`/items` → REQPERM…, `/slow` → REQSLOW…).
+/// A server answering every request like an HTTP API 500, with the request
+/// id of the path (`/slow` → REQSLOW…, anything else → REQPERM…).
 fn fake_gateway() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buf[..n]);
-            let id = if head.starts_with("GET /slow") {
-                "REQSLOW0000001="
-            } else {
-                "REQPERM0000001="
-            };
-            let body = r#"{"message":"Internal Server Error"}"#;
-            let _ = write!(
-                s,
-                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\napigw-requestid: {id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
+    let answer = |id: &'static str| {
+        move || async move {
+            support::fake_http::reply(
+                500,
+                &[
+                    ("content-type", "application/json"),
+                    ("apigw-requestid", id),
+                ],
+                r#"{"message":"Internal Server Error"}"#,
+            )
         }
-    });
-    port
+    };
+    let app = axum::Router::new()
+        .route("/slow", axum::routing::any(answer("REQSLOW0000001=")))
+        .fallback(answer("REQPERM0000001="));
+    support::fake_http::serve_in_thread(app).port()
 }
 
 #[test]
 fn logs_confirm_the_cause_of_a_500() {
     let moto = support::Moto::start();
-    let api = moto.python(SEED_LOGS, &[]).trim().to_string();
+    let api = moto
+        .python_with_functions(SEED_LOGS, &[])
+        .trim()
+        .to_string();
     let port = fake_gateway();
 
     let url = format!("http://127.0.0.1:{port}/items");
@@ -228,18 +216,11 @@ fn logs_confirm_the_cause_of_a_500() {
 /// wait 30 s, plus an integration naming a function that does not exist.
 /// moto's create_function stores the function without running it (no docker).
 const SEED_TIMEOUTS: &str = r#"
-import boto3, io, zipfile
-iam = boto3.client("iam")
-lam = boto3.client("lambda")
+import boto3
 v2 = boto3.client("apigatewayv2")
-role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-buf = io.BytesIO()
-with zipfile.ZipFile(buf, "w") as z:
-    z.writestr("h.py", "def h(e, c):\n    return {}\n")
 out = []
 for name, timeout in [("slowfn", 60), ("quickfn", 10)]:
-    fn = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
-        Handler="h.h", Code={"ZipFile": buf.getvalue()}, Timeout=timeout)["FunctionArn"]
+    fn = create_function(name, timeout=timeout)
     api = v2.create_api(Name=name, ProtocolType="HTTP")["ApiId"]
     integ = v2.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
         PayloadFormatVersion="2.0", TimeoutInMillis=30000)["IntegrationId"]
@@ -258,7 +239,7 @@ print(" ".join(out))
 #[test]
 fn lint_compares_the_lambda_timeout_with_the_integration_timeout() {
     let moto = support::Moto::start();
-    let seeded = moto.python(SEED_TIMEOUTS, &[]);
+    let seeded = moto.python_with_functions(SEED_TIMEOUTS, &[]);
     let [slow, quick, ghost]: [&str; 3] = seeded
         .split_whitespace()
         .collect::<Vec<_>>()

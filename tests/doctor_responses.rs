@@ -2,88 +2,62 @@
 //! error responses (bodies and headers as the reference records them); the
 //! request goes through gatescope's sender and the doctor explains it.
 
-use std::net::SocketAddr;
+mod support;
 
-use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use std::net::SocketAddr;
 
 use gatescope::backends::http::{SendOptions, Sender};
 use gatescope::domain::*;
 use gatescope::engines::doctor::{self, Evidence};
+use support::fake_http::{Canned, canned, serve};
 
-fn reply(status: u16, headers: &[(&'static str, &'static str)], body: &'static str) -> Response {
-    let mut h = HeaderMap::new();
-    for (k, v) in headers {
-        h.insert(*k, HeaderValue::from_static(v));
-    }
-    (StatusCode::from_u16(status).unwrap(), h, body).into_response()
-}
+/// API Gateway's error answers, one path each.
+const ANSWERS: &[Canned] = &[
+    Canned {
+        path: "/prod/items",
+        status: 502,
+        headers: &[
+            ("content-type", "application/json"),
+            ("x-amzn-RequestId", "5b6f5c5e-1111-2222-3333-444455556666"),
+            ("x-amz-apigw-id", "K2G9wEbUoAMEvag="),
+            ("x-amzn-ErrorType", "InternalServerErrorException"),
+        ],
+        body: r#"{"message": "Internal server error"}"#,
+    },
+    Canned {
+        path: "/prod/slow",
+        status: 429,
+        headers: &[("x-amzn-ErrorType", "TooManyRequestsException")],
+        body: r#"{"message":"Too Many Requests"}"#,
+    },
+    Canned {
+        path: "/prod/itemz",
+        status: 403,
+        headers: &[("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
+        body: r#"{"message":"Missing Authentication Token"}"#,
+    },
+    Canned {
+        path: "/me",
+        status: 401,
+        headers: &[
+            ("apigw-requestid", "LV7fzho-PHcEJPw="),
+            (
+                "www-authenticate",
+                r#"Bearer scope="" error="invalid_token" error_description="the token has expired""#,
+            ),
+        ],
+        body: r#"{"message":"Unauthorized"}"#,
+    },
+    Canned {
+        path: "/items",
+        status: 404,
+        headers: &[("apigw-requestid", "LV7fzho-PHcEJPx=")],
+        body: r#"{"message":"Not Found"}"#,
+    },
+];
 
 async fn fake_gateway() -> SocketAddr {
-    let app = Router::new()
-        .route(
-            "/prod/items",
-            any(|| async {
-                reply(
-                    502,
-                    &[
-                        ("content-type", "application/json"),
-                        ("x-amzn-RequestId", "5b6f5c5e-1111-2222-3333-444455556666"),
-                        ("x-amz-apigw-id", "K2G9wEbUoAMEvag="),
-                        ("x-amzn-ErrorType", "InternalServerErrorException"),
-                    ],
-                    r#"{"message": "Internal server error"}"#,
-                )
-            }),
-        )
-        .route(
-            "/prod/slow",
-            any(|| async {
-                reply(
-                    429,
-                    &[("x-amzn-ErrorType", "TooManyRequestsException")],
-                    r#"{"message":"Too Many Requests"}"#,
-                )
-            }),
-        )
-        .route(
-            "/prod/itemz",
-            any(|| async {
-                reply(
-                    403,
-                    &[("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
-                    r#"{"message":"Missing Authentication Token"}"#,
-                )
-            }),
-        )
-        .route(
-            "/me",
-            any(|| async {
-                reply(
-                    401,
-                    &[
-                        ("apigw-requestid", "LV7fzho-PHcEJPw="),
-                        (
-                            "www-authenticate",
-                            r#"Bearer scope="" error="invalid_token" error_description="the token has expired""#,
-                        ),
-                    ],
-                    r#"{"message":"Unauthorized"}"#,
-                )
-            }),
-        )
-        .route(
-            "/items",
-            any(|| async {
-                reply(404, &[("apigw-requestid", "LV7fzho-PHcEJPx=")], r#"{"message":"Not Found"}"#)
-            }),
-        );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    serve(canned(ANSWERS)).await
 }
 
 fn route(key: &str, auth: &str, authorizer: Option<&str>) -> Route {

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use gatescope::backends::aws::AwsControlPlane;
+use axum::http::{Method, Uri};
+use axum::response::Response;
 use gatescope::backends::aws::retry::RetryPolicy;
-use gatescope::backends::{BackendInfo, ControlPlane, ErrorKind};
+use gatescope::backends::{ControlPlane, ErrorKind};
 use gatescope::domain::Api;
 use gatescope::inventory::Loader;
 use serde_json::{Value, json};
+use support::fake_http::{aws_error, json_ok, serve};
 
 const HTTP_APIS: usize = 5;
 const REST_APIS: usize = 3;
@@ -34,22 +34,6 @@ struct Fake {
 }
 
 type Shared = Arc<Mutex<Fake>>;
-
-fn error(status: StatusCode, kind: &str, message: &str) -> Response {
-    (
-        status,
-        [
-            ("x-amzn-errortype", kind),
-            ("content-type", "application/json"),
-        ],
-        json!({ "message": message }).to_string(),
-    )
-        .into_response()
-}
-
-fn ok(body: Value) -> Response {
-    ([("content-type", "application/json")], body.to_string()).into_response()
-}
 
 /// One page of `items` starting at the token/position in the query.
 fn page(
@@ -156,43 +140,39 @@ async fn handle(state: Shared, method: Method, uri: Uri) -> Response {
     };
     if attempt <= throttles {
         fake.throttled += 1;
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManyRequestsException",
-            "Too Many Requests",
-        );
+        return aws_error(429, "TooManyRequestsException", "Too Many Requests");
     }
     let parts: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
     match parts.as_slice() {
         ["v2", "apis"] => {
             let items = (0..HTTP_APIS).map(http_api).collect();
-            ok(page(items, &query, "nextToken", &mut fake))
+            json_ok(page(items, &query, "nextToken", &mut fake))
         }
-        ["v2", "apis", id, "routes"] => ok(page(v2_routes(id), &query, "nextToken", &mut fake)),
+        ["v2", "apis", id, "routes"] => {
+            json_ok(page(v2_routes(id), &query, "nextToken", &mut fake))
+        }
         ["v2", "apis", id, "integrations"] => {
-            ok(page(v2_integrations(id), &query, "nextToken", &mut fake))
+            json_ok(page(v2_integrations(id), &query, "nextToken", &mut fake))
         }
-        ["v2", "apis", id, "stages"] => ok(page(v2_stages(id), &query, "nextToken", &mut fake)),
+        ["v2", "apis", id, "stages"] => {
+            json_ok(page(v2_stages(id), &query, "nextToken", &mut fake))
+        }
         ["v2", "apis", id, "authorizers"] => {
             if *id == "h1" || fake.deny_all {
-                return error(
-                    StatusCode::FORBIDDEN,
-                    "AccessDeniedException",
-                    "User is not authorized",
-                );
+                return aws_error(403, "AccessDeniedException", "User is not authorized");
             }
             let items = (0..3).map(|n| v2_authorizer(id, n)).collect();
-            ok(page(items, &query, "nextToken", &mut fake))
+            json_ok(page(items, &query, "nextToken", &mut fake))
         }
         ["v2", "apis", id, "authorizers", aid] => {
             let n: usize = aid.rsplit('a').next().unwrap().parse().unwrap();
-            ok(v2_authorizer(id, n))
+            json_ok(v2_authorizer(id, n))
         }
         ["restapis"] => {
             let items = (0..REST_APIS)
                 .map(|i| json!({"id": format!("r{i}"), "name": format!("rest-{i}")}))
                 .collect();
-            ok(page(items, &query, "position", &mut fake))
+            json_ok(page(items, &query, "position", &mut fake))
         }
         ["restapis", id, "resources"] => {
             assert_eq!(
@@ -200,27 +180,23 @@ async fn handle(state: Shared, method: Method, uri: Uri) -> Response {
                 Some("methods"),
                 "methods must be embedded"
             );
-            ok(page(rest_resources(id), &query, "position", &mut fake))
+            json_ok(page(rest_resources(id), &query, "position", &mut fake))
         }
         ["restapis", id, "authorizers"] => {
             if *id == "r2" || fake.deny_all {
-                return error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "InternalFailure",
-                    "not implemented",
-                );
+                return aws_error(500, "InternalFailure", "not implemented");
             }
             let items = (0..2).map(|n| rest_authorizer(id, n)).collect();
-            ok(page(items, &query, "position", &mut fake))
+            json_ok(page(items, &query, "position", &mut fake))
         }
         ["restapis", id, "authorizers", aid] => {
             let n: usize = aid.rsplit('a').next().unwrap().parse().unwrap();
-            ok(rest_authorizer(id, n))
+            json_ok(rest_authorizer(id, n))
         }
         ["restapis", _, "stages"] => {
-            ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]}))
+            json_ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]}))
         }
-        _ => error(StatusCode::NOT_FOUND, "NotFoundException", "no such path"),
+        _ => aws_error(404, "NotFoundException", "no such path"),
     }
 }
 
@@ -228,32 +204,11 @@ async fn start(fake: Fake) -> (String, Shared) {
     let state: Shared = Arc::new(Mutex::new(fake));
     let s = state.clone();
     let app = axum::Router::new().fallback(move |m: Method, u: Uri| handle(s.clone(), m, u));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, state)
+    (format!("http://{}", serve(app).await), state)
 }
 
 async fn control_plane(url: &str) -> Arc<dyn ControlPlane> {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "t", "t", None, None, "test",
-        ))
-        .load()
-        .await;
-    let info = BackendInfo {
-        region: Some("us-east-1".into()),
-        endpoint: Some(url.into()),
-        ..BackendInfo::default()
-    };
-    let fast = RetryPolicy {
-        max_attempts: 6,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(20),
-    };
-    Arc::new(AwsControlPlane::new(&sdk, info).with_retry_policy(fast))
+    support::aws::shared_control_plane(url, Some(support::aws::fast_retry(6))).await
 }
 
 fn keys(api: &Api) -> Vec<String> {
@@ -373,26 +328,12 @@ async fn paged_throttled_and_failing_calls_lose_nothing() {
 async fn throttling_that_never_ends_is_a_clear_error() {
     let (url, state) = start(Fake::default()).await;
     // The first GetApis page is throttled 3 times: with 2 attempts we give up.
-    let sdk_cp = {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(&url)
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "t", "t", None, None, "test",
-            ))
-            .load()
-            .await;
-        let info = BackendInfo {
-            region: Some("us-east-1".into()),
-            endpoint: Some(url.clone()),
-            ..BackendInfo::default()
-        };
-        AwsControlPlane::new(&sdk, info).with_retry_policy(RetryPolicy {
-            max_attempts: 2,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(2),
-        })
+    let retry = RetryPolicy {
+        max_attempts: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
     };
+    let sdk_cp = support::aws::control_plane(&url, Some(retry)).await;
     let (apis, problems) = sdk_cp.list_apis_partial().await.unwrap();
     // REST listing succeeded (throttled once, retried once); HTTP did not.
     assert_eq!(apis.len(), REST_APIS);

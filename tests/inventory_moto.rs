@@ -7,8 +7,7 @@ mod support;
 use std::process::Command;
 use std::sync::Arc;
 
-use gatescope::backends::aws::AwsControlPlane;
-use gatescope::backends::{BackendInfo, ControlPlane};
+use gatescope::backends::ControlPlane;
 use gatescope::inventory::{InventoryEvent, InventoryState, Loader};
 use serde_json::{Value, json};
 
@@ -20,20 +19,7 @@ fn seed(moto: &support::Moto) -> Value {
 
 /// A control plane pointed at moto, built in-process (no env mutation).
 async fn control_plane(moto: &support::Moto) -> Arc<dyn ControlPlane> {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(moto.url())
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "t", "t", None, None, "test",
-        ))
-        .load()
-        .await;
-    let info = BackendInfo {
-        region: Some("us-east-1".into()),
-        endpoint: Some(moto.url()),
-        ..BackendInfo::default()
-    };
-    Arc::new(AwsControlPlane::new(&sdk, info))
+    support::aws::shared_control_plane(&moto.url(), None).await
 }
 
 fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {

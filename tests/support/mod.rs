@@ -6,11 +6,17 @@
 //! when it cannot: tests never skip.
 #![allow(dead_code)]
 
+pub mod aws;
+pub mod fake_http;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+/// Python defining `create_function(name, timeout=3) -> arn` for seed scripts.
+pub const LAMBDA_FUNCTIONS: &str = include_str!("lambda_functions.py");
 
 /// Pinned so CI and laptops test against the same emulator.
 const PIP_PACKAGES: &[&str] = &[
@@ -165,6 +171,11 @@ impl Moto {
             ("AWS_ENDPOINT_URL", self.url()),
             ("AWS_EC2_METADATA_DISABLED", "true".into()),
         ]
+    }
+
+    /// Run a boto3 script with [`LAMBDA_FUNCTIONS`] in scope; returns stdout.
+    pub fn python_with_functions(&self, script: &str, args: &[&str]) -> String {
+        self.python(&format!("{LAMBDA_FUNCTIONS}\n{script}"), args)
     }
 
     /// Run a boto3 script against this server; returns stdout.

@@ -112,28 +112,3 @@ impl ControlPlane for AwsControlPlane {
         lambda::function_configs(self, functions).await
     }
 }
-
-/// Order routes the way people read them: by path, then method; `$default` last.
-pub(super) fn sort_routes(routes: &mut [crate::domain::Route]) {
-    routes.sort_by(|a, b| {
-        let key = |r: &crate::domain::Route| {
-            (
-                r.path().is_none(),
-                r.path().unwrap_or(&r.route_key).to_string(),
-                r.method().to_string(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-}
-
-/// When every sub-call of a detail load failed, the API as a whole failed
-/// (typically credentials or network): report that one error instead of an
-/// API with only problems.
-pub(super) fn all_failed(errors: &[Option<&BackendError>]) -> Option<BackendError> {
-    if !errors.is_empty() && errors.iter().all(Option::is_some) {
-        errors[0].cloned()
-    } else {
-        None
-    }
-}

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_apigatewayv2::types as v2;
 
-use super::control_plane::{AwsControlPlane, all_failed, sort_routes};
+use super::control_plane::AwsControlPlane;
+use super::details::{self, all_failed};
 use super::errors::Call;
 use crate::backends::BackendError;
 use crate::domain::{
@@ -172,8 +173,6 @@ pub async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, Bac
     ]) {
         return Err(e);
     }
-    let mut problems = Vec::new();
-
     let integrations: HashMap<String, Integration> = match i {
         Ok(list) => list
             .iter()
@@ -181,65 +180,29 @@ pub async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, Bac
             .filter_map(|i| Some((i.id.clone()?, i)))
             .collect(),
         Err(e) => {
-            problems.push(format!("integrations are missing: {e}"));
+            api.problems.push(format!("integrations are missing: {e}"));
             HashMap::new()
         }
     };
-    match r {
-        Ok(list) => {
-            api.routes = list.iter().map(|r| map_route(r, &integrations)).collect();
-            sort_routes(&mut api.routes);
-        }
-        Err(e) => problems.push(format!("routes are missing: {e}")),
-    }
-    match a {
-        Ok(list) => api.authorizers = list.iter().map(|a| map_authorizer!(a)).collect(),
-        Err(e) => {
-            let (found, more) = fallback_authorizers(cp, &api).await;
-            problems.push(format!(
-                "the authorizer list is missing ({e}); loaded the {} authorizer(s) referenced by routes one by one, unreferenced ones are not shown",
-                found.len()
-            ));
-            problems.extend(more);
-            api.authorizers = found;
-        }
-    }
-    api.authorizers.sort_by(|a, b| a.name.cmp(&b.name));
-    match s {
-        Ok(list) => {
-            api.stages = list
-                .iter()
-                .map(|s| map_stage(s, api.endpoint.as_deref()))
-                .collect();
-            api.stages.sort_by(|a, b| a.stage_name.cmp(&b.stage_name));
-        }
-        Err(e) => problems.push(format!("stages are missing: {e}")),
-    }
-    api.problems.extend(problems);
-    api.details_loaded = true;
-    Ok(api)
-}
-
-/// GetAuthorizer for every authorizer id the routes reference.
-async fn fallback_authorizers(cp: &AwsControlPlane, api: &Api) -> (Vec<Authorizer>, Vec<String>) {
-    let mut ids: Vec<&str> = api
-        .routes
-        .iter()
-        .filter_map(|r| r.authorizer_id.as_deref())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let results =
-        futures::future::join_all(ids.iter().map(|aid| authorizer(cp, &api.id, aid))).await;
-    let mut found = Vec::new();
-    let mut problems = Vec::new();
-    for (aid, res) in ids.iter().zip(results) {
-        match res {
-            Ok(a) => found.push(a),
-            Err(e) => problems.push(format!("authorizer {aid} is missing: {e}")),
-        }
-    }
-    (found, problems)
+    let endpoint = api.endpoint.clone();
+    let parts = details::Parts {
+        routes: r.map(|l| l.iter().map(|r| map_route(r, &integrations)).collect()),
+        authorizers: a.map(|l| l.iter().map(|a| map_authorizer!(a)).collect()),
+        stages: s.map(|l| {
+            l.iter()
+                .map(|s| map_stage(s, endpoint.as_deref()))
+                .collect()
+        }),
+    };
+    let words = details::Words {
+        routes: "routes",
+        referenced_by: "routes",
+    };
+    Ok(details::assemble(api, parts, words, |aid| {
+        let id = &id;
+        async move { authorizer(cp, id, &aid).await }
+    })
+    .await)
 }
 
 fn map_api(a: &v2::Api) -> Api {

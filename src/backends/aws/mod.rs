@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod control_plane;
+mod details;
 pub mod errors;
 pub mod http_apis;
 mod lambda;

@@ -3,7 +3,8 @@
 
 use aws_sdk_apigateway::types as rest;
 
-use super::control_plane::{AwsControlPlane, all_failed, sort_routes};
+use super::control_plane::AwsControlPlane;
+use super::details::{self, all_failed};
 use super::errors::Call;
 use super::http_apis::invoke_url;
 use crate::backends::BackendError;
@@ -137,58 +138,33 @@ async fn authorizer(
     Ok(map_authorizer!(out))
 }
 
-pub async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, BackendError> {
+/// Resources (their methods as routes), authorizers and stages of one API,
+/// fetched concurrently. A failed call becomes a problem, not a failed API.
+pub async fn load_details(cp: &AwsControlPlane, api: Api) -> Result<Api, BackendError> {
     let id = api.id.clone();
     let (r, a, s) = futures::join!(resources(cp, &id), authorizers(cp, &id), stages(cp, &id));
     if let Some(e) = all_failed(&[r.as_ref().err(), a.as_ref().err(), s.as_ref().err()]) {
         return Err(e);
     }
-    match r {
-        Ok(list) => {
-            api.routes = list.iter().flat_map(routes_of).collect();
-            sort_routes(&mut api.routes);
-        }
-        Err(e) => api.problems.push(format!("resources are missing: {e}")),
-    }
-    match a {
-        Ok(list) => api.authorizers = list.iter().map(|a| map_authorizer!(a)).collect(),
-        Err(e) => {
-            let mut ids: Vec<String> = api
-                .routes
-                .iter()
-                .filter_map(|r| r.authorizer_id.clone())
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let got =
-                futures::future::join_all(ids.iter().map(|aid| authorizer(cp, &id, aid))).await;
-            let mut missing = Vec::new();
-            for (aid, res) in ids.iter().zip(got) {
-                match res {
-                    Ok(a) => api.authorizers.push(a),
-                    Err(e) => missing.push(format!("authorizer {aid} is missing: {e}")),
-                }
-            }
-            api.problems.push(format!(
-                "the authorizer list is missing ({e}); loaded the {} authorizer(s) referenced by methods one by one, unreferenced ones are not shown",
-                api.authorizers.len()
-            ));
-            api.problems.extend(missing);
-        }
-    }
-    api.authorizers.sort_by(|a, b| a.name.cmp(&b.name));
-    match s {
-        Ok(list) => {
-            api.stages = list
-                .iter()
-                .map(|s| map_stage(s, api.endpoint.as_deref()))
-                .collect();
-            api.stages.sort_by(|a, b| a.stage_name.cmp(&b.stage_name));
-        }
-        Err(e) => api.problems.push(format!("stages are missing: {e}")),
-    }
-    api.details_loaded = true;
-    Ok(api)
+    let endpoint = api.endpoint.clone();
+    let parts = details::Parts {
+        routes: r.map(|l| l.iter().flat_map(routes_of).collect()),
+        authorizers: a.map(|l| l.iter().map(|a| map_authorizer!(a)).collect()),
+        stages: s.map(|l| {
+            l.iter()
+                .map(|s| map_stage(s, endpoint.as_deref()))
+                .collect()
+        }),
+    };
+    let words = details::Words {
+        routes: "resources",
+        referenced_by: "methods",
+    };
+    Ok(details::assemble(api, parts, words, |aid| {
+        let id = &id;
+        async move { authorizer(cp, id, &aid).await }
+    })
+    .await)
 }
 
 fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {

@@ -16,6 +16,7 @@ use crate::ui::page::Effect;
 use crate::ui::testing::{FakeControl, Harness, fake_backend, harness};
 use crate::ui::views::api_detail::ApiDetailPage;
 use crate::ui::views::response::page::ResponsePage;
+use crate::ui::views::route_detail::RouteDetailPage;
 use crate::ui::views::stage_detail::StageDetailPage;
 
 const API: &str = "demohttp01";
@@ -135,6 +136,63 @@ async fn logs_command_tails_the_demo_and_correlates_live() {
 }
 
 #[tokio::test]
+async fn rest_api_records_and_r_reconnects() {
+    let (backend, gw) = demo::start(None).await.expect("demo gateway");
+    let mut h = harness(backend);
+    h.start().await;
+    let rest = "demorest01";
+    let api = h
+        .app
+        .shared
+        .inventory
+        .api(rest)
+        .expect("the demo REST API")
+        .clone();
+    let stage = &api.stages[0].stage_name;
+    h.app
+        .apply(None, vec![Effect::Push(Box::new(ApiDetailPage::new(rest)))]);
+    h.keys(&["L"]);
+    assert_eq!(
+        page(&h).selection.stage_name.as_deref(),
+        Some(stage.as_str())
+    );
+    let url = format!("{}/{stage}/orders", gw.base_url(rest).unwrap());
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.store.view_get(0).is_some_and(|(_, r)| !r.unmatched))
+    })
+    .await;
+    let old = page(&h).feed.as_ref().unwrap().liveness();
+    h.keys(&["r"]);
+    assert_eq!(records(&h.app), 0);
+    // The old feed stops, the new one reads the same record again.
+    h.pump_until(WAIT, |app| old.upgrade().is_none() && records(app) == 1)
+        .await;
+    let (_, rec) = page(&h).selected_record().unwrap();
+    assert_eq!(rec.access.http_method.as_deref(), Some("GET"));
+    assert!(rec.event.is_some());
+}
+
+#[tokio::test]
+async fn l_on_a_route_opens_its_apis_logs() {
+    let (mut h, _gw) = demo_app().await;
+    h.app.apply(
+        None,
+        vec![Effect::Push(Box::new(RouteDetailPage::new(
+            API,
+            "GET /orders",
+        )))],
+    );
+    h.keys(&["?"]);
+    assert!(h.render(120, 30).contains("Logs of this route's API"));
+    h.keys(&["<Esc>", "L"]);
+    let p = page(&h);
+    assert_eq!(p.selection.api_id.as_deref(), Some(API));
+    assert_eq!(p.selection.stage_name.as_deref(), Some("prod"));
+}
+
+#[tokio::test]
 async fn see_its_logs_selects_the_request_when_it_arrives() {
     let (mut h, gw) = demo_app().await;
     // An earlier request, then the one whose logs we want.
@@ -245,6 +303,53 @@ async fn insights_results_replace_the_tail_until_resume() {
             .is_some_and(|p| !p.showing_query && p.store.total() == 3 && !p.paused)
     })
     .await;
+}
+
+#[tokio::test]
+async fn insights_cancel_stops_the_query() {
+    let src = Arc::new({
+        let mut s = crate::logs::MemoryLogSource::new();
+        *s.query_script.get_mut().unwrap() =
+            vec![crate::backends::log_source::QueryStatus::Running];
+        s.create_group("/apigw/orders");
+        s
+    });
+    let mut backend = fake_backend(control());
+    backend.logs = src.clone();
+    let mut h = harness(backend);
+    h.start().await;
+    // The list selects its first row once drawn.
+    h.render(100, 10);
+    h.update(Action::Command("logs prod".into()));
+    assert_eq!(h.app.shared.status.error, None);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .is_some_and(|p| p.targets.is_some())
+    })
+    .await;
+    h.keys(&["i", "<F5>"]);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .and_then(|p| p.insights.progress.as_ref())
+            .is_some_and(|p| p.status == "Running")
+    })
+    .await;
+    assert!(page(&h).query.is_some());
+    assert!(h.render(120, 24).contains("Running"));
+    h.keys(&["<C-x>"]);
+    h.pump_until(WAIT, |app| {
+        app.top_as::<LogsPage>()
+            .and_then(|p| p.insights.progress.as_ref())
+            .is_some_and(|p| p.status == "Cancelled")
+    })
+    .await;
+    assert_eq!(src.calls("StopQuery"), 1);
+    let p = page(&h);
+    assert!(p.query.is_none());
+    assert!(
+        !p.showing_query,
+        "a cancelled query leaves the tail's records"
+    );
 }
 
 /// Two APIs: one whose only stage has no access log, one with two stages.

@@ -33,7 +33,7 @@ pub fn cmd_logs(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
     if let Some(refusal) = logging_off(api, stage) {
         return Ok(refusal);
     }
-    Ok(vec![open(ctx.shared, api.clone(), req, None)])
+    Ok(vec![open(ctx.shared, api.clone(), req)])
 }
 
 fn selected_api<'a>(sel: &Selection, shared: &'a Shared) -> Result<&'a Api, String> {
@@ -147,9 +147,44 @@ fn logging_off(api: &Api, stage: &Stage) -> Option<Vec<Effect>> {
     ])
 }
 
-/// Push the logs page for `req` with its feed running. `spec` overrides
-/// the feed's defaults (tests shorten the poll interval).
-pub fn open(shared: &Shared, api: Api, req: LogsRequest, spec: Option<FeedSpec>) -> Effect {
+/// `r` on the logs page: drop the feed (its tail stops) and start a fresh
+/// one over the same stage, e.g. after credentials were renewed.
+pub fn restart_feed(page: &mut LogsPage, shared: &Shared) -> Vec<Effect> {
+    let sel = page.selection.clone();
+    let (Some(api_id), Some(stage)) = (sel.api_id, sel.stage_name) else {
+        return vec![];
+    };
+    let Some(api) = shared.inventory.api(&api_id).cloned() else {
+        return vec![Effect::Error(format!(
+            "API {api_id} is not in the inventory (any more)"
+        ))];
+    };
+    page.feed = None;
+    page.clear_records();
+    page.showing_query = false;
+    page.paused = false;
+    page.tail.connection = Connection::Connecting;
+    page.tail.lag_ms = None;
+    let spec = FeedSpec::new(api, stage, shared.backend.logs.clone());
+    let (control, reports) = feed::start(spec);
+    page.feed = Some(control);
+    vec![
+        Effect::page_feed::<LogsPage, _, _>("logs feed", feed_updates(reports)),
+        Effect::Info("reconnecting the tail".into()),
+    ]
+}
+
+fn feed_updates(
+    reports: impl futures::Stream<Item = feed::FeedReport> + Send + 'static,
+) -> impl futures::Stream<Item = impl FnOnce(&mut LogsPage, &mut Shared) -> Vec<Effect> + Send + 'static>
++ Send
++ 'static {
+    reports
+        .map(|report| move |page: &mut LogsPage, _: &mut Shared| screen::apply_feed(page, report))
+}
+
+/// Push the logs page for `req` with its feed running.
+pub fn open(shared: &Shared, api: Api, req: LogsRequest) -> Effect {
     let mut page = LogsPage::new(
         format!("{} ({}) / {}", api.name, api.id, req.stage),
         RecordStore::default(),
@@ -164,14 +199,14 @@ pub fn open(shared: &Shared, api: Api, req: LogsRequest, spec: Option<FeedSpec>)
     if let Some(id) = &req.request_id {
         page.wait_for_request(id);
     }
-    let spec =
-        spec.unwrap_or_else(|| FeedSpec::new(api, req.stage.clone(), shared.backend.logs.clone()));
+    let spec = FeedSpec::new(api, req.stage.clone(), shared.backend.logs.clone());
     let (control, reports) = feed::start(spec);
     page.feed = Some(control);
-    let updates = reports
-        .map(|report| move |page: &mut LogsPage, _: &mut Shared| screen::apply_feed(page, report));
     Effect::PushWith(
         Box::new(page),
-        vec![Effect::page_feed::<LogsPage, _, _>("logs feed", updates)],
+        vec![Effect::page_feed::<LogsPage, _, _>(
+            "logs feed",
+            feed_updates(reports),
+        )],
     )
 }

@@ -216,6 +216,7 @@ impl Page for LogsPage {
             }
             // Esc / h: out of the detail pane first, then off the page.
             Action::Back => return self.focus_records().then(Vec::new),
+            Action::Refresh => return Some(super::open::restart_feed(self, shared)),
             Action::Up => key(KeyCode::Up),
             Action::Down => key(KeyCode::Down),
             Action::PageUp => key(KeyCode::PageUp),
