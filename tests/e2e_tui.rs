@@ -93,18 +93,54 @@ fn open_route(app: &mut PtyApp, api: &str, path: &str) {
     });
 }
 
+/// The demo scenario `name` from `assets/demo/scenarios.toml`, resolved to
+/// what the TUI shows: (API name, method, route path, stage, expected status).
+fn scenario(name: &str) -> (String, String, String, String, u16) {
+    let read = |f: &str| -> toml::Table {
+        let path = format!("{}/assets/demo/{f}", env!("CARGO_MANIFEST_DIR"));
+        toml::from_str(&std::fs::read_to_string(&path).expect("demo data")).expect("toml")
+    };
+    let scenarios = read("scenarios.toml");
+    let s = scenarios["scenario"]
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
+        .unwrap_or_else(|| panic!("no demo scenario `{name}`"));
+    let field = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+    let apis = read("apis.toml");
+    let api = apis["api"]
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["id"].as_str() == Some(&field("api"))))
+        .expect("the scenario's API");
+    // The path starts with the stage (no `$default` stage in the demo).
+    let path = field("path");
+    let (stage, route) = path[1..].split_once('/').expect("/stage/route");
+    let route = format!("/{}", route.split('?').next().unwrap_or_default());
+    let status = s["expectStatus"].as_integer().expect("expectStatus") as u16;
+    (
+        api["name"].as_str().expect("name").to_string(),
+        field("method"),
+        route,
+        stage.to_string(),
+        status,
+    )
+}
+
 #[test]
 fn demo_malformed_body_shows_the_500_and_the_doctor_finding() {
+    // The handler returning `body` as an object (scenario `body-object`).
+    let (api, method, route, stage, status) = scenario("body-object");
+    assert_eq!(
+        status, 500,
+        "the scenario changed: check the assertions below"
+    );
     let home = home();
     let mut app = PtyApp::spawn(&["demo"], home.path());
-    // GET /report is served by the handler returning `body` as an object
-    // (scenario `body-object` in assets/demo/scenarios.toml).
-    open_route(&mut app, "demo-orders-http", "/report");
+    open_route(&mut app, &api, &route);
     app.press(":");
     app.type_text("send");
     app.press("Enter");
-    app.wait_until("the composer on GET /report", T, |s| {
-        s.contains("send GET /report") && s.contains("/prod/report")
+    app.wait_until(&format!("the composer on {method} {route}"), T, |s| {
+        s.contains(&format!("send {method} {route}")) && s.contains(&format!("/{stage}{route}"))
     });
     app.press("Ctrl-S");
     let screen = app.wait_for("500 Internal Server Error", T);

@@ -5,8 +5,6 @@
 //! API's configuration. Exit status: 0 when no finding has error severity,
 //! 1 when one does, 2 on usage or backend errors.
 
-mod gather;
-
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -21,6 +19,7 @@ use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
 use crate::engines::doctor::{self, Evidence, Report};
 use crate::engines::routing::Router;
 use crate::engines::{compose, export};
+use crate::logs::gather;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

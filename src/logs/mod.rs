@@ -1,15 +1,18 @@
 //! Log services for the CLI and the TUI, generic over `Arc<dyn LogSource>`:
 //! find a stage's log groups ([`discovery`]), tail them live or by polling
 //! ([`tail`]), run Logs Insights queries ([`insights`]), and keep what
-//! arrived parsed and correlated ([`book`]). Long-running work runs in tokio
-//! tasks and reports through channels of events; nothing here draws.
+//! arrived parsed and correlated ([`book`]); gather one request's logs with
+//! a bounded wait for the doctor ([`gather`]). Long-running work runs in
+//! tokio tasks and reports through channels of events; nothing here draws.
 
 pub mod book;
 pub mod dedup;
 pub mod discovery;
 pub mod fetch;
+pub mod gather;
 pub mod insights;
 pub mod memory;
+pub mod range;
 pub mod report;
 pub mod ring;
 pub mod tail;
@@ -18,9 +21,10 @@ pub use book::{Ingested, LogBook};
 pub use discovery::{DiscoverError, LambdaTarget, LogTargets, discover};
 pub use insights::{
     InsightsConfig, InsightsEvent, InsightsRunner, NamedQuery, QueryHandle, QueryOutcome,
-    TimeRange, default_queries, resolve_query,
+    default_queries, resolve_query,
 };
 pub use memory::MemoryLogSource;
+pub use range::{Point, TimeRange};
 pub use ring::{DEFAULT_CAPACITY, Ring};
 pub use tail::{
     TailCheckpoint, TailConfig, TailEvent, TailHandle, TailMode, TailStatus, spawn_tail,

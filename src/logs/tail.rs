@@ -35,6 +35,11 @@ pub struct TailConfig {
     pub live: bool,
     /// Continue a previous tail without repeats or gaps.
     pub resume: Option<TailCheckpoint>,
+    /// Deliver a poll pass in parts of about this many events instead of
+    /// all at once, so a long back-fill shows up progressively (the parts
+    /// are then interleaved by time within a part only). `None`: one batch
+    /// per pass, fully interleaved (what `--follow` output relies on).
+    pub max_batch: Option<usize>,
 }
 
 impl TailConfig {
@@ -48,6 +53,7 @@ impl TailConfig {
             overlap: Duration::from_secs(30),
             live: true,
             resume: None,
+            max_batch: None,
         }
     }
 }
@@ -384,6 +390,9 @@ impl Tailer {
                             if self.state.dedup.admit(&e, Source::Poll) {
                                 batch.push(e);
                             }
+                        }
+                        if self.cfg.max_batch.is_some_and(|max| batch.len() >= max) {
+                            self.deliver(std::mem::take(&mut batch)).await;
                         }
                         token = page.next_token;
                         if token.is_none() {

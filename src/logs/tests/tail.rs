@@ -62,6 +62,35 @@ fn assert_unique(evs: &[RawLogEvent]) {
 }
 
 #[tokio::test]
+async fn a_long_back_fill_arrives_in_parts() {
+    let src = Arc::new(MemoryLogSource::new());
+    for i in 0..10 {
+        src.push("/access", "s", 100 + i, &format!("m{i}"));
+    }
+    let config = TailConfig {
+        max_batch: Some(4),
+        ..cfg(&["/access"])
+    };
+    let (_h, mut rx) = spawn_tail(src.clone(), config);
+    let mut sizes = Vec::new();
+    let mut got = Vec::new();
+    while got.len() < 10 {
+        match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Some(TailEvent::Events(evs))) => {
+                sizes.push(evs.len());
+                got.extend(evs);
+            }
+            Ok(Some(_)) => {}
+            other => panic!("tail ended early: {other:?}"),
+        }
+    }
+    // Pages of 3: parts of 6 and 4 (a part closes at the first page past 4).
+    assert_eq!(sizes, [6, 4]);
+    assert_unique(&got);
+    assert_eq!(messages(&got)[9], "m9");
+}
+
+#[tokio::test]
 async fn polls_pages_of_several_groups_without_repeats() {
     let src = Arc::new(MemoryLogSource::new());
     for i in 0..10 {

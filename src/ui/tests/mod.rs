@@ -4,3 +4,4 @@
 mod fixtures;
 mod inventory;
 mod shell;
+mod suspend;

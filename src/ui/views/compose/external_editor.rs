@@ -1,12 +1,23 @@
-//! Editing a long body in the user's `$VISUAL` / `$EDITOR`.
+//! Editing a long body in the user's `$VISUAL` / `$EDITOR`: the composer's
+//! side (`E` / `Ctrl-G` asks the shell for the terminal with
+//! [`Effect::suspend`], the result replaces the body) and the process side
+//! ([`edit`]: run the editor on a temporary file, read it back).
 //!
-//! The shell must leave the TUI (raw mode off, main screen, input reader
-//! stopped so it does not steal the editor's keystrokes) before calling
-//! [`edit`], and restore it after; this file only runs the editor on a
-//! temporary file and reads the result back.
+//! The shell leaves the TUI (raw mode off, main screen, input reader
+//! stopped so it does not steal the editor's keystrokes) before the job
+//! runs, and restores it after (`ui::run_suspended`).
 
 use std::io::Write;
 use std::process::Command;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::body_editor::{BodyEditor, BodySource};
+use super::page::{ComposePage, Tab};
+use crate::domain::ContentType;
+use crate::ui::action::Action;
+use crate::ui::page::Effect;
+use crate::ui::shared::Shared;
 
 /// The editor command line: `$VISUAL`, then `$EDITOR`, then `vi`.
 pub fn editor_command() -> String {
@@ -36,13 +47,83 @@ pub fn edit(editor: &str, initial: &[u8], suffix: &str) -> Result<Vec<u8>, Strin
         .args(&words[1..])
         .arg(file.path())
         .status()
-        .map_err(|e| format!("cannot start `{}`: {e}", words[0]))?;
+        .map_err(|e| format!("cannot start the editor `{}`: {e}", words[0]))?;
+    // What matters comes first: the status line may cut off a long command.
     if !status.success() {
         return Err(format!(
-            "`{editor}` exited with {status}; the body was left unchanged"
+            "the editor exited with {status}; the body was left unchanged (`{editor}`)"
         ));
     }
     std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file back: {e}"))
+}
+
+impl ComposePage {
+    /// `E`: edit the body in `$VISUAL` / `$EDITOR`. The shell suspends the
+    /// TUI while the editor runs (see [`Effect::suspend`]).
+    pub(super) fn open_external_editor(&mut self) -> Vec<Effect> {
+        self.tab = Tab::Body;
+        self.editing = None;
+        if let BodySource::File { path, .. } = &self.body.source {
+            return vec![Effect::Error(format!(
+                "the body is binary ({path}); an editor cannot change it: F reads another file"
+            ))];
+        }
+        let editor = self.editor.clone().unwrap_or_else(editor_command);
+        let initial = self.body.bytes();
+        let suffix = match self.content_type {
+            ContentType::Json => ".json",
+            ContentType::Xml => ".xml",
+            _ => ".txt",
+        };
+        vec![Effect::suspend::<ComposePage, _, _>(
+            "editing the body",
+            move || {
+                let result = edit(&editor, &initial, suffix);
+                move |page: &mut ComposePage, _: &mut Shared| page.editor_done(&initial, result)
+            },
+        )]
+    }
+
+    /// Put what the editor saved into the body; on a failure keep the body
+    /// and say why in one line.
+    pub fn editor_done(&mut self, before: &[u8], result: Result<Vec<u8>, String>) -> Vec<Effect> {
+        match result {
+            Ok(mut bytes) => {
+                // Editors end files with a newline; do not send one the
+                // body did not have.
+                if !before.ends_with(b"\n") && bytes.ends_with(b"\n") {
+                    bytes.pop();
+                    if bytes.ends_with(b"\r") {
+                        bytes.pop();
+                    }
+                }
+                let expect_json = self.body.expect_json;
+                self.body = BodyEditor::from_bytes(&bytes);
+                self.body.set_expect_json(expect_json);
+                self.message = None;
+                let note = if bytes == before {
+                    "body unchanged"
+                } else {
+                    "body updated from the editor"
+                };
+                vec![Effect::Info(note.into())]
+            }
+            Err(e) => {
+                self.message = Some(e.clone());
+                vec![Effect::Error(e)]
+            }
+        }
+    }
+}
+
+/// While the body is being typed, keys go to the text area, except a
+/// Ctrl / function key bound to `external_editor` (`<C-g>`): plain letters
+/// such as `E` must stay text.
+pub(super) fn is_editor_key(key: &KeyEvent, shared: &Shared) -> bool {
+    let command_key =
+        key.modifiers.contains(KeyModifiers::CONTROL) || matches!(key.code, KeyCode::F(_));
+    command_key
+        && shared.keymap.lookup(&["compose"], key) == Some(&Action::Page("external_editor".into()))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
 
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
-use super::body_editor::{BodyEditor, BodySource};
+use super::body_editor::BodyEditor;
 use super::external_editor;
 use super::kv_list::{Cell, KvList, KvRow};
 use super::line_input::{InputOutcome, LineInput};
@@ -291,9 +291,11 @@ impl ComposePage {
             });
         }
         match (result.page, result.error) {
-            (Some(page), _) => {
+            (Some(mut page), _) => {
                 self.message = (!result.warnings.is_empty()).then(|| result.warnings.join(" · "));
-                vec![Effect::Push(Box::new(page))]
+                // The log search reports to the response page, not to us.
+                let confirm = page.start_log_confirm();
+                vec![Effect::PushWith(Box::new(page), confirm)]
             }
             (None, Some(e)) => {
                 self.message = Some(e.clone());
@@ -325,6 +327,8 @@ impl ComposePage {
             Some(Editing::Body) => {
                 if key.code == KeyCode::Esc {
                     self.editing = None;
+                } else if external_editor::is_editor_key(&key, shared) {
+                    return self.open_external_editor();
                 } else {
                     self.body.input(key);
                 }
@@ -414,66 +418,6 @@ impl ComposePage {
             _ => return None,
         }
         Some(vec![])
-    }
-
-    /// `E`: edit the body in `$VISUAL` / `$EDITOR`. The shell suspends the
-    /// TUI while the editor runs (see [`Effect::suspend`]).
-    fn open_external_editor(&mut self) -> Vec<Effect> {
-        self.tab = Tab::Body;
-        self.editing = None;
-        if let BodySource::File { path, .. } = &self.body.source {
-            return vec![Effect::Error(format!(
-                "the body is binary ({path}); an editor cannot change it: F reads another file"
-            ))];
-        }
-        let editor = self
-            .editor
-            .clone()
-            .unwrap_or_else(external_editor::editor_command);
-        let initial = self.body.bytes();
-        let suffix = match self.content_type {
-            ContentType::Json => ".json",
-            ContentType::Xml => ".xml",
-            _ => ".txt",
-        };
-        vec![Effect::suspend::<ComposePage, _, _>(
-            "editing the body",
-            move || {
-                let result = external_editor::edit(&editor, &initial, suffix);
-                move |page: &mut ComposePage, _: &mut Shared| page.editor_done(&initial, result)
-            },
-        )]
-    }
-
-    /// Put what the editor saved into the body; on a failure keep the body
-    /// and say why in one line.
-    pub fn editor_done(&mut self, before: &[u8], result: Result<Vec<u8>, String>) -> Vec<Effect> {
-        match result {
-            Ok(mut bytes) => {
-                // Editors end files with a newline; do not send one the
-                // body did not have.
-                if !before.ends_with(b"\n") && bytes.ends_with(b"\n") {
-                    bytes.pop();
-                    if bytes.ends_with(b"\r") {
-                        bytes.pop();
-                    }
-                }
-                let expect_json = self.body.expect_json;
-                self.body = BodyEditor::from_bytes(&bytes);
-                self.body.set_expect_json(expect_json);
-                self.message = None;
-                let note = if bytes == before {
-                    "body unchanged"
-                } else {
-                    "body updated from the editor"
-                };
-                vec![Effect::Info(note.into())]
-            }
-            Err(e) => {
-                self.message = Some(e.clone());
-                vec![Effect::Error(e)]
-            }
-        }
     }
 
     /// The demo's tokens, offered in the auth tab (none outside the demo).

@@ -131,8 +131,16 @@ async fn e_runs_the_editor_and_validates_what_it_saved() {
     page.editor = Some("sed -i s/2}/2,/".into());
     h.app
         .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
-    h.keys(&["E"]);
-    assert!(h.app.wants_terminal(), "E asks the shell for the terminal");
+    // While typing the body, E is text and Ctrl-G opens the editor.
+    h.keys(&["<Tab>", "<Tab>", "<Tab>"]);
+    assert_eq!(h.app.top_as::<ComposePage>().unwrap().tab, Tab::Body);
+    h.keys(&["<Enter>", "E", "<BackSpace>"]);
+    assert!(!h.app.wants_terminal(), "E typed while editing is text");
+    h.keys(&["<C-g>"]);
+    assert!(
+        h.app.wants_terminal(),
+        "C-g asks the shell for the terminal"
+    );
     assert!(h.run_suspended().await);
     let p = h.app.top_as::<ComposePage>().unwrap();
     assert_eq!(p.tab, Tab::Body);

@@ -12,7 +12,9 @@ use crate::backends::http::{AuthContext, Recording, Sender, SigningDebug, send_d
 use crate::domain::{Api, HttpRequest, RequestDraft};
 use crate::engines::compose;
 use crate::store::StoreOptions;
+use crate::ui::views::doctor::confirm::ConfirmJob;
 use crate::ui::views::doctor::hook;
+use crate::ui::views::response::log_confirm::LogConfirm;
 use crate::ui::views::response::page::ResponsePage;
 
 /// What a finished send hands back.
@@ -68,6 +70,8 @@ pub async fn run(job: SendJob) -> SendResult {
         enabled: record,
         options: StoreOptions::from_env(),
     };
+    // The log search for this request starts a minute before it went out.
+    let sent_ms = chrono::Utc::now().timestamp_millis();
     let exchange = match send_draft(&draft, &sender, &ctx, &cancel, recording).await {
         Ok(x) => x,
         Err(e) => {
@@ -96,6 +100,18 @@ pub async fn run(job: SendJob) -> SendResult {
                 &exchange.prepared.unsigned,
                 &resp,
             ));
+            match ConfirmJob::new(
+                &backend,
+                api.as_ref(),
+                draft.target.stage.as_deref(),
+                draft.target.route_key.as_deref(),
+                &exchange.prepared.unsigned,
+                &resp,
+                sent_ms,
+            ) {
+                Ok(job) => page.logs = LogConfirm::pending(job),
+                Err(why) => page.doctor.banner = Some(why),
+            }
             if !warnings.is_empty() {
                 page.notice = Some(warnings.join(" · "));
             }

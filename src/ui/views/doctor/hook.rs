@@ -3,6 +3,7 @@
 
 use crate::domain::{Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse};
 use crate::engines::doctor::{self, Evidence};
+use crate::logs::gather::Gathered;
 
 /// Findings for a response gatescope received.
 pub fn diagnose_response(
@@ -18,6 +19,34 @@ pub fn diagnose_response(
         route_key: route_key.map(str::to_string),
         request: Some(request.clone()),
         response: Some(response.clone()),
+        now_ms: Some(chrono::Utc::now().timestamp_millis()),
+        ..Default::default()
+    };
+    doctor::diagnose(&ev)
+}
+
+/// Findings for a response with the logs gathered for it (access record,
+/// Lambda lines) and the route's function configuration: what
+/// `gatescope doctor` reports for a request.
+pub fn diagnose_with_logs(
+    api: &Api,
+    stage: &str,
+    route_key: Option<&str>,
+    request: &HttpRequest,
+    response: &HttpResponse,
+    gathered: Gathered,
+    functions: Vec<FunctionConfig>,
+) -> Vec<Finding> {
+    let ev = Evidence {
+        api: Some(api.clone()),
+        stage: Some(stage.to_string()),
+        route_key: route_key.map(str::to_string),
+        request: Some(request.clone()),
+        response: Some(response.clone()),
+        access_logs: gathered.access,
+        lambda_lines: gathered.lines,
+        functions,
+        logs_searched: gathered.searched_access,
         now_ms: Some(chrono::Utc::now().timestamp_millis()),
         ..Default::default()
     };

@@ -18,6 +18,9 @@ pub struct DoctorPane {
     pub scroll: Scroll,
     /// Shown instead of findings, e.g. "waiting for logs…" or an error.
     pub status: Option<String>,
+    /// Shown above the findings: where the evidence stands (gathering the
+    /// request's logs, confirmed by them, or none arrived).
+    pub banner: Option<String>,
 }
 
 impl DoctorPane {
@@ -32,8 +35,10 @@ impl DoctorPane {
 
     pub fn set_findings(&mut self, findings: Vec<Finding>) {
         let status = self.status.take();
+        let banner = self.banner.take();
         *self = DoctorPane::new(findings);
         self.status = status.filter(|_| self.findings.is_empty());
+        self.banner = banner;
     }
 
     pub fn selected(&self) -> Option<&Finding> {
@@ -189,6 +194,10 @@ impl StatefulWidget for DoctorPaneView<'_> {
     type State = DoctorPane;
 
     fn render(self, area: Rect, buf: &mut Buffer, pane: &mut DoctorPane) {
+        let area = match &pane.banner {
+            Some(b) => render_banner(b, area, buf, self.styles),
+            None => area,
+        };
         if pane.findings.is_empty() {
             let msg = pane
                 .status
@@ -218,6 +227,19 @@ impl StatefulWidget for DoctorPaneView<'_> {
         }
         .render(area, buf, &mut pane.scroll);
     }
+}
+
+/// The banner (at most 3 lines, then a blank one) at the top of `area`;
+/// returns the space left for the findings.
+fn render_banner(text: &str, area: Rect, buf: &mut Buffer, styles: &BodyStyles) -> Rect {
+    let lines = wrap(text, area.width as usize);
+    let n = lines.len().min(3).min(area.height as usize) as u16;
+    for (i, l) in lines.into_iter().take(n as usize).enumerate() {
+        Line::styled(l, styles.title)
+            .render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+    }
+    let used = (n + 1).min(area.height);
+    Rect::new(area.x, area.y + used, area.width, area.height - used)
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ pub struct HistoryPage {
     /// Fixed "now" for snapshots; the clock otherwise.
     pub now_ms: Option<i64>,
     pub sending: Option<CancellationToken>,
+    /// The row `d` was pressed on once (deleting needs a second `d`).
+    pending_delete: Option<String>,
 }
 
 impl HistoryPage {
@@ -84,6 +86,7 @@ impl HistoryPage {
             record_history: true,
             now_ms: None,
             sending: None,
+            pending_delete: None,
         };
         page.reload();
         page
@@ -209,32 +212,46 @@ impl HistoryPage {
         effects
     }
 
+    /// `d` asks, a second `d` on the same row deletes: one stray key must
+    /// not lose a saved request.
     fn delete_selected(&mut self) -> Vec<Effect> {
         let Some(i) = self.list().selected() else {
             return vec![Effect::Info("nothing selected".into())];
         };
+        let (target, what) = match self.tab {
+            HistoryTab::Sent => match self.entries.get(i) {
+                Some(e) => (
+                    format!("sent:{}", e.id),
+                    format!("{} {}", e.request.method, e.draft.path),
+                ),
+                None => return vec![],
+            },
+            HistoryTab::Saved => match self.saved.get(i) {
+                Some(r) => (
+                    format!("saved:{}/{}", r.collection, r.request.name),
+                    format!("`{}` from {}", r.request.name, r.collection),
+                ),
+                None => return vec![],
+            },
+        };
+        if self.pending_delete.as_deref() != Some(target.as_str()) {
+            self.pending_delete = Some(target);
+            return vec![Effect::Info(format!("press d again to delete {what}"))];
+        }
+        self.pending_delete = None;
         let opts = StoreOptions::from_env();
         let result = match self.tab {
-            HistoryTab::Sent => {
-                let Some(e) = self.entries.get(i) else {
-                    return vec![];
-                };
-                History::open_in(&self.dirs.history, &self.key, opts)
-                    .and_then(|mut h| h.remove(&e.id))
-                    .map(|_| format!("deleted {} {}", e.request.method, e.draft.path))
-            }
+            HistoryTab::Sent => History::open_in(&self.dirs.history, &self.key, opts)
+                .and_then(|mut h| h.remove(&self.entries[i].id)),
             HistoryTab::Saved => {
-                let Some(r) = self.saved.get(i) else {
-                    return vec![];
-                };
+                let r = &self.saved[i];
                 Collection::open_in(&self.dirs.collections, &r.collection, opts)
                     .and_then(|mut c| c.remove(&r.request.name))
-                    .map(|_| format!("deleted `{}` from {}", r.request.name, r.collection))
             }
         };
         self.reload();
         match result {
-            Ok(note) => vec![Effect::Info(note)],
+            Ok(_) => vec![Effect::Info(format!("deleted {what}"))],
             Err(e) => vec![Effect::Error(e.to_string())],
         }
     }
@@ -294,6 +311,9 @@ impl Page for HistoryPage {
 
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         self.sync();
+        if *action != Action::Page("delete".into()) {
+            self.pending_delete = None;
+        }
         let list = self.list_mut();
         if list.handle(action) {
             self.sync();
@@ -446,7 +466,7 @@ impl Page for HistoryPage {
             Line::styled("sending… Esc cancels", theme.get("status"))
         } else {
             Line::styled(
-                "Enter open in the composer · s send again · d delete · / filter · Tab sent/saved · r reload",
+                "Enter open in the composer · s send again · d d delete · / filter · Tab sent/saved · r reload",
                 theme.get("dim"),
             )
         };

@@ -170,6 +170,14 @@ async fn d_deletes_the_entry_from_the_file() {
     let (tmp, mut h) = setup("http://127.0.0.1:9");
     assert_eq!(page(&h).entries.len(), 3);
     let gone = page(&h).entries[0].id.clone();
+    // One `d` only asks; moving away forgets the question.
+    h.keys(&["d"]);
+    assert!(
+        h.render(100, 12)
+            .contains("press d again to delete GET /slow")
+    );
+    h.keys(&["j", "k", "d"]);
+    assert_eq!(page(&h).entries.len(), 3, "one d never deletes");
     h.keys(&["d"]);
     assert_eq!(page(&h).entries.len(), 2);
     let on_disk =

@@ -16,6 +16,7 @@ use crate::ui::page::Effect;
 use crate::ui::testing::{FakeControl, Harness, fake_backend, harness};
 use crate::ui::views::api_detail::ApiDetailPage;
 use crate::ui::views::response::page::ResponsePage;
+use crate::ui::views::route_detail::RouteDetailPage;
 use crate::ui::views::stage_detail::StageDetailPage;
 
 const API: &str = "demohttp01";
@@ -171,6 +172,24 @@ async fn rest_api_records_and_r_reconnects() {
     let (_, rec) = page(&h).selected_record().unwrap();
     assert_eq!(rec.access.http_method.as_deref(), Some("GET"));
     assert!(rec.event.is_some());
+}
+
+#[tokio::test]
+async fn l_on_a_route_opens_its_apis_logs() {
+    let (mut h, _gw) = demo_app().await;
+    h.app.apply(
+        None,
+        vec![Effect::Push(Box::new(RouteDetailPage::new(
+            API,
+            "GET /orders",
+        )))],
+    );
+    h.keys(&["?"]);
+    assert!(h.render(120, 30).contains("Logs of this route's API"));
+    h.keys(&["<Esc>", "L"]);
+    let p = page(&h);
+    assert_eq!(p.selection.api_id.as_deref(), Some(API));
+    assert_eq!(p.selection.stage_name.as_deref(), Some("prod"));
 }
 
 #[tokio::test]

@@ -213,6 +213,9 @@ async fn run(
     let mut book = LogBook::new(&targets, spec.capacity);
     let mut cfg = TailConfig::new(groups, spec.since_ms);
     cfg.poll_interval = spec.poll_interval;
+    // A busy stage's 15-minute back-fill would otherwise show up only once
+    // every page of every group was read; late Lambda lines re-correlate.
+    cfg.max_batch = Some(5_000);
     let (tail, mut events) = spawn_tail(spec.logs.clone(), cfg);
 
     let mut pending = Pending::default();

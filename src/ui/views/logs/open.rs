@@ -33,7 +33,7 @@ pub fn cmd_logs(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
     if let Some(refusal) = logging_off(api, stage) {
         return Ok(refusal);
     }
-    Ok(vec![open(ctx.shared, api.clone(), req, None)])
+    Ok(vec![open(ctx.shared, api.clone(), req)])
 }
 
 fn selected_api<'a>(sel: &Selection, shared: &'a Shared) -> Result<&'a Api, String> {
@@ -183,9 +183,8 @@ fn feed_updates(
         .map(|report| move |page: &mut LogsPage, _: &mut Shared| screen::apply_feed(page, report))
 }
 
-/// Push the logs page for `req` with its feed running. `spec` overrides
-/// the feed's defaults (tests shorten the poll interval).
-pub fn open(shared: &Shared, api: Api, req: LogsRequest, spec: Option<FeedSpec>) -> Effect {
+/// Push the logs page for `req` with its feed running.
+pub fn open(shared: &Shared, api: Api, req: LogsRequest) -> Effect {
     let mut page = LogsPage::new(
         format!("{} ({}) / {}", api.name, api.id, req.stage),
         RecordStore::default(),
@@ -200,14 +199,14 @@ pub fn open(shared: &Shared, api: Api, req: LogsRequest, spec: Option<FeedSpec>)
     if let Some(id) = &req.request_id {
         page.wait_for_request(id);
     }
-    let spec =
-        spec.unwrap_or_else(|| FeedSpec::new(api, req.stage.clone(), shared.backend.logs.clone()));
+    let spec = FeedSpec::new(api, req.stage.clone(), shared.backend.logs.clone());
     let (control, reports) = feed::start(spec);
     page.feed = Some(control);
-    let updates = reports
-        .map(|report| move |page: &mut LogsPage, _: &mut Shared| screen::apply_feed(page, report));
     Effect::PushWith(
         Box::new(page),
-        vec![Effect::page_feed::<LogsPage, _, _>("logs feed", updates)],
+        vec![Effect::page_feed::<LogsPage, _, _>(
+            "logs feed",
+            feed_updates(reports),
+        )],
     )
 }

@@ -6,6 +6,7 @@ pub mod headers;
 pub mod hex;
 pub mod jq;
 pub mod json;
+pub mod log_confirm;
 pub mod page;
 pub mod screen;
 pub mod style;
@@ -27,3 +28,6 @@ pub(crate) mod test_render {
 
 #[cfg(test)]
 mod page_tests;
+
+#[cfg(test)]
+mod confirm_tests;

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders};
 
 use super::body::{Body, BodyView};
 use super::headers::header_lines;
+use super::log_confirm::LogConfirm;
 use super::style::BodyStyles;
 use super::summary::{human_size, summary_line};
 use super::text_view::{Lines, Scroll, ScrollView};
@@ -74,6 +75,8 @@ pub struct ResponsePage {
     pub notice: Option<String>,
     /// The draft that produced this response (resend, edit, export).
     pub draft: Option<crate::domain::RequestDraft>,
+    /// Gathering this request's logs to confirm the diagnosis.
+    pub logs: LogConfirm,
 }
 
 impl ResponsePage {
@@ -91,6 +94,7 @@ impl ResponsePage {
             filter_input: None,
             notice: None,
             draft: None,
+            logs: LogConfirm::default(),
         }
     }
 

@@ -159,8 +159,12 @@ impl ResponsePage {
                     move |page: &mut ResponsePage, _: &mut Shared| match (result.page, result.error)
                     {
                         (Some(p), _) => {
+                            // Replacing the page drops the previous run's
+                            // guard: its log search stops.
                             *page = p;
-                            vec![Effect::Info("sent again".into())]
+                            let mut effects = page.start_log_confirm();
+                            effects.push(Effect::Info("sent again".into()));
+                            effects
                         }
                         (None, Some(e)) => vec![Effect::Error(e)],
                         (None, None) => vec![],

@@ -1,6 +1,7 @@
 //! Gather the logs of one request: its access-log record and the Lambda lines
 //! of the invocation that served it, polling until they arrive or the wait
 //! runs out (CloudWatch delivers access logs seconds after the response).
+//! Shared by `gatescope doctor` and the TUI's Doctor pane.
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -1,0 +1,147 @@
+//! The response page's side of the log confirmation (see
+//! [`crate::ui::views::doctor::confirm`]): hold the job until the page is on
+//! the stack, start it as a quiet feed (the pane shows its own progress), and
+//! apply its reports to the Doctor pane.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use super::page::ResponsePage;
+use crate::domain::Certainty;
+use crate::ui::page::Effect;
+use crate::ui::shared::Shared;
+use crate::ui::views::doctor::confirm::{self, ConfirmGuard, ConfirmJob, ConfirmReport};
+
+/// Where the page stands with its request's logs.
+#[derive(Default)]
+pub struct LogConfirm {
+    /// Built by the send task, started once the page is shown.
+    pending: Option<ConfirmJob>,
+    /// The running (or finished) run; dropping the last clone cancels it.
+    guard: Option<Arc<ConfirmGuard>>,
+    request_id: String,
+    wait: Duration,
+    /// True once the findings rest on the logs.
+    pub confirmed: bool,
+}
+
+impl LogConfirm {
+    pub fn pending(job: ConfirmJob) -> LogConfirm {
+        LogConfirm {
+            request_id: job.request_id(),
+            wait: job.wait,
+            pending: Some(job),
+            ..Default::default()
+        }
+    }
+
+    /// Whether a run is under way or about to start.
+    pub fn is_active(&self) -> bool {
+        self.pending.is_some() || (self.guard.is_some() && !self.confirmed)
+    }
+
+    /// The id of the current run, if one started.
+    pub fn run(&self) -> Option<u64> {
+        self.guard.as_ref().map(|g| g.run)
+    }
+}
+
+// A cloned page shares the run (the clone keeps it alive) but never starts
+// the pending job a second time.
+impl Clone for LogConfirm {
+    fn clone(&self) -> Self {
+        LogConfirm {
+            pending: None,
+            guard: self.guard.clone(),
+            request_id: self.request_id.clone(),
+            wait: self.wait,
+            confirmed: self.confirmed,
+        }
+    }
+}
+
+impl std::fmt::Debug for LogConfirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogConfirm")
+            .field("pending", &self.pending.is_some())
+            .field("run", &self.run())
+            .field("request_id", &self.request_id)
+            .field("confirmed", &self.confirmed)
+            .finish()
+    }
+}
+
+impl PartialEq for LogConfirm {
+    fn eq(&self, other: &Self) -> bool {
+        self.request_id == other.request_id && self.confirmed == other.confirmed
+    }
+}
+
+impl ResponsePage {
+    /// Start gathering this response's logs, if the send prepared a job.
+    /// Returns the feed for the shell; call it when pushing the page (or
+    /// after replacing it by a resend: the old run is cancelled with it).
+    pub fn start_log_confirm(&mut self) -> Vec<Effect> {
+        let Some(job) = self.logs.pending.take() else {
+            return vec![];
+        };
+        let (guard, reports) = confirm::start(job);
+        let run = guard.run;
+        self.logs.guard = Some(Arc::new(guard));
+        self.doctor.banner = Some(confirm::waiting_banner(
+            &self.logs.request_id,
+            0,
+            self.logs.wait,
+        ));
+        let updates = reports.map(move |report| {
+            move |page: &mut ResponsePage, _: &mut Shared| {
+                page.apply_confirm(run, report);
+                vec![]
+            }
+        });
+        vec![Effect::page_feed::<ResponsePage, _, _>(
+            "doctor: gathering logs",
+            updates,
+        )]
+    }
+
+    /// Apply one report of run `run`; reports of an earlier run (before a
+    /// resend replaced the response) are dropped.
+    pub fn apply_confirm(&mut self, run: u64, report: ConfirmReport) {
+        if self.logs.run() != Some(run) {
+            return;
+        }
+        let id = self.logs.request_id.clone();
+        match report {
+            ConfirmReport::Waiting { elapsed_s } => {
+                self.doctor.banner = Some(confirm::waiting_banner(&id, elapsed_s, self.logs.wait));
+            }
+            ConfirmReport::NoLogs { notes } => {
+                self.doctor.banner = Some(confirm::no_logs_banner(&id, self.logs.wait, &notes));
+                // The task has ended: nothing left to cancel.
+                self.logs.guard = None;
+            }
+            ConfirmReport::Confirmed {
+                mut findings,
+                access,
+                lines,
+                notes,
+            } => {
+                // Findings evaluated on the page since (the CORS probe's)
+                // are not the doctor's to replace.
+                findings.extend(
+                    self.doctor
+                        .findings
+                        .iter()
+                        .filter(|f| f.certainty == Certainty::Evaluated)
+                        .cloned(),
+                );
+                self.doctor.set_findings(findings);
+                self.doctor.banner = Some(confirm::confirmed_banner(&id, access, lines, &notes));
+                self.logs.confirmed = true;
+            }
+        }
+    }
+}

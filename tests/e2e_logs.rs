@@ -1,0 +1,60 @@
+//! End to end: `gatescope demo` in a pseudo-terminal, `:logs prod`, then
+//! requests sent to the demo gateway from outside (plain HTTP over
+//! loopback) appear in the logs page live, correlated; Esc closes it.
+
+#[path = "pty/mod.rs"]
+mod pty;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use pty::PtyApp;
+
+const T: Duration = Duration::from_secs(20);
+
+/// `GET path` on `host:port`; returns the status code.
+fn get(addr: &str, path: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).expect("connect to the demo gateway");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("an HTTP status line")
+}
+
+#[test]
+fn requests_to_the_demo_show_up_in_logs_live() {
+    let home = tempfile::tempdir().expect("temp GATESCOPE_HOME");
+    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let screen = app.wait_for("demo-orders-http", T);
+    // The status line names the first API's loopback endpoint.
+    let addr = screen
+        .split("endpoint http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the demo endpoint in the status line")
+        .to_string();
+    app.press(":");
+    app.type_text("logs prod");
+    app.press("Enter");
+    app.wait_for("● live tail", T);
+    assert_eq!(get(&addr, "/prod/orders"), 200);
+    assert_eq!(get(&addr, "/prod/report"), 500);
+    let screen = app.wait_for("Records 2/2", T);
+    assert!(screen.contains("GET /report"), "{screen}");
+    assert!(screen.contains("Malformed Lambda proxy"), "{screen}");
+    // The newest record is selected: its logged event is shown beside it.
+    assert!(screen.contains("as logged by the function"), "{screen}");
+    app.press("Esc");
+    app.wait_until("back on the list", T, |s| !s.contains("Records 2/2"));
+    app.press("q");
+    assert!(app.wait_exit(T), "gatescope exited with an error");
+    app.assert_restored();
+}
