@@ -27,9 +27,15 @@ pub struct Args {
     /// Stage name.
     #[arg(long)]
     pub stage: String,
-    /// How far back: 5m, 15m, 1h, 24h, any duration, or START..END (RFC 3339).
-    #[arg(long, default_value = "15m")]
+    /// How far back: a duration (5m, 15m, 1h, 24h, 2h 30m), a time (from
+    /// then until now), or START..END. A time is RFC 3339,
+    /// `YYYY-MM-DD HH:MM` (UTC), epoch seconds, `now`, or relative (`-2h`):
+    /// `--since -2h..-1h`, `--since "2026-11-25 09:00..2026-11-25 10:00"`.
+    #[arg(long, default_value = "15m", allow_hyphen_values = true)]
     pub since: String,
+    /// End of the range (same forms as a time in --since); default now.
+    #[arg(long, allow_hyphen_values = true)]
+    pub until: Option<String>,
     /// Keep tailing (live tail, or polling where live tail is unavailable).
     #[arg(long, short = 'f')]
     pub follow: bool,
@@ -48,7 +54,16 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let range = TimeRange::parse(&args.since).map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    let range = TimeRange::parse_since_until(&args.since, args.until.as_deref())
+        .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    // Resolve before any AWS call: a bad range fails fast, whatever the backend.
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let (start_s, end_s) = range
+        .resolve(now_ms / 1000)
+        .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    if args.follow && args.until.is_some() {
+        anyhow::bail!("--follow reads until you stop it: drop --until");
+    }
     let backend = global.backend().await?;
     let api = super::fetch_api(&backend, &args.api_id).await?;
     let targets = discover(&api, &args.stage, backend.logs.as_ref()).await?;
@@ -59,8 +74,6 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             args.stage
         );
     }
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    let (start_s, end_s) = range.bounds(now_ms / 1000);
     if args.follow {
         return follow(&args, &targets, backend.logs.clone(), start_s * 1000).await;
     }

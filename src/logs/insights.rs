@@ -57,47 +57,7 @@ pub fn resolve_query(q: &str, limit: u32) -> String {
         .map_or_else(|| q.to_string(), |n| n.query)
 }
 
-/// A query's time range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeRange {
-    /// The last N (presets: 5m, 15m, 1h, 24h).
-    Last(Duration),
-    /// Absolute, epoch seconds.
-    Between { start_s: i64, end_s: i64 },
-}
-
-pub const PRESETS: &[(&str, u64)] = &[("5m", 300), ("15m", 900), ("1h", 3600), ("24h", 86_400)];
-
-impl TimeRange {
-    /// `5m`, `15m`, `1h`, `24h`, any humantime duration (`90s`, `2h 30m`),
-    /// or `START..END` in RFC 3339.
-    pub fn parse(s: &str) -> Result<TimeRange, String> {
-        let s = s.trim();
-        if let Some((a, b)) = s.split_once("..") {
-            let p = |x: &str| {
-                chrono::DateTime::parse_from_rfc3339(x.trim())
-                    .map(|d| d.timestamp())
-                    .map_err(|e| format!("{x:?} is not an RFC 3339 time: {e}"))
-            };
-            let (start_s, end_s) = (p(a)?, p(b)?);
-            if end_s < start_s {
-                return Err("the range ends before it starts".into());
-            }
-            return Ok(TimeRange::Between { start_s, end_s });
-        }
-        humantime::parse_duration(s)
-            .map(TimeRange::Last)
-            .map_err(|e| format!("{s:?} is not a duration like 15m or 1h: {e}"))
-    }
-
-    /// (start, end) epoch seconds relative to `now_s`.
-    pub fn bounds(self, now_s: i64) -> (i64, i64) {
-        match self {
-            TimeRange::Last(d) => (now_s - d.as_secs() as i64, now_s),
-            TimeRange::Between { start_s, end_s } => (start_s, end_s),
-        }
-    }
-}
+pub use super::range::{PRESETS, TimeRange};
 
 #[derive(Debug, Clone)]
 pub struct InsightsConfig {

@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod gather;
 pub mod insights;
 pub mod memory;
+pub mod range;
 pub mod report;
 pub mod ring;
 pub mod tail;
@@ -20,9 +21,10 @@ pub use book::{Ingested, LogBook};
 pub use discovery::{DiscoverError, LambdaTarget, LogTargets, discover};
 pub use insights::{
     InsightsConfig, InsightsEvent, InsightsRunner, NamedQuery, QueryHandle, QueryOutcome,
-    TimeRange, default_queries, resolve_query,
+    default_queries, resolve_query,
 };
 pub use memory::MemoryLogSource;
+pub use range::{Point, TimeRange};
 pub use ring::{DEFAULT_CAPACITY, Ring};
 pub use tail::{
     TailCheckpoint, TailConfig, TailEvent, TailHandle, TailMode, TailStatus, spawn_tail,

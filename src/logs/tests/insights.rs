@@ -144,18 +144,7 @@ async fn cancel_stops_the_query() {
 
 #[test]
 fn time_ranges_and_named_queries() {
-    assert_eq!(
-        TimeRange::parse("15m").unwrap().bounds(10_000),
-        (10_000 - 900, 10_000)
-    );
-    assert_eq!(
-        TimeRange::parse("24h").unwrap().bounds(100_000).0,
-        100_000 - 86_400
-    );
-    let r = TimeRange::parse("2026-11-25T09:00:00Z..2026-11-25T10:00:00Z").unwrap();
-    assert_eq!(r.bounds(0).1 - r.bounds(0).0, 3600);
-    assert!(TimeRange::parse("soon").is_err());
-    assert!(TimeRange::parse("2026-11-25T10:00:00Z..2026-11-25T09:00:00Z").is_err());
+    // Parsing in depth: tests/range.rs.
     for (p, secs) in PRESETS {
         assert_eq!(
             TimeRange::parse(p).unwrap(),

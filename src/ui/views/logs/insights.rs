@@ -16,29 +16,35 @@ use crate::ui::views::response::style::BodyStyles;
 /// Rows a default query asks for.
 pub const TEMPLATE_LIMIT: u32 = 200;
 
-pub const PRESETS: &[(&str, u64)] = &[("5m", 300), ("15m", 900), ("1h", 3600), ("24h", 86_400)];
+pub use crate::logs::range::PRESETS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeRange {
     /// Index into [`PRESETS`].
     Preset(usize),
-    /// A duration the user typed (`90m`, `3h`, `2d`).
-    Last(Duration),
+    /// What the user typed after Ctrl+T: a duration (`90m`), an absolute
+    /// range (`2026-11-25 09:00..2026-11-25 10:00`) or a relative one
+    /// (`-2h..-1h`), resolved against the clock each time the query runs.
+    Custom(crate::logs::TimeRange),
 }
 
 impl TimeRange {
-    pub fn duration(self) -> Duration {
+    fn logs_range(self) -> crate::logs::TimeRange {
         match self {
-            TimeRange::Preset(i) => Duration::from_secs(PRESETS[i.min(PRESETS.len() - 1)].1),
-            TimeRange::Last(d) => d,
+            TimeRange::Preset(i) => crate::logs::TimeRange::Last(Duration::from_secs(
+                PRESETS[i.min(PRESETS.len() - 1)].1,
+            )),
+            TimeRange::Custom(r) => r,
         }
     }
 
+    /// (start, end) epoch seconds, or why the range cannot be queried.
+    pub fn resolve(self, now_s: i64) -> Result<(i64, i64), String> {
+        self.logs_range().resolve(now_s)
+    }
+
     pub fn label(self) -> String {
-        match self {
-            TimeRange::Preset(i) => format!("last {}", PRESETS[i.min(PRESETS.len() - 1)].0),
-            TimeRange::Last(d) => format!("last {}", humantime::format_duration(d)),
-        }
+        self.logs_range().label()
     }
 }
 
@@ -122,17 +128,21 @@ impl InsightsPane {
             match key.code {
                 KeyCode::Enter => {
                     let text = input.text().trim().to_string();
-                    match humantime::parse_duration(&text) {
-                        Ok(d) if !d.is_zero() => {
-                            self.range = TimeRange::Last(d);
+                    // Check against the clock now too: a range that starts in
+                    // the future is refused here, not after F5.
+                    let now = chrono::Utc::now().timestamp();
+                    match crate::logs::TimeRange::parse(&text)
+                        .and_then(|r| r.resolve(now).map(|_| r))
+                    {
+                        Ok(r) => {
+                            self.range = TimeRange::Custom(r);
                             self.custom_range = None;
+                            self.progress = None;
                         }
-                        _ => {
+                        Err(e) => {
                             self.progress = Some(QueryProgress {
                                 status: "Invalid range".into(),
-                                message: Some(format!(
-                                    "`{text}` is not a duration: try 90m, 3h or 2d"
-                                )),
+                                message: Some(e),
                                 ..Default::default()
                             })
                         }
@@ -195,7 +205,8 @@ impl InsightsPane {
         ];
         if let Some(input) = &self.custom_range {
             spans.push(Span::styled("  range: ", styles.dim));
-            spans.extend(input.spans(true, 12, Default::default()).spans);
+            // Wide enough for `2026-11-25 09:00..2026-11-25 10:00`.
+            spans.extend(input.spans(true, 36, Default::default()).spans);
         }
         if let Some(p) = &self.progress {
             let style = match p.status.as_str() {
@@ -301,7 +312,7 @@ mod tests {
         let mut p = InsightsPane::default();
         assert_eq!(p.range.label(), "last 15m");
         p.handle_key(k(KeyCode::F(3)));
-        assert_eq!(p.range.duration(), Duration::from_secs(3600));
+        assert_eq!(p.range.resolve(10_000), Ok((10_000 - 3600, 10_000)));
         match p.handle_key(k(KeyCode::F(5))) {
             Some(InsightsEffect::Run { query, range }) => {
                 assert!(query.starts_with("fields @timestamp"));
@@ -326,14 +337,48 @@ mod tests {
             p.handle_key(k(KeyCode::Char(c)));
         }
         p.handle_key(k(KeyCode::Enter));
-        assert_eq!(p.range, TimeRange::Last(Duration::from_secs(5400)));
+        assert_eq!(
+            p.range,
+            TimeRange::Custom(crate::logs::TimeRange::Last(Duration::from_secs(5400)))
+        );
+        assert_eq!(p.range.label(), "last 1h 30m");
         p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
         for c in "soon".chars() {
             p.handle_key(k(KeyCode::Char(c)));
         }
         p.handle_key(k(KeyCode::Enter));
         assert_eq!(p.progress.as_ref().unwrap().status, "Invalid range");
-        assert_eq!(p.range, TimeRange::Last(Duration::from_secs(5400)));
+        assert_eq!(
+            p.range.label(),
+            "last 1h 30m",
+            "a bad range keeps the old one"
+        );
+        // Absolute and relative ranges.
+        p.handle_key(k(KeyCode::Esc));
+        for (text, label) in [
+            (
+                "2026-11-25 09:00..2026-11-25 10:00",
+                "2026-11-25 09:00:00 .. 10:00:00 UTC",
+            ),
+            ("-2h..-1h", "-2h .. -1h"),
+        ] {
+            p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+            for c in text.chars() {
+                p.handle_key(k(KeyCode::Char(c)));
+            }
+            p.handle_key(k(KeyCode::Enter));
+            assert_eq!(p.range.label(), label);
+            assert!(p.progress.is_none());
+        }
+        // Starting after it ends: refused with the reason, on one line.
+        p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        for c in "-1h..-2h".chars() {
+            p.handle_key(k(KeyCode::Char(c)));
+        }
+        p.handle_key(k(KeyCode::Enter));
+        let msg = p.progress.as_ref().unwrap().message.clone().unwrap();
+        assert!(msg.contains("does not end after it starts"), "{msg}");
+        assert_eq!(p.range.label(), "-2h .. -1h");
     }
 
     #[test]

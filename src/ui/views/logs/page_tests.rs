@@ -188,6 +188,22 @@ fn snapshot_paused_polling_with_insights() {
 }
 
 #[test]
+fn snapshot_insights_with_custom_range() {
+    let mut p = page(3);
+    p.handle_key(key(KeyCode::Char('i')));
+    p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+    for c in "2025-11-25 09:00..2025-11-25T10:30:00Z".chars() {
+        p.handle_key(key(KeyCode::Char(c)));
+    }
+    p.handle_key(key(KeyCode::Enter));
+    assert_eq!(
+        p.insights.range.resolve(T0 / 1000 + 7200),
+        Ok((T0 / 1000 - 3600, T0 / 1000 + 1800))
+    );
+    insta::assert_snapshot!(draw(&mut p, 120, 22));
+}
+
+#[test]
 fn snapshot_empty() {
     let mut p = LogsPage::new("orders-api / prod", RecordStore::default());
     p.tail.connection =

@@ -73,8 +73,7 @@ pub fn start(
     let Some(access) = targets.access_group.clone() else {
         return Err("Insights reads the access log, and this stage has none in CloudWatch".into());
     };
-    let end_s = chrono::Utc::now().timestamp();
-    let start_s = end_s - range.duration().as_secs() as i64;
+    let (start_s, end_s) = range.resolve(chrono::Utc::now().timestamp())?;
     let runner = InsightsRunner::new(logs.clone(), InsightsConfig::default());
     let (handle, mut events) = runner.spawn(QueryRequest {
         log_groups: vec![access.clone()],
