@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::page::{Focus, ResponsePage};
+use super::page::{CorsVerdict, Focus, ResponsePage};
 use crate::backends::demo;
 use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity};
 use crate::engines::compose;
@@ -226,6 +226,52 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     resent.apply_confirm(stale_run, stale);
     assert_eq!(resent.doctor, before);
     assert!(!resent.logs.confirmed);
+
+    // The current run's report replaces the doctor's findings but keeps
+    // what a CORS probe added meanwhile.
+    let probe = Finding::new(
+        "CORS_PREFLIGHT_STATUS",
+        Severity::Error,
+        Certainty::Evaluated,
+        "p",
+    );
+    resent.cors = Some(CorsVerdict {
+        preflight_status: Some(403),
+        allowed: false,
+        reasons: vec![],
+        findings: vec![probe.clone()],
+    });
+    let run = resent.logs.run().unwrap();
+    resent.apply_confirm(
+        run,
+        ConfirmReport::Confirmed {
+            findings: vec![Finding::new(
+                "MALFORMED_PROXY_RESPONSE",
+                Severity::Error,
+                Certainty::ConfirmedByLogs,
+                "m",
+            )],
+            access: 1,
+            lines: 4,
+            notes: vec![],
+        },
+    );
+    let codes: Vec<&str> = resent
+        .doctor
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(codes, ["MALFORMED_PROXY_RESPONSE", "CORS_PREFLIGHT_STATUS"]);
+    assert!(resent.logs.confirmed && !resent.logs.is_active());
+    assert!(
+        resent
+            .doctor
+            .banner
+            .as_deref()
+            .unwrap()
+            .contains("1 access record(s), 4 Lambda line(s)")
+    );
 }
 
 #[test]
@@ -269,4 +315,23 @@ async fn copy_keys_confirm_in_the_status_line() {
     h.keys(&["Y"]);
     let screen = h.render(150, 30);
     assert!(screen.contains("copied all findings"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_guard_stops_the_search() {
+    use futures::StreamExt;
+    let (h, backend) = demo_app().await;
+    let api = h.app.shared.inventory.api(API).unwrap().clone();
+    // A request id that never shows up: the search would poll for 30 s.
+    let (guard, reports) =
+        crate::ui::views::doctor::confirm::start(job(&backend, &api, Duration::from_secs(30)));
+    drop(guard);
+    let got = tokio::time::timeout(Duration::from_secs(3), reports.collect::<Vec<_>>())
+        .await
+        .expect("the stream ends as soon as the page lets go");
+    assert!(
+        got.iter()
+            .all(|r| matches!(r, ConfirmReport::Waiting { .. })),
+        "{got:?}"
+    );
 }
