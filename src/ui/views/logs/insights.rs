@@ -172,10 +172,11 @@ impl InsightsPane {
             return None;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if self.rows_focused && !self.rows.is_empty() {
-            if let Some(effect) = self.rows_key(key) {
-                return effect;
-            }
+        if self.rows_focused
+            && !self.rows.is_empty()
+            && let Some(effect) = self.rows_key(key)
+        {
+            return effect;
         }
         match key.code {
             KeyCode::Tab if !self.rows.is_empty() => self.rows_focused = true,
