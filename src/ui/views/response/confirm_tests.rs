@@ -274,15 +274,33 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     );
 }
 
-#[test]
-fn only_api_with_access_logging_and_request_id_gets_a_job() {
-    let backend = crate::ui::testing::fake_backend(Default::default());
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_api_with_access_logging_and_request_id_gets_a_job() {
+    let (h, backend) = demo_app().await;
+    let api = h.app.shared.inventory.api(API).unwrap().clone();
     let req = HttpRequest::default();
-    let resp = HttpResponse::default();
-    let why = ConfirmJob::new(&backend, None, None, None, &req, &resp, 0)
-        .err()
-        .unwrap();
-    assert!(why.contains("not in the inventory"), "{why}");
+    let with_id = HttpResponse {
+        headers: vec![("x-amzn-RequestId".into(), "abc".into())],
+        ..Default::default()
+    };
+    let why = |api: Option<&crate::domain::Api>, stage: Option<&str>, resp: &HttpResponse| {
+        ConfirmJob::new(&backend, api, stage, None, &req, resp, 0)
+            .err()
+            .unwrap_or_default()
+    };
+    assert!(why(None, Some("prod"), &with_id).contains("not in the inventory"));
+    assert!(why(Some(&api), None, &with_id).contains("no known stage"));
+    assert!(why(Some(&api), Some("prod"), &HttpResponse::default()).contains("x-amzn-RequestId"));
+    let mut unlogged = api.clone();
+    for s in &mut unlogged.stages {
+        s.access_log_settings = None;
+    }
+    assert!(
+        why(Some(&unlogged), Some("prod"), &with_id).contains("stage prod has no access logging")
+    );
+    let job = ConfirmJob::new(&backend, Some(&api), Some("prod"), None, &req, &with_id, 0)
+        .expect("a job for a logged stage");
+    assert_eq!(job.request_id(), "abc");
 }
 
 #[tokio::test]
