@@ -209,6 +209,14 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     resent.logs = LogConfirm::pending(job(&backend, &api, Duration::from_secs(30)));
     let _feed2 = resent.start_log_confirm();
     drop(page);
+    // A tick of the current run moves the clock in the banner.
+    let run = resent.logs.run().expect("running");
+    resent.apply_confirm(run, ConfirmReport::Waiting { elapsed_s: 3 });
+    let banner = resent.doctor.banner.clone().unwrap();
+    assert!(
+        banner.starts_with("gathering logs for Zz-no-such-request=… (3s, up to 30s)"),
+        "{banner}"
+    );
     let before = resent.doctor.clone();
     let stale = ConfirmReport::Confirmed {
         findings: vec![Finding::new(
