@@ -65,13 +65,17 @@ fn sigterm_leaves_cleanly_and_restores_the_terminal() {
     app.assert_restored();
 }
 
-/// Codes the doctor may give for the malformed-body 500: from the response
-/// alone, or sharper once it has read the logs.
+/// Codes the doctor may give for the malformed-body 500 from the response
+/// alone (before the request's logs have been read).
 const MALFORMED_BODY_CODES: &[&str] = &[
     "HTTP_API_INTERNAL_ERROR",
     "HTTP_MALFORMED_LAMBDA_RESPONSE",
     "HTTP_BODY_NOT_STRING",
 ];
+
+/// The code once the pane has read the request's access-log record, whose
+/// `integrationErrorMessage` names the malformed proxy response.
+const LOG_CONFIRMED_CODE: &str = "MALFORMED_PROXY_RESPONSE";
 
 /// Open `api` in the list and filter its routes down to `path`.
 fn open_route(app: &mut PtyApp, api: &str, path: &str) {
@@ -126,7 +130,7 @@ fn scenario(name: &str) -> (String, String, String, String, u16) {
 }
 
 #[test]
-fn demo_malformed_body_shows_the_500_and_the_doctor_finding() {
+fn demo_malformed_body_shows_the_500_and_the_log_confirmed_doctor_finding() {
     // The handler returning `body` as an object (scenario `body-object`).
     let (api, method, route, stage, status) = scenario("body-object");
     assert_eq!(
@@ -146,9 +150,19 @@ fn demo_malformed_body_shows_the_500_and_the_doctor_finding() {
     let screen = app.wait_for("500 Internal Server Error", T);
     assert!(screen.contains("apigw-requestid"), "{screen}");
     let screen = app.wait_until("the doctor's finding", T, |s| {
-        s.contains("Doctor · ") && MALFORMED_BODY_CODES.iter().any(|c| s.contains(c))
+        // The demo writes its logs as it answers, so the confirmed finding
+        // may already replace the response-only one in the first frame.
+        s.contains("Doctor · ")
+            && (MALFORMED_BODY_CODES.iter().any(|c| s.contains(c))
+                || s.contains(LOG_CONFIRMED_CODE))
     });
     assert!(screen.contains("✗ error"), "{screen}");
+    // Then the pane gathers the request's logs and confirms the cause.
+    let screen = app.wait_until("the log-confirmed finding", T, |s| {
+        s.contains(LOG_CONFIRMED_CODE) && s.contains("confirmed by logs")
+    });
+    assert!(screen.contains("access record(s)"), "{screen}");
+    assert!(screen.contains("body is an object"), "{screen}");
     app.press(":");
     app.type_text("q");
     app.press("Enter");

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gatescope::backends::log_source::{QueryRequest, QueryStatus};
 use gatescope::backends::{ErrorKind, LogSource};
+use gatescope::logs::full_record::{complete_rows, needs_full_record};
 use gatescope::logs::{
     InsightsConfig, InsightsEvent, InsightsRunner, TailConfig, TailEvent, TailMode, spawn_tail,
 };
@@ -27,6 +28,7 @@ struct Fake {
     polls: Mutex<std::collections::HashMap<String, usize>>,
     filter_calls: AtomicU32,
     stop_calls: AtomicU32,
+    record_calls: AtomicU32,
 }
 
 fn json_response(v: Value) -> Response {
@@ -120,6 +122,8 @@ async fn handle(
             let q = req["queryString"].as_str().unwrap_or("");
             let id = if q.contains("FAIL") {
                 "q-fail"
+            } else if q.contains("NOMSG") {
+                "q-nomsg"
             } else if q.contains("SLOW") {
                 "q-timeout"
             } else if q.contains("BUSY") {
@@ -149,6 +153,16 @@ async fn handle(
                 ("q-ok", 1) => ("Scheduled", vec![]),
                 ("q-ok", 2) => ("Running", vec![row(0)]),
                 ("q-ok", _) => ("Complete", vec![row(0), row(1), row(2)]),
+                // `fields @timestamp`: no @message, only the pointer.
+                ("q-nomsg", _) => (
+                    "Complete",
+                    (0..3)
+                        .map(|i| {
+                            json!([{"field": "@timestamp", "value": "2026-11-25 09:00:00.000"},
+                            {"field": "@ptr", "value": format!("nomsg{i}")}])
+                        })
+                        .collect(),
+                ),
                 ("q-fail", 1) => ("Running", vec![]),
                 ("q-fail", _) => ("Failed", vec![]),
                 ("q-timeout", _) => ("Timeout", vec![]),
@@ -162,9 +176,20 @@ async fn handle(
             fake.stop_calls.fetch_add(1, Ordering::SeqCst);
             json_response(json!({"success": true}))
         }
-        "GetLogRecord" => json_response(
-            json!({"logRecord": {"@message": "full record", "@ptr": req["logRecordPointer"]}}),
-        ),
+        "GetLogRecord" => {
+            let ptr = req["logRecordPointer"].as_str().unwrap_or("").to_string();
+            // The very first call for the `nomsg` rows is throttled.
+            if fake.record_calls.fetch_add(1, Ordering::SeqCst) == 0 && ptr.starts_with("nomsg") {
+                return aws_error(
+                    StatusCode::BAD_REQUEST,
+                    "ThrottlingException",
+                    "Rate exceeded",
+                );
+            }
+            json_response(
+                json!({"logRecord": {"@message": format!("full record {ptr}"), "@ptr": ptr}}),
+            )
+        }
         "FilterLogEvents" => {
             let n = fake.filter_calls.fetch_add(1, Ordering::SeqCst);
             // Every third call is throttled; pages of two events.
@@ -271,8 +296,42 @@ async fn insights_scheduled_running_complete_with_statistics_and_ptr() {
     );
     assert_eq!(outcome.stats.bytes_scanned, 3000.0);
     let rec = runner.fetch_record(&outcome.rows[1]).await.unwrap();
-    assert_eq!(rec["@message"], "full record");
+    assert_eq!(rec["@message"], "full record ptr1");
     assert_eq!(rec["@ptr"], "ptr1");
+}
+
+/// A query that selects no `@message`: each row's line comes back through
+/// GetLogRecord, throttled answers retried, and the rows keep their order.
+#[tokio::test]
+async fn rows_without_message_are_completed_by_ptr() {
+    let (fake, src) = start().await;
+    let runner = InsightsRunner::new(src.clone(), fast());
+    let (_t, c) = tokio::sync::watch::channel(false);
+    let o = runner
+        .run(query("fields @timestamp # NOMSG"), None, c)
+        .await
+        .unwrap();
+    let mut rows = o.rows;
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(needs_full_record));
+    let problems = complete_rows(src.as_ref(), &mut rows, 10).await;
+    assert!(problems.is_empty(), "{problems:?}");
+    let messages: Vec<&str> = rows
+        .iter()
+        .map(|r| gatescope::logs::insights::field(r, "@message").unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "full record nomsg0",
+            "full record nomsg1",
+            "full record nomsg2"
+        ]
+    );
+    assert_eq!(fake.record_calls.load(Ordering::SeqCst), 4, "one retry");
+    // The rows now parse into events like any `@message` row.
+    let evs = gatescope::logs::fetch::rows_to_events(&rows, "/g");
+    assert_eq!(evs.len(), 3);
 }
 
 #[tokio::test]

@@ -92,8 +92,14 @@ pub trait LogSource: Send + Sync {
 
     async fn stop_query(&self, query_id: &str) -> Result<(), BackendError>;
 
-    /// `GetLogRecord` for an `@ptr` value.
-    async fn get_log_record(&self, ptr: &str) -> Result<BTreeMap<String, String>, BackendError>;
+    /// `GetLogRecord` for an `@ptr` value: the whole record when an
+    /// Insights row holds only some fields. Sources without it say so.
+    async fn get_log_record(&self, ptr: &str) -> Result<BTreeMap<String, String>, BackendError> {
+        let _ = ptr;
+        Err(BackendError::unsupported(
+            "GetLogRecord (the full record behind an Insights row's @ptr)",
+        ))
+    }
 
     /// Push-based tail of several groups. `Err` with `ErrorKind::Unsupported`
     /// tells the caller to fall back to polling `filter_events`.

@@ -14,6 +14,7 @@ use crate::backends::LogSource;
 use crate::backends::log_source::QueryRequest;
 use crate::domain::CorrelatedRecord;
 use crate::logs::fetch::{fetch_window, rows_to_events};
+use crate::logs::full_record::{complete_rows, needs_full_record};
 use crate::logs::insights::{InsightsConfig, InsightsEvent, InsightsRunner, resolve_query};
 use crate::logs::report::{error_text, record_json, rfc3339_ms};
 use crate::logs::{
@@ -85,8 +86,16 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                     "--query reads the access log, and this stage has none in CloudWatch"
                 );
             };
-            let rows =
+            let mut rows =
                 run_query(backend.logs.clone(), &access, q, args.limit, start_s, end_s).await?;
+            // Rows that picked fields without @message: fetch their lines by @ptr.
+            let wanted = rows.iter().filter(|r| needs_full_record(r)).count();
+            if wanted > 0 {
+                eprintln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
+                let problems =
+                    complete_rows(backend.logs.as_ref(), &mut rows, args.limit as usize).await;
+                warn_problems(&problems);
+            }
             let events = rows_to_events(&rows, &access);
             if events.is_empty() && !rows.is_empty() {
                 // A `stats` query or one without @message: print its rows.

@@ -44,6 +44,15 @@ struct QueryState {
     stopped: bool,
 }
 
+/// The names of a query's first `fields` command, if it has one.
+fn fields_command(query: &str) -> Option<Vec<String>> {
+    let cmd = query
+        .split('|')
+        .map(str::trim)
+        .find_map(|c| c.strip_prefix("fields "))?;
+    Some(cmd.split(',').map(|f| f.trim().to_string()).collect())
+}
+
 impl Default for MemoryLogSource {
     fn default() -> Self {
         MemoryLogSource::new()
@@ -222,6 +231,13 @@ impl LogSource for MemoryLogSource {
                         format!("{g}#{}", e.event_id.clone().unwrap_or_default()),
                     ),
                 ]);
+            }
+        }
+        // Like CloudWatch, a `fields` command picks the row's fields (`@ptr`
+        // always comes along): `fields @timestamp` rows have no `@message`.
+        if let Some(picked) = fields_command(&st.req.query) {
+            for row in &mut rows {
+                row.retain(|(k, _)| k == "@ptr" || picked.iter().any(|p| p == k));
             }
         }
         // Running shows partial results, as CloudWatch does.

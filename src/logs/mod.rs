@@ -9,6 +9,7 @@ pub mod book;
 pub mod dedup;
 pub mod discovery;
 pub mod fetch;
+pub mod full_record;
 pub mod gather;
 pub mod insights;
 pub mod memory;

@@ -102,7 +102,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     for para in text.split('\n') {
         let mut line = String::new();
         let mut len = 0;
-        for word in para.split(' ') {
+        // Tabs separate fields in Lambda REPORT lines: they are word breaks.
+        for word in para.split([' ', '\t']) {
             let mut word: Vec<char> = word.chars().collect();
             while word.len() > width {
                 if len > 0 {
@@ -289,6 +290,10 @@ mod tests {
         assert_eq!(wrap("aaa bbb ccc", 8), ["aaa bbb", "ccc"]);
         assert_eq!(wrap("abcdefghijkl", 8), ["abcdefgh", "ijkl"]);
         assert_eq!(wrap("a\nb", 8), ["a", "b"]);
+        assert_eq!(
+            wrap("Duration: 1 ms\tBilled", 20),
+            ["Duration: 1 ms", "Billed"]
+        );
     }
 
     #[test]

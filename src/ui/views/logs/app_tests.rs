@@ -20,9 +20,9 @@ use crate::ui::views::route_detail::RouteDetailPage;
 use crate::ui::views::stage_detail::StageDetailPage;
 
 const API: &str = "demohttp01";
-const WAIT: Duration = Duration::from_secs(10);
+pub(super) const WAIT: Duration = Duration::from_secs(10);
 
-async fn demo_app() -> (Harness, Arc<DemoGateway>) {
+pub(super) async fn demo_app() -> (Harness, Arc<DemoGateway>) {
     let (backend, gw) = demo::start(None).await.expect("demo gateway");
     let mut h = harness(backend);
     h.start().await;
@@ -40,7 +40,7 @@ fn records(app: &App) -> usize {
 }
 
 /// Send a request through the demo gateway; returns its API Gateway request id.
-async fn send(gw: &DemoGateway, path: &str) -> (u16, String, HttpResponse) {
+pub(super) async fn send(gw: &DemoGateway, path: &str) -> (u16, String, HttpResponse) {
     let url = format!("{}/prod{path}", gw.base_url(API).expect("demo API"));
     let resp = reqwest::get(&url).await.expect("demo gateway answers");
     let status = resp.status().as_u16();

@@ -61,8 +61,17 @@ pub struct QueryProgress {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum InsightsEffect {
-    Run { query: String, range: TimeRange },
+    Run {
+        query: String,
+        range: TimeRange,
+    },
     Cancel,
+    /// Open result row `index`: fetch its full record by `@ptr` when the
+    /// row lacks `@message`, and show it as a record.
+    OpenRow {
+        index: usize,
+        row: QueryRow,
+    },
 }
 
 #[derive(Debug)]
@@ -76,6 +85,12 @@ pub struct InsightsPane {
     /// rows with `@message` are shown as records instead.
     pub rows: Vec<QueryRow>,
     pub row_page: usize,
+    /// The selected result row (an index into `rows`).
+    pub row_selected: usize,
+    /// Keys go to the result rows (Tab), not the query editor.
+    pub rows_focused: bool,
+    /// What happened to the last opened row (fetching, or why it failed).
+    pub row_note: Option<String>,
 }
 
 /// Result rows per page in the pane.
@@ -91,6 +106,9 @@ impl Default for InsightsPane {
             progress: None,
             rows: Vec::new(),
             row_page: 0,
+            row_selected: 0,
+            rows_focused: false,
+            row_note: None,
         };
         pane.load_template(0);
         pane
@@ -154,7 +172,14 @@ impl InsightsPane {
             return None;
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.rows_focused
+            && !self.rows.is_empty()
+            && let Some(effect) = self.rows_key(key)
+        {
+            return effect;
+        }
         match key.code {
+            KeyCode::Tab if !self.rows.is_empty() => self.rows_focused = true,
             KeyCode::F(5) => return self.run(),
             KeyCode::Char('r') if ctrl => return self.run(),
             // Ctrl+C quits the app before a page sees it: Ctrl+X cancels.
@@ -162,11 +187,10 @@ impl InsightsPane {
                 return self.is_running().then_some(InsightsEffect::Cancel);
             }
             KeyCode::PageDown if !self.rows.is_empty() => {
-                let last = self.rows.len().div_ceil(ROWS_PER_PAGE).saturating_sub(1);
-                self.row_page = (self.row_page + 1).min(last);
+                self.select_row((self.row_page + 1) * ROWS_PER_PAGE)
             }
             KeyCode::PageUp if !self.rows.is_empty() => {
-                self.row_page = self.row_page.saturating_sub(1)
+                self.select_row(self.row_page.saturating_sub(1) * ROWS_PER_PAGE)
             }
             KeyCode::F(2) => self.load_template(self.template + 1),
             KeyCode::F(3) => {
@@ -181,6 +205,47 @@ impl InsightsPane {
             }
         }
         None
+    }
+
+    /// Keys while the result rows have focus: `Some` when the key was theirs.
+    fn rows_key(&mut self, key: KeyEvent) -> Option<Option<InsightsEffect>> {
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => self.rows_focused = false,
+            KeyCode::Down | KeyCode::Char('j') => self.select_row(self.row_selected + 1),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.select_row(self.row_selected.saturating_sub(1))
+            }
+            KeyCode::Enter => {
+                let index = self.row_selected.min(self.rows.len() - 1);
+                let row = self.rows[index].clone();
+                if crate::logs::insights::field(&row, "@ptr").is_none() {
+                    self.row_note =
+                        Some("an aggregate row (stats): there is no log record behind it".into());
+                    return Some(None);
+                }
+                self.row_note = Some(format!("opening row {}…", index + 1));
+                return Some(Some(InsightsEffect::OpenRow { index, row }));
+            }
+            _ => return None,
+        }
+        Some(None)
+    }
+
+    /// Select a row (clamped) and show its page.
+    fn select_row(&mut self, i: usize) {
+        self.row_selected = i.min(self.rows.len().saturating_sub(1));
+        self.row_page = self.row_selected / ROWS_PER_PAGE;
+    }
+
+    /// A row came back with its full record: show the fields it gained.
+    pub fn row_opened(&mut self, index: usize, row: QueryRow, note: Option<String>) {
+        let same = self.rows.get(index).is_some_and(|r| {
+            crate::logs::insights::field(r, "@ptr") == crate::logs::insights::field(&row, "@ptr")
+        });
+        if same {
+            self.rows[index] = row;
+        }
+        self.row_note = note;
     }
 
     fn run(&mut self) -> Option<InsightsEffect> {
@@ -238,8 +303,11 @@ impl InsightsPane {
 
     /// New results: rows to page through (empty when they became records).
     pub fn set_rows(&mut self, rows: Vec<QueryRow>) {
+        self.rows_focused = !rows.is_empty() && self.rows_focused;
         self.rows = rows;
         self.row_page = 0;
+        self.row_selected = 0;
+        self.row_note = None;
     }
 
     /// The current page of result rows, `field=value` pairs per line.
@@ -247,7 +315,7 @@ impl InsightsPane {
         let pages = self.rows.len().div_ceil(ROWS_PER_PAGE);
         let page = self.row_page.min(pages.saturating_sub(1));
         let first = page * ROWS_PER_PAGE;
-        let mut lines = vec![Line::styled(
+        let mut head = vec![Span::styled(
             format!(
                 "rows {}–{} of {} (page {}/{pages})",
                 first + 1,
@@ -257,13 +325,21 @@ impl InsightsPane {
             ),
             styles.dim,
         )];
-        for row in self.rows.iter().skip(first).take(ROWS_PER_PAGE) {
+        if let Some(n) = &self.row_note {
+            head.push(Span::styled(format!("  {n}"), styles.info));
+        }
+        let mut lines = vec![Line::from(head)];
+        for (i, row) in self.rows.iter().enumerate().skip(first).take(ROWS_PER_PAGE) {
             let text: Vec<String> = row
                 .iter()
                 .filter(|(k, _)| k != "@ptr")
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            lines.push(Line::raw(text.join("  ")));
+            if self.rows_focused && i == self.row_selected {
+                lines.push(Line::styled(format!("› {}", text.join("  ")), styles.title));
+            } else {
+                lines.push(Line::raw(format!("  {}", text.join("  "))));
+            }
         }
         lines
     }
@@ -288,8 +364,10 @@ impl InsightsPane {
                 right,
             );
         }
-        let hint_text = if focused && !self.rows.is_empty() {
-            "F5 run · Ctrl+X cancel · PgUp/PgDn result pages · F2 next default query · F3 range · Esc back"
+        let hint_text = if focused && self.rows_focused && !self.rows.is_empty() {
+            "↑/↓ select row · Enter open its full record (@ptr) · PgUp/PgDn pages · Tab back to the query · Esc back"
+        } else if focused && !self.rows.is_empty() {
+            "F5 run · Ctrl+X cancel · Tab result rows · PgUp/PgDn result pages · F2 next default query · F3 range · Esc back"
         } else if focused {
             "F5 run · Ctrl+X cancel · F2 next default query · F3 range · Ctrl+T custom range · Esc back"
         } else {
@@ -399,9 +477,55 @@ mod tests {
         assert_eq!(p.row_page, 2, "stops at the last page");
         let page = p.rows_page(&BodyStyles::default());
         assert_eq!(page[0].to_string(), "rows 13–14 of 14 (page 3/3)");
-        assert_eq!(page[1].to_string(), "routeKey=GET /r12  n=1");
+        assert_eq!(page[1].to_string(), "  routeKey=GET /r12  n=1");
         p.handle_key(k(KeyCode::PageUp));
         assert_eq!(p.row_page, 1);
+    }
+
+    #[test]
+    fn result_rows_take_focus_and_open_with_enter() {
+        let mut p = InsightsPane::default();
+        p.set_rows(vec![
+            vec![
+                ("@timestamp".into(), "1".into()),
+                ("@ptr".into(), "a".into()),
+            ],
+            vec![
+                ("@timestamp".into(), "2".into()),
+                ("@ptr".into(), "b".into()),
+            ],
+            vec![("status".into(), "200".into()), ("n".into(), "4".into())],
+        ]);
+        // Without focus, Enter edits the query.
+        assert_eq!(p.handle_key(k(KeyCode::Enter)), None);
+        assert_eq!(p.editor.lines().len(), 4);
+        p.handle_key(k(KeyCode::Tab));
+        assert!(p.rows_focused);
+        p.handle_key(k(KeyCode::Down));
+        match p.handle_key(k(KeyCode::Enter)) {
+            Some(InsightsEffect::OpenRow { index: 1, row }) => assert_eq!(row[1].1, "b"),
+            other => panic!("{other:?}"),
+        }
+        let page = p.rows_page(&BodyStyles::default());
+        assert_eq!(
+            page[0].to_string(),
+            "rows 1–3 of 3 (page 1/1)  opening row 2…"
+        );
+        assert_eq!(page[2].to_string(), "› @timestamp=2");
+        // The record came back: the row shows what it gained.
+        let mut full = p.rows[1].clone();
+        full.push(("@message".into(), "{}".into()));
+        p.row_opened(1, full, None);
+        assert_eq!(
+            p.rows_page(&BodyStyles::default())[2].to_string(),
+            "› @timestamp=2  @message={}"
+        );
+        // An aggregate row has nothing behind it.
+        p.handle_key(k(KeyCode::Down));
+        assert_eq!(p.handle_key(k(KeyCode::Enter)), None);
+        assert!(p.row_note.as_deref().unwrap().contains("aggregate"));
+        p.handle_key(k(KeyCode::Tab));
+        assert!(!p.rows_focused);
     }
 
     #[test]

@@ -17,4 +17,6 @@ mod app_tests;
 #[cfg(test)]
 mod feed_tests;
 #[cfg(test)]
+mod open_row_tests;
+#[cfg(test)]
 pub(crate) mod page_tests;

@@ -13,7 +13,9 @@ use super::insights::{QueryProgress, TimeRange};
 use crate::backends::LogSource;
 use crate::backends::log_source::{QueryRequest, QueryRow, QueryStats, QueryStatus};
 use crate::domain::CorrelatedRecord;
-use crate::logs::fetch::{fetch_window, rows_to_events};
+use crate::logs::fetch::{fetch_window, parse_insights_time, rows_to_events};
+use crate::logs::full_record::{fetch_full_record, merge_record, needs_full_record};
+use crate::logs::insights::field;
 use crate::logs::{
     InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle,
 };
@@ -126,6 +128,60 @@ pub fn start(
     let reports =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) });
     Ok((handle, reports))
+}
+
+/// What opening a result row gave: the row with the fields its record
+/// added, and the record it became (empty when it has no `@message`).
+#[derive(Debug)]
+pub struct OpenedRow {
+    pub index: usize,
+    pub row: QueryRow,
+    pub records: Vec<CorrelatedRecord>,
+    /// Why the row could not become a record, for the pane.
+    pub note: Option<String>,
+}
+
+/// Open a result row (runs in a background task): fetch its full record by
+/// `@ptr` when it lacks `@message` (or holds a cut-short line), then parse
+/// it and correlate it with the Lambda lines around its time.
+pub async fn open_row(
+    logs: Arc<dyn LogSource>,
+    targets: LogTargets,
+    index: usize,
+    mut row: QueryRow,
+) -> OpenedRow {
+    if needs_full_record(&row) {
+        match fetch_full_record(logs.as_ref(), &row).await {
+            Ok(rec) => merge_record(&mut row, rec),
+            Err(e) => {
+                return OpenedRow {
+                    index,
+                    row,
+                    records: vec![],
+                    note: Some(format!("GetLogRecord: {}", e.message)),
+                };
+            }
+        }
+    }
+    let access = targets.access_group.clone().unwrap_or_default();
+    let ts_s = field(&row, "@timestamp")
+        .and_then(parse_insights_time)
+        .map(|ms| ms / 1000);
+    let (records, _) = match ts_s {
+        Some(t) => correlate_rows(logs.as_ref(), &targets, &access, vec![row.clone()], t, t).await,
+        None => (vec![], vec![]),
+    };
+    let note = if records.is_empty() {
+        Some("the record has no @message or @timestamp to show it by".into())
+    } else {
+        None
+    };
+    OpenedRow {
+        index,
+        row,
+        records,
+        note,
+    }
 }
 
 /// Rows carrying `@message` become records, correlated with the Lambda

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use super::feed::{FeedCmd, FeedReport};
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
-use super::query::{self, QueryReport};
+use super::query::{self, OpenedRow, QueryReport};
 use crate::domain::Api;
 use crate::engines::doctor::{self, Evidence};
 use crate::logs::{TailMode, TailStatus};
@@ -117,6 +117,39 @@ fn apply_query(page: &mut LogsPage, report: QueryReport) -> Vec<Effect> {
     }
 }
 
+/// A result row opened: the pane shows its new fields, and its record joins
+/// the list (the tail pauses, as for query results) and is selected.
+fn apply_opened(page: &mut LogsPage, opened: OpenedRow) -> Vec<Effect> {
+    let OpenedRow {
+        index,
+        row,
+        records,
+        note,
+    } = opened;
+    page.insights.row_opened(index, row, note);
+    if records.is_empty() {
+        return vec![];
+    }
+    if !page.showing_query {
+        if let Some(feed) = &page.feed {
+            feed.send(FeedCmd::Pause);
+        }
+        page.paused = true;
+        page.showing_query = true;
+        page.clear_records();
+        page.tail.connection = Connection::Query;
+    }
+    let request_id = records[0].access.request_id.clone();
+    page.add_records(records);
+    if let Some(id) = request_id {
+        page.select_request_id(&id);
+    }
+    vec![Effect::Info(format!(
+        "row {} opened (full record via @ptr) · p goes back to the live tail",
+        index + 1
+    ))]
+}
+
 impl Drop for LogsPage {
     fn drop(&mut self) {
         // A closed page's query would otherwise run on to its end (the
@@ -171,6 +204,16 @@ impl LogsPage {
                         vec![Effect::Error(e)]
                     }
                 }
+            }
+            LogsEffect::Insights(InsightsEffect::OpenRow { index, row }) => {
+                let Some(targets) = self.targets.clone() else {
+                    return vec![];
+                };
+                let fut = query::open_row(shared.backend.logs.clone(), targets, index, row);
+                vec![Effect::task::<LogsPage, _, _>("GetLogRecord", async move {
+                    let opened = fut.await;
+                    move |page: &mut LogsPage, _: &mut Shared| apply_opened(page, opened)
+                })]
             }
             LogsEffect::Insights(InsightsEffect::Cancel) => {
                 if let Some(q) = &self.query {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::page::{Focus, ResponsePage};
+use super::page::{CorsVerdict, Focus, ResponsePage};
 use crate::backends::demo;
 use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity};
 use crate::engines::compose;
@@ -209,6 +209,14 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     resent.logs = LogConfirm::pending(job(&backend, &api, Duration::from_secs(30)));
     let _feed2 = resent.start_log_confirm();
     drop(page);
+    // A tick of the current run moves the clock in the banner.
+    let run = resent.logs.run().expect("running");
+    resent.apply_confirm(run, ConfirmReport::Waiting { elapsed_s: 3 });
+    let banner = resent.doctor.banner.clone().unwrap();
+    assert!(
+        banner.starts_with("gathering logs for Zz-no-such-request=… (3s, up to 30s)"),
+        "{banner}"
+    );
     let before = resent.doctor.clone();
     let stale = ConfirmReport::Confirmed {
         findings: vec![Finding::new(
@@ -226,17 +234,81 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     resent.apply_confirm(stale_run, stale);
     assert_eq!(resent.doctor, before);
     assert!(!resent.logs.confirmed);
+
+    // The current run's report replaces the doctor's findings but keeps
+    // what a CORS probe added meanwhile.
+    let probe = Finding::new(
+        "CORS_PREFLIGHT_STATUS",
+        Severity::Error,
+        Certainty::Evaluated,
+        "p",
+    );
+    resent.cors = Some(CorsVerdict {
+        preflight_status: Some(403),
+        allowed: false,
+        reasons: vec![],
+        findings: vec![probe.clone()],
+    });
+    let run = resent.logs.run().unwrap();
+    resent.apply_confirm(
+        run,
+        ConfirmReport::Confirmed {
+            findings: vec![Finding::new(
+                "MALFORMED_PROXY_RESPONSE",
+                Severity::Error,
+                Certainty::ConfirmedByLogs,
+                "m",
+            )],
+            access: 1,
+            lines: 4,
+            notes: vec![],
+        },
+    );
+    let codes: Vec<&str> = resent
+        .doctor
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
+    assert_eq!(codes, ["MALFORMED_PROXY_RESPONSE", "CORS_PREFLIGHT_STATUS"]);
+    assert!(resent.logs.confirmed && !resent.logs.is_active());
+    assert!(
+        resent
+            .doctor
+            .banner
+            .as_deref()
+            .unwrap()
+            .contains("1 access record(s), 4 Lambda line(s)")
+    );
 }
 
-#[test]
-fn only_api_with_access_logging_and_request_id_gets_a_job() {
-    let backend = crate::ui::testing::fake_backend(Default::default());
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_api_with_access_logging_and_request_id_gets_a_job() {
+    let (h, backend) = demo_app().await;
+    let api = h.app.shared.inventory.api(API).unwrap().clone();
     let req = HttpRequest::default();
-    let resp = HttpResponse::default();
-    let why = ConfirmJob::new(&backend, None, None, None, &req, &resp, 0)
-        .err()
-        .unwrap();
-    assert!(why.contains("not in the inventory"), "{why}");
+    let with_id = HttpResponse {
+        headers: vec![("x-amzn-RequestId".into(), "abc".into())],
+        ..Default::default()
+    };
+    let why = |api: Option<&crate::domain::Api>, stage: Option<&str>, resp: &HttpResponse| {
+        ConfirmJob::new(&backend, api, stage, None, &req, resp, 0)
+            .err()
+            .unwrap_or_default()
+    };
+    assert!(why(None, Some("prod"), &with_id).contains("not in the inventory"));
+    assert!(why(Some(&api), None, &with_id).contains("no known stage"));
+    assert!(why(Some(&api), Some("prod"), &HttpResponse::default()).contains("x-amzn-RequestId"));
+    let mut unlogged = api.clone();
+    for s in &mut unlogged.stages {
+        s.access_log_settings = None;
+    }
+    assert!(
+        why(Some(&unlogged), Some("prod"), &with_id).contains("stage prod has no access logging")
+    );
+    let job = ConfirmJob::new(&backend, Some(&api), Some("prod"), None, &req, &with_id, 0)
+        .expect("a job for a logged stage");
+    assert_eq!(job.request_id(), "abc");
 }
 
 #[tokio::test]
@@ -269,4 +341,23 @@ async fn copy_keys_confirm_in_the_status_line() {
     h.keys(&["Y"]);
     let screen = h.render(150, 30);
     assert!(screen.contains("copied all findings"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_guard_stops_the_search() {
+    use futures::StreamExt;
+    let (h, backend) = demo_app().await;
+    let api = h.app.shared.inventory.api(API).unwrap().clone();
+    // A request id that never shows up: the search would poll for 30 s.
+    let (guard, reports) =
+        crate::ui::views::doctor::confirm::start(job(&backend, &api, Duration::from_secs(30)));
+    drop(guard);
+    let got = tokio::time::timeout(Duration::from_secs(3), reports.collect::<Vec<_>>())
+        .await
+        .expect("the stream ends as soon as the page lets go");
+    assert!(
+        got.iter()
+            .all(|r| matches!(r, ConfirmReport::Waiting { .. })),
+        "{got:?}"
+    );
 }

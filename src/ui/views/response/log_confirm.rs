@@ -9,7 +9,6 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use super::page::ResponsePage;
-use crate::domain::Certainty;
 use crate::ui::page::Effect;
 use crate::ui::shared::Shared;
 use crate::ui::views::doctor::confirm::{self, ConfirmGuard, ConfirmJob, ConfirmReport};
@@ -129,15 +128,11 @@ impl ResponsePage {
                 lines,
                 notes,
             } => {
-                // Findings evaluated on the page since (the CORS probe's)
-                // are not the doctor's to replace.
-                findings.extend(
-                    self.doctor
-                        .findings
-                        .iter()
-                        .filter(|f| f.certainty == Certainty::Evaluated)
-                        .cloned(),
-                );
+                // The CORS probe's findings (if it ran meanwhile) are not
+                // the doctor's to replace.
+                if let Some(cors) = &self.cors {
+                    findings.extend(cors.findings.iter().cloned());
+                }
                 self.doctor.set_findings(findings);
                 self.doctor.banner = Some(confirm::confirmed_banner(&id, access, lines, &notes));
                 self.logs.confirmed = true;

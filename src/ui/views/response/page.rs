@@ -58,6 +58,9 @@ pub struct CorsVerdict {
     pub allowed: bool,
     /// One line each: the headers that decided, and why.
     pub reasons: Vec<String>,
+    /// The probe's findings, also in the Doctor pane (kept there when the
+    /// request's logs re-diagnose it).
+    pub findings: Vec<crate::domain::Finding>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

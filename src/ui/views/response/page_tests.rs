@@ -118,6 +118,7 @@ fn snapshot_narrow_with_cors_verdict() {
         preflight_status: Some(204),
         allowed: false,
         reasons: vec!["Access-Control-Allow-Origin is missing for origin https://evil.test".into()],
+        findings: vec![],
     });
     insta::assert_snapshot!(draw(&mut page, 70, 22));
 }

@@ -118,6 +118,7 @@ impl ResponsePage {
                                     preflight_status: Some(p.response.status),
                                     allowed: p.verdict.allowed,
                                     reasons,
+                                    findings: p.verdict.findings.clone(),
                                 });
                                 let mut all = page.doctor.findings.clone();
                                 all.extend(p.verdict.findings);
