@@ -83,7 +83,16 @@ pub fn peek_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
 
 /// Write `value` as pretty JSON, atomically.
 pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::Write {
+    write_json(path, serde_json::to_vec_pretty(value))
+}
+
+/// Write `value` as compact JSON, atomically (files rewritten often).
+pub fn save_json_compact<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    write_json(path, serde_json::to_vec(value))
+}
+
+fn write_json(path: &Path, bytes: serde_json::Result<Vec<u8>>) -> Result<(), StoreError> {
+    let mut bytes = bytes.map_err(|e| StoreError::Write {
         path: path.to_path_buf(),
         source: std::io::Error::other(e),
     })?;

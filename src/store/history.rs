@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::file::{load_json, peek_json, save_json};
+use super::file::{load_json, peek_json, save_json_compact};
 use super::{StoreError, StoreOptions, file_stem, now_ms};
 use crate::domain::{HttpRequest, HttpResponse, RequestDraft};
 use crate::engines::redact::Redactor;
@@ -85,6 +85,27 @@ struct HistoryFile {
     entries: Vec<HistoryEntry>,
 }
 
+/// [`HistoryFile`] borrowed, so saving does not clone every entry.
+#[derive(Serialize)]
+struct HistoryFileRef<'a> {
+    version: u32,
+    entries: &'a [HistoryEntry],
+}
+
+/// What the file looked like when last read or written: when it still looks
+/// so, no other gatescope wrote meanwhile. Every write is a new file renamed
+/// into place, so the inode changes with it even within one mtime tick.
+type Stamp = (std::time::SystemTime, u64, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((m.modified().ok()?, m.len(), ino))
+}
+
 /// One API's history.
 #[derive(Debug)]
 pub struct History {
@@ -95,6 +116,8 @@ pub struct History {
     options: StoreOptions,
     /// Set when the file was unreadable and copied aside on open.
     pub warning: Option<String>,
+    /// The file's stamp when this history last read or wrote it.
+    seen: Option<Stamp>,
 }
 
 impl History {
@@ -126,7 +149,9 @@ impl History {
     pub fn open_in(dir: &Path, key: &str, options: StoreOptions) -> Result<History, StoreError> {
         let path = dir.join(format!("{}.json", file_stem(key)));
         let loaded = load_json::<HistoryFile>(&path)?;
+        let seen = stamp(&path);
         Ok(History {
+            seen,
             path,
             key: key.to_string(),
             entries: loaded.value.entries,
@@ -172,8 +197,11 @@ impl History {
             entry.outcome.error = entry.outcome.error.map(|e| redactor.text(&e));
             entry.redacted = true;
         }
-        // Re-read so two running gatescopes do not drop each other's entries.
-        if let Some(fresh) = peek_json::<HistoryFile>(&self.path) {
+        // Re-read so two running gatescopes do not drop each other's entries
+        // (skipped when the file is as we left it: `send` is timed whole-process).
+        if stamp(&self.path) != self.seen
+            && let Some(fresh) = peek_json::<HistoryFile>(&self.path)
+        {
             self.entries = fresh.entries;
         }
         self.entries.insert(0, entry);
@@ -193,14 +221,17 @@ impl History {
         Ok(true)
     }
 
-    fn save(&self) -> Result<(), StoreError> {
-        save_json(
+    fn save(&mut self) -> Result<(), StoreError> {
+        // Compact: the file is rewritten on every send (up to 200 entries).
+        save_json_compact(
             &self.path,
-            &HistoryFile {
+            &HistoryFileRef {
                 version: 1,
-                entries: self.entries.clone(),
+                entries: &self.entries,
             },
-        )
+        )?;
+        self.seen = stamp(&self.path);
+        Ok(())
     }
 
     /// Keys with a history file, for a "history of every API" view.
@@ -270,6 +301,29 @@ mod tests {
         assert_eq!(again.entries(), h.entries());
         let id = again.entries()[1].id.clone();
         assert!(again.get(&id).unwrap().redacted);
+    }
+
+    #[test]
+    fn two_gatescopes_keep_each_others_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = draft();
+        let r = Redactor::for_auth(&d.auth);
+        let sent = HttpRequest::new("GET", "https://abc.execute-api.us-east-1.amazonaws.com/p");
+        let entry = |status| {
+            let mut o = Outcome::from_error("x");
+            o.status = Some(status);
+            HistoryEntry::new(&d, &sent, o)
+        };
+        let mut a = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
+        let mut b = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
+        a.record(entry(201), &r).unwrap();
+        b.record(entry(202), &r).unwrap();
+        // `a` last wrote the file but `b` wrote since: `a` must re-read it.
+        a.record(entry(203), &r).unwrap();
+        let statuses: Vec<_> = a.entries().iter().map(|e| e.outcome.status).collect();
+        assert_eq!(statuses, [Some(203), Some(202), Some(201)]);
+        let reopened = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
+        assert_eq!(reopened.entries(), a.entries());
     }
 
     #[test]
