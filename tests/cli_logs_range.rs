@@ -62,3 +62,28 @@ fn bad_ranges_are_one_line_errors() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// The tail buffer's size: a bad `GATESCOPE_LOGS_BUFFER` or `--buffer` is a
+/// one-line error before anything is read (`--follow` would run forever).
+#[test]
+fn bad_buffer_sizes_are_one_line_errors() {
+    let home = tempfile::tempdir().expect("temp GATESCOPE_HOME");
+    let run = |env: Option<&str>, extra: &[&str]| {
+        let mut cmd = Command::new(support::gatescope_bin());
+        cmd.args(["demo", "logs", "demohttp01", "--stage", "prod", "--follow"])
+            .args(extra)
+            .env("GATESCOPE_HOME", home.path())
+            .env_remove("GATESCOPE_LOGS_BUFFER");
+        if let Some(v) = env {
+            cmd.env("GATESCOPE_LOGS_BUFFER", v);
+        }
+        cmd.output().expect("gatescope runs")
+    };
+    let out = run(Some("lots"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("GATESCOPE_LOGS_BUFFER=lots"), "{err}");
+    let out = run(None, &["--buffer", "0"]);
+    assert_eq!(out.status.code(), Some(2), "clap rejects a zero buffer");
+}

@@ -47,6 +47,9 @@ pub struct Args {
     /// Most records to show (and the Insights `limit`).
     #[arg(long, default_value_t = 1000)]
     pub limit: u32,
+    /// Records kept for correlation while following (default: $GATESCOPE_LOGS_BUFFER, else 100000).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub buffer: Option<u64>,
     /// CloudWatch filter pattern applied to every group (e.g. `"ERROR"`).
     #[arg(long)]
     pub filter: Option<String>,
@@ -246,7 +249,14 @@ async fn follow(
     let mut cfg = TailConfig::new(targets.all_groups(), since_ms);
     cfg.filter_pattern = args.filter.clone();
     let (handle, mut rx) = spawn_tail(source, cfg);
-    let mut book = LogBook::new(targets, crate::logs::DEFAULT_CAPACITY);
+    let capacity = match args.buffer {
+        Some(n) => n as usize,
+        None => {
+            crate::logs::capacity_from(std::env::var(crate::logs::CAPACITY_ENV).ok().as_deref())
+                .map_err(anyhow::Error::msg)?
+        }
+    };
+    let mut book = LogBook::new(targets, capacity);
     // Arrival time (ms) of each record not yet printed, by position.
     let mut pending: std::collections::VecDeque<i64> = Default::default();
     let mut last_mode = None;

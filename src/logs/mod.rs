@@ -26,7 +26,7 @@ pub use insights::{
 };
 pub use memory::MemoryLogSource;
 pub use range::{Point, TimeRange};
-pub use ring::{DEFAULT_CAPACITY, Ring};
+pub use ring::{CAPACITY_ENV, DEFAULT_CAPACITY, Ring, capacity_from, configured_capacity};
 pub use tail::{
     TailCheckpoint, TailConfig, TailEvent, TailHandle, TailMode, TailStatus, spawn_tail,
 };

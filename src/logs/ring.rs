@@ -7,6 +7,32 @@ use std::collections::VecDeque;
 /// Default size for tail buffers (records).
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
+/// The environment variable that sizes the tail buffers (records).
+pub const CAPACITY_ENV: &str = "GATESCOPE_LOGS_BUFFER";
+
+/// The configured tail-buffer size: `GATESCOPE_LOGS_BUFFER` when it holds a
+/// positive whole number, else [`DEFAULT_CAPACITY`] (a bad value is reported
+/// by [`capacity_from`] and ignored here, so the TUI still starts).
+pub fn configured_capacity() -> usize {
+    capacity_from(std::env::var(CAPACITY_ENV).ok().as_deref()).unwrap_or_else(|e| {
+        tracing::warn!("{e}");
+        DEFAULT_CAPACITY
+    })
+}
+
+/// Parse a buffer size as the variable would hold it; `None` is the default.
+pub fn capacity_from(value: Option<&str>) -> Result<usize, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_CAPACITY),
+        Some(v) => v
+            .replace('_', "")
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{CAPACITY_ENV}={v} is not a positive number of records")),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Ring<T> {
     items: VecDeque<T>,
@@ -75,6 +101,19 @@ impl<T> Default for Ring<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buffer_size_from_the_environment_value() {
+        assert_eq!(capacity_from(None), Ok(DEFAULT_CAPACITY));
+        assert_eq!(capacity_from(Some(" ")), Ok(DEFAULT_CAPACITY));
+        assert_eq!(capacity_from(Some("250_000")), Ok(250_000));
+        assert!(
+            capacity_from(Some("0"))
+                .unwrap_err()
+                .contains("GATESCOPE_LOGS_BUFFER=0")
+        );
+        assert!(capacity_from(Some("lots")).is_err());
+    }
 
     #[test]
     fn keeps_the_newest_and_counts_drops() {

@@ -76,7 +76,7 @@ impl FeedSpec {
             since_ms: chrono::Utc::now().timestamp_millis() - 15 * 60_000,
             poll_interval: Duration::from_secs(2),
             coalesce: Duration::from_millis(75),
-            capacity: crate::logs::DEFAULT_CAPACITY,
+            capacity: crate::logs::configured_capacity(),
         }
     }
 }

@@ -201,7 +201,7 @@ async fn correlate_rows(
     }
     // The index must hold every invocation of the window, not just as many
     // as there are rows.
-    let mut book = LogBook::new(targets, crate::logs::DEFAULT_CAPACITY);
+    let mut book = LogBook::new(targets, crate::logs::configured_capacity());
     book.ingest(&events);
     let lambda = fetch_window(
         logs,

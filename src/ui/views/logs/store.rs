@@ -57,7 +57,7 @@ pub struct RecordStore {
 
 impl Default for RecordStore {
     fn default() -> Self {
-        RecordStore::with_capacity(DEFAULT_CAPACITY)
+        RecordStore::with_capacity(crate::logs::configured_capacity())
     }
 }
 
