@@ -11,8 +11,6 @@ use std::collections::{HashMap, VecDeque};
 use super::filter::LogFilter;
 use crate::domain::CorrelatedRecord;
 
-pub const DEFAULT_CAPACITY: usize = 100_000;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Time,
