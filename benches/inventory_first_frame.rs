@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use gatescope::app::inventory::InventoryCache;
 use gatescope::backends::aws::{AwsOptions, backend};
 use gatescope::domain::{AccessLogSettings, Api, Integration, Inventory, Protocol, Route, Stage};
-use gatescope::inventory::InventoryCache;
 use gatescope::ui::app::App;
 use gatescope::ui::keymap::Keymap;
 use gatescope::ui::shared::Shared;

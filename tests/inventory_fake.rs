@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use axum::http::{Method, Uri};
 use axum::response::Response;
+use gatescope::app::inventory::Loader;
 use gatescope::backends::aws::retry::RetryPolicy;
 use gatescope::backends::{ControlPlane, ErrorKind};
 use gatescope::domain::Api;
-use gatescope::inventory::Loader;
 use serde_json::{Value, json};
 use support::fake_http::{aws_error, json_ok, serve};
 

@@ -7,8 +7,8 @@ mod support;
 use std::process::Command;
 use std::sync::Arc;
 
+use gatescope::app::inventory::{InventoryEvent, InventoryState, Loader};
 use gatescope::backends::ControlPlane;
-use gatescope::inventory::{InventoryEvent, InventoryState, Loader};
 use serde_json::{Value, json};
 
 const SEED: &str = include_str!("inventory/seed.py");

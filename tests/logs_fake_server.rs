@@ -15,12 +15,12 @@ use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gatescope::backends::log_source::{QueryRequest, QueryStatus};
-use gatescope::backends::{ErrorKind, LogSource};
-use gatescope::logs::full_record::{complete_rows, needs_full_record};
-use gatescope::logs::{
+use gatescope::app::logs::full_record::{complete_rows, needs_full_record};
+use gatescope::app::logs::{
     InsightsConfig, InsightsEvent, InsightsRunner, TailConfig, TailEvent, TailMode, spawn_tail,
 };
+use gatescope::backends::log_source::{QueryRequest, QueryStatus};
+use gatescope::backends::{ErrorKind, LogSource};
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -318,7 +318,7 @@ async fn rows_without_message_are_completed_by_ptr() {
     assert!(problems.is_empty(), "{problems:?}");
     let messages: Vec<&str> = rows
         .iter()
-        .map(|r| gatescope::logs::insights::field(r, "@message").unwrap())
+        .map(|r| gatescope::app::logs::insights::field(r, "@message").unwrap())
         .collect();
     assert_eq!(
         messages,
@@ -330,7 +330,7 @@ async fn rows_without_message_are_completed_by_ptr() {
     );
     assert_eq!(fake.record_calls.load(Ordering::SeqCst), 4, "one retry");
     // The rows now parse into events like any `@message` row.
-    let evs = gatescope::logs::fetch::rows_to_events(&rows, "/g");
+    let evs = gatescope::app::logs::fetch::rows_to_events(&rows, "/g");
     assert_eq!(evs.len(), 3);
 }
 

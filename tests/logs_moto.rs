@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
+use gatescope::app::logs::fetch::{fetch_window, rows_to_events};
+use gatescope::app::logs::{InsightsConfig, InsightsRunner, LogBook, discover};
 use gatescope::backends::LogSource;
 use gatescope::backends::log_source::QueryRequest;
 use gatescope::domain::{AccessLogSettings, Api, Integration, MatchKey, Protocol, Route, Stage};
 use gatescope::engines::access_log::RECOMMENDED_HTTP;
-use gatescope::logs::fetch::{fetch_window, rows_to_events};
-use gatescope::logs::{InsightsConfig, InsightsRunner, LogBook, discover};
 use serde_json::Value;
 
 const L1: &str = "11111111-aaaa-4bbb-8ccc-000000000001";

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::GlobalArgs;
 use super::inspect::load_inventory;
 use super::output::{OutputFormat, print_json, table};
+use crate::app::inventory::flags;
 use crate::domain::{Api, Protocol};
-use crate::inventory::flags;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json};
+use crate::app::logs::gather;
 use crate::backends::Backend;
 use crate::backends::http::{AuthContext, SendOptions, Sender, prepare};
 use crate::domain::draft::{ContentType, Field};
@@ -19,7 +20,6 @@ use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
 use crate::engines::doctor::{self, Evidence, Report};
 use crate::engines::routing::Router;
 use crate::engines::{compose, export};
-use crate::logs::gather;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

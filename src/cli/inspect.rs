@@ -9,8 +9,8 @@ use anyhow::Context;
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json, table};
+use crate::app::inventory::{InventoryCache, Loader, flags};
 use crate::domain::{Api, Inventory, RouteSettings};
-use crate::inventory::{InventoryCache, Loader, flags};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
     /// APIs loaded at once.
-    #[arg(long, default_value_t = crate::inventory::loader::DEFAULT_CONCURRENCY, hide = true)]
+    #[arg(long, default_value_t = crate::app::inventory::loader::DEFAULT_CONCURRENCY, hide = true)]
     pub concurrency: usize,
 }
 
@@ -53,7 +53,7 @@ pub async fn load_inventory(
     load_inventory_with(
         global,
         api_id,
-        crate::inventory::loader::DEFAULT_CONCURRENCY,
+        crate::app::inventory::loader::DEFAULT_CONCURRENCY,
     )
     .await
 }

@@ -10,16 +10,16 @@ use anyhow::Context;
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, table};
+use crate::app::logs::fetch::{fetch_window, rows_to_events};
+use crate::app::logs::full_record::{complete_rows, needs_full_record};
+use crate::app::logs::insights::{InsightsConfig, InsightsEvent, InsightsRunner, resolve_query};
+use crate::app::logs::report::{error_text, record_json, rfc3339_ms};
+use crate::app::logs::{
+    LogBook, LogTargets, TailConfig, TailEvent, TailMode, TimeRange, discover, spawn_tail,
+};
 use crate::backends::LogSource;
 use crate::backends::log_source::QueryRequest;
 use crate::domain::CorrelatedRecord;
-use crate::logs::fetch::{fetch_window, rows_to_events};
-use crate::logs::full_record::{complete_rows, needs_full_record};
-use crate::logs::insights::{InsightsConfig, InsightsEvent, InsightsRunner, resolve_query};
-use crate::logs::report::{error_text, record_json, rfc3339_ms};
-use crate::logs::{
-    LogBook, LogTargets, TailConfig, TailEvent, TailMode, TimeRange, discover, spawn_tail,
-};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -251,10 +251,12 @@ async fn follow(
     let (handle, mut rx) = spawn_tail(source, cfg);
     let capacity = match args.buffer {
         Some(n) => n as usize,
-        None => {
-            crate::logs::capacity_from(std::env::var(crate::logs::CAPACITY_ENV).ok().as_deref())
-                .map_err(anyhow::Error::msg)?
-        }
+        None => crate::app::logs::capacity_from(
+            std::env::var(crate::app::logs::CAPACITY_ENV)
+                .ok()
+                .as_deref(),
+        )
+        .map_err(anyhow::Error::msg)?,
     };
     let mut book = LogBook::new(targets, capacity);
     // Arrival time (ms) of each record not yet printed, by position.

@@ -7,7 +7,7 @@ use futures::StreamExt;
 
 use super::page::Effect;
 use super::shared::Shared;
-use crate::inventory::{InventoryCache, InventoryEvent, Loader};
+use crate::app::inventory::{InventoryCache, InventoryEvent, Loader};
 
 /// Show the cached inventory of this backend, if there is one. Cheap (one
 /// small file read), so it runs before the first frame.

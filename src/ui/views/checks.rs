@@ -2,8 +2,8 @@
 //! breaks (sources in `shared/reference/apigw-debugging.md`). Pure functions
 //! over the domain model; the doctor does the full diagnosis.
 
+use crate::app::inventory::flags;
 use crate::domain::{Api, Cors, Protocol, Route, Stage};
-use crate::inventory::flags;
 
 /// One warning and a short tag for list columns.
 #[derive(Debug, Clone, PartialEq, Eq)]

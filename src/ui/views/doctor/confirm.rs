@@ -4,7 +4,7 @@
 //! says (`HTTP_API_INTERNAL_ERROR`, "from the response alone"). The access-log
 //! record and the Lambda lines of that request arrive seconds later; this
 //! background task gathers them by request id with a bounded wait (the same
-//! [`crate::logs::gather`] the CLI's `doctor` uses), re-runs the doctor with
+//! [`crate::app::logs::gather`] the CLI's `doctor` uses), re-runs the doctor with
 //! all the evidence and reports back through the shell's event channel.
 //!
 //! The page holds a [`ConfirmGuard`]: dropping it (page closed, or replaced by
@@ -19,9 +19,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use super::hook;
+use crate::app::logs::gather;
 use crate::backends::Backend;
 use crate::domain::{Api, Finding, HttpRequest, HttpResponse};
-use crate::logs::gather;
 
 /// How long the pane waits for a request's logs (the CLI's `--wait` default).
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);

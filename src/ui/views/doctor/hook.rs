@@ -1,9 +1,9 @@
 //! The one place the views call the doctor engine, so the pages do not
 //! depend on how its evidence is assembled.
 
+use crate::app::logs::gather::Gathered;
 use crate::domain::{Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse};
 use crate::engines::doctor::{self, Evidence};
-use crate::logs::gather::Gathered;
 
 /// Findings for a response gatescope received.
 pub fn diagnose_response(

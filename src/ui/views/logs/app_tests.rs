@@ -308,7 +308,7 @@ async fn insights_results_replace_the_tail_until_resume() {
 #[tokio::test]
 async fn insights_cancel_stops_the_query() {
     let src = Arc::new({
-        let mut s = crate::logs::MemoryLogSource::new();
+        let mut s = crate::app::logs::MemoryLogSource::new();
         *s.query_script.get_mut().unwrap() =
             vec![crate::backends::log_source::QueryStatus::Running];
         s.create_group("/apigw/orders");

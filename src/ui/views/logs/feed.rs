@@ -17,9 +17,11 @@ use futures::Stream;
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::app::logs::{
+    LogBook, LogTargets, TailConfig, TailEvent, TailStatus, discover, spawn_tail,
+};
 use crate::backends::LogSource;
 use crate::domain::{Api, CorrelatedRecord};
-use crate::logs::{LogBook, LogTargets, TailConfig, TailEvent, TailStatus, discover, spawn_tail};
 
 /// What the page asks of the feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,7 @@ impl FeedSpec {
             since_ms: chrono::Utc::now().timestamp_millis() - 15 * 60_000,
             poll_interval: Duration::from_secs(2),
             coalesce: Duration::from_millis(75),
-            capacity: crate::logs::configured_capacity(),
+            capacity: crate::app::logs::configured_capacity(),
         }
     }
 }

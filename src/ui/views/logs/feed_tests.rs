@@ -7,10 +7,10 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 
 use super::feed::{self, FeedCmd, FeedReport, FeedSpec};
+use crate::app::logs::{MemoryLogSource, TailMode};
 use crate::backends::LogSource;
 use crate::domain::{AccessLogSettings, Api, Integration, Protocol, Route, Stage};
 use crate::engines::access_log::RECOMMENDED_HTTP;
-use crate::logs::{MemoryLogSource, TailMode};
 
 const ACCESS: &str = "/apigw/orders";
 const LAMBDA: &str = "/aws/lambda/orders";

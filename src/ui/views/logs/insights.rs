@@ -16,7 +16,7 @@ use crate::ui::views::response::style::BodyStyles;
 /// Rows a default query asks for.
 pub const TEMPLATE_LIMIT: u32 = 200;
 
-pub use crate::logs::range::PRESETS;
+pub use crate::app::logs::range::PRESETS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeRange {
@@ -25,13 +25,13 @@ pub enum TimeRange {
     /// What the user typed after Ctrl+T: a duration (`90m`), an absolute
     /// range (`2026-11-25 09:00..2026-11-25 10:00`) or a relative one
     /// (`-2h..-1h`), resolved against the clock each time the query runs.
-    Custom(crate::logs::TimeRange),
+    Custom(crate::app::logs::TimeRange),
 }
 
 impl TimeRange {
-    fn logs_range(self) -> crate::logs::TimeRange {
+    fn logs_range(self) -> crate::app::logs::TimeRange {
         match self {
-            TimeRange::Preset(i) => crate::logs::TimeRange::Last(Duration::from_secs(
+            TimeRange::Preset(i) => crate::app::logs::TimeRange::Last(Duration::from_secs(
                 PRESETS[i.min(PRESETS.len() - 1)].1,
             )),
             TimeRange::Custom(r) => r,
@@ -120,7 +120,7 @@ impl InsightsPane {
     /// `@message` and `@log`, so results parse and correlate whatever the
     /// access-log field names.
     fn load_template(&mut self, i: usize) {
-        let all = crate::logs::default_queries(TEMPLATE_LIMIT);
+        let all = crate::app::logs::default_queries(TEMPLATE_LIMIT);
         self.template = i % all.len();
         self.editor = TextArea::new(all[self.template].query.lines().map(String::from).collect());
     }
@@ -149,7 +149,7 @@ impl InsightsPane {
                     // Check against the clock now too: a range that starts in
                     // the future is refused here, not after F5.
                     let now = chrono::Utc::now().timestamp();
-                    match crate::logs::TimeRange::parse(&text)
+                    match crate::app::logs::TimeRange::parse(&text)
                         .and_then(|r| r.resolve(now).map(|_| r))
                     {
                         Ok(r) => {
@@ -218,7 +218,7 @@ impl InsightsPane {
             KeyCode::Enter => {
                 let index = self.row_selected.min(self.rows.len() - 1);
                 let row = self.rows[index].clone();
-                if crate::logs::insights::field(&row, "@ptr").is_none() {
+                if crate::app::logs::insights::field(&row, "@ptr").is_none() {
                     self.row_note =
                         Some("an aggregate row (stats): there is no log record behind it".into());
                     return Some(None);
@@ -240,7 +240,8 @@ impl InsightsPane {
     /// A row came back with its full record: show the fields it gained.
     pub fn row_opened(&mut self, index: usize, row: QueryRow, note: Option<String>) {
         let same = self.rows.get(index).is_some_and(|r| {
-            crate::logs::insights::field(r, "@ptr") == crate::logs::insights::field(&row, "@ptr")
+            crate::app::logs::insights::field(r, "@ptr")
+                == crate::app::logs::insights::field(&row, "@ptr")
         });
         if same {
             self.rows[index] = row;
@@ -417,7 +418,7 @@ mod tests {
         p.handle_key(k(KeyCode::Enter));
         assert_eq!(
             p.range,
-            TimeRange::Custom(crate::logs::TimeRange::Last(Duration::from_secs(5400)))
+            TimeRange::Custom(crate::app::logs::TimeRange::Last(Duration::from_secs(5400)))
         );
         assert_eq!(p.range.label(), "last 1h 30m");
         p.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));

@@ -5,7 +5,7 @@
 
 use super::app_tests::{WAIT, demo_app, send};
 use super::page::{Connection, LogsPage};
-use crate::logs::insights::field;
+use crate::app::logs::insights::field;
 use crate::ui::action::Action;
 
 #[tokio::test]

@@ -91,11 +91,11 @@ pub struct LogsPage {
     /// it with the page stops the tail.
     pub feed: Option<super::feed::FeedControl>,
     /// The running Insights query, for Ctrl+X (StopQuery).
-    pub query: Option<crate::logs::QueryHandle>,
+    pub query: Option<crate::app::logs::QueryHandle>,
     /// Which API and stage the page shows (for `:` commands run from here).
     pub selection: crate::ui::page::Selection,
     /// The stage's log groups, once discovered (Insights queries need them).
-    pub targets: Option<crate::logs::LogTargets>,
+    pub targets: Option<crate::app::logs::LogTargets>,
     /// The view shows Insights results, not the tail (resume goes back).
     pub showing_query: bool,
 }

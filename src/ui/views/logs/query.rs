@@ -10,15 +10,15 @@ use futures::Stream;
 use tokio::sync::mpsc;
 
 use super::insights::{QueryProgress, TimeRange};
+use crate::app::logs::fetch::{fetch_window, parse_insights_time, rows_to_events};
+use crate::app::logs::full_record::{fetch_full_record, merge_record, needs_full_record};
+use crate::app::logs::insights::field;
+use crate::app::logs::{
+    InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle,
+};
 use crate::backends::LogSource;
 use crate::backends::log_source::{QueryRequest, QueryRow, QueryStats, QueryStatus};
 use crate::domain::CorrelatedRecord;
-use crate::logs::fetch::{fetch_window, parse_insights_time, rows_to_events};
-use crate::logs::full_record::{fetch_full_record, merge_record, needs_full_record};
-use crate::logs::insights::field;
-use crate::logs::{
-    InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle,
-};
 
 /// Rows asked of Logs Insights (its own maximum is 10 000).
 pub const QUERY_LIMIT: i32 = 1000;
@@ -201,7 +201,7 @@ async fn correlate_rows(
     }
     // The index must hold every invocation of the window, not just as many
     // as there are rows.
-    let mut book = LogBook::new(targets, crate::logs::configured_capacity());
+    let mut book = LogBook::new(targets, crate::app::logs::configured_capacity());
     book.ingest(&events);
     let lambda = fetch_window(
         logs,

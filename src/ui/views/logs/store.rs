@@ -55,7 +55,7 @@ pub struct RecordStore {
 
 impl Default for RecordStore {
     fn default() -> Self {
-        RecordStore::with_capacity(crate::logs::configured_capacity())
+        RecordStore::with_capacity(crate::app::logs::configured_capacity())
     }
 }
 

@@ -78,7 +78,8 @@ impl InventoryCache {
             tracing::warn!(path = %self.path.display(), version = file.version, "ignoring an inventory cache of another version");
             return None;
         }
-        let age_ms = (crate::inventory::loader::now_ms() - file.inventory.fetched_at_ms).max(0);
+        let age_ms =
+            (crate::app::inventory::loader::now_ms() - file.inventory.fetched_at_ms).max(0);
         Some(CachedInventory {
             inventory: file.inventory,
             age: Duration::from_millis(age_ms as u64),
@@ -152,7 +153,7 @@ mod tests {
                 name: "orders".into(),
                 ..Api::default()
             }],
-            fetched_at_ms: crate::inventory::loader::now_ms() - 5_000,
+            fetched_at_ms: crate::app::inventory::loader::now_ms() - 5_000,
         }
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::*;
-use crate::logs::memory::MemoryLogSource;
+use crate::app::logs::memory::MemoryLogSource;
 
 fn fast() -> InsightsConfig {
     InsightsConfig {

@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::app::logs::insights::{InsightsConfig, InsightsRunner};
+use crate::app::logs::memory::MemoryLogSource;
 use crate::backends::log_source::QueryRequest;
-use crate::logs::insights::{InsightsConfig, InsightsRunner};
-use crate::logs::memory::MemoryLogSource;
 
 fn row(pairs: &[(&str, &str)]) -> QueryRow {
     pairs

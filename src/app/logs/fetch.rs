@@ -107,7 +107,7 @@ pub fn rows_to_events(rows: &[QueryRow], default_group: &str) -> Vec<RawLogEvent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::memory::MemoryLogSource;
+    use crate::app::logs::memory::MemoryLogSource;
     use std::sync::atomic::Ordering;
 
     #[tokio::test]

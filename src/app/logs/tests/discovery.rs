@@ -1,6 +1,6 @@
 use super::*;
+use crate::app::logs::memory::MemoryLogSource;
 use crate::domain::{AccessLogSettings, Integration, Protocol, Route, Stage};
-use crate::logs::memory::MemoryLogSource;
 
 fn api(format: Option<&str>, dest: Option<&str>) -> Api {
     let lambda = |name: &str, pf: &str| Integration {

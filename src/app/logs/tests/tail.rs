@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::*;
-use crate::logs::memory::MemoryLogSource;
+use crate::app::logs::memory::MemoryLogSource;
 
 fn cfg(groups: &[&str]) -> TailConfig {
     TailConfig {
