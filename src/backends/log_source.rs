@@ -11,7 +11,8 @@ use super::BackendError;
 use crate::domain::RawLogEvent;
 
 /// One `FilterLogEvents` call on one log group.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FilterRequest {
     pub log_group: String,
     /// Epoch ms, inclusive.
@@ -23,14 +24,16 @@ pub struct FilterRequest {
     pub limit: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct FilterPage {
     pub events: Vec<RawLogEvent>,
     pub next_token: Option<String>,
 }
 
 /// One Logs Insights `StartQuery`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct QueryRequest {
     pub log_groups: Vec<String>,
     pub query: String,
@@ -69,7 +72,8 @@ pub struct QueryStats {
 /// One result row: field name → value, in the order returned (`@ptr` included).
 pub type QueryRow = Vec<(String, String)>;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct QueryResults {
     pub status: QueryStatus,
     pub stats: QueryStats,

@@ -68,6 +68,15 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if args.follow && args.until.is_some() {
         anyhow::bail!("--follow reads until you stop it: drop --until");
     }
+    if args.follow && args.buffer.is_none() {
+        // A bad GATESCOPE_LOGS_BUFFER fails before anything starts (the demo included).
+        crate::app::logs::capacity_from(
+            std::env::var(crate::app::logs::CAPACITY_ENV)
+                .ok()
+                .as_deref(),
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
     let backend = global.backend().await?;
     let api = super::fetch_api(&backend, &args.api_id).await?;
     let targets = discover(&api, &args.stage, backend.logs.as_ref()).await?;

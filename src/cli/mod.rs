@@ -57,7 +57,11 @@ impl GlobalArgs {
     /// The backend these flags point at: the demo gateway or AWS.
     pub async fn backend(&self) -> anyhow::Result<Backend> {
         let backend = if self.demo {
-            crate::backends::demo::backend().await?
+            let (backend, attached) = crate::backends::demo::attach_or_start().await?;
+            if let Some(note) = attached.note() {
+                eprintln!("gatescope: note: {note}");
+            }
+            backend
         } else {
             crate::backends::aws::backend(&self.aws_options()).await?
         };
@@ -129,37 +133,9 @@ pub enum Command {
     Demo(demo::Args),
 }
 
-/// Subcommand names that `gatescope demo NAME ...` forwards to the demo backend.
-const DEMO_FORWARDED: &[&str] = &[
-    "apis",
-    "inspect",
-    "event",
-    "check-response",
-    "cors",
-    "jwt",
-    "send",
-    "logs",
-    "doctor",
-];
-
-/// `gatescope demo inspect ...` means `gatescope --demo inspect ...`.
-fn rewrite_demo_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let demo_pos = args.iter().position(|a| a == "demo");
-    if let Some(i) = demo_pos
-        && args
-            .get(i + 1)
-            .and_then(|a| a.to_str())
-            .is_some_and(|a| DEMO_FORWARDED.contains(&a))
-    {
-        args[i] = "--demo".into();
-    }
-    args
-}
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let args = rewrite_demo_args(std::env::args_os().collect());
-    let cli = Cli::parse_from(args);
+    let cli = Cli::parse();
     if !runs_tui(&cli) {
         sigpipe::restore_default();
     }
@@ -186,7 +162,7 @@ pub fn main() -> ExitCode {
 fn runs_tui(cli: &Cli) -> bool {
     match &cli.command {
         None => true,
-        Some(Command::Demo(a)) => !a.serve,
+        Some(Command::Demo(a)) => !a.serve && a.command.is_none(),
         Some(_) => false,
     }
 }

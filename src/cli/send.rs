@@ -65,6 +65,10 @@ pub struct Args {
     /// unredacted. Off by default; also GATESCOPE_STORE_SECRETS=1.
     #[arg(long)]
     pub store_secrets: bool,
+    /// The API and stage the URL belongs to, when the caller knows better than the URL
+    /// (`gatescope demo send`: loopback URLs of the demo's APIs).
+    #[arg(skip)]
+    pub target: Option<crate::domain::DraftTarget>,
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -103,7 +107,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             let region =
                 http::signing_region(region.as_deref(), &request.url, fallback_region.as_deref());
             if global.demo {
-                global.backend().await?.credentials
+                Some(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(
+                        crate::backends::demo::demo_credentials(),
+                    ),
+                )
             } else {
                 Some(
                     http::credentials::default_chain(global.profile.as_deref(), region.as_deref())
@@ -181,6 +189,9 @@ fn draft_from_args(args: &Args) -> anyhow::Result<RequestDraft> {
         draft.body = body;
     }
     draft.auth = parse_auth(&args.auth)?;
+    if let Some(t) = &args.target {
+        draft.target = t.clone();
+    }
     Ok(draft)
 }
 

@@ -96,7 +96,30 @@ impl InventoryCache {
             inventory: inventory.clone(),
         };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
-        crate::paths::write_atomic(&self.path, &bytes)
+        crate::paths::write_atomic(&self.path, &bytes)?;
+        if self.info.demo {
+            self.remove_per_port_demo_files();
+        }
+        Ok(())
+    }
+
+    /// Earlier versions kept one demo cache per loopback port (`demo@REGION@http___127...`),
+    /// one more file per demo run; the demo's single file replaces them all.
+    fn remove_per_port_demo_files(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_stem()) else {
+            return;
+        };
+        // Only loopback endpoints: an AWS profile named `demo` keeps its files.
+        let prefix = format!("{}@http___127.0.0.1_", name.to_string_lossy());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix) && n.ends_with(".json") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 
@@ -112,7 +135,8 @@ fn file_name(info: &BackendInfo) -> String {
         sanitize(profile),
         sanitize(info.region.as_deref().unwrap_or("no-region"))
     );
-    if let Some(e) = &info.endpoint {
+    // The demo is one API Gateway whatever loopback ports a run gets: one file.
+    if let Some(e) = info.endpoint.as_ref().filter(|_| !info.demo) {
         name.push('@');
         name.push_str(&sanitize(e));
     }
@@ -183,6 +207,37 @@ mod tests {
         );
         a.save(&inventory()).unwrap();
         assert!(b.load().is_none());
+    }
+
+    #[test]
+    fn the_demo_keeps_one_file_whatever_its_ports() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = |port: u16| BackendInfo {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint: Some(format!("http://127.0.0.1:{port}")),
+            demo: true,
+        };
+        let old = dir
+            .path()
+            .join("demo@us-east-1@http___127.0.0.1_40001.json");
+        std::fs::write(&old, b"{}").unwrap();
+        let other = InventoryCache::in_dir(dir.path(), &info("dev", None));
+        other.save(&inventory()).unwrap();
+        let a = InventoryCache::in_dir(dir.path(), &demo(40001));
+        let b = InventoryCache::in_dir(dir.path(), &demo(40002));
+        assert_eq!(a.path(), b.path());
+        assert_eq!(
+            a.path().file_name().unwrap().to_str().unwrap(),
+            "demo@us-east-1.json"
+        );
+        a.save(&inventory()).unwrap();
+        assert!(b.load().is_some());
+        assert!(
+            !old.exists(),
+            "the per-port file of an earlier version is gone"
+        );
+        assert!(other.load().is_some(), "other profiles' files stay");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use tokio::net::TcpListener;
 use super::config::{self, DemoApi, FunctionDef};
 use super::lambda::LambdaService;
 use super::log_store::LogStore;
+use super::logs::DemoLogs;
 use super::pipeline::{self, ApiRuntime, GatewayRequest};
+use super::remote_logs::{self, Control};
 use super::scenarios::{self, Scenario};
 use super::throttle::Throttler;
 use super::tokens::{DemoToken, Issuer};
@@ -34,6 +36,8 @@ pub struct DemoGateway {
     pub(crate) lambda: Arc<LambdaService>,
     pub(crate) tokens: Vec<DemoToken>,
     pub(crate) scenarios: Vec<Scenario>,
+    /// Random per run; the state file and the control port's hello carry it.
+    pub(crate) instance: String,
 }
 
 impl DemoGateway {
@@ -55,6 +59,19 @@ impl DemoGateway {
         &self.issuer.url
     }
 
+    /// API id → `http://127.0.0.1:PORT`, what the state file publishes.
+    pub fn bases(&self) -> std::collections::BTreeMap<String, String> {
+        self.apis
+            .iter()
+            .filter_map(|a| Some((a.api.id.clone(), a.api.endpoint.clone()?)))
+            .collect()
+    }
+
+    /// This run's instance id.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
     pub fn tokens(&self) -> &[DemoToken] {
         &self.tokens
     }
@@ -65,16 +82,7 @@ impl DemoGateway {
 
     /// Each demo function's configuration as the Lambda API would report it.
     pub fn function_configs(&self) -> Vec<crate::domain::FunctionConfig> {
-        self.lambda
-            .functions()
-            .iter()
-            .map(|f| crate::domain::FunctionConfig {
-                arn: config::function_arn(&f.name),
-                timeout_s: Some(f.timeout_seconds as f64),
-                memory_mb: Some(f.memory_mb),
-                unavailable: None,
-            })
-            .collect()
+        function_configs(self.lambda.functions())
     }
 
     /// `(name, description, handler)` of each demo function.
@@ -87,7 +95,33 @@ impl DemoGateway {
     }
 }
 
-fn config_error(e: String) -> BackendError {
+/// The functions' configuration as the Lambda API would report it.
+pub fn function_configs(functions: &[FunctionDef]) -> Vec<crate::domain::FunctionConfig> {
+    functions
+        .iter()
+        .map(|f| crate::domain::FunctionConfig {
+            arn: config::function_arn(&f.name),
+            timeout_s: Some(f.timeout_seconds as f64),
+            memory_mb: Some(f.memory_mb),
+            unavailable: None,
+        })
+        .collect()
+}
+
+/// Point an API at its listener: `endpoint` is the base, each stage's invoke URL the base
+/// plus the stage (none for `$default`), as on `{id}.execute-api.{region}.amazonaws.com`.
+pub fn assign_urls(demo: &mut DemoApi, base: &str) {
+    demo.api.endpoint = Some(base.to_string());
+    for s in &mut demo.api.stages {
+        s.invoke_url = Some(if s.stage_name == "$default" {
+            base.to_string()
+        } else {
+            format!("{base}/{}", s.stage_name)
+        });
+    }
+}
+
+pub(crate) fn config_error(e: String) -> BackendError {
     BackendError::new(ErrorKind::Config, e)
         .with_fix("fix the file under assets/demo/ and rebuild gatescope")
 }
@@ -135,14 +169,7 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
     for (demo, listener) in apis.iter_mut().zip(listeners) {
         let port = local_port(&listener);
         let base = format!("http://127.0.0.1:{port}");
-        demo.api.endpoint = Some(base.clone());
-        for s in &mut demo.api.stages {
-            s.invoke_url = Some(if s.stage_name == "$default" {
-                base.clone()
-            } else {
-                format!("{base}/{}", s.stage_name)
-            });
-        }
+        assign_urls(demo, &base);
         bases.insert(demo.api.id.clone(), base);
         pipeline::create_log_groups(demo, &store);
         let rt = Arc::new(ApiRuntime {
@@ -162,10 +189,16 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
             }
         });
     }
+    let instance = uuid::Uuid::new_v4().to_string();
+    let control = Arc::new(Control {
+        instance: instance.clone(),
+        logs: Arc::new(DemoLogs::new(store.clone())),
+    });
     let issuer_app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/.well-known/jwks.json", get(jwks))
-        .with_state(issuer.clone());
+        .with_state(issuer.clone())
+        .merge(remote_logs::routes(control));
     tokio::spawn(async move {
         if let Err(e) = axum::serve(issuer_listener, issuer_app).await {
             tracing::error!("demo issuer listener stopped: {e}");
@@ -181,6 +214,7 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
         lambda,
         tokens,
         scenarios,
+        instance,
     })
 }
 

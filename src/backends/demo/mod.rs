@@ -7,6 +7,7 @@
 //! demo section.
 
 mod access_logging;
+mod attach;
 mod config;
 mod control;
 mod filter_pattern;
@@ -17,15 +18,20 @@ mod lambda;
 mod log_store;
 mod logs;
 mod pipeline;
+mod remote_logs;
 mod scenarios;
+pub mod state;
+pub mod targets;
 mod throttle;
 mod tokens;
+pub mod traffic;
 
 use std::sync::{Arc, Mutex};
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
+pub use attach::{Attached, Published, attach_or_start, connect};
 pub use gateway::DemoGateway;
 pub use scenarios::{Scenario, curl as scenario_curl};
 pub use tokens::DemoToken;
@@ -74,16 +80,39 @@ pub fn demo_credentials() -> Credentials {
     )
 }
 
+/// What a process attached to another process's demo knows of it.
+pub(crate) struct Client {
+    pub tokens: Vec<DemoToken>,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// The demo this process is attached to, when it runs in another process.
+static CLIENT: Mutex<Option<Arc<Client>>> = Mutex::new(None);
+
+pub(crate) fn set_client(c: Client) {
+    *CLIENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(c));
+}
+
+fn client() -> Option<Arc<Client>> {
+    CLIENT.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 /// The JWTs of the running demo (valid, expired, wrong_audience, missing_scope), for the
 /// TUI's auth pane and `gatescope demo send`. Empty when no demo gateway runs in this
-/// process. Each says which status the demo's JWT routes answer for it.
+/// process or attached to. Each says which status the demo's JWT routes answer for it.
 pub fn demo_tokens() -> Vec<DemoToken> {
-    current().map(|g| g.tokens.clone()).unwrap_or_default()
+    match current() {
+        Some(g) => g.tokens.clone(),
+        None => client().map(|c| c.tokens.clone()).unwrap_or_default(),
+    }
 }
 
 /// The scenarios of the running demo, resolved to URLs (empty when none runs).
 pub fn demo_scenarios() -> Vec<Scenario> {
-    current().map(|g| g.scenarios.clone()).unwrap_or_default()
+    match current() {
+        Some(g) => g.scenarios.clone(),
+        None => client().map(|c| c.scenarios.clone()).unwrap_or_default(),
+    }
 }
 
 fn current() -> Option<Arc<DemoGateway>> {

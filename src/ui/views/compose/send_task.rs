@@ -42,13 +42,20 @@ pub struct SendJob {
 
 pub async fn run(job: SendJob) -> SendResult {
     let SendJob {
-        draft,
+        mut draft,
         api,
         backend,
         sender,
         cancel,
         record,
     } = job;
+    // A demo request stored by an earlier run names its API and stage; send it to the
+    // demo running now, not to the port that run had.
+    if backend.info.demo
+        && let Some(a) = &api
+    {
+        crate::backends::demo::targets::rebase(&mut draft, a);
+    }
     let route = api
         .as_ref()
         .and_then(|a| draft.target.route_key.as_deref().and_then(|k| a.route(k)));

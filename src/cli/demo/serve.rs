@@ -1,24 +1,13 @@
-//! `gatescope demo [--serve [--port N]]`: the TUI on the built-in local gateway, or only
-//! the gateway (headless) for curl, browsers and scripts.
+//! `gatescope demo --serve [--port N] [--quiet]`: only the gateway (headless) for curl,
+//! browsers, scripts and other gatescope commands, until Ctrl-C or SIGTERM. It publishes
+//! itself in the demo state file so `gatescope demo SUBCOMMAND` uses it.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::GlobalArgs;
-use crate::backends::demo::{self, Scenario};
-
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Run only the local gateway and print its scenarios (no TUI).
-    #[arg(long)]
-    pub serve: bool,
-    /// First port for `--serve`: API i listens on N+i, the JWT issuer after them
-    /// (default: free ports).
-    #[arg(long, requires = "serve")]
-    pub port: Option<u16>,
-}
+use crate::backends::demo::{self, Scenario, state::Lookup};
 
 /// The first stdout line of `--serve`, one JSON object.
 #[derive(Serialize)]
@@ -26,15 +15,18 @@ struct ScenarioLine<'a> {
     scenarios: &'a [Scenario],
 }
 
-pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    if !args.serve {
-        let mut g = global.clone();
-        g.demo = true;
-        let backend = g.backend().await?;
-        crate::ui::run(backend).await?;
-        return Ok(ExitCode::SUCCESS);
+pub async fn run(port: Option<u16>, quiet: bool) -> anyhow::Result<ExitCode> {
+    if let Lookup::Running(other) = demo::state::find().await {
+        eprintln!(
+            "gatescope: note: the demo of process {} is running too; commands now use this one",
+            other.pid
+        );
     }
-    let (_backend, gw) = demo::start(args.port).await?;
+    let (_backend, gw) = demo::start(port).await?;
+    let (published, warning) = demo::Published::new(&gw, quiet);
+    if let Some(w) = warning {
+        eprintln!("gatescope: warning: {w}");
+    }
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -64,6 +56,21 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         "  JWT issuer {}/.well-known/openid-configuration",
         gw.issuer_url()
     )?;
+    writeln!(
+        out,
+        "  state file {} (`gatescope demo SUBCOMMAND` uses this demo)",
+        demo::state::path().display()
+    )?;
+    if quiet {
+        writeln!(out, "  background traffic: off (--quiet)")?;
+    } else {
+        writeln!(
+            out,
+            "  background traffic: about {:.1} requests/s, user agent {} (--quiet turns it off)",
+            1.0 / demo::traffic::INTERVAL.as_secs_f64(),
+            demo::traffic::USER_AGENT
+        )?;
+    }
     writeln!(out)?;
     for s in gw.scenarios() {
         writeln!(
@@ -76,6 +83,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     out.flush()?;
     drop(out);
     wait_for_shutdown().await;
+    drop(published); // removes the state file
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,300 @@
+//! Where a demo request goes: the URL forms `gatescope demo send` accepts, the named demo
+//! credentials, and re-pointing a stored request at the demo running now. Demo requests are
+//! identified by API id and stage (as on AWS), never by the loopback port of one run.
+
+use crate::domain::{Api, RequestDraft};
+
+use super::tokens::DemoToken;
+
+/// A URL resolved against the running demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// What to send to: a loopback URL of the running demo (or the URL as given when it
+    /// is not the demo's).
+    pub url: String,
+    /// The demo API and stage it targets, when it targets one.
+    pub api_id: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// Resolve what the user typed:
+/// - `/prod/orders?x=1`: relative to the API named by `api` (id or name), else to the only
+///   API with a stage named like the first segment;
+/// - `https://{apiId}.execute-api.{region}.amazonaws.com/prod/orders`: the demo API with
+///   that id, on loopback (the host is never looked up in DNS);
+/// - a loopback URL of a demo API (what `demo apis` prints): as it is;
+/// - anything else: as it is, with no API attached.
+pub fn resolve_url(url: &str, api: Option<&str>, apis: &[Api]) -> Result<Resolved, String> {
+    let wanted = match api {
+        Some(a) => Some(find_api(a, apis)?),
+        None => None,
+    };
+    let url = url.trim();
+    if url.starts_with('/') {
+        return relative(url, wanted, apis);
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(as_given(url));
+    };
+    let host = parsed.host_str().unwrap_or("").to_ascii_lowercase();
+    if host.ends_with(".amazonaws.com") && host.contains(".execute-api.") {
+        let id = host.split('.').next().unwrap_or("");
+        let Some(a) = apis.iter().find(|a| a.id.eq_ignore_ascii_case(id)) else {
+            return Err(format!(
+                "{host} is not one of the demo's APIs ({}); the demo never sends to AWS",
+                ids(apis)
+            ));
+        };
+        let mut rest = parsed.path().to_string();
+        if let Some(q) = parsed.query() {
+            rest.push('?');
+            rest.push_str(q);
+        }
+        return relative(&rest, Some(a), apis);
+    }
+    let origin = parsed.origin().ascii_serialization();
+    let on_demo = apis
+        .iter()
+        .find(|a| a.endpoint.as_deref().map(|e| e.trim_end_matches('/')) == Some(&origin));
+    match on_demo {
+        Some(a) => Ok(Resolved {
+            url: url.to_string(),
+            api_id: Some(a.id.clone()),
+            stage: stage_of(a, parsed.path()),
+        }),
+        None => Ok(as_given(url)),
+    }
+}
+
+fn as_given(url: &str) -> Resolved {
+    Resolved {
+        url: url.to_string(),
+        api_id: None,
+        stage: None,
+    }
+}
+
+fn ids(apis: &[Api]) -> String {
+    apis.iter()
+        .map(|a| a.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn find_api<'a>(wanted: &str, apis: &'a [Api]) -> Result<&'a Api, String> {
+    apis.iter()
+        .find(|a| a.id == wanted || a.name == wanted)
+        .ok_or_else(|| format!("--api {wanted}: the demo's APIs are {}", ids(apis)))
+}
+
+/// The stage a path on `api` starts with (`/prod/...` → `prod`), or `$default`.
+fn stage_of(api: &Api, path: &str) -> Option<String> {
+    let first = path.trim_start_matches('/').split(['/', '?']).next()?;
+    if api.stages.iter().any(|s| s.stage_name == first) {
+        return Some(first.to_string());
+    }
+    api.stages
+        .iter()
+        .find(|s| s.stage_name == "$default")
+        .map(|s| s.stage_name.clone())
+}
+
+fn relative(path: &str, api: Option<&Api>, apis: &[Api]) -> Result<Resolved, String> {
+    let api = match api {
+        Some(a) => a,
+        None => {
+            let by_stage: Vec<&Api> = apis
+                .iter()
+                .filter(|a| stage_of(a, path).is_some_and(|s| s != "$default"))
+                .collect();
+            match by_stage.as_slice() {
+                [one] => one,
+                [] if apis.len() == 1 => &apis[0],
+                _ => {
+                    let stages: Vec<String> = apis
+                        .iter()
+                        .flat_map(|a| {
+                            a.stages
+                                .iter()
+                                .map(move |s| format!("{} ({})", s.stage_name, a.id))
+                        })
+                        .collect();
+                    return Err(format!(
+                        "{path}: say which API with --api ID (stages: {})",
+                        stages.join(", ")
+                    ));
+                }
+            }
+        }
+    };
+    let base = api
+        .endpoint
+        .as_deref()
+        .ok_or_else(|| format!("the demo API {} has no listener", api.id))?;
+    Ok(Resolved {
+        url: format!("{}{path}", base.trim_end_matches('/')),
+        api_id: Some(api.id.clone()),
+        stage: stage_of(api, path),
+    })
+}
+
+/// `jwt:valid` (or `jwt:expired`, `jwt:wrong_audience`, `jwt:missing_scope`): the demo token
+/// of that name in place of the name. Other values are returned unchanged.
+pub fn named_auth(auth: &str, tokens: &[DemoToken]) -> String {
+    let (kind, rest) = auth.split_once(':').unwrap_or((auth, ""));
+    if matches!(kind.to_ascii_lowercase().as_str(), "jwt" | "bearer")
+        && let Some(t) = tokens.iter().find(|t| t.name == rest)
+    {
+        return format!("{kind}:{}", t.token);
+    }
+    auth.to_string()
+}
+
+/// Point a stored demo request (history, a saved request) at `api` as it runs now: the
+/// origin of its base URL (the loopback port of the run that stored it) becomes the API's
+/// current one; the stage and path stay. Returns whether it changed. Requests for another
+/// API, or whose base URL is not an http(s) URL, are left alone.
+pub fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
+    if draft.target.api_id.as_deref() != Some(api.id.as_str()) {
+        return false;
+    }
+    let Some(endpoint) = api.endpoint.as_deref() else {
+        return false;
+    };
+    let Ok(old) = url::Url::parse(&draft.base_url) else {
+        return false;
+    };
+    if !matches!(old.scheme(), "http" | "https") {
+        return false;
+    }
+    let rest = old.path().trim_end_matches('/');
+    let rebased = format!("{}{rest}", endpoint.trim_end_matches('/'));
+    if rebased == draft.base_url {
+        return false;
+    }
+    draft.base_url = rebased;
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DraftTarget, Stage};
+
+    fn api(id: &str, name: &str, port: u16, stages: &[&str]) -> Api {
+        let base = format!("http://127.0.0.1:{port}");
+        Api {
+            id: id.into(),
+            name: name.into(),
+            endpoint: Some(base.clone()),
+            stages: stages
+                .iter()
+                .map(|s| Stage {
+                    stage_name: s.to_string(),
+                    invoke_url: Some(format!("{base}/{s}")),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn demo() -> Vec<Api> {
+        vec![
+            api("demohttp01", "demo-orders-http", 4001, &["prod"]),
+            api("demorest01", "demo-orders-rest", 4002, &["dev"]),
+        ]
+    }
+
+    #[test]
+    fn relative_paths_resolve_by_stage_or_by_api() {
+        let apis = demo();
+        let r = resolve_url("/prod/orders?status=open", None, &apis).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4001/prod/orders?status=open");
+        assert_eq!(r.api_id.as_deref(), Some("demohttp01"));
+        assert_eq!(r.stage.as_deref(), Some("prod"));
+        let r = resolve_url("/dev/report", None, &apis).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4002/dev/report");
+        // An unknown stage on an explicit API goes there (the gateway answers 404/403).
+        let r = resolve_url("/nope", Some("demo-orders-rest"), &apis).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4002/nope");
+        assert_eq!(r.stage, None);
+        let e = resolve_url("/staging/x", None, &apis).unwrap_err();
+        assert!(
+            e.contains("--api") && e.contains("prod (demohttp01)"),
+            "{e}"
+        );
+        let e = resolve_url("/prod", Some("nope"), &apis).unwrap_err();
+        assert!(e.contains("demohttp01, demorest01"), "{e}");
+    }
+
+    #[test]
+    fn execute_api_hosts_map_to_loopback_and_foreign_ones_are_refused() {
+        let apis = demo();
+        let r = resolve_url(
+            "https://demohttp01.execute-api.us-east-1.amazonaws.com/prod/orders/ord-1001?a=b",
+            None,
+            &apis,
+        )
+        .unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4001/prod/orders/ord-1001?a=b");
+        assert_eq!(r.stage.as_deref(), Some("prod"));
+        let e = resolve_url(
+            "https://abc123.execute-api.eu-west-1.amazonaws.com/prod",
+            None,
+            &apis,
+        )
+        .unwrap_err();
+        assert!(e.contains("never sends to AWS"), "{e}");
+    }
+
+    #[test]
+    fn loopback_urls_keep_their_form_and_gain_the_api() {
+        let apis = demo();
+        let r = resolve_url("http://127.0.0.1:4002/dev/orders", None, &apis).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4002/dev/orders");
+        assert_eq!(r.api_id.as_deref(), Some("demorest01"));
+        assert_eq!(r.stage.as_deref(), Some("dev"));
+        let r = resolve_url("http://127.0.0.1:9/x", None, &apis).unwrap();
+        assert_eq!((r.api_id, r.stage), (None, None));
+    }
+
+    #[test]
+    fn named_tokens_replace_the_name_only() {
+        let tokens = vec![DemoToken {
+            name: "valid".into(),
+            description: String::new(),
+            expect_status: 201,
+            token: "a.b.c".into(),
+        }];
+        assert_eq!(named_auth("jwt:valid", &tokens), "jwt:a.b.c");
+        assert_eq!(named_auth("jwt:x.y.z", &tokens), "jwt:x.y.z");
+        assert_eq!(named_auth("none", &tokens), "none");
+        assert_eq!(named_auth("apikey:valid", &tokens), "apikey:valid");
+    }
+
+    #[test]
+    fn rebase_moves_a_stored_request_to_the_running_demo() {
+        let now = api("demohttp01", "demo-orders-http", 5001, &["prod"]);
+        let mut d = RequestDraft {
+            base_url: "http://127.0.0.1:4001/prod".into(),
+            path: "/orders".into(),
+            target: DraftTarget {
+                api_id: Some("demohttp01".into()),
+                stage: Some("prod".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(rebase(&mut d, &now));
+        assert_eq!(d.base_url, "http://127.0.0.1:5001/prod");
+        assert!(!rebase(&mut d, &now), "already there");
+        let other = api("demorest01", "demo-orders-rest", 5002, &["dev"]);
+        assert!(!rebase(&mut d, &other));
+        // A request sent from the shell: the stage is in the path, the base is the origin.
+        d.base_url = "http://127.0.0.1:4001".into();
+        d.path = "/prod/orders".into();
+        assert!(rebase(&mut d, &now));
+        assert_eq!(d.base_url, "http://127.0.0.1:5001");
+    }
+}

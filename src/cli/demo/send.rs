@@ -1,0 +1,45 @@
+//! `gatescope demo send METHOD URL`: `gatescope send` against the demo, with the URL forms
+//! a demo user has at hand (the demo's own URLs, `/prod/orders`, its execute-api hosts)
+//! and its named credentials (`--auth jwt:valid`).
+
+use std::process::ExitCode;
+
+use crate::backends::demo;
+use crate::cli::GlobalArgs;
+use crate::domain::DraftTarget;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "URL: the demo's URL (`gatescope demo apis`), a path with the stage \
+    (`/prod/orders`, `/dev/report`), or https://{apiId}.execute-api.us-east-1.amazonaws.com/... \
+    (sent to the demo on loopback, never to AWS).\n--auth jwt:valid | jwt:expired | \
+    jwt:wrong_audience | jwt:missing_scope uses the demo's token of that name \
+    (`gatescope demo tokens`)."
+)]
+pub struct DemoSendArgs {
+    #[command(flatten)]
+    pub send: crate::cli::send::Args,
+    /// The API (id or name) a path such as `/prod/orders` is sent to (default: the API
+    /// with a stage of that name).
+    #[arg(long, value_name = "ID|NAME")]
+    pub api: Option<String>,
+}
+
+pub async fn run(mut args: DemoSendArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let backend = global.backend().await?;
+    let apis = backend.control.list_apis().await?;
+    let resolved = demo::targets::resolve_url(&args.send.url, args.api.as_deref(), &apis)
+        .map_err(anyhow::Error::msg)?;
+    args.send.url = resolved.url;
+    args.send.auth = demo::targets::named_auth(&args.send.auth, &demo::demo_tokens());
+    if let Some(api_id) = resolved.api_id {
+        // History is kept per API id and stage, so it outlives this run's ports.
+        args.send.target = Some(DraftTarget {
+            api_id: Some(api_id),
+            route_key: None,
+            stage: resolved.stage,
+            region: backend.info.region.clone(),
+        });
+    }
+    crate::cli::send::run(args.send, global).await
+}
