@@ -9,7 +9,6 @@ pub mod line_input;
 pub mod page;
 mod render;
 pub mod reopen;
-pub mod send_task;
 
 #[cfg(test)]
 mod page_tests;

@@ -9,6 +9,7 @@ pub mod json;
 pub mod log_confirm;
 pub mod page;
 pub mod screen;
+pub mod sent;
 pub mod style;
 pub mod summary;
 pub mod text_view;
