@@ -7,10 +7,10 @@ use super::functions;
 use super::lint_view::LintView;
 use crate::app::diagnose;
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
-use crate::ui::views::response::style::BodyStyles;
 
 pub struct LintPage {
     pub api_id: String,
