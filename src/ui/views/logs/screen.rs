@@ -257,8 +257,18 @@ impl Page for LogsPage {
                 self.set_filter_text(text);
                 return Some(vec![]);
             }
-            // Esc / h: out of the detail pane first, then off the page.
-            Action::Back => return self.focus_records().then(Vec::new),
+            // Esc / h one level at a time: out of the detail pane, then
+            // clear the filter, then off the page.
+            Action::Back => {
+                if self.focus_records() {
+                    return Some(vec![]);
+                }
+                if !self.store.filter().is_empty() {
+                    self.set_filter_text("");
+                    return Some(vec![Effect::Info("filter cleared".into())]);
+                }
+                return None;
+            }
             Action::Refresh => return Some(super::open::restart_feed(self, shared)),
             Action::Up => key(KeyCode::Up),
             Action::Down => key(KeyCode::Down),
