@@ -18,6 +18,8 @@ struct Served {
     child: Child,
     scenarios: Vec<Scenario>,
     human: Vec<String>,
+    /// Its data dir (the demo state file goes there, not into the user's).
+    _home: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -28,8 +30,11 @@ impl Drop for Served {
 }
 
 fn serve() -> Served {
+    let home = tempfile::tempdir().expect("temp GATESCOPE_HOME");
+    // Quiet: background traffic would share the throttled routes' buckets.
     let mut child = Command::new(support::gatescope_bin())
-        .args(["demo", "--serve", "--port", "0"])
+        .args(["demo", "--serve", "--port", "0", "--quiet"])
+        .env("GATESCOPE_HOME", home.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -51,16 +56,18 @@ fn serve() -> Served {
         }
     }
     let scenarios: Vec<Scenario> = serde_json::from_value(v["scenarios"].clone()).unwrap();
-    // The human part: base URLs, then a comment and a curl line per scenario.
+    // The human part: base URLs, issuer, state file, traffic, then a comment and a curl
+    // line per scenario.
     let human: Vec<String> = lines
         .by_ref()
-        .take(5 + 2 * scenarios.len())
+        .take(7 + 2 * scenarios.len())
         .map(|l| l.unwrap())
         .collect();
     Served {
         child,
         scenarios,
         human,
+        _home: home,
     }
 }
 

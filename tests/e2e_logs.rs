@@ -32,7 +32,7 @@ fn get(addr: &str, path: &str) -> u16 {
 #[test]
 fn requests_to_the_demo_show_up_in_logs_live() {
     let home = tempfile::tempdir().expect("temp GATESCOPE_HOME");
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     let screen = app.wait_for("demo-orders-http", T);
     // The status line names the first API's loopback endpoint.
     let addr = screen

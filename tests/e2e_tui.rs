@@ -16,7 +16,7 @@ fn home() -> tempfile::TempDir {
 #[test]
 fn demo_starts_lists_apis_and_quits_restoring_the_terminal() {
     let home = home();
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     let screen = app.wait_for("demo-orders-http", T);
     assert!(screen.contains("DEMO"), "{screen}");
     assert!(screen.contains("APIs"), "{screen}");
@@ -38,7 +38,7 @@ fn demo_starts_lists_apis_and_quits_restoring_the_terminal() {
 #[test]
 fn ctrl_c_quits_from_the_command_bar_and_restores_the_terminal() {
     let home = home();
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     app.wait_for("demo-orders-http", T);
     app.press(":");
     app.type_text("bogus");
@@ -53,7 +53,7 @@ fn ctrl_c_quits_from_the_command_bar_and_restores_the_terminal() {
 #[test]
 fn sigterm_leaves_cleanly_and_restores_the_terminal() {
     let home = home();
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     app.wait_for("demo-orders-http", T);
     let pid = app.pid().expect("child pid");
     let status = std::process::Command::new("kill")
@@ -138,7 +138,7 @@ fn demo_malformed_body_shows_the_500_and_the_log_confirmed_doctor_finding() {
         "the scenario changed: check the assertions below"
     );
     let home = home();
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     open_route(&mut app, &api, &route);
     app.press(":");
     app.type_text("send");
@@ -198,7 +198,7 @@ fn editor_gets_the_terminal_and_its_keystrokes_then_the_tui_comes_back() {
     let home = home();
     let script = fake_editor(home.path());
     let mut app = PtyApp::spawn_with_env(
-        &["demo"],
+        &["demo", "--quiet"],
         home.path(),
         &[("EDITOR", script.to_str().expect("utf-8 path"))],
     );
@@ -244,7 +244,7 @@ fn editor_gets_the_terminal_and_its_keystrokes_then_the_tui_comes_back() {
 #[test]
 fn sent_requests_are_in_history_and_can_be_saved_and_reopened() {
     let home = home();
-    let mut app = PtyApp::spawn(&["demo"], home.path());
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
     open_route(&mut app, "demo-orders-http", "/report");
     app.press(":");
     app.type_text("send");

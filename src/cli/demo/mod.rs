@@ -117,7 +117,10 @@ mod tests {
         let demo = cli.find_subcommand_mut("demo").expect("demo");
         let help = demo.render_help().to_string();
         for sub in ["apis", "send", "logs", "doctor", "tokens"] {
-            assert!(help.contains(&format!("  {sub} ")), "{sub} missing from:\n{help}");
+            assert!(
+                help.contains(&format!("  {sub} ")),
+                "{sub} missing from:\n{help}"
+            );
         }
     }
 }

@@ -115,6 +115,13 @@ impl Page for ApiListPage {
         for problem in &inv.problems {
             block = block.title_bottom(Line::styled(format!(" ✗ {problem} "), theme.get("error")));
         }
+        if shared.backend.info.demo {
+            // The demo's first screen says what to try.
+            block = block.title_bottom(Line::styled(
+                " New here? :tour (then Enter) shows a guided tour: a 502, a CORS failure, a 401 ",
+                theme.get("key"),
+            ));
+        }
         if let (Some(e), false) = (&inv.error, inv.apis.is_empty()) {
             block = block.title_bottom(Line::styled(format!(" ✗ {e} "), theme.get("error")));
         }

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod response;
 pub mod route_detail;
 pub mod stage_detail;
+pub mod tour;
 
 use crate::ui::commands::CommandSpec;
 
@@ -24,8 +25,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "send",
         aliases: &["compose"],
-        usage: "[METHOD] [URL]",
-        desc: "Compose and send a request to the selected route (or a URL)",
+        usage: "[METHOD] [URL] [--origin ORIGIN]",
+        desc: "Compose and send a request to the selected route (or a URL); --origin sets Origin",
         run: compose::commands::cmd_send,
     },
     CommandSpec {
@@ -55,5 +56,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "[COLLECTION/]NAME",
         desc: "Save this request by name (secrets redacted)",
         run: history::commands::cmd_save,
+    },
+    CommandSpec {
+        name: "tour",
+        aliases: &[],
+        usage: "",
+        desc: "The demo's guided tour: the keys of each step and what you see",
+        run: tour::cmd_tour,
     },
 ];

@@ -12,8 +12,20 @@ use crate::ui::views::doctor::screen::LintPage;
 /// `:send` on a route (its first stage unless one is selected), or
 /// `:send METHOD URL` / `:send URL` for a free URL.
 pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
-    let words: Vec<&str> = args.split_whitespace().collect();
-    let draft = match words.as_slice() {
+    let mut words: Vec<&str> = args.split_whitespace().collect();
+    // `--origin ORIGIN`: send as a browser on that page would (an `Origin` header).
+    let origin = match words.iter().position(|w| *w == "--origin") {
+        Some(i) => {
+            let o = words
+                .get(i + 1)
+                .map(|o| o.to_string())
+                .ok_or("usage: :send --origin https://app.example.com")?;
+            words.drain(i..=i + 1);
+            Some(o)
+        }
+        None => None,
+    };
+    let mut draft = match words.as_slice() {
         [method, url] => compose::draft_from_url(method, url).map_err(|e| e.to_string())?,
         [url] => compose::draft_from_url("GET", url).map_err(|e| e.to_string())?,
         [] => {
@@ -36,8 +48,14 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
                 .or_else(|| api.stages.first());
             compose::draft_for_route(api, route, stage)
         }
-        _ => return Err("usage: :send [METHOD] [URL]".into()),
+        _ => return Err("usage: :send [METHOD] [URL] [--origin ORIGIN]".into()),
     };
+    if let Some(o) = origin {
+        draft
+            .headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("origin"));
+        draft.headers.push(crate::domain::Field::new("Origin", o));
+    }
     Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
         &draft,
     )))])

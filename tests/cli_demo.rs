@@ -1,0 +1,302 @@
+//! `gatescope demo SUBCOMMAND` with and without a running `gatescope demo --serve`: one
+//! demo, many clients (a command uses the running demo, else starts one and says so), a
+//! stale state file is detected, the URL forms of `demo send`, the named tokens.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const STARTED: &str = "gatescope: note: no demo is running; started one for this command";
+
+fn demo(home: &Path, args: &[&str]) -> Output {
+    Command::new(support::gatescope_bin())
+        .arg("demo")
+        .args(args)
+        .env("GATESCOPE_HOME", home)
+        .stdin(Stdio::null())
+        .output()
+        .expect("gatescope runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `demo --serve`, its base URLs, killed on drop.
+struct Serve {
+    child: Child,
+    first_line: Value,
+}
+
+fn serve(home: &Path, quiet: bool) -> Serve {
+    let mut cmd = Command::new(support::gatescope_bin());
+    cmd.args(["demo", "--serve"]);
+    if quiet {
+        cmd.arg("--quiet");
+    }
+    let mut child = cmd
+        .env("GATESCOPE_HOME", home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    std::thread::spawn(move || for _ in lines {});
+    Serve {
+        child,
+        first_line: serde_json::from_str(&first).unwrap(),
+    }
+}
+
+impl Serve {
+    /// The base of an API's scenarios (`http://127.0.0.1:PORT`).
+    fn base(&self, api: &str) -> String {
+        let s = self.first_line["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["apiId"] == api)
+            .unwrap();
+        let url = s["url"].as_str().unwrap();
+        url.split('/').take(3).collect::<Vec<_>>().join("/")
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn without_a_running_demo_each_subcommand_starts_one_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["apis"], "demo-orders-http"),
+        (&["inspect", "--output", "json"], "demohttp01"),
+        (&["send", "GET", "/prod/orders"], "HTTP 200 OK"),
+        (
+            &[
+                "send",
+                "GET",
+                "https://demorest01.execute-api.us-east-1.amazonaws.com/dev/report",
+            ],
+            "HTTP 502 Bad Gateway",
+        ),
+        (
+            &["send", "GET", "/nope", "--api", "demo-orders-rest"],
+            "HTTP 403 Forbidden",
+        ),
+        (
+            &["send", "POST", "/prod/orders", "--auth", "jwt:expired"],
+            "HTTP 401",
+        ),
+        (&["tokens"], "missing_scope"),
+        (&["logs", "demohttp01", "--stage", "prod"], ""),
+        (
+            &["doctor", "demorest01", "GET", "/dev/report"],
+            "MALFORMED_PROXY_RESPONSE",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = demo(home.path(), args);
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert!(err.starts_with(STARTED), "{args:?}: {err}");
+        assert!(out.contains(want), "{args:?}: {out}\n{err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // History is per API id, not per port.
+    let names: Vec<String> = std::fs::read_dir(home.path().join("data/history"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| n.starts_with("demo")), "{names:?}");
+    // Bad targets: one line, exit 2.
+    for (args, want) in [
+        (&["send", "GET", "/staging/x"][..], "--api"),
+        (
+            &[
+                "send",
+                "GET",
+                "https://abc.execute-api.eu-west-1.amazonaws.com/p",
+            ],
+            "never sends to AWS",
+        ),
+        (&["send", "GET", "/prod", "--api", "nope"], "demohttp01"),
+    ] {
+        let o = demo(home.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        let last = err.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("gatescope: ") && last.contains(want),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn with_a_running_demo_every_subcommand_uses_it() {
+    let home = tempfile::tempdir().unwrap();
+    let served = serve(home.path(), true);
+    let http = served.base("demohttp01");
+    let o = demo(home.path(), &["apis", "--output", "json"]);
+    assert_eq!(text(&o.stderr), "", "no note: the running demo was found");
+    let apis: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        apis[0]["endpoint"],
+        http.as_str(),
+        "the same ports as the served demo"
+    );
+    // Every URL form reaches the served demo; its logs (another process) show them.
+    for url in [
+        format!("{http}/prod/orders"),
+        "/prod/orders/ord-1001".to_string(),
+        "https://demohttp01.execute-api.us-east-1.amazonaws.com/prod/orders/ord-9999".into(),
+    ] {
+        let o = demo(home.path(), &["send", "GET", &url]);
+        assert!(o.status.success(), "{url}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stderr), "", "{url}");
+    }
+    // Named tokens are the served demo's: valid creates, missing_scope is refused.
+    let o = demo(home.path(), &["tokens", "--output", "json"]);
+    let tokens: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["valid", "expired", "wrong_audience", "missing_scope"]
+    );
+    for (auth, status) in [
+        ("jwt:valid", "HTTP 201"),
+        ("jwt:missing_scope", "HTTP 403"),
+        ("jwt:wrong_audience", "HTTP 401"),
+    ] {
+        let o = demo(
+            home.path(),
+            &[
+                "send",
+                "POST",
+                "/prod/orders",
+                "--auth",
+                auth,
+                "-d",
+                r#"{"item":"widget","quantity":2}"#,
+            ],
+        );
+        assert!(
+            text(&o.stdout).starts_with(status),
+            "{auth}: {}",
+            text(&o.stdout)
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let logs = loop {
+        let o = demo(
+            home.path(),
+            &["logs", "demohttp01", "--stage", "prod", "--output", "json"],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        if out.contains("ord-9999") && out.contains("POST /orders") || Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(logs.contains("/prod/orders/ord-9999"), "{logs}");
+    assert!(logs.contains("POST /orders"), "{logs}");
+    let o = demo(
+        home.path(),
+        &[
+            "doctor",
+            "demohttp01",
+            "GET",
+            "/prod/report",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(text(&o.stderr), "");
+    assert!(
+        text(&o.stdout).contains("MALFORMED_PROXY_RESPONSE"),
+        "{}",
+        text(&o.stdout)
+    );
+    // History: one file per API id, whichever URL form was used.
+    let history =
+        std::fs::read_to_string(home.path().join("data/history/demohttp01.json")).unwrap();
+    assert!(history.contains("\"stage\":\"prod\""), "{history}");
+    assert!(!history.contains("eyJ"), "a JWT reached the history file");
+}
+
+#[test]
+fn a_stale_state_file_is_detected_and_serve_cleans_up_after_itself() {
+    let home = tempfile::tempdir().unwrap();
+    let served = serve(home.path(), true);
+    let state = home.path().join("data/demo.json");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !state.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let written = std::fs::read_to_string(&state).expect("serve publishes its state");
+    // SIGTERM: the file goes with the demo.
+    let pid = served.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while state.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!state.exists(), "demo.json outlived the demo");
+    drop(served);
+    // A demo killed without cleaning up (SIGKILL) leaves the file: it is stale.
+    std::fs::write(&state, &written).unwrap();
+    let o = demo(home.path(), &["apis"]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("is gone") && err.contains("started one"),
+        "{err}"
+    );
+    assert!(!state.exists(), "the stale file is removed");
+}
+
+#[test]
+fn background_traffic_fills_the_logs_unless_quiet() {
+    let home = tempfile::tempdir().unwrap();
+    let _served = serve(home.path(), false);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let o = demo(
+            home.path(),
+            &["logs", "demohttp01", "--stage", "prod", "--output", "json"],
+        );
+        let out = text(&o.stdout);
+        // Failing and succeeding requests nobody here sent.
+        if out.contains("\"status\": 200") && out.contains("\"status\": 500") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no background traffic in the logs:\n{out}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
