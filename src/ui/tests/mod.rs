@@ -3,5 +3,6 @@
 
 mod fixtures;
 mod inventory;
+mod parity;
 mod shell;
 mod suspend;
