@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use super::lint_view::LintView;
 use super::{functions, hook};
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
-use crate::ui::views::response::style::BodyStyles;
 
 pub struct LintPage {
     pub api_id: String,

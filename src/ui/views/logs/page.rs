@@ -14,10 +14,10 @@ use super::insights::{InsightsEffect, InsightsPane};
 use super::store::RecordStore;
 use super::table::RecordTable;
 use crate::domain::{CorrelatedRecord, Finding};
-use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 use crate::ui::views::doctor::pane::finding_text;
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
 
 /// How records reach the page, as the logs service reports it.
 #[derive(Debug, Clone, PartialEq, Default)]

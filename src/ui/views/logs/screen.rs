@@ -15,10 +15,10 @@ use crate::app::logs::{TailMode, TailStatus};
 use crate::domain::Api;
 use crate::engines::doctor::{self, Evidence};
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
-use crate::ui::views::response::style::BodyStyles;
 
 /// The doctor's verdict on a record, with the API's configuration at hand.
 pub fn diagnose_with(api: Api) -> Diagnose {

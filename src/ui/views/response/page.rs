@@ -10,11 +10,11 @@ use ratatui::widgets::{Block, Borders};
 use super::body::{Body, BodyView};
 use super::headers::header_lines;
 use super::log_confirm::LogConfirm;
-use super::style::BodyStyles;
 use super::summary::{human_size, summary_line};
-use super::text_view::{Lines, Scroll, ScrollView};
 use crate::domain::{HttpRequest, HttpResponse};
-use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 use crate::ui::views::doctor::pane::{DoctorPane, DoctorPaneView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

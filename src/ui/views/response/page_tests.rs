@@ -3,9 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::page::{CopyFormat, CorsVerdict, Focus, ResponseEffect, ResponsePage};
-use super::style::BodyStyles;
 use super::test_render::render;
 use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity, Timing};
+use crate::ui::components::styles::BodyStyles;
 
 fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)

@@ -10,10 +10,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::jq;
 use super::page::{CopyFormat, CorsVerdict, ResponseEffect, ResponsePage};
-use super::style::BodyStyles;
 use crate::backends::http::{SendOptions, Sender, cors_probe};
 use crate::engines::export::{self, ExportFormat, ExportOptions};
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::compose::send_task::{self, SendJob};
