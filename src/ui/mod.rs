@@ -40,6 +40,7 @@ pub mod action;
 pub mod app;
 pub mod chrome;
 pub mod commands;
+pub mod completion;
 pub mod components;
 pub mod event;
 pub mod inventory_feed;

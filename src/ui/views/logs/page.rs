@@ -271,8 +271,14 @@ impl LogsPage {
                 Focus::Detail => self.detail_scroll.page_up(),
                 _ => self.move_selection(-page.max(10)),
             },
-            KeyCode::Char('g') | KeyCode::Home => self.move_selection(isize::MIN / 2),
-            KeyCode::Char('G') | KeyCode::End => self.move_selection(isize::MAX / 2),
+            KeyCode::Char('g') | KeyCode::Home => match self.focus {
+                Focus::Detail => self.detail_scroll.home(),
+                _ => self.move_selection(isize::MIN / 2),
+            },
+            KeyCode::Char('G') | KeyCode::End => match self.focus {
+                Focus::Detail => self.detail_scroll.end(),
+                _ => self.move_selection(isize::MAX / 2),
+            },
             KeyCode::Char('/') => {
                 self.filter_input = Some(LineInput::new(self.store.filter().source()))
             }

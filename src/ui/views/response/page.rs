@@ -184,8 +184,7 @@ impl ResponsePage {
             KeyCode::Char('|') | KeyCode::Char('/') => {
                 if self.body.is_json() {
                     self.focus = Focus::Body;
-                    self.filter_input =
-                        Some(LineInput::new(self.body.filter_code().unwrap_or(".")));
+                    self.filter_input = Some(LineInput::new(self.body.filter_code().unwrap_or("")));
                 } else {
                     self.notice = Some("jq filters need a JSON body".into());
                 }
@@ -304,6 +303,13 @@ impl ResponsePage {
                         )
                         .spans,
                 );
+                if input.text().is_empty() {
+                    // A placeholder, not text: typing `.items` gives `.items`.
+                    spans.push(Span::styled(
+                        "e.g. .items[0] · Enter applies · Esc cancels",
+                        styles.dim,
+                    ));
+                }
                 Line::from(spans)
             }
             None => Line::styled(self.hints(), styles.dim),
