@@ -115,11 +115,7 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn new(limits: Limits, now: f64) -> Self {
         RateLimiter {
-            all: Bucket::new(
-                (limits.burst - limits.headroom).max(1.0),
-                limits.rate,
-                now,
-            ),
+            all: Bucket::new((limits.burst - limits.headroom).max(1.0), limits.rate, now),
             get_resources: Bucket::new(
                 // Its calls are 0.4 s apart: one token absorbs the jitter.
                 (limits.get_resources_burst - limits.headroom.min(1.0)).max(1.0),

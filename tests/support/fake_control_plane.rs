@@ -90,10 +90,7 @@ impl FakeControlPlane {
             http_apis,
             rest_apis,
             all: ServerBucket::new(limits.burst, limits.rate),
-            get_resources: ServerBucket::new(
-                limits.get_resources_burst,
-                limits.get_resources_rate,
-            ),
+            get_resources: ServerBucket::new(limits.get_resources_burst, limits.get_resources_rate),
             counts: Counts::default(),
         }));
         let s = state.clone();
@@ -177,7 +174,9 @@ fn handle(state: &Mutex<State>, method: &Method, uri: &Uri) -> Response {
         ["restapis", id, "authorizers"] => json_ok(json!({"item": [
             {"id": format!("{id}a0"), "name": "tok", "type": "TOKEN",
              "identitySource": "method.request.header.Authorization"}]})),
-        ["restapis", _, "stages"] => json_ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]})),
+        ["restapis", _, "stages"] => {
+            json_ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]}))
+        }
         _ => aws_error(404, "NotFoundException", "no such path"),
     }
 }
@@ -189,17 +188,21 @@ fn http_api(i: usize) -> Value {
 
 fn v2_routes(api: &str) -> Vec<Value> {
     (0..ROUTES)
-        .map(|r| json!({"routeId": format!("{api}r{r}"), "routeKey": format!("GET /items/{r}"),
+        .map(|r| {
+            json!({"routeId": format!("{api}r{r}"), "routeKey": format!("GET /items/{r}"),
                         "target": format!("integrations/{api}i{r}"), "authorizationType": "JWT",
-                        "authorizerId": format!("{api}a0")}))
+                        "authorizerId": format!("{api}a0")})
+        })
         .collect()
 }
 
 fn v2_integrations(api: &str) -> Vec<Value> {
     (0..ROUTES)
-        .map(|r| json!({"integrationId": format!("{api}i{r}"), "integrationType": "AWS_PROXY",
+        .map(|r| {
+            json!({"integrationId": format!("{api}i{r}"), "integrationType": "AWS_PROXY",
                         "integrationUri": format!("arn:aws:lambda:us-east-1:1:function:{api}-{r}"),
-                        "payloadFormatVersion": "2.0"}))
+                        "payloadFormatVersion": "2.0"})
+        })
         .collect()
 }
 

@@ -15,10 +15,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::errors::{Call, ErrorFacts, HasStatus, classify, no_region};
 use super::rate_limit::{self, SharedLimiter};
 use super::retry::{RetryPolicy, with_retry};
-use crate::engines::rate_limit::Limits;
 use super::{http_apis, lambda, rest_apis};
 use crate::backends::{BackendError, BackendInfo, ControlPlane};
 use crate::domain::{Api, FunctionConfig, Protocol};
+use crate::engines::rate_limit::Limits;
 
 pub struct AwsControlPlane {
     pub(super) v2: aws_sdk_apigatewayv2::Client,
@@ -45,9 +45,10 @@ impl AwsControlPlane {
         let lambda = aws_sdk_lambda::config::Builder::from(sdk)
             .retry_config(no_retry)
             .build();
-        let limiter = info.endpoint.is_none().then(|| {
-            rate_limit::for_account(info.profile.as_deref(), info.region.as_deref())
-        });
+        let limiter = info
+            .endpoint
+            .is_none()
+            .then(|| rate_limit::for_account(info.profile.as_deref(), info.region.as_deref()));
         AwsControlPlane {
             v2: aws_sdk_apigatewayv2::Client::from_conf(v2),
             rest: aws_sdk_apigateway::Client::from_conf(rest),

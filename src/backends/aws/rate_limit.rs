@@ -70,7 +70,11 @@ impl SharedLimiter {
         let now = self.now();
         let mut l = self.lock();
         l.on_throttled(operation, now);
-        tracing::debug!(operation, rate = l.rate(), "throttled: control-plane rate lowered");
+        tracing::debug!(
+            operation,
+            rate = l.rate(),
+            "throttled: control-plane rate lowered"
+        );
     }
 
     pub fn on_success(&self, operation: &str) {
