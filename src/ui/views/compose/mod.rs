@@ -8,7 +8,6 @@ pub mod external_editor;
 pub mod page;
 mod render;
 pub mod reopen;
-pub mod send_task;
 
 #[cfg(test)]
 mod page_tests;

@@ -13,7 +13,6 @@ use tokio_util::sync::CancellationToken;
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
 use super::body_editor::{BodyEditor, BodySource, guess_type};
 use super::external_editor;
-use super::send_task::{self, SendJob, SendResult};
 use crate::backends::http::{SendOptions, Sender};
 use crate::domain::{Api, ContentType, Field, RequestDraft};
 use crate::engines::compose;
@@ -23,6 +22,7 @@ use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::text_view::Scroll;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
+use crate::ui::views::response::sent::{self, SendJob, SendResult};
 
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -357,7 +357,7 @@ impl ComposePage {
             record: self.record_history,
         };
         vec![Effect::task::<ComposePage, _, _>("sending", async move {
-            let result = send_task::run(job).await;
+            let result = sent::run(job).await;
             move |page: &mut ComposePage, _shared: &mut Shared| page.finish(result)
         })]
     }

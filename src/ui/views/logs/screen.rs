@@ -11,9 +11,9 @@ use super::feed::{FeedCmd, FeedReport};
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
 use super::query::{self, OpenedRow, QueryReport};
+use crate::app::diagnose;
 use crate::app::logs::{TailMode, TailStatus};
 use crate::domain::Api;
-use crate::engines::doctor::{self, Evidence};
 use crate::ui::action::Action;
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
@@ -22,7 +22,7 @@ use crate::ui::views::response::screen::copy_effect;
 
 /// The doctor's verdict on a record, with the API's configuration at hand.
 pub fn diagnose_with(api: Api) -> Diagnose {
-    Box::new(move |rec| doctor::diagnose(&Evidence::from_record(Some(api.clone()), rec)))
+    Box::new(move |rec| diagnose::record(Some(&api), rec))
 }
 
 fn key(code: KeyCode) -> KeyEvent {

@@ -6,6 +6,7 @@ pub mod jq;
 pub mod log_confirm;
 pub mod page;
 pub mod screen;
+pub mod sent;
 pub mod summary;
 
 #[cfg(test)]
