@@ -5,10 +5,10 @@
 use crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 
-use super::line_input::{InputOutcome, LineInput};
 use crate::domain::AuthMode;
-use crate::ui::views::response::json;
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::json;
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthKind {

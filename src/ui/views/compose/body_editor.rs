@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::response::summary::human_size;
 
 /// Live validation stops above this size (it reparses on each keystroke).
@@ -154,7 +154,7 @@ impl BodyEditor {
             return false;
         };
         let text = t.lines().join("\n");
-        match crate::ui::views::response::json::pretty(text.as_bytes()) {
+        match crate::ui::components::json::pretty(text.as_bytes()) {
             Some(p) => {
                 self.source = BodySource::Editor(Box::new(text_area(&p)));
                 self.recheck();
@@ -201,10 +201,10 @@ impl BodyEditor {
                 frame.render_widget(&*t, main);
             }
             BodySource::File { bytes, .. } => {
-                let doc = crate::ui::views::response::text_view::Hex(bytes);
+                let doc = crate::ui::components::text_view::Hex(bytes);
                 let mut scroll = Default::default();
                 frame.render_stateful_widget(
-                    crate::ui::views::response::text_view::ScrollView {
+                    crate::ui::components::text_view::ScrollView {
                         source: &doc,
                         styles,
                     },

@@ -1,12 +1,13 @@
 //! `:send` and `:doctor`: open the composer / the lint view on what the
 //! user is pointing at.
 
+use crate::app::diagnose;
 use crate::engines::compose;
 use crate::ui::commands::CommandCtx;
 use crate::ui::page::Effect;
 use crate::ui::views::compose::page::ComposePage;
+use crate::ui::views::doctor::functions;
 use crate::ui::views::doctor::screen::LintPage;
-use crate::ui::views::doctor::{functions, hook};
 
 /// `:send` on a route (its first stage unless one is selected), or
 /// `:send METHOD URL` / `:send URL` for a free URL.
@@ -52,7 +53,7 @@ pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, 
         .ok_or("select an API first (:apis, then Enter on one)")?;
     let stage = ctx.selection.stage_name.clone();
     let known = ctx.shared.functions.known(&ctx.shared.backend.info);
-    let findings = hook::lint(api, stage.as_deref(), known);
+    let findings = diagnose::lint(api, stage.as_deref(), known);
     let subject = match &stage {
         Some(s) => format!("{} ({}) · stage {s}", api.name, api.id),
         None => format!("{} ({})", api.name, api.id),

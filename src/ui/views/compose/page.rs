@@ -13,16 +13,16 @@ use tokio_util::sync::CancellationToken;
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
 use super::body_editor::BodyEditor;
 use super::external_editor;
-use super::kv_list::{Cell, KvList, KvRow};
-use super::line_input::{InputOutcome, LineInput};
-use super::send_task::{self, SendJob, SendResult};
 use crate::backends::http::{SendOptions, Sender};
 use crate::domain::{Api, ContentType, Field, RequestDraft};
 use crate::engines::compose;
 use crate::ui::action::Action;
+use crate::ui::components::kv_list::{Cell, KvList, KvRow};
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::text_view::Scroll;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
-use crate::ui::views::response::text_view::Scroll;
+use crate::ui::views::response::sent::{self, SendJob, SendResult};
 
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -273,7 +273,7 @@ impl ComposePage {
             record: self.record_history,
         };
         vec![Effect::task::<ComposePage, _, _>("sending", async move {
-            let result = send_task::run(job).await;
+            let result = sent::run(job).await;
             move |page: &mut ComposePage, _shared: &mut Shared| page.finish(result)
         })]
     }

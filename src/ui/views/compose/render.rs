@@ -7,12 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
-use super::kv_list::KvListView;
 use super::page::{ComposePage, Editing, TABS, Tab};
 use crate::engines::compose;
+use crate::ui::components::kv_list::KvListView;
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, ScrollView};
 use crate::ui::shared::Shared;
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, ScrollView};
 
 pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shared: &Shared) {
     let styles = BodyStyles::from_theme(&shared.theme);

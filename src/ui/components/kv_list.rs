@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::line_input::{InputOutcome, LineInput};
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::styles::BodyStyles;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KvRow {
