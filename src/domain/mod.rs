@@ -12,6 +12,7 @@ pub mod function;
 pub mod logs;
 pub mod request;
 pub mod response;
+pub mod text;
 
 pub use api::*;
 pub use draft::*;
@@ -21,3 +22,4 @@ pub use function::*;
 pub use logs::*;
 pub use request::*;
 pub use response::*;
+pub use text::{Interner, Text};
