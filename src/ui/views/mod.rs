@@ -25,8 +25,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "send",
         aliases: &["compose"],
-        usage: "[METHOD] [URL] [--origin ORIGIN]",
-        desc: "Compose and send a request to the selected route (or a URL); --origin sets Origin",
+        usage: "[METHOD] [URL]",
+        desc: "Compose a request to the route (or a URL); --origin O sets Origin",
         run: compose::commands::cmd_send,
     },
     CommandSpec {
