@@ -31,7 +31,12 @@ pub async fn run(mut args: DemoSendArgs, global: &GlobalArgs) -> anyhow::Result<
     let resolved = demo::targets::resolve_url(&args.send.url, args.api.as_deref(), &apis)
         .map_err(anyhow::Error::msg)?;
     args.send.url = resolved.url;
-    args.send.auth = demo::targets::named_auth(&args.send.auth, &demo::demo_tokens());
+    let named = demo::targets::named_auth(&args.send.auth, &demo::demo_tokens());
+    // History says which demo token a request used (never the token itself).
+    let auth_label = (named != args.send.auth)
+        .then(|| args.send.auth.split_once(':').map(|(_, n)| n.to_string()))
+        .flatten();
+    args.send.auth = named;
     if let Some(api_id) = resolved.api_id {
         // History is kept per API id and stage, so it outlives this run's ports.
         args.send.target = Some(DraftTarget {
@@ -39,6 +44,7 @@ pub async fn run(mut args: DemoSendArgs, global: &GlobalArgs) -> anyhow::Result<
             route_key: None,
             stage: resolved.stage,
             region: backend.info.region.clone(),
+            auth_label,
         });
     }
     crate::cli::send::run(args.send, global).await
