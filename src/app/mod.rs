@@ -3,6 +3,7 @@
 //! results or streams of typed progress and never touches the terminal.
 
 pub mod diagnose;
+pub mod examples;
 pub mod inventory;
 pub mod logs;
 pub mod send;

@@ -109,6 +109,15 @@ impl App {
             .collect()
     }
 
+    /// Drop pages above `len`, letting each keep what it must (drafts).
+    fn truncate(&mut self, len: usize) {
+        while self.stack.len() > len {
+            if let Some((_, mut page)) = self.stack.pop() {
+                page.on_leave(&mut self.shared);
+            }
+        }
+    }
+
     fn push(&mut self, page: Box<dyn Page>) {
         self.next_id += 1;
         self.stack.push((self.next_id, page));
@@ -356,7 +365,7 @@ impl App {
             .find(|c| c.row == row && c.x.contains(&column))
             .map(|c| c.depth)
         {
-            self.stack.truncate(depth + 1);
+            self.truncate(depth + 1);
             return;
         }
         self.update(Action::Click { column, row });
@@ -396,7 +405,7 @@ impl App {
             Some(effects) => self.apply(Some(id), effects),
             None => match action {
                 Action::Back | Action::Quit if self.stack.len() > 1 => {
-                    self.stack.pop();
+                    self.truncate(self.stack.len() - 1);
                 }
                 Action::Back => self.shared.status.error = None,
                 Action::Quit => self.quit = true,
@@ -436,11 +445,11 @@ impl App {
                 }
                 Effect::Pop => {
                     if self.stack.len() > 1 {
-                        self.stack.pop();
+                        self.truncate(self.stack.len() - 1);
                     }
                 }
                 Effect::Root(page) => {
-                    self.stack.clear();
+                    self.truncate(0);
                     self.push(page);
                 }
                 Effect::Task(task) => self.spawn(origin, task),
