@@ -448,6 +448,58 @@ fn the_cli_prints_one_json_object_and_records_history() {
     );
 }
 
+#[test]
+fn a_json_file_that_is_not_json_is_sent_with_a_warning() {
+    let server = Server::start();
+    let home = tempfile::tempdir().unwrap();
+    let body = home.path().join("bad.json");
+    std::fs::write(&body, br#"{"item": "widget",}"#).unwrap();
+    let url = format!("{}/items", server.url);
+    let data = format!("@{}", body.display());
+    let out = gatescope(
+        home.path(),
+        &[
+            "send",
+            "POST",
+            &url,
+            "-d",
+            &data,
+            "--output",
+            "json",
+            "--no-history",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("not valid JSON"), "{warnings}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the body is sent as JSON but is not valid JSON"),
+        "{stderr}"
+    );
+    // Durations are rounded to 0.1 ms.
+    let total = v["timing"]["totalMs"].as_f64().unwrap();
+    assert_eq!((total * 10.0).round() / 10.0, total, "{total}");
+    // Sent anyway, as typed.
+    assert_eq!(server.last().body, br#"{"item": "widget",}"#);
+    let out = gatescope(
+        home.path(),
+        &["send", "POST", &url, "-d", &data, "--no-history"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not valid JSON"),
+        "text output warns too: {stderr}"
+    );
+}
+
 /// Every file under `dir`, recursively.
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
