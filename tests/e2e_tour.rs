@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gatescope::backends::demo::tour::{self, NAMED_KEYS, TourAction, TourStep};
+use gatescope::app::tour::{self, NAMED_KEYS, TourAction, TourStep};
 use pty::PtyApp;
 
 const T: Duration = Duration::from_secs(20);

@@ -7,6 +7,7 @@ pub mod examples;
 pub mod inventory;
 pub mod logs;
 pub mod send;
+pub mod tour;
 
 /// The real clock and fresh random bytes, for the engines that take them as
 /// inputs (the event builder).

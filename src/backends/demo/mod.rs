@@ -24,7 +24,6 @@ pub mod state;
 pub mod targets;
 mod throttle;
 mod tokens;
-pub mod tour;
 pub mod traffic;
 
 use std::sync::{Arc, Mutex};

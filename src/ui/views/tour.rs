@@ -1,13 +1,13 @@
 //! `:tour`: the demo's guided tour, step by step, with the exact keys to press, what the
 //! screen then shows and the same step from the shell. The text is the README's tour
-//! block ([`crate::backends::demo::tour`]), the one the end-to-end tests type.
+//! block ([`crate::app::tour`]), the one the end-to-end tests type.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
-use crate::backends::demo::tour::{self, NAMED_KEYS, TourStep};
+use crate::app::tour::{self, NAMED_KEYS, TourStep};
 use crate::ui::action::Action;
 use crate::ui::commands::CommandCtx;
 use crate::ui::components::ScrollText;

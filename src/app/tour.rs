@@ -19,7 +19,7 @@
 //! separated by ` | `.
 
 /// The README, embedded: the tour block is read from it.
-pub const README: &str = include_str!("../../../README.md");
+pub const README: &str = include_str!("../../README.md");
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TourStep {
