@@ -69,6 +69,11 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
     let _log_guard = logging::init();
     let (keymap, keymap_err) = keymap::Keymap::load();
     let (theme, theme_err) = theme::Theme::load();
+    let theme = if theme::Theme::no_colour_requested() {
+        theme.without_colour()
+    } else {
+        theme
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut app = App::new(shared::Shared::new(backend, keymap, theme), tx.clone());
     app.shared.status.error = keymap_err.or(theme_err);
