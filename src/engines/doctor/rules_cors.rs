@@ -3,10 +3,10 @@
 //! `engines::cors`; this file adds what only the doctor knows — that the
 //! response was an error API Gateway generated, or that nobody configured CORS.
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::classify;
-use crate::domain::{Certainty, Finding, HttpResponse, Severity, header};
+use crate::domain::FindingCode;
+use crate::domain::{Certainty, Finding, HttpResponse, header};
 use crate::engines::cors::{self, BrowserRequest, Preflight};
 
 pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
@@ -39,29 +39,33 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     if acao.is_none() && !ev.is_rest() && ev.api.as_ref().is_some_and(|a| a.cors.is_none()) {
         out.push(
             Finding::new(
-                codes::CORS_NOT_CONFIGURED,
-                Severity::Error,
+                FindingCode::CorsNotConfigured,
                 Certainty::FromResponse,
                 "A browser request got no CORS headers and the HTTP API has no CORS configuration",
             )
-            .evidence(format!("Origin: {origin}; response has no access-control-allow-origin"))
-            .fix(format!(
-                "aws apigatewayv2 update-api --api-id {} --cors-configuration AllowOrigins={origin},AllowMethods=GET,POST,AllowHeaders=content-type,authorization",
-                ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID")
-            )),
+            .evidence(format!(
+                "Origin: {origin}; response has no access-control-allow-origin"
+            ))
+            .fix_args(&[
+                (
+                    "api_id",
+                    ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID"),
+                ),
+                ("origin", origin.as_str()),
+            ]),
         );
         return;
     }
     if acao.is_none() && ev.is_rest() && !is_preflight {
         out.push(
             Finding::new(
-                codes::CORS_PROXY_HEADERS_MISSING,
-                Severity::Error,
+                FindingCode::CorsProxyHeadersMissing,
                 Certainty::FromResponse,
                 "REST proxy integration: the function's answer lacks Access-Control-Allow-Origin",
             )
-            .evidence(format!("Origin: {origin}; response has no access-control-allow-origin"))
-            .fix("With Lambda proxy the function must return Access-Control-Allow-Origin (and -Allow-Credentials when needed) on every response, its own errors included."),
+            .evidence(format!(
+                "Origin: {origin}; response has no access-control-allow-origin"
+            )),
         );
         return;
     }
@@ -84,14 +88,8 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
 }
 
 fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
-    let fix = if ev.is_rest() {
-        "Add CORS headers to the gateway responses: aws apigateway put-gateway-response --rest-api-id API_ID --response-type DEFAULT_4XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'*'\"'\"'\"}' (and DEFAULT_5XX), then redeploy. Fix the underlying error first."
-    } else {
-        "Fix the underlying error first; the browser hides it behind a CORS message because API Gateway's own error carries no CORS headers."
-    };
     let mut f = Finding::new(
-        codes::CORS_MISSING_ON_ERROR,
-        Severity::Warning,
+        FindingCode::CorsMissingOnError,
         Certainty::FromResponse,
         format!(
             "API Gateway's own {} carries no CORS headers: a browser reports a CORS error instead",
@@ -105,7 +103,7 @@ fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
             .map(|t| format!(" (x-amzn-ErrorType: {t})"))
             .unwrap_or_default()
     ))
-    .fix(fix);
+    .fix_with(ev.is_rest().then_some("rest"), &ev.fix_args());
     if !ev.is_rest() {
         // Whether HTTP APIs add CORS headers to their own errors is [UNVERIFIED].
         f = f.unverified();
