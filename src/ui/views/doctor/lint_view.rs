@@ -244,8 +244,8 @@ fn detail_lines(f: &Finding, width: usize, styles: &BodyStyles) -> Vec<Line<'sta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::FindingCode;
     use crate::domain::Certainty;
+    use crate::domain::FindingCode;
     use crate::ui::views::response::test_render::render;
 
     fn findings() -> Vec<Finding> {
