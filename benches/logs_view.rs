@@ -13,11 +13,11 @@ use gatescope::domain::{
     AccessLogRecord, CorrelatedRecord, DecodedEvent, EventKind, LambdaLine, LambdaLineKind,
     LambdaReport,
 };
+use gatescope::ui::components::styles::BodyStyles;
 use gatescope::ui::views::logs::filter::LogFilter;
 use gatescope::ui::views::logs::page::LogsPage;
 use gatescope::ui::views::logs::store::RecordStore;
 use gatescope::ui::views::logs::table::row_line;
-use gatescope::ui::views::response::style::BodyStyles;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Constraint;

@@ -12,13 +12,13 @@ use anyhow::{Context, bail};
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json};
-use crate::app::logs::gather;
+use crate::app::diagnose;
+use crate::app::send::{self, Recording, SendInput};
 use crate::backends::Backend;
-use crate::backends::http::{AuthContext, SendOptions, Sender, prepare};
+use crate::backends::http::{SendOptions, Sender};
 use crate::domain::draft::{ContentType, Field};
 use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
-use crate::engines::doctor::{self, Evidence, Report};
-use crate::engines::routing::Router;
+use crate::engines::doctor::{self, Report};
 use crate::engines::{compose, export};
 
 #[derive(Debug, clap::Args)]
@@ -74,12 +74,6 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             .control
             .function_configs(&doctor::lambda_functions(&api))
             .await;
-        let ev = Evidence {
-            stage: stage.map(|s| s.stage_name.clone()),
-            api: Some(api.clone()),
-            functions,
-            ..Default::default()
-        };
         let header = format!(
             "Lint of {} ({}){}",
             api.id,
@@ -90,7 +84,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         );
         (
             Report {
-                findings: doctor::lint(&ev),
+                findings: diagnose::lint(&api, stage.map(|s| s.stage_name.as_str()), &functions),
             },
             vec![header],
         )
@@ -231,82 +225,50 @@ async fn diagnose_request(
             _ => {}
         },
     }
-    let unsigned = compose::build(&draft)?;
-    // Which route the request targets: the one named, else what routing picks.
-    let route_key = args.route.clone().or_else(|| {
-        let path = url::Url::parse(&unsigned.url).ok()?.path().to_string();
-        Router::from_api(api)
-            .resolve(&unsigned.method, &path)
-            .matched
-            .map(|m| m.route_key)
-    });
-    let route = route_key.as_deref().and_then(|k| api.route(k));
-    let authorizer = route
-        .and_then(|r| r.authorizer_id.as_deref())
-        .and_then(|id| api.authorizer(id));
-    let ctx = AuthContext {
-        credentials: backend.credentials.as_ref(),
-        fallback_region: global.region.as_deref().or(backend.info.region.as_deref()),
-        authorizer,
-        route_scopes: route
-            .map(|r| r.authorization_scopes.as_slice())
-            .unwrap_or(&[]),
-        now: None,
-    };
-    let prepared = prepare(unsigned, &draft.auth, &ctx).await?;
+    // The stage picked above (the draft of a bare URL names none); the
+    // route is the one named, else what routing picks (app::send resolves it).
+    if draft.target.stage.is_none() {
+        draft.target.stage = stage.map(|s| s.stage_name.clone());
+    }
+    compose::build(&draft)?; // early, clear errors for bad input
     let sender = Sender::new(SendOptions {
         timeout: args.timeout,
         ..Default::default()
     })?;
-    let sent_ms = chrono::Utc::now().timestamp_millis();
-    let response = sender.send(&prepared.request).await.map_err(|e| {
-        anyhow::anyhow!("{} {}: {e}", prepared.request.method, prepared.request.url)
-    })?;
-    let mut header = vec![summary_line(&prepared.request, &response)];
-    header.extend(prepared.warnings.iter().map(|w| format!("note: {w}")));
-    // The route's function configuration is read while the logs arrive.
-    let route_functions: Vec<String> = route
-        .and_then(|r| r.integration.as_ref())
-        .and_then(|i| i.lambda_arn())
-        .filter(|arn| !arn.contains("${"))
-        .into_iter()
-        .collect();
-    let logs = async {
-        if args.wait.is_zero() {
-            gather::Gathered::default()
-        } else {
-            gather::gather(backend, stage, route, &response, sent_ms, args.wait).await
-        }
+    let never = tokio_util::sync::CancellationToken::new();
+    let sent = send::send(SendInput {
+        draft: &draft,
+        api: Some(api),
+        credentials: backend.credentials.as_ref(),
+        fallback_region: global.region.as_deref().or(backend.info.region.as_deref()),
+        sender: &sender,
+        recording: Recording::default(),
+        cancel: &never,
+    })
+    .await?;
+    let request = &sent.prepared.request;
+    let exchange = match (&sent.result, sent.exchange(Some(api))) {
+        (Ok(_), Some(x)) => x,
+        (Err(e), _) => bail!("{} {}: {e}", request.method, request.url),
+        (Ok(_), None) => bail!("{} {}: no response", request.method, request.url),
     };
-    let (gathered, functions) =
-        futures::join!(logs, backend.control.function_configs(&route_functions));
+    let mut header = vec![summary_line(request, &exchange.response)];
+    header.extend(sent.prepared.warnings.iter().map(|w| format!("note: {w}")));
+    let done = exchange.with_logs(backend, args.wait).await;
     header.push(format!(
         "logs: {} access record(s), {} Lambda line(s){}",
-        gathered.access.len(),
-        gathered.lines.len(),
+        done.access,
+        done.lines,
         if args.wait.is_zero() {
             " (not read: --wait 0s)".to_string()
         } else {
             format!(" (waited up to {})", humantime::format_duration(args.wait))
         }
     ));
-    header.extend(gathered.notes.iter().map(|n| format!("note: {n}")));
-    let ev = Evidence {
-        api: Some(api.clone()),
-        stage: stage.map(|s| s.stage_name.clone()),
-        route_key,
-        request: Some(prepared.request.clone()),
-        response: Some(response),
-        access_logs: gathered.access,
-        lambda_lines: gathered.lines,
-        functions,
-        logs_searched: gathered.searched_access,
-        now_ms: Some(chrono::Utc::now().timestamp_millis()),
-        ..Default::default()
-    };
+    header.extend(done.notes.iter().map(|n| format!("note: {n}")));
     Ok((
         Report {
-            findings: doctor::diagnose(&ev),
+            findings: done.findings,
         },
         header,
     ))

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json};
+use crate::app::send::{self, Recording, SendInput};
 use crate::backends::http::{self, AuthContext, Prepared, SendOptions, Sender};
 use crate::domain::{AuthMode, ContentType, Field, HttpResponse, RequestDraft};
 use crate::engines::compose;
@@ -135,16 +136,25 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     let mut options = StoreOptions::from_env();
     options.store_secrets |= args.store_secrets;
-    let recording = http::Recording {
-        enabled: !args.no_history,
-        options,
-    };
     let never = tokio_util::sync::CancellationToken::new();
-    let exchange = http::send_draft(&draft, &sender, &ctx, &never, recording).await?;
-    let prepared = exchange.prepared;
+    let sent = send::send(SendInput {
+        draft: &draft,
+        // A bare URL: no inventory is loaded to name its route.
+        api: None,
+        credentials: ctx.credentials,
+        fallback_region: ctx.fallback_region,
+        sender: &sender,
+        recording: Recording {
+            enabled: !args.no_history,
+            options,
+        },
+        cancel: &never,
+    })
+    .await?;
+    let prepared = sent.prepared;
     warn(&prepared.warnings);
-    warn(&exchange.history_notes);
-    let response = exchange.result?;
+    warn(&sent.history_notes);
+    let response = sent.result?;
     match args.output {
         OutputFormat::Json => print_json(&response_json(&response, &prepared))?,
         OutputFormat::Table => print!("{}", response_table(&response, &prepared.warnings)),

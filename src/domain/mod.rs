@@ -13,6 +13,7 @@ pub mod function;
 pub mod logs;
 pub mod request;
 pub mod response;
+pub mod text;
 
 pub use api::*;
 pub use draft::*;
@@ -23,3 +24,4 @@ pub use function::*;
 pub use logs::*;
 pub use request::*;
 pub use response::*;
+pub use text::{Interner, Text};

@@ -13,6 +13,7 @@ pub mod export;
 pub mod jwt;
 pub mod jwt_keys;
 pub mod lambda_log;
+pub mod rate_limit;
 pub mod redact;
 pub mod response;
 pub mod routing;

@@ -4,6 +4,7 @@
 //! the loop in [`super::run`] redraws when it is.
 
 use std::panic::AssertUnwindSafe;
+use std::time::Instant;
 
 use crossterm::event::{
     Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -15,6 +16,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::action::Action;
 use super::chrome::{self, Crumb, Prompt, PromptKind};
 use super::commands::{self, CommandCtx};
+use super::completion;
+use super::components::line_input::InputOutcome;
 use super::event::Event;
 use super::inventory_feed;
 use super::page::{Effect, Page, PageId, StreamTask, SuspendTask, Task, Update};
@@ -35,6 +38,18 @@ pub struct App {
     crumbs: Vec<Crumb>,
     /// A job waiting for the terminal (see [`App::take_suspended`]).
     suspended: Option<(Option<PageId>, SuspendTask)>,
+    /// When the status line's error and note first showed (they expire).
+    status_since: StatusSince,
+}
+
+/// How long a status message stays: errors longer, since they need reading.
+pub const ERROR_TTL: std::time::Duration = std::time::Duration::from_secs(8);
+pub const INFO_TTL: std::time::Duration = std::time::Duration::from_secs(4);
+
+#[derive(Debug, Default)]
+struct StatusSince {
+    error: Option<(String, Instant)>,
+    info: Option<(String, Instant)>,
 }
 
 impl App {
@@ -51,6 +66,7 @@ impl App {
             tx,
             crumbs: Vec::new(),
             suspended: None,
+            status_since: StatusSince::default(),
         };
         app.push(Box::new(ApiListPage::default()));
         app
@@ -93,6 +109,15 @@ impl App {
             .collect()
     }
 
+    /// Drop pages above `len`, letting each keep what it must (drafts).
+    fn truncate(&mut self, len: usize) {
+        while self.stack.len() > len {
+            if let Some((_, mut page)) = self.stack.pop() {
+                page.on_leave(&mut self.shared);
+            }
+        }
+    }
+
     fn push(&mut self, page: Box<dyn Page>) {
         self.next_id += 1;
         self.stack.push((self.next_id, page));
@@ -101,29 +126,27 @@ impl App {
     // ---- events -------------------------------------------------------
 
     pub fn handle_event(&mut self, event: Event) {
-        match event {
-            Event::Input(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => self.key(key),
-            Event::Input(TermEvent::Mouse(m)) => {
-                let action = match m.kind {
-                    MouseEventKind::ScrollDown => Some(Action::Down),
-                    MouseEventKind::ScrollUp => Some(Action::Up),
-                    MouseEventKind::Down(MouseButton::Left) => {
-                        self.click(m.column, m.row);
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(a) = action {
-                    self.update(a);
-                }
+        if let Event::Input(input) = &event {
+            // An error belongs to the page it happened on: navigating away
+            // (a key or a click that changes the page) clears it.
+            let before = (self.top_id(), self.shared.status.error.clone());
+            self.input(input.clone());
+            if self.top_id() != before.0
+                && before.1.is_some()
+                && self.shared.status.error == before.1
+            {
+                self.shared.status.error = None;
             }
-            Event::Input(TermEvent::Resize(..)) => self.dirty = true,
+            return;
+        }
+        match event {
             Event::Input(_) => {}
             Event::Tick => {
                 if !self.shared.status.running.is_empty() {
                     self.shared.status.spinner = self.shared.status.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
+                self.expire_status(Instant::now());
             }
             Event::TaskDone {
                 origin,
@@ -140,6 +163,54 @@ impl App {
                 self.dirty = true;
             }
             Event::Terminate => self.quit = true,
+        }
+    }
+
+    fn top_id(&self) -> Option<PageId> {
+        self.stack.last().map(|(id, _)| *id)
+    }
+
+    /// Drop status messages older than their time to live ([`ERROR_TTL`],
+    /// [`INFO_TTL`]); the clock starts when a message first shows.
+    pub fn expire_status(&mut self, now: Instant) {
+        let status = &mut self.shared.status;
+        for (slot, since, ttl) in [
+            (&mut status.error, &mut self.status_since.error, ERROR_TTL),
+            (&mut status.info, &mut self.status_since.info, INFO_TTL),
+        ] {
+            match (slot.as_ref(), since.as_ref()) {
+                (None, _) => *since = None,
+                (Some(m), Some((seen, at))) if m == seen => {
+                    if now.duration_since(*at) >= ttl {
+                        *slot = None;
+                        *since = None;
+                        self.dirty = true;
+                    }
+                }
+                (Some(m), _) => *since = Some((m.clone(), now)),
+            }
+        }
+    }
+
+    fn input(&mut self, input: TermEvent) {
+        match input {
+            TermEvent::Key(key) if key.kind != KeyEventKind::Release => self.key(key),
+            TermEvent::Mouse(m) => {
+                let action = match m.kind {
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        self.click(m.column, m.row);
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    self.update(a);
+                }
+            }
+            TermEvent::Resize(..) => self.dirty = true,
+            _ => {}
         }
     }
 
@@ -209,12 +280,17 @@ impl App {
 
     fn help_key(&mut self, key: KeyEvent) {
         let scroll = self.help.unwrap_or(0);
+        // Scrolling keys scroll (clamped when drawn); Esc, q, ? and Enter
+        // close; any other key is ignored rather than closing by surprise.
         self.help = match key.code {
             KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
             KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-            KeyCode::PageDown => Some(scroll.saturating_add(10)),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(10)),
             KeyCode::PageUp => Some(scroll.saturating_sub(10)),
-            _ => None,
+            KeyCode::Home | KeyCode::Char('g') => Some(0),
+            KeyCode::End | KeyCode::Char('G') => Some(u16::MAX),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?') => None,
+            _ => Some(scroll),
         };
     }
 
@@ -223,6 +299,8 @@ impl App {
             return;
         };
         let kind = prompt.kind;
+        // While the prompt is open every key is its own: editing keys edit,
+        // the few below act, anything else is swallowed (never a command).
         match key.code {
             KeyCode::Esc => {
                 self.prompt = None;
@@ -231,18 +309,22 @@ impl App {
                 }
             }
             KeyCode::Enter => {
-                let text = prompt.text.clone();
+                let text = prompt.text().to_string();
                 self.prompt = None;
                 if kind == PromptKind::Command {
                     self.run_command(&text);
                 }
             }
             KeyCode::Tab if kind == PromptKind::Command => {
-                let matches = commands::complete(prompt.text.trim());
-                if let [only] = matches.as_slice() {
-                    prompt.text = format!("{only} ");
-                } else if !matches.is_empty() {
-                    self.shared.status.info = Some(matches.join("  "));
+                let line = prompt.text().to_string();
+                let selection = self.top().selection(&self.shared);
+                let candidates = completion::Candidates::gather(&line, &selection, &self.shared);
+                let done = completion::complete(&line, &candidates);
+                if let Some(p) = self.prompt.as_mut() {
+                    p.input.set(done.line);
+                }
+                if !done.choices.is_empty() {
+                    self.shared.status.info = Some(done.choices.join("  "));
                 }
             }
             KeyCode::Up | KeyCode::Down if kind == PromptKind::Filter => {
@@ -253,17 +335,11 @@ impl App {
                 };
                 self.give_page(a);
             }
-            KeyCode::Backspace => {
-                if prompt.text.pop().is_none() {
-                    self.prompt = None;
+            _ => {
+                if prompt.input.handle_key(key) == InputOutcome::Changed {
+                    self.filter_changed(kind);
                 }
-                self.filter_changed(kind);
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                prompt.text.push(c);
-                self.filter_changed(kind);
-            }
-            _ => {}
         }
     }
 
@@ -272,7 +348,7 @@ impl App {
             let text = self
                 .prompt
                 .as_ref()
-                .map(|p| p.text.clone())
+                .map(|p| p.text().to_string())
                 .unwrap_or_default();
             self.give_page(Action::SetFilter(text));
         }
@@ -289,7 +365,7 @@ impl App {
             .find(|c| c.row == row && c.x.contains(&column))
             .map(|c| c.depth)
         {
-            self.stack.truncate(depth + 1);
+            self.truncate(depth + 1);
             return;
         }
         self.update(Action::Click { column, row });
@@ -306,17 +382,11 @@ impl App {
         match action {
             Action::ForceQuit => self.quit = true,
             Action::OpenCommand => {
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::Command,
-                    text: String::new(),
-                });
+                self.prompt = Some(Prompt::new(PromptKind::Command, ""));
             }
             Action::OpenFilter if self.top().filterable() => {
                 let text = self.top().filter().to_string();
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::Filter,
-                    text,
-                });
+                self.prompt = Some(Prompt::new(PromptKind::Filter, text));
             }
             Action::OpenFilter => {}
             Action::Help => self.help = if self.help.is_some() { None } else { Some(0) },
@@ -335,7 +405,7 @@ impl App {
             Some(effects) => self.apply(Some(id), effects),
             None => match action {
                 Action::Back | Action::Quit if self.stack.len() > 1 => {
-                    self.stack.pop();
+                    self.truncate(self.stack.len() - 1);
                 }
                 Action::Back => self.shared.status.error = None,
                 Action::Quit => self.quit = true,
@@ -375,11 +445,11 @@ impl App {
                 }
                 Effect::Pop => {
                     if self.stack.len() > 1 {
-                        self.stack.pop();
+                        self.truncate(self.stack.len() - 1);
                     }
                 }
                 Effect::Root(page) => {
-                    self.stack.clear();
+                    self.truncate(0);
                     self.push(page);
                 }
                 Effect::Task(task) => self.spawn(origin, task),
@@ -461,7 +531,8 @@ impl App {
     // ---- drawing ------------------------------------------------------
 
     pub fn render(&mut self, frame: &mut Frame) {
-        let areas = chrome::layout(frame.area(), self.prompt.is_some());
+        let status_rows = chrome::status_height(frame.area().width, &self.shared);
+        let areas = chrome::layout(frame.area(), self.prompt.is_some(), status_rows);
         let titles = self.titles();
         self.crumbs = chrome::render_crumbs(frame, areas.crumbs, &titles, &self.shared);
         if let Some((_, page)) = self.stack.last_mut() {
@@ -473,7 +544,8 @@ impl App {
         chrome::render_status(frame, areas.status, &self.shared);
         if let Some(scroll) = self.help {
             let sections = self.top().keymap_sections();
-            chrome::render_help(frame, areas.body, sections, scroll, &self.shared);
+            let used = chrome::render_help(frame, areas.body, sections, scroll, &self.shared);
+            self.help = Some(used);
         }
     }
 }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::commands;
+use super::components::line_input::LineInput;
 use super::shared::Shared;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -19,10 +20,25 @@ pub enum PromptKind {
     Filter,
 }
 
+/// The `:` / `/` prompt: a [`LineInput`], so the readline keys work and
+/// every printable key goes into it while it is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub text: String,
+    pub input: LineInput,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+        Prompt {
+            kind,
+            input: LineInput::new(text),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        self.input.text()
+    }
 }
 
 /// A clickable breadcrumb: clicking it pops back to that depth.
@@ -40,12 +56,13 @@ pub struct Areas {
     pub status: Rect,
 }
 
-pub fn layout(area: Rect, prompt: bool) -> Areas {
+/// `status_rows`: see [`status_height`].
+pub fn layout(area: Rect, prompt: bool, status_rows: u16) -> Areas {
     let [crumbs, body, prompt_area, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(u16::from(prompt)),
-        Constraint::Length(1),
+        Constraint::Length(status_rows.max(1)),
     ])
     .areas(area);
     Areas {
@@ -93,15 +110,28 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt, shared: &Sh
         PromptKind::Command => ":",
         PromptKind::Filter => "/",
     };
-    let line = Line::from(vec![
-        Span::styled(lead, shared.theme.get("key")),
-        Span::styled(prompt.text.clone(), shared.theme.get("prompt")),
-        Span::styled("█", shared.theme.get("dim")),
-    ]);
+    let hint = match prompt.kind {
+        PromptKind::Command => "  Enter runs · Tab completes · Esc closes",
+        PromptKind::Filter => "  Enter keeps · Esc clears",
+    };
+    let width = (area.width as usize).saturating_sub(1);
+    let text_width = width.saturating_sub(hint.chars().count()).max(width / 2);
+    let mut spans = vec![Span::styled(lead, shared.theme.get("key"))];
+    spans.extend(
+        prompt
+            .input
+            .spans(true, text_width, shared.theme.get("prompt"))
+            .spans,
+    );
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + hint.chars().count() <= area.width as usize {
+        spans.push(Span::styled(hint, shared.theme.get("dim")));
+    }
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(line), area);
 }
 
-pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
+fn status_spans(shared: &Shared) -> Vec<Span<'static>> {
     let theme = &shared.theme;
     let info = &shared.backend.info;
     let status = &shared.status;
@@ -151,15 +181,36 @@ pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
             theme.get("dim"),
         ));
     }
+    spans
+}
+
+/// Rows the status line needs at this width: a long message wraps onto up
+/// to three rows rather than being cut.
+pub fn status_height(width: u16, shared: &Shared) -> u16 {
+    let width = usize::from(width.max(1));
+    let len = Line::from(status_spans(shared)).width();
+    len.div_ceil(width).clamp(1, 3) as u16
+}
+
+pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(theme.get("status")),
+        Paragraph::new(Line::from(status_spans(shared)))
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .style(shared.theme.get("status")),
         area,
     );
 }
 
 /// Help generated from the keymap sections of the current page, plus the
-/// `:` commands.
-pub fn render_help(frame: &mut Frame, body: Rect, sections: &[&str], scroll: u16, shared: &Shared) {
+/// `:` commands. It uses the body's full width and scrolls within its
+/// content: returns the scroll actually used (clamped to the last line).
+pub fn render_help(
+    frame: &mut Frame,
+    body: Rect,
+    sections: &[&str],
+    scroll: u16,
+    shared: &Shared,
+) -> u16 {
     let theme = &shared.theme;
     let rows = shared.keymap.help_rows(sections);
     let key_width = rows
@@ -199,19 +250,37 @@ pub fn render_help(frame: &mut Frame, body: Rect, sections: &[&str], scroll: u16
             Span::raw(c.desc),
         ]));
     }
-    let width = body.width.saturating_sub(4).min(76);
-    let height = body.height.saturating_sub(2).min(lines.len() as u16 + 2);
+    let width = body.width.saturating_sub(2).min(120);
+    let height = body.height.min(lines.len() as u16 + 2);
     let area = Rect {
         x: body.x + (body.width.saturating_sub(width)) / 2,
         y: body.y + (body.height.saturating_sub(height)) / 2,
         width,
         height,
     };
+    let wrap = ratatui::widgets::Wrap { trim: false };
+    let inner_w = width.saturating_sub(2).max(1);
+    let total = Paragraph::new(lines.clone()).wrap(wrap).line_count(inner_w) as u16;
+    let visible = height.saturating_sub(2);
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let more = if scroll + visible < total {
+        format!(" {}/{} j/k G ", (scroll + visible).min(total), total)
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.get("border"))
-        .title(Span::styled(" help — Esc closes ", theme.get("title")));
+        .title(Span::styled(" help — Esc closes ", theme.get("title")))
+        .title_bottom(Line::styled(more, theme.get("dim")).right_aligned());
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(wrap)
+            .block(block)
+            .scroll((scroll, 0)),
+        area,
+    );
+    scroll
 }

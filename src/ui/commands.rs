@@ -75,14 +75,6 @@ pub fn find(name: &str) -> Option<&'static CommandSpec> {
     all().find(|c| c.name == name || c.aliases.contains(&name))
 }
 
-/// Commands whose name starts with `prefix` (for Tab completion).
-pub fn complete(prefix: &str) -> Vec<&'static str> {
-    all()
-        .map(|c| c.name)
-        .filter(|n| n.starts_with(prefix))
-        .collect()
-}
-
 /// Run one command line such as `region eu-west-1`.
 pub fn run(line: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let line = line.trim().trim_start_matches(':').trim();

@@ -40,6 +40,8 @@ pub mod action;
 pub mod app;
 pub mod chrome;
 pub mod commands;
+pub mod completion;
+pub mod components;
 pub mod event;
 pub mod inventory_feed;
 pub mod keymap;
@@ -53,7 +55,6 @@ pub mod testing;
 mod tests;
 pub mod theme;
 pub mod views;
-pub mod widgets;
 
 use std::time::Duration;
 

@@ -7,15 +7,18 @@
 
 use async_trait::async_trait;
 use std::future::Future;
+use std::sync::Arc;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::errors::{Call, HasStatus, classify, no_region};
+use super::errors::{Call, ErrorFacts, HasStatus, classify, no_region};
+use super::rate_limit::{self, SharedLimiter};
 use super::retry::{RetryPolicy, with_retry};
 use super::{http_apis, lambda, rest_apis};
 use crate::backends::{BackendError, BackendInfo, ControlPlane};
 use crate::domain::{Api, FunctionConfig, Protocol};
+use crate::engines::rate_limit::Limits;
 
 pub struct AwsControlPlane {
     pub(super) v2: aws_sdk_apigatewayv2::Client,
@@ -24,6 +27,9 @@ pub struct AwsControlPlane {
     pub(super) lambda: aws_sdk_lambda::Client,
     pub(super) info: BackendInfo,
     pub(super) retry: RetryPolicy,
+    /// API Gateway's account-level budget; `None` against a custom endpoint
+    /// (moto, a local emulator), which has no such limits.
+    limiter: Option<Arc<SharedLimiter>>,
 }
 
 impl AwsControlPlane {
@@ -39,13 +45,30 @@ impl AwsControlPlane {
         let lambda = aws_sdk_lambda::config::Builder::from(sdk)
             .retry_config(no_retry)
             .build();
+        let limiter = info
+            .endpoint
+            .is_none()
+            .then(|| rate_limit::for_account(info.profile.as_deref(), info.region.as_deref()));
         AwsControlPlane {
             v2: aws_sdk_apigatewayv2::Client::from_conf(v2),
             rest: aws_sdk_apigateway::Client::from_conf(rest),
             lambda: aws_sdk_lambda::Client::from_conf(lambda),
             info,
             retry: RetryPolicy::default(),
+            limiter,
         }
+    }
+
+    /// Pace API Gateway calls with a limiter of their own shaped by `limits`
+    /// (tests and the benchmark point a fake server enforcing them at this).
+    pub fn with_rate_limits(mut self, limits: Limits) -> Self {
+        self.limiter = Some(SharedLimiter::new(limits));
+        self
+    }
+
+    /// The limiter pacing this control plane's calls, if any.
+    pub fn rate_limiter(&self) -> Option<Arc<SharedLimiter>> {
+        self.limiter.clone()
     }
 
     /// Override the retry policy (tests use short delays).
@@ -60,15 +83,40 @@ impl AwsControlPlane {
         self.info.region.as_deref().ok_or_else(no_region)
     }
 
-    /// One SDK call with throttling retries and a human error.
-    pub(super) async fn call<T, E, R, F, Fut>(&self, call: Call, f: F) -> Result<T, BackendError>
+    /// One SDK call, paced by the account's limiter (each attempt takes a
+    /// slot and reports whether it was throttled), with throttling retries
+    /// and a human error.
+    pub(super) async fn call<T, E, R, F, Fut>(
+        &self,
+        call: Call,
+        mut f: F,
+    ) -> Result<T, BackendError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + HasStatus,
     {
-        with_retry(&self.retry, &call, f)
+        let op = call.operation;
+        let limiter = self.limiter.as_deref();
+        let paced = || {
+            // SDK futures do nothing until polled: the request starts after the slot.
+            let attempt = f();
+            async move {
+                let Some(limiter) = limiter else {
+                    return attempt.await;
+                };
+                limiter.acquire(op).await;
+                let result = attempt.await;
+                match &result {
+                    Ok(_) => limiter.on_success(op),
+                    Err(e) if ErrorFacts::from_sdk(e).is_throttling() => limiter.on_throttled(op),
+                    Err(_) => {}
+                }
+                result
+            }
+        };
+        with_retry(&self.retry, &call, paced)
             .await
             .map_err(|facts| classify(&call, &facts, &self.info))
     }

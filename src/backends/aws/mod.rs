@@ -12,6 +12,7 @@ pub mod http_apis;
 mod lambda;
 pub mod logs;
 mod logs_error;
+pub mod rate_limit;
 pub mod rest_apis;
 pub mod retry;
 

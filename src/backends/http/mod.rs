@@ -8,20 +8,19 @@
 //! 3. [`Sender::send`] / [`Sender::spawn`] → [`HttpResponse`](crate::domain::HttpResponse);
 //! 4. `store::History::record` keeps it (redacted).
 //!
-//! [`send_draft`] does 1-4 in one call (cancellable with a token).
+//! `app::send` does 1-4 in one call (cancellable with a token), after
+//! resolving the route, stage and authorizer the request meets.
 
 pub mod auth;
 mod connect_timing;
 pub mod cors_probe;
 pub mod credentials;
-pub mod exchange;
 pub mod jwt_check;
 pub mod sender;
 pub mod sign;
 
 pub use auth::{AuthContext, Prepared, prepare, resolve_credentials, signing_region};
 pub use cors_probe::{CorsProbe, preflight_for, probe};
-pub use exchange::{Exchange, Recording, send_draft};
 pub use sender::{DEFAULT_BODY_CAP, DEFAULT_TIMEOUT, SendError, SendHandle, SendOptions, Sender};
 pub use sign::{SigningDebug, canonical_request, sign_request};
 

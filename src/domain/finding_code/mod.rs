@@ -115,6 +115,8 @@ codes! {
     CorsPreflightStatus = "CORS_PREFLIGHT_STATUS",
     CorsNoPreflightRoute = "CORS_NO_PREFLIGHT_ROUTE",
     CorsBackendHeadersIgnored = "CORS_BACKEND_HEADERS_IGNORED",
+    CorsHeaderNotExposed = "CORS_HEADER_NOT_EXPOSED",
+    CorsOriginWildcardUndocumented = "CORS_ORIGIN_WILDCARD_UNDOCUMENTED",
     CorsOriginTrailingSlash = "CORS_ORIGIN_TRAILING_SLASH",
     CorsOriginNoScheme = "CORS_ORIGIN_NO_SCHEME",
     CorsMaxAgeRange = "CORS_MAX_AGE_RANGE",

@@ -114,3 +114,116 @@ async fn region_is_refused_in_the_demo() {
     let screen = h.render(110, 8);
     assert!(screen.contains("DEMO"), "{screen}");
 }
+
+#[tokio::test]
+async fn prompt_keeps_every_key_and_edits_like_readline() {
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.keys(&[":"]);
+    // Backspace on an empty prompt does nothing: the prompt stays open and
+    // the letters typed next go into it, never to the page as commands.
+    h.keys(&["<Backspace>", "<Backspace>"]);
+    assert!(h.app.prompt.is_some());
+    h.type_text("unmatched");
+    assert_eq!(h.app.prompt.as_ref().unwrap().text(), "unmatched");
+    assert_eq!(h.app.depth(), 1, "no letter acted as a command");
+    h.keys(&["<C-w>"]);
+    assert_eq!(h.app.prompt.as_ref().unwrap().text(), "");
+    h.type_text("send GET x");
+    h.keys(&["<C-a>"]);
+    h.type_text("re");
+    h.keys(&["<C-e>"]);
+    h.type_text("y");
+    assert_eq!(h.app.prompt.as_ref().unwrap().text(), "resend GET xy");
+    h.keys(&["<C-u>"]);
+    assert_eq!(h.app.prompt.as_ref().unwrap().text(), "");
+    assert!(h.app.prompt.is_some());
+    h.keys(&["<Esc>"]);
+    assert!(h.app.prompt.is_none());
+}
+
+#[tokio::test]
+async fn tab_completes_command_arguments() {
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.keys(&[":"]);
+    h.type_text("regi");
+    h.keys(&["<Tab>"]);
+    h.type_text("eu-central-");
+    h.keys(&["<Tab>"]);
+    assert_eq!(h.app.prompt.as_ref().unwrap().text(), "region eu-central-");
+    let listed = h.app.shared.status.info.clone().unwrap_or_default();
+    assert!(listed.contains("eu-central-1  eu-central-2"), "{listed}");
+    h.type_text("1");
+    h.keys(&["<Tab>"]);
+    assert_eq!(
+        h.app.prompt.as_ref().unwrap().text(),
+        "region eu-central-1 "
+    );
+}
+
+#[tokio::test]
+async fn status_messages_expire_and_errors_go_with_navigation() {
+    use std::time::{Duration, Instant};
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.render(110, 10);
+    h.keys(&[":"]);
+    h.type_text("foo");
+    h.keys(&["<Enter>"]);
+    assert!(h.app.shared.status.error.is_some());
+    let t0 = Instant::now();
+    h.app.expire_status(t0);
+    h.app.expire_status(t0 + Duration::from_secs(5));
+    assert!(h.app.shared.status.error.is_some(), "errors stay ~8 s");
+    h.app.expire_status(t0 + Duration::from_secs(9));
+    assert!(h.app.shared.status.error.is_none());
+
+    h.app.shared.status.info = Some("saved".into());
+    h.app.expire_status(t0);
+    h.app.expire_status(t0 + Duration::from_secs(5));
+    assert!(h.app.shared.status.info.is_none(), "notes go after ~4 s");
+
+    // An error is gone once the user navigates to another page.
+    h.keys(&[":"]);
+    h.type_text("foo");
+    h.keys(&["<Enter>"]);
+    assert!(h.app.shared.status.error.is_some());
+    h.keys(&["<Enter>"]);
+    assert_eq!(h.app.depth(), 2);
+    assert!(h.app.shared.status.error.is_none());
+}
+
+#[tokio::test]
+async fn long_errors_wrap_instead_of_being_cut() {
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.app.shared.status.error = Some(format!(
+        "sending failed: error sending request: client error (Connect): {} the end",
+        "tcp connect error ".repeat(4)
+    ));
+    let screen = h.render(80, 12);
+    assert!(screen.contains("the end"), "{screen}");
+}
+
+#[tokio::test]
+async fn help_scrolls_within_its_content_and_g_keys_do_not_close_it() {
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.keys(&["?", "G"]);
+    assert!(h.app.help.is_some(), "G scrolls, it does not close help");
+    let bottom = h.render(60, 20);
+    let scroll = h.app.help.unwrap();
+    assert!(
+        scroll > 0 && scroll < 200,
+        "clamped to the content: {scroll}"
+    );
+    assert!(bottom.contains(":save"), "{bottom}");
+    h.keys(&["j", "j"]);
+    h.render(60, 20);
+    assert_eq!(h.app.help, Some(scroll), "no scrolling into blank space");
+    h.keys(&["g"]);
+    assert_eq!(h.app.help, Some(0));
+    h.keys(&["<Esc>"]);
+    assert!(h.app.help.is_none());
+}

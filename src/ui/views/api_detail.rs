@@ -10,10 +10,10 @@ use super::checks;
 use super::{api_tables, cors_view};
 use crate::domain::{Api, Protocol};
 use crate::ui::action::Action;
+use crate::ui::components::{FilterList, ScrollText};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::{route_detail::RouteDetailPage, stage_detail::StageDetailPage};
-use crate::ui::widgets::{FilterList, ScrollText};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

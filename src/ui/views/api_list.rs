@@ -8,12 +8,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
 
 use crate::domain::Api;
 use crate::ui::action::Action;
+use crate::ui::components::FilterList;
 use crate::ui::inventory_feed;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::api_detail::ApiDetailPage;
 use crate::ui::views::checks;
-use crate::ui::widgets::FilterList;
 
 #[derive(Default)]
 pub struct ApiListPage {

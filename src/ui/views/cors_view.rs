@@ -4,8 +4,8 @@ use ratatui::text::Line;
 
 use super::checks;
 use crate::domain::{Api, Protocol};
+use crate::ui::components::kv;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::kv;
 
 pub fn lines(api: &Api, theme: &Theme) -> Vec<Line<'static>> {
     let Some(cors) = &api.cors else {

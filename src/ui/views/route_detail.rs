@@ -10,10 +10,10 @@ use super::api_tables::target;
 use super::checks;
 use crate::domain::{Api, Protocol, Route, Stage};
 use crate::ui::action::Action;
+use crate::ui::components::{ScrollText, kv};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ScrollText, kv};
 
 pub struct RouteDetailPage {
     pub api_id: String,

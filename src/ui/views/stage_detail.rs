@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, BorderType, Borders};
 use super::checks;
 use crate::domain::{RouteSettings, Stage};
 use crate::ui::action::Action;
+use crate::ui::components::{ScrollText, kv};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ScrollText, kv};
 
 pub struct StageDetailPage {
     pub api_id: String,

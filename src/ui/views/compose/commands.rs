@@ -1,12 +1,14 @@
 //! `:send` and `:doctor`: open the composer / the lint view on what the
 //! user is pointing at.
 
+use super::example;
+use crate::app::diagnose;
 use crate::engines::compose;
 use crate::ui::commands::CommandCtx;
 use crate::ui::page::Effect;
 use crate::ui::views::compose::page::ComposePage;
+use crate::ui::views::doctor::functions;
 use crate::ui::views::doctor::screen::LintPage;
-use crate::ui::views::doctor::{functions, hook};
 
 /// `:send` on a route (its first stage unless one is selected), or
 /// `:send METHOD URL` / `:send URL` for a free URL.
@@ -33,13 +35,38 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
                 .as_deref()
                 .and_then(|s| api.stage(s))
                 .or_else(|| api.stages.first());
-            compose::draft_for_route(api, route, stage)
+            let draft = compose::draft_for_route(api, route, stage);
+            let mut page = ComposePage::from_draft(&draft);
+            let mut effects = Vec::new();
+            if route_takes_body(&draft.method) {
+                if ctx.shared.backend.info.demo {
+                    if let Some(body) = example::demo_body(&draft) {
+                        page.offer_example_body(body.as_bytes());
+                    }
+                } else {
+                    effects.push(example::last_sent_body(&draft));
+                }
+            }
+            let key = (api.id.clone(), route.route_key.clone());
+            if let Some(kept) = ctx.shared.drafts.get(&key) {
+                // `C` in the restored page still goes back to the route's request.
+                let page = page.restore(kept);
+                return Ok(vec![
+                    Effect::Push(Box::new(page)),
+                    Effect::Info("your unsent draft is back (C starts over)".into()),
+                ]);
+            }
+            return Ok(vec![Effect::PushWith(Box::new(page), effects)]);
         }
         _ => return Err("usage: :send [METHOD] [URL]".into()),
     };
     Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
         &draft,
     )))])
+}
+
+fn route_takes_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
 }
 
 /// `:doctor`: lint the selected API's configuration.
@@ -52,7 +79,7 @@ pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, 
         .ok_or("select an API first (:apis, then Enter on one)")?;
     let stage = ctx.selection.stage_name.clone();
     let known = ctx.shared.functions.known(&ctx.shared.backend.info);
-    let findings = hook::lint(api, stage.as_deref(), known);
+    let findings = diagnose::lint(api, stage.as_deref(), known);
     let subject = match &stage {
         Some(s) => format!("{} ({}) · stage {s}", api.name, api.id),
         None => format!("{} ({})", api.name, api.id),

@@ -1,15 +1,13 @@
-//! The request composer and its input widgets.
+//! The request composer (its input widgets are in `ui/components`).
 
 pub mod auth_pane;
 pub mod body_editor;
 pub mod commands;
+pub mod example;
 pub mod external_editor;
-pub mod kv_list;
-pub mod line_input;
 pub mod page;
 mod render;
 pub mod reopen;
-pub mod send_task;
 
 #[cfg(test)]
 mod page_tests;

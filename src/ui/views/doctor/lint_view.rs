@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::pane::{DoctorPane, certainty_label, finding_text, wrap};
 use crate::domain::{Finding, Severity};
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LintView {

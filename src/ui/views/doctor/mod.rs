@@ -1,8 +1,6 @@
 //! Doctor views: the findings pane and the whole-API lint page.
 
-pub mod confirm;
 pub mod functions;
-pub mod hook;
 pub mod lint_view;
 pub mod pane;
 pub mod screen;

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{StatefulWidget, Widget};
 
 use crate::domain::{Certainty, Finding, Severity};
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 
 /// Which findings exist and which one is selected (for "copy finding").
 #[derive(Debug, Clone, Default, PartialEq)]

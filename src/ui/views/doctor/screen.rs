@@ -3,13 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use super::functions;
 use super::lint_view::LintView;
-use super::{functions, hook};
+use crate::app::diagnose;
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
-use crate::ui::views::response::style::BodyStyles;
 
 pub struct LintPage {
     pub api_id: String,
@@ -94,7 +95,7 @@ impl Page for LintPage {
             if let Some(api) = shared.inventory.api(&self.api_id) {
                 let known = shared.functions.known(&shared.backend.info);
                 self.view
-                    .set_findings(hook::lint(api, self.stage.as_deref(), known));
+                    .set_findings(diagnose::lint(api, self.stage.as_deref(), known));
             }
         }
         let styles = BodyStyles::from_theme(&shared.theme);

@@ -17,12 +17,12 @@ use crate::backends::http::{SendOptions, Sender};
 use crate::domain::RequestDraft;
 use crate::store::{Collection, History, HistoryEntry, StoreOptions};
 use crate::ui::action::Action;
+use crate::ui::components::FilterList;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::compose::page::ComposePage;
 use crate::ui::views::compose::reopen::reenter_message;
-use crate::ui::views::compose::send_task::{self, SendJob, SendResult};
-use crate::ui::widgets::FilterList;
+use crate::ui::views::response::sent::{self, SendJob, SendResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryTab {
@@ -197,7 +197,7 @@ impl HistoryPage {
             record: self.record_history,
         };
         vec![Effect::task::<HistoryPage, _, _>("sending", async move {
-            let result = send_task::run(job).await;
+            let result = sent::run(job).await;
             move |page: &mut HistoryPage, _: &mut Shared| page.resent(&draft, result)
         })]
     }

@@ -412,3 +412,22 @@ async fn logs_without_api_or_access_logging_is_a_one_line_error() {
     assert!(err.starts_with("no API selected"), "{err}");
     insta::assert_snapshot!(h.render(110, 6));
 }
+
+#[tokio::test]
+async fn esc_clears_the_filter_first_and_stays_on_the_page() {
+    let mut h = harness(fake_backend(control()));
+    h.start().await;
+    h.render(100, 10);
+    h.update(Action::Command("logs prod".into()));
+    assert!(h.app.top_as::<LogsPage>().is_some());
+    let depth = h.app.depth();
+    h.keys(&["/"]);
+    h.type_text("error");
+    h.keys(&["<Enter>"]);
+    assert_eq!(h.app.top().filter(), "error");
+    h.keys(&["<Esc>"]);
+    assert_eq!(h.app.depth(), depth, "Esc cleared the filter, not the page");
+    assert_eq!(h.app.top().filter(), "");
+    h.keys(&["<Esc>"]);
+    assert_eq!(h.app.depth(), depth - 1, "the next Esc leaves");
+}

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 
 use super::table::clock;
 use crate::domain::{CorrelatedRecord, EventKind, Finding, LambdaLineKind, LambdaReport};
+use crate::ui::components::json;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::doctor::pane::{DoctorPane, finding_lines, wrap};
-use crate::ui::views::response::json;
-use crate::ui::views::response::style::BodyStyles;
 
 fn section(title: String, styles: &BodyStyles) -> Line<'static> {
     Line::from(Span::styled(format!("── {title} "), styles.title))

@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
 use crate::backends::log_source::QueryRow;
-use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
 
 /// Rows a default query asks for.
 pub const TEMPLATE_LIMIT: u32 = 200;

@@ -14,10 +14,10 @@ use super::insights::{InsightsEffect, InsightsPane};
 use super::store::RecordStore;
 use super::table::RecordTable;
 use crate::domain::{CorrelatedRecord, Finding};
-use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 use crate::ui::views::doctor::pane::finding_text;
-use crate::ui::views::response::style::BodyStyles;
-use crate::ui::views::response::text_view::{Lines, Scroll, ScrollView};
 
 /// How records reach the page, as the logs service reports it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -271,8 +271,14 @@ impl LogsPage {
                 Focus::Detail => self.detail_scroll.page_up(),
                 _ => self.move_selection(-page.max(10)),
             },
-            KeyCode::Char('g') | KeyCode::Home => self.move_selection(isize::MIN / 2),
-            KeyCode::Char('G') | KeyCode::End => self.move_selection(isize::MAX / 2),
+            KeyCode::Char('g') | KeyCode::Home => match self.focus {
+                Focus::Detail => self.detail_scroll.home(),
+                _ => self.move_selection(isize::MIN / 2),
+            },
+            KeyCode::Char('G') | KeyCode::End => match self.focus {
+                Focus::Detail => self.detail_scroll.end(),
+                _ => self.move_selection(isize::MAX / 2),
+            },
             KeyCode::Char('/') => {
                 self.filter_input = Some(LineInput::new(self.store.filter().source()))
             }

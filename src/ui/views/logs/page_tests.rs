@@ -8,7 +8,7 @@ use crate::domain::{
     AccessLogRecord, Certainty, CorrelatedRecord, DecodedEvent, EventKind, Finding, FindingCode,
     LambdaLine, LambdaLineKind, LambdaReport, Severity,
 };
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::response::test_render::render;
 
 fn key(c: KeyCode) -> KeyEvent {

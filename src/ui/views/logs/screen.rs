@@ -11,18 +11,18 @@ use super::feed::{FeedCmd, FeedReport};
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
 use super::query::{self, OpenedRow, QueryReport};
+use crate::app::diagnose;
 use crate::app::logs::{TailMode, TailStatus};
 use crate::domain::Api;
-use crate::engines::doctor::{self, Evidence};
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
-use crate::ui::views::response::style::BodyStyles;
 
 /// The doctor's verdict on a record, with the API's configuration at hand.
 pub fn diagnose_with(api: Api) -> Diagnose {
-    Box::new(move |rec| doctor::diagnose(&Evidence::from_record(Some(api.clone()), rec)))
+    Box::new(move |rec| diagnose::record(Some(&api), rec))
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -257,8 +257,18 @@ impl Page for LogsPage {
                 self.set_filter_text(text);
                 return Some(vec![]);
             }
-            // Esc / h: out of the detail pane first, then off the page.
-            Action::Back => return self.focus_records().then(Vec::new),
+            // Esc / h one level at a time: out of the detail pane, then
+            // clear the filter, then off the page.
+            Action::Back => {
+                if self.focus_records() {
+                    return Some(vec![]);
+                }
+                if !self.store.filter().is_empty() {
+                    self.set_filter_text("");
+                    return Some(vec![Effect::Info("filter cleared".into())]);
+                }
+                return None;
+            }
             Action::Refresh => return Some(super::open::restart_feed(self, shared)),
             Action::Up => key(KeyCode::Up),
             Action::Down => key(KeyCode::Down),

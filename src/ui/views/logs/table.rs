@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use super::store::{RecordStore, SortKey};
 use crate::domain::CorrelatedRecord;
-use crate::ui::views::response::style::BodyStyles;
+use crate::ui::components::styles::BodyStyles;
 
 /// `12:04:05.120` (UTC).
 pub fn clock(ts_ms: i64) -> String {

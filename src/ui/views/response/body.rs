@@ -12,9 +12,9 @@ use ratatui::layout::Rect;
 use ratatui::widgets::StatefulWidget;
 
 use super::jq::FilterOutput;
-use super::style::BodyStyles;
-use super::text_view::{Hex, Json, Plain, Scroll, ScrollView, TextDoc};
-use super::{hex, json};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Hex, Json, Plain, Scroll, ScrollView, TextDoc};
+use crate::ui::components::{hex, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyMode {

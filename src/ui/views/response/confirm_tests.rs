@@ -8,6 +8,7 @@ use crate::domain::FindingCode;
 use std::time::Duration;
 
 use super::page::{CorsVerdict, Focus, ResponsePage};
+use crate::app::diagnose::{ConfirmJob, Exchange, Progress};
 use crate::backends::demo;
 use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity};
 use crate::engines::compose;
@@ -15,7 +16,6 @@ use crate::ui::page::Effect;
 use crate::ui::testing::{Harness, harness};
 use crate::ui::views::api_detail::ApiDetailPage;
 use crate::ui::views::compose::page::ComposePage;
-use crate::ui::views::doctor::confirm::{ConfirmJob, ConfirmReport};
 use crate::ui::views::response::log_confirm::LogConfirm;
 
 const API: &str = "demohttp01";
@@ -149,12 +149,14 @@ fn job(backend: &crate::backends::Backend, api: &crate::domain::Api, wait: Durat
     };
     let mut job = ConfirmJob::new(
         backend,
-        Some(api),
-        Some("prod"),
-        Some("GET /report"),
-        &request,
-        &response,
-        chrono::Utc::now().timestamp_millis(),
+        Exchange {
+            api: Some(api.clone()),
+            stage: Some("prod".into()),
+            route_key: Some("GET /report".into()),
+            request,
+            response,
+            sent_ms: chrono::Utc::now().timestamp_millis(),
+        },
     )
     .expect("the demo stage has access logging");
     job.wait = wait;
@@ -166,7 +168,10 @@ async fn no_logs_within_the_wait_keeps_the_response_findings() {
     let (mut h, backend) = demo_app().await;
     let api = h.app.shared.inventory.api(API).unwrap().clone();
     let job = job(&backend, &api, Duration::from_secs(1));
-    let mut page = ResponsePage::new(Some(job.request.clone()), job.response.clone());
+    let mut page = ResponsePage::new(
+        Some(job.exchange.request.clone()),
+        job.exchange.response.clone(),
+    );
     let original = Finding::new(
         FindingCode::HttpApiInternalError,
         Certainty::FromResponse,
@@ -211,18 +216,19 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     drop(page);
     // A tick of the current run moves the clock in the banner.
     let run = resent.logs.run().expect("running");
-    resent.apply_confirm(run, ConfirmReport::Waiting { elapsed_s: 3 });
+    resent.apply_confirm(run, Progress::Waiting { elapsed_s: 3 });
     let banner = resent.doctor.banner.clone().unwrap();
     assert!(
         banner.starts_with("gathering logs for Zz-no-such-request=… (3s, up to 30s)"),
         "{banner}"
     );
     let before = resent.doctor.clone();
-    let stale = ConfirmReport::Confirmed {
-        findings: vec![
-            Finding::new(FindingCode::FunctionError, Certainty::ConfirmedByLogs, "x")
-                .severity(Severity::Error),
-        ],
+    let stale = Progress::Confirmed {
+        findings: vec![Finding::new(
+            FindingCode::FunctionError,
+            Certainty::ConfirmedByLogs,
+            "x",
+        )],
         access: 1,
         lines: 1,
         notes: vec![],
@@ -245,7 +251,7 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     let run = resent.logs.run().unwrap();
     resent.apply_confirm(
         run,
-        ConfirmReport::Confirmed {
+        Progress::Confirmed {
             findings: vec![Finding::new(
                 FindingCode::MalformedProxyResponse,
                 Certainty::ConfirmedByLogs,
@@ -283,8 +289,17 @@ async fn only_api_with_access_logging_and_request_id_gets_a_job() {
         headers: vec![("x-amzn-RequestId".into(), "abc".into())],
         ..Default::default()
     };
+    let exchange =
+        |api: Option<&crate::domain::Api>, stage: Option<&str>, resp: &HttpResponse| Exchange {
+            api: api.cloned(),
+            stage: stage.map(str::to_string),
+            route_key: None,
+            request: req.clone(),
+            response: resp.clone(),
+            sent_ms: 0,
+        };
     let why = |api: Option<&crate::domain::Api>, stage: Option<&str>, resp: &HttpResponse| {
-        ConfirmJob::new(&backend, api, stage, None, &req, resp, 0)
+        ConfirmJob::new(&backend, exchange(api, stage, resp))
             .err()
             .unwrap_or_default()
     };
@@ -298,7 +313,7 @@ async fn only_api_with_access_logging_and_request_id_gets_a_job() {
     assert!(
         why(Some(&unlogged), Some("prod"), &with_id).contains("stage prod has no access logging")
     );
-    let job = ConfirmJob::new(&backend, Some(&api), Some("prod"), None, &req, &with_id, 0)
+    let job = ConfirmJob::new(&backend, exchange(Some(&api), Some("prod"), &with_id))
         .expect("a job for a logged stage");
     assert_eq!(job.request_id(), "abc");
 }
@@ -343,15 +358,13 @@ async fn dropping_the_guard_stops_the_search() {
     let (h, backend) = demo_app().await;
     let api = h.app.shared.inventory.api(API).unwrap().clone();
     // A request id that never shows up: the search would poll for 30 s.
-    let (guard, reports) =
-        crate::ui::views::doctor::confirm::start(job(&backend, &api, Duration::from_secs(30)));
+    let (guard, reports) = job(&backend, &api, Duration::from_secs(30)).start();
     drop(guard);
     let got = tokio::time::timeout(Duration::from_secs(3), reports.collect::<Vec<_>>())
         .await
         .expect("the stream ends as soon as the page lets go");
     assert!(
-        got.iter()
-            .all(|r| matches!(r, ConfirmReport::Waiting { .. })),
+        got.iter().all(|r| matches!(r, Progress::Waiting { .. })),
         "{got:?}"
     );
 }

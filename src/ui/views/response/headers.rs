@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::style::BodyStyles;
+use crate::ui::components::styles::BodyStyles;
 
 /// Headers API Gateway adds or that explain its decisions.
 pub fn is_gateway_header(name: &str) -> bool {

@@ -91,7 +91,7 @@ fn pretty_val(v: &Val) -> String {
 }
 
 fn short(s: &str) -> &str {
-    super::json::cap(s.lines().next().unwrap_or(""), 20)
+    crate::ui::components::json::cap(s.lines().next().unwrap_or(""), 20)
 }
 
 /// Run a filter on a worker thread; the result arrives on the returned

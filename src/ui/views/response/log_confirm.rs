@@ -1,5 +1,5 @@
-//! The response page's side of the log confirmation (see
-//! [`crate::ui::views::doctor::confirm`]): hold the job until the page is on
+//! The response page's side of the log confirmation (the work is
+//! [`crate::app::diagnose::ConfirmJob`]): hold the job until the page is on
 //! the stack, start it as a quiet feed (the pane shows its own progress), and
 //! apply its reports to the Doctor pane.
 
@@ -9,9 +9,9 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use super::page::ResponsePage;
+use crate::app::diagnose::{ConfirmGuard, ConfirmJob, Progress};
 use crate::ui::page::Effect;
 use crate::ui::shared::Shared;
-use crate::ui::views::doctor::confirm::{self, ConfirmGuard, ConfirmJob, ConfirmReport};
 
 /// Where the page stands with its request's logs.
 #[derive(Default)]
@@ -86,14 +86,10 @@ impl ResponsePage {
         let Some(job) = self.logs.pending.take() else {
             return vec![];
         };
-        let (guard, reports) = confirm::start(job);
+        let (guard, reports) = job.start();
         let run = guard.run;
         self.logs.guard = Some(Arc::new(guard));
-        self.doctor.banner = Some(confirm::waiting_banner(
-            &self.logs.request_id,
-            0,
-            self.logs.wait,
-        ));
+        self.doctor.banner = Some(waiting_banner(&self.logs.request_id, 0, self.logs.wait));
         let updates = reports.map(move |report| {
             move |page: &mut ResponsePage, _: &mut Shared| {
                 page.apply_confirm(run, report);
@@ -108,21 +104,21 @@ impl ResponsePage {
 
     /// Apply one report of run `run`; reports of an earlier run (before a
     /// resend replaced the response) are dropped.
-    pub fn apply_confirm(&mut self, run: u64, report: ConfirmReport) {
+    pub fn apply_confirm(&mut self, run: u64, report: Progress) {
         if self.logs.run() != Some(run) {
             return;
         }
         let id = self.logs.request_id.clone();
         match report {
-            ConfirmReport::Waiting { elapsed_s } => {
-                self.doctor.banner = Some(confirm::waiting_banner(&id, elapsed_s, self.logs.wait));
+            Progress::Waiting { elapsed_s } => {
+                self.doctor.banner = Some(waiting_banner(&id, elapsed_s, self.logs.wait));
             }
-            ConfirmReport::NoLogs { notes } => {
-                self.doctor.banner = Some(confirm::no_logs_banner(&id, self.logs.wait, &notes));
+            Progress::NoLogs { notes } => {
+                self.doctor.banner = Some(no_logs_banner(&id, self.logs.wait, &notes));
                 // The task has ended: nothing left to cancel.
                 self.logs.guard = None;
             }
-            ConfirmReport::Confirmed {
+            Progress::Confirmed {
                 mut findings,
                 access,
                 lines,
@@ -134,9 +130,36 @@ impl ResponsePage {
                     findings.extend(cors.findings.iter().cloned());
                 }
                 self.doctor.set_findings(findings);
-                self.doctor.banner = Some(confirm::confirmed_banner(&id, access, lines, &notes));
+                self.doctor.banner = Some(confirmed_banner(&id, access, lines, &notes));
                 self.logs.confirmed = true;
             }
         }
     }
+}
+
+/// The pane's line about the logs: waiting, found, or not found.
+pub fn waiting_banner(request_id: &str, elapsed_s: u64, wait: Duration) -> String {
+    format!(
+        "gathering logs for {request_id}… ({elapsed_s}s, up to {}s)",
+        wait.as_secs()
+    )
+}
+
+pub fn no_logs_banner(request_id: &str, wait: Duration, notes: &[String]) -> String {
+    let mut s = format!(
+        "no logs arrived within {} s for {request_id}: findings from the response alone",
+        wait.as_secs()
+    );
+    for n in notes {
+        s.push_str(&format!(" · {n}"));
+    }
+    s
+}
+
+pub fn confirmed_banner(request_id: &str, access: usize, lines: usize, notes: &[String]) -> String {
+    let mut s = format!("logs of {request_id}: {access} access record(s), {lines} Lambda line(s)");
+    for n in notes {
+        s.push_str(&format!(" · {n}"));
+    }
+    s
 }

@@ -1,17 +1,13 @@
-//! The response viewer and the body widgets shared by the other views
-//! (JSON colouring, hex dump, scrollable text, summary line).
+//! The response viewer (its body widgets are in `ui/components`).
 
 pub mod body;
 pub mod headers;
-pub mod hex;
 pub mod jq;
-pub mod json;
 pub mod log_confirm;
 pub mod page;
 pub mod screen;
-pub mod style;
+pub mod sent;
 pub mod summary;
-pub mod text_view;
 
 #[cfg(test)]
 pub(crate) mod test_render {

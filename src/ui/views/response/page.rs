@@ -10,11 +10,11 @@ use ratatui::widgets::{Block, Borders};
 use super::body::{Body, BodyView};
 use super::headers::header_lines;
 use super::log_confirm::LogConfirm;
-use super::style::BodyStyles;
 use super::summary::{human_size, summary_line};
-use super::text_view::{Lines, Scroll, ScrollView};
 use crate::domain::{HttpRequest, HttpResponse};
-use crate::ui::views::compose::line_input::{InputOutcome, LineInput};
+use crate::ui::components::line_input::{InputOutcome, LineInput};
+use crate::ui::components::styles::BodyStyles;
+use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 use crate::ui::views::doctor::pane::{DoctorPane, DoctorPaneView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,8 +184,7 @@ impl ResponsePage {
             KeyCode::Char('|') | KeyCode::Char('/') => {
                 if self.body.is_json() {
                     self.focus = Focus::Body;
-                    self.filter_input =
-                        Some(LineInput::new(self.body.filter_code().unwrap_or(".")));
+                    self.filter_input = Some(LineInput::new(self.body.filter_code().unwrap_or("")));
                 } else {
                     self.notice = Some("jq filters need a JSON body".into());
                 }
@@ -304,6 +303,13 @@ impl ResponsePage {
                         )
                         .spans,
                 );
+                if input.text().is_empty() {
+                    // A placeholder, not text: typing `.items` gives `.items`.
+                    spans.push(Span::styled(
+                        "e.g. .items[0] · Enter applies · Esc cancels",
+                        styles.dim,
+                    ));
+                }
                 Line::from(spans)
             }
             None => Line::styled(self.hints(), styles.dim),

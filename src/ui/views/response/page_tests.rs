@@ -3,9 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::page::{CopyFormat, CorsVerdict, Focus, ResponseEffect, ResponsePage};
-use super::style::BodyStyles;
 use super::test_render::render;
 use crate::domain::{Certainty, Finding, FindingCode, HttpRequest, HttpResponse, Severity, Timing};
+use crate::ui::components::styles::BodyStyles;
 
 fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
@@ -130,8 +130,8 @@ fn jq_filter_flow() {
     );
     assert_eq!(page.handle_key(key(KeyCode::Char('/'))), None);
     assert!(page.is_typing());
-    // The bar starts with "." — type the rest.
-    for c in "items[].id".chars() {
+    // The bar starts empty (a placeholder shows): `.items` is not `..items`.
+    for c in ".items[].id".chars() {
         assert_eq!(page.handle_key(key(KeyCode::Char(c))), None);
     }
     let effect = page.handle_key(key(KeyCode::Enter));

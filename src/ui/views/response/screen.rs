@@ -10,13 +10,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::jq;
 use super::page::{CopyFormat, CorsVerdict, ResponseEffect, ResponsePage};
-use super::style::BodyStyles;
+use super::sent::{self, SendJob};
 use crate::backends::http::{SendOptions, Sender, cors_probe};
 use crate::engines::export::{self, ExportFormat, ExportOptions};
 use crate::ui::action::Action;
+use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
-use crate::ui::views::compose::send_task::{self, SendJob};
 
 /// Put text on the terminal's clipboard with OSC 52 and say so.
 pub fn copy_effect(text: &str, what: &str) -> Effect {
@@ -156,7 +156,7 @@ impl ResponsePage {
                     record: true,
                 };
                 vec![Effect::task::<ResponsePage, _, _>("sending", async move {
-                    let result = send_task::run(job).await;
+                    let result = sent::run(job).await;
                     move |page: &mut ResponsePage, _: &mut Shared| match (result.page, result.error)
                     {
                         (Some(p), _) => {

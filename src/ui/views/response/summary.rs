@@ -2,8 +2,8 @@
 
 use ratatui::text::{Line, Span};
 
-use super::style::BodyStyles;
 use crate::domain::HttpResponse;
+use crate::ui::components::styles::BodyStyles;
 
 /// `1.5 KB`, `12 B`, `3.0 MB`.
 pub fn human_size(bytes: u64) -> String {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, Stateful
 
 use super::hex;
 use super::json;
-use super::style::BodyStyles;
+use super::styles::BodyStyles;
 
 /// Anything that can hand out line `i` on demand.
 pub trait LineSource {

@@ -10,7 +10,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::style::BodyStyles;
+use super::styles::BodyStyles;
 
 /// Longest slice of a single line that is tokenised: a minified 10 MB body
 /// is one line, and only its start can be on screen anyway.

@@ -2,7 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::style::BodyStyles;
+use super::styles::BodyStyles;
 
 pub const BYTES_PER_ROW: usize = 16;
 

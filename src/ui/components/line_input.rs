@@ -1,5 +1,7 @@
-//! A one-line text input (URL, key/value cells, filters): a string and a
-//! cursor, edited by key events, rendered with a visible cursor cell.
+//! A one-line text input (URL, key/value cells, prompts, filters): a string
+//! and a cursor, edited by key events with the readline keys people expect
+//! (Ctrl-A/E, Ctrl-U/K, Ctrl-W, Backspace on an empty input does nothing),
+//! rendered with a visible cursor cell.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
@@ -67,6 +69,26 @@ impl LineInput {
                 let at = self.byte_at(self.cursor);
                 self.text.drain(..at);
                 self.cursor = 0;
+                InputOutcome::Changed
+            }
+            KeyCode::Char('k') if ctrl => {
+                let at = self.byte_at(self.cursor);
+                self.text.truncate(at);
+                InputOutcome::Changed
+            }
+            KeyCode::Char('w') if ctrl => {
+                // The word before the cursor, and the blanks after it.
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut from = self.cursor;
+                while from > 0 && chars[from - 1].is_whitespace() {
+                    from -= 1;
+                }
+                while from > 0 && !chars[from - 1].is_whitespace() {
+                    from -= 1;
+                }
+                let (a, b) = (self.byte_at(from), self.byte_at(self.cursor));
+                self.text.drain(a..b);
+                self.cursor = from;
                 InputOutcome::Changed
             }
             KeyCode::Char('a') if ctrl => {
@@ -162,6 +184,27 @@ mod tests {
         assert_eq!(i.text(), "h");
         assert_eq!(i.handle_key(key(KeyCode::Enter)), InputOutcome::Ignored);
         i.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(i.text(), "");
+    }
+
+    #[test]
+    fn readline_keys() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let mut i = LineInput::new("send GET  https://x");
+        i.handle_key(ctrl('w'));
+        assert_eq!(i.text(), "send GET  ");
+        i.handle_key(ctrl('w'));
+        assert_eq!(i.text(), "send ");
+        i.handle_key(ctrl('a'));
+        assert_eq!(i.cursor(), 0);
+        i.handle_key(ctrl('k'));
+        assert_eq!(i.text(), "");
+        // Backspace on an empty input does nothing (and is not "ignored":
+        // callers must not treat it as a request to close).
+        assert_eq!(i.handle_key(key(KeyCode::Backspace)), InputOutcome::Moved);
+        i.insert_str("abc");
+        i.handle_key(ctrl('e'));
+        i.handle_key(ctrl('u'));
         assert_eq!(i.text(), "");
     }
 
