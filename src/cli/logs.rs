@@ -25,9 +25,9 @@ use crate::domain::CorrelatedRecord;
 pub struct Args {
     /// The API id (see `gatescope apis`).
     pub api_id: String,
-    /// Stage name.
+    /// Stage name (optional when the API has only one stage).
     #[arg(long)]
-    pub stage: String,
+    pub stage: Option<String>,
     /// How far back: a duration (5m, 15m, 1h, 24h, 2h 30m), a time (from
     /// then until now), or START..END. A time is RFC 3339,
     /// `YYYY-MM-DD HH:MM` (UTC), epoch seconds, `now`, or relative (`-2h`):
@@ -57,6 +57,24 @@ pub struct Args {
     pub output: OutputFormat,
 }
 
+/// `--stage`, or the API's only stage; with several, say which exist.
+pub fn only_stage(api: &crate::domain::Api, asked: Option<&str>) -> anyhow::Result<String> {
+    if let Some(s) = asked {
+        return Ok(s.to_string());
+    }
+    let names: Vec<&str> = api.stages.iter().map(|s| s.stage_name.as_str()).collect();
+    match names.as_slice() {
+        [only] => Ok(only.to_string()),
+        [] => anyhow::bail!("API {} has no stages: nothing to read", api.id),
+        many => anyhow::bail!(
+            "API {} has {} stages: choose one with --stage ({})",
+            api.id,
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let range = TimeRange::parse_since_until(&args.since, args.until.as_deref())
         .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
@@ -70,12 +88,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     let backend = global.backend().await?;
     let api = super::fetch_api(&backend, &args.api_id).await?;
-    let targets = discover(&api, &args.stage, backend.logs.as_ref()).await?;
+    let stage = only_stage(&api, args.stage.as_deref())?;
+    let targets = discover(&api, &stage, backend.logs.as_ref()).await?;
     say_advice(&targets);
     if targets.all_groups().is_empty() {
         anyhow::bail!(
             "stage {} has no access log in CloudWatch and no Lambda routes: nothing to read",
-            args.stage
+            stage
         );
     }
     if args.follow {
@@ -362,4 +381,31 @@ fn render_table(records: &[CorrelatedRecord]) -> String {
     let mut rows = vec![header_row()];
     rows.extend(records.iter().map(row_of));
     table(&rows)
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::only_stage;
+    use crate::domain::{Api, Stage};
+
+    #[test]
+    fn the_only_stage_or_a_list_of_the_choices() {
+        let stage = |n: &str| Stage {
+            stage_name: n.into(),
+            ..Default::default()
+        };
+        let mut api = Api {
+            id: "a1".into(),
+            stages: vec![stage("prod")],
+            ..Default::default()
+        };
+        assert_eq!(only_stage(&api, None).unwrap(), "prod");
+        assert_eq!(only_stage(&api, Some("dev")).unwrap(), "dev");
+        api.stages.push(stage("dev"));
+        let e = only_stage(&api, None).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "API a1 has 2 stages: choose one with --stage (prod, dev)"
+        );
+    }
 }

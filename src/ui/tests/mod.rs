@@ -3,5 +3,6 @@
 
 pub(crate) mod fixtures;
 mod inventory;
+mod parity;
 mod shell;
 mod suspend;
