@@ -3,6 +3,7 @@
 //! or a deployed API), printing the preflight API Gateway would answer and the
 //! browser's verdict. Exit code 0 when the browser allows it, 1 when not.
 
+use super::output::outln;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -200,7 +201,7 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
             "notes": notes,
         })),
         OutputFormat::Table => {
-            println!(
+            outln!(
                 "{}",
                 if e.allowed {
                     "ALLOWED: the browser lets the page read the response"
@@ -210,7 +211,7 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
             );
             match &e.preflight {
                 Some(p) => {
-                    println!(
+                    outln!(
                         "\npreflight answer (status {}{}):",
                         p.status,
                         if p.status == cors::HTTP_API_PREFLIGHT_STATUS {
@@ -220,25 +221,25 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
                         }
                     );
                     if p.headers.is_empty() {
-                        println!("  (no CORS headers)");
+                        outln!("  (no CORS headers)");
                     }
                     for (k, v) in &p.headers {
-                        println!("  {k}: {v}");
+                        outln!("  {k}: {v}");
                     }
                 }
-                None if e.preflight_needed => println!("\npreflight: needed, answer unknown"),
-                None => println!("\npreflight: not needed (simple request)"),
+                None if e.preflight_needed => outln!("\npreflight: needed, answer unknown"),
+                None => outln!("\npreflight: not needed (simple request)"),
             }
-            println!("\nactual response CORS headers:");
+            outln!("\nactual response CORS headers:");
             if e.response_headers.is_empty() {
-                println!("  (none)");
+                outln!("  (none)");
             }
             for (k, v) in &e.response_headers {
-                println!("  {k}: {v}");
+                outln!("  {k}: {v}");
             }
             print_findings(&e.findings);
             for n in notes {
-                println!("note: {n}");
+                outln!("note: {n}");
             }
             Ok(())
         }
@@ -262,15 +263,15 @@ pub fn print_findings(findings: &[Finding]) {
     if findings.is_empty() {
         return;
     }
-    println!("\nfindings:");
+    outln!("\nfindings:");
     for f in findings {
         let tag = if f.unverified { " [UNVERIFIED]" } else { "" };
-        println!("  {:?} {}{tag}: {}", f.severity, f.code, f.title);
+        outln!("  {:?} {}{tag}: {}", f.severity, f.code, f.title);
         for ev in &f.evidence {
-            println!("      evidence: {ev}");
+            outln!("      evidence: {ev}");
         }
         if let Some(fix) = &f.fix {
-            println!("      fix: {fix}");
+            outln!("      fix: {fix}");
         }
     }
 }

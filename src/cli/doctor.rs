@@ -5,6 +5,7 @@
 //! API's configuration. Exit status: 0 when no finding has error severity,
 //! 1 when one does, 2 on usage or backend errors.
 
+use super::output::out;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -92,7 +93,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let (report, header) = report_and_header;
     match args.output {
         OutputFormat::Json => print_json(&report)?,
-        OutputFormat::Table => print!("{}", doctor::render(&header, &report.findings)),
+        OutputFormat::Table => out!("{}", doctor::render(&header, &report.findings)),
     }
     Ok(if report.has_errors() {
         ExitCode::from(1)

@@ -188,7 +188,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             t
         }
     };
-    emit(&text)?;
+    match args.output {
+        OutputFormat::Json => emit_json(&text)?,
+        OutputFormat::Table => emit(&text)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -284,8 +287,19 @@ fn fill_optional(input: &mut EventInput, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Print to stdout; a closed pipe (`| head`) ends quietly instead of panicking.
+/// Print human text to stdout, control and bidi characters escaped
+/// ([`crate::engines::terminal_text::escape`]); a closed pipe (`| head`)
+/// ends quietly instead of panicking.
 pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    emit_raw(&crate::engines::terminal_text::escape(text))
+}
+
+/// Print serde_json text, the same characters as JSON escapes.
+pub(crate) fn emit_json(json: &str) -> anyhow::Result<()> {
+    emit_raw(&crate::engines::terminal_text::escape_json(json))
+}
+
+fn emit_raw(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out

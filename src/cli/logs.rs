@@ -1,6 +1,7 @@
 //! `gatescope logs API_ID --stage S [--since 15m] [--follow] [--query Q]`:
 //! the stage's access log and its Lambdas' logs, parsed and correlated.
 
+use super::output::{errln, out};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -113,7 +114,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             // Rows that picked fields without @message: fetch their lines by @ptr.
             let wanted = rows.iter().filter(|r| needs_full_record(r)).count();
             if wanted > 0 {
-                eprintln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
+                errln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
                 let problems =
                     complete_rows(backend.logs.as_ref(), &mut rows, args.limit as usize).await;
                 warn_problems(&problems);
@@ -126,7 +127,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|(k, v)| (k.clone(), v.clone().into()))
                         .collect();
-                    println!("{}", serde_json::Value::Object(obj));
+                    super::output::print_json_line(&serde_json::Value::Object(obj))?;
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -168,10 +169,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             super::output::print_json(&v)?;
         }
         OutputFormat::Table => {
-            print!("{}", render_table(records));
+            out!("{}", render_table(records));
             let orphans = book.orphans().len();
             if orphans > 0 {
-                eprintln!("{orphans} Lambda invocation(s) without an access record in this window");
+                errln!("{orphans} Lambda invocation(s) without an access record in this window");
             }
         }
     }
@@ -180,20 +181,20 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 fn say_advice(t: &LogTargets) {
     if !t.advice.is_ok() {
-        eprintln!("gatescope: {}", t.advice.message);
-        eprintln!(
+        errln!("gatescope: {}", t.advice.message);
+        errln!(
             "  paste this access-log format into the stage's settings:\n  {}",
             t.advice.recommended
         );
     }
     for n in &t.notes {
-        eprintln!("gatescope: {n}");
+        errln!("gatescope: {n}");
     }
 }
 
 fn warn_problems(p: &[crate::backends::BackendError]) {
     for e in p {
-        eprintln!("gatescope: {e}");
+        errln!("gatescope: {e}");
     }
 }
 
@@ -233,7 +234,7 @@ async fn run_query(
                 )
             }
             InsightsEvent::Throttled { wait } => {
-                eprintln!(
+                errln!(
                     "gatescope: Logs Insights is rate-limited; retrying in {}s",
                     wait.as_secs_f32()
                 )
@@ -242,7 +243,7 @@ async fn run_query(
                 if let Some(m) = &o.message {
                     anyhow::bail!("{m}");
                 }
-                eprintln!(
+                errln!(
                     "gatescope: {} rows ({} records matched, {} scanned, {:.1} MB)",
                     o.rows.len(),
                     o.stats.records_matched,
@@ -307,10 +308,10 @@ async fn follow(
                             TailMode::Paused => "paused",
                             TailMode::Stopped => "stopped",
                         };
-                        eprintln!("gatescope: {what}{}", s.note.map(|n| format!(" ({n})")).unwrap_or_default());
+                        errln!("gatescope: {what}{}", s.note.map(|n| format!(" ({n})")).unwrap_or_default());
                     }
                 }
-                Some(TailEvent::Error(e)) => eprintln!("gatescope: {e}"),
+                Some(TailEvent::Error(e)) => errln!("gatescope: {e}"),
             }
         }
         // Print settled records, oldest first. Records the ring dropped

@@ -206,7 +206,8 @@ pub fn one_line(e: &anyhow::Error) -> String {
             parts.push(s);
         }
     }
-    parts.join(": ").replace('\n', " ")
+    let line = parts.join(": ").replace('\n', " ");
+    crate::engines::terminal_text::one_line(&line).into_owned()
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -261,8 +261,16 @@ impl ComposePage {
     fn refresh_jwt(&mut self, shared: &Shared) {
         let crate::domain::AuthMode::Jwt { token } = self.auth.mode() else {
             self.auth.jwt = None;
+            self.target.auth_label = None;
             return;
         };
+        // A demo token keeps its name (history shows `jwt:expired`).
+        self.target.auth_label = self
+            .auth
+            .offers
+            .iter()
+            .find(|o| o.token == token)
+            .map(|o| o.name.clone());
         if token.is_empty() {
             self.auth.jwt = None;
             return;
