@@ -98,7 +98,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         let backend = global.backend().await?;
         let api = fetch_api(&backend, api_id).await?;
         api_type = api.protocol().into();
-        input = EventInput::from_url(api_type, payload, &args.method, &args.url);
+        input = EventInput::from_url(
+            api_type,
+            payload,
+            &args.method,
+            &args.url,
+            crate::app::seed(),
+        );
         resolution = Router::from_api(&api).resolve(&args.method, &input.path);
         let m = matched(&resolution)?;
         if let Some(route) = api.route(&m.route_key)
@@ -123,7 +129,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             input.api_id = api.id.clone();
         }
     } else {
-        input = EventInput::from_url(api_type, payload, &args.method, &args.url);
+        input = EventInput::from_url(
+            api_type,
+            payload,
+            &args.method,
+            &args.url,
+            crate::app::seed(),
+        );
         // Only the named stage exists; without --stage it is assumed
         // (`$default` for HTTP APIs, the first segment for REST).
         let stages: Vec<String> = args.stage.iter().cloned().collect();
