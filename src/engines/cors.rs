@@ -44,6 +44,50 @@ impl BrowserRequest {
     }
 }
 
+/// Where the origin a CORS check evaluates came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OriginSource {
+    /// The `Origin` header the user set on the request.
+    RequestHeader,
+    /// No `Origin` header: the first concrete origin of the API's AllowOrigins.
+    AllowedOrigins,
+    /// Neither: a stand-in origin.
+    Placeholder,
+}
+
+impl OriginSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OriginSource::RequestHeader => "the request's Origin header",
+            OriginSource::AllowedOrigins => {
+                "no Origin header: the first origin of the API's AllowOrigins"
+            }
+            OriginSource::Placeholder => {
+                "no Origin header and no configured origin: a stand-in; set Origin on the request to check yours"
+            }
+        }
+    }
+}
+
+/// The origin a browser check of `req` evaluates: the request's own `Origin` header
+/// first (the doctor evaluates that one too, so a probe and a finding always name the
+/// same origin), else the API's first concrete allowed origin, else a stand-in.
+pub fn probe_origin(req: &HttpRequest, cors: Option<&Cors>) -> (String, OriginSource) {
+    if let Some(o) = req
+        .header("origin")
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        return (o.to_string(), OriginSource::RequestHeader);
+    }
+    let configured = cors.and_then(|c| c.allow_origins.iter().find(|o| !o.contains('*')));
+    match configured {
+        Some(o) => (o.clone(), OriginSource::AllowedOrigins),
+        None => ("https://example.com".to_string(), OriginSource::Placeholder),
+    }
+}
+
 /// Headers a browser sets itself; a page cannot send them, so they never appear in
 /// `Access-Control-Request-Headers`.
 const BROWSER_OWNED: &[&str] = &[
@@ -297,11 +341,44 @@ pub fn evaluate_http_api(
             "CorsConfiguration.AllowOrigins: {}",
             cors.allow_origins.join(", ")
         ));
-        *f = f
-            .clone()
-            .fix_variant("http", &[("origin", req.origin.as_str())]);
+        *f = f.clone().fix_variant(
+            "http",
+            &[
+                ("origin", req.origin.clone()),
+                ("cors_json", with_origin_json(cors, &req.origin)),
+            ],
+        );
     }
     eval
+}
+
+/// The CorsConfiguration JSON with `origin` added to AllowOrigins, for the fix
+/// command: `update-api --cors-configuration` replaces the whole configuration, so
+/// it repeats every configured field and following it changes nothing else.
+pub fn with_origin_json(config: &Cors, origin: &str) -> String {
+    let mut c = config.clone();
+    if !c.allow_origins.iter().any(|o| o == origin) {
+        c.allow_origins.push(origin.to_string());
+    }
+    let mut doc = serde_json::Map::new();
+    doc.insert("AllowOrigins".into(), serde_json::json!(c.allow_origins));
+    let lists = [
+        ("AllowMethods", &c.allow_methods),
+        ("AllowHeaders", &c.allow_headers),
+        ("ExposeHeaders", &c.expose_headers),
+    ];
+    for (name, v) in lists {
+        if !v.is_empty() {
+            doc.insert(name.into(), serde_json::json!(v));
+        }
+    }
+    if let Some(m) = c.max_age {
+        doc.insert("MaxAge".into(), serde_json::json!(m));
+    }
+    if let Some(b) = c.allow_credentials {
+        doc.insert("AllowCredentials".into(), serde_json::json!(b));
+    }
+    serde_json::Value::Object(doc).to_string()
 }
 
 fn allows_origin(cors: &Cors, origin: &str) -> bool {
@@ -524,11 +601,7 @@ pub fn lint_config(cors: &Cors) -> Vec<Finding> {
         }
         if o.contains('*') {
             out.push(
-                Finding::new(
-                    FindingCode::CorsOriginWildcardUndocumented,
-                    Certainty::FromConfig,
-                    format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"),
-                )
+                Finding::new(FindingCode::CorsOriginWildcardUndocumented, Certainty::FromConfig, format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"))
                 .evidence(format!("AllowOrigins: {o}"))
                 .unverified(),
             );

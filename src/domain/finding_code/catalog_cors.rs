@@ -15,7 +15,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         fix: "Allow this exact origin (scheme://host[:port]) in the CORS configuration, or return the header from the function (REST).",
         variants: &[(
             "http",
-            "aws apigatewayv2 update-api --api-id {api_id} --cors-configuration AllowOrigins={origin} (origins are scheme://host[:port], no trailing slash)",
+            "Add {origin} to the API's AllowOrigins (origins are scheme://host[:port], no trailing slash): aws apigatewayv2 update-api --api-id {api_id} --cors-configuration '{cors_json}'",
         )],
     },
     Entry {
@@ -118,7 +118,10 @@ pub(super) static ENTRIES: &[Entry] = &[
         title: "The function's own Access-Control-* headers are dropped: the API's CorsConfiguration wins",
         evidence: "the function's Access-Control-* headers and the API's CorsConfiguration",
         fix: "Configure CORS on the API only (AllowOrigins, AllowHeaders, ...), and stop emitting CORS headers from the function.",
-        variants: &[],
+        variants: &[(
+            "decisive",
+            "Add {origin} to the API's AllowOrigins: aws apigatewayv2 update-api --api-id {api_id} --cors-configuration '{cors_json}'; then stop returning CORS headers from the function: they never reach the browser.",
+        )],
     },
     Entry {
         code: C::CorsHeaderNotExposed,
