@@ -7,6 +7,7 @@
 pub mod api;
 pub mod draft;
 pub mod event;
+pub mod fields;
 pub mod finding;
 pub mod function;
 pub mod logs;
@@ -22,4 +23,4 @@ pub use function::*;
 pub use logs::*;
 pub use request::*;
 pub use response::*;
-pub use text::{Interner, Text};
+pub use text::{Interner, Text, intern};
