@@ -21,6 +21,7 @@ fn input(api: ApiType, payload: PayloadFormat) -> EventInput {
         payload,
         "POST",
         "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items/42?a=1&a=2&q=x",
+        gatescope::app::seed(),
     );
     i.route_key = "POST /items/{id}".into();
     i.path_parameters = vec![("id".into(), "42".into())];

@@ -10,12 +10,20 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 }
 
 fn dir(sub: &str, pick: fn(&directories::ProjectDirs) -> PathBuf) -> PathBuf {
-    if let Some(home) = std::env::var_os("GATESCOPE_HOME") {
-        return PathBuf::from(home).join(sub);
+    if let Some(home) = home_override(std::env::var_os("GATESCOPE_HOME")) {
+        return home.join(sub);
     }
     project_dirs()
         .map(|d| pick(&d))
         .unwrap_or_else(|| std::env::temp_dir().join("gatescope").join(sub))
+}
+
+/// `GATESCOPE_HOME` when it names a folder; set but empty (or blank) counts
+/// as unset, so `GATESCOPE_HOME= gatescope` does not write into `./data`.
+fn home_override(value: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    value
+        .filter(|v| !v.to_string_lossy().trim().is_empty())
+        .map(PathBuf::from)
 }
 
 /// User overrides: `keymap.toml`, `theme.toml`.
@@ -48,4 +56,20 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_home_is_no_home() {
+        assert_eq!(home_override(None), None);
+        assert_eq!(home_override(Some("".into())), None);
+        assert_eq!(home_override(Some("  ".into())), None);
+        assert_eq!(
+            home_override(Some("/tmp/g".into())),
+            Some(PathBuf::from("/tmp/g"))
+        );
+    }
 }

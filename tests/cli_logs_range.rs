@@ -87,3 +87,21 @@ fn bad_buffer_sizes_are_one_line_errors() {
     let out = run(None, &["--buffer", "0"]);
     assert_eq!(out.status.code(), Some(2), "clap rejects a zero buffer");
 }
+
+#[test]
+fn the_only_stage_is_picked_without_stage() {
+    let home = tempfile::tempdir().expect("temp GATESCOPE_HOME");
+    let run = |api: &str| {
+        Command::new(support::gatescope_bin())
+            .args(["demo", "logs", api, "--since", "5m"])
+            .env("GATESCOPE_HOME", home.path())
+            .output()
+            .expect("gatescope runs")
+    };
+    let out = run("demohttp01");
+    assert!(
+        out.status.success(),
+        "one stage: no --stage needed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -116,6 +116,7 @@ fn rebuild(fx: &Value, api_type: ApiType, payload: PayloadFormat) -> Value {
         payload,
         method.as_str().unwrap_or("GET"),
         path.as_str().unwrap_or("/"),
+        gatescope::app::seed(),
     );
     input.stage = get(fx, &["requestContext", "stage"])
         .as_str()

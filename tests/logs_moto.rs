@@ -278,6 +278,49 @@ fn gatescope(moto: &support::Moto, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// CloudWatch fields carry attacker-influenced text (paths, error strings):
+/// ESC / BEL / CR / U+202E in the access log reach neither output raw.
+#[test]
+fn cli_logs_escapes_hostile_log_fields() {
+    const HOSTILE: &str = "x\u{1b}[2J\u{7}\rover\u{202E}gnp";
+    let moto = support::Moto::start();
+    let t0 = chrono::Utc::now().timestamp_millis() - 60_000;
+    let line = serde_json::json!({
+        "requestId": "E=", "routeKey": HOSTILE, "method": "GET", "path": HOSTILE,
+        "status": "502", "integrationStatus": "-", "integrationRequestId": "-",
+        "integrationError": HOSTILE, "errorMessage": HOSTILE, "responseLatency": "1", "stage": "prod",
+    })
+    .to_string();
+    let spec = serde_json::json!({
+        "groups": {"/apigw/pets-prod": [[t0, line]], "/aws/lambda/pets": [[t0, format!("START RequestId: {HOSTILE}\n")]]},
+        "fn": FN_ARN,
+        "dest": "arn:aws:logs:us-east-1:123456789012:log-group:/apigw/pets-prod",
+        "format": RECOMMENDED_HTTP,
+    });
+    let v: Value = serde_json::from_str(moto.python(SEED, &[&spec.to_string()]).trim()).unwrap();
+    let id = v["apiId"].as_str().unwrap();
+    for output in ["table", "json"] {
+        let (ok, out, err) = gatescope(
+            &moto,
+            &[
+                "logs", id, "--stage", "prod", "--since", "1h", "--output", output,
+            ],
+        );
+        assert!(ok, "{err}");
+        assert!(out.contains("502"), "{output}: {out}");
+        for (stream, text) in [("stdout", &out), ("stderr", &err)] {
+            let raw: Vec<char> = text
+                .chars()
+                .filter(|c| ['\u{1b}', '\u{7}', '\r', '\u{202E}'].contains(c))
+                .collect();
+            assert!(raw.is_empty(), "{output} {stream}: {raw:?} raw:\n{text}");
+        }
+        if output == "json" {
+            let _: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        }
+    }
+}
+
 #[test]
 fn cli_logs_prints_correlated_json_and_table() {
     let s = seed();

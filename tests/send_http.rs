@@ -429,6 +429,14 @@ fn the_cli_prints_one_json_object_and_records_history() {
 
     let history = std::fs::read_dir(home.path().join("data/history"))
         .unwrap()
+        .filter(|e| {
+            // Each history file has a `.json.lock` beside it (the writers' lock).
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".json")
+        })
         .count();
     assert_eq!(history, 1, "both sends go to the same host's history");
     let err = gatescope(home.path(), &["send", "GET", "ftp://x/"], &[]);
@@ -437,6 +445,58 @@ fn the_cli_prints_one_json_object_and_records_history() {
     assert!(
         line.starts_with("gatescope: ") && line.trim().lines().count() == 1,
         "{line}"
+    );
+}
+
+#[test]
+fn a_json_file_that_is_not_json_is_sent_with_a_warning() {
+    let server = Server::start();
+    let home = tempfile::tempdir().unwrap();
+    let body = home.path().join("bad.json");
+    std::fs::write(&body, br#"{"item": "widget",}"#).unwrap();
+    let url = format!("{}/items", server.url);
+    let data = format!("@{}", body.display());
+    let out = gatescope(
+        home.path(),
+        &[
+            "send",
+            "POST",
+            &url,
+            "-d",
+            &data,
+            "--output",
+            "json",
+            "--no-history",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("not valid JSON"), "{warnings}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the body is sent as JSON but is not valid JSON"),
+        "{stderr}"
+    );
+    // Durations are rounded to 0.1 ms.
+    let total = v["timing"]["totalMs"].as_f64().unwrap();
+    assert_eq!((total * 10.0).round() / 10.0, total, "{total}");
+    // Sent anyway, as typed.
+    assert_eq!(server.last().body, br#"{"item": "widget",}"#);
+    let out = gatescope(
+        home.path(),
+        &["send", "POST", &url, "-d", &data, "--no-history"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not valid JSON"),
+        "text output warns too: {stderr}"
     );
 }
 

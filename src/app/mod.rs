@@ -3,6 +3,20 @@
 //! results or streams of typed progress and never touches the terminal.
 
 pub mod diagnose;
+pub mod examples;
 pub mod inventory;
 pub mod logs;
 pub mod send;
+
+/// The real clock and fresh random bytes, for the engines that take them as
+/// inputs (the event builder).
+pub fn seed() -> crate::engines::event_build::Seed {
+    let mut random = [0u8; 48];
+    for chunk in random.chunks_mut(16) {
+        chunk.copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    }
+    crate::engines::event_build::Seed {
+        now_ms: chrono::Utc::now().timestamp_millis(),
+        random,
+    }
+}

@@ -1,6 +1,7 @@
 //! `gatescope apis`: one line per API (HTTP, WebSocket and REST) with its
 //! route count, stages and flags.
 
+use super::output::{out, outln};
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -75,9 +76,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 ]);
             }
             if summaries.is_empty() {
-                println!("no APIs in this account and region");
+                outln!("no APIs in this account and region");
             } else {
-                print!("{}", table(&rows));
+                out!("{}", table(&rows));
             }
         }
     }

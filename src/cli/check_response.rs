@@ -9,7 +9,7 @@ use base64::Engine;
 use serde_json::json;
 
 use super::cors::finding_json;
-use super::event::{ApiTypeArg, emit, parse_payload};
+use super::event::{ApiTypeArg, emit, emit_json, parse_payload};
 use super::output::OutputFormat;
 use super::{GlobalArgs, read_input};
 use crate::domain::{ApiType, PayloadFormat};
@@ -53,7 +53,7 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     };
     let verdict = interpret(&output, &ctx);
     match args.output {
-        OutputFormat::Json => emit(&serde_json::to_string_pretty(&to_json(&verdict))?)?,
+        OutputFormat::Json => emit_json(&serde_json::to_string_pretty(&to_json(&verdict))?)?,
         OutputFormat::Table => emit(&report(&ctx, &verdict))?,
     }
     Ok(if verdict.ok {

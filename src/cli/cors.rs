@@ -3,6 +3,7 @@
 //! or a deployed API), printing the preflight API Gateway would answer and the
 //! browser's verdict. Exit code 0 when the browser allows it, 1 when not.
 
+use super::output::outln;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -12,7 +13,7 @@ use serde_json::json;
 use super::output::OutputFormat;
 use super::{GlobalArgs, fetch_api, headers_json, read_input};
 use crate::domain::{Cors, Finding, Protocol};
-use crate::engines::cors::{self, BrowserRequest, CorsEvaluation};
+use crate::engines::cors::{self, BrowserRequest, CorsEvaluation, Preflight};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,6 +39,18 @@ pub struct Args {
     /// without CorsConfiguration pass the function's own CORS headers).
     #[arg(long = "response-header", value_name = "NAME: VALUE")]
     pub response_headers: Vec<String>,
+    /// A header of the answer to the preflight, `name: value` (REST: what the
+    /// resource's OPTIONS method returns; ignored for an HTTP API with CorsConfiguration,
+    /// which answers preflights itself).
+    #[arg(long = "preflight-header", value_name = "NAME: VALUE")]
+    pub preflight_headers: Vec<String>,
+    /// Status of the answer to the preflight (default 200 when --preflight-header is given).
+    #[arg(long = "preflight-status", value_name = "STATUS")]
+    pub preflight_status: Option<u16>,
+    /// A response header the page's script reads (comma-separated or repeated): reported
+    /// when Access-Control-Expose-Headers hides it.
+    #[arg(long = "read-header", value_delimiter = ',', value_name = "NAME")]
+    pub read_headers: Vec<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
@@ -93,16 +106,34 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|h| parse_header(h))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let preflight_headers = args
+        .preflight_headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let options =
+        (args.preflight_status.is_some() || !preflight_headers.is_empty()).then(|| Preflight {
+            status: args.preflight_status.unwrap_or(200),
+            headers: preflight_headers,
+        });
     let req = BrowserRequest {
         origin: args.origin.trim().to_string(),
         method: args.method.to_ascii_uppercase(),
         headers: args.headers.clone(),
         credentials: args.credentials,
+        read_headers: args.read_headers.clone(),
     };
     let mut notes: Vec<String> = Vec::new();
     let eval = if let Some(path) = &args.config {
         let cors = parse_cors(&read_input(path)?)?;
-        evaluate(cors.as_ref(), &[], &req, &response_headers, &mut notes)
+        evaluate(
+            cors.as_ref(),
+            &[],
+            &req,
+            &response_headers,
+            options.as_ref(),
+            &mut notes,
+        )
     } else {
         let id = args.api.as_deref().unwrap_or_default();
         let backend = global.backend().await?;
@@ -115,6 +146,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             &api.routes,
             &req,
             &response_headers,
+            options.as_ref(),
             &mut notes,
         )
     };
@@ -131,10 +163,14 @@ fn evaluate(
     routes: &[crate::domain::Route],
     req: &BrowserRequest,
     response_headers: &[(String, String)],
+    options: Option<&Preflight>,
     notes: &mut Vec<String>,
 ) -> CorsEvaluation {
     match cors {
         Some(c) => {
+            if options.is_some() {
+                notes.push("--preflight-header/--preflight-status ignored: an HTTP API with a CorsConfiguration answers preflights itself".into());
+            }
             let mut e = cors::evaluate_http_api(c, req, response_headers);
             if !routes.is_empty() {
                 let known: Vec<String> = e.findings.iter().map(|f| f.code.clone()).collect();
@@ -148,7 +184,7 @@ fn evaluate(
         }
         None => {
             notes.push("no CorsConfiguration: the integration's own headers decide".into());
-            cors::evaluate_passthrough(req, None, response_headers)
+            cors::evaluate_passthrough(req, options, response_headers)
         }
     }
 }
@@ -164,7 +200,7 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
             "notes": notes,
         })),
         OutputFormat::Table => {
-            println!(
+            outln!(
                 "{}",
                 if e.allowed {
                     "ALLOWED: the browser lets the page read the response"
@@ -174,7 +210,7 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
             );
             match &e.preflight {
                 Some(p) => {
-                    println!(
+                    outln!(
                         "\npreflight answer (status {}{}):",
                         p.status,
                         if p.status == cors::HTTP_API_PREFLIGHT_STATUS {
@@ -184,25 +220,25 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
                         }
                     );
                     if p.headers.is_empty() {
-                        println!("  (no CORS headers)");
+                        outln!("  (no CORS headers)");
                     }
                     for (k, v) in &p.headers {
-                        println!("  {k}: {v}");
+                        outln!("  {k}: {v}");
                     }
                 }
-                None if e.preflight_needed => println!("\npreflight: needed, answer unknown"),
-                None => println!("\npreflight: not needed (simple request)"),
+                None if e.preflight_needed => outln!("\npreflight: needed, answer unknown"),
+                None => outln!("\npreflight: not needed (simple request)"),
             }
-            println!("\nactual response CORS headers:");
+            outln!("\nactual response CORS headers:");
             if e.response_headers.is_empty() {
-                println!("  (none)");
+                outln!("  (none)");
             }
             for (k, v) in &e.response_headers {
-                println!("  {k}: {v}");
+                outln!("  {k}: {v}");
             }
             print_findings(&e.findings);
             for n in notes {
-                println!("note: {n}");
+                outln!("note: {n}");
             }
             Ok(())
         }
@@ -226,15 +262,15 @@ pub fn print_findings(findings: &[Finding]) {
     if findings.is_empty() {
         return;
     }
-    println!("\nfindings:");
+    outln!("\nfindings:");
     for f in findings {
         let tag = if f.unverified { " [UNVERIFIED]" } else { "" };
-        println!("  {:?} {}{tag}: {}", f.severity, f.code, f.title);
+        outln!("  {:?} {}{tag}: {}", f.severity, f.code, f.title);
         for ev in &f.evidence {
-            println!("      evidence: {ev}");
+            outln!("      evidence: {ev}");
         }
         if let Some(fix) = &f.fix {
-            println!("      fix: {fix}");
+            outln!("      fix: {fix}");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! API's configuration. Exit status: 0 when no finding has error severity,
 //! 1 when one does, 2 on usage or backend errors.
 
+use super::output::out;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use crate::app::send::{self, Recording, SendInput};
 use crate::backends::Backend;
 use crate::backends::http::{SendOptions, Sender};
 use crate::domain::draft::{ContentType, Field};
-use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, Stage};
+use crate::domain::{Api, AuthMode, HttpRequest, HttpResponse, RequestDraft, Stage};
 use crate::engines::doctor::{self, Report};
 use crate::engines::{compose, export};
 
@@ -92,7 +93,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let (report, header) = report_and_header;
     match args.output {
         OutputFormat::Json => print_json(&report)?,
-        OutputFormat::Table => print!("{}", doctor::render(&header, &report.findings)),
+        OutputFormat::Table => out!("{}", doctor::render(&header, &report.findings)),
     }
     Ok(if report.has_errors() {
         ExitCode::from(1)
@@ -101,7 +102,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn load_api(backend: &Backend, id: &str) -> anyhow::Result<Api> {
+pub(crate) async fn load_api(backend: &Backend, id: &str) -> anyhow::Result<Api> {
     let apis = backend.control.list_apis().await?;
     let Some(api) = apis.into_iter().find(|a| a.id == id) else {
         bail!("no API with id {id} (see `gatescope apis`)");
@@ -115,7 +116,10 @@ async fn load_api(backend: &Backend, id: &str) -> anyhow::Result<Api> {
 }
 
 /// The stage named, the only one, or `$default`; an unknown name is a usage error.
-fn pick_stage<'a>(api: &'a Api, name: Option<&str>) -> anyhow::Result<Option<&'a Stage>> {
+pub(crate) fn pick_stage<'a>(
+    api: &'a Api,
+    name: Option<&str>,
+) -> anyhow::Result<Option<&'a Stage>> {
     match name {
         Some(n) => match api.stage(n) {
             Some(s) => Ok(Some(s)),
@@ -144,6 +148,19 @@ async fn diagnose_request(
     api: &Api,
     stage: Option<&Stage>,
 ) -> anyhow::Result<(Report, Vec<String>)> {
+    let draft = request_draft(args, api, stage)?;
+    let fallback_region = global.region.as_deref().or(backend.info.region.as_deref());
+    diagnose_draft(&draft, args, backend, api, fallback_region).await
+}
+
+/// The request `args` describe, as a draft the composer could hold: the
+/// API and stage it targets are named in it, so the TUI and this command
+/// resolve the same route and authorizer for it.
+pub fn request_draft(
+    args: &Args,
+    api: &Api,
+    stage: Option<&Stage>,
+) -> anyhow::Result<RequestDraft> {
     let mut draft = match (&args.route, &args.method, &args.url) {
         (Some(key), _, _) => {
             let route = api.route(key).with_context(|| {
@@ -230,17 +247,30 @@ async fn diagnose_request(
     if draft.target.stage.is_none() {
         draft.target.stage = stage.map(|s| s.stage_name.clone());
     }
+    draft.target.api_id = Some(api.id.clone());
     compose::build(&draft)?; // early, clear errors for bad input
+    Ok(draft)
+}
+
+/// Send `draft` to `api`, gather its logs (up to `--wait`) and diagnose it:
+/// the report and the lines printed above it.
+pub async fn diagnose_draft(
+    draft: &RequestDraft,
+    args: &Args,
+    backend: &Backend,
+    api: &Api,
+    fallback_region: Option<&str>,
+) -> anyhow::Result<(Report, Vec<String>)> {
     let sender = Sender::new(SendOptions {
         timeout: args.timeout,
         ..Default::default()
     })?;
     let never = tokio_util::sync::CancellationToken::new();
     let sent = send::send(SendInput {
-        draft: &draft,
+        draft,
         api: Some(api),
         credentials: backend.credentials.as_ref(),
-        fallback_region: global.region.as_deref().or(backend.info.region.as_deref()),
+        fallback_region,
         sender: &sender,
         recording: Recording::default(),
         cancel: &never,

@@ -98,7 +98,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         let backend = global.backend().await?;
         let api = fetch_api(&backend, api_id).await?;
         api_type = api.protocol().into();
-        input = EventInput::from_url(api_type, payload, &args.method, &args.url);
+        input = EventInput::from_url(
+            api_type,
+            payload,
+            &args.method,
+            &args.url,
+            crate::app::seed(),
+        );
         resolution = Router::from_api(&api).resolve(&args.method, &input.path);
         let m = matched(&resolution)?;
         if let Some(route) = api.route(&m.route_key)
@@ -123,7 +129,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             input.api_id = api.id.clone();
         }
     } else {
-        input = EventInput::from_url(api_type, payload, &args.method, &args.url);
+        input = EventInput::from_url(
+            api_type,
+            payload,
+            &args.method,
+            &args.url,
+            crate::app::seed(),
+        );
         // Only the named stage exists; without --stage it is assumed
         // (`$default` for HTTP APIs, the first segment for REST).
         let stages: Vec<String> = args.stage.iter().cloned().collect();
@@ -188,7 +200,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             t
         }
     };
-    emit(&text)?;
+    match args.output {
+        OutputFormat::Json => emit_json(&text)?,
+        OutputFormat::Table => emit(&text)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -284,8 +299,19 @@ fn fill_optional(input: &mut EventInput, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Print to stdout; a closed pipe (`| head`) ends quietly instead of panicking.
+/// Print human text to stdout, control and bidi characters escaped
+/// ([`crate::engines::terminal_text::escape`]); a closed pipe (`| head`)
+/// ends quietly instead of panicking.
 pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    emit_raw(&crate::engines::terminal_text::escape(text))
+}
+
+/// Print serde_json text, the same characters as JSON escapes.
+pub(crate) fn emit_json(json: &str) -> anyhow::Result<()> {
+    emit_raw(&crate::engines::terminal_text::escape_json(json))
+}
+
+fn emit_raw(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out

@@ -2,6 +2,7 @@
 //! stages and CORS. The JSON is the domain model itself (camelCase keys named
 //! after the AWS fields), one object per API.
 
+use super::output::{errln, out, outln};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -31,12 +32,12 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Table => {
             for (i, api) in inventory.apis.iter().enumerate() {
                 if i > 0 {
-                    println!();
+                    outln!();
                 }
-                print!("{}", render_api(api));
+                out!("{}", render_api(api));
             }
             if inventory.apis.is_empty() {
-                println!("no APIs in this account and region");
+                outln!("no APIs in this account and region");
             }
         }
     }
@@ -78,12 +79,12 @@ async fn load_inventory_with(
         );
     }
     for p in &problems {
-        eprintln!("gatescope: warning: {p}");
+        errln!("gatescope: warning: {p}");
     }
     let mut failed = 0;
     for api in &inventory.apis {
         for p in &api.problems {
-            eprintln!("gatescope: warning: {} ({}): {p}", api.name, api.id);
+            errln!("gatescope: warning: {} ({}): {p}", api.name, api.id);
         }
         failed += usize::from(!api.details_loaded);
     }

@@ -4,6 +4,7 @@
 //! verified only with `--jwks` / `--fetch-jwks`, and the output says so.
 //! Exit code 0 when the authorizer would pass the token, 1 otherwise.
 
+use super::output::outln;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -108,10 +109,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             "notes": notes,
         }))?,
         OutputFormat::Table => {
-            println!("header: {}", Value::Object(decoded.header.clone()));
-            println!("claims:");
+            outln!("header: {}", Value::Object(decoded.header.clone()));
+            outln!("claims:");
             for (k, v) in &decoded.claims {
-                println!(
+                outln!(
                     "  {k}: {}",
                     v.as_str().map_or_else(|| v.to_string(), str::to_string)
                 );
@@ -122,7 +123,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 } else {
                     format!("EXPIRED {}s ago", -left)
                 };
-                println!("exp: {when}");
+                outln!("exp: {when}");
             }
             let verdict = match eval.outcome {
                 Outcome::Pass => "PASS: the authorizer lets this token through".to_string(),
@@ -131,11 +132,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 }
                 Outcome::Forbidden => "403 Forbidden: no route scope in the token".to_string(),
             };
-            println!("\n{verdict}");
+            outln!("\n{verdict}");
             if let Some(w) = &eval.www_authenticate {
-                println!("www-authenticate: {w}");
+                outln!("www-authenticate: {w}");
             }
-            println!(
+            outln!(
                 "signature: {}",
                 match &eval.signature {
                     SignatureCheck::NotVerified =>
@@ -146,7 +147,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             );
             print_findings(&eval.findings);
             for n in notes {
-                println!("note: {n}");
+                outln!("note: {n}");
             }
         }
     }

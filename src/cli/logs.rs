@@ -1,6 +1,7 @@
 //! `gatescope logs API_ID --stage S [--since 15m] [--follow] [--query Q]`:
 //! the stage's access log and its Lambdas' logs, parsed and correlated.
 
+use super::output::{errln, out};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,9 +26,9 @@ use crate::domain::CorrelatedRecord;
 pub struct Args {
     /// The API id (see `gatescope apis`).
     pub api_id: String,
-    /// Stage name.
+    /// Stage name (optional when the API has only one stage).
     #[arg(long)]
-    pub stage: String,
+    pub stage: Option<String>,
     /// How far back: a duration (5m, 15m, 1h, 24h, 2h 30m), a time (from
     /// then until now), or START..END. A time is RFC 3339,
     /// `YYYY-MM-DD HH:MM` (UTC), epoch seconds, `now`, or relative (`-2h`):
@@ -57,6 +58,24 @@ pub struct Args {
     pub output: OutputFormat,
 }
 
+/// `--stage`, or the API's only stage; with several, say which exist.
+pub fn only_stage(api: &crate::domain::Api, asked: Option<&str>) -> anyhow::Result<String> {
+    if let Some(s) = asked {
+        return Ok(s.to_string());
+    }
+    let names: Vec<&str> = api.stages.iter().map(|s| s.stage_name.as_str()).collect();
+    match names.as_slice() {
+        [only] => Ok(only.to_string()),
+        [] => anyhow::bail!("API {} has no stages: nothing to read", api.id),
+        many => anyhow::bail!(
+            "API {} has {} stages: choose one with --stage ({})",
+            api.id,
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let range = TimeRange::parse_since_until(&args.since, args.until.as_deref())
         .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
@@ -70,12 +89,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     let backend = global.backend().await?;
     let api = super::fetch_api(&backend, &args.api_id).await?;
-    let targets = discover(&api, &args.stage, backend.logs.as_ref()).await?;
+    let stage = only_stage(&api, args.stage.as_deref())?;
+    let targets = discover(&api, &stage, backend.logs.as_ref()).await?;
     say_advice(&targets);
     if targets.all_groups().is_empty() {
         anyhow::bail!(
             "stage {} has no access log in CloudWatch and no Lambda routes: nothing to read",
-            args.stage
+            stage
         );
     }
     if args.follow {
@@ -94,7 +114,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             // Rows that picked fields without @message: fetch their lines by @ptr.
             let wanted = rows.iter().filter(|r| needs_full_record(r)).count();
             if wanted > 0 {
-                eprintln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
+                errln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
                 let problems =
                     complete_rows(backend.logs.as_ref(), &mut rows, args.limit as usize).await;
                 warn_problems(&problems);
@@ -107,7 +127,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|(k, v)| (k.clone(), v.clone().into()))
                         .collect();
-                    println!("{}", serde_json::Value::Object(obj));
+                    super::output::print_json_line(&serde_json::Value::Object(obj))?;
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -149,10 +169,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             super::output::print_json(&v)?;
         }
         OutputFormat::Table => {
-            print!("{}", render_table(records));
+            out!("{}", render_table(records));
             let orphans = book.orphans().len();
             if orphans > 0 {
-                eprintln!("{orphans} Lambda invocation(s) without an access record in this window");
+                errln!("{orphans} Lambda invocation(s) without an access record in this window");
             }
         }
     }
@@ -161,20 +181,20 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 fn say_advice(t: &LogTargets) {
     if !t.advice.is_ok() {
-        eprintln!("gatescope: {}", t.advice.message);
-        eprintln!(
+        errln!("gatescope: {}", t.advice.message);
+        errln!(
             "  paste this access-log format into the stage's settings:\n  {}",
             t.advice.recommended
         );
     }
     for n in &t.notes {
-        eprintln!("gatescope: {n}");
+        errln!("gatescope: {n}");
     }
 }
 
 fn warn_problems(p: &[crate::backends::BackendError]) {
     for e in p {
-        eprintln!("gatescope: {e}");
+        errln!("gatescope: {e}");
     }
 }
 
@@ -214,7 +234,7 @@ async fn run_query(
                 )
             }
             InsightsEvent::Throttled { wait } => {
-                eprintln!(
+                errln!(
                     "gatescope: Logs Insights is rate-limited; retrying in {}s",
                     wait.as_secs_f32()
                 )
@@ -223,7 +243,7 @@ async fn run_query(
                 if let Some(m) = &o.message {
                     anyhow::bail!("{m}");
                 }
-                eprintln!(
+                errln!(
                     "gatescope: {} rows ({} records matched, {} scanned, {:.1} MB)",
                     o.rows.len(),
                     o.stats.records_matched,
@@ -288,10 +308,10 @@ async fn follow(
                             TailMode::Paused => "paused",
                             TailMode::Stopped => "stopped",
                         };
-                        eprintln!("gatescope: {what}{}", s.note.map(|n| format!(" ({n})")).unwrap_or_default());
+                        errln!("gatescope: {what}{}", s.note.map(|n| format!(" ({n})")).unwrap_or_default());
                     }
                 }
-                Some(TailEvent::Error(e)) => eprintln!("gatescope: {e}"),
+                Some(TailEvent::Error(e)) => errln!("gatescope: {e}"),
             }
         }
         // Print settled records, oldest first. Records the ring dropped
@@ -362,4 +382,31 @@ fn render_table(records: &[CorrelatedRecord]) -> String {
     let mut rows = vec![header_row()];
     rows.extend(records.iter().map(row_of));
     table(&rows)
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::only_stage;
+    use crate::domain::{Api, Stage};
+
+    #[test]
+    fn the_only_stage_or_a_list_of_the_choices() {
+        let stage = |n: &str| Stage {
+            stage_name: n.into(),
+            ..Default::default()
+        };
+        let mut api = Api {
+            id: "a1".into(),
+            stages: vec![stage("prod")],
+            ..Default::default()
+        };
+        assert_eq!(only_stage(&api, None).unwrap(), "prod");
+        assert_eq!(only_stage(&api, Some("dev")).unwrap(), "dev");
+        api.stages.push(stage("dev"));
+        let e = only_stage(&api, None).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "API a1 has 2 stages: choose one with --stage (prod, dev)"
+        );
+    }
 }

@@ -127,6 +127,12 @@ pub enum Command {
     Doctor(doctor::Args),
     /// The built-in local API Gateway (no AWS account needed).
     Demo(demo::Args),
+    /// Print a shell completion script: `gatescope completions bash > ~/.local/share/bash-completion/completions/gatescope`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Subcommand names that `gatescope demo NAME ...` forwards to the demo backend.
@@ -200,7 +206,8 @@ pub fn one_line(e: &anyhow::Error) -> String {
             parts.push(s);
         }
     }
-    parts.join(": ").replace('\n', " ")
+    let line = parts.join(": ").replace('\n', " ");
+    crate::engines::terminal_text::one_line(&line).into_owned()
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -221,5 +228,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Logs(a)) => logs::run(a, &g).await,
         Some(Command::Doctor(a)) => doctor::run(a, &g).await,
         Some(Command::Demo(a)) => demo::run(a, &g).await,
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "gatescope", &mut out);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

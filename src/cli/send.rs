@@ -2,6 +2,7 @@
 //! `--as curl|httpie|awscurl` prints the command instead of sending;
 //! `--preflight ORIGIN` probes CORS as a browser would instead.
 
+use super::output::{errln, out, outln};
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
@@ -88,7 +89,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             region,
             literal_secrets: args.show_secrets,
         };
-        println!("{}", export::export(format, &request, &draft.auth, &opts));
+        outln!("{}", export::export(format, &request, &draft.auth, &opts));
         return Ok(ExitCode::SUCCESS);
     }
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
@@ -126,7 +127,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             http::probe(&sender, &prepared.unsigned, Some(&prepared.request), origin).await?;
         match args.output {
             OutputFormat::Json => print_json(&probe)?,
-            OutputFormat::Table => print!("{}", probe_table(&probe)),
+            OutputFormat::Table => out!("{}", probe_table(&probe)),
         }
         return Ok(if probe.verdict.allowed {
             ExitCode::SUCCESS
@@ -157,7 +158,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let response = sent.result?;
     match args.output {
         OutputFormat::Json => print_json(&response_json(&response, &prepared))?,
-        OutputFormat::Table => print!("{}", response_table(&response, &prepared.warnings)),
+        OutputFormat::Table => out!("{}", response_table(&response, &prepared.warnings)),
     }
     Ok(if args.fail && response.status >= 400 {
         ExitCode::from(1)
@@ -168,7 +169,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 fn warn(lines: &[String]) {
     for w in lines {
-        eprintln!("gatescope: warning: {w}");
+        errln!("gatescope: warning: {w}");
     }
 }
 
@@ -357,18 +358,9 @@ fn body_text(body: &[u8]) -> String {
     }
 }
 
-/// Never let a response write terminal escapes: control characters other
-/// than newline and tab become `\u{..}`.
+/// Never let a response write terminal escapes: the one terminal gate.
 fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::engines::terminal_text::escape(s).into_owned()
 }
 
 fn hex_dump(bytes: &[u8], total: usize) -> String {

@@ -45,6 +45,23 @@ pub enum ContentType {
     Binary,
 }
 
+impl RequestDraft {
+    /// The auth used, short: `none`, `sigv4`, `api-key`, `jwt`, or
+    /// `jwt:valid` for a named demo token (the CLI's `--auth` spelling).
+    pub fn auth_summary(&self) -> String {
+        let kind = match &self.auth {
+            AuthMode::None => "none",
+            AuthMode::Sigv4 { .. } => "sigv4",
+            AuthMode::Jwt { .. } => "jwt",
+            AuthMode::ApiKey { .. } => "api-key",
+        };
+        match (&self.auth, &self.target.auth_label) {
+            (AuthMode::None, _) | (_, None) => kind.to_string(),
+            (_, Some(label)) => format!("{kind}:{label}"),
+        }
+    }
+}
+
 impl ContentType {
     /// Every preset, in the order a picker shows them.
     pub const ALL: [ContentType; 6] = [
@@ -106,6 +123,10 @@ pub struct DraftTarget {
     pub stage: Option<String>,
     /// The API's region (signing); `None` = parse it from the host.
     pub region: Option<String>,
+    /// The name of a known credential used (a demo token: `valid`,
+    /// `expired`...), so history can say which one a 401 was sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_label: Option<String>,
 }
 
 /// An editable request. `base_url + path` (with `{param}` fields

@@ -7,11 +7,49 @@ use super::request::{Headers, header};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Timing {
+    #[serde(serialize_with = "tenth_ms")]
     pub total_ms: f64,
     /// Time until the response head arrived, when measurable.
+    #[serde(serialize_with = "tenth_ms_opt")]
     pub first_byte_ms: Option<f64>,
     /// TCP+TLS connect time, when measurable.
+    #[serde(serialize_with = "tenth_ms_opt")]
     pub connect_ms: Option<f64>,
+}
+
+/// Durations are written to 0.1 ms: the clock is not finer than that in
+/// any way that matters, and `0.8047059999999999` is noise.
+fn round_tenth(ms: f64) -> f64 {
+    (ms * 10.0).round() / 10.0
+}
+
+fn tenth_ms<S: serde::Serializer>(ms: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_tenth(*ms))
+}
+
+fn tenth_ms_opt<S: serde::Serializer>(ms: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match ms {
+        Some(v) => s.serialize_some(&round_tenth(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    use super::Timing;
+
+    #[test]
+    fn durations_serialize_to_a_tenth_of_a_millisecond() {
+        let t = Timing {
+            total_ms: 12.345_678,
+            first_byte_ms: Some(0.804_705_999_999_999_9),
+            connect_ms: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"totalMs":12.3,"firstByteMs":0.8,"connectMs":null}"#
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -144,6 +144,7 @@ pub fn draft_for_route(api: &Api, route: &Route, stage: Option<&Stage>) -> Reque
             route_key: Some(route.route_key.clone()),
             stage: stage.map(|s| s.stage_name.clone()),
             region,
+            auth_label: None,
         },
         ..Default::default()
     }

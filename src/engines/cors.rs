@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Certainty, Cors, Finding, Route, Severity, header};
+use crate::domain::{Certainty, Cors, Finding, HttpRequest, Route, Severity, header};
 
 /// What a browser is about to do.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -22,6 +22,83 @@ pub struct BrowserRequest {
     /// `credentials: 'include'`.
     #[serde(default)]
     pub credentials: bool,
+    /// Response header names the page's script reads (`response.headers.get(name)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_headers: Vec<String>,
+}
+
+impl BrowserRequest {
+    /// The browser request behind `req` as sent from a page on `origin`: the headers the
+    /// page set (those a browser sets itself and the CORS-safelisted ones left out), and
+    /// credentials when a `Cookie` went along. The probe and the doctor both build it here,
+    /// so they cannot disagree about what a browser would send.
+    pub fn from_http(req: &HttpRequest, origin: &str) -> BrowserRequest {
+        BrowserRequest {
+            origin: origin.to_string(),
+            method: req.method.to_ascii_uppercase(),
+            headers: page_headers(req),
+            credentials: req.header("cookie").is_some(),
+            read_headers: Vec::new(),
+        }
+    }
+}
+
+/// Headers a browser sets itself; a page cannot send them, so they never appear in
+/// `Access-Control-Request-Headers`.
+const BROWSER_OWNED: &[&str] = &[
+    "host",
+    "origin",
+    "content-length",
+    "cookie",
+    "connection",
+    "user-agent",
+    "referer",
+    "accept-encoding",
+];
+/// `content-type` values a page may send without a preflight (Fetch).
+const SIMPLE_CONTENT_TYPES: &[&str] = &[
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+];
+/// Response headers a page can always read (Fetch "CORS-safelisted response-header names").
+const SAFELISTED_RESPONSE_HEADERS: &[&str] = &[
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+];
+
+/// The non-safelisted header names of `req`, lower-cased, sorted, deduplicated (what
+/// Chrome and Firefox put in `Access-Control-Request-Headers`).
+pub fn page_headers(req: &HttpRequest) -> Vec<String> {
+    let mut names: Vec<String> = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .filter(|(k, v)| {
+            !(SAFELISTED_HEADERS.contains(&k.as_str())
+                || BROWSER_OWNED.contains(&k.as_str())
+                || (k == "content-type" && is_simple_content_type(v)))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn is_simple_content_type(v: &str) -> bool {
+    let essence = v
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    SIMPLE_CONTENT_TYPES.contains(&essence.as_str())
 }
 
 /// A preflight response (as API Gateway would answer or as received).
@@ -92,17 +169,37 @@ pub fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> 
     h
 }
 
-/// The `Access-Control-Allow-Origin` an HTTP API sends for this origin:
-/// the origin itself when listed, `*` when `*` is listed, none otherwise
-/// (SAM's W3C model; AWS does not spell it out).
+/// The `Access-Control-Allow-Origin` an HTTP API sends for this origin: the origin
+/// itself when listed or matched by a prefix wildcard, `*` when `*` is listed, none
+/// otherwise. AWS documents the three wildcard forms `*`, `https://*` ("any origin that
+/// begins with https://") and `http://*` [DOC http-api-cors]; which value answers a prefix
+/// match is not documented, the origin itself being the only one a browser accepts
+/// [UNVERIFIED]. The rest follows SAM's W3C model (AWS does not spell it out).
 fn allowed_origin(cors: &Cors, origin: &str) -> Option<String> {
-    if cors.allow_origins.iter().any(|o| o == origin) {
+    if cors.allow_origins.iter().any(|o| o == origin)
+        || cors
+            .allow_origins
+            .iter()
+            .any(|o| prefix_wildcard_matches(o, origin))
+    {
         Some(origin.to_string())
     } else if cors.allow_origins.iter().any(|o| o == "*") {
         Some("*".to_string())
     } else {
         None
     }
+}
+
+/// The prefix wildcards AWS documents for `allowOrigins`.
+pub const PREFIX_WILDCARDS: &[&str] = &["https://*", "http://*"];
+
+/// Does `pattern` (`https://*` or `http://*`) match `origin`? An origin is
+/// `scheme://host[:port]`, so something must follow the scheme.
+pub fn prefix_wildcard_matches(pattern: &str, origin: &str) -> bool {
+    PREFIX_WILDCARDS.contains(&pattern)
+        && origin
+            .strip_prefix(pattern.trim_end_matches('*'))
+            .is_some_and(|host| !host.is_empty())
 }
 
 /// The preflight an HTTP API with this configuration answers.
@@ -248,6 +345,9 @@ pub fn browser_verdict(
     if allowed {
         allowed &= check_origin(req, response_headers, "actual response", &mut findings);
     }
+    if allowed {
+        check_exposed(req, response_headers, &mut findings);
+    }
     CorsEvaluation {
         allowed,
         preflight_needed: needed,
@@ -262,6 +362,10 @@ pub fn browser_verdict(
 }
 
 fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Finding>) -> bool {
+    // The browser checks the origin first and reports that failure (Chromium names the
+    // missing Access-Control-Allow-Origin of a 403 preflight, not its status); a non-2xx
+    // preflight that does carry the origin fails on its status.
+    let origin_ok = check_origin(req, &p.headers, "preflight", findings);
     if !(200..300).contains(&p.status) {
         findings.push(
             Finding::new("CORS_PREFLIGHT_STATUS", Severity::Error, Certainty::Evaluated, format!("The preflight was answered with {}, not 2xx: the browser reports a CORS error", p.status))
@@ -270,7 +374,7 @@ fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Findi
         );
         return false;
     }
-    if !check_origin(req, &p.headers, "preflight", findings) {
+    if !origin_ok {
         return false;
     }
     let credentials = req.credentials;
@@ -362,6 +466,28 @@ fn check_origin(
     true
 }
 
+/// Response headers the page reads but may not see: the fetch succeeds, yet
+/// `response.headers.get(name)` answers null.
+fn check_exposed(req: &BrowserRequest, headers: &[(String, String)], findings: &mut Vec<Finding>) {
+    let exposed = list(headers, "access-control-expose-headers");
+    let wildcard = !req.credentials && exposed.iter().any(|h| h == "*");
+    for name in &req.read_headers {
+        let name = name.trim().to_ascii_lowercase();
+        if name.is_empty()
+            || SAFELISTED_RESPONSE_HEADERS.contains(&name.as_str())
+            || wildcard
+            || exposed.iter().any(|e| e.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        findings.push(
+            Finding::new("CORS_HEADER_NOT_EXPOSED", Severity::Warning, Certainty::Evaluated, format!("The page cannot read response header {name}: it is not in Access-Control-Expose-Headers (response.headers.get answers null)"))
+                .evidence(format!("access-control-expose-headers: {}", header(headers, "access-control-expose-headers").unwrap_or("(absent)")))
+                .fix(format!("Add {name} to ExposeHeaders (HTTP API) or to the Access-Control-Expose-Headers the function returns (REST)")),
+        );
+    }
+}
+
 fn list(headers: &[(String, String)], name: &str) -> Vec<String> {
     header(headers, name)
         .map(|v| {
@@ -385,7 +511,21 @@ pub fn lint_config(cors: &Cors) -> Vec<Finding> {
         );
     }
     for o in &cors.allow_origins {
-        if o == "*" {
+        if o == "*" || PREFIX_WILDCARDS.contains(&o.as_str()) {
+            continue;
+        }
+        if o.contains('*') {
+            out.push(
+                Finding::new(
+                    "CORS_ORIGIN_WILDCARD_UNDOCUMENTED",
+                    Severity::Warning,
+                    Certainty::FromConfig,
+                    format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"),
+                )
+                .evidence(format!("AllowOrigins: {o}"))
+                .fix("List each origin exactly, or use `https://*` (any https origin); check what API Gateway answers with `gatescope send --preflight ORIGIN`")
+                .unverified(),
+            );
             continue;
         }
         if o.ends_with('/') {

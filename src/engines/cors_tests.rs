@@ -19,6 +19,7 @@ fn req(method: &str, headers: &[&str], credentials: bool) -> BrowserRequest {
         method: method.into(),
         headers: headers.iter().map(|h| h.to_string()).collect(),
         credentials,
+        read_headers: Vec::new(),
     }
 }
 
@@ -203,7 +204,11 @@ fn preflight_with_401_is_a_cors_failure() {
     };
     let e = evaluate_passthrough(&req("GET", &["authorization"], false), Some(&p), &[]);
     assert!(!e.allowed);
-    assert_eq!(codes(&e), ["CORS_PREFLIGHT_STATUS"]);
+    // The browser names the missing origin first; the status is the root cause.
+    assert_eq!(
+        codes(&e),
+        ["CORS_ORIGIN_NOT_ALLOWED", "CORS_PREFLIGHT_STATUS"]
+    );
 }
 
 // §3.2: REST proxy — the function must emit the headers itself.
@@ -296,4 +301,127 @@ fn fully_allowed_request_with_credentials() {
     );
     assert!(e.allowed, "{:?}", e.findings);
     assert!(e.findings.is_empty());
+}
+
+// AWS documents `https://*` and `http://*` as "any origin that begins with ..." [DOC http-api-cors].
+#[test]
+fn prefix_wildcards_match_by_scheme_and_echo_the_origin() {
+    let c = Cors {
+        allow_origins: vec!["https://*".into()],
+        ..cors()
+    };
+    let e = evaluate_http_api(&c, &req("GET", &[], true), &[]);
+    assert!(e.allowed, "{:?}", codes(&e));
+    assert_eq!(
+        header(&e.response_headers, "access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
+    let plain = BrowserRequest {
+        origin: "http://app.example.com".into(),
+        ..req("PUT", &["content-type"], false)
+    };
+    let e = evaluate_http_api(&c, &plain, &[]);
+    assert!(!e.allowed);
+    assert_eq!(codes(&e)[0], "CORS_ORIGIN_NOT_ALLOWED");
+    let http = Cors {
+        allow_origins: vec!["http://*".into()],
+        ..cors()
+    };
+    assert!(evaluate_http_api(&http, &plain, &[]).allowed);
+    assert!(!prefix_wildcard_matches("https://*", "https://"));
+    assert!(!prefix_wildcard_matches(
+        "https://*.example.com",
+        "https://a.example.com"
+    ));
+    // The documented forms are not lint findings; other wildcard forms are, unverified.
+    assert!(lint_config(&c).is_empty(), "{:?}", lint_config(&c));
+    let sub = Cors {
+        allow_origins: vec!["https://*.example.com".into()],
+        ..cors()
+    };
+    let lint = lint_config(&sub);
+    assert_eq!(lint.len(), 1, "{lint:?}");
+    assert_eq!(lint[0].code, "CORS_ORIGIN_WILDCARD_UNDOCUMENTED");
+    assert!(lint[0].unverified);
+}
+
+// Chromium reports a 403 preflight without Access-Control-Allow-Origin as the missing
+// header (measured by tests/cors_browser.rs), and a 401 that carries it as the status.
+#[test]
+fn preflight_origin_is_checked_before_its_status() {
+    let r = req("PUT", &[], false);
+    let bare = Preflight {
+        status: 403,
+        headers: vec![],
+    };
+    let e = browser_verdict(&r, Some(&bare), &[]);
+    assert_eq!(
+        codes(&e),
+        ["CORS_ORIGIN_NOT_ALLOWED", "CORS_PREFLIGHT_STATUS"]
+    );
+    let with_origin = Preflight {
+        status: 401,
+        headers: vec![(
+            "access-control-allow-origin".into(),
+            "https://app.example.com".into(),
+        )],
+    };
+    assert_eq!(
+        codes(&browser_verdict(&r, Some(&with_origin), &[])),
+        ["CORS_PREFLIGHT_STATUS"]
+    );
+}
+
+// Fetch: a page reads only safelisted response headers and those in Expose-Headers
+// (`*` covers all without credentials).
+#[test]
+fn unexposed_response_headers_are_reported_without_blocking() {
+    let mut r = req("GET", &[], false);
+    r.read_headers = vec!["X-Request-Id".into(), "content-type".into()];
+    let acao = ("access-control-allow-origin".to_string(), r.origin.clone());
+    let e = browser_verdict(&r, None, std::slice::from_ref(&acao));
+    assert!(e.allowed);
+    assert_eq!(codes(&e), ["CORS_HEADER_NOT_EXPOSED"]);
+    assert_eq!(e.findings[0].severity, Severity::Warning);
+    let listed = [
+        acao.clone(),
+        (
+            "access-control-expose-headers".into(),
+            "x-request-id".into(),
+        ),
+    ];
+    assert!(browser_verdict(&r, None, &listed).findings.is_empty());
+    let star = [
+        acao.clone(),
+        ("access-control-expose-headers".into(), "*".into()),
+    ];
+    assert!(browser_verdict(&r, None, &star).findings.is_empty());
+    r.credentials = true;
+    let star_creds = [
+        star[0].clone(),
+        star[1].clone(),
+        ("access-control-allow-credentials".into(), "true".into()),
+    ];
+    assert_eq!(
+        codes(&browser_verdict(&r, None, &star_creds)),
+        ["CORS_HEADER_NOT_EXPOSED"]
+    );
+}
+
+// The probe and the doctor build the browser request from the exchange the same way.
+#[test]
+fn browser_request_from_an_http_request() {
+    let mut http = HttpRequest::new("post", "https://h.example/x");
+    http.headers = vec![
+        ("Origin".into(), "https://dash.example".into()),
+        ("Content-Type".into(), "text/plain;charset=utf-8".into()),
+        ("X-Trace".into(), "1".into()),
+        ("Cookie".into(), "s=1".into()),
+        ("Accept".into(), "*/*".into()),
+    ];
+    let b = BrowserRequest::from_http(&http, "https://dash.example");
+    assert_eq!(b.method, "POST");
+    assert_eq!(b.headers, ["x-trace"]);
+    assert!(b.credentials);
+    assert!(needs_preflight(&b));
 }

@@ -8,8 +8,6 @@
 //! unless asked for ([`ExportOptions::literal_secrets`]).
 //! Every argument goes through [`super::shell`], so any byte round-trips.
 
-use std::io::Write;
-
 use super::shell::{body_arg, printf_command, quote};
 use crate::domain::{AuthMode, HttpRequest, header};
 
@@ -238,16 +236,6 @@ pub fn awscurl(req: &HttpRequest, auth: &AuthMode, opts: &ExportOptions) -> Stri
     }
     p.push(quote(&req.url));
     assemble(stdin, p)
-}
-
-/// Put `text` on the clipboard of the terminal (OSC 52: works over SSH and
-/// in tmux with `set-clipboard on`). The TUI shows its own confirmation;
-/// terminals that ignore OSC 52 give no error, so say "sent to clipboard".
-pub fn copy_osc52(out: &mut impl Write, text: &str) -> std::io::Result<()> {
-    crossterm::execute!(
-        out,
-        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
-    )
 }
 
 #[cfg(test)]

@@ -204,15 +204,6 @@ fn httpie_puts_headers_as_items_and_text_bodies_raw() {
     );
 }
 
-#[test]
-fn osc52_writes_the_base64_payload() {
-    let mut out = Vec::new();
-    copy_osc52(&mut out, "hi").unwrap();
-    let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("\u{1b}]52;"), "{text:?}");
-    assert!(text.contains("aGk="), "{text:?}");
-}
-
 mod any_input {
     use super::*;
     use crate::engines::shell::{printf_command, quote};

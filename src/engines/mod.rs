@@ -18,3 +18,4 @@ pub mod redact;
 pub mod response;
 pub mod routing;
 pub mod shell;
+pub mod terminal_text;

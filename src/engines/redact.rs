@@ -10,6 +10,14 @@
 //! access key id wherever it appears (URLs, header values, bodies), and every
 //! secret value the caller names explicitly (the token or key the user typed,
 //! the session token the request was signed with).
+//!
+//! By name, too: any header, query parameter, form field or JSON string
+//! member whose name contains `token`, `secret`, `password`, `passwd`,
+//! `session`, `auth`, `api-key` / `api_key` / `apikey`, `signature` or
+//! `credential` (case-insensitive; `X-Auth-Token`, `?password=`,
+//! `{"client_secret": ...}`) loses its value, and bodies lose anything shaped
+//! like an AWS secret access key (40 base64 characters mixing upper case,
+//! lower case and digits).
 
 use std::sync::LazyLock;
 
@@ -22,26 +30,62 @@ use crate::engines::compose::STRICT;
 /// What replaces a secret.
 pub const REDACTED: &str = "<redacted>";
 
-/// Headers whose whole value is a secret.
-const SECRET_HEADERS: &[&str] = &[
-    "x-api-key",
-    "x-amz-security-token",
-    "x-amz-signature",
-    "x-amz-credential",
-];
-
-/// Query parameters whose value is a secret (compared case-insensitively).
-const SECRET_PARAMS: &[&str] = &[
-    "x-amz-signature",
-    "x-amz-credential",
-    "x-amz-security-token",
-    "access_token",
-    "id_token",
-    "refresh_token",
+/// A header, query parameter or field whose name contains one of these
+/// (lower case) holds a secret.
+const SECRET_NAME_PARTS: &[&str] = &[
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "session",
+    "auth",
+    "api-key",
     "api_key",
     "apikey",
-    "x-api-key",
+    "signature",
+    "credential",
 ];
+
+/// Names that match [`SECRET_NAME_PARTS`] but carry no secret, only the
+/// rules a server announces (kept so stored responses still explain CORS
+/// and auth failures).
+const PUBLIC_NAMES: &[&str] = &["www-authenticate", "authentication-info"];
+
+/// True when a header / parameter / field called `name` holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if PUBLIC_NAMES.contains(&lower.as_str()) || lower.starts_with("access-control-") {
+        return false;
+    }
+    SECRET_NAME_PARTS.iter().any(|p| lower.contains(p))
+}
+
+/// A name-ish run of characters that contains a secret name part.
+const SECRET_NAME_RE: &str = r"[A-Za-z0-9_.\-]*(?i:token|secret|password|passwd|session|auth|api[_-]?key|signature|credential)[A-Za-z0-9_.\-]*";
+
+/// `"client_secret": "value"` in JSON (the value a plain string).
+static JSON_SECRET_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r#"("{SECRET_NAME_RE}"\s*:\s*)"(?:[^"\\]|\\.)*""#)).expect("valid regex")
+});
+/// `password=value` in form bodies and free text (after `&`, `?`, `;`,
+/// space or at the start).
+static FORM_SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(^|[&?;\s])({SECRET_NAME_RE})=([^&;\s]*)")).expect("valid regex")
+});
+/// Runs of base64 characters; the 40-long mixed ones are AWS secret keys.
+static BASE64_RUN: LazyLock<regex::bytes::Regex> =
+    LazyLock::new(|| regex::bytes::Regex::new(r"[A-Za-z0-9/+=]+").expect("valid regex"));
+
+/// An AWS secret access key: 40 base64 characters with upper case, lower
+/// case and digits (a hex digest has no upper case, a word no digits).
+fn looks_like_secret_key(run: &[u8]) -> bool {
+    let run = run.strip_suffix(b"=").unwrap_or(run);
+    run.len() == 40
+        && !run.contains(&b'=')
+        && run.iter().any(u8::is_ascii_uppercase)
+        && run.iter().any(u8::is_ascii_lowercase)
+        && run.iter().any(u8::is_ascii_digit)
+}
 
 /// Three base64url parts, the first one a JSON object (`eyJ` = `{"`).
 static JWT: LazyLock<Regex> = LazyLock::new(|| {
@@ -116,14 +160,26 @@ impl Redactor {
             }
         }
         let out = JWT.replace_all(&out, REDACTED);
-        ACCESS_KEY_ID.replace_all(&out, REDACTED).into_owned()
+        let out = ACCESS_KEY_ID.replace_all(&out, REDACTED);
+        let out = JSON_SECRET_MEMBER.replace_all(&out, format!("${{1}}\"{REDACTED}\""));
+        FORM_SECRET_PAIR
+            .replace_all(&out, |c: &regex::Captures| {
+                let value = &c[3];
+                if value.is_empty() || value.contains(REDACTED) || value.contains("%3Credacted%3E")
+                {
+                    c[0].to_string()
+                } else {
+                    format!("{}{}={REDACTED}", &c[1], &c[2])
+                }
+            })
+            .into_owned()
     }
 
     /// Bodies: like [`Redactor::text`] but byte-safe (non-UTF-8 bodies keep
     /// their other bytes).
     pub fn bytes(&self, body: &[u8]) -> Vec<u8> {
         if let Ok(t) = std::str::from_utf8(body) {
-            return self.text(t).into_bytes();
+            return scrub_secret_keys(self.text(t).into_bytes());
         }
         let mut out = body.to_vec();
         for k in &self.known {
@@ -131,9 +187,11 @@ impl Redactor {
             out = re.replace_all(&out, REDACTED.as_bytes()).into_owned();
         }
         let out = JWT_BYTES.replace_all(&out, REDACTED.as_bytes());
-        ACCESS_KEY_ID_BYTES
-            .replace_all(&out, REDACTED.as_bytes())
-            .into_owned()
+        scrub_secret_keys(
+            ACCESS_KEY_ID_BYTES
+                .replace_all(&out, REDACTED.as_bytes())
+                .into_owned(),
+        )
     }
 
     /// One header value, by header name.
@@ -143,7 +201,7 @@ impl Redactor {
             "authorization" | "proxy-authorization" => redact_authorization(value),
             "cookie" => redact_cookie_list(value),
             "set-cookie" => redact_set_cookie(value),
-            n if SECRET_HEADERS.contains(&n) => REDACTED.to_string(),
+            n if is_secret_name(n) => REDACTED.to_string(),
             _ => self.text(value),
         }
     }
@@ -240,10 +298,26 @@ impl Redactor {
 }
 
 fn is_secret_param(name: &str) -> bool {
-    let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-    SECRET_PARAMS
-        .iter()
-        .any(|p| decoded.eq_ignore_ascii_case(p))
+    is_secret_name(&percent_encoding::percent_decode_str(name).decode_utf8_lossy())
+}
+
+/// Replace AWS-secret-key-shaped runs in a body.
+fn scrub_secret_keys(body: Vec<u8>) -> Vec<u8> {
+    if !BASE64_RUN
+        .find_iter(&body)
+        .any(|m| looks_like_secret_key(m.as_bytes()))
+    {
+        return body;
+    }
+    BASE64_RUN
+        .replace_all(&body, |c: &regex::bytes::Captures| {
+            if looks_like_secret_key(&c[0]) {
+                REDACTED.as_bytes().to_vec()
+            } else {
+                c[0].to_vec()
+            }
+        })
+        .into_owned()
 }
 
 /// Keep the scheme, and for SigV4 the credential scope and signed headers.

@@ -137,3 +137,53 @@ fn requests_and_responses_are_scrubbed() {
     assert_eq!(out.headers[0].1, "s=<redacted>");
     assert_eq!(out.status, 200);
 }
+
+#[test]
+fn secret_names_lose_their_values_in_headers_queries_and_bodies() {
+    let r = Redactor::new();
+    for name in [
+        "X-Auth-Token",
+        "x-session-id",
+        "X-Client-Secret",
+        "x-password",
+        "X-Amz-Signature",
+    ] {
+        assert_eq!(r.header(name, "v4lue-9"), REDACTED, "{name}");
+    }
+    // Announcements are not secrets.
+    assert_eq!(
+        r.header("WWW-Authenticate", "Bearer realm=x"),
+        "Bearer realm=x"
+    );
+    assert_eq!(r.header("Access-Control-Allow-Credentials", "true"), "true");
+    assert_eq!(
+        r.url("https://h/p?user=bob&password=hunter2&Session_Key=abc&page=2"),
+        "https://h/p?user=bob&password=%3Credacted%3E&Session_Key=%3Credacted%3E&page=2"
+    );
+    let body =
+        br#"{"user":"bob","client_secret": "s3cr3t-v4l", "nested":{"authToken":"x\"y"},"n":1}"#;
+    assert_eq!(
+        String::from_utf8(r.bytes(body)).unwrap(),
+        r#"{"user":"bob","client_secret": "<redacted>", "nested":{"authToken":"<redacted>"},"n":1}"#
+    );
+    assert_eq!(
+        String::from_utf8(r.bytes(b"user=bob&password=hunter2&x=1")).unwrap(),
+        "user=bob&password=<redacted>&x=1"
+    );
+}
+
+#[test]
+fn aws_secret_key_shapes_leave_bodies_but_digests_stay() {
+    let r = Redactor::new();
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    assert_eq!(secret.len(), 40);
+    let body = format!("aws_key {secret} sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 end");
+    let out = String::from_utf8(r.bytes(body.as_bytes())).unwrap();
+    assert_eq!(
+        out,
+        "aws_key <redacted> sha1 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 end"
+    );
+    // Not 40 long: kept.
+    let long = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYmore";
+    assert_eq!(String::from_utf8(r.bytes(long.as_bytes())).unwrap(), long);
+}

@@ -15,15 +15,11 @@ fn is_safe(c: char) -> bool {
     c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c)
 }
 
-/// Invisible characters that reorder or hide text ("Trojan Source"): shown
-/// escaped so a pasted command is the command the user saw.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
-/// True when `c` must not appear raw in an exported command line.
+/// True when `c` must not appear raw in an exported command line (the
+/// characters the terminal gate escapes: controls but newline and tab,
+/// bidi and zero-width characters).
 fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || is_invisible(c)
+    super::terminal_text::needs_escape(c)
 }
 
 /// Quote one argument. Newlines and tabs stay literal inside single quotes

@@ -7,11 +7,19 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::file::{load_json, peek_json, save_json};
-use super::{StoreError, StoreOptions, file_stem, now_ms};
+use super::{StoreError, StoreOptions, file_stem, lock, now_ms};
 use crate::domain::RequestDraft;
 use crate::engines::redact::Redactor;
 
 pub const DEFAULT_COLLECTION: &str = "default";
+
+/// The largest body a saved request keeps (bigger ones are refused: a saved
+/// request must re-send exactly what was saved, so it is never cut).
+pub const SAVED_BODY_CAP: usize = 8 * 1024 * 1024;
+
+/// The collection file format this gatescope writes; files with a higher
+/// version are read as far as possible and never rewritten.
+pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,8 +43,11 @@ pub struct Collection {
     path: PathBuf,
     requests: Vec<SavedRequest>,
     options: StoreOptions,
-    /// Set when the file was unreadable and copied aside on open.
+    /// Set when the file was unreadable and copied aside on open, or was
+    /// written by a newer gatescope.
     pub warning: Option<String>,
+    /// The version of a file written by a newer gatescope: never rewritten.
+    newer_version: Option<u32>,
 }
 
 impl Collection {
@@ -55,12 +66,25 @@ impl Collection {
     ) -> Result<Collection, StoreError> {
         let path = dir.join(format!("{}.json", file_stem(name)));
         let loaded = load_json::<CollectionFile>(&path)?;
+        let version = loaded.value.version;
+        let newer_version = (version > FORMAT_VERSION).then_some(version);
+        let warning = loaded.warning.or_else(|| {
+            newer_version.map(|found| {
+                StoreError::NewerVersion {
+                    path: path.clone(),
+                    found,
+                    supported: FORMAT_VERSION,
+                }
+                .to_string()
+            })
+        });
         Ok(Collection {
             name: name.to_string(),
             path,
             requests: loaded.value.requests,
             options,
-            warning: loaded.warning,
+            warning,
+            newer_version,
         })
     }
 
@@ -82,18 +106,34 @@ impl Collection {
     }
 
     /// Save `draft` as `name` (redacted unless secrets are to be stored).
+    /// A body over [`SAVED_BODY_CAP`] is refused rather than cut.
     pub fn save(
         &mut self,
         name: &str,
         draft: &RequestDraft,
         redactor: &Redactor,
     ) -> Result<(), StoreError> {
+        self.refuse_newer()?;
+        if draft.body.len() > SAVED_BODY_CAP {
+            return Err(StoreError::Write {
+                path: self.path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "the body ({} bytes) is over the {} MiB limit of a saved request",
+                        draft.body.len(),
+                        SAVED_BODY_CAP / (1024 * 1024)
+                    ),
+                ),
+            });
+        }
         let draft = if self.options.store_secrets {
             draft.clone()
         } else {
             redactor.draft(draft)
         };
-        self.reload();
+        let _lock = lock::lock(&self.path)?;
+        self.reload()?;
         let saved = SavedRequest {
             name: name.trim().to_string(),
             saved_at_ms: now_ms(),
@@ -107,7 +147,9 @@ impl Collection {
     }
 
     pub fn remove(&mut self, name: &str) -> Result<bool, StoreError> {
-        self.reload();
+        self.refuse_newer()?;
+        let _lock = lock::lock(&self.path)?;
+        self.reload()?;
         let before = self.requests.len();
         self.requests.retain(|r| r.name != name);
         if before == self.requests.len() {
@@ -117,20 +159,42 @@ impl Collection {
         Ok(true)
     }
 
-    /// Pick up what another gatescope saved (only from a parseable file:
-    /// an unparseable one was copied aside on open).
-    fn reload(&mut self) {
-        if let Some(fresh) = peek_json::<CollectionFile>(&self.path) {
-            self.requests = fresh.requests;
+    fn refuse_newer(&self) -> Result<(), StoreError> {
+        match self.newer_version {
+            Some(found) => Err(StoreError::NewerVersion {
+                path: self.path.clone(),
+                found,
+                supported: FORMAT_VERSION,
+            }),
+            None => Ok(()),
         }
     }
 
+    /// With the lock held: pick up what another gatescope saved (only from
+    /// a parseable file: an unparseable one was copied aside on open).
+    fn reload(&mut self) -> Result<(), StoreError> {
+        if let Some(fresh) = peek_json::<CollectionFile>(&self.path) {
+            if fresh.version > FORMAT_VERSION {
+                self.newer_version = Some(fresh.version);
+                return self.refuse_newer();
+            }
+            self.requests = fresh.requests;
+        }
+        Ok(())
+    }
+
+    /// With the lock held.
     fn write(&self) -> Result<(), StoreError> {
+        #[derive(Serialize)]
+        struct CollectionFileRef<'a> {
+            version: u32,
+            requests: &'a [SavedRequest],
+        }
         save_json(
             &self.path,
-            &CollectionFile {
-                version: 1,
-                requests: self.requests.clone(),
+            &CollectionFileRef {
+                version: FORMAT_VERSION,
+                requests: &self.requests,
             },
         )
     }
@@ -206,6 +270,32 @@ mod tests {
             .unwrap();
         let names: Vec<&str> = b.requests().iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["from-a", "from-b"]);
+    }
+
+    #[test]
+    fn newer_versions_stay_untouched_and_huge_bodies_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.json");
+        let v99 = r#"{"version": 99, "requests": [], "future": true}"#;
+        std::fs::write(&p, v99).unwrap();
+        let mut c = Collection::open_in(dir.path(), "c", StoreOptions::default()).unwrap();
+        assert!(c.warning.as_deref().unwrap().contains("newer gatescope"));
+        let e = c.save("x", &draft("k4k4k4"), &Redactor::new()).unwrap_err();
+        assert!(e.to_string().contains("version 99"), "{e}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), v99);
+
+        let mut c = Collection::open_in(dir.path(), "d", StoreOptions::default()).unwrap();
+        let mut big = draft("k5k5k5");
+        big.body = vec![b'x'; SAVED_BODY_CAP + 1];
+        let e = c.save("big", &big, &Redactor::new()).unwrap_err();
+        assert!(
+            e.to_string().contains("MiB limit of a saved request"),
+            "{e}"
+        );
+        big.body.truncate(SAVED_BODY_CAP);
+        c.save("big", &big, &Redactor::new()).unwrap();
+        let again = Collection::open_in(dir.path(), "d", StoreOptions::default()).unwrap();
+        assert_eq!(again.get("big").unwrap().draft.body.len(), SAVED_BODY_CAP);
     }
 
     #[test]

@@ -22,6 +22,65 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{} was written by a newer gatescope (format version {found}, this one writes {supported}); it is read but never rewritten",
+        path.display()
+    )]
+    NewerVersion {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+}
+
+/// The largest store file read (history, collections): far above what the
+/// body caps let gatescope write, low enough that a stray huge file cannot
+/// exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The bytes of the store file `path`, `None` when it does not exist.
+/// Anything but a regular file (a FIFO, a device, a folder) is refused
+/// without opening it, so it cannot hang or stream forever; so is a file
+/// over [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    use std::io::Read;
+    let err = |source| StoreError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    if !meta.is_file() {
+        return Err(err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(too_big()));
+    }
+    let file = std::fs::File::open(path).map_err(err)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(err(too_big()));
+    }
+    Ok(Some(bytes))
+}
+
+fn too_big() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "larger than the {} MiB limit for a store file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
 }
 
 /// A loaded document and, when the file was unreadable, what happened to it.
@@ -37,20 +96,11 @@ pub struct Loaded<T> {
 /// so the next save cannot destroy the only copy. A file that cannot be read
 /// at all is an error: writing over it could lose data.
 pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>, StoreError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Loaded {
-                value: T::default(),
-                warning: None,
-            });
-        }
-        Err(source) => {
-            return Err(StoreError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(bytes) = read_file(path)? else {
+        return Ok(Loaded {
+            value: T::default(),
+            warning: None,
+        });
     };
     match serde_json::from_slice::<T>(&bytes) {
         Ok(value) => Ok(Loaded {
@@ -78,7 +128,7 @@ pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>
 /// The parsed file, or `None` when it is missing or does not parse; no side
 /// effects (used to merge what another process saved before writing).
 pub fn peek_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    serde_json::from_slice(&read_file(path).ok()??).ok()
 }
 
 /// Write `value` as pretty JSON, atomically.
@@ -167,5 +217,19 @@ mod tests {
         std::fs::create_dir(&p).unwrap();
         let e = load_json::<Doc>(&p).unwrap_err();
         assert!(e.to_string().contains("nothing was changed"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("doc.json");
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Opening a FIFO for reading with no writer would block forever.
+        let e = load_json::<Doc>(&p).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(peek_json::<Doc>(&p).is_none());
     }
 }

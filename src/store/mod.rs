@@ -10,6 +10,7 @@
 pub mod collections;
 pub mod file;
 pub mod history;
+pub mod lock;
 
 pub use collections::{Collection, SavedRequest};
 pub use file::StoreError;
@@ -31,6 +32,17 @@ impl StoreOptions {
             .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
             .unwrap_or(false);
         StoreOptions { store_secrets: on }
+    }
+}
+
+/// Cut `body` to `cap` bytes; true when something was cut.
+pub(crate) fn cap_body(body: &mut Vec<u8>, cap: usize) -> bool {
+    if body.len() > cap {
+        body.truncate(cap);
+        body.shrink_to_fit();
+        true
+    } else {
+        false
     }
 }
 

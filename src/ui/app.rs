@@ -109,6 +109,15 @@ impl App {
             .collect()
     }
 
+    /// Drop pages above `len`, letting each keep what it must (drafts).
+    fn truncate(&mut self, len: usize) {
+        while self.stack.len() > len {
+            if let Some((_, mut page)) = self.stack.pop() {
+                page.on_leave(&mut self.shared);
+            }
+        }
+    }
+
     fn push(&mut self, page: Box<dyn Page>) {
         self.next_id += 1;
         self.stack.push((self.next_id, page));
@@ -356,7 +365,7 @@ impl App {
             .find(|c| c.row == row && c.x.contains(&column))
             .map(|c| c.depth)
         {
-            self.stack.truncate(depth + 1);
+            self.truncate(depth + 1);
             return;
         }
         self.update(Action::Click { column, row });
@@ -396,7 +405,7 @@ impl App {
             Some(effects) => self.apply(Some(id), effects),
             None => match action {
                 Action::Back | Action::Quit if self.stack.len() > 1 => {
-                    self.stack.pop();
+                    self.truncate(self.stack.len() - 1);
                 }
                 Action::Back => self.shared.status.error = None,
                 Action::Quit => self.quit = true,
@@ -436,11 +445,11 @@ impl App {
                 }
                 Effect::Pop => {
                     if self.stack.len() > 1 {
-                        self.stack.pop();
+                        self.truncate(self.stack.len() - 1);
                     }
                 }
                 Effect::Root(page) => {
-                    self.stack.clear();
+                    self.truncate(0);
                     self.push(page);
                 }
                 Effect::Task(task) => self.spawn(origin, task),
@@ -538,6 +547,25 @@ impl App {
             let used = chrome::render_help(frame, areas.body, sections, scroll, &self.shared);
             self.help = Some(used);
         }
+        // Last line of defence: whatever a view drew, no control or bidi
+        // character reaches the terminal (views show them escaped first).
+        safe_cells(frame.buffer_mut());
+    }
+}
+
+/// Replace control / bidi / zero-width characters left in any cell by
+/// U+FFFD (a cell cannot grow to hold the escaped form).
+fn safe_cells(buffer: &mut ratatui::buffer::Buffer) {
+    use crate::engines::terminal_text::needs_escape;
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(needs_escape) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !needs_escape(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { "\u{FFFD}" } else { &kept });
+        }
     }
 }
 
@@ -547,4 +575,22 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
+}
+
+#[cfg(test)]
+mod safe_cells_tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn no_cell_keeps_a_control_or_bidi_character() {
+        let mut b = Buffer::empty(Rect::new(0, 0, 4, 1));
+        b[(0, 0)].set_symbol("\u{1b}");
+        b[(1, 0)].set_symbol("a\u{202E}");
+        b[(2, 0)].set_symbol("\u{7}");
+        b[(3, 0)].set_symbol("z");
+        super::safe_cells(&mut b);
+        let symbols: Vec<&str> = b.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(symbols, ["\u{FFFD}", "a", "\u{FFFD}", "z"]);
+    }
 }

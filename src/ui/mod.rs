@@ -39,6 +39,7 @@
 pub mod action;
 pub mod app;
 pub mod chrome;
+pub mod clipboard;
 pub mod commands;
 pub mod completion;
 pub mod components;

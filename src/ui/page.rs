@@ -63,6 +63,10 @@ pub trait Page: Any {
 
     /// The request this page shows or edits, for `:save NAME` (composer,
     /// response); `None` elsewhere.
+    /// The page is leaving the stack (back, a breadcrumb click, `:apis`):
+    /// keep what the user would want back (the composer keeps its draft).
+    fn on_leave(&mut self, _shared: &mut Shared) {}
+
     fn request_draft(&self) -> Option<crate::domain::RequestDraft> {
         None
     }

@@ -79,6 +79,9 @@ pub struct Shared {
     pub theme: Theme,
     pub keymap: Keymap,
     pub status: Status,
+    /// Unsent composer drafts by (API id, route key), kept while gatescope
+    /// runs so `:send` on the same route restores them.
+    pub drafts: std::collections::HashMap<(String, String), crate::domain::RequestDraft>,
     /// Lambda functions' own configuration, read for the doctor's lint.
     pub functions: crate::ui::views::doctor::functions::FunctionCache,
 }
@@ -94,6 +97,7 @@ impl Shared {
             theme,
             keymap,
             status: Status::default(),
+            drafts: Default::default(),
             functions: Default::default(),
         }
     }

@@ -8,6 +8,7 @@
 pub mod book;
 pub mod dedup;
 pub mod discovery;
+pub mod feed;
 pub mod fetch;
 pub mod full_record;
 pub mod gather;

@@ -12,6 +12,29 @@ pub const APIS_TOML: &str = include_str!("../../../assets/demo/apis.toml");
 pub const FUNCTIONS_TOML: &str = include_str!("../../../assets/demo/functions.toml");
 pub const SCENARIOS_TOML: &str = include_str!("../../../assets/demo/scenarios.toml");
 
+/// The three definition files the demo serves. [`Definitions::builtin`] is the embedded
+/// demo; tests (the browser CORS oracle) start gateways from their own definitions.
+#[derive(Debug, Clone)]
+pub struct Definitions {
+    /// `apis.toml`: the APIs, their routes, integrations, CORS, stages.
+    pub apis: String,
+    /// `functions.toml`: the functions behind the integrations.
+    pub functions: String,
+    /// `scenarios.toml`: named requests with their expected answers.
+    pub scenarios: String,
+}
+
+impl Definitions {
+    /// The demo as embedded from `assets/demo/`.
+    pub fn builtin() -> Self {
+        Definitions {
+            apis: APIS_TOML.to_string(),
+            functions: FUNCTIONS_TOML.to_string(),
+            scenarios: SCENARIOS_TOML.to_string(),
+        }
+    }
+}
+
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 
@@ -43,6 +66,10 @@ pub struct FunctionDef {
     /// For the `sleeps` handler.
     #[serde(default)]
     pub sleep_ms: u64,
+    /// For the `returns` handler: the proxy response it returns verbatim
+    /// (`statusCode`, `headers`, `body`, ...).
+    #[serde(default)]
+    pub response: Option<serde_json::Value>,
 }
 
 fn default_memory() -> u64 {

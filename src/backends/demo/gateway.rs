@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use super::config::{self, DemoApi, FunctionDef};
+use super::config::{self, Definitions, DemoApi, FunctionDef};
 use super::lambda::LambdaService;
 use super::log_store::LogStore;
 use super::pipeline::{self, ApiRuntime, GatewayRequest};
@@ -107,13 +107,16 @@ fn local_port(l: &TcpListener) -> u16 {
     l.local_addr().map(|a| a.port()).unwrap_or(0)
 }
 
-/// Start the gateway. With `first_port = Some(N)`, API number i listens on N+i and the
+/// Start a gateway serving `defs` (the embedded demo: [`Definitions::builtin`]). With `first_port = Some(N)`, API number i listens on N+i and the
 /// issuer on the port after the last API; otherwise every port is a free one.
-pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError> {
+pub async fn start_with(
+    defs: &Definitions,
+    first_port: Option<u16>,
+) -> Result<DemoGateway, BackendError> {
     // `--port 0` means "free ports", like leaving it out.
     let first_port = first_port.filter(|p| *p != 0);
-    let functions = config::load_functions(config::FUNCTIONS_TOML).map_err(config_error)?;
-    let count = config::load_apis(config::APIS_TOML, "", &functions)
+    let functions = config::load_functions(&defs.functions).map_err(config_error)?;
+    let count = config::load_apis(&defs.apis, "", &functions)
         .map_err(config_error)?
         .len();
     let port_at = |i: usize| first_port.map(|p| p.saturating_add(i as u16));
@@ -123,8 +126,7 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
     }
     let issuer_listener = bind(port_at(count)).await?;
     let issuer_url = format!("http://127.0.0.1:{}", local_port(&issuer_listener));
-    let mut apis =
-        config::load_apis(config::APIS_TOML, &issuer_url, &functions).map_err(config_error)?;
+    let mut apis = config::load_apis(&defs.apis, &issuer_url, &functions).map_err(config_error)?;
 
     let store = Arc::new(LogStore::default());
     let lambda = Arc::new(LambdaService::new(store.clone(), functions));
@@ -172,8 +174,7 @@ pub async fn start(first_port: Option<u16>) -> Result<DemoGateway, BackendError>
         }
     });
 
-    let scenarios =
-        scenarios::load(config::SCENARIOS_TOML, &bases, &tokens).map_err(config_error)?;
+    let scenarios = scenarios::load(&defs.scenarios, &bases, &tokens).map_err(config_error)?;
     Ok(DemoGateway {
         apis,
         issuer,

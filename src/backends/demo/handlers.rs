@@ -114,7 +114,7 @@ pub async fn run(def: &FunctionDef, event: &Value, db: &OrdersDb, log: &dyn FnLo
         }
         "cors_disagree" => {
             log.log("INFO", "listing widgets for https://dashboard.example.org");
-            ok(
+            let out = ok(
                 200,
                 &json!({"widgets": ["sprocket", "gear"]}),
                 &[
@@ -124,13 +124,38 @@ pub async fn run(def: &FunctionDef, event: &Value, db: &OrdersDb, log: &dyn FnLo
                     ),
                     ("access-control-allow-methods", "GET"),
                 ],
-            )
+            );
+            log_response(log, &out);
+            out
         }
+        "returns" => match &def.response {
+            Some(response) => {
+                let out = returned(response.clone());
+                log_response(log, &out);
+                out
+            }
+            None => Outcome::Threw {
+                error_type: "Runtime.UserCodeSyntaxError".into(),
+                message: format!("{} uses the `returns` handler without `response`", def.name),
+                stack: Vec::new(),
+            },
+        },
         other => Outcome::Threw {
             error_type: "Runtime.HandlerNotFound".into(),
             message: format!("index.{other} is undefined or not exported"),
             stack: Vec::new(),
         },
+    }
+}
+
+/// `console.log("Response:", JSON.stringify(response))`, as many functions do: the
+/// doctor reads the function's own headers from such a line.
+fn log_response(log: &dyn FnLog, out: &Outcome) {
+    if let Outcome::Returned(bytes) = out {
+        log.log(
+            "INFO",
+            &format!("Response: {}", String::from_utf8_lossy(bytes)),
+        );
     }
 }
 
@@ -255,7 +280,24 @@ mod tests {
             memory_mb: 128,
             timeout_seconds: 3,
             sleep_ms: 5,
+            response: None,
         }
+    }
+
+    #[tokio::test]
+    async fn returns_answers_its_response_and_logs_it() {
+        let db = OrdersDb::default();
+        let mut d = def("returns");
+        let response = json!({"statusCode": 201, "headers": {"access-control-allow-origin": "*"}, "body": "hi"});
+        d.response = Some(response.clone());
+        let lines = Lines::default();
+        let out = run(&d, &json!({}), &db, &lines).await;
+        assert_eq!(out, Outcome::Returned(response.to_string().into_bytes()));
+        let lines = lines.0.into_inner().unwrap();
+        assert_eq!(lines.last().unwrap(), &format!("INFO Response: {response}"));
+        // Without a response it fails the way a broken deployment does.
+        let out = run(&def("returns"), &json!({}), &db, &Lines::default()).await;
+        assert!(matches!(out, Outcome::Threw { .. }), "{out:?}");
     }
 
     async fn call(handler: &str, event: Value, db: &OrdersDb) -> (Value, Vec<String>) {

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
+pub use config::Definitions;
 pub use gateway::DemoGateway;
 pub use scenarios::{Scenario, curl as scenario_curl};
 pub use tokens::DemoToken;
@@ -44,7 +45,16 @@ pub async fn backend() -> Result<Backend, BackendError> {
 /// Start the gateway (API ports from `first_port` upwards, or free ones) and build the
 /// backend over it; also returns the gateway for scenarios, tokens and the log store.
 pub async fn start(first_port: Option<u16>) -> Result<(Backend, Arc<DemoGateway>), BackendError> {
-    let gw = Arc::new(gateway::start(first_port).await?);
+    start_with(&Definitions::builtin(), first_port).await
+}
+
+/// [`start`] with other definitions than the embedded demo's (tests stand up gateways
+/// with the CORS configuration or function answers they need).
+pub async fn start_with(
+    defs: &Definitions,
+    first_port: Option<u16>,
+) -> Result<(Backend, Arc<DemoGateway>), BackendError> {
+    let gw = Arc::new(gateway::start_with(defs, first_port).await?);
     let backend = Backend {
         info: BackendInfo {
             profile: None,

@@ -289,6 +289,7 @@ async fn process(
         domain_name: rt.domain.clone(),
         request_id: request_id.to_string(),
         extended_request_id: extended_id.to_string(),
+        trace_id: event_build::trace_id(now_ms, *uuid::Uuid::new_v4().as_bytes()),
         time_epoch_ms: now_ms,
         source_ip: req.source_ip.clone(),
         protocol: "HTTP/1.1".into(),

@@ -93,6 +93,19 @@ fn no_credentials(why: &str) -> BackendError {
         .with_fix("set AWS_PROFILE / --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 }
 
+/// A body sent as JSON that does not parse is sent anyway (the user may be
+/// testing exactly that) but said out loud.
+pub fn body_warnings(headers: &crate::domain::Headers, body: &[u8]) -> Vec<String> {
+    let is_json = crate::domain::header(headers, "content-type")
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    match crate::engines::compose::json_problem(body) {
+        Some(problem) if is_json && !body.is_empty() => vec![format!(
+            "the body is sent as JSON but is not valid JSON: {problem}"
+        )],
+        _ => Vec::new(),
+    }
+}
+
 /// Apply `auth` to `req`.
 pub async fn prepare(
     req: HttpRequest,
@@ -100,11 +113,12 @@ pub async fn prepare(
     ctx: &AuthContext<'_>,
 ) -> Result<Prepared, BackendError> {
     let mut redactor = Redactor::for_auth(auth);
+    let warnings = body_warnings(&req.headers, &req.body);
     let mut out = Prepared {
         request: req.clone(),
         unsigned: req,
         signing: None,
-        warnings: Vec::new(),
+        warnings,
         redactor: Redactor::new(),
     };
     match auth {

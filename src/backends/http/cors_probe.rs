@@ -9,27 +9,6 @@ use super::sender::{SendError, Sender};
 use crate::domain::{HttpRequest, HttpResponse};
 use crate::engines::cors::{self, BrowserRequest, CorsEvaluation, Preflight};
 
-/// Headers a page may send without a preflight (Fetch "CORS-safelisted"
-/// request headers); `content-type` only with the three simple values.
-const SAFELISTED: &[&str] = &["accept", "accept-language", "content-language"];
-const SIMPLE_CONTENT_TYPES: &[&str] = &[
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "text/plain",
-];
-/// Headers a browser sets itself; a page cannot send them, so they never
-/// appear in `Access-Control-Request-Headers`.
-const BROWSER_OWNED: &[&str] = &[
-    "host",
-    "origin",
-    "content-length",
-    "cookie",
-    "connection",
-    "user-agent",
-    "referer",
-    "accept-encoding",
-];
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CorsProbe {
@@ -51,30 +30,7 @@ pub struct CorsProbe {
 /// The non-safelisted header names of `req`, lower-cased, sorted, joined
 /// with `,` (what Chrome and Firefox put in `Access-Control-Request-Headers`).
 pub fn request_headers_list(req: &HttpRequest) -> Vec<String> {
-    let mut names: Vec<String> = req
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .filter(|(k, v)| {
-            !(SAFELISTED.contains(&k.as_str())
-                || BROWSER_OWNED.contains(&k.as_str())
-                || (k == "content-type" && is_simple_content_type(v)))
-        })
-        .map(|(k, _)| k)
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-fn is_simple_content_type(v: &str) -> bool {
-    let essence = v
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    SIMPLE_CONTENT_TYPES.contains(&essence.as_str())
+    cors::page_headers(req)
 }
 
 /// Would a browser preflight this request?
@@ -108,12 +64,7 @@ pub async fn probe(
 ) -> Result<CorsProbe, SendError> {
     let preflight = preflight_for(req, origin);
     let response = sender.send(&preflight).await?;
-    let browser = BrowserRequest {
-        origin: origin.to_string(),
-        method: req.method.clone(),
-        headers: request_headers_list(req),
-        credentials: false,
-    };
+    let browser = BrowserRequest::from_http(req, origin);
     let answer = Preflight {
         status: response.status,
         headers: response.headers.clone(),

@@ -29,6 +29,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
             req.headers.iter().map(|(k, _)| k.clone()).collect()
         },
         credentials: req.header("cookie").is_some(),
+        read_headers: Vec::new(),
     };
     let acao = resp.header("access-control-allow-origin");
     let fp = classify(resp);

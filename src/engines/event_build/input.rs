@@ -79,6 +79,9 @@ pub struct EventInput {
     pub request_id: String,
     /// REST `extendedRequestId` (HTTP API 1.0 has it too).
     pub extended_request_id: String,
+    /// `x-amzn-trace-id` added by [`EventInput::with_gateway_headers`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub trace_id: String,
     pub time_epoch_ms: i64,
     pub source_ip: String,
     pub protocol: String,
@@ -111,6 +114,7 @@ impl Default for EventInput {
             domain_name: "abcdef1234.execute-api.us-east-1.amazonaws.com".into(),
             request_id: String::new(),
             extended_request_id: String::new(),
+            trace_id: String::new(),
             time_epoch_ms: 0,
             source_ip: "127.0.0.1".into(),
             protocol: "HTTP/1.1".into(),
@@ -123,11 +127,32 @@ impl Default for EventInput {
     }
 }
 
+/// The clock reading and the random bytes an event needs, handed in so the
+/// engine stays pure (`app::seed` reads the real ones; tests pass fixed ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seed {
+    /// "Now", epoch milliseconds.
+    pub now_ms: i64,
+    /// Request id, extended request id and trace id bytes, 16 each.
+    pub random: [u8; 48],
+}
+
 impl EventInput {
     /// Start from a method and a URL (`https://host/path?query` or just
     /// `/path?query`). The API id comes from an execute-api host; request ids
-    /// are generated and the time is now.
-    pub fn from_url(api_type: ApiType, payload: PayloadFormat, method: &str, url: &str) -> Self {
+    /// and the trace id come from `seed`'s random bytes, the time from its clock.
+    pub fn from_url(
+        api_type: ApiType,
+        payload: PayloadFormat,
+        method: &str,
+        url: &str,
+        seed: Seed,
+    ) -> Self {
+        let part = |i: usize| -> [u8; 16] {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(&seed.random[i * 16..(i + 1) * 16]);
+            b
+        };
         let mut input = EventInput {
             api_type,
             payload: if api_type == ApiType::Rest {
@@ -136,9 +161,10 @@ impl EventInput {
                 payload
             },
             method: method.trim().to_ascii_uppercase(),
-            request_id: new_request_id(api_type),
-            extended_request_id: new_request_id(ApiType::Http),
-            time_epoch_ms: chrono::Utc::now().timestamp_millis(),
+            request_id: request_id(api_type, part(0)),
+            extended_request_id: request_id(ApiType::Http, part(1)),
+            trace_id: trace_id(seed.now_ms, part(2)),
+            time_epoch_ms: seed.now_ms,
             ..Default::default()
         };
         let (host, path, query) = split_url(url);
@@ -167,7 +193,12 @@ impl EventInput {
         if !self.body.is_empty() || matches!(self.method.as_str(), "POST" | "PUT" | "PATCH") {
             add("content-length", self.body.len().to_string());
         }
-        add("x-amzn-trace-id", trace_id(self.time_epoch_ms));
+        let trace = if self.trace_id.is_empty() {
+            trace_id(self.time_epoch_ms, [0; 16])
+        } else {
+            self.trace_id.clone()
+        };
+        add("x-amzn-trace-id", trace);
         add("x-forwarded-for", self.source_ip.clone());
         add("x-forwarded-port", "443".into());
         add("x-forwarded-proto", "https".into());
@@ -222,10 +253,11 @@ pub fn split_url(url: &str) -> (Option<String>, String, String) {
     )
 }
 
-/// A request id in the style of the API type: HTTP APIs use 14 base64-ish
-/// characters plus `=` (`LV7fzho-PHcEJPw=`), REST a UUID (reference §8).
-pub fn new_request_id(api_type: ApiType) -> String {
-    let id = uuid::Uuid::new_v4();
+/// A request id in the style of the API type from 16 random bytes: HTTP
+/// APIs use 14 base64-ish characters plus `=` (`LV7fzho-PHcEJPw=`), REST a
+/// UUID (reference §8).
+pub fn request_id(api_type: ApiType, random: [u8; 16]) -> String {
+    let id = uuid::Builder::from_random_bytes(random).into_uuid();
     match api_type {
         ApiType::Rest => id.to_string(),
         ApiType::Http => {
@@ -236,7 +268,11 @@ pub fn new_request_id(api_type: ApiType) -> String {
     }
 }
 
-fn trace_id(epoch_ms: i64) -> String {
-    let hex: String = uuid::Uuid::new_v4().simple().to_string();
+/// An `x-amzn-trace-id` value (`Root=1-{epoch hex}-{24 hex}`) from 16 random bytes.
+pub fn trace_id(epoch_ms: i64, random: [u8; 16]) -> String {
+    let hex: String = uuid::Builder::from_random_bytes(random)
+        .into_uuid()
+        .simple()
+        .to_string();
     format!("Root=1-{:08x}-{}", epoch_ms / 1000, &hex[..24])
 }

@@ -8,7 +8,9 @@ mod parts;
 mod v1;
 mod v2;
 
-pub use input::{AuthorizerData, EventInput, new_request_id, parse_execute_api_host, split_url};
+pub use input::{
+    AuthorizerData, EventInput, Seed, parse_execute_api_host, request_id, split_url, trace_id,
+};
 pub use parts::{
     ArrayClaimStyle, DECODE_QUERY_VALUES, HTTP_TEXT_CONTENT_TYPES, HTTP_V1_LOWERCASES_HEADERS,
     JWT_ARRAY_CLAIM_STYLE, V2_KEEPS_COOKIE_HEADER, claim_string, clf_time, http_body_is_binary,

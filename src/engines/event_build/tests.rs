@@ -5,12 +5,19 @@ use serde_json::json;
 
 use super::*;
 
+/// A fixed clock and fixed random bytes: the builder is pure.
+const SEED: Seed = Seed {
+    now_ms: 1_587_481_701_067,
+    random: [7; 48],
+};
+
 fn base(api_type: ApiType, payload: PayloadFormat) -> EventInput {
     let mut i = EventInput::from_url(
         api_type,
         payload,
         "post",
         "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items/42?a=1&a=2&b=x%20y",
+        SEED,
     );
     i.route_key = "POST /items/{id}".into();
     i.path_parameters = vec![("id".into(), "42".into())];
@@ -222,14 +229,14 @@ fn url_helpers() {
             "q".to_string()
         )
     );
-    let id = new_request_id(ApiType::Http);
+    let id = request_id(ApiType::Http, [1; 16]);
     assert_eq!(id.len(), 15);
     assert!(id.ends_with('='));
-    assert_eq!(new_request_id(ApiType::Rest).len(), 36);
+    assert_eq!(request_id(ApiType::Rest, [2; 16]).len(), 36);
     assert_eq!(strip_stage("/prod", "prod", true), "/");
     assert_eq!(strip_stage("/production/x", "prod", true), "/production/x");
-    let i =
-        EventInput::from_url(ApiType::Http, PayloadFormat::V2, "get", "/x").with_gateway_headers();
+    let i = EventInput::from_url(ApiType::Http, PayloadFormat::V2, "get", "/x", SEED)
+        .with_gateway_headers();
     assert!(i.headers.iter().any(|(k, _)| k == "x-amzn-trace-id"));
     assert_eq!(i.method, "GET");
 }

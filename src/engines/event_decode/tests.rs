@@ -43,7 +43,16 @@ fn round_trips_built_events() {
         (ApiType::Http, PayloadFormat::V1, EventKind::HttpV1),
         (ApiType::Rest, PayloadFormat::V1, EventKind::Rest),
     ] {
-        let mut input = EventInput::from_url(api, payload, "PUT", "/prod/items/7?x=1");
+        let mut input = EventInput::from_url(
+            api,
+            payload,
+            "PUT",
+            "/prod/items/7?x=1",
+            crate::engines::event_build::Seed {
+                now_ms: 1_587_481_701_067,
+                random: [7; 48],
+            },
+        );
         input.stage = "prod".into();
         input.route_key = "PUT /items/{id}".into();
         input.headers = vec![("content-type".into(), "application/octet-stream".into())];

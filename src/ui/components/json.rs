@@ -17,9 +17,12 @@ use super::styles::BodyStyles;
 pub const MAX_HIGHLIGHT_BYTES: usize = 16 * 1024;
 
 /// Pretty-print JSON text (keeping key order). `None` when it is not JSON.
+/// Control and bidi characters in strings come out as JSON escapes
+/// (`\u202e`): the same JSON, shown safely.
 pub fn pretty(bytes: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    serde_json::to_string_pretty(&value).ok()
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    Some(crate::engines::terminal_text::escape_json(&text).into_owned())
 }
 
 /// Pretty-print several values (e.g. jq outputs), one after another.
@@ -31,7 +34,7 @@ pub fn pretty_values(values: &[serde_json::Value]) -> String {
         }
         out.push_str(&serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
     }
-    out
+    crate::engines::terminal_text::escape_json(&out).into_owned()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -209,6 +212,19 @@ mod tests {
         let line = "é".repeat(MAX_HIGHLIGHT_BYTES);
         let joined: String = kinds(&line).into_iter().map(|(t, _)| t).collect();
         assert!(joined.len() <= MAX_HIGHLIGHT_BYTES);
+    }
+
+    #[test]
+    fn pretty_shows_bidi_and_controls_as_json_escapes() {
+        let p = pretty("{\"a\u{202E}\": \"x\\u001b\u{2066}y\"}".as_bytes()).unwrap();
+        assert!(
+            !p.chars().any(crate::engines::terminal_text::needs_escape),
+            "{p}"
+        );
+        assert!(
+            p.contains("a\\u202e") && p.contains("x\\u001b\\u2066y"),
+            "{p}"
+        );
     }
 
     #[test]

@@ -70,6 +70,11 @@ impl KvList {
         self.edit.is_some()
     }
 
+    /// Which cell is being edited, if any.
+    pub fn editing_cell(&self) -> Option<Cell> {
+        self.edit.as_ref().map(|e| e.cell)
+    }
+
     /// Enabled rows with a non-empty key, in order.
     pub fn enabled_pairs(&self) -> Vec<(String, String)> {
         self.rows
@@ -236,6 +241,24 @@ impl Widget for KvListView<'_> {
             .max()
             .unwrap_or(0)
             .clamp(8, (area.width as usize / 3).max(8)) as u16;
+        // Column labels, so a user knows which cell is the name.
+        let header = Rect::new(area.x, area.y, area.width, 1.min(area.height));
+        let label = if list.fixed_keys { "PARAMETER" } else { "NAME" };
+        Line::styled(
+            format!(
+                "{:<4}{label:<width$} VALUE",
+                "ON",
+                width = key_width as usize + 1
+            ),
+            self.styles.dim,
+        )
+        .render(header, buf);
+        let area = Rect::new(
+            area.x,
+            area.y.saturating_add(1),
+            area.width,
+            area.height.saturating_sub(1),
+        );
         let height = area.height as usize;
         let first = list.selected.saturating_sub(height.saturating_sub(1));
         for (row_no, (i, row)) in list

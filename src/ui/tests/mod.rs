@@ -1,7 +1,8 @@
 //! UI tests: drive the app with actions and keys against a fake control
 //! plane, assert state, and snapshot TestBackend frames with insta.
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod inventory;
+mod parity;
 mod shell;
 mod suspend;

@@ -156,6 +156,15 @@ impl AuthPane {
         self.editing.is_some()
     }
 
+    /// The label of the field being edited, for the composer's frame.
+    pub fn editing_label(&self) -> Option<&'static str> {
+        Some(match self.editing? {
+            Field::Region => "region",
+            Field::Token => "token",
+            Field::ApiKey => "x-api-key",
+        })
+    }
+
     pub fn cycle_kind(&mut self) {
         let i = AuthKind::ALL
             .iter()
@@ -235,15 +244,21 @@ impl AuthPane {
         out.push(Line::from(kinds));
         out.push(Line::default());
         let field = |label: &str, input: &LineInput, f: Field, mask: bool| -> Line<'static> {
-            let mut spans = vec![Span::styled(format!("{label:<8}"), styles.dim)];
-            if self.editing == Some(f) {
+            let editing = self.editing == Some(f);
+            let label_style = if editing { styles.title } else { styles.dim };
+            let mark = if editing { "▶ " } else { "  " };
+            let mut spans = vec![Span::styled(format!("{mark}{label:<10} "), label_style)];
+            if editing {
                 spans.extend(
                     input
-                        .spans(true, width.saturating_sub(9), Default::default())
+                        .spans(true, width.saturating_sub(14), Default::default())
                         .spans,
                 );
             } else if input.text().is_empty() {
-                spans.push(Span::styled("(empty: e to edit, or paste)", styles.dim));
+                spans.push(Span::styled(
+                    "(empty: Enter or e to edit, then type or paste)",
+                    styles.dim,
+                ));
             } else if mask {
                 spans.push(Span::raw(masked(input.text())));
             } else {

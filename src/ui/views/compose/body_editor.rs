@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
+use crate::domain::ContentType;
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::response::summary::human_size;
 
@@ -60,9 +61,26 @@ pub enum BodySource {
 #[derive(Debug)]
 pub struct BodyEditor {
     pub source: BodySource,
-    /// Whether the content type says JSON (then non-JSON text is an error).
-    pub expect_json: bool,
+    /// The type the body is sent as: JSON is checked as you type (and
+    /// non-JSON is an error); other types are not read as JSON, but JSON
+    /// text under another type is a warning.
+    pub content_type: ContentType,
     check: JsonCheck,
+}
+
+/// The type typed text most likely is: what "body type follows what is
+/// typed" picks while the user has not chosen one.
+pub fn guess_type(text: &str) -> ContentType {
+    let t = text.trim_start();
+    if t.is_empty() {
+        ContentType::None
+    } else if t.starts_with(['{', '[']) {
+        ContentType::Json
+    } else if t.starts_with('<') {
+        ContentType::Xml
+    } else {
+        ContentType::Text
+    }
 }
 
 impl Default for BodyEditor {
@@ -83,7 +101,7 @@ impl BodyEditor {
         };
         let mut e = BodyEditor {
             source,
-            expect_json: false,
+            content_type: ContentType::None,
             check: JsonCheck::Empty,
         };
         e.recheck();
@@ -98,7 +116,7 @@ impl BodyEditor {
                     path: path.to_string(),
                     bytes: err.into_bytes(),
                 },
-                expect_json: false,
+                content_type: ContentType::None,
                 check: JsonCheck::NotJson,
             },
         };
@@ -117,16 +135,51 @@ impl BodyEditor {
         &self.check
     }
 
-    pub fn set_expect_json(&mut self, yes: bool) {
-        self.expect_json = yes;
+    pub fn set_content_type(&mut self, ct: ContentType) {
+        self.content_type = ct;
         self.recheck();
+    }
+
+    /// The body as text (empty for a binary file).
+    pub fn text(&self) -> String {
+        match &self.source {
+            BodySource::Editor(t) => t.lines().join("\n"),
+            BodySource::File { .. } => String::new(),
+        }
     }
 
     fn recheck(&mut self) {
         self.check = match &self.source {
-            BodySource::Editor(t) => check_json(&t.lines().join("\n"), self.expect_json),
+            BodySource::Editor(t) => {
+                let text = t.lines().join("\n");
+                match self.content_type {
+                    ContentType::Json => check_json(&text, true),
+                    ContentType::None => check_json(&text, false),
+                    // XML, form, text: not read as JSON (see `mismatch`).
+                    _ if text.trim().is_empty() => JsonCheck::Empty,
+                    _ => JsonCheck::NotJson,
+                }
+            }
             BodySource::File { .. } => JsonCheck::NotJson,
         };
+    }
+
+    /// A warning when the type and the text disagree (sent anyway).
+    pub fn mismatch(&self) -> Option<String> {
+        let BodySource::Editor(_) = &self.source else {
+            return None;
+        };
+        let text = self.text();
+        let is_json = matches!(check_json(&text, false), JsonCheck::Valid);
+        match self.content_type {
+            ContentType::Json | ContentType::None => None,
+            ContentType::Binary => None,
+            other if is_json => Some(format!(
+                "the body is JSON but is sent as {} (t changes the type)",
+                other.label()
+            )),
+            _ => None,
+        }
     }
 
     /// A key typed into the editor. Returns whether the text changed.
@@ -166,6 +219,13 @@ impl BodyEditor {
 
     pub fn status_line(&self, styles: &BodyStyles) -> Line<'static> {
         let size = human_size(self.bytes().len() as u64);
+        if let Some(w) = self.mismatch() {
+            return Line::styled(format!("! {w} · {size}"), styles.warning);
+        }
+        let kind = match self.content_type {
+            ContentType::None => "text",
+            other => other.label(),
+        };
         let (text, style) = match (&self.check, &self.source) {
             (_, BodySource::File { path, bytes }) => (
                 format!(
@@ -177,7 +237,7 @@ impl BodyEditor {
             (JsonCheck::Empty, _) => ("empty body".to_string(), styles.dim),
             (JsonCheck::Valid, _) => (format!("✓ valid JSON · {size}"), styles.ok),
             (JsonCheck::Invalid(e), _) => (format!("✗ invalid JSON: {e}"), styles.server_error),
-            (JsonCheck::NotJson, _) => (format!("text · {size}"), styles.dim),
+            (JsonCheck::NotJson, _) => (format!("{kind} · {size}"), styles.dim),
             (JsonCheck::TooLarge, _) => (
                 format!("{size} · too large to check as you type"),
                 styles.dim,

@@ -1,6 +1,7 @@
 //! `:send` and `:doctor`: open the composer / the lint view on what the
 //! user is pointing at.
 
+use super::example;
 use crate::app::diagnose;
 use crate::engines::compose;
 use crate::ui::commands::CommandCtx;
@@ -34,13 +35,38 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
                 .as_deref()
                 .and_then(|s| api.stage(s))
                 .or_else(|| api.stages.first());
-            compose::draft_for_route(api, route, stage)
+            let draft = compose::draft_for_route(api, route, stage);
+            let mut page = ComposePage::from_draft(&draft);
+            let mut effects = Vec::new();
+            if route_takes_body(&draft.method) {
+                if ctx.shared.backend.info.demo {
+                    if let Some(body) = example::demo_body(&draft) {
+                        page.offer_example_body(body.as_bytes());
+                    }
+                } else {
+                    effects.push(example::last_sent_body(&draft));
+                }
+            }
+            let key = (api.id.clone(), route.route_key.clone());
+            if let Some(kept) = ctx.shared.drafts.get(&key) {
+                // `C` in the restored page still goes back to the route's request.
+                let page = page.restore(kept);
+                return Ok(vec![
+                    Effect::Push(Box::new(page)),
+                    Effect::Info("your unsent draft is back (C starts over)".into()),
+                ]);
+            }
+            return Ok(vec![Effect::PushWith(Box::new(page), effects)]);
         }
         _ => return Err("usage: :send [METHOD] [URL]".into()),
     };
     Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
         &draft,
     )))])
+}
+
+fn route_takes_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
 }
 
 /// `:doctor`: lint the selected API's configuration.

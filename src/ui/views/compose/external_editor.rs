@@ -97,9 +97,8 @@ impl ComposePage {
                         bytes.pop();
                     }
                 }
-                let expect_json = self.body.expect_json;
                 self.body = BodyEditor::from_bytes(&bytes);
-                self.body.set_expect_json(expect_json);
+                self.body_changed();
                 self.message = None;
                 let note = if bytes == before {
                     "body unchanged"

@@ -3,6 +3,7 @@
 pub mod auth_pane;
 pub mod body_editor;
 pub mod commands;
+pub mod example;
 pub mod external_editor;
 pub mod page;
 mod render;

@@ -5,13 +5,13 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
 
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
-use super::body_editor::BodyEditor;
+use super::body_editor::{BodyEditor, BodySource, guess_type};
 use super::external_editor;
 use crate::backends::http::{SendOptions, Sender};
 use crate::domain::{Api, ContentType, Field, RequestDraft};
@@ -71,6 +71,13 @@ pub struct ComposePage {
     /// The editor command for `E`; `None` reads `$VISUAL` / `$EDITOR` when
     /// pressed (tests set it, since the environment is process-wide).
     pub editor: Option<String>,
+    /// The body type follows what is typed until the user picks one (`t`).
+    pub content_type_auto: bool,
+    /// The draft as last sent: leaving with it unchanged keeps no draft.
+    pub sent: Option<RequestDraft>,
+    /// The draft as opened (route defaults and example body): what `C`
+    /// (clear) goes back to, and leaving it unchanged keeps no draft.
+    pristine: RequestDraft,
 }
 
 fn rows(fields: &[Field]) -> Vec<KvRow> {
@@ -98,8 +105,8 @@ fn fields(list: &KvList) -> Vec<Field> {
 impl ComposePage {
     pub fn from_draft(draft: &RequestDraft) -> Self {
         let mut body = BodyEditor::from_bytes(&draft.body);
-        body.set_expect_json(draft.content_type == ContentType::Json);
-        ComposePage {
+        body.set_content_type(draft.content_type);
+        let mut page = ComposePage {
             method: draft.method.clone(),
             base: LineInput::new(draft.base_url.clone()),
             path: LineInput::new(draft.path.clone()),
@@ -123,7 +130,84 @@ impl ComposePage {
             message: None,
             record_history: true,
             editor: None,
+            content_type_auto: draft.content_type == ContentType::None,
+            sent: None,
+            pristine: RequestDraft::default(),
+        };
+        page.body_changed();
+        page.pristine = page.draft();
+        page
+    }
+
+    /// This page's route with a kept draft in it: `C` still goes back to
+    /// the route's request.
+    pub fn restore(self, kept: &RequestDraft) -> Self {
+        let mut page = ComposePage::from_draft(kept);
+        page.pristine = self.pristine;
+        page
+    }
+
+    /// Back to the draft as it opened (`C`); the user's choices of sender,
+    /// history and editor stay.
+    fn clear_draft(&mut self) {
+        let mut fresh = ComposePage::from_draft(&self.pristine);
+        fresh.sender = self.sender.take();
+        fresh.record_history = self.record_history;
+        fresh.editor = self.editor.take();
+        fresh.auth.offers = std::mem::take(&mut self.auth.offers);
+        *self = fresh;
+    }
+
+    fn enter(&mut self) {
+        match self.tab {
+            Tab::Body => self.editing = Some(Editing::Body),
+            Tab::Auth => self.auth.edit(),
+            _ => {
+                if let Some(l) = self.list_mut() {
+                    if l.rows.is_empty() {
+                        l.add();
+                    } else {
+                        l.edit_selected(Cell::Value);
+                    }
+                }
+            }
         }
+    }
+
+    /// The key of this draft in [`Shared::drafts`] (routes only).
+    pub fn draft_key(&self) -> Option<(String, String)> {
+        Some((self.target.api_id.clone()?, self.target.route_key.clone()?))
+    }
+
+    /// Put an example body in an untouched, empty body (from the history
+    /// or the demo's scenarios); typed text always wins.
+    pub fn offer_example_body(&mut self, body: &[u8]) {
+        if self.body.bytes().is_empty() && !body.is_empty() {
+            let untouched = self.draft() == self.pristine;
+            self.body = BodyEditor::from_bytes(body);
+            self.body_changed();
+            if untouched {
+                self.pristine = self.draft();
+            }
+        }
+    }
+
+    /// After the body text changed: the type follows it (unless the user
+    /// picked one) and the check reruns.
+    pub(super) fn body_changed(&mut self) {
+        if self.content_type_auto && matches!(self.body.source, BodySource::Editor(_)) {
+            self.content_type = guess_type(&self.body.text());
+        }
+        self.body.set_content_type(self.content_type);
+    }
+
+    /// Whether a `content-type` header row (enabled) overrides the type.
+    pub fn content_type_header(&self) -> Option<String> {
+        self.headers
+            .rows
+            .iter()
+            .find(|r| r.enabled && r.key.trim().eq_ignore_ascii_case("content-type"))
+            .map(|r| r.value.clone())
     }
 
     pub fn draft(&self) -> RequestDraft {
@@ -177,8 +261,16 @@ impl ComposePage {
     fn refresh_jwt(&mut self, shared: &Shared) {
         let crate::domain::AuthMode::Jwt { token } = self.auth.mode() else {
             self.auth.jwt = None;
+            self.target.auth_label = None;
             return;
         };
+        // A demo token keeps its name (history shows `jwt:expired`).
+        self.target.auth_label = self
+            .auth
+            .offers
+            .iter()
+            .find(|o| o.token == token)
+            .map(|o| o.name.clone());
         if token.is_empty() {
             self.auth.jwt = None;
             return;
@@ -230,8 +322,8 @@ impl ComposePage {
             .position(|c| *c == self.content_type)
             .unwrap_or(0);
         self.content_type = all[(i + 1) % all.len()];
-        self.body
-            .set_expect_json(self.content_type == ContentType::Json);
+        self.content_type_auto = false;
+        self.body.set_content_type(self.content_type);
     }
 
     fn send(&mut self, shared: &Shared) -> Vec<Effect> {
@@ -292,6 +384,7 @@ impl ComposePage {
         }
         match (result.page, result.error) {
             (Some(mut page), _) => {
+                self.sent = Some(self.draft());
                 self.message = (!result.warnings.is_empty()).then(|| result.warnings.join(" · "));
                 // The log search reports to the response page, not to us.
                 let confirm = page.start_log_confirm();
@@ -313,24 +406,47 @@ impl ComposePage {
                 let guess = ContentType::from_extension(&path);
                 if guess != ContentType::None {
                     self.content_type = guess;
+                    self.content_type_auto = false;
                 }
-                self.body
-                    .set_expect_json(self.content_type == ContentType::Json);
+                self.body_changed();
                 vec![Effect::Info(format!("body read from {path}"))]
             }
             Err(e) => vec![Effect::Error(e.to_string())],
         }
     }
 
+    /// Keep what is being typed and stop editing (before a send).
+    fn commit_editing(&mut self) {
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        self.editing = None;
+        if self.auth.is_editing() {
+            self.auth.handle_key(enter);
+        }
+        for list in [&mut self.params, &mut self.query, &mut self.headers] {
+            // Enter on a name moves on to the value; a second one commits.
+            for _ in 0..2 {
+                if list.is_editing() {
+                    list.handle_key(enter);
+                }
+            }
+        }
+    }
+
     fn key(&mut self, key: KeyEvent, shared: &Shared) -> Vec<Effect> {
+        // Ctrl-S sends from anywhere, as in Postman: what is typed is kept.
+        if key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.commit_editing();
+            self.refresh_jwt(shared);
+            return self.send(shared);
+        }
         match self.editing {
             Some(Editing::Body) => {
                 if key.code == KeyCode::Esc {
                     self.editing = None;
                 } else if external_editor::is_editor_key(&key, shared) {
                     return self.open_external_editor();
-                } else {
-                    self.body.input(key);
+                } else if self.body.input(key) {
+                    self.body_changed();
                 }
             }
             Some(which @ (Editing::Base | Editing::Path | Editing::BodyFile)) => {
@@ -374,6 +490,13 @@ impl ComposePage {
         match verb {
             "send" => return Some(self.send(shared)),
             "method" => self.cycle_method(),
+            "edit" => self.enter(),
+            "clear_draft" => {
+                self.clear_draft();
+                return Some(vec![Effect::Info(
+                    "draft cleared: back to the route's request".into(),
+                )]);
+            }
             "edit_base" => self.editing = Some(Editing::Base),
             "edit_path" => self.editing = Some(Editing::Path),
             "content_type" => self.cycle_content_type(),
@@ -468,8 +591,25 @@ impl Page for ComposePage {
         Some(self.draft())
     }
 
+    /// Keep the draft for `:send` on the same route, until it is sent.
+    fn on_leave(&mut self, shared: &mut Shared) {
+        let Some(key) = self.draft_key() else {
+            return;
+        };
+        let draft = self.draft();
+        if self.sent.as_ref() == Some(&draft) || draft == self.pristine {
+            shared.drafts.remove(&key);
+        } else {
+            shared.drafts.insert(key, draft);
+        }
+    }
+
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         self.load_offers(shared);
+        // A note about the last send or check is stale once the user acts.
+        if !matches!(action, Action::Refresh) && *action != Action::Page("send".into()) {
+            self.message = None;
+        }
         match action {
             Action::Key(k) => return Some(self.key(*k, shared)),
             Action::Back if self.sending.is_some() => {
@@ -497,19 +637,7 @@ impl Page for ComposePage {
             },
             Action::PageDown => self.auth_scroll.page_down(),
             Action::PageUp => self.auth_scroll.page_up(),
-            Action::Enter => match self.tab {
-                Tab::Body => self.editing = Some(Editing::Body),
-                Tab::Auth => self.auth.edit(),
-                _ => {
-                    if let Some(l) = self.list_mut() {
-                        if l.rows.is_empty() {
-                            l.add();
-                        } else {
-                            l.edit_selected(Cell::Value);
-                        }
-                    }
-                }
-            },
+            Action::Enter => self.enter(),
             Action::Refresh => return Some(self.send(shared)),
             Action::Page(verb) => return self.verb(verb, shared),
             _ => return None,

@@ -172,3 +172,116 @@ async fn a_failing_editor_is_one_status_line_and_keeps_the_body() {
         assert!(!h.app.wants_terminal());
     }
 }
+
+fn open(h: &mut crate::ui::testing::Harness, d: &RequestDraft) {
+    let mut page = ComposePage::from_draft(d);
+    page.record_history = false;
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+}
+
+fn bare(method: &str) -> RequestDraft {
+    RequestDraft {
+        method: method.into(),
+        base_url: "https://abc.execute-api.eu-west-1.amazonaws.com/prod".into(),
+        path: "/orders".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn typed_json_sets_the_type_and_the_header_unless_one_is_set() {
+    let mut h = harness(fake_backend(FakeControl::default()));
+    open(&mut h, &bare("POST"));
+    h.keys(&["<Tab>", "<Tab>", "<Enter>"]);
+    h.type_text(r#"{"item":"widget"}"#);
+    h.keys(&["<Esc>"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(
+        p.content_type,
+        ContentType::Json,
+        "the type follows the text"
+    );
+    let req = crate::engines::compose::build(&p.draft()).unwrap();
+    assert_eq!(
+        crate::domain::header(&req.headers, "content-type"),
+        Some("application/json")
+    );
+    let screen = h.render(100, 16);
+    assert!(screen.contains("Body json"), "{screen}");
+    assert!(screen.contains("✓ valid JSON"), "{screen}");
+    // A type the user picks wins; JSON under XML is a warning, not "invalid JSON".
+    h.keys(&["t", "t", "t"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.content_type, ContentType::Xml);
+    let screen = h.render(100, 16);
+    assert!(!screen.contains("invalid JSON"), "{screen}");
+    assert!(
+        screen.contains("the body is JSON but is sent as xml"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_printable_key_in_a_field_is_text_never_a_command() {
+    let mut h = harness(fake_backend(FakeControl::default()));
+    open(&mut h, &bare("GET"));
+    // Auth tab, cycle to "API key", edit the field and type a key with a
+    // digit (digits pick demo tokens outside a field).
+    h.keys(&["<S-Tab>", "A", "A", "A", "e"]);
+    let screen = h.render(100, 16);
+    assert!(screen.contains("typing into x-api-key"), "{screen}");
+    h.type_text("k3y-abc");
+    let screen = h.render(100, 16);
+    assert!(screen.contains("k3y-abc"), "{screen}");
+    h.keys(&["<Enter>"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(
+        p.draft().auth,
+        crate::domain::AuthMode::ApiKey {
+            key: "k3y-abc".into()
+        }
+    );
+    assert_eq!(
+        p.base.text(),
+        bare("GET").base_url,
+        "no letter went to the URL"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_survives_leaving_and_send_on_the_same_route_restores_it() {
+    use crate::ui::testing::fake_backend;
+    let control = crate::ui::tests::fixtures::control();
+    let mut h = harness(fake_backend(control));
+    h.start().await;
+    h.render(110, 12);
+    h.keys(&["<Enter>"]);
+    h.render(110, 12);
+    h.keys(&[":"]);
+    h.type_text("send");
+    h.keys(&["<Enter>"]);
+    let route = h
+        .app
+        .top_as::<ComposePage>()
+        .expect("composer")
+        .target
+        .clone();
+    h.keys(&["p", "<C-e>"]);
+    h.type_text("/draft");
+    h.keys(&["<Enter>", "<Esc>"]);
+    assert!(
+        h.app.top_as::<ComposePage>().is_none(),
+        "Esc left the composer"
+    );
+    h.keys(&[":"]);
+    h.type_text("send");
+    h.keys(&["<Enter>"]);
+    let p = h.app.top_as::<ComposePage>().expect("composer again");
+    assert_eq!(p.target, route);
+    assert!(p.path.text().ends_with("/draft"), "{}", p.path.text());
+    // C clears it back to the route's request.
+    h.keys(&["C"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert!(!p.path.text().contains("draft"), "{}", p.path.text());
+}

@@ -7,8 +7,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
+use super::auth_pane::AuthKind;
 use super::page::{ComposePage, Editing, TABS, Tab};
 use crate::engines::compose;
+use crate::ui::components::kv_list::Cell;
 use crate::ui::components::kv_list::KvListView;
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::components::text_view::{Lines, ScrollView};
@@ -55,27 +57,41 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
     frame.render_widget(preview_line, preview);
 
     let mut tab_spans = Vec::new();
+    let narrow = area.width < 70;
     for t in TABS {
-        let label = match t {
-            Tab::Params => format!("Params {}", page.params.rows.len()),
-            Tab::Query => format!("Query {}", page.query.rows.len()),
-            Tab::Headers => format!("Headers {}", page.headers.rows.len()),
-            Tab::Body => format!("Body {}", page.content_type.label()),
-            Tab::Auth => format!("Auth {}", page.auth.kind.label()),
+        let label = match (t, narrow) {
+            (Tab::Params, false) => format!("Params {}", page.params.rows.len()),
+            (Tab::Query, false) => format!("Query {}", page.query.rows.len()),
+            (Tab::Headers, false) => format!("Headers {}", page.headers.rows.len()),
+            (Tab::Params, true) => format!("Par {}", page.params.rows.len()),
+            (Tab::Query, true) => format!("Qry {}", page.query.rows.len()),
+            (Tab::Headers, true) => format!("Hdr {}", page.headers.rows.len()),
+            (Tab::Body, _) => format!("Body {}", page.content_type.label()),
+            (Tab::Auth, _) => format!("Auth {}", page.auth.kind.label()),
         };
-        let style = if t == page.tab {
-            styles.selected
+        // The active tab is marked by shape too (▶), not only by colour.
+        let (text, style) = if t == page.tab {
+            (format!("▶{label} "), styles.selected)
         } else {
-            styles.dim
+            (format!(" {label} "), styles.dim)
         };
-        tab_spans.push(Span::styled(format!(" {label} "), style));
+        tab_spans.push(Span::styled(text, style));
         tab_spans.push(Span::raw(" "));
     }
     frame.render_widget(Line::from(tab_spans), tabs);
 
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(styles.dim);
+    // A field being edited is unmistakable: the frame lights up and says
+    // which field has the keys and how to leave it.
+    let block = match editing_label(page) {
+        Some(label) => Block::default()
+            .borders(Borders::ALL)
+            .border_type(ratatui::widgets::BorderType::Double)
+            .border_style(styles.title)
+            .title(Span::styled(format!(" typing into {label} "), styles.title)),
+        None => Block::default()
+            .borders(Borders::ALL)
+            .border_style(styles.dim),
+    };
     let inner = block.inner(main);
     frame.render_widget(block, main);
     match page.tab {
@@ -126,13 +142,80 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
         Line::styled("sending… Esc cancels", styles.info)
     } else if let Some(m) = &page.message {
         Line::styled(m.clone(), styles.warning)
-    } else if page.editing == Some(Editing::Body) {
-        Line::styled("editing the body · Esc stops editing", styles.dim)
     } else {
-        Line::styled(
-            "C-s send · Tab tabs · Enter edit · a add · d delete · Space toggle · m method · b base · p path · t type · F file · E $EDITOR · = format · A auth · 1-4 demo tokens",
-            styles.dim,
-        )
+        Line::styled(hint_text(page, shared, hint.width as usize), styles.dim)
     };
     frame.render_widget(hint_line, hint);
+}
+
+/// What has the keys right now, for the frame title and the hint.
+fn editing_label(page: &ComposePage) -> Option<String> {
+    match page.editing {
+        Some(Editing::Base) => return Some("the base URL".into()),
+        Some(Editing::Path) => return Some("the path".into()),
+        Some(Editing::BodyFile) => return Some("the file name".into()),
+        Some(Editing::Body) => return Some("the body".into()),
+        None => {}
+    }
+    if let Some(l) = page.auth.editing_label() {
+        return Some(l.to_string());
+    }
+    for (list, what) in [
+        (&page.params, "path parameter"),
+        (&page.query, "query parameter"),
+        (&page.headers, "header"),
+    ] {
+        match list.editing_cell() {
+            Some(Cell::Key) => return Some(format!("the {what} name")),
+            Some(Cell::Value) => return Some(format!("the {what} value")),
+            None => {}
+        }
+    }
+    None
+}
+
+/// The hint line: the keys that matter here first, as many as fit.
+pub(super) fn hint_text(page: &ComposePage, shared: &Shared, width: usize) -> String {
+    let editing = editing_label(page).is_some();
+    let hints: Vec<&str> = if page.editing == Some(Editing::Body) {
+        vec!["typing the body", "Esc done", "C-s send", "C-e $EDITOR"]
+    } else if editing {
+        vec![
+            "Enter done",
+            "Esc cancel",
+            "Tab next cell",
+            "C-s send",
+            "C-u clear",
+            "C-w word",
+            "C-a/C-e start/end",
+        ]
+    } else {
+        let mut h = vec!["C-s send", "Tab tabs", "Enter/e edit"];
+        match page.tab {
+            Tab::Body => h.extend(["t type", "E $EDITOR", "F file", "= format"]),
+            Tab::Auth => {
+                h.push("A auth kind");
+                if shared.backend.info.demo && page.auth.kind == AuthKind::Jwt {
+                    h.push("1-4 demo token");
+                }
+            }
+            Tab::Params => {}
+            Tab::Query | Tab::Headers => h.extend(["a add", "d delete", "Space on/off"]),
+        }
+        h.extend([
+            "m method", "b base", "p path", "A auth", "C clear", "Esc back", "? help",
+        ]);
+        h.dedup();
+        h
+    };
+    let mut out = String::new();
+    for item in hints {
+        let sep = if out.is_empty() { "" } else { " · " };
+        if out.chars().count() + sep.chars().count() + item.chars().count() > width {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(item);
+    }
+    out
 }

@@ -406,13 +406,14 @@ impl Page for HistoryPage {
                 table_area,
             );
         } else {
-            let (header, widths, cells): (_, [Constraint; 5], Vec<[String; 5]>) = match self.tab {
+            let (header, widths, cells): (_, [Constraint; 6], Vec<[String; 6]>) = match self.tab {
                 HistoryTab::Sent => (
-                    ["WHEN", "METHOD", "PATH", "STATUS", "TIME"],
+                    ["WHEN", "METHOD", "PATH", "AUTH", "STATUS", "TIME"],
                     [
                         Constraint::Length(10),
                         Constraint::Length(7),
                         Constraint::Fill(1),
+                        Constraint::Length(18),
                         Constraint::Length(16),
                         Constraint::Length(9),
                     ],
@@ -424,12 +425,13 @@ impl Page for HistoryPage {
                         .collect(),
                 ),
                 HistoryTab::Saved => (
-                    ["NAME", "COLLECTION", "METHOD", "URL", "SAVED"],
+                    ["NAME", "COLLECTION", "METHOD", "URL", "AUTH", "SAVED"],
                     [
                         Constraint::Length(20),
                         Constraint::Length(12),
                         Constraint::Length(7),
                         Constraint::Fill(1),
+                        Constraint::Length(18),
                         Constraint::Length(10),
                     ],
                     self.saved_list
@@ -440,7 +442,7 @@ impl Page for HistoryPage {
                         .collect(),
                 ),
             };
-            let status_col = (self.tab == HistoryTab::Sent).then_some(3);
+            let status_col = (self.tab == HistoryTab::Sent).then_some(4);
             let table_rows = cells.into_iter().map(|c| {
                 Row::new(c.into_iter().enumerate().map(|(i, text)| {
                     let style = match status_col {

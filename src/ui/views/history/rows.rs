@@ -13,7 +13,7 @@ pub struct SavedRow {
 }
 
 /// `WHEN METHOD PATH STATUS TIME` for a sent request.
-pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 5] {
+pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {
     let status = match (&entry.outcome.status, &entry.outcome.error) {
         (Some(s), _) => s.to_string(),
         (None, Some(e)) => format!("✗ {}", first_line(e)),
@@ -28,34 +28,36 @@ pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 5] {
         ago(now_ms, entry.sent_at_ms),
         entry.request.method.clone(),
         path_of(&entry.request.url).unwrap_or_else(|| entry.draft.path.clone()),
+        entry.draft.auth_summary(),
         status,
         time,
     ]
 }
 
-/// `NAME COLLECTION METHOD URL SAVED` for a saved request.
-pub fn saved_cells(row: &SavedRow, now_ms: i64) -> [String; 5] {
+/// `NAME COLLECTION METHOD URL AUTH SAVED` for a saved request.
+pub fn saved_cells(row: &SavedRow, now_ms: i64) -> [String; 6] {
     let d = &row.request.draft;
     [
         row.request.name.clone(),
         row.collection.clone(),
         d.method.clone(),
         draft_url(d),
+        d.auth_summary(),
         ago(now_ms, row.request.saved_at_ms),
     ]
 }
 
 /// The text `/` matches a sent request against.
 pub fn sent_haystack(entry: &HistoryEntry) -> String {
-    let [_, method, path, status, _] = sent_cells(entry, entry.sent_at_ms);
+    let [_, method, path, auth, status, _] = sent_cells(entry, entry.sent_at_ms);
     format!(
-        "{method} {path} {status} {}",
+        "{method} {path} {auth} {status} {}",
         entry.draft.target.route_key.as_deref().unwrap_or("")
     )
 }
 
 pub fn saved_haystack(row: &SavedRow) -> String {
-    let [name, collection, method, url, _] = saved_cells(row, row.request.saved_at_ms);
+    let [name, collection, method, url, _, _] = saved_cells(row, row.request.saved_at_ms);
     format!("{name} {collection} {method} {url}")
 }
 

@@ -207,6 +207,7 @@ async fn see_its_logs_selects_the_request_when_it_arrives() {
             route_key: Some("GET /crash".into()),
             stage: Some("prod".into()),
             region: None,
+            auth_label: None,
         },
         ..Default::default()
     });

@@ -2,7 +2,6 @@
 //! the proxy event, the Lambda lines and the doctor's conclusions on the right.
 
 pub mod detail;
-pub mod feed;
 pub mod filter;
 pub mod insights;
 pub mod open;
@@ -14,8 +13,6 @@ pub mod table;
 
 #[cfg(test)]
 mod app_tests;
-#[cfg(test)]
-mod feed_tests;
 #[cfg(test)]
 mod open_row_tests;
 #[cfg(test)]

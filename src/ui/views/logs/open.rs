@@ -6,10 +6,10 @@
 
 use futures::StreamExt;
 
-use super::feed::{self, FeedSpec};
 use super::page::{Connection, LogsPage};
 use super::screen;
 use super::store::RecordStore;
+use crate::app::logs::feed::{self, FeedSpec};
 use crate::domain::{Api, ApiType, Stage};
 use crate::engines::access_log::check_format;
 use crate::ui::commands::CommandCtx;

@@ -89,7 +89,7 @@ pub struct LogsPage {
     pub waiting_for: Option<String>,
     /// The live feed behind the page (`None` in pure view tests); dropping
     /// it with the page stops the tail.
-    pub feed: Option<super::feed::FeedControl>,
+    pub feed: Option<crate::app::logs::feed::FeedControl>,
     /// The running Insights query, for Ctrl+X (StopQuery).
     pub query: Option<crate::app::logs::QueryHandle>,
     /// Which API and stage the page shows (for `:` commands run from here).

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use futures::Stream;
-use tokio::sync::mpsc;
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::ReceiverStream;
 
 use super::insights::{QueryProgress, TimeRange};
 use crate::app::logs::fetch::{fetch_window, parse_insights_time, rows_to_events};
@@ -77,7 +77,7 @@ pub fn start(
     };
     let (start_s, end_s) = range.resolve(chrono::Utc::now().timestamp())?;
     let runner = InsightsRunner::new(logs.clone(), InsightsConfig::default());
-    let (handle, mut events) = runner.spawn(QueryRequest {
+    let (handle, events) = runner.spawn(QueryRequest {
         log_groups: vec![access.clone()],
         query,
         start_s,
@@ -85,10 +85,13 @@ pub fn start(
         limit: Some(QUERY_LIMIT),
     });
     let targets = targets.clone();
-    let (tx, rx) = mpsc::channel(16);
-    tokio::spawn(async move {
-        while let Some(ev) = events.recv().await {
-            let report = match ev {
+    // The runner's own task does the work; its events are mapped here as
+    // the shell polls them (no task of the view's own). The stream ends
+    // with the runner's channel, after `Finished` or `Failed`.
+    let reports = ReceiverStream::new(events).then(move |ev| {
+        let (logs, targets, access) = (logs.clone(), targets.clone(), access.clone());
+        async move {
+            match ev {
                 InsightsEvent::Started { .. } => {
                     QueryReport::Progress(progress(QueryStatus::Scheduled, None, None))
                 }
@@ -119,14 +122,9 @@ pub fn start(
                         rows,
                     }
                 }
-            };
-            if tx.send(report).await.is_err() {
-                return; // the page was closed
             }
         }
     });
-    let reports =
-        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|r| (r, rx)) });
     Ok((handle, reports))
 }
 

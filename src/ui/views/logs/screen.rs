@@ -7,11 +7,11 @@ use futures::StreamExt;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::feed::{FeedCmd, FeedReport};
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
 use super::query::{self, OpenedRow, QueryReport};
 use crate::app::diagnose;
+use crate::app::logs::feed::{FeedCmd, FeedReport};
 use crate::app::logs::{TailMode, TailStatus};
 use crate::domain::Api;
 use crate::ui::action::Action;

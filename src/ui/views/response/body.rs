@@ -73,7 +73,11 @@ impl Body {
         let raw = if binary {
             TextDoc::default()
         } else {
-            TextDoc::new(String::from_utf8_lossy(&bytes).into_owned())
+            // Shown escaped: control and bidi characters from the server.
+            TextDoc::new(
+                crate::engines::terminal_text::escape(&String::from_utf8_lossy(&bytes))
+                    .into_owned(),
+            )
         };
         let mode = if binary {
             BodyMode::Hex

@@ -256,7 +256,9 @@ impl ResponsePage {
             let [l, r] = Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(main);
             (l, r)
         };
-        let header_rows = (self.response.headers.len() as u16 + 2).min((left.height / 3).max(3));
+        let sent = self.sent_lines(styles);
+        let header_rows = ((self.response.headers.len() + sent.len()) as u16 + 3)
+            .min((left.height * 2 / 5).max(4));
         let [head_area, body_area] =
             Layout::vertical([Constraint::Length(header_rows), Constraint::Fill(1)]).areas(left);
 
@@ -269,12 +271,16 @@ impl ResponsePage {
         };
 
         let hb = block(
-            format!("Headers ({})", self.response.headers.len()),
+            format!("Sent & received headers ({})", self.response.headers.len()),
             self.focus == Focus::Headers,
         );
         let inner = hb.inner(head_area);
         frame.render_widget(hb, head_area);
-        let lines = header_lines(&self.response.headers, styles);
+        let mut lines = sent;
+        if !lines.is_empty() {
+            lines.push(Line::styled("◀ received", styles.title));
+        }
+        lines.extend(header_lines(&self.response.headers, styles));
         frame.render_stateful_widget(
             ScrollView {
                 source: &Lines(&lines),
@@ -315,6 +321,42 @@ impl ResponsePage {
             None => Line::styled(self.hints(), styles.dim),
         };
         frame.render_widget(bottom_line, bottom);
+    }
+
+    /// The request as it went out: method, URL, headers (Content-Type and
+    /// the auth header included) and which auth, secrets masked.
+    fn sent_lines(&self, styles: &BodyStyles) -> Vec<Line<'static>> {
+        let Some(req) = &self.request else {
+            return Vec::new();
+        };
+        let auth = self
+            .draft
+            .as_ref()
+            .map(|d| d.auth.clone())
+            .unwrap_or_default();
+        let redactor = crate::engines::redact::Redactor::for_auth(&auth);
+        let mut lines = vec![Line::from(vec![
+            Span::styled("▶ sent ", styles.title),
+            Span::styled(
+                format!("{} {}", req.method, redactor.url(&req.url)),
+                styles.dim,
+            ),
+        ])];
+        if let Some(d) = &self.draft {
+            lines.push(Line::from(vec![
+                Span::styled("auth", styles.key),
+                Span::styled(": ", styles.dim),
+                Span::raw(d.auth_summary()),
+            ]));
+        }
+        lines.extend(header_lines(&redactor.headers(&req.headers), styles));
+        if !req.body.is_empty() {
+            lines.push(Line::styled(
+                format!("body: {}", human_size(req.body.len() as u64)),
+                styles.dim,
+            ));
+        }
+        lines
     }
 
     /// Confirmation first, then the cut warning, then the request line:

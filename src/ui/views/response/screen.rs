@@ -22,7 +22,7 @@ use crate::ui::shared::Shared;
 pub fn copy_effect(text: &str, what: &str) -> Effect {
     // Tests render into a TestBackend: keep escape codes out of their output.
     if !cfg!(test)
-        && let Err(e) = export::copy_osc52(&mut std::io::stdout(), text)
+        && let Err(e) = crate::ui::clipboard::copy_osc52(&mut std::io::stdout(), text)
     {
         return Effect::Error(format!("cannot write to the terminal clipboard: {e}"));
     }

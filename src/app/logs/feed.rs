@@ -1,4 +1,4 @@
-//! The logs page's live feed: a tokio task that finds the stage's log groups,
+//! The logs view's live feed: a tokio task that finds the stage's log groups,
 //! tails them (live tail, or polling when that is unavailable), files what
 //! arrives in a [`LogBook`] and reports correlated records to the page.
 //!
@@ -17,9 +17,7 @@ use futures::Stream;
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use crate::app::logs::{
-    LogBook, LogTargets, TailConfig, TailEvent, TailStatus, discover, spawn_tail,
-};
+use super::{LogBook, LogTargets, TailConfig, TailEvent, TailStatus, discover, spawn_tail};
 use crate::backends::LogSource;
 use crate::domain::{Api, CorrelatedRecord};
 
@@ -130,12 +128,7 @@ pub fn start(spec: FeedSpec) -> (FeedControl, impl Stream<Item = FeedReport> + S
         run(spec, cmd_rx, cancel, out_tx).await;
         drop(alive);
     });
-    let reports =
-        futures::stream::unfold(
-            out_rx,
-            |mut rx| async move { rx.recv().await.map(|r| (r, rx)) },
-        );
-    (control, reports)
+    (control, tokio_stream::wrappers::ReceiverStream::new(out_rx))
 }
 
 /// Changes not yet reported.
@@ -301,3 +294,7 @@ async fn run(
     // Wait for the tailer so "page closed" really means "no more AWS calls".
     tail.stop().await;
 }
+
+#[cfg(test)]
+#[path = "tests/feed.rs"]
+mod tests;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 
-use super::feed::{self, FeedCmd, FeedReport, FeedSpec};
+use crate::app::logs::feed::{self, FeedCmd, FeedReport, FeedSpec};
 use crate::app::logs::{MemoryLogSource, TailMode};
 use crate::backends::LogSource;
 use crate::domain::{AccessLogSettings, Api, Integration, Protocol, Route, Stage};

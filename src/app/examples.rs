@@ -1,0 +1,52 @@
+//! Example bodies for a route the composer opens: the demo's scenarios
+//! (`assets/demo/scenarios.toml`) or, against AWS, the last body sent to the
+//! same route (from the history). A JSON skeleton from a request model is
+//! not offered: the inventory does not load REST models today.
+
+use crate::domain::RequestDraft;
+use crate::engines::routing::{Pattern, split_path};
+use crate::store::StoreOptions;
+use crate::store::history::History;
+
+/// The body of the demo scenario that calls this route with this method,
+/// a successful one first (the tour's "valid" step needs a valid body).
+pub fn demo_body(draft: &RequestDraft) -> Option<String> {
+    let api_id = draft.target.api_id.as_deref()?;
+    let route_key = draft.target.route_key.as_deref()?;
+    let pattern = Pattern::parse(route_key);
+    let base = draft.base_url.trim_end_matches('/');
+    let mut fits: Vec<_> = crate::backends::demo::demo_scenarios()
+        .into_iter()
+        .filter(|s| s.api_id == api_id && s.method.eq_ignore_ascii_case(&draft.method))
+        .filter(|s| {
+            let path = s.url.strip_prefix(base).unwrap_or("");
+            let path = path.split('?').next().unwrap_or("");
+            path.starts_with('/') && pattern.match_path(&split_path(path)).is_ok()
+        })
+        .filter(|s| s.body.as_deref().is_some_and(|b| !b.is_empty()))
+        .collect();
+    fits.sort_by_key(|s| !(200..300).contains(&s.expect_status));
+    fits.into_iter().next().and_then(|s| s.body)
+}
+
+/// [`last_sent_body`] on a blocking thread (the history file may be big).
+pub async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
+    tokio::task::spawn_blocking(move || last_sent_body(&draft))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The newest non-empty body sent to this route, per the history file of
+/// its API (blocking: call it off the UI loop).
+pub fn last_sent_body(draft: &RequestDraft) -> Option<Vec<u8>> {
+    let route_key = draft.target.route_key.as_deref()?;
+    let history = History::open(&History::key_for(draft), StoreOptions::from_env()).ok()?;
+    history
+        .entries()
+        .iter()
+        .find(|e| {
+            e.draft.target.route_key.as_deref() == Some(route_key) && !e.draft.body.is_empty()
+        })
+        .map(|e| e.draft.body.clone())
+}

@@ -1,0 +1,183 @@
+//! The layering rules of the README's Design section, checked on the source:
+//! - `src/domain/` and `src/engines/` name no tokio, ratatui, crossterm or
+//!   reqwest, and read neither the clock nor fresh randomness (they take
+//!   them as inputs);
+//! - no file under `src/ui/views/` calls `tokio::spawn` (workers live in
+//!   `src/app/` and report through the shell's effects) or names
+//!   `backends::` (views reach I/O through `app::`), except the files listed
+//!   in [`VIEWS_STILL_NAMING_BACKENDS`], a list that may only shrink.
+//!
+//! Test files (`*_tests.rs`, `tests.rs`, `tests/`) are exempt: they start
+//! fixture servers and build fake backends.
+
+use std::path::{Path, PathBuf};
+
+/// Views that still name `backends::` directly, and why. The test fails
+/// when one of them stops (remove it here) or another one starts.
+const VIEWS_STILL_NAMING_BACKENDS: &[(&str, &str)] = &[
+    (
+        "src/ui/views/compose/page.rs",
+        "holds a Sender for connection reuse; reads a body file; demo tokens",
+    ),
+    (
+        "src/ui/views/history/page.rs",
+        "builds the Sender of a resend",
+    ),
+    (
+        "src/ui/views/response/screen.rs",
+        "the CORS probe and the export's signing region",
+    ),
+    (
+        "src/ui/views/response/sent.rs",
+        "hands the Backend and Sender to app::send",
+    ),
+    (
+        "src/ui/views/doctor/functions.rs",
+        "the function-config cache, bound for app::inventory",
+    ),
+    (
+        "src/ui/views/logs/query.rs",
+        "Logs Insights request and row types",
+    ),
+    ("src/ui/views/logs/insights.rs", "the QueryRow type"),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "tests") {
+                rust_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().unwrap().to_string_lossy();
+            if !(name.ends_with("_tests.rs") || name == "tests.rs" || name == "test_support.rs") {
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// The file's code lines: comments dropped, and everything from a
+/// `#[cfg(test)]` module on (tests sit at the end of a file here).
+fn code(path: &Path) -> Vec<(usize, String)> {
+    let text = std::fs::read_to_string(path).expect("readable source");
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        let code = match line.find("//") {
+            // A `//` inside a string (a URL) is not a comment: keep those lines whole.
+            Some(at) if !line[..at].contains('"') => &line[..at],
+            _ => line,
+        };
+        out.push((i + 1, code.to_string()));
+    }
+    out
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// `needle` used as a path or import: `needle::` or `use needle`.
+fn names(line: &str, krate: &str) -> bool {
+    line.match_indices(krate).any(|(at, _)| {
+        let before = line[..at].chars().last();
+        let starts_word = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let rest = &line[at + krate.len()..];
+        starts_word && (rest.starts_with("::") || rest.starts_with(';') || rest.starts_with(" as"))
+    })
+}
+
+#[test]
+fn the_core_names_no_runtime_terminal_or_http_crate_and_reads_no_clock() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/domain"), &mut files);
+    rust_files(&root().join("src/engines"), &mut files);
+    assert!(files.len() > 30, "the walk found the core's files");
+    let mut bad = Vec::new();
+    for f in &files {
+        for (n, line) in code(f) {
+            for krate in ["tokio", "ratatui", "crossterm", "reqwest"] {
+                if names(&line, krate) {
+                    bad.push(format!(
+                        "{}:{n}: names {krate}: {}",
+                        relative(f),
+                        line.trim()
+                    ));
+                }
+            }
+            for clock in [
+                "Utc::now",
+                "SystemTime::now",
+                "Instant::now",
+                "Uuid::new_v4",
+            ] {
+                if line.contains(clock) {
+                    bad.push(format!(
+                        "{}:{n}: reads {clock} (take it as an input): {}",
+                        relative(f),
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn views_spawn_nothing_and_reach_backends_only_through_the_app_layer() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/ui/views"), &mut files);
+    assert!(files.len() > 30, "the walk found the views");
+    let mut bad = Vec::new();
+    let mut still_naming = Vec::new();
+    for f in &files {
+        let rel = relative(f);
+        for (n, line) in code(f) {
+            if line.contains("tokio::spawn") || line.contains("tokio::task::spawn(") {
+                bad.push(format!("{rel}:{n}: spawns a task: {}", line.trim()));
+            }
+            if names(&line, "backends") && !still_naming.contains(&rel) {
+                still_naming.push(rel.clone());
+            }
+        }
+    }
+    for rel in &still_naming {
+        if !VIEWS_STILL_NAMING_BACKENDS.iter().any(|(f, _)| f == rel) {
+            bad.push(format!("{rel}: names backends:: (go through app::)"));
+        }
+    }
+    for (f, why) in VIEWS_STILL_NAMING_BACKENDS {
+        if !still_naming.iter().any(|s| s == f) {
+            bad.push(format!(
+                "{f} no longer names backends:: ({why}): remove it from the list"
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn the_checker_sees_what_it_looks_for() {
+    assert!(names("use tokio::sync::mpsc;", "tokio"));
+    assert!(names("    crossterm::execute!(", "crossterm"));
+    assert!(names("use crate::backends::Backend;", "backends"));
+    assert!(!names("let tokio_like = 1;", "tokio"));
+    assert!(!names("use tokio_stream::wrappers;", "tokio"));
+    assert!(!names("my_backends::x", "backends"));
+}
