@@ -54,10 +54,10 @@ pub struct Args {
     #[arg(long, value_name = "MODE")]
     pub auth: Option<String>,
     /// How long to wait for the request's logs to arrive (0s: don't read logs).
-    #[arg(long, default_value = "20s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "20s", value_parser = super::flags::parse_duration)]
     pub wait: Duration,
     /// Timeout of the request itself.
-    #[arg(long, default_value = "35s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "35s", value_parser = super::flags::parse_duration)]
     pub timeout: Duration,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,

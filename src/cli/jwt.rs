@@ -203,9 +203,8 @@ async fn fetch_jwks(issuer: &str) -> anyhow::Result<Jwks> {
         .send()
         .await
         .and_then(|r| r.error_for_status())
-        .with_context(|| format!("cannot fetch {discovery}"))?
-        .text()
-        .await?;
+        .with_context(|| format!("cannot fetch {discovery}"))?;
+    let body = bounded_text(body, &discovery).await?;
     let doc: Value =
         serde_json::from_str(&body).with_context(|| format!("{discovery} is not JSON"))?;
     let uri = doc
@@ -217,8 +216,29 @@ async fn fetch_jwks(issuer: &str) -> anyhow::Result<Jwks> {
         .send()
         .await
         .and_then(|r| r.error_for_status())
-        .with_context(|| format!("cannot fetch {uri}"))?
-        .text()
-        .await?;
+        .with_context(|| format!("cannot fetch {uri}"))?;
+    let text = bounded_text(text, uri).await?;
     Jwks::parse(&text).map_err(anyhow::Error::msg)
+}
+
+/// The most bytes read of a discovery document or a JWKS: real ones are a
+/// few KiB; a 200 MB answer ends with this limit named.
+pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+
+async fn bounded_text(mut resp: reqwest::Response, url: &str) -> anyhow::Result<String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .with_context(|| format!("cannot read {url}"))?
+    {
+        if body.len() + chunk.len() > MAX_JWKS_BYTES {
+            anyhow::bail!(
+                "{url} is larger than the {} MiB limit of a JWKS / discovery document",
+                MAX_JWKS_BYTES / (1024 * 1024)
+            );
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }

@@ -77,13 +77,25 @@ pub fn only_stage(api: &crate::domain::Api, asked: Option<&str>) -> anyhow::Resu
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let range = TimeRange::parse_since_until(&args.since, args.until.as_deref())
-        .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    // Blame the flag at fault: `--until` errors name it already; a range
+    // given by both flags names both.
+    let flag = if args.until.is_some() {
+        "--since/--until"
+    } else {
+        "--since"
+    };
+    let range = TimeRange::parse_since_until(&args.since, args.until.as_deref()).map_err(|e| {
+        if e.starts_with("--") {
+            anyhow::anyhow!(e)
+        } else {
+            anyhow::anyhow!("{flag}: {e}")
+        }
+    })?;
     // Resolve before any AWS call: a bad range fails fast, whatever the backend.
     let now_ms = chrono::Utc::now().timestamp_millis();
     let (start_s, end_s) = range
         .resolve(now_ms / 1000)
-        .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
     if args.follow && args.until.is_some() {
         anyhow::bail!("--follow reads until you stop it: drop --until");
     }

@@ -7,6 +7,7 @@ pub mod cors;
 pub mod demo;
 pub mod doctor;
 pub mod event;
+pub mod flags;
 pub mod inspect;
 pub mod jwt;
 pub mod logs;
@@ -76,15 +77,7 @@ pub async fn fetch_api(backend: &Backend, api_id: &str) -> anyhow::Result<crate:
 
 /// Read a file argument, `-` meaning standard input.
 pub fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
-    use anyhow::Context;
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-            .context("cannot read standard input")?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).with_context(|| format!("cannot read {path}"))
-    }
+    flags::read_input(path)
 }
 
 /// Headers as a JSON object with lower-case names (repeats joined by ", ").

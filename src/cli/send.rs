@@ -3,7 +3,6 @@
 //! `--preflight ORIGIN` probes CORS as a browser would instead.
 
 use super::output::{errln, out, outln};
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -39,7 +38,7 @@ pub struct Args {
     #[arg(long, default_value = "none", value_name = "MODE")]
     pub auth: String,
     /// Seconds to wait for the complete answer.
-    #[arg(long, default_value_t = 30.0, value_name = "S")]
+    #[arg(long, default_value_t = 30.0, value_name = "S", value_parser = super::flags::parse_seconds)]
     pub timeout: f64,
     /// Bytes of response body kept (the full size is still reported).
     #[arg(long, default_value_t = http::DEFAULT_BODY_CAP, value_name = "BYTES")]
@@ -198,13 +197,14 @@ fn draft_from_args(args: &Args) -> anyhow::Result<RequestDraft> {
 /// `-d TEXT`, `-d @FILE`, `-d @-` (stdin); returns the body and a content-type guess.
 fn read_body(d: &str) -> anyhow::Result<(Vec<u8>, ContentType)> {
     match d.strip_prefix('@') {
-        Some("-") => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .context("cannot read the body from stdin")?;
-            Ok((buf, ContentType::None))
-        }
+        Some("-") => Ok((
+            super::flags::read_bounded(
+                std::io::stdin().lock(),
+                super::flags::MAX_INPUT_BYTES,
+                "the body from stdin",
+            )?,
+            ContentType::None,
+        )),
         Some(file) => Ok((
             http::body_from_file(Path::new(file))?,
             ContentType::from_extension(file),

@@ -43,6 +43,50 @@ impl BrowserRequest {
     }
 }
 
+/// Where the origin a CORS check evaluates came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OriginSource {
+    /// The `Origin` header the user set on the request.
+    RequestHeader,
+    /// No `Origin` header: the first concrete origin of the API's AllowOrigins.
+    AllowedOrigins,
+    /// Neither: a stand-in origin.
+    Placeholder,
+}
+
+impl OriginSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OriginSource::RequestHeader => "the request's Origin header",
+            OriginSource::AllowedOrigins => {
+                "no Origin header: the first origin of the API's AllowOrigins"
+            }
+            OriginSource::Placeholder => {
+                "no Origin header and no configured origin: a stand-in; set Origin on the request to check yours"
+            }
+        }
+    }
+}
+
+/// The origin a browser check of `req` evaluates: the request's own `Origin` header
+/// first (the doctor evaluates that one too, so a probe and a finding always name the
+/// same origin), else the API's first concrete allowed origin, else a stand-in.
+pub fn probe_origin(req: &HttpRequest, cors: Option<&Cors>) -> (String, OriginSource) {
+    if let Some(o) = req
+        .header("origin")
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        return (o.to_string(), OriginSource::RequestHeader);
+    }
+    let configured = cors.and_then(|c| c.allow_origins.iter().find(|o| !o.contains('*')));
+    match configured {
+        Some(o) => (o.clone(), OriginSource::AllowedOrigins),
+        None => ("https://example.com".to_string(), OriginSource::Placeholder),
+    }
+}
+
 /// Headers a browser sets itself; a page cannot send them, so they never appear in
 /// `Access-Control-Request-Headers`.
 const BROWSER_OWNED: &[&str] = &[
@@ -297,12 +341,41 @@ pub fn evaluate_http_api(
             "CorsConfiguration.AllowOrigins: {}",
             cors.allow_origins.join(", ")
         ));
-        f.fix = Some(format!(
-            "aws apigatewayv2 update-api --api-id API --cors-configuration AllowOrigins={} (origins are scheme://host[:port], no trailing slash)",
-            req.origin
-        ));
+        f.fix = Some(add_origin_command("API_ID", cors, &req.origin));
     }
     eval
+}
+
+/// The command that adds `origin` to an HTTP API's AllowOrigins. `update-api
+/// --cors-configuration` replaces the whole configuration, so the command repeats every
+/// configured field: following it changes nothing else.
+pub fn add_origin_command(api_id: &str, config: &Cors, origin: &str) -> String {
+    let mut c = config.clone();
+    if !c.allow_origins.iter().any(|o| o == origin) {
+        c.allow_origins.push(origin.to_string());
+    }
+    let mut doc = serde_json::Map::new();
+    doc.insert("AllowOrigins".into(), serde_json::json!(c.allow_origins));
+    let lists = [
+        ("AllowMethods", &c.allow_methods),
+        ("AllowHeaders", &c.allow_headers),
+        ("ExposeHeaders", &c.expose_headers),
+    ];
+    for (name, v) in lists {
+        if !v.is_empty() {
+            doc.insert(name.into(), serde_json::json!(v));
+        }
+    }
+    if let Some(m) = c.max_age {
+        doc.insert("MaxAge".into(), serde_json::json!(m));
+    }
+    if let Some(b) = c.allow_credentials {
+        doc.insert("AllowCredentials".into(), serde_json::json!(b));
+    }
+    format!(
+        "Add {origin} to the API's AllowOrigins (origins are scheme://host[:port], no trailing slash): aws apigatewayv2 update-api --api-id {api_id} --cors-configuration '{}'",
+        serde_json::Value::Object(doc)
+    )
 }
 
 fn allows_origin(cors: &Cors, origin: &str) -> bool {

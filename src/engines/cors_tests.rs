@@ -425,3 +425,32 @@ fn browser_request_from_an_http_request() {
     assert!(b.credentials);
     assert!(needs_preflight(&b));
 }
+
+// Issue 12 case 2: the probe evaluates the Origin the user set, like the doctor.
+#[test]
+fn the_probe_origin_is_the_requests_own_first() {
+    let mut r = HttpRequest::new("GET", "https://h.example/x");
+    r.headers = vec![("Origin".into(), "https://dashboard.example.org".into())];
+    let c = cors();
+    assert_eq!(
+        probe_origin(&r, Some(&c)),
+        (
+            "https://dashboard.example.org".to_string(),
+            OriginSource::RequestHeader
+        )
+    );
+    r.headers.clear();
+    assert_eq!(
+        probe_origin(&r, Some(&c)),
+        (
+            "https://app.example.com".to_string(),
+            OriginSource::AllowedOrigins
+        )
+    );
+    let wild = Cors {
+        allow_origins: vec!["*".into(), "https://*".into()],
+        ..cors()
+    };
+    assert_eq!(probe_origin(&r, Some(&wild)).1, OriginSource::Placeholder);
+    assert_eq!(probe_origin(&r, None).1, OriginSource::Placeholder);
+}

@@ -33,6 +33,8 @@ pub struct App {
     pub help: Option<u16>,
     pub dirty: bool,
     pub quit: bool,
+    /// Ctrl-Z / SIGTSTP arrived: the loop gives the terminal back and stops.
+    pub stop_requested: bool,
     tx: UnboundedSender<Event>,
     /// Breadcrumb hit areas of the last frame, for clicks.
     crumbs: Vec<Crumb>,
@@ -63,6 +65,7 @@ impl App {
             help: None,
             dirty: true,
             quit: false,
+            stop_requested: false,
             tx,
             crumbs: Vec::new(),
             suspended: None,
@@ -163,6 +166,7 @@ impl App {
                 self.dirty = true;
             }
             Event::Terminate => self.quit = true,
+            Event::Suspend => self.stop_requested = true,
         }
     }
 

@@ -83,7 +83,26 @@ pub fn render_crumbs(
     let mut spans = vec![Span::styled(" gatescope ", theme.get("title"))];
     let mut x = area.x + " gatescope ".len() as u16;
     let mut crumbs = Vec::new();
-    for (depth, title) in titles.iter().enumerate() {
+    // Too long for the line: the oldest crumbs go first (the page you are
+    // on matters most), replaced by `…`.
+    let sep_w = 3;
+    let width_of = |from: usize| -> usize {
+        " gatescope ".len()
+            + titles[from..]
+                .iter()
+                .map(|t| t.chars().count() + sep_w)
+                .sum::<usize>()
+            + if from > 0 { 2 + sep_w } else { 0 }
+    };
+    let mut first = 0;
+    while first + 1 < titles.len() && width_of(first) > area.width as usize {
+        first += 1;
+    }
+    if first > 0 {
+        spans.push(Span::styled(" › …", theme.get("dim")));
+        x += 4;
+    }
+    for (depth, title) in titles.iter().enumerate().skip(first) {
         let sep = " › ";
         spans.push(Span::styled(sep, theme.get("dim")));
         x += sep.chars().count() as u16;

@@ -28,8 +28,20 @@ pub enum Event {
     },
     /// A background task panicked (the panic is in the log file).
     TaskFailed { label: String, message: String },
-    /// SIGTERM / SIGHUP: leave cleanly so the terminal is restored.
+    /// SIGINT / SIGQUIT / SIGTERM / SIGHUP: leave cleanly so the terminal
+    /// is restored.
     Terminate,
+    /// Ctrl-Z or SIGTSTP: give the terminal back and stop until `fg`.
+    Suspend,
+}
+
+/// Ctrl-Z: in raw mode the terminal does not turn it into SIGTSTP, so the
+/// input reader does ([`Event::Suspend`]).
+fn is_suspend_key(ev: &crossterm::event::Event) -> bool {
+    use crossterm::event::{Event as E, KeyCode, KeyEventKind, KeyModifiers};
+    matches!(ev, E::Key(k) if k.kind != KeyEventKind::Release
+        && k.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(k.code, KeyCode::Char('z') | KeyCode::Char('Z')))
 }
 
 /// The task reading terminal input; stop it before another program (an
@@ -63,7 +75,12 @@ pub fn spawn_input(tx: UnboundedSender<Event>) -> InputReader {
             match ev {
                 None => break,
                 Some(Ok(ev)) => {
-                    if tx.send(Event::Input(ev)).is_err() {
+                    let ev = if is_suspend_key(&ev) {
+                        Event::Suspend
+                    } else {
+                        Event::Input(ev)
+                    };
+                    if tx.send(ev).is_err() {
                         break;
                     }
                 }
@@ -92,23 +109,47 @@ pub fn spawn_ticks(tx: UnboundedSender<Event>, every: Duration) {
     });
 }
 
-/// Turn SIGTERM/SIGHUP into a clean exit instead of a dead, raw-mode terminal.
+/// Turn every signal that would end the process (INT, QUIT, TERM, HUP)
+/// into a clean exit instead of a dead, raw-mode terminal, and SIGTSTP into
+/// a clean suspend ([`stop_until_continued`]).
 pub fn spawn_signals(tx: UnboundedSender<Event>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
+        let (Ok(mut int), Ok(mut quit), Ok(mut term), Ok(mut hup), Ok(mut tstp)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::quit()),
             signal(SignalKind::terminate()),
             signal(SignalKind::hangup()),
+            signal(SignalKind::from_raw(libc::SIGTSTP)),
         ) else {
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+        loop {
+            let event = tokio::select! {
+                _ = int.recv() => Event::Terminate,
+                _ = quit.recv() => Event::Terminate,
+                _ = term.recv() => Event::Terminate,
+                _ = hup.recv() => Event::Terminate,
+                _ = tstp.recv() => Event::Suspend,
+            };
+            let end = matches!(event, Event::Terminate);
+            if tx.send(event).is_err() || end {
+                break;
+            }
         }
-        let _ = tx.send(Event::Terminate);
     });
     #[cfg(not(unix))]
     let _ = tx;
+}
+
+/// Stop the whole process (as SIGTSTP's default action would) until the
+/// shell continues it (`fg`, SIGCONT). The caller has given the terminal
+/// back first. SIGSTOP, because SIGTSTP itself is caught.
+pub fn stop_until_continued() {
+    #[cfg(unix)]
+    // SAFETY: raise has no memory-safety preconditions.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
 }

@@ -69,6 +69,11 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
     let _log_guard = logging::init();
     let (keymap, keymap_err) = keymap::Keymap::load();
     let (theme, theme_err) = theme::Theme::load();
+    let theme = if theme::Theme::no_colour_requested() {
+        theme.without_colour()
+    } else {
+        theme
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut app = App::new(shared::Shared::new(backend, keymap, theme), tx.clone());
     app.shared.status.error = keymap_err.or(theme_err);
@@ -92,9 +97,13 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
         let Some(event) = rx.recv().await else { break };
         app.handle_event(event);
         // Batch whatever else is queued so a burst of events costs one frame.
-        while !app.quit && !app.wants_terminal() {
+        while !app.quit && !app.wants_terminal() && !app.stop_requested {
             let Ok(event) = rx.try_recv() else { break };
             app.handle_event(event);
+        }
+        if std::mem::take(&mut app.stop_requested) && !app.quit {
+            input = stop_process(&mut guard, input, &tx).await?;
+            app.dirty = true;
         }
         if let Some((origin, task)) = app.take_suspended() {
             input = run_suspended(&mut guard, input, &tx, task, &mut app, origin).await?;
@@ -103,6 +112,23 @@ pub async fn run(backend: Backend) -> anyhow::Result<()> {
     drop(guard);
     tracing::info!("bye");
     Ok(())
+}
+
+/// Ctrl-Z: give the terminal back (cooked mode, main screen, no mouse
+/// reports, cursor shown), stop until `fg`, then take it back and repaint
+/// everything (the shell drew over the screen meanwhile).
+async fn stop_process(
+    guard: &mut terminal::TerminalGuard,
+    input: event::InputReader,
+    tx: &mpsc::UnboundedSender<event::Event>,
+) -> anyhow::Result<event::InputReader> {
+    tracing::info!("suspended (Ctrl-Z / SIGTSTP)");
+    input.stop().await;
+    guard.suspend()?;
+    event::stop_until_continued();
+    tracing::info!("continued");
+    guard.resume()?;
+    Ok(event::spawn_input(tx.clone()))
 }
 
 /// Give the terminal to a blocking job (an external editor) and take it

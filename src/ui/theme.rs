@@ -106,6 +106,27 @@ impl Theme {
         self.styles.get(role).copied().unwrap_or_default()
     }
 
+    /// For `NO_COLOR`: colours go (the terminal would drop them anyway),
+    /// and what a background colour marked (the selection, the active tab,
+    /// the DEMO banner) is marked by reversed video instead, so focus and
+    /// selection stay visible without colour.
+    pub fn without_colour(mut self) -> Theme {
+        for style in self.styles.values_mut() {
+            let had_bg = style.bg.is_some_and(|c| c != Color::Reset);
+            style.fg = None;
+            style.bg = None;
+            if had_bg && !style.add_modifier.contains(Modifier::REVERSED) {
+                *style = style.add_modifier(Modifier::REVERSED);
+            }
+        }
+        self
+    }
+
+    /// Whether `NO_COLOR` asks for no colour (set and not empty, per no-color.org).
+    pub fn no_colour_requested() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    }
+
     /// A theme with no colours at all (tests that snapshot plain text).
     pub fn plain() -> Theme {
         Theme::default()
@@ -115,6 +136,21 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_colour_marks_the_selection_by_reversed_video() {
+        let t = Theme::defaults().without_colour();
+        let sel = t.get("selected");
+        assert_eq!((sel.fg, sel.bg), (None, None));
+        assert!(sel.add_modifier.contains(Modifier::REVERSED));
+        assert!(
+            t.get("tab_active")
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
+        assert!(t.get("title").add_modifier.contains(Modifier::BOLD));
+        assert!(!t.get("error").add_modifier.contains(Modifier::REVERSED));
+    }
 
     #[test]
     fn embedded_theme_parses_and_has_the_roles_views_use() {

@@ -83,7 +83,7 @@ impl Point {
         match self {
             Point::Now => now_s,
             Point::At(s) => s,
-            Point::Ago(d) => now_s.saturating_sub(d.as_secs() as i64),
+            Point::Ago(d) => now_s.saturating_sub(secs(d)),
         }
     }
 }
@@ -99,6 +99,12 @@ impl fmt::Display for Point {
             Point::Ago(d) => write!(f, "-{}", humantime::format_duration(*d)),
         }
     }
+}
+
+/// Whole seconds of `d` as i64, saturating (a duration of 10^19 s must not
+/// wrap into the future).
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// A query's time range.
@@ -173,6 +179,11 @@ impl TimeRange {
             Err(_) => Point::parse(since)?,
         };
         let end = Point::parse(until).map_err(|e| format!("--until: {e}"))?;
+        if let Point::At(s) = end
+            && s <= 0
+        {
+            return Err(format!("--until: {} is not after 1970", until.trim()));
+        }
         TimeRange::parse(&format!("{}..{}", start.spec(), end.spec()))
     }
 
@@ -182,7 +193,7 @@ impl TimeRange {
     /// to now: nothing can be logged there yet.
     pub fn resolve(self, now_s: i64) -> Result<(i64, i64), String> {
         let (start, end) = match self {
-            TimeRange::Last(d) => (now_s.saturating_sub(d.as_secs() as i64), now_s),
+            TimeRange::Last(d) => (now_s.saturating_sub(secs(d)), now_s),
             TimeRange::Between { start, end } => (start.at(now_s), end.at(now_s).min(now_s)),
         };
         if start < 0 {

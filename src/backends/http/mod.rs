@@ -26,10 +26,28 @@ pub use sign::{SigningDebug, canonical_request, sign_request};
 
 /// Read a body from a file, with a clear message when it cannot be read.
 pub fn body_from_file(path: &std::path::Path) -> Result<Vec<u8>, super::BackendError> {
-    std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let fail = |why: String| {
         super::BackendError::new(
             super::ErrorKind::Other,
-            format!("cannot read the body file {}: {e}", path.display()),
+            format!("cannot read the body file {}: {why}", path.display()),
         )
-    })
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let mut buf = Vec::new();
+    file.take(MAX_BODY_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| fail(e.to_string()))?;
+    if buf.len() as u64 > MAX_BODY_FILE_BYTES {
+        return Err(fail(format!(
+            "larger than the {} MiB limit of a request body",
+            MAX_BODY_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(buf)
 }
+
+/// The largest request body read from a file (`-d @FILE`, the composer):
+/// 64 MiB, far above API Gateway's 10 MB payload limit; `/dev/zero` or a
+/// stray disk image ends with this error instead of filling memory.
+pub const MAX_BODY_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -42,6 +42,10 @@ pub enum SendError {
     Failed(BackendError),
 }
 
+/// The most response headers read (HTTP/1); the head's size is bounded by
+/// hyper's read buffer (400 KiB), far above the 64 KiB a head may need.
+pub const MAX_RESPONSE_HEADERS: usize = 1000;
+
 /// A reusable sender (one connection pool).
 #[derive(Debug, Clone)]
 pub struct Sender {
@@ -56,6 +60,8 @@ impl Sender {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .connector_layer(super::connect_timing::TimingLayer)
+            // curl reads 1,000 headers; hyper's default stops at 100.
+            .http1_max_headers(MAX_RESPONSE_HEADERS)
             .build()
             .map_err(|e| {
                 BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}"))
@@ -237,6 +243,11 @@ fn network_error(url: &str, e: &reqwest::Error) -> BackendError {
         .unwrap_or_else(|| url.to_string());
     let fix = if e.is_connect() {
         format!("check that {host} is reachable and the URL's scheme and port are right")
+    } else if msg.contains("message head is too large") || msg.contains("too many headers") {
+        format!(
+            "the response head is over gatescope's limit of {MAX_RESPONSE_HEADERS} headers; \
+             the server sent an unusually large head"
+        )
     } else {
         "retry; if it persists, check proxies (HTTPS_PROXY) and TLS".to_string()
     };

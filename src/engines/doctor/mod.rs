@@ -65,6 +65,24 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     reconcile(found)
 }
 
+/// The doctor's findings joined by a CORS probe's (the response page's `o`). Both
+/// evaluate the request's own Origin, so a code found twice is one finding; and an
+/// origin rejection the doctor already explains by the function's replaced headers
+/// (`CORS_BACKEND_HEADERS_IGNORED`, error) is not added again.
+pub fn with_probe(found: Vec<Finding>, probe: &[Finding]) -> Vec<Finding> {
+    let explained = found
+        .iter()
+        .any(|f| f.code == "CORS_BACKEND_HEADERS_IGNORED" && f.severity == Severity::Error);
+    let mut all = found;
+    all.extend(
+        probe
+            .iter()
+            .filter(|f| !(explained && f.code == "CORS_ORIGIN_NOT_ALLOWED"))
+            .cloned(),
+    );
+    reconcile(all)
+}
+
 /// True when any finding has error severity (the CLI exits 1 then).
 pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)

@@ -1,13 +1,16 @@
 //! Response-side CORS (reference §3): what a browser would make of the
 //! response to a request that carried `Origin`. The verdict itself comes from
-//! `engines::cors`; this file adds what only the doctor knows — that the
-//! response was an error API Gateway generated, or that nobody configured CORS.
+//! `engines::cors`, on the origin the request actually sent (the probe uses the
+//! same one); this file adds what only the doctor knows — that the response was
+//! an error API Gateway generated, that nobody configured CORS, or that the
+//! API's CorsConfiguration replaced the headers the function returned.
 
 use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::classify;
-use crate::domain::{Certainty, Finding, HttpResponse, Severity, header};
+use crate::domain::{Certainty, Cors, Finding, HttpResponse, Severity, header};
 use crate::engines::cors::{self, BrowserRequest, Preflight};
+use crate::engines::lambda_log::find_response_headers;
 
 pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     let (Some(req), Some(resp)) = (ev.request.as_ref(), ev.response.as_ref()) else {
@@ -18,19 +21,18 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     };
     let preflight_method = req.header("access-control-request-method");
     let is_preflight = req.method.eq_ignore_ascii_case("OPTIONS") && preflight_method.is_some();
-    let browser = BrowserRequest {
-        origin: origin.clone(),
-        method: preflight_method.unwrap_or(&req.method).to_string(),
-        headers: if is_preflight {
-            req.header("access-control-request-headers")
-                .map(|h| h.split(',').map(|s| s.trim().to_string()).collect())
-                .unwrap_or_default()
-        } else {
-            req.headers.iter().map(|(k, _)| k.clone()).collect()
-        },
-        credentials: req.header("cookie").is_some(),
-        read_headers: Vec::new(),
-    };
+    let mut browser = BrowserRequest::from_http(req, &origin);
+    if let Some(m) = preflight_method.filter(|_| is_preflight) {
+        browser.method = m.to_ascii_uppercase();
+        browser.headers = req
+            .header("access-control-request-headers")
+            .map(|h| {
+                h.split(',')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
     let acao = resp.header("access-control-allow-origin");
     let fp = classify(resp);
     if acao.is_none() && resp.status >= 400 && fp.from_gateway() {
@@ -45,7 +47,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
                 Certainty::FromResponse,
                 "A browser request got no CORS headers and the HTTP API has no CORS configuration",
             )
-            .evidence(format!("Origin: {origin}; response has no access-control-allow-origin"))
+            .evidence(format!("Origin: {origin} (the request's Origin header); response has no access-control-allow-origin"))
             .fix(format!(
                 "aws apigatewayv2 update-api --api-id {} --cors-configuration AllowOrigins={origin},AllowMethods=GET,POST,AllowHeaders=content-type,authorization",
                 ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID")
@@ -61,7 +63,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
                 Certainty::FromResponse,
                 "REST proxy integration: the function's answer lacks Access-Control-Allow-Origin",
             )
-            .evidence(format!("Origin: {origin}; response has no access-control-allow-origin"))
+            .evidence(format!("Origin: {origin} (the request's Origin header); response has no access-control-allow-origin"))
             .fix("With Lambda proxy the function must return Access-Control-Allow-Origin (and -Allow-Credentials when needed) on every response, its own errors included."),
         );
         return;
@@ -73,15 +75,171 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
         };
         cors::browser_verdict(&browser, Some(&p), &resp.headers)
     } else {
-        let mut simple = browser.clone();
         // The actual request: the preflight (if any) was not observed here.
+        let mut simple = browser.clone();
         simple.headers.clear();
         cors::browser_verdict(&simple, None, &resp.headers)
     };
-    out.extend(eval.findings.into_iter().map(|mut f| {
-        f.certainty = Certainty::FromResponse;
-        f
-    }));
+    let mut findings: Vec<Finding> = eval
+        .findings
+        .into_iter()
+        .map(|mut f| {
+            f.certainty = Certainty::FromResponse;
+            // Say where the evaluated origin came from.
+            for e in &mut f.evidence {
+                if *e == format!("Origin: {origin}") {
+                    e.push_str(" (the request's Origin header)");
+                }
+            }
+            f
+        })
+        .collect();
+    let configured = ev
+        .api
+        .as_ref()
+        .and_then(|a| a.cors.as_ref())
+        .filter(|_| !ev.is_rest());
+    if let (Some(config), false) = (configured, is_preflight) {
+        explain_configuration(ev, config, &browser, resp, &mut findings);
+    }
+    out.extend(findings);
+}
+
+/// An HTTP API with a CorsConfiguration answered: the configuration, not the
+/// function, decided the CORS headers. Say so with the configuration as
+/// evidence, and — when the function's own answer can be seen in its logs —
+/// show that its CORS headers were replaced (`CORS_BACKEND_HEADERS_IGNORED`),
+/// the primary finding when they would have let the page in.
+fn explain_configuration(
+    ev: &Evidence,
+    config: &Cors,
+    browser: &BrowserRequest,
+    resp: &HttpResponse,
+    findings: &mut Vec<Finding>,
+) {
+    let api_id = ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID");
+    let origin_rejected = findings.iter().any(|f| f.code == "CORS_ORIGIN_NOT_ALLOWED");
+    let allow_origins = format!(
+        "CorsConfiguration.AllowOrigins: {}",
+        if config.allow_origins.is_empty() {
+            "(none)".to_string()
+        } else {
+            config.allow_origins.join(", ")
+        }
+    );
+    let fix = cors::add_origin_command(api_id, config, &browser.origin);
+    if origin_rejected {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.code == "CORS_ORIGIN_NOT_ALLOWED")
+        {
+            f.evidence.push(allow_origins.clone());
+            f.evidence.push("the function's own Access-Control-* headers, if any, are ignored while the API has a CorsConfiguration".into());
+            f.fix = Some(fix.clone());
+        }
+    }
+    let Some((function_headers, source)) = function_cors_headers(ev) else {
+        return;
+    };
+    let function_verdict = cors::browser_verdict(
+        &BrowserRequest {
+            headers: Vec::new(),
+            ..browser.clone()
+        },
+        None,
+        &function_headers,
+    );
+    let answered: Vec<String> = resp
+        .headers
+        .iter()
+        .filter(|(k, _)| k.to_ascii_lowercase().starts_with("access-control-"))
+        .map(|(k, v)| format!("{}: {v}", k.to_ascii_lowercase()))
+        .collect();
+    let returned: Vec<String> = function_headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let decisive = origin_rejected && function_verdict.allowed;
+    let mut f = Finding::new(
+        "CORS_BACKEND_HEADERS_IGNORED",
+        if decisive {
+            Severity::Error
+        } else {
+            Severity::Info
+        },
+        Certainty::ConfirmedByLogs,
+        if decisive {
+            format!(
+                "The function allows origin {} itself, but the API's CorsConfiguration replaces its Access-Control-* headers and does not allow that origin: the browser blocks the response",
+                browser.origin
+            )
+        } else {
+            "The function's own Access-Control-* headers are ignored: the API's CorsConfiguration wins".to_string()
+        },
+    )
+    .evidence(format!("the function returned ({source}): {}", returned.join("; ")))
+    .evidence(format!(
+        "API Gateway answered: {}",
+        if answered.is_empty() {
+            "no Access-Control-* headers".to_string()
+        } else {
+            answered.join("; ")
+        }
+    ))
+    .evidence(allow_origins);
+    f = if decisive {
+        f.evidence(format!("Origin: {} (the request's Origin header)", browser.origin))
+            .fix(format!("{fix}; then stop returning CORS headers from the function: they never reach the browser"))
+    } else {
+        f.fix("Configure CORS on the API only, and stop emitting CORS headers from the function")
+    };
+    if decisive {
+        // One symptom, one explanation: this finding carries the origin rejection.
+        findings.retain(|x| x.code != "CORS_ORIGIN_NOT_ALLOWED");
+        findings.insert(0, f);
+    } else {
+        findings.push(f);
+    }
+}
+
+/// The `Access-Control-*` headers the function itself returned, with where they were
+/// seen: its raw output (when known) or a response it logged in this invocation.
+fn function_cors_headers(ev: &Evidence) -> Option<(Vec<(String, String)>, String)> {
+    let cors_only = |h: Vec<(String, String)>| -> Vec<(String, String)> {
+        h.into_iter()
+            .filter(|(k, _)| k.starts_with("access-control-"))
+            .collect()
+    };
+    if let Some(h) = ev
+        .function_output
+        .as_deref()
+        .and_then(find_response_headers)
+    {
+        let h = cors_only(h);
+        return (!h.is_empty()).then(|| (h, "its output".to_string()));
+    }
+    // Only this invocation's lines: the access record names the Lambda request id.
+    let invocation = ev
+        .access_logs
+        .iter()
+        .find_map(|r| r.integration_request_id.as_deref());
+    ev.lambda_lines
+        .iter()
+        .filter(|l| match (invocation, l.request_id.as_deref()) {
+            (Some(want), Some(got)) => want == got,
+            _ => true,
+        })
+        .find_map(|l| {
+            let h = cors_only(find_response_headers(&l.message)?);
+            (!h.is_empty()).then(|| {
+                let id = l
+                    .request_id
+                    .as_deref()
+                    .map(|r| format!(", Lambda request id {r}"))
+                    .unwrap_or_default();
+                (h, format!("a response it logged in {}{id}", l.log_group))
+            })
+        })
 }
 
 fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
@@ -113,3 +271,7 @@ fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
     }
     f
 }
+
+#[cfg(test)]
+#[path = "rules_cors_tests.rs"]
+mod tests;

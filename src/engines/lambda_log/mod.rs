@@ -12,6 +12,7 @@
 
 pub mod event_adapter;
 mod json_line;
+pub mod logged_response;
 mod platform;
 pub mod text;
 
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use crate::domain::{LambdaLine, LambdaLineKind, RawLogEvent, Text, intern};
 
 pub use event_adapter::{decode_event, find_event};
+pub use logged_response::find_response_headers;
 pub use platform::parse_report;
 
 /// Parse one line of a Lambda log group. Never fails: anything unknown is a

@@ -227,3 +227,19 @@ async fn help_scrolls_within_its_content_and_g_keys_do_not_close_it() {
     h.keys(&["<Esc>"]);
     assert!(h.app.help.is_none());
 }
+
+#[tokio::test]
+async fn a_long_breadcrumb_elides_from_the_left() {
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    h.render(60, 10);
+    h.keys(&["<Enter>"]);
+    h.render(60, 10);
+    h.keys(&[":"]);
+    h.type_text("send");
+    h.keys(&["<Enter>"]);
+    let screen = h.render(34, 10);
+    let top = screen.lines().next().unwrap();
+    assert!(top.contains("…") && top.contains("send"), "{top}");
+    assert!(!top.contains("APIs"), "{top}");
+}

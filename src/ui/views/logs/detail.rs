@@ -73,11 +73,52 @@ fn event_kind(k: EventKind) -> &'static str {
     }
 }
 
-/// All lines of the detail pane for `width` columns.
+/// How the detail pane shows a record: the proxy event is long (~80
+/// lines), so it comes last and folded; long lines wrap unless turned off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailOptions {
+    pub event_open: bool,
+    pub wrap: bool,
+}
+
+impl Default for DetailOptions {
+    fn default() -> Self {
+        DetailOptions {
+            event_open: false,
+            wrap: true,
+        }
+    }
+}
+
+/// Tabs (REPORT lines are tab-separated) become spaces to the next stop of
+/// 4, so fields do not run together; other control characters are shown
+/// as `�`, never sent to the terminal.
+pub fn expand_tabs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut col = 0;
+    for c in s.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else if c.is_control() {
+            out.push('\u{fffd}');
+            col += 1;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    out
+}
+
+/// All lines of the detail pane for `width` columns: summary, doctor,
+/// Lambda lines, then the event (folded unless `opts.event_open`).
 pub fn detail_lines(
     r: &CorrelatedRecord,
     findings: &[Finding],
     width: usize,
+    opts: DetailOptions,
     styles: &BodyStyles,
 ) -> Vec<Line<'static>> {
     let a = &r.access;
@@ -133,33 +174,19 @@ pub fn detail_lines(
     }
 
     out.push(Line::default());
-    match &r.event {
-        Some(ev) => {
-            let how = if ev.reconstructed {
-                "reconstructed from the access log"
-            } else {
-                "as logged by the function"
-            };
-            out.push(section(
-                format!("Event · {} · {how}", event_kind(ev.kind)),
-                styles,
-            ));
-            let pretty = serde_json::to_string_pretty(&ev.raw).unwrap_or_default();
-            out.extend(pretty.lines().map(|l| json::highlight_line(l, styles)));
-        }
-        None => {
-            out.push(section("Event".into(), styles));
-            wrapped(
-                &mut out,
-                "",
-                "not logged, and the access log lacks the fields to rebuild it",
-                width,
-                styles.dim,
-                styles,
-            );
-        }
+    out.push(section(
+        format!("Doctor · {} findings", findings.len()),
+        styles,
+    ));
+    if findings.is_empty() {
+        out.push(Line::styled(
+            "nothing wrong found in this record",
+            styles.dim,
+        ));
+    } else {
+        let pane = DoctorPane::new(findings.to_vec());
+        out.extend(finding_lines(&pane, width, false, styles).0);
     }
-
     out.push(Line::default());
     if r.unmatched || r.lambda_lines.is_empty() {
         out.push(section("Lambda".into(), styles));
@@ -177,10 +204,14 @@ pub fn detail_lines(
             styles,
         ));
         if let Some(rep) = &r.report {
-            out.push(Line::from(vec![
-                Span::styled("REPORT  ", styles.title),
-                Span::raw(report_text(rep)),
-            ]));
+            wrapped(
+                &mut out,
+                "REPORT",
+                &report_text(rep),
+                width,
+                Default::default(),
+                styles,
+            );
         }
         for l in &r.lambda_lines {
             let style = match &l.kind {
@@ -198,27 +229,94 @@ pub fn detail_lines(
                 }
                 _ => Default::default(),
             };
-            let msg = l.message.lines().next().unwrap_or("").to_string();
-            out.push(Line::from(vec![
-                Span::styled(format!("{} ", clock(l.timestamp_ms)), styles.dim),
-                Span::styled(json::cap(&msg, 4096).to_string(), style),
-            ]));
+            let msg = expand_tabs(json::cap(l.message.lines().next().unwrap_or(""), 4096));
+            let stamp = format!("{} ", clock(l.timestamp_ms));
+            if opts.wrap {
+                let indent = stamp.chars().count();
+                for (i, part) in wrap(&msg, width.saturating_sub(indent).max(8))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if i == 0 {
+                        stamp.clone()
+                    } else {
+                        " ".repeat(indent)
+                    };
+                    out.push(Line::from(vec![
+                        Span::styled(lead, styles.dim),
+                        Span::styled(part, style),
+                    ]));
+                }
+            } else {
+                out.push(Line::from(vec![
+                    Span::styled(stamp, styles.dim),
+                    Span::styled(msg, style),
+                ]));
+            }
         }
     }
 
     out.push(Line::default());
-    out.push(section(
-        format!("Doctor · {} findings", findings.len()),
-        styles,
-    ));
-    if findings.is_empty() {
-        out.push(Line::styled(
-            "nothing wrong found in this record",
-            styles.dim,
-        ));
-    } else {
-        let pane = DoctorPane::new(findings.to_vec());
-        out.extend(finding_lines(&pane, width, false, styles).0);
+    match &r.event {
+        Some(ev) => {
+            let how = if ev.reconstructed {
+                "reconstructed from the access log"
+            } else {
+                "as logged by the function"
+            };
+            let pretty = serde_json::to_string_pretty(&ev.raw).unwrap_or_default();
+            let n = pretty.lines().count();
+            if opts.event_open {
+                out.push(section("Event · o folds".into(), styles));
+                wrapped(
+                    &mut out,
+                    "",
+                    &format!("{} · {how}", event_kind(ev.kind)),
+                    width,
+                    styles.dim,
+                    styles,
+                );
+                out.extend(pretty.lines().map(|l| json::highlight_line(l, styles)));
+            } else {
+                out.push(section(
+                    format!("Event · {n} lines folded: o opens"),
+                    styles,
+                ));
+                wrapped(
+                    &mut out,
+                    "",
+                    &format!("{} · {how}", event_kind(ev.kind)),
+                    width,
+                    styles.dim,
+                    styles,
+                );
+            }
+        }
+        None => {
+            out.push(section("Event".into(), styles));
+            wrapped(
+                &mut out,
+                "",
+                "not logged, and the access log lacks the fields to rebuild it",
+                width,
+                styles.dim,
+                styles,
+            );
+        }
     }
+
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_become_spaces_and_control_characters_are_neutralised() {
+        assert_eq!(
+            expand_tabs("REPORT RequestId: 7c82\tDuration: 3 ms\x1b[31m"),
+            "REPORT RequestId: 7c82  Duration: 3 ms\u{fffd}[31m"
+        );
+    }
 }

@@ -81,6 +81,10 @@ pub struct LogsPage {
     follow: bool,
     filter_input: Option<LineInput>,
     detail_scroll: Scroll,
+    /// Event folded or open, long lines wrapped or cut (`o`, `w`).
+    pub detail_options: super::detail::DetailOptions,
+    /// The options changed: rebuild the detail lines.
+    detail_dirty: bool,
     /// Detail lines of the selected record: (seq, width, findings, lines).
     detail_cache: Option<(u64, u16, Vec<Finding>, Vec<Line<'static>>)>,
     pub notice: Option<String>,
@@ -115,6 +119,8 @@ impl LogsPage {
             follow: true,
             filter_input: None,
             detail_scroll: Scroll::default(),
+            detail_options: Default::default(),
+            detail_dirty: false,
             detail_cache: None,
             notice: None,
             waiting_for: None,
@@ -282,6 +288,14 @@ impl LogsPage {
             KeyCode::Char('/') => {
                 self.filter_input = Some(LineInput::new(self.store.filter().source()))
             }
+            KeyCode::Char('o') => {
+                self.detail_options.event_open = !self.detail_options.event_open;
+                self.detail_dirty = true;
+            }
+            KeyCode::Char('w') => {
+                self.detail_options.wrap = !self.detail_options.wrap;
+                self.detail_dirty = true;
+            }
             KeyCode::Char('s') => {
                 let (k, d) = self.store.sort();
                 self.store.set_sort(k.next(), d);
@@ -327,13 +341,29 @@ impl LogsPage {
         .areas(area);
         frame.render_widget(self.status_line(styles), status);
 
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(main);
+        // Below 100 columns one pane at a time: Tab switches records/detail.
+        let (left, right) = if main.width < 100 {
+            match self.focus {
+                Focus::Detail => (Rect::default(), main),
+                _ => (main, Rect::default()),
+            }
+        } else {
+            let [l, r] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(main);
+            (l, r)
+        };
+        // Focus shows by shape too (▶ and a thick border), not only colour.
         let block = |title: String, focused: bool| {
             let style = if focused { styles.title } else { styles.dim };
+            let (title, border) = if focused {
+                (format!("▶ {title}"), ratatui::widgets::BorderType::Thick)
+            } else {
+                (title, ratatui::widgets::BorderType::Plain)
+            };
             Block::default()
                 .borders(Borders::ALL)
+                .border_type(border)
                 .border_style(style)
                 .title(Span::styled(title, style))
         };
@@ -409,12 +439,15 @@ impl LogsPage {
             self.detail_cache = None;
             return;
         };
-        if matches!(&self.detail_cache, Some((s, w, _, _)) if *s == seq && *w == width) {
+        if matches!(&self.detail_cache, Some((s, w, _, _)) if *s == seq && *w == width)
+            && !self.detail_dirty
+        {
             return;
         }
         let findings = self.diagnose.as_ref().map(|d| d(rec)).unwrap_or_default();
-        let lines = detail_lines(rec, &findings, width as usize, styles);
+        let lines = detail_lines(rec, &findings, width as usize, self.detail_options, styles);
         self.detail_cache = Some((seq, width, findings, lines));
+        self.detail_dirty = false;
     }
 
     fn status_line(&self, styles: &BodyStyles) -> Line<'static> {
@@ -445,7 +478,8 @@ impl LogsPage {
                 styles.dim
             };
             spans.push(Span::styled(
-                format!("  lag {:.1} s", lag as f64 / 1000.0),
+                // The age of the newest record, not a measured delivery lag.
+                format!("  newest {:.1} s ago", lag as f64 / 1000.0),
                 style,
             ));
         }
@@ -479,7 +513,7 @@ impl LogsPage {
                 Line::from(spans)
             }
             None => Line::styled(
-                "/ filter (status:5xx route:/x slow:500 error unmatched) · s sort · S reverse · p pause · i Insights · Tab detail · y copy",
+                "· = no Lambda lines matched · / filter (status:5xx route:/x slow:500 error unmatched) · Tab detail · o event · w wrap · g/G · s sort · p pause · i Insights · y copy",
                 styles.dim,
             ),
         }

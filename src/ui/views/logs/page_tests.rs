@@ -255,3 +255,33 @@ fn esc_clears_the_filter_and_copy_gives_raw_line() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The logs list and the record detail at the four sizes a user meets:
+/// two panes from 100 columns, one pane (Tab switches) below; the detail
+/// reads summary, doctor, Lambda lines, then the folded event.
+#[test]
+fn snapshot_list_and_detail_at_four_sizes() {
+    for (w, h) in [(160, 45), (100, 30), (80, 24), (60, 20)] {
+        let mut p = page(12);
+        assert!(p.select_request_id("Req00010="));
+        let list = draw(&mut p, w, h);
+        p.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        let detail = draw(&mut p, w, h);
+        if w < 100 {
+            assert!(
+                list.contains("▶ Records") && !list.contains("Record─"),
+                "{list}"
+            );
+            assert!(
+                detail.contains("▶ Record") && !detail.contains("Records"),
+                "{detail}"
+            );
+        }
+        let event = detail.find("── Event").unwrap_or(usize::MAX);
+        let lambda = detail.find("── Lambda").expect("Lambda section shown");
+        let doctor = detail.find("── Doctor").expect("Doctor section shown");
+        assert!(doctor < lambda && lambda < event, "{detail}");
+        insta::assert_snapshot!(format!("logs_list_{w}x{h}"), list);
+        insta::assert_snapshot!(format!("logs_detail_{w}x{h}"), detail);
+    }
+}

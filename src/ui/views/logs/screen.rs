@@ -282,6 +282,8 @@ impl Page for LogsPage {
                 "sort" => 's',
                 "sort_reverse" => 'S',
                 "insights" => 'i',
+                "toggle_event" => 'o',
+                "wrap" => 'w',
                 "copy" => 'y',
                 _ => return None,
             })),

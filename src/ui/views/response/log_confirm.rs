@@ -127,7 +127,7 @@ impl ResponsePage {
                 // The CORS probe's findings (if it ran meanwhile) are not
                 // the doctor's to replace.
                 if let Some(cors) = &self.cors {
-                    findings.extend(cors.findings.iter().cloned());
+                    findings = crate::engines::doctor::with_probe(findings, &cors.findings);
                 }
                 self.doctor.set_findings(findings);
                 self.doctor.banner = Some(confirmed_banner(&id, access, lines, &notes));

@@ -12,6 +12,8 @@ use super::jq;
 use super::page::{CopyFormat, CorsVerdict, ResponseEffect, ResponsePage};
 use super::sent::{self, SendJob};
 use crate::backends::http::{SendOptions, Sender, cors_probe};
+use crate::domain::HttpRequest;
+use crate::engines::cors::{self, OriginSource};
 use crate::engines::export::{self, ExportFormat, ExportOptions};
 use crate::ui::action::Action;
 use crate::ui::components::styles::BodyStyles;
@@ -36,15 +38,16 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// The origin a browser page would send: the API's first allowed origin,
-/// else a stand-in.
-fn probe_origin(shared: &Shared, page: &ResponsePage) -> String {
-    page.draft
+/// The origin the probe evaluates and where it came from: the request's own
+/// `Origin` header first (what the doctor's findings evaluate), else the API's
+/// first allowed origin, else a stand-in.
+fn probe_origin(shared: &Shared, page: &ResponsePage, req: &HttpRequest) -> (String, OriginSource) {
+    let cors = page
+        .draft
         .as_ref()
         .and_then(|d| shared.inventory.api(d.target.api_id.as_deref()?))
-        .and_then(|a| a.cors.as_ref())
-        .and_then(|c| c.allow_origins.iter().find(|o| o.as_str() != "*").cloned())
-        .unwrap_or_else(|| "https://example.com".to_string())
+        .and_then(|a| a.cors.as_ref());
+    cors::probe_origin(req, cors)
 }
 
 impl ResponsePage {
@@ -97,7 +100,7 @@ impl ResponsePage {
                 let Some(req) = self.request.clone() else {
                     return vec![Effect::Error("no request to probe".into())];
                 };
-                let origin = probe_origin(shared, self);
+                let (origin, source) = probe_origin(shared, self, &req);
                 vec![Effect::task::<ResponsePage, _, _>(
                     "CORS probe",
                     async move {
@@ -109,7 +112,8 @@ impl ResponsePage {
                         };
                         move |page: &mut ResponsePage, _: &mut Shared| match result {
                             Ok(p) => {
-                                let mut reasons = vec![format!("origin {}", p.origin)];
+                                let mut reasons =
+                                    vec![format!("origin {} ({})", p.origin, source.describe())];
                                 if !p.preflight_needed {
                                     reasons.push("simple request: no preflight, only the response's Access-Control-Allow-Origin counts".into());
                                 }
@@ -120,8 +124,10 @@ impl ResponsePage {
                                     reasons,
                                     findings: p.verdict.findings.clone(),
                                 });
-                                let mut all = page.doctor.findings.clone();
-                                all.extend(p.verdict.findings);
+                                let all = crate::engines::doctor::with_probe(
+                                    page.doctor.findings.clone(),
+                                    &p.verdict.findings,
+                                );
                                 page.doctor.set_findings(all);
                                 vec![]
                             }
