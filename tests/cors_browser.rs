@@ -952,7 +952,7 @@ async fn probe_verdict(c: &Case, url: &str, page: &str, sender: &Sender) -> Verd
             .iter()
             .find(|f| f.severity == Severity::Error)
         {
-            Some(f) => gatescope_blame(&f.code, &f.title),
+            Some(f) => gatescope_blame(f.code.as_str(), &f.title),
             None => "BLOCKED WITHOUT AN ERROR FINDING".into(),
         }
     });

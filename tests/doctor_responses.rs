@@ -161,7 +161,7 @@ async fn diagnose(
             .iter()
             .all(|f| f.fix.is_some() || f.severity == Severity::Info)
     );
-    findings.into_iter().map(|f| f.code).collect()
+    findings.into_iter().map(|f| f.code.to_string()).collect()
 }
 
 #[tokio::test]

@@ -69,8 +69,8 @@ fn sigterm_leaves_cleanly_and_restores_the_terminal() {
 /// alone (before the request's logs have been read).
 const MALFORMED_BODY_CODES: &[&str] = &[
     "HTTP_API_INTERNAL_ERROR",
-    "HTTP_MALFORMED_LAMBDA_RESPONSE",
-    "HTTP_BODY_NOT_STRING",
+    "MALFORMED_PROXY_RESPONSE",
+    "BODY_NOT_STRING",
 ];
 
 /// The code once the pane has read the request's access-log record, whose

@@ -369,12 +369,12 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
         http["flags"],
         json!([
             "ACCESS_LOGGING_OFF",
-            "ROUTE_WITHOUT_INTEGRATION",
+            "ROUTE_NO_INTEGRATION",
             "DETAILS_INCOMPLETE"
         ])
     );
     let w = find(&list, "id", seeded["wildcard"]["id"].as_str().unwrap());
-    assert_eq!(w["flags"][0], "CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN");
+    assert_eq!(w["flags"][0], "CORS_CREDENTIALS_WITH_WILDCARD");
 
     // Table output names each API and flags what breaks.
     let out = Command::new(support::gatescope_bin())
@@ -387,7 +387,7 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
     assert!(text.starts_with("orders-http ("), "{text}");
     assert!(text.contains("GET /orders       JWT   jwt-auth"), "{text}");
     assert!(
-        text.contains("! ROUTE_WITHOUT_INTEGRATION: route $default"),
+        text.contains("! ROUTE_NO_INTEGRATION: route $default"),
         "{text}"
     );
 }

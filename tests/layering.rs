@@ -32,10 +32,6 @@ const VIEWS_STILL_NAMING_BACKENDS: &[(&str, &str)] = &[
         "hands the Backend and Sender to app::send",
     ),
     (
-        "src/ui/views/doctor/functions.rs",
-        "the function-config cache, bound for app::inventory",
-    ),
-    (
         "src/ui/views/logs/query.rs",
         "Logs Insights request and row types",
     ),

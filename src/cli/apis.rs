@@ -45,7 +45,7 @@ impl<'a> ApiSummary<'a> {
             description: api.description.as_deref(),
             route_count: api.routes.len(),
             stages: api.stages.iter().map(|s| s.stage_name.as_str()).collect(),
-            flags: flags(api).iter().map(|f| f.code).collect(),
+            flags: flags(api).iter().map(|f| f.code.as_str()).collect(),
             problems: &api.problems,
         }
     }

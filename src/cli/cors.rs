@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::output::OutputFormat;
 use super::{GlobalArgs, fetch_api, headers_json, read_input};
+use crate::domain::FindingCode;
 use crate::domain::{Cors, Finding, Protocol};
 use crate::engines::cors::{self, BrowserRequest, CorsEvaluation, Preflight};
 
@@ -173,7 +174,7 @@ fn evaluate(
             }
             let mut e = cors::evaluate_http_api(c, req, response_headers);
             if !routes.is_empty() {
-                let known: Vec<String> = e.findings.iter().map(|f| f.code.clone()).collect();
+                let known: Vec<FindingCode> = e.findings.iter().map(|f| f.code).collect();
                 e.findings.extend(
                     cors::lint_with_routes(c, routes)
                         .into_iter()

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::FindingCode;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -27,15 +29,16 @@ pub enum Certainty {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
-    /// Stable identifier, e.g. `REST_BODY_NOT_STRING`; documented in the README.
-    pub code: String,
+    /// Stable identifier from the registry (`FindingCode`), documented in the README.
+    pub code: FindingCode,
     pub severity: Severity,
     /// One line saying what is wrong.
     pub title: String,
     /// What it rests on: header, log field, config value (one item each).
     #[serde(default)]
     pub evidence: Vec<String>,
-    /// Concrete remedy: CLI command, console setting or code change.
+    /// Concrete remedy, rendered from the code's registered fix template
+    /// (never free text: see `FindingCode`).
     pub fix: Option<String>,
     pub certainty: Certainty,
     /// Set when the rule relies on a fact the reference marks [UNVERIFIED].
@@ -44,30 +47,50 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        code: &str,
-        severity: Severity,
-        certainty: Certainty,
-        title: impl Into<String>,
-    ) -> Self {
+    /// A finding with the code's registered severity and default fix (its
+    /// slots shown as upper-case placeholders until the rule fills them).
+    pub fn new(code: FindingCode, certainty: Certainty, title: impl Into<String>) -> Self {
         Finding {
-            code: code.to_string(),
-            severity,
+            code,
+            severity: code.severity(),
             title: title.into(),
             evidence: Vec::new(),
-            fix: None,
+            fix: Some(code.render_fix(None, &[])),
             certainty,
             unverified: false,
         }
     }
 
-    pub fn evidence(mut self, e: impl Into<String>) -> Self {
-        self.evidence.push(e.into());
+    /// Another severity than the registered one, where the situation decides
+    /// (a cold start of 3 s or more is a warning, below it is information).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
         self
     }
 
-    pub fn fix(mut self, f: impl Into<String>) -> Self {
-        self.fix = Some(f.into());
+    /// Fill the slots of the code's default fix template.
+    pub fn fix_args<S: AsRef<str>>(mut self, args: &[(&str, S)]) -> Self {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        self.fix = Some(self.code.render_fix(None, &args));
+        self
+    }
+
+    /// The named variant when `variant` is `Some`, else the default template.
+    pub fn fix_with<S: AsRef<str>>(mut self, variant: Option<&str>, args: &[(&str, S)]) -> Self {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        self.fix = Some(self.code.render_fix(variant, &args));
+        self
+    }
+
+    /// Use the code's named fix variant (e.g. `rest`), slots filled from `args`.
+    pub fn fix_variant<S: AsRef<str>>(mut self, variant: &str, args: &[(&str, S)]) -> Self {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        self.fix = Some(self.code.render_fix(Some(variant), &args));
+        self
+    }
+
+    pub fn evidence(mut self, e: impl Into<String>) -> Self {
+        self.evidence.push(e.into());
         self
     }
 

@@ -6,9 +6,10 @@
 //! whatever the integration returned. The browser's verdict then follows the
 //! Fetch standard's CORS check; every failure names the header and value.
 
+use crate::domain::FindingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Certainty, Cors, Finding, HttpRequest, Route, Severity, header};
+use crate::domain::{Certainty, Cors, Finding, HttpRequest, Route, header};
 
 /// What a browser is about to do.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -327,8 +328,7 @@ pub fn evaluate_http_api(
         .any(|(k, _)| k.to_ascii_lowercase().starts_with("access-control-"))
     {
         eval.findings.push(
-            Finding::new("CORS_BACKEND_HEADERS_IGNORED", Severity::Info, Certainty::Evaluated, "The function's own Access-Control-* headers are ignored: the API's CorsConfiguration wins")
-                .fix("Configure CORS on the API only, and stop emitting CORS headers from the function"),
+            Finding::new(FindingCode::CorsBackendHeadersIgnored, Certainty::Evaluated, "The function's own Access-Control-* headers are ignored: the API's CorsConfiguration wins"),
         );
     }
     if !allows_origin(cors, &req.origin)
@@ -341,15 +341,21 @@ pub fn evaluate_http_api(
             "CorsConfiguration.AllowOrigins: {}",
             cors.allow_origins.join(", ")
         ));
-        f.fix = Some(add_origin_command("API_ID", cors, &req.origin));
+        *f = f.clone().fix_variant(
+            "http",
+            &[
+                ("origin", req.origin.clone()),
+                ("cors_json", with_origin_json(cors, &req.origin)),
+            ],
+        );
     }
     eval
 }
 
-/// The command that adds `origin` to an HTTP API's AllowOrigins. `update-api
-/// --cors-configuration` replaces the whole configuration, so the command repeats every
-/// configured field: following it changes nothing else.
-pub fn add_origin_command(api_id: &str, config: &Cors, origin: &str) -> String {
+/// The CorsConfiguration JSON with `origin` added to AllowOrigins, for the fix
+/// command: `update-api --cors-configuration` replaces the whole configuration, so
+/// it repeats every configured field and following it changes nothing else.
+pub fn with_origin_json(config: &Cors, origin: &str) -> String {
     let mut c = config.clone();
     if !c.allow_origins.iter().any(|o| o == origin) {
         c.allow_origins.push(origin.to_string());
@@ -372,10 +378,7 @@ pub fn add_origin_command(api_id: &str, config: &Cors, origin: &str) -> String {
     if let Some(b) = c.allow_credentials {
         doc.insert("AllowCredentials".into(), serde_json::json!(b));
     }
-    format!(
-        "Add {origin} to the API's AllowOrigins (origins are scheme://host[:port], no trailing slash): aws apigatewayv2 update-api --api-id {api_id} --cors-configuration '{}'",
-        serde_json::Value::Object(doc)
-    )
+    serde_json::Value::Object(doc).to_string()
 }
 
 fn allows_origin(cors: &Cors, origin: &str) -> bool {
@@ -396,8 +399,11 @@ pub fn evaluate_passthrough(
         eval.allowed = false;
         eval.findings.insert(
             0,
-            Finding::new("CORS_NO_PREFLIGHT_ROUTE", Severity::Error, Certainty::Evaluated, "This request needs a preflight, but no OPTIONS answer is known for the resource")
-                .fix("REST: add an OPTIONS method (MOCK integration) returning Access-Control-Allow-* headers (console: Enable CORS); HTTP API: set a CorsConfiguration"),
+            Finding::new(
+                FindingCode::CorsNoPreflightRoute,
+                Certainty::Evaluated,
+                "This request needs a preflight, but no OPTIONS answer is known for the resource",
+            ),
         );
     }
     eval
@@ -441,9 +447,15 @@ fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Findi
     let origin_ok = check_origin(req, &p.headers, "preflight", findings);
     if !(200..300).contains(&p.status) {
         findings.push(
-            Finding::new("CORS_PREFLIGHT_STATUS", Severity::Error, Certainty::Evaluated, format!("The preflight was answered with {}, not 2xx: the browser reports a CORS error", p.status))
-                .evidence(format!("OPTIONS status: {}", p.status))
-                .fix("Preflights carry no credentials: make OPTIONS reach no authorizer (HTTP API: add an `OPTIONS /{proxy+}` route without authorization, or rely on CorsConfiguration; REST: OPTIONS method with authorization NONE)"),
+            Finding::new(
+                FindingCode::CorsPreflightStatus,
+                Certainty::Evaluated,
+                format!(
+                    "The preflight was answered with {}, not 2xx: the browser reports a CORS error",
+                    p.status
+                ),
+            )
+            .evidence(format!("OPTIONS status: {}", p.status)),
         );
         return false;
     }
@@ -460,9 +472,9 @@ fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Findi
     if !method_ok {
         ok = false;
         findings.push(
-            Finding::new("CORS_METHOD_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("Method {method} is not allowed by Access-Control-Allow-Methods in the preflight response"))
+            Finding::new(FindingCode::CorsMethodNotAllowed, Certainty::Evaluated, format!("Method {method} is not allowed by Access-Control-Allow-Methods in the preflight response"))
                 .evidence(format!("access-control-allow-methods: {}", header(&p.headers, "access-control-allow-methods").unwrap_or("(absent)")))
-                .fix(format!("Add {method} to AllowMethods")),
+                .fix_args(&[("method", &method)]),
         );
     }
     let allowed_headers = list(&p.headers, "access-control-allow-headers");
@@ -473,13 +485,12 @@ fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Findi
         let by_wildcard = wildcard && h != "authorization";
         if !listed && !by_wildcard {
             ok = false;
-            let mut f = Finding::new("CORS_HEADER_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in the preflight response"))
+            let mut f = Finding::new(FindingCode::CorsHeaderNotAllowed, Certainty::Evaluated, format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in the preflight response"))
                 .evidence(format!("access-control-allow-headers: {}", header(&p.headers, "access-control-allow-headers").unwrap_or("(absent)")));
-            f = if h == "authorization" && wildcard {
-                f.fix("`*` in AllowHeaders does not cover Authorization in browsers: list `authorization` explicitly")
-            } else {
-                f.fix(format!("Add {h} to AllowHeaders"))
-            };
+            f = f.fix_with(
+                (h == "authorization" && wildcard).then_some("wildcard_authorization"),
+                &[("header", &h)],
+            );
             findings.push(f);
         }
     }
@@ -494,35 +505,38 @@ fn check_origin(
 ) -> bool {
     let Some(acao) = header(headers, "access-control-allow-origin") else {
         findings.push(
-            Finding::new("CORS_ORIGIN_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("No 'Access-Control-Allow-Origin' header on the {which} for origin {}", req.origin))
-                .evidence(format!("Origin: {}", req.origin))
-                .fix("Allow this exact origin (scheme://host[:port]) in the CORS configuration, or return the header from the function (REST)"),
+            Finding::new(
+                FindingCode::CorsOriginNotAllowed,
+                Certainty::Evaluated,
+                format!(
+                    "No 'Access-Control-Allow-Origin' header on the {which} for origin {}",
+                    req.origin
+                ),
+            )
+            .evidence(format!("Origin: {}", req.origin)),
         );
         return false;
     };
     let acao = acao.trim();
     if acao.contains(',') || acao.contains(' ') {
         findings.push(
-            Finding::new("CORS_MULTIPLE_ORIGINS", Severity::Error, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} holds several values; browsers accept exactly one"))
-                .evidence(format!("access-control-allow-origin: {acao}"))
-                .fix("Echo the request's Origin when it is in your allow-list, instead of listing all origins"),
+            Finding::new(FindingCode::CorsMultipleOrigins, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} holds several values; browsers accept exactly one"))
+                .evidence(format!("access-control-allow-origin: {acao}")),
         );
         return false;
     }
     if acao == "*" && req.credentials {
         findings.push(
-            Finding::new("CORS_CREDENTIALS_WITH_WILDCARD", Severity::Error, Certainty::Evaluated, format!("The {which} answers Access-Control-Allow-Origin: * but the request sends credentials"))
-                .evidence("access-control-allow-origin: *")
-                .fix("List the exact origins instead of `*` and set AllowCredentials=true"),
+            Finding::new(FindingCode::CorsCredentialsWithWildcard, Certainty::Evaluated, format!("The {which} answers Access-Control-Allow-Origin: * but the request sends credentials"))
+                .evidence("access-control-allow-origin: *"),
         );
         return false;
     }
     if acao != "*" && acao != req.origin {
         findings.push(
-            Finding::new("CORS_ORIGIN_MISMATCH", Severity::Error, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} is {acao}, not the page's origin {}", req.origin))
+            Finding::new(FindingCode::CorsOriginMismatch, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} is {acao}, not the page's origin {}", req.origin))
                 .evidence(format!("access-control-allow-origin: {acao}"))
-                .evidence(format!("Origin: {}", req.origin))
-                .fix("Return the request's origin (exact match, no trailing slash)"),
+                .evidence(format!("Origin: {}", req.origin)),
         );
         return false;
     }
@@ -530,9 +544,8 @@ fn check_origin(
         && header(headers, "access-control-allow-credentials").map(str::trim) != Some("true")
     {
         findings.push(
-            Finding::new("CORS_CREDENTIALS_NOT_ALLOWED", Severity::Error, Certainty::Evaluated, format!("The request sends credentials but the {which} lacks Access-Control-Allow-Credentials: true"))
-                .evidence(format!("access-control-allow-credentials: {}", header(headers, "access-control-allow-credentials").unwrap_or("(absent)")))
-                .fix("Set AllowCredentials=true (with explicit origins)"),
+            Finding::new(FindingCode::CorsCredentialsNotAllowed, Certainty::Evaluated, format!("The request sends credentials but the {which} lacks Access-Control-Allow-Credentials: true"))
+                .evidence(format!("access-control-allow-credentials: {}", header(headers, "access-control-allow-credentials").unwrap_or("(absent)"))),
         );
         return false;
     }
@@ -554,9 +567,9 @@ fn check_exposed(req: &BrowserRequest, headers: &[(String, String)], findings: &
             continue;
         }
         findings.push(
-            Finding::new("CORS_HEADER_NOT_EXPOSED", Severity::Warning, Certainty::Evaluated, format!("The page cannot read response header {name}: it is not in Access-Control-Expose-Headers (response.headers.get answers null)"))
+            Finding::new(FindingCode::CorsHeaderNotExposed, Certainty::Evaluated, format!("The page cannot read response header {name}: it is not in Access-Control-Expose-Headers (response.headers.get answers null)"))
                 .evidence(format!("access-control-expose-headers: {}", header(headers, "access-control-expose-headers").unwrap_or("(absent)")))
-                .fix(format!("Add {name} to ExposeHeaders (HTTP API) or to the Access-Control-Expose-Headers the function returns (REST)")),
+                .fix_args(&[("header", name)]),
         );
     }
 }
@@ -578,9 +591,8 @@ pub fn lint_config(cors: &Cors) -> Vec<Finding> {
     let wildcard = cors.allow_origins.iter().any(|o| o == "*");
     if wildcard && cors.allow_credentials == Some(true) {
         out.push(
-            Finding::new("CORS_CREDENTIALS_WITH_WILDCARD", Severity::Error, Certainty::FromConfig, "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)")
-                .evidence("AllowOrigins: *, AllowCredentials: true")
-                .fix("List the exact origins instead of `*`"),
+            Finding::new(FindingCode::CorsCredentialsWithWildcard, Certainty::FromConfig, "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)")
+                .evidence("AllowOrigins: *, AllowCredentials: true"),
         );
     }
     for o in &cors.allow_origins {
@@ -589,48 +601,37 @@ pub fn lint_config(cors: &Cors) -> Vec<Finding> {
         }
         if o.contains('*') {
             out.push(
-                Finding::new(
-                    "CORS_ORIGIN_WILDCARD_UNDOCUMENTED",
-                    Severity::Warning,
-                    Certainty::FromConfig,
-                    format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"),
-                )
+                Finding::new(FindingCode::CorsOriginWildcardUndocumented, Certainty::FromConfig, format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"))
                 .evidence(format!("AllowOrigins: {o}"))
-                .fix("List each origin exactly, or use `https://*` (any https origin); check what API Gateway answers with `gatescope send --preflight ORIGIN`")
                 .unverified(),
             );
             continue;
         }
         if o.ends_with('/') {
             out.push(
-                Finding::new("CORS_ORIGIN_TRAILING_SLASH", Severity::Error, Certainty::FromConfig, format!("Allowed origin {o} ends with '/': a browser's Origin never does, so it never matches"))
+                Finding::new(FindingCode::CorsOriginTrailingSlash, Certainty::FromConfig, format!("Allowed origin {o} ends with '/': a browser's Origin never does, so it never matches"))
                     .evidence(format!("AllowOrigins: {o}"))
-                    .fix(format!("Use {}", o.trim_end_matches('/'))),
+                    .fix_args(&[("suggested", o.trim_end_matches('/'))]),
             );
         }
         if !o.starts_with("http://") && !o.starts_with("https://") {
             out.push(
                 Finding::new(
-                    "CORS_ORIGIN_NO_SCHEME",
-                    Severity::Error,
+                    FindingCode::CorsOriginNoScheme,
                     Certainty::FromConfig,
                     format!("Allowed origin {o} has no scheme: origins are scheme://host[:port]"),
                 )
                 .evidence(format!("AllowOrigins: {o}"))
-                .fix(format!("Use https://{}", o.trim_end_matches('/'))),
+                .fix_args(&[("suggested", format!("https://{}", o.trim_end_matches('/')))]),
             );
         }
     }
     if let Some(age) = cors.max_age.filter(|a| !(-1..=86400).contains(a)) {
-        out.push(
-            Finding::new(
-                "CORS_MAX_AGE_RANGE",
-                Severity::Warning,
-                Certainty::FromConfig,
-                format!("MaxAge {age} is outside -1..86400"),
-            )
-            .fix("Use a value between -1 and 86400 seconds"),
-        );
+        out.push(Finding::new(
+            FindingCode::CorsMaxAgeRange,
+            Certainty::FromConfig,
+            format!("MaxAge {age} is outside -1..86400"),
+        ));
     }
     if cors.allow_headers.iter().any(|h| h == "*")
         && !cors
@@ -638,15 +639,11 @@ pub fn lint_config(cors: &Cors) -> Vec<Finding> {
             .iter()
             .any(|h| h.eq_ignore_ascii_case("authorization"))
     {
-        out.push(
-            Finding::new(
-                "CORS_WILDCARD_HEADERS_NO_AUTHORIZATION",
-                Severity::Info,
-                Certainty::FromConfig,
-                "AllowHeaders is `*`: browsers do not let `*` cover the Authorization header",
-            )
-            .fix("Add `authorization` explicitly if pages send it"),
-        );
+        out.push(Finding::new(
+            FindingCode::CorsWildcardHeadersNoAuthorization,
+            Certainty::FromConfig,
+            "AllowHeaders is `*`: browsers do not let `*` cover the Authorization header",
+        ));
     }
     out
 }
@@ -674,8 +671,7 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
     if !missing.is_empty() {
         out.push(
             Finding::new(
-                "CORS_METHODS_MISSING",
-                Severity::Warning,
+                FindingCode::CorsMethodsMissing,
                 Certainty::FromConfig,
                 format!(
                     "Routes use {} but AllowMethods omits it: browsers will fail the preflight",
@@ -683,7 +679,7 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
                 ),
             )
             .evidence(format!("AllowMethods: {}", cors.allow_methods.join(", ")))
-            .fix(format!("Add {} to AllowMethods", missing.join(", "))),
+            .fix_args(&[("methods", missing.join(", "))]),
         );
     }
     let needs_auth_header = routes.iter().any(|r| {
@@ -699,13 +695,11 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
     if needs_auth_header && !has_auth {
         out.push(
             Finding::new(
-                "CORS_AUTHORIZATION_HEADER_MISSING",
-                Severity::Warning,
+                FindingCode::CorsAuthorizationHeaderMissing,
                 Certainty::FromConfig,
                 "Routes use an authorizer but AllowHeaders does not list `authorization`",
             )
-            .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", ")))
-            .fix("Add `authorization` to AllowHeaders"),
+            .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", "))),
         );
     }
     let catch_all_with_auth = routes.iter().any(|r| {
@@ -719,8 +713,7 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
     });
     if catch_all_with_auth && !open_options {
         out.push(
-            Finding::new("CORS_PREFLIGHT_HITS_AUTHORIZER", Severity::Warning, Certainty::FromConfig, "A catch-all route with an authorizer also catches OPTIONS: unauthenticated preflights get 401/403")
-                .fix("Add an `OPTIONS /{proxy+}` route without authorization (it outranks $default / ANY)"),
+            Finding::new(FindingCode::CorsPreflightHitsAuthorizer, Certainty::FromConfig, "A catch-all route with an authorizer also catches OPTIONS: unauthenticated preflights get 401/403"),
         );
     }
     out

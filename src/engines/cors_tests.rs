@@ -1,6 +1,7 @@
 //! One row per behaviour of reference §3 (CORS), plus the Fetch-standard checks.
 
 use super::*;
+use crate::domain::Severity;
 
 fn cors() -> Cors {
     Cors {
@@ -254,7 +255,10 @@ fn origin_typos_are_linted() {
         allow_origins: vec!["https://app.example.com/".into(), "app.example.com".into()],
         ..cors()
     };
-    let l: Vec<String> = lint_config(&c).into_iter().map(|f| f.code).collect();
+    let l: Vec<String> = lint_config(&c)
+        .into_iter()
+        .map(|f| f.code.to_string())
+        .collect();
     assert!(l.contains(&"CORS_ORIGIN_TRAILING_SLASH".to_string()));
     assert!(l.contains(&"CORS_ORIGIN_NO_SCHEME".to_string()));
     let c = Cors {
@@ -278,7 +282,7 @@ fn route_aware_lint() {
     ];
     let codes: Vec<String> = lint_with_routes(&c, &routes)
         .into_iter()
-        .map(|f| f.code)
+        .map(|f| f.code.to_string())
         .collect();
     assert!(codes.contains(&"CORS_METHODS_MISSING".to_string()));
     assert!(codes.contains(&"CORS_AUTHORIZATION_HEADER_MISSING".to_string()));
@@ -287,7 +291,7 @@ fn route_aware_lint() {
     fixed.push(route("OPTIONS /{proxy+}", "NONE"));
     let codes: Vec<String> = lint_with_routes(&c, &fixed)
         .into_iter()
-        .map(|f| f.code)
+        .map(|f| f.code.to_string())
         .collect();
     assert!(!codes.contains(&"CORS_PREFLIGHT_HITS_AUTHORIZER".to_string()));
 }

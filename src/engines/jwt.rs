@@ -5,6 +5,7 @@
 //! Signature verification needs the issuer's JWKS; it is done only when keys
 //! are supplied, and every result says whether it was ([`SignatureCheck`]).
 
+use crate::domain::FindingCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -252,9 +253,12 @@ pub fn evaluate_token(
     jwks: Option<&Jwks>,
 ) -> JwtEvaluation {
     let Some(raw) = raw.filter(|r| !strip_bearer(r).is_empty()) else {
-        let finding = Finding::new("JWT_MISSING", Severity::Error, Certainty::Evaluated, "No token: the identity source (Authorization header) is missing or empty")
-            .evidence("Authorization header absent")
-            .fix("Send `Authorization: Bearer <token>` (or the header the authorizer's identitySource names)");
+        let finding = Finding::new(
+            FindingCode::JwtMissing,
+            Certainty::Evaluated,
+            "No token: the identity source (Authorization header) is missing or empty",
+        )
+        .evidence("Authorization header absent");
         return JwtEvaluation {
             outcome: Outcome::Unauthorized,
             reason: Some("the token is missing".into()),
@@ -266,8 +270,11 @@ pub fn evaluate_token(
     match decode(raw) {
         Ok(jwt) => evaluate(&jwt, rule, now, jwks),
         Err(e) => {
-            let finding = Finding::new("JWT_MALFORMED", Severity::Error, Certainty::Evaluated, format!("The token cannot be decoded: {e}"))
-                .fix("Send the raw JWT (three base64url parts), not an opaque access token or a truncated value");
+            let finding = Finding::new(
+                FindingCode::JwtMalformed,
+                Certainty::Evaluated,
+                format!("The token cannot be decoded: {e}"),
+            );
             JwtEvaluation {
                 outcome: Outcome::Unauthorized,
                 reason: Some(descriptions::MALFORMED.into()),
@@ -283,32 +290,33 @@ pub fn evaluate_token(
 pub fn evaluate(jwt: &DecodedJwt, rule: &JwtRule, now: i64, jwks: Option<&Jwks>) -> JwtEvaluation {
     let mut failures: Vec<Failure> = Vec::new();
     let mut notes: Vec<Finding> = Vec::new();
-    let e401 = |code: &str, title: String, description: &'static str| Failure {
+    let e401 = |code: FindingCode, title: String, description: &'static str| Failure {
         outcome: Outcome::Unauthorized,
         description,
-        finding: Finding::new(code, Severity::Error, Certainty::Evaluated, title),
+        finding: Finding::new(code, Certainty::Evaluated, title),
     };
 
     // Algorithm and signature (only RSA algorithms are accepted by HTTP APIs).
     let alg = jwt.alg().unwrap_or("");
     if !alg.starts_with("RS") && !alg.starts_with("PS") {
-        failures.push(e401("JWT_ALG_NOT_RSA", format!("The token is signed with `{alg}`; HTTP API JWT authorizers accept only RSA algorithms"), descriptions::SIGNATURE));
+        failures.push(e401(FindingCode::JwtAlgNotRsa, format!("The token is signed with `{alg}`; HTTP API JWT authorizers accept only RSA algorithms"), descriptions::SIGNATURE));
     }
     let signature = match jwks {
         None => {
-            notes.push(
-                Finding::new("JWT_SIGNATURE_NOT_VERIFIED", Severity::Info, Certainty::Evaluated, "Signature not verified (no JWKS given): claims are checked, authenticity is not")
-                    .fix("Pass the issuer's JWKS (`--jwks FILE` or `--fetch-jwks`) to verify the signature"),
-            );
+            notes.push(Finding::new(
+                FindingCode::JwtSignatureNotVerified,
+                Certainty::Evaluated,
+                "Signature not verified (no JWKS given): claims are checked, authenticity is not",
+            ));
             SignatureCheck::NotVerified
         }
         Some(keys) => {
             let check = keys.verify(jwt);
             if let SignatureCheck::Invalid(why) = &check {
                 let code = if why.contains("kid") {
-                    "JWT_KID_NOT_FOUND"
+                    FindingCode::JwtKidNotFound
                 } else {
-                    "JWT_SIGNATURE_INVALID"
+                    FindingCode::JwtSignatureInvalid
                 };
                 failures.push(e401(
                     code,
@@ -376,25 +384,21 @@ fn check_issuer(jwt: &DecodedJwt, rule: &JwtRule, failures: &mut Vec<Failure>) {
     }
     let got_s = got.unwrap_or("(none)");
     let mut f = Finding::new(
-        "JWT_ISSUER_MISMATCH",
-        Severity::Error,
+        FindingCode::JwtIssuerMismatch,
         Certainty::Evaluated,
         "The token's issuer does not equal the authorizer's issuer (exact string match)",
     )
     .evidence(format!("token iss: {got_s}"))
     .evidence(format!("authorizer issuer: {want}"));
-    let hint = match got {
-        Some(g) if g.trim_end_matches('/') == want.trim_end_matches('/') => {
-            "Only a trailing `/` differs: make the authorizer's Issuer exactly the token's `iss`"
-        }
-        Some(g) if g.eq_ignore_ascii_case(want) => {
-            "Only letter case differs: the comparison is case-sensitive"
-        }
-        _ => {
-            "Set the authorizer's JwtConfiguration.Issuer to the token's `iss` (for Cognito: https://cognito-idp.{region}.amazonaws.com/{userPoolId})"
-        }
-    };
-    f = f.fix(format!("{hint}: aws apigatewayv2 update-authorizer --api-id API --authorizer-id ID --jwt-configuration Issuer={got_s}"));
+    f = f.fix_args(&[("token_issuer", got_s), ("issuer", want)]);
+    if let Some(g) = got
+        && g != want
+        && (g.trim_end_matches('/') == want.trim_end_matches('/') || g.eq_ignore_ascii_case(want))
+    {
+        // The registered fix says "exactly (scheme, host, path, trailing
+        // slash)"; the evidence shows which part differs.
+        f = f.evidence("only a trailing `/` or letter case differs: the comparison is exact");
+    }
     failures.push(Failure {
         outcome: Outcome::Unauthorized,
         description: descriptions::ISSUER,
@@ -414,24 +418,33 @@ fn check_audience(
     if rule.audience.is_empty() {
         notes.push(
             Finding::new(
-                "JWT_AUDIENCE_NOT_CONFIGURED",
-                Severity::Warning,
+                FindingCode::JwtAudienceNotConfigured,
                 Certainty::FromConfig,
                 "The authorizer lists no audience, so no token can pass the audience check",
             )
-            .fix("Add the app client id / API identifier to JwtConfiguration.Audience"),
+            .severity(Severity::Warning),
         );
     }
     if !presented.iter().any(|a| rule.audience.contains(a)) {
         let code = if presented.is_empty() {
-            "JWT_NO_AUDIENCE_CLAIM"
+            FindingCode::JwtNoAudienceClaim
         } else {
-            "JWT_AUDIENCE_MISMATCH"
+            FindingCode::JwtAudienceMismatch
         };
-        let f = Finding::new(code, Severity::Error, Certainty::Evaluated, "Neither `aud` nor `client_id` matches one of the authorizer's audiences")
-            .evidence(format!("token aud/client_id: {}", if presented.is_empty() { "(none)".into() } else { presented.join(", ") }))
-            .evidence(format!("authorizer audience: {}", rule.audience.join(", ")))
-            .fix("Add the token's aud (Cognito access tokens: client_id) to JwtConfiguration.Audience, or request the token for the right audience");
+        let f = Finding::new(
+            code,
+            Certainty::Evaluated,
+            "Neither `aud` nor `client_id` matches one of the authorizer's audiences",
+        )
+        .evidence(format!(
+            "token aud/client_id: {}",
+            if presented.is_empty() {
+                "(none)".into()
+            } else {
+                presented.join(", ")
+            }
+        ))
+        .evidence(format!("authorizer audience: {}", rule.audience.join(", ")));
         failures.push(Failure {
             outcome: Outcome::Unauthorized,
             description: descriptions::AUDIENCE,
@@ -439,7 +452,7 @@ fn check_audience(
         });
     }
     if jwt.claims.get("token_use").and_then(Value::as_str) == Some("id") && rule.scopes.is_empty() {
-        notes.push(Finding::new("JWT_ID_TOKEN", Severity::Info, Certainty::Evaluated, "This is an ID token: API Gateway cannot tell ID from access tokens, so it passes when only the audience is checked").fix("Require scopes on the route if only access tokens should pass"));
+        notes.push(Finding::new(FindingCode::JwtIdToken, Certainty::Evaluated, "This is an ID token: API Gateway cannot tell ID from access tokens, so it passes when only the audience is checked"));
     }
 }
 
@@ -447,14 +460,12 @@ fn check_times(jwt: &DecodedJwt, now: i64, failures: &mut Vec<Failure>) {
     match jwt.time_claim("exp") {
         Some(exp) if exp <= now => {
             let f = Finding::new(
-                "JWT_EXPIRED",
-                Severity::Error,
+                FindingCode::JwtExpired,
                 Certainty::Evaluated,
                 format!("The token expired {} ago", human_secs(now - exp)),
             )
             .evidence(format!("exp: {exp} ({})", iso(exp)))
-            .evidence(format!("now: {now} ({})", iso(now)))
-            .fix("Get a fresh token (refresh it), or check the client's clock");
+            .evidence(format!("now: {now} ({})", iso(now)));
             failures.push(Failure {
                 outcome: Outcome::Unauthorized,
                 description: descriptions::EXPIRED,
@@ -463,12 +474,10 @@ fn check_times(jwt: &DecodedJwt, now: i64, failures: &mut Vec<Failure>) {
         }
         None => {
             let f = Finding::new(
-                "JWT_NO_EXP",
-                Severity::Error,
+                FindingCode::JwtNoExp,
                 Certainty::Evaluated,
                 "The token has no valid `exp` claim",
-            )
-            .fix("Issue tokens with an expiry");
+            );
             failures.push(Failure {
                 outcome: Outcome::Unauthorized,
                 description: descriptions::EXPIRED,
@@ -479,16 +488,14 @@ fn check_times(jwt: &DecodedJwt, now: i64, failures: &mut Vec<Failure>) {
     }
     if let Some(nbf) = jwt.time_claim("nbf").filter(|nbf| *nbf > now) {
         let f = Finding::new(
-            "JWT_NOT_YET_VALID",
-            Severity::Error,
+            FindingCode::JwtNotYetValid,
             Certainty::Evaluated,
             format!(
                 "The token is not valid for another {}",
                 human_secs(nbf - now)
             ),
         )
-        .evidence(format!("nbf: {nbf} ({})", iso(nbf)))
-        .fix("Check the clocks of the issuer and the caller");
+        .evidence(format!("nbf: {nbf} ({})", iso(nbf)));
         failures.push(Failure {
             outcome: Outcome::Unauthorized,
             description: descriptions::NOT_BEFORE,
@@ -497,16 +504,14 @@ fn check_times(jwt: &DecodedJwt, now: i64, failures: &mut Vec<Failure>) {
     }
     if let Some(iat) = jwt.time_claim("iat").filter(|iat| *iat > now) {
         let f = Finding::new(
-            "JWT_ISSUED_IN_FUTURE",
-            Severity::Error,
+            FindingCode::JwtIssuedInFuture,
             Certainty::Evaluated,
             format!(
                 "The token was issued {} in the future",
                 human_secs(iat - now)
             ),
         )
-        .evidence(format!("iat: {iat} ({})", iso(iat)))
-        .fix("Check the issuer's clock");
+        .evidence(format!("iat: {iat} ({})", iso(iat)));
         failures.push(Failure {
             outcome: Outcome::Unauthorized,
             description: descriptions::ISSUED_AT,
@@ -523,10 +528,20 @@ fn check_scopes(jwt: &DecodedJwt, rule: &JwtRule, failures: &mut Vec<Failure>) {
     if rule.scopes.iter().any(|s| have.contains(s)) {
         return;
     }
-    let f = Finding::new("JWT_SCOPE_MISSING", Severity::Error, Certainty::Evaluated, "The token carries none of the route's authorization scopes (403)")
-        .evidence(format!("route scopes: {}", rule.scopes.join(" ")))
-        .evidence(format!("token scope/scp: {}", if have.is_empty() { "(none)".into() } else { have.join(" ") }))
-        .fix("Request the token with one of the route's scopes, or change the route's AuthorizationScopes");
+    let f = Finding::new(
+        FindingCode::JwtScopeMissing,
+        Certainty::Evaluated,
+        "The token carries none of the route's authorization scopes (403)",
+    )
+    .evidence(format!("route scopes: {}", rule.scopes.join(" ")))
+    .evidence(format!(
+        "token scope/scp: {}",
+        if have.is_empty() {
+            "(none)".into()
+        } else {
+            have.join(" ")
+        }
+    ));
     failures.push(Failure {
         outcome: Outcome::Forbidden,
         description: "insufficient_scope",

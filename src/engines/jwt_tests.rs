@@ -163,7 +163,7 @@ fn nbf_and_iat_in_the_future_fail_and_are_marked_unverified() {
     assert!(
         e.findings
             .iter()
-            .filter(|f| f.code.starts_with("JWT_NOT") || f.code == "JWT_ISSUED_IN_FUTURE")
+            .filter(|f| f.code.as_str().starts_with("JWT_NOT") || f.code == "JWT_ISSUED_IN_FUTURE")
             .all(|f| f.unverified)
     );
 }

@@ -7,7 +7,9 @@ use futures::StreamExt;
 
 use super::page::Effect;
 use super::shared::Shared;
+use crate::app::inventory::functions;
 use crate::app::inventory::{InventoryCache, InventoryEvent, Loader};
+use crate::domain::Api;
 
 /// Show the cached inventory of this backend, if there is one. Cheap (one
 /// small file read), so it runs before the first frame.
@@ -115,4 +117,130 @@ pub fn load_details(shared: &Shared, api: crate::domain::Api) -> Effect {
             }
         }
     })
+}
+
+/// A task reading the configuration of `api`'s functions into
+/// [`Shared::functions`]; `force` re-reads those already known (`r` on the
+/// lint page). `None` when there is nothing to read.
+pub fn fetch_functions(shared: &Shared, api: &Api, force: bool) -> Option<Effect> {
+    let info = shared.backend.info.clone();
+    let control = shared.backend.control.clone();
+    let wanted = shared.functions.wanted(&info, api, force)?;
+    let api = api.clone();
+    Some(Effect::shared_task("reading Lambda timeouts", async move {
+        let configs = functions::read(control.as_ref(), api, wanted).await;
+        move |shared: &mut Shared| {
+            shared.functions.insert(&info, configs);
+            vec![]
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Api, FunctionConfig};
+    use crate::engines::doctor::same_function;
+
+    const ARN: &str = "arn:aws:lambda:eu-west-1:1:function:orders";
+
+    fn config(arn: &str, timeout: f64) -> FunctionConfig {
+        FunctionConfig {
+            arn: arn.into(),
+            timeout_s: Some(timeout),
+            ..Default::default()
+        }
+    }
+
+    /// A control plane that also knows its functions' configuration.
+    struct WithFunctions {
+        inner: crate::ui::testing::FakeControl,
+        configs: Vec<FunctionConfig>,
+    }
+
+    #[async_trait::async_trait]
+    impl crate::backends::ControlPlane for WithFunctions {
+        async fn list_apis(&self) -> Result<Vec<Api>, crate::backends::BackendError> {
+            self.inner.list_apis().await
+        }
+        async fn load_details(&self, api: Api) -> Result<Api, crate::backends::BackendError> {
+            self.inner.load_details(api).await
+        }
+        async fn function_configs(&self, wanted: &[String]) -> Vec<FunctionConfig> {
+            self.inner
+                .calls
+                .lock()
+                .unwrap()
+                .push(format!("function_configs {}", wanted.join(",")));
+            self.configs
+                .iter()
+                .filter(|c| wanted.iter().any(|w| same_function(&c.arn, w)))
+                .cloned()
+                .collect()
+        }
+    }
+
+    fn api() -> Api {
+        use crate::domain::{Integration, Protocol, Route};
+        Api {
+            id: "api1".into(),
+            name: "orders".into(),
+            protocol: Some(Protocol::Http),
+            routes: vec![Route {
+                route_key: "GET /orders".into(),
+                integration: Some(Integration {
+                    id: Some("int1".into()),
+                    integration_type: Some("AWS_PROXY".into()),
+                    uri: Some(ARN.into()),
+                    payload_format_version: Some("2.0".into()),
+                    timeout_in_millis: Some(30_000),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            details_loaded: true,
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn doctor_page_relints_when_the_timeouts_arrive() {
+        use crate::ui::testing::{FakeControl, fake_backend, harness};
+        use crate::ui::views::doctor::screen::LintPage;
+        let control = WithFunctions {
+            inner: FakeControl {
+                apis: vec![api()],
+                ..Default::default()
+            },
+            configs: vec![config(ARN, 60.0)],
+        };
+        let mut backend = fake_backend(FakeControl::default());
+        backend.control = std::sync::Arc::new(control);
+        let mut h = harness(backend);
+        h.start().await;
+        h.render(100, 20); // the API list selects its first row when drawn
+        h.app.run_command("doctor");
+        // The page opens at once; the timeouts come from a background task.
+        assert!(
+            h.app.top_as::<LintPage>().is_some(),
+            "{:?}",
+            h.app.shared.status.error
+        );
+        assert!(!h.app.shared.status.running.is_empty());
+        h.settle().await;
+        h.render(100, 20);
+        let text = h.app.top_as::<LintPage>().unwrap().view.all_text();
+        assert!(
+            text.contains("LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION"),
+            "{text}"
+        );
+
+        // A second :doctor finds them in the cache: no new call.
+        h.app.run_command("doctor");
+        assert!(h.app.shared.status.running.is_empty());
+        let text = h.app.top_as::<LintPage>().unwrap().view.all_text();
+        assert!(
+            text.contains("LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION"),
+            "{text}"
+        );
+    }
 }

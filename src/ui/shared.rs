@@ -83,7 +83,7 @@ pub struct Shared {
     /// runs so `:send` on the same route restores them.
     pub drafts: std::collections::HashMap<(String, String), crate::domain::RequestDraft>,
     /// Lambda functions' own configuration, read for the doctor's lint.
-    pub functions: crate::ui::views::doctor::functions::FunctionCache,
+    pub functions: crate::app::inventory::functions::FunctionCache,
 }
 
 impl Shared {

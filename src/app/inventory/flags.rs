@@ -4,18 +4,17 @@
 
 use serde::Serialize;
 
-use crate::domain::Api;
+use crate::domain::{Api, FindingCode};
 
-/// Codes, documented in the README (section "inventory").
-pub const ACCESS_LOGGING_OFF: &str = "ACCESS_LOGGING_OFF";
-pub const ROUTE_WITHOUT_INTEGRATION: &str = "ROUTE_WITHOUT_INTEGRATION";
-pub const CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN: &str = "CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN";
-pub const DETAILS_INCOMPLETE: &str = "DETAILS_INCOMPLETE";
+const ACCESS_LOGGING_OFF: FindingCode = FindingCode::AccessLoggingOff;
+const ROUTE_WITHOUT_INTEGRATION: FindingCode = FindingCode::RouteNoIntegration;
+const CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN: FindingCode = FindingCode::CorsCredentialsWithWildcard;
+const DETAILS_INCOMPLETE: FindingCode = FindingCode::DetailsIncomplete;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
-    pub code: &'static str,
+    pub code: FindingCode,
     /// One sentence for a status line or a tooltip.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod flags;
+pub mod functions;
 pub mod loader;
 pub mod state;
 

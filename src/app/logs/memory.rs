@@ -1,7 +1,7 @@
 //! An in-memory [`LogSource`]: log groups in a map, FilterLogEvents with
 //! small pages, scripted Insights statuses, injected throttling, and a live
-//! tail fed by `push`. For tests of the services and the views, and usable
-//! by any backend that keeps its logs in memory.
+//! tail fed by `push`. For tests of the services and the views: compiled
+//! only for the crate's own tests (`#[cfg(test)]`), not part of the library.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

@@ -13,6 +13,8 @@ pub mod fetch;
 pub mod full_record;
 pub mod gather;
 pub mod insights;
+/// The in-memory `LogSource` test double: test support, not in the library.
+#[cfg(test)]
 pub mod memory;
 pub mod range;
 pub mod report;
@@ -25,6 +27,7 @@ pub use insights::{
     InsightsConfig, InsightsEvent, InsightsRunner, NamedQuery, QueryHandle, QueryOutcome,
     default_queries, resolve_query,
 };
+#[cfg(test)]
 pub use memory::MemoryLogSource;
 pub use range::{Point, TimeRange};
 pub use ring::{CAPACITY_ENV, DEFAULT_CAPACITY, Ring, capacity_from, configured_capacity};

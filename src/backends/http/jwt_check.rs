@@ -90,7 +90,7 @@ mod tests {
         let t = jwt(r#"{"iss":"https://other","client_id":"x","exp":900,"scope":"read"}"#);
         let codes: Vec<String> = findings(&t, Some(&authorizer()), &["write".into()], at(1000))
             .into_iter()
-            .map(|f| f.code)
+            .map(|f| f.code.to_string())
             .collect();
         for code in [
             "JWT_EXPIRED",

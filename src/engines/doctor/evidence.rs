@@ -171,6 +171,40 @@ impl Evidence {
         (!token.is_empty() && !token.starts_with("AWS4-")).then_some(token)
     }
 
+    /// The names this evidence knows, for the slots of a registered fix
+    /// template (`{api_id}`, `{stage}`, `{route_key}`, `{authorizer_id}`,
+    /// `{issuer}`, `{function}`); a slot left unfilled shows as `API_ID` etc.
+    pub fn fix_args(&self) -> Vec<(&'static str, String)> {
+        let mut args = Vec::new();
+        if let Some(api) = self.api.as_ref() {
+            args.push(("api_id", api.id.clone()));
+        }
+        if let Some(stage) = self
+            .stage_config()
+            .map(|s| s.stage_name.clone())
+            .or(self.stage.clone())
+        {
+            args.push(("stage", stage));
+        }
+        if let Some(route) = self.route() {
+            args.push(("route_key", route.route_key.clone()));
+            if let Some(arn) = route.integration.as_ref().and_then(|i| i.lambda_arn()) {
+                args.push(("function", function_name(&arn).to_string()));
+            }
+            let authorizer = route
+                .authorizer_id
+                .as_deref()
+                .and_then(|id| self.api.as_ref()?.authorizer(id));
+            if let Some(a) = authorizer {
+                args.push(("authorizer_id", a.id.clone()));
+                if let Some(iss) = a.jwt_configuration.as_ref().and_then(|j| j.issuer.clone()) {
+                    args.push(("issuer", iss));
+                }
+            }
+        }
+        args
+    }
+
     /// True when the request carries a SigV4 `Authorization` header.
     pub fn is_signed(&self) -> bool {
         self.request

@@ -1,9 +1,9 @@
 //! Configuration lint: what is wrong with an API before any request is sent
 //! (routes, integrations, authorizers, CORS, stages). Certainty `FromConfig`.
 
+use crate::domain::FindingCode;
 use std::collections::BTreeSet;
 
-use super::codes;
 use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, function_name, same_function};
 use super::rules_limits::{blocks_all, throttle_settings};
 use crate::domain::{
@@ -50,11 +50,15 @@ pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) ->
     }
     if api.stages.is_empty() && api.details_loaded {
         out.push(
-            Finding::new(codes::NO_STAGES, Severity::Warning, CONFIG, format!("API {} has no stage, so it cannot be called", api.id))
-                .fix(match api.protocol() {
-                    Protocol::Rest => format!("aws apigateway create-deployment --rest-api-id {} --stage-name prod", api.id),
-                    _ => format!("aws apigatewayv2 create-stage --api-id {} --stage-name '$default' --auto-deploy", api.id),
-                }),
+            Finding::new(
+                FindingCode::NoStages,
+                CONFIG,
+                format!("API {} has no stage, so it cannot be called", api.id),
+            )
+            .fix_with(
+                (api.protocol() == Protocol::Rest).then_some("rest"),
+                &[("api_id", &api.id)],
+            ),
         );
     }
     for s in api
@@ -97,8 +101,7 @@ fn sigv4_cors_headers(cors: &Cors, api: &Api, out: &mut Vec<Finding>) {
     }
     out.push(
         Finding::new(
-            codes::CORS_SIGV4_HEADERS_MISSING,
-            Severity::Warning,
+            FindingCode::CorsSigv4HeadersMissing,
             CONFIG,
             format!(
                 "IAM routes need SigV4 headers that allowHeaders omits: {}",
@@ -107,10 +110,7 @@ fn sigv4_cors_headers(cors: &Cors, api: &Api, out: &mut Vec<Finding>) {
         )
         .evidence(format!("IAM routes: {}", iam_routes.join(", ")))
         .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", ")))
-        .fix(format!(
-            "Add {} to the CORS configuration's AllowHeaders.",
-            missing.join(", ")
-        )),
+        .fix_args(&[("headers", missing.join(", "))]),
     );
 }
 
@@ -124,20 +124,21 @@ fn routes(api: &Api, functions: &[FunctionConfig], out: &mut Vec<Finding>) {
         let Some(i) = r.integration.as_ref() else {
             out.push(
                 Finding::new(
-                    codes::ROUTE_NO_INTEGRATION,
-                    Severity::Error,
+                    FindingCode::RouteNoIntegration,
                     CONFIG,
-                    format!("Route `{}` has no integration: requests to it fail", r.route_key),
+                    format!(
+                        "Route `{}` has no integration: requests to it fail",
+                        r.route_key
+                    ),
                 )
                 .evidence(format!("route {} target: (none)", r.route_key))
-                .fix(match api.protocol() {
-                    Protocol::Rest => "Attach an integration to the method (console: Integration request) and redeploy the stage.".to_string(),
-                    _ => format!(
-                        "aws apigatewayv2 update-route --api-id {} --route-id {} --target integrations/INTEGRATION_ID",
-                        api.id,
-                        r.route_id.as_deref().unwrap_or("ROUTE_ID")
-                    ),
-                }),
+                .fix_with(
+                    (api.protocol() == Protocol::Rest).then_some("rest"),
+                    &[
+                        ("api_id", api.id.as_str()),
+                        ("route_id", r.route_id.as_deref().unwrap_or("ROUTE_ID")),
+                    ],
+                ),
             );
             continue;
         };
@@ -165,21 +166,19 @@ fn integration(
     let pfv = i.payload_format_version.as_deref();
     match (t, lambda, pfv) {
         (ApiType::Http, true, None) => out.push(
-            Finding::new(codes::PAYLOAD_FORMAT_MISSING, Severity::Warning, CONFIG, format!("Integration {name} (route `{route_key}`) has no payloadFormatVersion"))
-                .fix(format!("aws apigatewayv2 update-integration --api-id {} --integration-id {name} --payload-format-version 2.0", api.id)),
+            Finding::new(FindingCode::PayloadFormatMissing, CONFIG, format!("Integration {name} (route `{route_key}`) has no payloadFormatVersion"))
+                .fix_args(&[("api_id", api.id.as_str()), ("integration_id", name)]),
         ),
         (ApiType::Http, true, Some("1.0")) => out.push(
-            Finding::new(codes::PAYLOAD_FORMAT_1_0_ON_HTTP_API, Severity::Info, CONFIG, format!("Integration {name} (route `{route_key}`) sends payload format 1.0: REST-shaped events"))
-                .evidence("payloadFormatVersion: 1.0")
-                .fix("Handlers written for 2.0 (rawPath, requestContext.http, cookies) fail on 1.0 events; switch to 2.0 unless the code was written for REST."),
+            Finding::new(FindingCode::PayloadFormat10OnHttpApi, CONFIG, format!("Integration {name} (route `{route_key}`) sends payload format 1.0: REST-shaped events"))
+                .evidence("payloadFormatVersion: 1.0"),
         ),
         (ApiType::Rest, _, Some("2.0")) => out.push(
-            Finding::new(codes::PAYLOAD_FORMAT_MISMATCH, Severity::Warning, CONFIG, format!("Integration {name} says payload 2.0, but REST proxy events are always 1.0-shaped"))
-                .fix("Parse REST proxy events (httpMethod, path, multiValueHeaders), not the 2.0 shape."),
+            Finding::new(FindingCode::PayloadFormatMismatch, CONFIG, format!("Integration {name} says payload 2.0, but REST proxy events are always 1.0-shaped")),
         ),
         (ApiType::Http, false, Some("2.0")) if i.integration_type.is_some() => out.push(
-            Finding::new(codes::PAYLOAD_FORMAT_MISMATCH, Severity::Warning, CONFIG, format!("Integration {name} is not a Lambda proxy but says payload 2.0 (only 1.0 applies)"))
-                .fix("Use payloadFormatVersion 1.0 for non-Lambda integrations."),
+            Finding::new(FindingCode::PayloadFormatMismatch, CONFIG, format!("Integration {name} is not a Lambda proxy but says payload 2.0 (only 1.0 applies)"))
+                .fix_variant("non_lambda", &[("integration_id", name)]),
         ),
         _ => {}
     }
@@ -192,15 +191,12 @@ fn integration(
     if timeout < 50 || (timeout > max && !(t == ApiType::Rest && regional)) {
         out.push(
             Finding::new(
-                codes::INTEGRATION_TIMEOUT_OUT_OF_RANGE,
-                Severity::Error,
+                FindingCode::IntegrationTimeoutOutOfRange,
                 CONFIG,
                 format!("Integration {name} timeout {timeout} ms is outside 50..{max} ms"),
             )
             .evidence(format!("timeoutInMillis: {timeout}"))
-            .fix(format!(
-                "Set the integration timeout between 50 and {max} ms."
-            )),
+            .fix_args(&[("max", max.to_string())]),
         );
     }
     if let Some(arn) = i.lambda_arn()
@@ -217,13 +213,14 @@ fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &
         // Said out loud: a silent lint would read as "checked, all fine".
         out.push(
             Finding::new(
-                codes::LAMBDA_CONFIG_UNREADABLE,
-                Severity::Info,
+                FindingCode::LambdaConfigUnreadable,
                 CONFIG,
-                format!("Could not check the timeout of function {} against integration {integration}", f.arn),
+                format!(
+                    "Could not check the timeout of function {} against integration {integration}",
+                    f.arn
+                ),
             )
-            .evidence(reason.clone())
-            .fix("Allow lambda:GetFunctionConfiguration on the function for this identity, or compare its timeout with the integration's timeoutInMillis by hand."),
+            .evidence(reason.clone()),
         );
         return;
     }
@@ -231,16 +228,11 @@ fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &
         && fs * 1000.0 > timeout_ms as f64
     {
         out.push(
-            Finding::new(
-                codes::LAMBDA_TIMEOUT_EXCEEDS_INTEGRATION,
-                Severity::Warning,
-                CONFIG,
-                format!("Function {} may run {fs:.0} s but API Gateway waits only {timeout_ms} ms", f.arn),
-            )
+            Finding::new(FindingCode::LambdaTimeoutExceedsIntegration, CONFIG, format!("Function {} may run {fs:.0} s but API Gateway waits only {timeout_ms} ms", f.arn))
             // Findings of one code are merged across integrations: each
             // evidence line names its own function.
             .evidence(format!("function {} timeout {fs:.0} s; integration {integration} timeoutInMillis {timeout_ms}", function_name(&f.arn)))
-            .fix(format!("Lower the function's timeout below {} s (aws lambda update-function-configuration --timeout N) so it fails visibly, or make slow work asynchronous.", timeout_ms / 1000)),
+            .fix_args(&[("function", function_name(&f.arn).to_string()), ("seconds", (timeout_ms / 1000).to_string())]),
         );
     }
 }
@@ -251,9 +243,8 @@ fn default_route(api: &Api, out: &mut Vec<Finding>) {
     }
     if api.routes.len() == 1 {
         out.push(
-            Finding::new(codes::DEFAULT_ROUTE_ONLY, Severity::Info, CONFIG, "`$default` is the only route: every method and path, preflights included, reaches one integration")
-                .evidence("routes: $default")
-                .fix("Fine for a monolithic handler; add explicit routes if you want 404s from API Gateway, per-route throttling or authorization."),
+            Finding::new(FindingCode::DefaultRouteOnly, CONFIG, "`$default` is the only route: every method and path, preflights included, reaches one integration")
+                .evidence("routes: $default"),
         );
         return;
     }
@@ -261,9 +252,12 @@ fn default_route(api: &Api, out: &mut Vec<Finding>) {
         && api.routes.iter().any(|r| r.route_key == "ANY /");
     if catches_all {
         out.push(
-            Finding::new(codes::DEFAULT_ROUTE_UNREACHABLE, Severity::Warning, CONFIG, "`ANY /` and `ANY /{proxy+}` catch every request, so `$default` never runs")
-                .evidence("routes: ANY /, ANY /{proxy+}, $default")
-                .fix("Delete the `$default` route, or the catch-all routes if `$default` was meant to handle them."),
+            Finding::new(
+                FindingCode::DefaultRouteUnreachable,
+                CONFIG,
+                "`ANY /` and `ANY /{proxy+}` catch every request, so `$default` never runs",
+            )
+            .evidence("routes: ANY /, ANY /{proxy+}, $default"),
         );
     }
 }
@@ -280,10 +274,14 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
             && authorizers_loaded
             && api.details_loaded
         {
-            out.push(
-                Finding::new(codes::AUTHORIZER_NOT_FOUND, Severity::Error, CONFIG, format!("Route `{}` uses authorizer {id}, which does not exist", r.route_key))
-                    .fix("Point the route at an existing authorizer (update-route --authorizer-id) or recreate it."),
-            );
+            out.push(Finding::new(
+                FindingCode::AuthorizerNotFound,
+                CONFIG,
+                format!(
+                    "Route `{}` uses authorizer {id}, which does not exist",
+                    r.route_key
+                ),
+            ));
         }
     }
     for a in &api.authorizers {
@@ -294,24 +292,37 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
         if let Some(iss) = jwt.issuer.as_deref() {
             if !iss.starts_with("https://") {
                 out.push(
-                    Finding::new(codes::JWT_ISSUER_NOT_HTTPS, Severity::Error, CONFIG, format!("{name}: issuer {iss} is not an https URL"))
-                        .evidence(format!("JwtConfiguration.Issuer: {iss}"))
-                        .fix("Use the issuer's https URL (Cognito: https://cognito-idp.REGION.amazonaws.com/POOL_ID); API Gateway fetches {issuer}/.well-known/openid-configuration over https."),
+                    Finding::new(
+                        FindingCode::JwtIssuerNotHttps,
+                        CONFIG,
+                        format!("{name}: issuer {iss} is not an https URL"),
+                    )
+                    .evidence(format!("JwtConfiguration.Issuer: {iss}")),
                 );
             }
             if iss.ends_with('/') {
                 out.push(
-                    Finding::new(codes::JWT_ISSUER_TRAILING_SLASH, Severity::Warning, CONFIG, format!("{name}: issuer ends with `/`; it must equal the tokens' iss exactly"))
-                        .evidence(format!("JwtConfiguration.Issuer: {iss}"))
-                        .fix(format!("Compare with a token's iss (`gatescope jwt TOKEN`); Cognito's has no trailing slash: {}", iss.trim_end_matches('/'))),
+                    Finding::new(
+                        FindingCode::JwtIssuerTrailingSlash,
+                        CONFIG,
+                        format!(
+                            "{name}: issuer ends with `/`; it must equal the tokens' iss exactly"
+                        ),
+                    )
+                    .evidence(format!("JwtConfiguration.Issuer: {iss}"))
+                    .fix_args(&[("suggested", iss.trim_end_matches('/'))]),
                 );
             }
         }
         if jwt.audience.is_empty() {
             out.push(
-                Finding::new("JWT_AUDIENCE_NOT_CONFIGURED", Severity::Error, CONFIG, format!("{name} lists no audience, so no token can pass"))
-                    .evidence("JwtConfiguration.Audience: []")
-                    .fix(format!("aws apigatewayv2 update-authorizer --api-id {} --authorizer-id {} --jwt-configuration Audience=CLIENT_ID,Issuer=...", api.id, a.id)),
+                Finding::new(
+                    FindingCode::JwtAudienceNotConfigured,
+                    CONFIG,
+                    format!("{name} lists no audience, so no token can pass"),
+                )
+                .evidence("JwtConfiguration.Audience: []")
+                .fix_args(&[("api_id", &api.id), ("authorizer_id", &a.id)]),
             );
         }
     }
@@ -332,26 +343,46 @@ pub(super) fn has_var(format: &str, name: &str) -> bool {
 fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     let rest = api.protocol() == Protocol::Rest;
     let stage = &s.stage_name;
-    match s.access_log_settings.as_ref().filter(|a| a.destination_arn.is_some()) {
+    match s
+        .access_log_settings
+        .as_ref()
+        .filter(|a| a.destination_arn.is_some())
+    {
         None => out.push(
-            Finding::new(codes::ACCESS_LOGGING_OFF, Severity::Warning, CONFIG, format!("Stage {stage} has no access logging"))
-                .evidence(format!("stage {stage} accessLogSettings: (none)"))
-                .fix(if rest {
-                    format!("aws apigateway update-stage --rest-api-id {} --stage-name {stage} --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{{...}}' (the README's recommended format)", api.id)
-                } else {
-                    format!("aws apigatewayv2 update-stage --api-id {} --stage-name {stage} --access-log-settings DestinationArn=LOG_GROUP_ARN,Format='{{...}}' (the README's recommended format)", api.id)
-                }),
+            Finding::new(
+                FindingCode::AccessLoggingOff,
+                CONFIG,
+                format!("Stage {stage} has no access logging"),
+            )
+            .evidence(format!("stage {stage} accessLogSettings: (none)"))
+            .fix_with(
+                rest.then_some("rest"),
+                &[("api_id", api.id.as_str()), ("stage", stage)],
+            ),
         ),
         Some(a) => {
             let format = a.format.clone().unwrap_or_default();
-            let id_ok = has_var(&format, "requestId") || (rest && has_var(&format, "extendedRequestId"));
+            let id_ok =
+                has_var(&format, "requestId") || (rest && has_var(&format, "extendedRequestId"));
             let wanted: &[(&str, &[&str])] = &[
                 ("status", &["status"]),
-                ("integrationErrorMessage", &["integrationErrorMessage", "integration.error"]),
+                (
+                    "integrationErrorMessage",
+                    &["integrationErrorMessage", "integration.error"],
+                ),
                 ("authorizer.error", &["authorizer.error"]),
-                ("integration.requestId", &["integration.requestId", "awsEndpointRequestId"]),
-                ("integrationStatus", &["integrationStatus", "integration.integrationStatus"]),
-                ("integrationLatency", &["integrationLatency", "integration.latency"]),
+                (
+                    "integration.requestId",
+                    &["integration.requestId", "awsEndpointRequestId"],
+                ),
+                (
+                    "integrationStatus",
+                    &["integrationStatus", "integration.integrationStatus"],
+                ),
+                (
+                    "integrationLatency",
+                    &["integrationLatency", "integration.latency"],
+                ),
             ];
             let missing: Vec<&str> = wanted
                 .iter()
@@ -359,19 +390,26 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
                 .map(|(n, _)| *n)
                 .collect();
             if !id_ok || !missing.is_empty() {
-                let mut names: Vec<String> = missing.iter().map(|m| format!("$context.{m}")).collect();
+                let mut names: Vec<String> =
+                    missing.iter().map(|m| format!("$context.{m}")).collect();
                 if !id_ok {
                     names.insert(0, "$context.requestId".into());
                 }
                 out.push(
                     Finding::new(
-                        codes::ACCESS_LOG_MISSING_FIELDS,
-                        if id_ok { Severity::Warning } else { Severity::Error },
+                        FindingCode::AccessLogMissingFields,
                         CONFIG,
-                        format!("Stage {stage}'s access-log format lacks {}", names.join(", ")),
+                        format!(
+                            "Stage {stage}'s access-log format lacks {}",
+                            names.join(", ")
+                        ),
                     )
-                    .evidence(format!("format: {}", super::text::clip(&format, 200)))
-                    .fix("Use the README's recommended JSON access-log format: it carries requestId, status, integrationStatus, integration.status, integration.requestId, integrationErrorMessage and authorizer.error."),
+                    .severity(if id_ok {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    })
+                    .evidence(format!("format: {}", super::text::clip(&format, 200))),
                 );
             }
         }
@@ -379,9 +417,15 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     throttling(api, s, out);
     if !rest && !s.auto_deploy && s.deployment_id.is_none() {
         out.push(
-            Finding::new(codes::STAGE_NOT_DEPLOYED, Severity::Warning, CONFIG, format!("Stage {stage} has auto-deploy off and no deployment"))
-                .evidence(format!("stage {stage}: autoDeploy false, deploymentId (none)"))
-                .fix(format!("aws apigatewayv2 create-deployment --api-id {} --stage-name {stage} (or update-stage --auto-deploy)", api.id)),
+            Finding::new(
+                FindingCode::StageNotDeployed,
+                CONFIG,
+                format!("Stage {stage} has auto-deploy off and no deployment"),
+            )
+            .evidence(format!(
+                "stage {stage}: autoDeploy false, deploymentId (none)"
+            ))
+            .fix_args(&[("api_id", api.id.as_str()), ("stage", stage)]),
         );
     }
 }
@@ -399,9 +443,18 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     }
     if !zero.is_empty() {
         out.push(
-            Finding::new(codes::THROTTLE_BLOCKS_ALL, Severity::Error, CONFIG, format!("Stage {stage} throttles {} to zero: every request gets 429", zero.join(", ")))
-                .evidence(format!("throttling rate or burst 0 on: {}", zero.join(", ")))
-                .fix("Set a positive ThrottlingRateLimit and ThrottlingBurstLimit (or remove the setting to inherit the account limits)."),
+            Finding::new(
+                FindingCode::ThrottleBlocksAll,
+                CONFIG,
+                format!(
+                    "Stage {stage} throttles {} to zero: every request gets 429",
+                    zero.join(", ")
+                ),
+            )
+            .evidence(format!(
+                "throttling rate or burst 0 on: {}",
+                zero.join(", ")
+            )),
         );
     }
     let public: Vec<&str> = api
@@ -418,14 +471,20 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
         .collect();
     if !public.is_empty() {
         out.push(
-            Finding::new(codes::PUBLIC_ROUTE_NOT_THROTTLED, Severity::Warning, CONFIG, format!("Stage {stage}: {} route(s) without authorization have no throttling", public.len()))
-                .evidence(format!("routes: {}", public.join(", ")))
-                .evidence("only the account-wide limit (10,000 req/s shared by all APIs) applies")
-                .fix(if api.protocol() == Protocol::Rest {
-                    format!("aws apigateway update-stage --rest-api-id {} --stage-name {stage} --patch-operations op=replace,path=/*/*/throttling/rateLimit,value=100 op=replace,path=/*/*/throttling/burstLimit,value=200", api.id)
-                } else {
-                    format!("aws apigatewayv2 update-stage --api-id {} --stage-name {stage} --default-route-settings ThrottlingRateLimit=100,ThrottlingBurstLimit=200", api.id)
-                }),
+            Finding::new(
+                FindingCode::PublicRouteNotThrottled,
+                CONFIG,
+                format!(
+                    "Stage {stage}: {} route(s) without authorization have no throttling",
+                    public.len()
+                ),
+            )
+            .evidence(format!("routes: {}", public.join(", ")))
+            .evidence("only the account-wide limit (10,000 req/s shared by all APIs) applies")
+            .fix_with(
+                (api.protocol() == Protocol::Rest).then_some("rest"),
+                &[("api_id", api.id.as_str()), ("stage", stage)],
+            ),
         );
     }
 }

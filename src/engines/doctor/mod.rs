@@ -10,13 +10,13 @@
 //!
 //! ```
 //! use gatescope::domain::HttpResponse;
-//! use gatescope::engines::doctor::{self, Evidence, codes};
+//! use gatescope::domain::FindingCode;
+//! use gatescope::engines::doctor::{self, Evidence};
 //! let resp = HttpResponse { status: 502, body: br#"{"message": "Internal server error"}"#.to_vec(), ..Default::default() };
 //! let findings = doctor::diagnose(&Evidence { response: Some(resp), ..Default::default() });
-//! assert_eq!(findings[0].code, codes::INTEGRATION_RESPONSE_REJECTED);
+//! assert_eq!(findings[0].code, FindingCode::IntegrationResponseRejected);
 //! ```
 
-pub mod codes;
 mod evidence;
 pub mod fingerprint;
 mod jwt_eval;
@@ -36,7 +36,7 @@ pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
 
-use crate::domain::{Certainty, Finding, Severity};
+use crate::domain::{Certainty, Finding, FindingCode, Severity};
 
 /// Diagnose one request: response-side rules, then log-side rules, then the
 /// configuration lint of the route involved, reconciled and sorted (errors
@@ -58,11 +58,24 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     // A request no stage accepted is never in a stage's access log.
     if found
         .iter()
-        .any(|f| f.code == codes::STAGE_PREFIX_MISSING || f.code == codes::STAGE_NOT_FOUND)
+        .any(|f| f.code == FindingCode::StagePrefixMissing || f.code == FindingCode::StageNotFound)
     {
-        found.retain(|f| f.code != codes::NOT_IN_ACCESS_LOG);
+        found.retain(|f| f.code != FindingCode::NotInAccessLog);
     }
+    fill_fix_names(ev, &mut found);
     reconcile(found)
+}
+
+/// Fill the slots of default fixes with the names the evidence knows (API,
+/// stage, route, the route's function and authorizer). The text stays the
+/// code's registered one; rules that chose a variant filled it themselves.
+fn fill_fix_names(ev: &Evidence, found: &mut [Finding]) {
+    let args = ev.fix_args();
+    for f in found {
+        if f.fix.as_deref() == Some(f.code.render_fix(None, &[]).as_str()) {
+            *f = f.clone().fix_args(&args);
+        }
+    }
 }
 
 /// The doctor's findings joined by a CORS probe's (the response page's `o`). Both
@@ -101,75 +114,75 @@ pub fn certainty_rank(c: Certainty) -> u8 {
 
 /// Alternative explanations of one symptom. When a stronger piece of evidence
 /// names one of them, the weaker guesses in the same group are dropped.
-const CAUSE_GROUPS: &[&[&str]] = &[
+const CAUSE_GROUPS: &[&[FindingCode]] = &[
     &[
-        codes::INTEGRATION_RESPONSE_REJECTED,
-        codes::INTEGRATION_INVOKE_FAILED,
-        codes::HTTP_API_INTERNAL_ERROR,
-        codes::MALFORMED_PROXY_RESPONSE,
-        codes::FUNCTION_ERROR,
-        codes::FUNCTION_TIMEOUT,
-        codes::FUNCTION_OUT_OF_MEMORY,
-        codes::MISSING_INVOKE_PERMISSION,
-        codes::LAMBDA_THROTTLED,
-        codes::INTEGRATION_TIMEOUT,
-        codes::SERVICE_UNAVAILABLE,
-        codes::AUTHORIZER_FAILURE,
-        codes::AUTHORIZER_PERMISSION,
-        codes::LAMBDA_PAYLOAD_LIMIT,
+        FindingCode::IntegrationResponseRejected,
+        FindingCode::IntegrationInvokeFailed,
+        FindingCode::HttpApiInternalError,
+        FindingCode::MalformedProxyResponse,
+        FindingCode::FunctionError,
+        FindingCode::FunctionTimeout,
+        FindingCode::FunctionOutOfMemory,
+        FindingCode::MissingInvokePermission,
+        FindingCode::LambdaThrottled,
+        FindingCode::IntegrationTimeout,
+        FindingCode::ServiceUnavailable,
+        FindingCode::AuthorizerFailure,
+        FindingCode::AuthorizerPermission,
+        FindingCode::LambdaPayloadLimit,
     ],
     &[
-        codes::JWT_MISSING,
-        codes::JWT_MALFORMED,
-        codes::JWT_ISSUER_MISMATCH,
-        codes::JWT_AUDIENCE_MISMATCH,
-        codes::JWT_EXPIRED,
-        codes::JWT_NOT_YET_VALID,
-        codes::JWT_INVALID,
-        codes::AUTHORIZER_IDENTITY_MISSING,
-        codes::AUTHORIZER_UNAUTHORIZED,
+        FindingCode::JwtMissing,
+        FindingCode::JwtMalformed,
+        FindingCode::JwtIssuerMismatch,
+        FindingCode::JwtAudienceMismatch,
+        FindingCode::JwtExpired,
+        FindingCode::JwtNotYetValid,
+        FindingCode::JwtInvalid,
+        FindingCode::AuthorizerIdentityMissing,
+        FindingCode::AuthorizerUnauthorized,
         // Codes of `engines::jwt` for the same symptom.
-        "JWT_NO_AUDIENCE_CLAIM",
-        "JWT_NO_EXP",
-        "JWT_ISSUED_IN_FUTURE",
-        "JWT_ALG_NOT_RSA",
-        "JWT_KID_NOT_FOUND",
-        "JWT_SIGNATURE_INVALID",
+        FindingCode::JwtNoAudienceClaim,
+        FindingCode::JwtNoExp,
+        FindingCode::JwtIssuedInFuture,
+        FindingCode::JwtAlgNotRsa,
+        FindingCode::JwtKidNotFound,
+        FindingCode::JwtSignatureInvalid,
     ],
     &[
-        codes::ACCESS_DENIED,
-        codes::AUTHORIZER_DENIED,
-        codes::JWT_SCOPE_MISSING,
-        codes::IAM_NOT_SIGNED,
-        codes::IAM_ACCESS_DENIED,
-        codes::IAM_SIGNATURE_MISMATCH,
-        codes::IAM_EXPIRED_CREDENTIALS,
-        codes::RESOURCE_POLICY_DENIED,
-        codes::API_KEY_INVALID,
+        FindingCode::AccessDenied,
+        FindingCode::AuthorizerDenied,
+        FindingCode::JwtScopeMissing,
+        FindingCode::IamNotSigned,
+        FindingCode::IamAccessDenied,
+        FindingCode::IamSignatureMismatch,
+        FindingCode::IamExpiredCredentials,
+        FindingCode::ResourcePolicyDenied,
+        FindingCode::ApiKeyInvalid,
     ],
     &[
-        codes::ROUTE_THROTTLED,
-        codes::STAGE_THROTTLED,
-        codes::ACCOUNT_THROTTLED,
-        codes::GATEWAY_THROTTLED,
-        codes::USAGE_PLAN_QUOTA_EXCEEDED,
+        FindingCode::RouteThrottled,
+        FindingCode::StageThrottled,
+        FindingCode::AccountThrottled,
+        FindingCode::GatewayThrottled,
+        FindingCode::UsagePlanQuotaExceeded,
     ],
 ];
 
 /// Findings that say API Gateway itself answered, besides the cause groups.
-const GATEWAY_ANSWERED: &[&str] = &[
-    codes::NO_ROUTE_MATCHED,
-    codes::REST_NO_SUCH_RESOURCE,
-    codes::STAGE_PREFIX_MISSING,
-    codes::STAGE_PREFIX_UNEXPECTED,
-    codes::ROUTE_METHOD_MISMATCH,
-    codes::STAGE_NOT_FOUND,
-    codes::EXECUTE_API_ENDPOINT_DISABLED,
-    codes::CORS_MISSING_ON_ERROR,
-    codes::PAYLOAD_TOO_LARGE,
+const GATEWAY_ANSWERED: &[FindingCode] = &[
+    FindingCode::NoRouteMatched,
+    FindingCode::RestNoSuchResource,
+    FindingCode::StagePrefixMissing,
+    FindingCode::StagePrefixUnexpected,
+    FindingCode::RouteMethodMismatch,
+    FindingCode::StageNotFound,
+    FindingCode::ExecuteApiEndpointDisabled,
+    FindingCode::CorsMissingOnError,
+    FindingCode::PayloadTooLarge,
 ];
 
-fn group_of(code: &str) -> Option<usize> {
+fn group_of(code: FindingCode) -> Option<usize> {
     CAUSE_GROUPS.iter().position(|g| g.contains(&code))
 }
 
@@ -192,12 +205,12 @@ pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
         .map(|(gi, _)| {
             merged
                 .iter()
-                .filter(|f| group_of(&f.code) == Some(gi))
+                .filter(|f| group_of(f.code) == Some(gi))
                 .map(|f| certainty_rank(f.certainty))
                 .min()
         })
         .collect();
-    merged.retain(|f| match group_of(&f.code) {
+    merged.retain(|f| match group_of(f.code) {
         Some(gi) => {
             let rank = certainty_rank(f.certainty);
             let best = best[gi].unwrap_or(rank);
@@ -208,20 +221,20 @@ pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
     // The logs show the function chose the status itself: every guess that
     // API Gateway produced the answer (routing, auth, throttling, 5xx) falls.
     let function_answered = merged.iter().any(|f| {
-        f.code == codes::FUNCTION_RETURNED_STATUS && f.certainty == Certainty::ConfirmedByLogs
+        f.code == FindingCode::FunctionReturnedStatus && f.certainty == Certainty::ConfirmedByLogs
     });
     if function_answered {
         merged.retain(|f| {
             f.certainty == Certainty::ConfirmedByLogs
                 || f.certainty == Certainty::FromConfig
-                || !(group_of(&f.code).is_some() || GATEWAY_ANSWERED.contains(&f.code.as_str()))
+                || !(group_of(f.code).is_some() || GATEWAY_ANSWERED.contains(&f.code))
         });
     }
     merged.sort_by(|a, b| {
-        (a.severity, certainty_rank(a.certainty), &a.code).cmp(&(
+        (a.severity, certainty_rank(a.certainty), a.code.as_str()).cmp(&(
             b.severity,
             certainty_rank(b.certainty),
-            &b.code,
+            b.code.as_str(),
         ))
     });
     merged
@@ -274,22 +287,22 @@ mod test_support;
 mod reconcile_tests {
     use super::*;
 
-    fn f(code: &str, c: Certainty, e: &str) -> Finding {
-        Finding::new(code, Severity::Error, c, "t")
+    fn f(code: FindingCode, c: Certainty, e: &str) -> Finding {
+        Finding::new(code, c, "t")
+            .severity(Severity::Error)
             .evidence(e)
-            .fix("x")
     }
 
     #[test]
     fn same_code_merges_evidence_and_keeps_the_strongest_certainty() {
         let out = reconcile(vec![
             f(
-                codes::INTEGRATION_TIMEOUT,
+                FindingCode::IntegrationTimeout,
                 Certainty::FromResponse,
                 "status 504",
             ),
             f(
-                codes::INTEGRATION_TIMEOUT,
+                FindingCode::IntegrationTimeout,
                 Certainty::ConfirmedByLogs,
                 "latency 29 s",
             ),
@@ -303,13 +316,17 @@ mod reconcile_tests {
     fn logs_overturn_a_response_guess_of_the_same_symptom() {
         let out = reconcile(vec![
             f(
-                codes::INTEGRATION_RESPONSE_REJECTED,
+                FindingCode::IntegrationResponseRejected,
                 Certainty::FromResponse,
                 "502",
             ),
-            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
             f(
-                codes::CORS_MISSING_ON_ERROR,
+                FindingCode::FunctionError,
+                Certainty::ConfirmedByLogs,
+                "boom",
+            ),
+            f(
+                FindingCode::CorsMissingOnError,
                 Certainty::FromResponse,
                 "no ACAO",
             ),
@@ -317,16 +334,16 @@ mod reconcile_tests {
         let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(
             codes,
-            vec![codes::FUNCTION_ERROR, codes::CORS_MISSING_ON_ERROR]
+            vec![FindingCode::FunctionError, FindingCode::CorsMissingOnError]
         );
     }
 
     #[test]
     fn response_guesses_stand_side_by_side_without_stronger_evidence() {
         let out = reconcile(vec![
-            f(codes::JWT_INVALID, Certainty::FromResponse, "401"),
+            f(FindingCode::JwtInvalid, Certainty::FromResponse, "401"),
             f(
-                codes::AUTHORIZER_UNAUTHORIZED,
+                FindingCode::AuthorizerUnauthorized,
                 Certainty::FromResponse,
                 "401",
             ),
@@ -336,20 +353,24 @@ mod reconcile_tests {
 
     #[test]
     fn errors_sort_first_then_by_certainty() {
-        let mut info = f(codes::COLD_START, Certainty::ConfirmedByLogs, "init");
+        let mut info = f(FindingCode::ColdStart, Certainty::ConfirmedByLogs, "init");
         info.severity = Severity::Info;
         let out = reconcile(vec![
             info,
-            f(codes::ACCESS_LOGGING_OFF, Certainty::FromConfig, "cfg"),
-            f(codes::FUNCTION_ERROR, Certainty::ConfirmedByLogs, "boom"),
+            f(FindingCode::AccessLoggingOff, Certainty::FromConfig, "cfg"),
+            f(
+                FindingCode::FunctionError,
+                Certainty::ConfirmedByLogs,
+                "boom",
+            ),
         ]);
         let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(
             codes,
             vec![
-                codes::FUNCTION_ERROR,
-                codes::ACCESS_LOGGING_OFF,
-                codes::COLD_START
+                FindingCode::FunctionError,
+                FindingCode::AccessLoggingOff,
+                FindingCode::ColdStart
             ]
         );
         assert!(has_errors(&out));

@@ -89,30 +89,29 @@ pub fn render(header: &[String], findings: &[Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::FindingCode;
 
     #[test]
     fn text_report_shows_code_evidence_fix_and_certainty() {
         let f = Finding::new(
-            "FUNCTION_ERROR",
-            Severity::Error,
+            FindingCode::FunctionError,
             Certainty::ConfirmedByLogs,
             "The function threw",
         )
-        .evidence("access log integrationErrorMessage: boom")
-        .fix("Fix the exception");
+        .evidence("access log integrationErrorMessage: boom");
         let text = render(&["GET /x → 500".into()], &[f]);
         assert!(text.starts_with(
             "GET /x → 500\n\nERROR FUNCTION_ERROR: The function threw [confirmed by logs]\n"
         ));
         assert!(text.contains("      evidence: access log integrationErrorMessage: boom\n"));
-        assert!(text.contains("      fix: Fix the exception\n"));
+        assert!(text.contains("      fix: Fix the exception shown;"));
         assert!(text.ends_with("1 finding(s), 1 error(s)\n"));
         assert_eq!(render(&[], &[]), "No problem found.\n");
     }
 
     #[test]
     fn json_shape_is_findings_array() {
-        let f = Finding::new("NO_STAGES", Severity::Warning, Certainty::FromConfig, "t").fix("x");
+        let f = Finding::new(FindingCode::NoStages, Certainty::FromConfig, "t");
         let v = serde_json::to_value(Report { findings: vec![f] }).unwrap();
         let f = &v["findings"][0];
         for k in ["code", "severity", "title", "evidence", "fix", "certainty"] {

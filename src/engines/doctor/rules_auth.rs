@@ -3,12 +3,11 @@
 //! signatures, API keys and resource policies. The REST `Missing
 //! Authentication Token` 403 is a routing question and lives in `rules_route`.
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::{Fingerprint, GatewayBody, body_excerpt, classify};
 use super::jwt_eval;
 use super::text::{clip, jwt_reason, www_authenticate};
-use crate::domain::{Authorizer, Certainty, Finding, HttpResponse, Severity};
+use crate::domain::{Authorizer, Certainty, Finding, FindingCode, HttpResponse};
 
 const FROM: Certainty = Certainty::FromResponse;
 
@@ -49,13 +48,12 @@ fn unauthorized(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         let (code, documented) = match jwt_reason(&desc) {
             Some(found) => found,
             None if ev.bearer_token().is_none() && ev.request.is_some() => {
-                (codes::JWT_MISSING, false)
+                (FindingCode::JwtMissing, false)
             }
-            None => (codes::JWT_INVALID, false),
+            None => (FindingCode::JwtInvalid, false),
         };
         let mut f = Finding::new(
             code,
-            Severity::Error,
             FROM,
             format!(
                 "The JWT authorizer rejected the request: {}",
@@ -68,7 +66,7 @@ fn unauthorized(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         )
         .evidence(status)
         .evidence(format!("www-authenticate: {}", w.raw))
-        .fix(jwt_fix(code, ev));
+        .fix_args(&ev.fix_args());
         if !documented {
             f = f.unverified();
         }
@@ -83,19 +81,14 @@ fn unauthorized(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         .is_some();
     if auth.as_deref() == Some("JWT") {
         let code = if has_token || ev.request.is_none() {
-            codes::JWT_INVALID
+            FindingCode::JwtInvalid
         } else {
-            codes::JWT_MISSING
+            FindingCode::JwtMissing
         };
         out.push(
-            Finding::new(
-                code,
-                Severity::Error,
-                FROM,
-                "The JWT authorizer rejected the request",
-            )
-            .evidence(status)
-            .fix(jwt_fix(code, ev)),
+            Finding::new(code, FROM, "The JWT authorizer rejected the request")
+                .evidence(status)
+                .fix_args(&ev.fix_args()),
         );
         return;
     }
@@ -104,25 +97,14 @@ fn unauthorized(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     let missing = route_authorizer(ev).and_then(|a| missing_identity(ev, a));
     match missing {
         Some(source) => out.push(
-            Finding::new(
-                codes::AUTHORIZER_IDENTITY_MISSING,
-                Severity::Error,
-                FROM,
-                format!("The request lacks the authorizer's identity source {source}, so the authorizer was not invoked"),
-            )
+            Finding::new(FindingCode::AuthorizerIdentityMissing, FROM, format!("The request lacks the authorizer's identity source {source}, so the authorizer was not invoked"))
             .evidence(status)
             .evidence(format!("identity source {source} is absent from the request"))
-            .fix(format!("Send {source} with a non-empty value.")),
+            .fix_args(&[("source", &source)]),
         ),
         None => {
-            let mut f = Finding::new(
-                codes::AUTHORIZER_UNAUTHORIZED,
-                Severity::Error,
-                FROM,
-                "The authorizer rejected the caller's credentials (or its identity source was empty)",
-            )
-            .evidence(status)
-            .fix("Check the token/credentials the authorizer expects; a Lambda authorizer answers 401 when it throws `Unauthorized`.");
+            let mut f = Finding::new(FindingCode::AuthorizerUnauthorized, FROM, "The authorizer rejected the caller's credentials (or its identity source was empty)")
+            .evidence(status);
             if auth.is_none() {
                 f = f.unverified();
             }
@@ -171,51 +153,24 @@ fn forbidden(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut Vec
     let msg = fp.message.clone().unwrap_or_default();
     let finding = match fp.body {
         Some(GatewayBody::MissingAuthenticationToken) => return, // rules_route
-        Some(GatewayBody::SignatureMismatch) => Finding::new(
-            codes::IAM_SIGNATURE_MISMATCH,
-            Severity::Error,
-            FROM,
-            "The SigV4 signature does not match the one API Gateway computed",
-        )
+        Some(GatewayBody::SignatureMismatch) => Finding::new(FindingCode::IamSignatureMismatch, FROM, "The SigV4 signature does not match the one API Gateway computed")
         .evidence(status)
-        .evidence(format!("canonical request expected: {}", clip(canonical_part(&msg), 300)))
-        .fix("Sign for service `execute-api` in the API's Region, over the exact path (stage included), query string and body you send; don't change Host or headers after signing."),
-        Some(GatewayBody::ExpiredCredentials) => Finding::new(
-            codes::IAM_EXPIRED_CREDENTIALS,
-            Severity::Error,
-            FROM,
-            "The signature or the session token expired",
-        )
+        .evidence(format!("canonical request expected: {}", clip(canonical_part(&msg), 300))),
+        Some(GatewayBody::ExpiredCredentials) => Finding::new(FindingCode::IamExpiredCredentials, FROM, "The signature or the session token expired")
+        .evidence(status),
+        Some(GatewayBody::NotAuthorizedToInvoke { anonymous: true }) => Finding::new(FindingCode::ResourcePolicyDenied, FROM, "The API's resource policy denies this (anonymous) caller")
         .evidence(status)
-        .fix("Refresh the credentials (`aws sso login` / new session) and check the clock (signatures are valid 5 minutes)."),
-        Some(GatewayBody::NotAuthorizedToInvoke { anonymous: true }) => Finding::new(
-            codes::RESOURCE_POLICY_DENIED,
-            Severity::Error,
-            FROM,
-            "The API's resource policy denies this (anonymous) caller",
-        )
+        .fix_args(&ev.fix_args()),
+        Some(GatewayBody::NotAuthorizedToInvoke { anonymous: false }) => Finding::new(FindingCode::IamAccessDenied, FROM, "The signing identity is not allowed execute-api:Invoke on this route")
         .evidence(status)
-        .fix("Review the REST API's resource policy (`aws apigateway get-rest-api --rest-api-id ID --query policy`) and redeploy the stage after changing it."),
-        Some(GatewayBody::NotAuthorizedToInvoke { anonymous: false }) => Finding::new(
-            codes::IAM_ACCESS_DENIED,
-            Severity::Error,
-            FROM,
-            "The signing identity is not allowed execute-api:Invoke on this route",
-        )
-        .evidence(status)
-        .fix("Grant `execute-api:Invoke` on arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH to the identity (and check the resource policy for a Deny)."),
-        Some(GatewayBody::AuthorizerDeny { explicit }) => Finding::new(
-            codes::AUTHORIZER_DENIED,
-            Severity::Error,
-            FROM,
-            if explicit {
+        .fix_args(&ev.fix_args()),
+        Some(GatewayBody::AuthorizerDeny { explicit }) => Finding::new(FindingCode::AuthorizerDenied, FROM, if explicit {
                 "The Lambda authorizer returned an explicit Deny"
             } else {
                 "The authorizer's policy has no Allow for this method (often a cached policy written for another route)"
-            },
-        )
+            })
         .evidence(status)
-        .fix("Return an Allow whose Resource covers this method ARN (use a wildcard like arn:...:API_ID/STAGE/*), or add $context.routeKey to the identity sources / lower the cache TTL."),
+        .fix_variant("policy", &ev.fix_args()),
         _ => by_route_auth(ev, status),
     };
     out.push(finding);
@@ -230,67 +185,54 @@ fn by_route_auth(ev: &Evidence, status: String) -> Finding {
             .as_ref()
             .is_some_and(|r| r.header("x-api-key").is_none());
     if route.is_some_and(|r| r.api_key_required) && (api_key_missing || ev.is_rest()) {
-        return Finding::new(
-            codes::API_KEY_INVALID,
-            Severity::Error,
-            FROM,
-            if api_key_missing {
+        return Finding::new(FindingCode::ApiKeyInvalid, FROM, if api_key_missing {
                 "The method requires an API key and the request sends no x-api-key"
             } else {
                 "The method requires an API key; this one is unknown, disabled or not in a usage plan of this stage"
-            },
-        )
-        .evidence(status)
-        .fix("Send `x-api-key: KEY` with a key attached to a usage plan that includes this API stage.");
+            })
+        .evidence(status);
     }
     match route_auth(ev).as_deref() {
         Some("JWT") => Finding::new(
-            codes::JWT_SCOPE_MISSING,
-            Severity::Error,
+            FindingCode::JwtScopeMissing,
             FROM,
             "The token is valid but has none of the route's authorization scopes",
         )
         .evidence(status)
         .evidence(format!(
             "route scopes: {}",
-            route.map(|r| r.authorization_scopes.join(" ")).unwrap_or_default()
+            route
+                .map(|r| r.authorization_scopes.join(" "))
+                .unwrap_or_default()
         ))
-        .fix("Request a token with one of the route's scopes (scope/scp claim), or change the route's authorizationScopes.")
         .unverified(),
         Some("CUSTOM") => Finding::new(
-            codes::AUTHORIZER_DENIED,
-            Severity::Error,
+            FindingCode::AuthorizerDenied,
             FROM,
             "The Lambda authorizer denied the request (isAuthorized: false or a Deny policy)",
         )
         .evidence(status)
-        .fix("Check the authorizer's decision for this caller; with caching on, a cached decision may apply to every route.")
         .unverified(),
         Some("AWS_IAM") if !ev.is_signed() && ev.request.is_some() => Finding::new(
-            codes::IAM_NOT_SIGNED,
-            Severity::Error,
+            FindingCode::IamNotSigned,
             FROM,
             "The route uses IAM authorization but the request is not signed",
         )
-        .evidence(status)
-        .fix("Sign the request with SigV4 for service execute-api (`gatescope send --auth sigv4 ...`)."),
+        .evidence(status),
         Some("AWS_IAM") => Finding::new(
-            codes::IAM_ACCESS_DENIED,
-            Severity::Error,
+            FindingCode::IamAccessDenied,
             FROM,
             "IAM authorization failed for the signing identity",
         )
         .evidence(status)
-        .fix("Grant execute-api:Invoke on this route's ARN to the identity; check the signature's Region and service (execute-api).")
+        .fix_args(&ev.fix_args())
         .unverified(),
         _ => Finding::new(
-            codes::ACCESS_DENIED,
-            Severity::Error,
+            FindingCode::AccessDenied,
             FROM,
             "403 Forbidden; the evidence does not narrow the cause",
         )
-        .evidence(status)
-        .fix("Check the route's authorization (authorizer, scopes, IAM), API keys, the resource policy, WAF, and whether the execute-api endpoint is disabled."),
+        .evidence(status),
     }
 }
 
@@ -299,25 +241,4 @@ fn canonical_part(msg: &str) -> &str {
     msg.find("The Canonical String")
         .map(|i| &msg[i..])
         .unwrap_or(msg)
-}
-
-pub fn jwt_fix(code: &str, ev: &Evidence) -> String {
-    let issuer = ev
-        .route()
-        .and_then(|r| r.authorizer_id.as_deref())
-        .and_then(|id| ev.api.as_ref()?.authorizer(id))
-        .and_then(|a| a.jwt_configuration.as_ref())
-        .and_then(|j| j.issuer.clone())
-        .unwrap_or_else(|| "the configured issuer".into());
-    match code {
-        c if c == codes::JWT_MISSING => {
-            "Send `Authorization: Bearer <token>` (the authorizer's identity source).".into()
-        }
-        c if c == codes::JWT_EXPIRED => "Get a fresh token (the exp claim is in the past).".into(),
-        c if c == codes::JWT_AUDIENCE_MISMATCH => "Add the token's aud (or Cognito client_id) to the authorizer's audience list, or request the token for an existing audience.".into(),
-        c if c == codes::JWT_ISSUER_MISMATCH => format!("Make the token's iss equal {issuer} exactly (scheme, host, path, trailing slash)."),
-        c if c == codes::JWT_NOT_YET_VALID => "Check the clocks: nbf/iat lie in the future.".into(),
-        c if c == codes::JWT_MALFORMED => "Send the raw JWT (three base64url parts), not an opaque or quoted token.".into(),
-        _ => format!("Check the token's signature and kid against {issuer}/.well-known/openid-configuration (jwks_uri); only RSA algorithms are supported. `gatescope jwt` decodes it."),
-    }
 }

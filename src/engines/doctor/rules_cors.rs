@@ -5,9 +5,9 @@
 //! an error API Gateway generated, that nobody configured CORS, or that the
 //! API's CorsConfiguration replaced the headers the function returned.
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::classify;
+use crate::domain::FindingCode;
 use crate::domain::{Certainty, Cors, Finding, HttpResponse, Severity, header};
 use crate::engines::cors::{self, BrowserRequest, Preflight};
 use crate::engines::lambda_log::find_response_headers;
@@ -41,30 +41,16 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     }
     if acao.is_none() && !ev.is_rest() && ev.api.as_ref().is_some_and(|a| a.cors.is_none()) {
         out.push(
-            Finding::new(
-                codes::CORS_NOT_CONFIGURED,
-                Severity::Error,
-                Certainty::FromResponse,
-                "A browser request got no CORS headers and the HTTP API has no CORS configuration",
-            )
+            Finding::new(FindingCode::CorsNotConfigured, Certainty::FromResponse, "A browser request got no CORS headers and the HTTP API has no CORS configuration")
             .evidence(format!("Origin: {origin} (the request's Origin header); response has no access-control-allow-origin"))
-            .fix(format!(
-                "aws apigatewayv2 update-api --api-id {} --cors-configuration AllowOrigins={origin},AllowMethods=GET,POST,AllowHeaders=content-type,authorization",
-                ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID")
-            )),
+            .fix_args(&[("api_id", ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID")), ("origin", origin.as_str())]),
         );
         return;
     }
     if acao.is_none() && ev.is_rest() && !is_preflight {
         out.push(
-            Finding::new(
-                codes::CORS_PROXY_HEADERS_MISSING,
-                Severity::Error,
-                Certainty::FromResponse,
-                "REST proxy integration: the function's answer lacks Access-Control-Allow-Origin",
-            )
-            .evidence(format!("Origin: {origin} (the request's Origin header); response has no access-control-allow-origin"))
-            .fix("With Lambda proxy the function must return Access-Control-Allow-Origin (and -Allow-Credentials when needed) on every response, its own errors included."),
+            Finding::new(FindingCode::CorsProxyHeadersMissing, Certainty::FromResponse, "REST proxy integration: the function's answer lacks Access-Control-Allow-Origin")
+            .evidence(format!("Origin: {origin} (the request's Origin header); response has no access-control-allow-origin")),
         );
         return;
     }
@@ -127,7 +113,11 @@ fn explain_configuration(
             config.allow_origins.join(", ")
         }
     );
-    let fix = cors::add_origin_command(api_id, config, &browser.origin);
+    let fix_args = [
+        ("api_id", api_id.to_string()),
+        ("origin", browser.origin.clone()),
+        ("cors_json", cors::with_origin_json(config, &browser.origin)),
+    ];
     if origin_rejected {
         for f in findings
             .iter_mut()
@@ -135,7 +125,7 @@ fn explain_configuration(
         {
             f.evidence.push(allow_origins.clone());
             f.evidence.push("the function's own Access-Control-* headers, if any, are ignored while the API has a CorsConfiguration".into());
-            f.fix = Some(fix.clone());
+            *f = f.clone().fix_variant("http", &fix_args);
         }
     }
     let Some((function_headers, source)) = function_cors_headers(ev) else {
@@ -160,23 +150,18 @@ fn explain_configuration(
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
     let decisive = origin_rejected && function_verdict.allowed;
-    let mut f = Finding::new(
-        "CORS_BACKEND_HEADERS_IGNORED",
-        if decisive {
-            Severity::Error
-        } else {
-            Severity::Info
-        },
-        Certainty::ConfirmedByLogs,
-        if decisive {
+    let mut f = Finding::new(FindingCode::CorsBackendHeadersIgnored, Certainty::ConfirmedByLogs, if decisive {
             format!(
                 "The function allows origin {} itself, but the API's CorsConfiguration replaces its Access-Control-* headers and does not allow that origin: the browser blocks the response",
                 browser.origin
             )
         } else {
             "The function's own Access-Control-* headers are ignored: the API's CorsConfiguration wins".to_string()
-        },
-    )
+        }).severity(if decisive {
+            Severity::Error
+        } else {
+            Severity::Info
+        })
     .evidence(format!("the function returned ({source}): {}", returned.join("; ")))
     .evidence(format!(
         "API Gateway answered: {}",
@@ -188,10 +173,13 @@ fn explain_configuration(
     ))
     .evidence(allow_origins);
     f = if decisive {
-        f.evidence(format!("Origin: {} (the request's Origin header)", browser.origin))
-            .fix(format!("{fix}; then stop returning CORS headers from the function: they never reach the browser"))
+        f.evidence(format!(
+            "Origin: {} (the request's Origin header)",
+            browser.origin
+        ))
+        .fix_variant("decisive", &fix_args)
     } else {
-        f.fix("Configure CORS on the API only, and stop emitting CORS headers from the function")
+        f
     };
     if decisive {
         // One symptom, one explanation: this finding carries the origin rejection.
@@ -243,14 +231,8 @@ fn function_cors_headers(ev: &Evidence) -> Option<(Vec<(String, String)>, String
 }
 
 fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
-    let fix = if ev.is_rest() {
-        "Add CORS headers to the gateway responses: aws apigateway put-gateway-response --rest-api-id API_ID --response-type DEFAULT_4XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'*'\"'\"'\"}' (and DEFAULT_5XX), then redeploy. Fix the underlying error first."
-    } else {
-        "Fix the underlying error first; the browser hides it behind a CORS message because API Gateway's own error carries no CORS headers."
-    };
     let mut f = Finding::new(
-        codes::CORS_MISSING_ON_ERROR,
-        Severity::Warning,
+        FindingCode::CorsMissingOnError,
         Certainty::FromResponse,
         format!(
             "API Gateway's own {} carries no CORS headers: a browser reports a CORS error instead",
@@ -264,7 +246,7 @@ fn missing_on_error(ev: &Evidence, resp: &HttpResponse) -> Finding {
             .map(|t| format!(" (x-amzn-ErrorType: {t})"))
             .unwrap_or_default()
     ))
-    .fix(fix);
+    .fix_with(ev.is_rest().then_some("rest"), &ev.fix_args());
     if !ev.is_rest() {
         // Whether HTTP APIs add CORS headers to their own errors is [UNVERIFIED].
         f = f.unverified();

@@ -1,9 +1,9 @@
 //! Log-side rules for the function's own log: REPORT lines (memory, status,
 //! init duration), `Task timed out`, crashes and logged proxy events.
 
-use super::codes;
 use super::evidence::Evidence;
 use super::text::{clip, ms};
+use crate::domain::FindingCode;
 use crate::domain::{
     Certainty, EventKind, Finding, LambdaLine, LambdaLineKind, LambdaReport, Severity,
 };
@@ -21,8 +21,7 @@ pub fn lambda_line(
     match &line.kind {
         LambdaLineKind::Timeout { seconds } => {
             let mut f = Finding::new(
-                codes::FUNCTION_TIMEOUT,
-                Severity::Error,
+                FindingCode::FunctionTimeout,
                 LOGS,
                 match seconds {
                     Some(s) => format!("The function hit its own {s:.0} s Lambda timeout"),
@@ -38,7 +37,7 @@ pub fn lambda_line(
                     ms(t)
                 ));
             }
-            out.push(f.fix("Raise the function's timeout (below the integration timeout) or make it faster; check slow downstream calls."));
+            out.push(f);
             true
         }
         LambdaLineKind::Report(r) => report(r, evidence, out),
@@ -47,13 +46,11 @@ pub fn lambda_line(
             if lower.contains("runtime.outofmemory") || lower.contains("signal: killed") {
                 out.push(
                     Finding::new(
-                        codes::FUNCTION_OUT_OF_MEMORY,
-                        Severity::Error,
+                        FindingCode::FunctionOutOfMemory,
                         LOGS,
                         "The function ran out of memory",
                     )
-                    .evidence(evidence)
-                    .fix("Raise the function's memory size."),
+                    .evidence(evidence),
                 );
                 return true;
             }
@@ -73,13 +70,11 @@ pub fn lambda_line(
             if errored && status.is_none_or(|s| s >= 500) {
                 out.push(
                     Finding::new(
-                        codes::FUNCTION_ERROR,
-                        Severity::Error,
+                        FindingCode::FunctionError,
                         LOGS,
                         "The function logged an error during this invocation",
                     )
-                    .evidence(evidence)
-                    .fix("Fix the error shown (the full stack trace is in the function's log)."),
+                    .evidence(evidence),
                 );
                 return true;
             }
@@ -96,13 +91,11 @@ fn report(r: &LambdaReport, evidence: String, out: &mut Vec<Finding>) -> bool {
     {
         out.push(
             Finding::new(
-                codes::FUNCTION_OUT_OF_MEMORY,
-                Severity::Error,
+                FindingCode::FunctionOutOfMemory,
                 LOGS,
                 format!("The function used all of its {size} MB"),
             )
-            .evidence(evidence.clone())
-            .fix("Raise the function's memory size (aws lambda update-function-configuration --memory-size N)."),
+            .evidence(evidence.clone()),
         );
         failed = true;
     }
@@ -110,26 +103,22 @@ fn report(r: &LambdaReport, evidence: String, out: &mut Vec<Finding>) -> bool {
         Some("timeout") => {
             out.push(
                 Finding::new(
-                    codes::FUNCTION_TIMEOUT,
-                    Severity::Error,
+                    FindingCode::FunctionTimeout,
                     LOGS,
                     "The function hit its own Lambda timeout",
                 )
-                .evidence(evidence.clone())
-                .fix("Raise the function's timeout or make it faster."),
+                .evidence(evidence.clone()),
             );
             failed = true;
         }
         Some("error") | Some("failure") => {
             out.push(
                 Finding::new(
-                    codes::FUNCTION_ERROR,
-                    Severity::Error,
+                    FindingCode::FunctionError,
                     LOGS,
                     "The invocation ended in an error",
                 )
-                .evidence(evidence.clone())
-                .fix("Read the function's log lines of this invocation for the error."),
+                .evidence(evidence.clone()),
             );
             failed = true;
         }
@@ -138,13 +127,19 @@ fn report(r: &LambdaReport, evidence: String, out: &mut Vec<Finding>) -> bool {
     if let Some(init) = r.init_ms {
         out.push(
             Finding::new(
-                codes::COLD_START,
-                if init >= 3000.0 { Severity::Warning } else { Severity::Info },
+                FindingCode::ColdStart,
                 LOGS,
-                format!("Cold start: {} of initialisation before the handler ran", ms(init)),
+                format!(
+                    "Cold start: {} of initialisation before the handler ran",
+                    ms(init)
+                ),
             )
-            .evidence(evidence)
-            .fix("If cold starts hurt: trim the package and init code, or use provisioned concurrency / SnapStart."),
+            .severity(if init >= 3000.0 {
+                Severity::Warning
+            } else {
+                Severity::Info
+            })
+            .evidence(evidence),
         );
     }
     failed
@@ -160,14 +155,8 @@ pub fn events(ev: &Evidence, out: &mut Vec<Finding>) {
         // A reconstructed event shows the configuration, not what was received.
         if e.kind == EventKind::HttpV1 && !e.reconstructed {
             out.push(
-                Finding::new(
-                    codes::PAYLOAD_FORMAT_1_0_ON_HTTP_API,
-                    Severity::Info,
-                    LOGS,
-                    "The function received an HTTP API payload 1.0 event (REST-shaped: httpMethod, path, multiValueHeaders)",
-                )
-                .evidence("logged event has version \"1.0\"")
-                .fix("Code written for 2.0 (rawPath, requestContext.http, cookies) breaks on 1.0: set the integration's payloadFormatVersion to 2.0 or parse 1.0."),
+                Finding::new(FindingCode::PayloadFormat10OnHttpApi, LOGS, "The function received an HTTP API payload 1.0 event (REST-shaped: httpMethod, path, multiValueHeaders)")
+                .evidence("logged event has version \"1.0\""),
             );
         }
         if let (Some(want), Some(got)) = (ev.route_key.as_deref(), e.route_key.as_deref())
@@ -176,13 +165,11 @@ pub fn events(ev: &Evidence, out: &mut Vec<Finding>) {
         {
             out.push(
                 Finding::new(
-                    codes::ROUTED_TO_UNEXPECTED_ROUTE,
-                    Severity::Warning,
+                    FindingCode::RoutedToUnexpectedRoute,
                     LOGS,
                     format!("The request reached route `{got}`, not `{want}`"),
                 )
-                .evidence(format!("logged event routeKey: {got}"))
-                .fix("Check the method and path (and the stage prefix): a more specific route or `$default` took the request."),
+                .evidence(format!("logged event routeKey: {got}")),
             );
         }
     }

@@ -1,12 +1,10 @@
 //! Throttling (429) and size limits (413, Lambda's 6 MB) — reference §2.4, §2.5.
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::{GatewayBody, body_excerpt, classify};
 use super::text::bytes;
-use crate::domain::{
-    ApiType, Certainty, Finding, HttpResponse, Route, RouteSettings, Severity, Stage,
-};
+use crate::domain::FindingCode;
+use crate::domain::{Certainty, Finding, HttpResponse, Route, RouteSettings, Stage};
 
 /// API Gateway's payload limit (both API types).
 pub const GATEWAY_PAYLOAD_LIMIT: u64 = 10 * 1024 * 1024;
@@ -41,8 +39,7 @@ fn request_sizes(ev: &Evidence, out: &mut Vec<Finding>) {
     let certainty = Certainty::Evaluated;
     if body > GATEWAY_PAYLOAD_LIMIT || head > HEADER_LIMIT {
         let mut f = Finding::new(
-            codes::PAYLOAD_TOO_LARGE,
-            Severity::Error,
+            FindingCode::PayloadTooLarge,
             certainty,
             "The request exceeds API Gateway's size limits (413)",
         );
@@ -52,7 +49,7 @@ fn request_sizes(ev: &Evidence, out: &mut Vec<Finding>) {
         if head > HEADER_LIMIT {
             f = f.evidence(format!("request line + headers about {head} bytes > 10240"));
         }
-        out.push(f.fix("Upload large payloads to S3 (pre-signed URL) and pass a reference; keep headers and URL under 10 KB."));
+        out.push(f);
         return;
     }
     if !lambda_integration(ev) {
@@ -64,8 +61,7 @@ fn request_sizes(ev: &Evidence, out: &mut Vec<Finding>) {
     if in_event > LAMBDA_PAYLOAD_LIMIT {
         out.push(
             Finding::new(
-                codes::LAMBDA_PAYLOAD_LIMIT,
-                Severity::Error,
+                FindingCode::LambdaPayloadLimit,
                 certainty,
                 "The body passes API Gateway but exceeds Lambda's 6 MB invoke limit",
             )
@@ -77,8 +73,7 @@ fn request_sizes(ev: &Evidence, out: &mut Vec<Finding>) {
                 } else {
                     String::new()
                 }
-            ))
-            .fix("Send large payloads through S3 (pre-signed upload) instead of the request body."),
+            )),
         );
     }
 }
@@ -104,13 +99,11 @@ fn too_large(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         return;
     }
     let mut f = Finding::new(
-        codes::PAYLOAD_TOO_LARGE,
-        Severity::Error,
+        FindingCode::PayloadTooLarge,
         Certainty::FromResponse,
         "API Gateway refused the request as too large (413)",
     )
-    .evidence(format!("status 413 body {}", body_excerpt(resp)))
-    .fix("Keep the body under 10 MB and the request line + headers under 10240 bytes; send large payloads through S3.");
+    .evidence(format!("status 413 body {}", body_excerpt(resp)));
     if let Some(req) = ev.request.as_ref() {
         f = f.evidence(format!("request body {}", bytes(req.body.len() as u64)));
     }
@@ -187,13 +180,11 @@ fn throttled(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     if fp.body == Some(GatewayBody::LimitExceeded) {
         out.push(
             Finding::new(
-                codes::USAGE_PLAN_QUOTA_EXCEEDED,
-                Severity::Error,
+                FindingCode::UsagePlanQuotaExceeded,
                 FROM,
                 "The API key's usage-plan quota is used up (`Limit Exceeded`)",
             )
             .evidence(status)
-            .fix("Raise the usage plan's quota (`aws apigateway update-usage-plan`) or wait for the quota period to reset.")
             .unverified(),
         );
         return;
@@ -208,8 +199,7 @@ fn throttled(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         (Some(_), Some((s, true))) => {
             let key = route.map(|r| r.route_key.clone()).unwrap_or_default();
             Finding::new(
-                codes::ROUTE_THROTTLED,
-                Severity::Error,
+                FindingCode::RouteThrottled,
                 FROM,
                 if blocks_all(s) {
                     format!("Route `{key}` is throttled to zero: every request gets 429")
@@ -218,12 +208,17 @@ fn throttled(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
                 },
             )
             .evidence(status)
-            .evidence(format!("stage {stage_name} route settings for `{key}`: {}", limits_text(s)))
-            .fix(throttle_fix(ev, &stage_name, Some(&key)))
+            .evidence(format!(
+                "stage {stage_name} route settings for `{key}`: {}",
+                limits_text(s)
+            ))
+            .fix_with(
+                ev.is_rest().then_some("rest"),
+                &throttle_args(ev, &stage_name, Some(&key)),
+            )
         }
         (Some(_), Some((s, false))) => Finding::new(
-            codes::STAGE_THROTTLED,
-            Severity::Error,
+            FindingCode::StageThrottled,
             FROM,
             if blocks_all(s) {
                 format!("Stage {stage_name} is throttled to zero: every request gets 429")
@@ -232,61 +227,59 @@ fn throttled(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
             },
         )
         .evidence(status)
-        .evidence(format!("stage {stage_name} default route settings: {}", limits_text(s)))
-        .fix(throttle_fix(ev, &stage_name, None)),
+        .evidence(format!(
+            "stage {stage_name} default route settings: {}",
+            limits_text(s)
+        ))
+        .fix_with(
+            ev.is_rest().then_some("rest"),
+            &throttle_args(ev, &stage_name, None),
+        ),
         (Some(_), None) => {
-            let mut f = Finding::new(
-                codes::ACCOUNT_THROTTLED,
-                Severity::Error,
-                FROM,
-                "429 with no stage or route limit configured: the account's Region-wide limit (10,000 req/s, burst 5,000, shared by all APIs)",
-            )
+            let mut f = Finding::new(FindingCode::AccountThrottled, FROM, "429 with no stage or route limit configured: the account's Region-wide limit (10,000 req/s, burst 5,000, shared by all APIs)")
             .evidence(status)
             .evidence(format!("stage {stage_name} has no throttling settings"));
             if ev.is_rest() && route.is_some_and(|r| r.api_key_required) {
-                f = f.evidence("the method requires an API key: its usage plan's throttle may apply instead");
+                f = f.evidence(
+                    "the method requires an API key: its usage plan's throttle may apply instead",
+                );
             }
-            f.fix("Request a quota increase (Service Quotas: API Gateway throttle rate) or find the API using the account's capacity.")
-                .unverified()
+            f.unverified()
         }
         (None, _) => Finding::new(
-            codes::GATEWAY_THROTTLED,
-            Severity::Error,
+            FindingCode::GatewayThrottled,
             FROM,
             "API Gateway throttled the request (stage, route, usage-plan or account limit)",
         )
-        .evidence(status)
-        .fix("Load the API's configuration (`gatescope doctor API_ID --stage S ...`) to tell which limit; slow down and retry with backoff."),
+        .evidence(status),
     };
     out.push(finding);
 }
 
-fn throttle_fix(ev: &Evidence, stage: &str, route_key: Option<&str>) -> String {
-    let api = ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or("API_ID");
-    if ev.api_type() == Some(ApiType::Rest) {
-        return format!(
-            "Raise the limits: aws apigateway update-stage --rest-api-id {api} --stage-name {stage} --patch-operations op=replace,path=/*/*/throttling/rateLimit,value=100 (per method: /RESOURCE~1PATH/METHOD/throttling/...)"
-        );
+fn throttle_args<'a>(
+    ev: &'a Evidence,
+    stage: &'a str,
+    route_key: Option<&'a str>,
+) -> Vec<(&'static str, &'a str)> {
+    let mut args = vec![("stage", stage)];
+    if let Some(api) = ev.api.as_ref() {
+        args.push(("api_id", api.id.as_str()));
     }
-    match route_key {
-        Some(k) => format!(
-            "Raise the route's limits: aws apigatewayv2 update-stage --api-id {api} --stage-name {stage} --route-settings '{{\"{k}\":{{\"ThrottlingRateLimit\":100,\"ThrottlingBurstLimit\":200}}}}'"
-        ),
-        None => format!(
-            "Raise the stage's limits: aws apigatewayv2 update-stage --api-id {api} --stage-name {stage} --default-route-settings ThrottlingRateLimit=100,ThrottlingBurstLimit=200"
-        ),
+    if let Some(k) = route_key {
+        args.push(("route_key", k));
     }
+    args
 }
 
 /// Which throttling code explains a 429 for this evidence (shared with the
 /// log-side rules so both name the same limit).
-pub fn throttle_code(ev: &Evidence) -> &'static str {
+pub fn throttle_code(ev: &Evidence) -> FindingCode {
     match ev.stage_config() {
         Some(stage) => match throttle_settings(stage, ev.route()) {
-            Some((_, true)) => codes::ROUTE_THROTTLED,
-            Some((_, false)) => codes::STAGE_THROTTLED,
-            None => codes::ACCOUNT_THROTTLED,
+            Some((_, true)) => FindingCode::RouteThrottled,
+            Some((_, false)) => FindingCode::StageThrottled,
+            None => FindingCode::AccountThrottled,
         },
-        None => codes::GATEWAY_THROTTLED,
+        None => FindingCode::GatewayThrottled,
     }
 }

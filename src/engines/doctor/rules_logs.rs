@@ -4,13 +4,13 @@
 //! crashes) and logged events. They confirm a response-side guess or
 //! overturn it (reference §0.1, §2.3, §5.4).
 
-use super::codes;
 use super::evidence::Evidence;
 use super::lint::has_var;
 use super::rules_lambda;
 use super::rules_limits::throttle_code;
 use super::rules_server::latency_near;
 use super::text::{clip, jwt_reason, ms, present};
+use crate::domain::FindingCode;
 use crate::domain::{AccessLogRecord, ApiType, Certainty, Finding, LambdaLine, Severity};
 
 const LOGS: Certainty = Certainty::ConfirmedByLogs;
@@ -20,16 +20,14 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     if records.is_empty() && ev.logs_searched && ev.response.is_some() {
         out.push(
             Finding::new(
-                codes::NOT_IN_ACCESS_LOG,
-                Severity::Info,
+                FindingCode::NotInAccessLog,
                 LOGS,
                 "No access-log record was found for this request",
             )
             .evidence(match ev.response.as_ref().and_then(|r| r.request_id()) {
                 Some(id) => format!("searched for request id {id}"),
                 None => "the response carried no request id".into(),
-            })
-            .fix("Check the stage's access logging (destination and format with $context.requestId); logs can take seconds to arrive, and API Gateway does not log some 413/429/5xx at all."),
+            }),
         );
     }
     let mut lambda_failed = false;
@@ -105,14 +103,16 @@ fn access_record(ev: &Evidence, rec: &AccessLogRecord, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                codes::INTEGRATION_TIMEOUT,
-                Severity::Error,
+                FindingCode::IntegrationTimeout,
                 LOGS,
-                format!("The integration ran {} against a {} integration timeout", ms(lat), ms(t)),
+                format!(
+                    "The integration ran {} against a {} integration timeout",
+                    ms(lat),
+                    ms(t)
+                ),
             )
             .evidence(field("integrationLatency", ms(lat)))
-            .evidence(field("status", status.unwrap_or_default()))
-            .fix("Make the function answer within the integration timeout (30 s HTTP / 29 s REST at most), or make the work asynchronous."),
+            .evidence(field("status", status.unwrap_or_default())),
         );
     } else if let (Some(s), Some(lat), Some(t)) = (status, rec.integration_latency_ms, timeout)
         && s < 500
@@ -120,25 +120,21 @@ fn access_record(ev: &Evidence, rec: &AccessLogRecord, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                codes::INTEGRATION_LATENCY_NEAR_TIMEOUT,
-                Severity::Warning,
+                FindingCode::IntegrationLatencyNearTimeout,
                 LOGS,
                 format!("The integration took {} of a {} timeout", ms(lat), ms(t)),
             )
-            .evidence(field("integrationLatency", ms(lat)))
-            .fix("Speed the function up before slow requests turn into 503/504s."),
+            .evidence(field("integrationLatency", ms(lat))),
         );
     }
     if rec.integration_status == Some(429) {
         out.push(
             Finding::new(
-                codes::LAMBDA_THROTTLED,
-                Severity::Error,
+                FindingCode::LambdaThrottled,
                 LOGS,
                 "Lambda throttled the invocation (429 from the Invoke API)",
             )
-            .evidence(field("integrationStatus", 429))
-            .fix("Raise the function's reserved concurrency or the account's concurrency quota; check other functions eating the pool (Throttles / ConcurrentExecutions metrics)."),
+            .evidence(field("integrationStatus", 429)),
         );
     }
     if let (Some(f), Some(s)) = (rec.function_status, status)
@@ -147,13 +143,11 @@ fn access_record(ev: &Evidence, rec: &AccessLogRecord, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                codes::FUNCTION_RETURNED_STATUS,
-                Severity::Info,
+                FindingCode::FunctionReturnedStatus,
                 LOGS,
                 format!("The function itself returned {s}; API Gateway passed it through"),
             )
-            .evidence(field("integration.status", f))
-            .fix("Look at the function's logs for why it chose this status."),
+            .evidence(field("integration.status", f)),
         );
     }
     no_integration(ev, rec, status, out);
@@ -166,85 +160,81 @@ fn authorizer_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
     let evidence = field("authorizer.error", clip(err, 300));
     if err.contains("permissions to call the authorizer") {
         return Finding::new(
-            codes::AUTHORIZER_PERMISSION,
-            Severity::Error,
+            FindingCode::AuthorizerPermission,
             LOGS,
             "API Gateway is not allowed to invoke the Lambda authorizer",
         )
-        .evidence(evidence)
-        .fix("aws lambda add-permission --function-name AUTHORIZER_FN --statement-id apigw-authorizer --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn arn:aws:execute-api:REGION:ACCOUNT:API_ID/authorizers/AUTHORIZER_ID");
+        .evidence(evidence);
     }
     if err.contains("IAM Authorizer") || err.contains("match the format that API Gateway expects") {
         return Finding::new(
-            codes::IAM_NOT_SIGNED,
-            Severity::Error,
+            FindingCode::IamNotSigned,
             LOGS,
             "The route uses IAM authorization and the request was not (correctly) signed",
         )
-        .evidence(evidence)
-        .fix("Sign the request with SigV4 for service execute-api (`gatescope send --auth sigv4 ...`).");
+        .evidence(evidence);
     }
     if let Some((code, _)) = jwt_reason(err) {
         return Finding::new(
             code,
-            Severity::Error,
             LOGS,
             format!("The JWT authorizer rejected the token: {}", clip(err, 120)),
         )
+        .severity(Severity::Error)
         .evidence(evidence)
-        .fix(super::rules_auth::jwt_fix(code, ev));
+        .fix_args(&ev.fix_args());
     }
     let (code, title) = match status {
         Some(403) => (
-            codes::AUTHORIZER_DENIED,
+            FindingCode::AuthorizerDenied,
             "The authorizer denied the request",
         ),
         Some(401) => (
-            codes::AUTHORIZER_UNAUTHORIZED,
+            FindingCode::AuthorizerUnauthorized,
             "The authorizer rejected the caller",
         ),
         _ => (
-            codes::AUTHORIZER_FAILURE,
+            FindingCode::AuthorizerFailure,
             "The Lambda authorizer failed (error, timeout or malformed response)",
         ),
     };
-    Finding::new(code, Severity::Error, LOGS, title)
+    Finding::new(code, LOGS, title)
         .evidence(evidence)
-        .fix("Read the authorizer function's own log for this time; it must return a valid IAM policy or {\"isAuthorized\": bool} (simple responses) within 10 s.")
+        .fix_args(&ev.fix_args())
 }
 
 fn integration_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
     let evidence = field("integrationErrorMessage", clip(err, 300));
     let lower = err.to_ascii_lowercase();
-    let f = |code: &str, sev: Severity, title: &str, fix: &str| {
-        Finding::new(code, sev, LOGS, title.to_string())
+    // The fix is the code's registered one, naming the route's function.
+    let args = ev.fix_args();
+    let f = |code: FindingCode, sev: Severity, title: &str| {
+        Finding::new(code, LOGS, title.to_string())
+            .severity(sev)
             .evidence(evidence.clone())
-            .fix(fix.to_string())
+            .fix_args(&args)
     };
     if lower.contains("permissions to call the integration")
         || lower.contains("invalid permissions on lambda")
     {
         return f(
-            codes::MISSING_INVOKE_PERMISSION,
+            FindingCode::MissingInvokePermission,
             Severity::Error,
             "API Gateway is not allowed to invoke the function",
-            "aws lambda add-permission --function-name FN --statement-id apigw --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn 'arn:aws:execute-api:REGION:ACCOUNT:API_ID/*' (or fix the integration's credentials role)",
         );
     }
     if lower.contains("task timed out after") {
         return f(
-            codes::FUNCTION_TIMEOUT,
+            FindingCode::FunctionTimeout,
             Severity::Error,
             "The function hit its own Lambda timeout",
-            "Raise the function's timeout (aws lambda update-function-configuration --timeout N, below the integration timeout) or make it faster.",
         );
     }
     if lower.contains("outofmemory") || lower.contains("signal: killed") {
         return f(
-            codes::FUNCTION_OUT_OF_MEMORY,
+            FindingCode::FunctionOutOfMemory,
             Severity::Error,
             "The function ran out of memory",
-            "Raise the function's memory (aws lambda update-function-configuration --memory-size N).",
         );
     }
     if lower.contains("returned the following error")
@@ -252,10 +242,9 @@ fn integration_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
         || lower.contains("process exited before completing")
     {
         return f(
-            codes::FUNCTION_ERROR,
+            FindingCode::FunctionError,
             Severity::Error,
             "The function threw an error",
-            "Fix the exception shown; the function's log for this invocation has the stack trace.",
         );
     }
     if lower.contains("malformed")
@@ -263,10 +252,9 @@ fn integration_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
         || lower.contains("proxy response")
     {
         return f(
-            codes::MALFORMED_PROXY_RESPONSE,
+            FindingCode::MalformedProxyResponse,
             Severity::Error,
             "The function's answer is not a valid proxy response",
-            "Return {\"statusCode\": 200, \"headers\": {...}, \"body\": \"<string>\"}: body must be a string (JSON.stringify / json.dumps), statusCode an integer; REST allows no other top-level keys. `gatescope check-response` shows the problem.",
         );
     }
     if lower.contains("rate exceeded")
@@ -274,32 +262,29 @@ fn integration_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
         || lower.contains("toomanyrequests")
     {
         return f(
-            codes::LAMBDA_THROTTLED,
+            FindingCode::LambdaThrottled,
             Severity::Error,
             "Lambda throttled the invocation",
-            "Raise the function's reserved concurrency or the account's concurrency quota.",
         );
     }
     if lower.contains("requestentitytoolarge") || lower.contains("request must be smaller") {
         return f(
-            codes::LAMBDA_PAYLOAD_LIMIT,
+            FindingCode::LambdaPayloadLimit,
             Severity::Error,
             "The payload exceeded Lambda's 6 MB invoke limit",
-            "Send large payloads through S3 instead of the request body.",
         );
     }
     if lower.contains("timeout") || lower.contains("timed out") {
         return f(
-            codes::INTEGRATION_TIMEOUT,
+            FindingCode::IntegrationTimeout,
             Severity::Error,
             "API Gateway stopped waiting for the integration",
-            "Make the function answer within the integration timeout, or make the work asynchronous.",
         );
     }
     let code = if rest(ev) {
-        codes::INTEGRATION_RESPONSE_REJECTED
+        FindingCode::IntegrationResponseRejected
     } else {
-        codes::HTTP_API_INTERNAL_ERROR
+        FindingCode::HttpApiInternalError
     };
     f(
         code,
@@ -309,7 +294,6 @@ fn integration_error(ev: &Evidence, err: &str, status: Option<u16>) -> Finding {
             Severity::Warning
         },
         "The integration failed",
-        "Read the integration error above and the function's log for this invocation.",
     )
 }
 
@@ -329,8 +313,7 @@ fn no_integration(
     match status {
         Some(404) if !rest(ev) => out.push(
             Finding::new(
-                codes::NO_ROUTE_MATCHED,
-                Severity::Error,
+                FindingCode::NoRouteMatched,
                 LOGS,
                 "No route matched: API Gateway answered 404 without calling an integration",
             )
@@ -338,18 +321,15 @@ fn no_integration(
             .evidence(field(
                 "routeKey",
                 present(rec.route_key.as_deref()).unwrap_or("(none)"),
-            ))
-            .fix("Check the method, the path and the stage prefix against the API's routes (`gatescope inspect API_ID`)."),
+            )),
         ),
         Some(429) => out.push(
             Finding::new(
                 throttle_code(ev),
-                Severity::Error,
                 LOGS,
                 "API Gateway throttled the request before calling the integration",
             )
-            .evidence(field("status", 429))
-            .fix("Slow down and retry with backoff, or raise the stage/route throttling limits (`gatescope doctor API_ID` lints them)."),
+            .evidence(field("status", 429)),
         ),
         _ => {}
     }
@@ -359,32 +339,32 @@ fn no_integration(
 fn response_type(ev: &Evidence, rec: &AccessLogRecord, t: &str, out: &mut Vec<Finding>) {
     let code = match t {
         "THROTTLED" => throttle_code(ev),
-        "QUOTA_EXCEEDED" => codes::USAGE_PLAN_QUOTA_EXCEEDED,
-        "INTEGRATION_TIMEOUT" => codes::INTEGRATION_TIMEOUT,
-        "AUTHORIZER_FAILURE" | "AUTHORIZER_CONFIGURATION_ERROR" => codes::AUTHORIZER_FAILURE,
-        "INVALID_SIGNATURE" => codes::IAM_SIGNATURE_MISMATCH,
-        "EXPIRED_TOKEN" => codes::IAM_EXPIRED_CREDENTIALS,
-        "REQUEST_TOO_LARGE" => codes::PAYLOAD_TOO_LARGE,
-        "INVALID_API_KEY" => codes::API_KEY_INVALID,
-        "RESOURCE_NOT_FOUND" => codes::NO_ROUTE_MATCHED,
+        "QUOTA_EXCEEDED" => FindingCode::UsagePlanQuotaExceeded,
+        "INTEGRATION_TIMEOUT" => FindingCode::IntegrationTimeout,
+        "AUTHORIZER_FAILURE" | "AUTHORIZER_CONFIGURATION_ERROR" => FindingCode::AuthorizerFailure,
+        "INVALID_SIGNATURE" => FindingCode::IamSignatureMismatch,
+        "EXPIRED_TOKEN" => FindingCode::IamExpiredCredentials,
+        "REQUEST_TOO_LARGE" => FindingCode::PayloadTooLarge,
+        "INVALID_API_KEY" => FindingCode::ApiKeyInvalid,
+        "RESOURCE_NOT_FOUND" => FindingCode::NoRouteMatched,
         "MISSING_AUTHENTICATION_TOKEN" if rest(ev) => {
             if ev
                 .route()
                 .is_some_and(|r| r.authorization_type.as_deref() == Some("AWS_IAM"))
             {
-                codes::IAM_NOT_SIGNED
+                FindingCode::IamNotSigned
             } else {
-                codes::REST_NO_SUCH_RESOURCE
+                FindingCode::RestNoSuchResource
             }
         }
         _ => return,
     };
     let mut f = Finding::new(
         code,
-        Severity::Error,
         LOGS,
         format!("API Gateway answered with its {t} gateway response"),
     )
+    .severity(Severity::Error)
     .evidence(field("error.responseType", t));
     if let Some(m) = present(rec.error_message.as_deref()) {
         f = f.evidence(field("error.message", clip(m, 200)));
@@ -414,14 +394,15 @@ fn malformed_by_elimination(
         return;
     }
     let mut f = Finding::new(
-        codes::MALFORMED_PROXY_RESPONSE,
-        Severity::Error,
+        FindingCode::MalformedProxyResponse,
         LOGS,
         "Lambda ran fine but API Gateway rejected its answer: malformed proxy response",
     )
-    .evidence(field("integrationStatus", rec.integration_status.unwrap_or_default()))
-    .evidence(field("status", rejected))
-    .fix("Return {\"statusCode\": 200, \"headers\": {...}, \"body\": \"<string>\"}: body must be a string, statusCode an integer; REST allows no other top-level keys. `gatescope check-response` shows the problem.");
+    .evidence(field(
+        "integrationStatus",
+        rec.integration_status.unwrap_or_default(),
+    ))
+    .evidence(field("status", rejected));
     // Without integrationErrorMessage in the format, a function error cannot be ruled out.
     let format_logs_errors = ev
         .stage_config()

@@ -3,8 +3,8 @@
 //! HTTP 500, malformed or function error?" into a definite answer and names
 //! the offending field.
 
-use super::codes;
 use super::evidence::Evidence;
+use crate::domain::FindingCode;
 use crate::domain::{ApiType, Certainty, Finding, PayloadFormat, Severity};
 use crate::engines::response::{ResponseContext, interpret};
 
@@ -35,7 +35,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     let threw = verdict
         .findings
         .iter()
-        .any(|f| f.code == codes::FUNCTION_ERROR || f.code == codes::FUNCTION_TIMEOUT);
+        .any(|f| f.code == FindingCode::FunctionError || f.code == FindingCode::FunctionTimeout);
     if !verdict.ok && !threw {
         let reasons: Vec<&str> = verdict
             .findings
@@ -45,17 +45,18 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
             .collect();
         out.push(
             Finding::new(
-                codes::MALFORMED_PROXY_RESPONSE,
-                Severity::Error,
+                FindingCode::MalformedProxyResponse,
                 Certainty::Evaluated,
                 format!(
                     "The function's output is not a valid proxy response: API Gateway answers {}",
                     verdict.client_status
                 ),
             )
-            .evidence(format!("function output: {}", super::text::clip(output, 200)))
-            .evidence(format!("response rules broken: {}", reasons.join(", ")))
-            .fix("Return {\"statusCode\": 200, \"headers\": {...}, \"body\": \"<string>\"} (see the findings below for the exact field); `gatescope check-response` replays it."),
+            .evidence(format!(
+                "function output: {}",
+                super::text::clip(output, 200)
+            ))
+            .evidence(format!("response rules broken: {}", reasons.join(", "))),
         );
     }
     out.extend(verdict.findings);

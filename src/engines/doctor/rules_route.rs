@@ -4,9 +4,9 @@
 //! `engines::routing` to name the nearest routes and the stage-prefix mistake
 //! (reference §4.3, §7.3, §7.4).
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::{GatewayBody, body_excerpt, classify};
+use crate::domain::FindingCode;
 use crate::domain::{Api, Certainty, Finding, HttpResponse, Severity};
 use crate::engines::routing::{self, Mismatch, Outcome, Resolution, Router};
 
@@ -52,8 +52,7 @@ fn endpoint_disabled(ev: &Evidence) -> bool {
 
 fn disabled_finding(ev: &Evidence, resp: &HttpResponse) -> Finding {
     Finding::new(
-        codes::EXECUTE_API_ENDPOINT_DISABLED,
-        Severity::Error,
+        FindingCode::ExecuteApiEndpointDisabled,
         Certainty::FromConfig,
         "The API's default execute-api endpoint is disabled",
     )
@@ -66,7 +65,6 @@ fn disabled_finding(ev: &Evidence, resp: &HttpResponse) -> Finding {
         "API {} has disableExecuteApiEndpoint: true",
         ev.api.as_ref().map(|a| a.id.as_str()).unwrap_or_default()
     ))
-    .fix("Call the API through its custom domain name, or re-enable the default endpoint.")
 }
 
 fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
@@ -78,13 +76,11 @@ fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
         out.push(
             Finding::new(
-                codes::NO_ROUTE_MATCHED,
-                Severity::Error,
+                FindingCode::NoRouteMatched,
                 FROM,
                 "No stage or route matched the request (HTTP API 404)",
             )
-            .evidence(status)
-            .fix("Check the method, the path and the stage prefix (`/STAGE/...` unless the stage is `$default`) against the routes (`gatescope inspect API_ID`)."),
+            .evidence(status),
         );
         return;
     };
@@ -96,7 +92,7 @@ fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         &host,
         status,
         out,
-        codes::NO_ROUTE_MATCHED,
+        FindingCode::NoRouteMatched,
     );
 }
 
@@ -104,14 +100,8 @@ fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     let status = format!("status 403 body {}", body_excerpt(resp));
     let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
         out.push(
-            Finding::new(
-                codes::REST_NO_SUCH_RESOURCE,
-                Severity::Error,
-                FROM,
-                "REST `Missing Authentication Token`: usually no resource/method matches the URL (not an auth problem)",
-            )
-            .evidence(status)
-            .fix("Check the stage segment (`/STAGE/path`), the path and the method against the API's resources; only if the method uses AWS_IAM does it mean the request must be signed."),
+            Finding::new(FindingCode::RestNoSuchResource, FROM, "REST `Missing Authentication Token`: usually no resource/method matches the URL (not an auth problem)")
+            .evidence(status),
         );
         return;
     };
@@ -123,14 +113,18 @@ fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         if iam && !ev.is_signed() {
             out.push(
                 Finding::new(
-                    codes::IAM_NOT_SIGNED,
-                    Severity::Error,
+                    FindingCode::IamNotSigned,
                     EVAL,
-                    format!("`{}` uses AWS_IAM and the request is not signed", m.route_key),
+                    format!(
+                        "`{}` uses AWS_IAM and the request is not signed",
+                        m.route_key
+                    ),
                 )
                 .evidence(status)
-                .evidence(format!("{method} {path} matches `{}` (authorizationType AWS_IAM)", m.route_key))
-                .fix("Sign the request with SigV4 for service execute-api (`gatescope send --auth sigv4 ...`)."),
+                .evidence(format!(
+                    "{method} {path} matches `{}` (authorizationType AWS_IAM)",
+                    m.route_key
+                )),
             );
             return;
         }
@@ -143,7 +137,7 @@ fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         &host,
         status,
         out,
-        codes::REST_NO_SUCH_RESOURCE,
+        FindingCode::RestNoSuchResource,
     );
 }
 
@@ -156,16 +150,15 @@ fn analyse(
     host: &str,
     status: String,
     out: &mut Vec<Finding>,
-    miss_code: &'static str,
+    miss_code: FindingCode,
 ) {
     let router = Router::from_api(api);
     let res = router.resolve(method, path);
     let custom_domain = custom_domain(host);
     let mut miss = Finding::new(
         miss_code,
-        Severity::Error,
         FROM,
-        if miss_code == codes::REST_NO_SUCH_RESOURCE {
+        if miss_code == FindingCode::RestNoSuchResource {
             format!(
                 "REST `Missing Authentication Token`: no resource/method matches {method} {path}"
             )
@@ -173,6 +166,7 @@ fn analyse(
             format!("No route matched {method} {path}")
         },
     )
+    .severity(Severity::Error)
     .evidence(status)
     .evidence(format!("routing: {}", res.summary()));
     if custom_domain {
@@ -189,7 +183,7 @@ fn analyse(
             .unwrap_or_default();
         miss = miss
             .evidence(format!("the loaded configuration routes it to `{m}`"))
-            .fix("The deployed stage does not have this route yet: deploy the API (REST: create-deployment; HTTP API: create-deployment or enable auto-deploy), or check you called the right API and Region.");
+            .fix_variant("not_deployed", &ev.fix_args());
         out.push(miss);
         return;
     }
@@ -201,7 +195,7 @@ fn analyse(
         };
         miss = miss.evidence(format!("nearest route: `{}`{hint}", near.route_key));
     }
-    miss = miss.fix("Use one of the nearest routes above (method, path and stage prefix), or add the route you meant.");
+    miss = miss.fix_variant("nearest", &ev.fix_args());
     out.push(miss);
     let before = out.len();
     stage_prefix(ev, api, &router, &res, method, path, out);
@@ -212,14 +206,8 @@ fn analyse(
             .next()
             .unwrap_or_default();
         out.push(
-            Finding::new(
-                codes::STAGE_NOT_FOUND,
-                Severity::Error,
-                EVAL,
-                format!("No stage takes the request: `/{first}` is not a stage and there is no `$default` stage"),
-            )
-            .evidence(format!("stages: {}", stage_names(api)))
-            .fix("Start the path with one of the stage names, or create a `$default` stage."),
+            Finding::new(FindingCode::StageNotFound, EVAL, format!("No stage takes the request: `/{first}` is not a stage and there is no `$default` stage"))
+            .evidence(format!("stages: {}", stage_names(api))),
         );
     }
     method_mismatch(&res, method, out);
@@ -249,17 +237,13 @@ fn stage_prefix(
             {
                 out.push(
                     Finding::new(
-                        codes::STAGE_PREFIX_MISSING,
-                        Severity::Error,
+                        FindingCode::StagePrefixMissing,
                         EVAL,
                         format!("The URL lacks the stage segment: {method} {with} would match"),
                     )
                     .evidence(format!("{method} {path}: {}", res.summary()))
                     .evidence(format!("{method} {with}: {}", r.summary()))
-                    .fix(format!(
-                        "Call {}{with} (named stages are the first path segment; only `$default` has none).",
-                        base_url(ev)
-                    )),
+                    .fix_args(&[("url", format!("{}{with}", base_url(ev)))]),
                 );
                 return;
             }
@@ -274,16 +258,16 @@ fn stage_prefix(
         if let Mismatch::StagePrefix { segment } = &o.reason {
             out.push(
                 Finding::new(
-                    codes::STAGE_PREFIX_UNEXPECTED,
-                    Severity::Error,
+                    FindingCode::StagePrefixUnexpected,
                     EVAL,
-                    format!("`/{segment}` is not a stage of this API; without it `{}` would match", o.route_key),
+                    format!(
+                        "`/{segment}` is not a stage of this API; without it `{}` would match",
+                        o.route_key
+                    ),
                 )
                 .evidence(format!("stages: {}", stage_names(api)))
                 .evidence(o.explanation.clone())
-                .fix(format!(
-                    "Drop `/{segment}` from the URL (a `$default` stage has no prefix), or create a stage named `{segment}`."
-                )),
+                .fix_args(&[("segment", segment)]),
             );
             return;
         }
@@ -304,15 +288,12 @@ fn method_mismatch(res: &Resolution, method: &str, out: &mut Vec<Finding>) {
     }
     out.push(
         Finding::new(
-            codes::ROUTE_METHOD_MISMATCH,
-            Severity::Error,
+            FindingCode::RouteMethodMismatch,
             EVAL,
             format!("The path exists, but not for {method}"),
         )
         .evidence(format!("routes for this path: {}", methods.join(", ")))
-        .fix(format!(
-            "Use one of those methods, or add a `{method}` (or ANY) route for the path."
-        )),
+        .fix_args(&[("method", method)]),
     );
 }
 

@@ -2,11 +2,11 @@
 //! which API type answered, and which integration failure the generic body
 //! points at (reference §0, §2.3).
 
-use super::codes;
 use super::evidence::Evidence;
 use super::fingerprint::{Fingerprint, GatewayBody, body_excerpt, classify};
 use super::text::ms;
-use crate::domain::{ApiType, Certainty, Finding, HttpResponse, Severity};
+use crate::domain::FindingCode;
+use crate::domain::{ApiType, Certainty, Finding, HttpResponse};
 
 const FROM: Certainty = Certainty::FromResponse;
 
@@ -19,8 +19,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     if resp.status >= 400 && !fp.from_gateway() {
         out.push(
             Finding::new(
-                codes::FUNCTION_RETURNED_STATUS,
-                Severity::Info,
+                FindingCode::FunctionReturnedStatus,
                 FROM,
                 format!(
                     "The function itself answered {}; API Gateway passed it through",
@@ -30,8 +29,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
             .evidence(format!(
                 "body {} is not one of API Gateway's error bodies",
                 body_excerpt(resp)
-            ))
-            .fix("Look at the function's code path for this status (its logs show why)."),
+            )),
         );
         return;
     }
@@ -61,8 +59,7 @@ fn api_type_mismatch(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: 
     };
     out.push(
         Finding::new(
-            codes::API_TYPE_MISMATCH,
-            Severity::Warning,
+            FindingCode::ApiTypeMismatch,
             FROM,
             format!(
                 "The error looks like a {} answered, but {} is an {}",
@@ -71,8 +68,7 @@ fn api_type_mismatch(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: 
                 name(configured)
             ),
         )
-        .evidence(status_line(resp, fp))
-        .fix("Check the URL: it probably points at another API, stage or custom-domain mapping."),
+        .evidence(status_line(resp, fp)),
     );
 }
 
@@ -81,14 +77,8 @@ fn server_error(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut 
     if fp.error_type.as_deref() == Some("AuthorizerConfigurationException")
         || (fp.body == Some(GatewayBody::NullMessage) && resp.status == 500)
     {
-        let mut f = Finding::new(
-            codes::AUTHORIZER_FAILURE,
-            Severity::Error,
-            FROM,
-            "The Lambda authorizer failed (crashed, timed out, returned a malformed policy, or cannot be invoked)",
-        )
-        .evidence(evidence)
-        .fix("Read the authorizer function's logs; check it returns a valid policy and that API Gateway may invoke it (lambda add-permission with source ARN .../authorizers/AUTHORIZER_ID).");
+        let mut f = Finding::new(FindingCode::AuthorizerFailure, FROM, "The Lambda authorizer failed (crashed, timed out, returned a malformed policy, or cannot be invoked)")
+        .evidence(evidence);
         if fp.error_type.is_none() {
             f = f.unverified();
         }
@@ -98,34 +88,16 @@ fn server_error(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut 
     let rest = ev.is_rest() || fp.api_type == Some(ApiType::Rest);
     match (fp.body, resp.status) {
         (Some(GatewayBody::RestInternalError), 502) | (None, 502) if rest => out.push(
-            Finding::new(
-                codes::INTEGRATION_RESPONSE_REJECTED,
-                Severity::Error,
-                FROM,
-                "REST 502: the Lambda returned a malformed proxy response or threw an error",
-            )
-            .evidence(evidence)
-            .fix("The logs tell which: `Malformed Lambda proxy response` means return {\"statusCode\": 200, \"headers\": {...}, \"body\": \"<string>\"} with no other keys; `customer function error` means the function threw. Enable execution logs (ERROR) or rerun `gatescope doctor` with the request to read them."),
+            Finding::new(FindingCode::IntegrationResponseRejected, FROM, "REST 502: the Lambda returned a malformed proxy response or threw an error")
+            .evidence(evidence),
         ),
         (Some(GatewayBody::RestInternalError), 500) => out.push(
-            Finding::new(
-                codes::INTEGRATION_INVOKE_FAILED,
-                Severity::Error,
-                FROM,
-                "REST 500: API Gateway could not invoke the Lambda (missing permission or Lambda throttling)",
-            )
-            .evidence(evidence)
-            .fix("Check `aws lambda get-policy --function-name FN` allows apigateway.amazonaws.com for this API's execute-api ARN, and the function's concurrency (Throttles metric)."),
+            Finding::new(FindingCode::IntegrationInvokeFailed, FROM, "REST 500: API Gateway could not invoke the Lambda (missing permission or Lambda throttling)")
+            .evidence(evidence),
         ),
         (Some(GatewayBody::HttpInternalError), _) => out.push(
-            Finding::new(
-                codes::HTTP_API_INTERNAL_ERROR,
-                Severity::Error,
-                FROM,
-                "HTTP API 500: function error, malformed response, missing invoke permission or authorizer failure",
-            )
-            .evidence(evidence)
-            .fix("Log $context.integrationErrorMessage and $context.authorizer.error in the stage's access log; they name the cause (gatescope doctor reads them when the request is sent through it)."),
+            Finding::new(FindingCode::HttpApiInternalError, FROM, "HTTP API 500: function error, malformed response, missing invoke permission or authorizer failure")
+            .evidence(evidence),
         ),
         (Some(GatewayBody::EndpointTimedOut), _) => {
             out.push(timeout_finding(ev, resp, evidence, false));
@@ -135,18 +107,12 @@ fn server_error(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut 
                 out.push(timeout_finding(ev, resp, evidence, true));
             } else {
                 out.push(
-                    Finding::new(
-                        codes::SERVICE_UNAVAILABLE,
-                        Severity::Error,
-                        FROM,
-                        format!(
+                    Finding::new(FindingCode::ServiceUnavailable, FROM, format!(
                             "{} after {}, well under the integration timeout",
                             resp.status,
                             ms(resp.timing.total_ms)
-                        ),
-                    )
-                    .evidence(evidence)
-                    .fix("Retry; if it persists check the integration endpoint's health and the access log's integrationErrorMessage."),
+                        ))
+                    .evidence(evidence),
                 );
             }
         }
@@ -170,8 +136,7 @@ pub fn latency_near(latency_ms: f64, timeout_ms: f64) -> bool {
 fn timeout_finding(ev: &Evidence, resp: &HttpResponse, evidence: String, http: bool) -> Finding {
     let timeout = ev.integration_timeout_ms();
     let mut f = Finding::new(
-        codes::INTEGRATION_TIMEOUT,
-        Severity::Error,
+        FindingCode::IntegrationTimeout,
         FROM,
         "API Gateway stopped waiting for the integration (integration timeout)",
     )
@@ -183,7 +148,6 @@ fn timeout_finding(ev: &Evidence, resp: &HttpResponse, evidence: String, http: b
     if let Some(t) = timeout {
         f = f.evidence(format!("integration timeout {}", ms(t)));
     }
-    f = f.fix("Make the function answer faster (or run the work asynchronously); the integration timeout tops out at 30 s (HTTP API) / 29 s (REST, unless raised for Regional APIs). The function may still complete after the client got the error.");
     // HTTP API's 503 for timeouts is observed, not documented.
     if http { f.unverified() } else { f }
 }

@@ -1,7 +1,6 @@
 //! Scenario table: 401/403 (JWT, Lambda authorizers, IAM, API keys), 404 and
 //! REST `Missing Authentication Token` (routing, stage prefix), CORS.
 
-use super::codes::*;
 use super::test_support::*;
 use crate::domain::*;
 
@@ -52,8 +51,8 @@ fn jwt_mistakes() {
                 }))),
                 r401(Some("the token has expired")),
             ),
-            &[JWT_EXPIRED],
-            &[JWT_INVALID],
+            &["JWT_EXPIRED"],
+            &["JWT_INVALID"],
         ),
         scenario(
             "audience mismatch, reason in www-authenticate",
@@ -65,7 +64,7 @@ fn jwt_mistakes() {
                 }))),
                 r401(Some("the token does not have a valid audience")),
             ),
-            &[JWT_AUDIENCE_MISMATCH],
+            &["JWT_AUDIENCE_MISMATCH"],
             &[],
         ),
         scenario(
@@ -81,14 +80,14 @@ fn jwt_mistakes() {
                 }))),
                 r401(Some("something unexpected")),
             ),
-            &[JWT_ISSUER_MISMATCH],
-            &[JWT_INVALID],
+            &["JWT_ISSUER_MISMATCH"],
+            &["JWT_INVALID"],
         ),
         scenario(
             "missing Authorization header",
             ev(api(), me, Some(req("GET", "/me", &[])), r401(None)),
-            &[JWT_MISSING],
-            &[JWT_INVALID, AUTHORIZER_IDENTITY_MISSING],
+            &["JWT_MISSING"],
+            &["JWT_INVALID", "AUTHORIZER_IDENTITY_MISSING"],
         ),
         scenario(
             "expired token, no www-authenticate, evaluation names it",
@@ -100,8 +99,8 @@ fn jwt_mistakes() {
                 }))),
                 r401(None),
             ),
-            &[JWT_EXPIRED],
-            &[JWT_INVALID],
+            &["JWT_EXPIRED"],
+            &["JWT_INVALID"],
         ),
         scenario(
             "opaque token is not a JWT",
@@ -111,7 +110,7 @@ fn jwt_mistakes() {
                 Some(bearer("not-a-jwt")),
                 r401(Some("the token is malformed")),
             ),
-            &[JWT_MALFORMED],
+            &["JWT_MALFORMED"],
             &[],
         ),
         scenario(
@@ -126,13 +125,13 @@ fn jwt_mistakes() {
                 )),
                 resp(403, &[("apigw-requestid", "x=")], FORBIDDEN),
             ),
-            &[JWT_SCOPE_MISSING],
-            &[ACCESS_DENIED],
+            &["JWT_SCOPE_MISSING"],
+            &["ACCESS_DENIED"],
         ),
         scenario(
             "401 with reason but no configuration",
             ev(None, None, None, r401(Some("the token has expired"))),
-            &[JWT_EXPIRED],
+            &["JWT_EXPIRED"],
             &[],
         ),
     ]);
@@ -152,8 +151,8 @@ fn authorizer_and_iam_failures() {
                 Some(req("GET", "/custom", &[])),
                 resp(401, &[], UNAUTHORIZED),
             ),
-            &[AUTHORIZER_IDENTITY_MISSING],
-            &[AUTHORIZER_UNAUTHORIZED],
+            &["AUTHORIZER_IDENTITY_MISSING"],
+            &["AUTHORIZER_UNAUTHORIZED"],
         ),
         scenario(
             "Lambda authorizer: identity present, still 401",
@@ -163,8 +162,8 @@ fn authorizer_and_iam_failures() {
                 Some(req("GET", "/custom", &[("X-Token", "t")])),
                 resp(401, &[], UNAUTHORIZED),
             ),
-            &[AUTHORIZER_UNAUTHORIZED],
-            &[AUTHORIZER_IDENTITY_MISSING],
+            &["AUTHORIZER_UNAUTHORIZED"],
+            &["AUTHORIZER_IDENTITY_MISSING"],
         ),
         scenario(
             "HTTP Lambda authorizer deny (403 Forbidden)",
@@ -174,8 +173,8 @@ fn authorizer_and_iam_failures() {
                 Some(req("GET", "/custom", &[("X-Token", "t")])),
                 resp(403, &[], FORBIDDEN),
             ),
-            &[AUTHORIZER_DENIED],
-            &[ACCESS_DENIED],
+            &["AUTHORIZER_DENIED"],
+            &["ACCESS_DENIED"],
         ),
         scenario(
             "REST Lambda authorizer explicit deny",
@@ -189,7 +188,7 @@ fn authorizer_and_iam_failures() {
                     r#"{"Message":"User is not authorized to access this resource with an explicit deny"}"#,
                 ),
             ),
-            &[AUTHORIZER_DENIED],
+            &["AUTHORIZER_DENIED"],
             &[],
         ),
         scenario(
@@ -208,7 +207,7 @@ fn authorizer_and_iam_failures() {
                     sig,
                 ),
             ),
-            &[IAM_SIGNATURE_MISMATCH],
+            &["IAM_SIGNATURE_MISMATCH"],
             &[],
         ),
         scenario(
@@ -219,8 +218,8 @@ fn authorizer_and_iam_failures() {
                 Some(req("GET", "/iam", &[])),
                 resp(403, &[], FORBIDDEN),
             ),
-            &[IAM_NOT_SIGNED],
-            &[IAM_ACCESS_DENIED],
+            &["IAM_NOT_SIGNED"],
+            &["IAM_ACCESS_DENIED"],
         ),
         scenario(
             "HTTP IAM route, signed but denied",
@@ -234,8 +233,8 @@ fn authorizer_and_iam_failures() {
                 )),
                 resp(403, &[], FORBIDDEN),
             ),
-            &[IAM_ACCESS_DENIED],
-            &[IAM_NOT_SIGNED],
+            &["IAM_ACCESS_DENIED"],
+            &["IAM_NOT_SIGNED"],
         ),
         scenario(
             "IAM identity not allowed",
@@ -249,7 +248,7 @@ fn authorizer_and_iam_failures() {
                     r#"{"Message":"User: arn:aws:iam::123456789012:user/bob is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/iam"}"#,
                 ),
             ),
-            &[IAM_ACCESS_DENIED],
+            &["IAM_ACCESS_DENIED"],
             &[],
         ),
         scenario(
@@ -264,7 +263,7 @@ fn authorizer_and_iam_failures() {
                     r#"{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/items with an explicit deny"}"#,
                 ),
             ),
-            &[RESOURCE_POLICY_DENIED],
+            &["RESOURCE_POLICY_DENIED"],
             &[],
         ),
         scenario(
@@ -279,8 +278,8 @@ fn authorizer_and_iam_failures() {
                     FORBIDDEN,
                 ),
             ),
-            &[API_KEY_INVALID],
-            &[ACCESS_DENIED],
+            &["API_KEY_INVALID"],
+            &["ACCESS_DENIED"],
         ),
         scenario(
             "expired signature",
@@ -294,7 +293,7 @@ fn authorizer_and_iam_failures() {
                     r#"{"message":"Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z"}"#,
                 ),
             ),
-            &[IAM_EXPIRED_CREDENTIALS],
+            &["IAM_EXPIRED_CREDENTIALS"],
             &[],
         ),
     ]);
@@ -314,8 +313,8 @@ fn routing_misses() {
                 get("/items"),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[NO_ROUTE_MATCHED, STAGE_PREFIX_MISSING],
-            &[STAGE_PREFIX_UNEXPECTED],
+            &["NO_ROUTE_MATCHED", "STAGE_PREFIX_MISSING"],
+            &["STAGE_PREFIX_UNEXPECTED"],
         ),
         scenario(
             "HTTP 404: stage prefix on a $default-stage API",
@@ -325,8 +324,8 @@ fn routing_misses() {
                 get("/prod/items"),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[NO_ROUTE_MATCHED, STAGE_PREFIX_UNEXPECTED],
-            &[STAGE_PREFIX_MISSING],
+            &["NO_ROUTE_MATCHED", "STAGE_PREFIX_UNEXPECTED"],
+            &["STAGE_PREFIX_MISSING"],
         ),
         scenario(
             "HTTP 404: unknown stage and no $default stage",
@@ -336,8 +335,8 @@ fn routing_misses() {
                 get("/staging/nothing-here"),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[NO_ROUTE_MATCHED, STAGE_NOT_FOUND],
-            &[STAGE_PREFIX_MISSING],
+            &["NO_ROUTE_MATCHED", "STAGE_NOT_FOUND"],
+            &["STAGE_PREFIX_MISSING"],
         ),
         scenario(
             "HTTP 404: typo, nearest routes",
@@ -347,8 +346,8 @@ fn routing_misses() {
                 get("/itemz"),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[NO_ROUTE_MATCHED],
-            &[STAGE_PREFIX_MISSING, STAGE_PREFIX_UNEXPECTED],
+            &["NO_ROUTE_MATCHED"],
+            &["STAGE_PREFIX_MISSING", "STAGE_PREFIX_UNEXPECTED"],
         ),
         scenario(
             "HTTP 404: method not routed",
@@ -358,7 +357,7 @@ fn routing_misses() {
                 Some(req("DELETE", "/items", &[])),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[NO_ROUTE_MATCHED, ROUTE_METHOD_MISMATCH],
+            &["NO_ROUTE_MATCHED", "ROUTE_METHOD_MISMATCH"],
             &[],
         ),
         scenario(
@@ -373,8 +372,8 @@ fn routing_misses() {
                     MAT,
                 ),
             ),
-            &[REST_NO_SUCH_RESOURCE],
-            &[IAM_NOT_SIGNED, ACCESS_DENIED],
+            &["REST_NO_SUCH_RESOURCE"],
+            &["IAM_NOT_SIGNED", "ACCESS_DENIED"],
         ),
         scenario(
             "REST Missing Authentication Token: stage segment forgotten",
@@ -388,7 +387,7 @@ fn routing_misses() {
                     MAT,
                 ),
             ),
-            &[REST_NO_SUCH_RESOURCE, STAGE_PREFIX_MISSING],
+            &["REST_NO_SUCH_RESOURCE", "STAGE_PREFIX_MISSING"],
             &[],
         ),
         scenario(
@@ -403,13 +402,13 @@ fn routing_misses() {
                     MAT,
                 ),
             ),
-            &[IAM_NOT_SIGNED],
-            &[REST_NO_SUCH_RESOURCE],
+            &["IAM_NOT_SIGNED"],
+            &["REST_NO_SUCH_RESOURCE"],
         ),
         scenario(
             "REST Missing Authentication Token without configuration",
             ev(None, None, None, resp(403, &[], MAT)),
-            &[REST_NO_SUCH_RESOURCE],
+            &["REST_NO_SUCH_RESOURCE"],
             &[],
         ),
         scenario(
@@ -420,8 +419,8 @@ fn routing_misses() {
                 get("/items"),
                 resp(404, &[], NOT_FOUND),
             ),
-            &[EXECUTE_API_ENDPOINT_DISABLED],
-            &[NO_ROUTE_MATCHED],
+            &["EXECUTE_API_ENDPOINT_DISABLED"],
+            &["NO_ROUTE_MATCHED"],
         ),
     ]);
 }
@@ -454,7 +453,7 @@ fn cors_mistakes() {
                 Some(req("GET", "/me", &[("Origin", origin)])),
                 r401(None),
             ),
-            &[CORS_MISSING_ON_ERROR, JWT_MISSING],
+            &["CORS_MISSING_ON_ERROR", "JWT_MISSING"],
             &[],
         ),
         scenario(
@@ -465,7 +464,7 @@ fn cors_mistakes() {
                 Some(req("GET", "/items", &[("Origin", origin)])),
                 resp(200, &[], "[]"),
             ),
-            &[CORS_NOT_CONFIGURED],
+            &["CORS_NOT_CONFIGURED"],
             &[],
         ),
         scenario(
@@ -476,7 +475,7 @@ fn cors_mistakes() {
                 Some(req("GET", "/prod/items", &[("Origin", origin)])),
                 resp(200, &[], "[]"),
             ),
-            &[CORS_PROXY_HEADERS_MISSING],
+            &["CORS_PROXY_HEADERS_MISSING"],
             &[],
         ),
         scenario(
@@ -537,7 +536,7 @@ fn cors_mistakes() {
                 resp(200, &[], "[]"),
             ),
             &[],
-            &[CORS_NOT_CONFIGURED, CORS_MISSING_ON_ERROR],
+            &["CORS_NOT_CONFIGURED", "CORS_MISSING_ON_ERROR"],
         ),
     ]);
 }

@@ -1,7 +1,6 @@
 //! Scenario table: log lines that confirm or overturn the response-side
 //! guess (access-log fields, REPORT lines, timeouts, logged events).
 
-use super::codes::*;
 use super::test_support::*;
 use super::{Evidence, diagnose};
 use crate::domain::*;
@@ -77,8 +76,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[FUNCTION_ERROR],
-            &[HTTP_API_INTERNAL_ERROR, MALFORMED_PROXY_RESPONSE],
+            &["FUNCTION_ERROR"],
+            &["HTTP_API_INTERNAL_ERROR", "MALFORMED_PROXY_RESPONSE"],
         ),
         scenario(
             "function's own timeout",
@@ -91,8 +90,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[FUNCTION_TIMEOUT],
-            &[HTTP_API_INTERNAL_ERROR],
+            &["FUNCTION_TIMEOUT"],
+            &["HTTP_API_INTERNAL_ERROR"],
         ),
         scenario(
             "missing invoke permission",
@@ -101,8 +100,8 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "500"), ("integrationError", perm)])],
                 vec![],
             ),
-            &[MISSING_INVOKE_PERMISSION],
-            &[HTTP_API_INTERNAL_ERROR, FUNCTION_ERROR],
+            &["MISSING_INVOKE_PERMISSION"],
+            &["HTTP_API_INTERNAL_ERROR", "FUNCTION_ERROR"],
         ),
         scenario(
             "authorizer cannot be invoked",
@@ -111,8 +110,8 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "500"), ("authorizerError", auth_perm)])],
                 vec![],
             ),
-            &[AUTHORIZER_PERMISSION],
-            &[HTTP_API_INTERNAL_ERROR],
+            &["AUTHORIZER_PERMISSION"],
+            &["HTTP_API_INTERNAL_ERROR"],
         ),
         scenario(
             "authorizer crashed",
@@ -124,8 +123,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[AUTHORIZER_FAILURE],
-            &[HTTP_API_INTERNAL_ERROR],
+            &["AUTHORIZER_FAILURE"],
+            &["HTTP_API_INTERNAL_ERROR"],
         ),
         scenario(
             "Lambda throttled (integrationStatus 429)",
@@ -134,8 +133,8 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "500"), ("integrationStatus", "429")])],
                 vec![],
             ),
-            &[LAMBDA_THROTTLED],
-            &[HTTP_API_INTERNAL_ERROR, MALFORMED_PROXY_RESPONSE],
+            &["LAMBDA_THROTTLED"],
+            &["HTTP_API_INTERNAL_ERROR", "MALFORMED_PROXY_RESPONSE"],
         ),
         scenario(
             "malformed response by elimination (invoke 200, status 500, no error text)",
@@ -148,8 +147,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[MALFORMED_PROXY_RESPONSE],
-            &[HTTP_API_INTERNAL_ERROR, FUNCTION_ERROR],
+            &["MALFORMED_PROXY_RESPONSE"],
+            &["HTTP_API_INTERNAL_ERROR", "FUNCTION_ERROR"],
         ),
         scenario(
             "malformed response named by the integration error",
@@ -165,8 +164,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[MALFORMED_PROXY_RESPONSE],
-            &[HTTP_API_INTERNAL_ERROR],
+            &["MALFORMED_PROXY_RESPONSE"],
+            &["HTTP_API_INTERNAL_ERROR"],
         ),
         scenario(
             "integration timeout confirmed by integrationLatency",
@@ -179,8 +178,8 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "503"), ("integrationLatency", "29998")])],
                 vec![],
             ),
-            &[INTEGRATION_TIMEOUT],
-            &[SERVICE_UNAVAILABLE],
+            &["INTEGRATION_TIMEOUT"],
+            &["SERVICE_UNAVAILABLE"],
         ),
         scenario(
             "the function chose its 500 (integration.status = status)",
@@ -197,8 +196,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[FUNCTION_RETURNED_STATUS],
-            &[MALFORMED_PROXY_RESPONSE, HTTP_API_INTERNAL_ERROR],
+            &["FUNCTION_RETURNED_STATUS"],
+            &["MALFORMED_PROXY_RESPONSE", "HTTP_API_INTERNAL_ERROR"],
         ),
         scenario(
             "a function answering {\"message\":\"Not Found\"} itself is not a routing miss",
@@ -221,8 +220,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[FUNCTION_RETURNED_STATUS],
-            &[NO_ROUTE_MATCHED],
+            &["FUNCTION_RETURNED_STATUS"],
+            &["NO_ROUTE_MATCHED"],
         ),
         scenario(
             "the request is not in the access log",
@@ -231,7 +230,7 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![access(&[("requestId", "other=")])],
                 vec![],
             ),
-            &[NOT_IN_ACCESS_LOG, HTTP_API_INTERNAL_ERROR],
+            &["NOT_IN_ACCESS_LOG", "HTTP_API_INTERNAL_ERROR"],
             &[],
         ),
         scenario(
@@ -250,7 +249,7 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "404"), ("routeKey", "-")])],
                 vec![],
             ),
-            &[NO_ROUTE_MATCHED],
+            &["NO_ROUTE_MATCHED"],
             &[],
         ),
         scenario(
@@ -264,7 +263,7 @@ fn http_api_500_causes_from_the_access_log() {
                 vec![rec(&[("status", "429"), ("errorType", "THROTTLED")])],
                 vec![],
             ),
-            &[STAGE_THROTTLED],
+            &["STAGE_THROTTLED"],
             &[],
         ),
         scenario(
@@ -289,8 +288,8 @@ fn http_api_500_causes_from_the_access_log() {
                 ])],
                 vec![],
             ),
-            &[JWT_AUDIENCE_MISMATCH],
-            &[JWT_INVALID],
+            &["JWT_AUDIENCE_MISMATCH"],
+            &["JWT_INVALID"],
         ),
     ]);
 }
@@ -311,8 +310,8 @@ fn rest_502_is_split_by_the_logs() {
                 ])],
                 vec![],
             ),
-            &[MALFORMED_PROXY_RESPONSE],
-            &[INTEGRATION_RESPONSE_REJECTED],
+            &["MALFORMED_PROXY_RESPONSE"],
+            &["INTEGRATION_RESPONSE_REJECTED"],
         ),
         scenario(
             "REST execution-log text: customer function error",
@@ -327,8 +326,8 @@ fn rest_502_is_split_by_the_logs() {
                 ])],
                 vec![],
             ),
-            &[FUNCTION_ERROR],
-            &[INTEGRATION_RESPONSE_REJECTED, MALFORMED_PROXY_RESPONSE],
+            &["FUNCTION_ERROR"],
+            &["INTEGRATION_RESPONSE_REJECTED", "MALFORMED_PROXY_RESPONSE"],
         ),
         scenario(
             "REST 502 overturned by a Lambda timeout line",
@@ -340,14 +339,14 @@ fn rest_502_is_split_by_the_logs() {
                     "Task timed out after 3.00 seconds",
                 )],
             ),
-            &[FUNCTION_TIMEOUT],
-            &[INTEGRATION_RESPONSE_REJECTED],
+            &["FUNCTION_TIMEOUT"],
+            &["INTEGRATION_RESPONSE_REJECTED"],
         ),
         scenario(
             "REST 502 + out of memory in REPORT",
             with_logs(rest_ev(rest_502()), vec![], vec![report(128, 128, None)]),
-            &[FUNCTION_OUT_OF_MEMORY],
-            &[INTEGRATION_RESPONSE_REJECTED],
+            &["FUNCTION_OUT_OF_MEMORY"],
+            &["INTEGRATION_RESPONSE_REJECTED"],
         ),
         scenario(
             "REST 502 + an unhandled error line",
@@ -361,8 +360,8 @@ fn rest_502_is_split_by_the_logs() {
                     r#"{"errorType":"TypeError","errorMessage":"x is undefined"}"#,
                 )],
             ),
-            &[FUNCTION_ERROR],
-            &[INTEGRATION_RESPONSE_REJECTED],
+            &["FUNCTION_ERROR"],
+            &["INTEGRATION_RESPONSE_REJECTED"],
         ),
         scenario(
             "REST 500 + Lambda 429",
@@ -377,8 +376,8 @@ fn rest_502_is_split_by_the_logs() {
                 ])],
                 vec![],
             ),
-            &[LAMBDA_THROTTLED],
-            &[INTEGRATION_INVOKE_FAILED],
+            &["LAMBDA_THROTTLED"],
+            &["INTEGRATION_INVOKE_FAILED"],
         ),
         scenario(
             "REST 500 + invalid permissions",
@@ -393,8 +392,8 @@ fn rest_502_is_split_by_the_logs() {
                 ])],
                 vec![],
             ),
-            &[MISSING_INVOKE_PERMISSION],
-            &[INTEGRATION_INVOKE_FAILED],
+            &["MISSING_INVOKE_PERMISSION"],
+            &["INTEGRATION_INVOKE_FAILED"],
         ),
     ]);
 }
@@ -426,8 +425,8 @@ fn lambda_report_and_events() {
                 vec![rec(&[("status", "200"), ("integrationStatus", "200")])],
                 vec![report(512, 100, Some(850.0))],
             ),
-            &[COLD_START],
-            &[FUNCTION_OUT_OF_MEMORY],
+            &["COLD_START"],
+            &["FUNCTION_OUT_OF_MEMORY"],
         ),
         scenario(
             "slow success near the timeout",
@@ -440,13 +439,16 @@ fn lambda_report_and_events() {
                 ])],
                 vec![],
             ),
-            &[INTEGRATION_LATENCY_NEAR_TIMEOUT],
-            &[INTEGRATION_TIMEOUT],
+            &["INTEGRATION_LATENCY_NEAR_TIMEOUT"],
+            &["INTEGRATION_TIMEOUT"],
         ),
         scenario(
             "1.0 event on an HTTP API, routed to $default",
             with_logs(http_ev(ok()), vec![], vec![v1_event_line]),
-            &[PAYLOAD_FORMAT_1_0_ON_HTTP_API, ROUTED_TO_UNEXPECTED_ROUTE],
+            &[
+                "PAYLOAD_FORMAT_1_0_ON_HTTP_API",
+                "ROUTED_TO_UNEXPECTED_ROUTE",
+            ],
             &[],
         ),
         scenario(
@@ -462,7 +464,7 @@ fn lambda_report_and_events() {
                 )],
             ),
             &[],
-            &[FUNCTION_ERROR],
+            &["FUNCTION_ERROR"],
         ),
     ]);
 }
@@ -485,8 +487,8 @@ fn logs_alone_without_a_response() {
     let e = Evidence::from_record(Some(http_api()), &record);
     let findings = diagnose(&e);
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
-    assert!(codes.contains(&FUNCTION_TIMEOUT), "{codes:?}");
-    assert!(!codes.contains(&MALFORMED_PROXY_RESPONSE), "{codes:?}");
+    assert!(codes.contains(&"FUNCTION_TIMEOUT"), "{codes:?}");
+    assert!(!codes.contains(&"MALFORMED_PROXY_RESPONSE"), "{codes:?}");
     assert!(
         findings
             .iter()

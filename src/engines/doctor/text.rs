@@ -1,7 +1,7 @@
 //! Small text helpers shared by the rules: reading `www-authenticate`,
 //! mapping authorizer messages to codes, formatting evidence.
 
-use super::codes;
+use crate::domain::FindingCode;
 use crate::domain::HttpResponse;
 
 /// A parsed `www-authenticate: Bearer scope="" error="invalid_token" error_description="..."`.
@@ -34,34 +34,34 @@ pub fn www_authenticate(resp: &HttpResponse) -> Option<WwwAuthenticate> {
 /// expiry wordings are documented; the rest match on key words
 /// ([UNVERIFIED] exact texts), so the second value says whether it was a
 /// documented wording.
-pub fn jwt_reason(text: &str) -> Option<(&'static str, bool)> {
+pub fn jwt_reason(text: &str) -> Option<(FindingCode, bool)> {
     let t = text.to_ascii_lowercase();
     if t.contains("valid audience") {
-        return Some((codes::JWT_AUDIENCE_MISMATCH, true));
+        return Some((FindingCode::JwtAudienceMismatch, true));
     }
     if t.contains("has expired") {
-        return Some((codes::JWT_EXPIRED, true));
+        return Some((FindingCode::JwtExpired, true));
     }
     let code = if t.contains("audience") || t.contains("aud ") {
-        codes::JWT_AUDIENCE_MISMATCH
+        FindingCode::JwtAudienceMismatch
     } else if t.contains("expired") {
-        codes::JWT_EXPIRED
+        FindingCode::JwtExpired
     } else if t.contains("issuer") || t.contains("iss ") {
-        codes::JWT_ISSUER_MISMATCH
+        FindingCode::JwtIssuerMismatch
     } else if t.contains("not valid yet") || t.contains("nbf") || t.contains("before") {
-        codes::JWT_NOT_YET_VALID
+        FindingCode::JwtNotYetValid
     } else if t.contains("scope") {
-        codes::JWT_SCOPE_MISSING
+        FindingCode::JwtScopeMissing
     } else if t.contains("malformed") || t.contains("decode") || t.contains("parse") {
-        codes::JWT_MALFORMED
+        FindingCode::JwtMalformed
     } else if t.contains("missing") || t.contains("no token") || t.contains("not found") {
-        codes::JWT_MISSING
+        FindingCode::JwtMissing
     } else if t.contains("token")
         || t.contains("signature")
         || t.contains("kid")
         || t.contains("jwt")
     {
-        codes::JWT_INVALID
+        FindingCode::JwtInvalid
     } else {
         return None;
     };
@@ -138,19 +138,19 @@ mod tests {
     fn jwt_messages_map_to_codes() {
         assert_eq!(
             jwt_reason("the token has expired"),
-            Some((codes::JWT_EXPIRED, true))
+            Some((FindingCode::JwtExpired, true))
         );
         assert_eq!(
             jwt_reason("the token does not have a valid audience")
                 .unwrap()
                 .0,
-            codes::JWT_AUDIENCE_MISMATCH
+            FindingCode::JwtAudienceMismatch
         );
         assert_eq!(
             jwt_reason("the token does not have a valid issuer")
                 .unwrap()
                 .0,
-            codes::JWT_ISSUER_MISMATCH
+            FindingCode::JwtIssuerMismatch
         );
         assert_eq!(jwt_reason("disk full"), None);
     }

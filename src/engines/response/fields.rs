@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 use super::Eval;
-use super::rules::{codes::*, *};
-use crate::domain::{ApiType, Severity};
+use super::rules::*;
+use crate::domain::ApiType;
+use crate::domain::FindingCode;
 
 /// `statusCode` as API Gateway reads it; `None` when missing (or `null`).
 pub enum Status {
@@ -23,12 +24,10 @@ pub fn status(ev: &mut Eval, v: Option<&Value>) -> Status {
             Ok(n) => {
                 let f = ev
                     .finding(
-                        STATUS_CODE_STRING,
-                        Severity::Info,
+                        FindingCode::StatusCodeString,
                         "statusCode is a numeric string; API Gateway accepts it",
                     )
-                    .evidence(format!("statusCode = {s:?}"))
-                    .fix("Return a number: `statusCode: 200`.");
+                    .evidence(format!("statusCode = {s:?}"));
                 ev.push(f, http_unverified);
                 Some(n)
             }
@@ -39,21 +38,21 @@ pub fn status(ev: &mut Eval, v: Option<&Value>) -> Status {
     let Some(n) = n else {
         let shown = v.map(Value::to_string).unwrap_or_default();
         let f = ev
-            .finding(STATUS_CODE_INVALID, Severity::Error, "statusCode is not an integer")
-            .evidence(format!("statusCode = {}", clip(&shown)))
-            .fix("Return an integer status code, e.g. `statusCode: 200` (not 200.5, \"OK\" or an object).");
+            .finding(
+                FindingCode::StatusCodeInvalid,
+                "statusCode is not an integer",
+            )
+            .evidence(format!("statusCode = {}", clip(&shown)));
         ev.fail(f, false);
         return Status::Invalid;
     };
     if !STATUS_RANGE.contains(&n) {
         let f = ev
             .finding(
-                STATUS_CODE_OUT_OF_RANGE,
-                Severity::Error,
+                FindingCode::StatusCodeOutOfRange,
                 format!("statusCode {n} is not an HTTP status (100–599)"),
             )
-            .evidence(format!("statusCode = {n}"))
-            .fix("Return a status between 100 and 599.");
+            .evidence(format!("statusCode = {n}"));
         ev.fail(f, true);
         return Status::Invalid;
     }
@@ -75,34 +74,25 @@ fn header_value(ev: &mut Eval, name: &str, v: &Value, field: &str) -> Option<Str
         Some((text, unverified)) => {
             let f = ev
                 .finding(
-                    HEADER_VALUE_COERCED,
-                    Severity::Info,
+                    FindingCode::HeaderValueCoerced,
                     format!(
                         "{field} `{name}` is {} and is sent as the text {text:?}",
                         kind(v)
                     ),
                 )
                 .evidence(format!("{field}.{name} = {v}"))
-                .fix(format!("Return a string: `\"{name}\": \"{text}\"`."));
+                .fix_args(&[("name", name), ("text", text.as_str())]);
             ev.push(f, unverified);
             Some(text)
         }
         None => {
             let f = ev
                 .finding(
-                    HEADER_VALUE_NOT_STRING,
-                    Severity::Error,
+                    FindingCode::HeaderValueNotString,
                     format!("{field} `{name}` is {}, not a string", kind(v)),
                 )
                 .evidence(format!("{field}.{name} = {}", clip(&v.to_string())))
-                .fix(format!(
-                    "Header values must be strings: `\"{name}\": \"...\"`{}.",
-                    if field == "headers" {
-                        "; several values go in multiValueHeaders (1.0) or comma-joined (2.0)"
-                    } else {
-                        ""
-                    }
-                ));
+                .fix_with((field == "headers").then_some("headers"), &[("name", name)]);
             ev.fail(f, !rest);
             None
         }
@@ -119,9 +109,11 @@ pub fn headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, String)> {
             .collect(),
         Some(other) => {
             let f = ev
-                .finding(HEADERS_NOT_OBJECT, Severity::Error, format!("headers is {}, not an object", kind(other)))
-                .evidence(format!("headers = {}", clip(&other.to_string())))
-                .fix("Return headers as an object: `headers: {\"content-type\": \"application/json\"}`.");
+                .finding(
+                    FindingCode::HeadersNotObject,
+                    format!("headers is {}, not an object", kind(other)),
+                )
+                .evidence(format!("headers = {}", clip(&other.to_string())));
             ev.fail(f, false);
             Vec::new()
         }
@@ -145,9 +137,15 @@ pub fn multi_value_headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, Vec
                     }
                     other => {
                         let f = ev
-                            .finding(MULTI_VALUE_HEADER_NOT_ARRAY, Severity::Error, format!("multiValueHeaders `{k}` is {}, not an array", kind(other)))
-                            .evidence(format!("multiValueHeaders.{k} = {}", clip(&other.to_string())))
-                            .fix(format!("Wrap the value in a list: `\"{k}\": [\"...\"]`, or move it to headers."));
+                            .finding(
+                                FindingCode::MultiValueHeaderNotArray,
+                                format!("multiValueHeaders `{k}` is {}, not an array", kind(other)),
+                            )
+                            .evidence(format!(
+                                "multiValueHeaders.{k} = {}",
+                                clip(&other.to_string())
+                            ))
+                            .fix_args(&[("name", k.as_str())]);
                         ev.fail(f, false);
                     }
                 }
@@ -157,12 +155,10 @@ pub fn multi_value_headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, Vec
         Some(other) => {
             let f = ev
                 .finding(
-                    MULTI_VALUE_HEADERS_NOT_OBJECT,
-                    Severity::Error,
+                    FindingCode::MultiValueHeadersNotObject,
                     format!("multiValueHeaders is {}, not an object", kind(other)),
                 )
-                .evidence(format!("multiValueHeaders = {}", clip(&other.to_string())))
-                .fix("Return `multiValueHeaders: {\"name\": [\"v1\", \"v2\"]}`.");
+                .evidence(format!("multiValueHeaders = {}", clip(&other.to_string())));
             ev.fail(f, false);
             Vec::new()
         }
@@ -176,9 +172,11 @@ pub fn body(ev: &mut Eval, v: Option<&Value>) -> Option<String> {
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
             let f = ev
-                .finding(BODY_NOT_STRING, Severity::Error, format!("body is {}, not a string", kind(other)))
-                .evidence(format!("body = {}", clip(&other.to_string())))
-                .fix("Serialise the body: `body: JSON.stringify(data)` (Node), `json.dumps(data)` (Python), `serde_json::to_string(&data)` (Rust).");
+                .finding(
+                    FindingCode::BodyNotString,
+                    format!("body is {}, not a string", kind(other)),
+                )
+                .evidence(format!("body = {}", clip(&other.to_string())));
             // The wording of HTTP API's log line for this is [UNVERIFIED]; the failure itself is documented.
             ev.fail(f, false);
             None
@@ -190,9 +188,8 @@ pub fn body(ev: &mut Eval, v: Option<&Value>) -> Option<String> {
 pub fn cookies(ev: &mut Eval, v: Option<&Value>) -> Vec<String> {
     let bad = |ev: &mut Eval, what: String, shown: String| {
         let f = ev
-            .finding(COOKIES_NOT_ARRAY, Severity::Error, what)
-            .evidence(format!("cookies = {}", clip(&shown)))
-            .fix("Return `cookies: [\"a=1; Path=/\", \"b=2\"]`: one string per Set-Cookie.");
+            .finding(FindingCode::CookiesNotArray, what)
+            .evidence(format!("cookies = {}", clip(&shown)));
         ev.fail(f, true);
     };
     match v {
@@ -229,9 +226,8 @@ pub fn base64_flag(ev: &mut Eval, obj: &serde_json::Map<String, Value>) -> bool 
     let (key, v) = match obj.get("base64Encoded") {
         Some(v) if rest => {
             let f = ev
-                .finding(BASE64_ENCODED_KEY, Severity::Info, "REST reads the undocumented `base64Encoded` key, and it wins over isBase64Encoded")
-                .evidence(format!("base64Encoded = {v}"))
-                .fix("Use the documented `isBase64Encoded` only.");
+                .finding(FindingCode::Base64EncodedKey, "REST reads the undocumented `base64Encoded` key, and it wins over isBase64Encoded")
+                .evidence(format!("base64Encoded = {v}"));
             ev.push(f, false);
             ("base64Encoded", Some(v))
         }
@@ -243,12 +239,11 @@ pub fn base64_flag(ev: &mut Eval, obj: &serde_json::Map<String, Value>) -> bool 
         Some(other) => {
             let f = ev
                 .finding(
-                    BASE64_FLAG_NOT_BOOLEAN,
-                    Severity::Warning,
+                    FindingCode::Base64FlagNotBoolean,
                     format!("{key} is {}, not a boolean; read as false", kind(other)),
                 )
                 .evidence(format!("{key} = {other}"))
-                .fix(format!("Return `{key}: true` or `false`."));
+                .fix_args(&[("key", key)]);
             ev.push(f, NON_BOOL_BASE64_FLAG_IS_FALSE);
             false
         }

@@ -9,10 +9,11 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::domain::{ApiType, Certainty, Finding, Headers, PayloadFormat, Severity};
+use crate::domain::FindingCode;
+use crate::domain::{ApiType, Certainty, Finding, Headers, PayloadFormat};
 use crate::engines::event_build::media_matches;
 use fields::Status;
-use rules::{codes::*, *};
+use rules::*;
 
 /// How the response is read: API type, payload format and, for REST binary
 /// handling, the API's `binaryMediaTypes` and the request's `Accept`.
@@ -68,8 +69,8 @@ pub(crate) struct Eval<'a> {
 }
 
 impl Eval<'_> {
-    fn finding(&self, code: &str, severity: Severity, title: impl Into<String>) -> Finding {
-        Finding::new(code, severity, Certainty::Evaluated, title)
+    fn finding(&self, code: FindingCode, title: impl Into<String>) -> Finding {
+        Finding::new(code, Certainty::Evaluated, title)
     }
 
     fn push(&mut self, f: Finding, unverified: bool) {
@@ -95,18 +96,13 @@ pub fn interpret(output: &[u8], ctx: &ResponseContext) -> Interpretation {
     match result {
         Some((status, headers, body)) if !ev.failed => {
             if body.len() > APIGW_PAYLOAD_LIMIT {
-                let f = ev
-                    .finding(
-                        RESPONSE_TOO_LARGE_APIGW,
-                        Severity::Error,
-                        format!(
-                            "the body is {} bytes, over API Gateway's 10 MB limit",
-                            body.len()
-                        ),
-                    )
-                    .fix(
-                        "Return a smaller body, or hand out an S3 pre-signed URL for large files.",
-                    );
+                let f = ev.finding(
+                    FindingCode::ResponseTooLargeApigw,
+                    format!(
+                        "the body is {} bytes, over API Gateway's 10 MB limit",
+                        body.len()
+                    ),
+                );
                 ev.fail(f, false);
                 return failure(ev);
             }
@@ -162,23 +158,19 @@ type Answer = (u16, Headers, Vec<u8>);
 fn run(ev: &mut Eval, output: &[u8]) -> Option<Answer> {
     if output.len() > LAMBDA_RESPONSE_LIMIT {
         let f = ev
-            .finding(RESPONSE_TOO_LARGE_LAMBDA, Severity::Error, format!("the function returned {} bytes, over Lambda's 6 MB response limit: the invoke fails", output.len()))
-            .evidence(format!("{} > {LAMBDA_RESPONSE_LIMIT} bytes", output.len()))
-            .fix("Return less data (paginate), compress it, or upload it to S3 and return a link.");
+            .finding(FindingCode::ResponseTooLargeLambda, format!("the function returned {} bytes, over Lambda's 6 MB response limit: the invoke fails", output.len()))
+            .evidence(format!("{} > {LAMBDA_RESPONSE_LIMIT} bytes", output.len()));
         ev.fail(f, false);
         return None;
     }
     if output.len() as f64 > LAMBDA_RESPONSE_LIMIT as f64 * NEAR_LIMIT_SHARE {
-        let f = ev
-            .finding(
-                RESPONSE_NEAR_LIMIT,
-                Severity::Warning,
-                format!(
-                    "the output is {} bytes, close to Lambda's 6 MB limit",
-                    output.len()
-                ),
-            )
-            .fix("Paginate or move large payloads to S3 before they start failing.");
+        let f = ev.finding(
+            FindingCode::ResponseNearLimit,
+            format!(
+                "the output is {} bytes, close to Lambda's 6 MB limit",
+                output.len()
+            ),
+        );
         ev.push(f, false);
     }
     let text = String::from_utf8_lossy(output);
@@ -186,10 +178,12 @@ fn run(ev: &mut Eval, output: &[u8]) -> Option<Answer> {
         Ok(v) => v,
         Err(e) => {
             let f = ev
-                .finding(RESPONSE_NOT_JSON, Severity::Error, "the function output is not JSON")
+                .finding(
+                    FindingCode::ResponseNotJson,
+                    "the function output is not JSON",
+                )
                 .evidence(format!("parse error: {e}"))
-                .evidence(format!("output starts: {}", fields::clip(text.trim())))
-                .fix("Return an object such as {\"statusCode\": 200, \"body\": \"...\"}; let the runtime serialise it.");
+                .evidence(format!("output starts: {}", fields::clip(text.trim())));
             ev.fail(f, false);
             return None;
         }
@@ -218,12 +212,12 @@ fn thrown(ev: &mut Eval, v: &Value) -> bool {
     let typ = v.get("errorType").and_then(Value::as_str).unwrap_or("");
     let (code, title) = if msg.contains("Task timed out after") {
         (
-            FUNCTION_TIMEOUT,
+            FindingCode::FunctionTimeout,
             format!("the function timed out inside Lambda: {msg}"),
         )
     } else {
         (
-            FUNCTION_ERROR,
+            FindingCode::FunctionError,
             format!(
                 "the function threw {}: {}",
                 if typ.is_empty() { "an error" } else { typ },
@@ -231,11 +225,7 @@ fn thrown(ev: &mut Eval, v: &Value) -> bool {
             ),
         )
     };
-    let mut f = ev.finding(code, Severity::Error, title).fix(if code == FUNCTION_TIMEOUT {
-        "Raise the function's timeout (and keep it below the integration's 29 s/30 s), or make the work faster/asynchronous."
-    } else {
-        "Read the function's log for this request (stackTrace), fix the exception, or catch it and return {statusCode: 500, body: ...}."
-    });
+    let mut f = ev.finding(code, title);
     if ev.ctx.function_error.is_none() {
         f = f.evidence("inferred from the errorMessage/errorType shape; if the function *returned* this object instead: REST → 502 (malformed), HTTP 2.0 → 200 with the object as body");
     } else {
@@ -250,15 +240,13 @@ fn v1(ev: &mut Eval, value: Value, rest: bool) -> Option<Answer> {
     let Value::Object(obj) = value else {
         let f = ev
             .finding(
-                RESPONSE_NOT_OBJECT,
-                Severity::Error,
+                FindingCode::ResponseNotObject,
                 format!(
                     "the function returned {}, not a proxy response object",
                     fields::kind(&value)
                 ),
             )
-            .evidence(format!("output = {}", fields::clip(&value.to_string())))
-            .fix("Return {\"statusCode\": 200, \"body\": \"...\"} instead of a bare value.");
+            .evidence(format!("output = {}", fields::clip(&value.to_string())));
         ev.fail(f, false);
         return None;
     };
@@ -274,28 +262,22 @@ fn v1(ev: &mut Eval, value: Value, rest: bool) -> Option<Answer> {
         if rest {
             let f = ev
                 .finding(
-                    REST_UNKNOWN_KEY,
-                    Severity::Error,
+                    FindingCode::RestUnknownKey,
                     format!("REST rejects the unknown top-level key `{k}`"),
                 )
                 .evidence(format!("allowed: {}", REST_ALLOWED_KEYS.join(", ")))
-                .fix(format!(
-                    "Remove `{k}` (put data in the body string{}).",
-                    if k == "cookies" {
-                        "; send cookies as Set-Cookie in multiValueHeaders"
-                    } else {
-                        ""
-                    }
-                ));
+                .fix_with(
+                    (k == "cookies").then_some("cookies"),
+                    &[("key", k.as_str())],
+                );
             ev.fail(f, k == "cookies");
         } else {
             let f = ev
                 .finding(
-                    UNKNOWN_KEY_IGNORED,
-                    Severity::Info,
+                    FindingCode::UnknownKeyIgnored,
                     format!("HTTP APIs ignore the top-level key `{k}`"),
                 )
-                .fix(format!("Remove `{k}` or move it into the body."));
+                .fix_args(&[("key", k.as_str())]);
             ev.push(f, false);
         }
     }
@@ -303,27 +285,21 @@ fn v1(ev: &mut Eval, value: Value, rest: bool) -> Option<Answer> {
         Status::Valid(s) => Some(s),
         Status::Invalid => None,
         Status::Missing if rest && REST_MISSING_STATUS_DEFAULTS_TO_200 => {
-            let f = ev
-                .finding(
-                    STATUS_CODE_DEFAULTED,
-                    Severity::Warning,
-                    "statusCode is missing; REST answers 200",
-                )
-                .fix("Always return statusCode.");
+            let f = ev.finding(
+                FindingCode::StatusCodeDefaulted,
+                "statusCode is missing; REST answers 200",
+            );
             ev.push(f, true);
             Some(200)
         }
         Status::Missing => {
-            let f = ev
-                .finding(
-                    STATUS_CODE_MISSING,
-                    Severity::Error,
-                    format!(
-                        "statusCode is missing; {} requires it",
-                        if rest { "REST" } else { "HTTP API payload 1.0" }
-                    ),
-                )
-                .fix("Return statusCode, e.g. {\"statusCode\": 200, \"body\": \"...\"}.");
+            let f = ev.finding(
+                FindingCode::StatusCodeMissing,
+                format!(
+                    "statusCode is missing; {} requires it",
+                    if rest { "REST" } else { "HTTP API payload 1.0" }
+                ),
+            );
             ev.fail(f, rest);
             None
         }
@@ -357,11 +333,9 @@ fn v2(ev: &mut Eval, value: Value, text: &str) -> Option<Answer> {
             .any(|k| o.contains_key(*k))
         });
         let f = if looks_like_response {
-            ev.finding(V2_STATUS_CODE_MISSING_WRAPPED, Severity::Warning, "no statusCode: API Gateway sends 200 with the whole object as the body (headers/body are not applied)")
-                .fix("Add statusCode, e.g. {\"statusCode\": 200, \"headers\": {...}, \"body\": \"...\"}.")
+            ev.finding(FindingCode::V2StatusCodeMissingWrapped, "no statusCode: API Gateway sends 200 with the whole object as the body (headers/body are not applied)")
         } else {
-            ev.finding(V2_INFERRED_RESPONSE, Severity::Info, "no statusCode: API Gateway answers 200, content-type application/json, with the returned JSON as body")
-                .fix("Fine if intended; return {statusCode, headers, body} to control the response.")
+            ev.finding(FindingCode::V2InferredResponse, "no statusCode: API Gateway answers 200, content-type application/json, with the returned JSON as body")
         };
         ev.push(f, false);
         let body = match &value {
@@ -386,25 +360,22 @@ fn v2(ev: &mut Eval, value: Value, text: &str) -> Option<Answer> {
             }
             let f = ev
                 .finding(
-                    MULTI_VALUE_HEADERS_IGNORED,
-                    Severity::Warning,
+                    FindingCode::MultiValueHeadersIgnored,
                     "payload 2.0 has no multiValueHeaders: these headers are not sent",
                 )
                 .evidence(format!(
                     "multiValueHeaders = {}",
                     fields::clip(&v.to_string())
-                ))
-                .fix("Comma-join values in headers; put Set-Cookie values in cookies.");
+                ));
             ev.push(f, false);
             continue;
         }
         let f = ev
             .finding(
-                UNKNOWN_KEY_IGNORED,
-                Severity::Info,
+                FindingCode::UnknownKeyIgnored,
                 format!("HTTP APIs ignore the top-level key `{k}`"),
             )
-            .fix(format!("Remove `{k}` or move it into the body."));
+            .fix_args(&[("key", k.as_str())]);
         ev.push(f, false);
     }
     let status = fields::status(ev, obj.get("statusCode"));
@@ -413,9 +384,10 @@ fn v2(ev: &mut Eval, value: Value, text: &str) -> Option<Answer> {
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
     {
-        let f = ev
-            .finding(SET_COOKIE_IN_HEADERS, Severity::Warning, "set-cookie is in headers: in 2.0 only one value fits; use cookies")
-            .fix("Return `cookies: [\"a=1; Path=/\", ...]`; each element becomes its own Set-Cookie.");
+        let f = ev.finding(
+            FindingCode::SetCookieInHeaders,
+            "set-cookie is in headers: in 2.0 only one value fits; use cookies",
+        );
         ev.push(f, true);
     }
     let cookies = fields::cookies(ev, obj.get("cookies"));
@@ -438,13 +410,12 @@ fn merge_headers(ev: &mut Eval, single: Headers, multi: Vec<(String, Vec<String>
         if let Some((mk, mvals)) = in_multi {
             let same = mvals.contains(v);
             let f = ev
-                .finding(HEADERS_MERGED, Severity::Info, if same {
+                .finding(FindingCode::HeadersMerged, if same {
                     format!("`{k}` is in headers and multiValueHeaders; the client gets it once")
                 } else {
                     format!("`{k}` is in headers and multiValueHeaders with different values; the client gets all of them")
                 })
-                .evidence(format!("headers.{k} = {v:?}; multiValueHeaders.{mk} = {mvals:?}"))
-                .fix("Put each header in one place only (multiValueHeaders for repeated headers).");
+                .evidence(format!("headers.{k} = {v:?}; multiValueHeaders.{mk} = {mvals:?}"));
             ev.push(f, !same);
             if same {
                 continue;
@@ -490,9 +461,8 @@ fn binary_match(ev: &mut Eval, headers: &Headers) -> bool {
     });
     if !hit {
         let f = ev
-            .finding(BASE64_NOT_DECODED, Severity::Warning, "isBase64Encoded is true but no binaryMediaTypes entry matches: the client receives the base64 text")
-            .evidence(format!("binaryMediaTypes = {:?}; content-type = {}; accept = {}", types, ct.as_deref().unwrap_or("(none)"), ev.ctx.request_accept.as_deref().unwrap_or("(none)")))
-            .fix("Add the content type (or */*) to the API's binaryMediaTypes and redeploy: `aws apigateway update-rest-api --rest-api-id ID --patch-operations op=add,path=/binaryMediaTypes/image~1png`.");
+            .finding(FindingCode::Base64NotDecoded, "isBase64Encoded is true but no binaryMediaTypes entry matches: the client receives the base64 text")
+            .evidence(format!("binaryMediaTypes = {:?}; content-type = {}; accept = {}", types, ct.as_deref().unwrap_or("(none)"), ev.ctx.request_accept.as_deref().unwrap_or("(none)")));
         ev.push(f, false);
     }
     hit
@@ -506,9 +476,11 @@ fn decode_body(ev: &mut Eval, body: String, decode: bool) -> Option<Vec<u8>> {
         Ok(bytes) => Some(bytes),
         Err(e) => {
             let f = ev
-                .finding(BASE64_INVALID, Severity::Error, "isBase64Encoded is true but body is not valid base64")
-                .evidence(format!("{e}; body starts: {}", fields::clip(&body)))
-                .fix("Encode with the standard alphabet and padding (Buffer.from(x).toString('base64'), base64.b64encode), or set isBase64Encoded to false.");
+                .finding(
+                    FindingCode::Base64Invalid,
+                    "isBase64Encoded is true but body is not valid base64",
+                )
+                .evidence(format!("{e}; body starts: {}", fields::clip(&body)));
             if INVALID_BASE64_FAILS {
                 ev.fail(f, true);
                 None

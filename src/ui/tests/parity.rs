@@ -69,7 +69,11 @@ async fn cli_codes(backend: &Backend, s: &Scenario) -> Vec<String> {
         doctor::diagnose_draft(&draft, &args, backend, &api, backend.info.region.as_deref())
             .await
             .expect("doctor");
-    report.findings.into_iter().map(|f| f.code).collect()
+    report
+        .findings
+        .into_iter()
+        .map(|f| f.code.to_string())
+        .collect()
 }
 
 async fn tui_codes(h: &mut Harness, backend: &Backend, s: &Scenario) -> Vec<String> {
@@ -89,7 +93,7 @@ async fn tui_codes(h: &mut Harness, backend: &Backend, s: &Scenario) -> Vec<Stri
     page.doctor
         .findings
         .iter()
-        .map(|f| f.code.clone())
+        .map(|f| f.code.to_string())
         .collect()
 }
 

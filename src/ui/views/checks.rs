@@ -3,7 +3,7 @@
 //! over the domain model; the doctor does the full diagnosis.
 
 use crate::app::inventory::flags;
-use crate::domain::{Api, Cors, Protocol, Route, Stage};
+use crate::domain::{Api, Cors, FindingCode, Protocol, Route, Stage};
 
 /// One warning and a short tag for list columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +62,12 @@ pub fn stage_warnings(stage: &Stage) -> Vec<Warning> {
 }
 
 /// Short list tag for an inventory flag code.
-fn tag(code: &str) -> &'static str {
+fn tag(code: FindingCode) -> &'static str {
     match code {
-        flags::ROUTE_WITHOUT_INTEGRATION => "no-integration",
-        flags::ACCESS_LOGGING_OFF => "no-access-log",
-        flags::CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN => "cors-*-creds",
-        flags::DETAILS_INCOMPLETE => "partial",
+        FindingCode::RouteNoIntegration => "no-integration",
+        FindingCode::AccessLoggingOff => "no-access-log",
+        FindingCode::CorsCredentialsWithWildcard => "cors-*-creds",
+        FindingCode::DetailsIncomplete => "partial",
         _ => "check",
     }
 }

@@ -7,7 +7,6 @@ use crate::engines::compose;
 use crate::ui::commands::CommandCtx;
 use crate::ui::page::Effect;
 use crate::ui::views::compose::page::ComposePage;
-use crate::ui::views::doctor::functions;
 use crate::ui::views::doctor::screen::LintPage;
 
 /// `:send` on a route (its first stage unless one is selected), or
@@ -85,7 +84,7 @@ pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, 
         None => format!("{} ({})", api.name, api.id),
     };
     // The functions' timeouts arrive later; the page re-lints when they do.
-    let fetch = functions::fetch(ctx.shared, api, false);
+    let fetch = crate::ui::inventory_feed::fetch_functions(ctx.shared, api, false);
     let page = LintPage::new(api.id.clone(), stage, subject, findings);
     Ok(std::iter::once(Effect::Push(Box::new(page)))
         .chain(fetch)

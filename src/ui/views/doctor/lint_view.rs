@@ -35,7 +35,7 @@ impl LintView {
     }
 
     pub fn set_findings(&mut self, findings: Vec<Finding>) {
-        let keep = self.selected().map(|f| f.code.clone());
+        let keep = self.selected().map(|f| f.code);
         self.pane.set_findings(findings);
         self.refilter();
         if let Some(code) = keep
@@ -215,7 +215,7 @@ fn detail_lines(f: &Finding, width: usize, styles: &BodyStyles) -> Vec<Line<'sta
             format!("{:?} ", f.severity).to_lowercase(),
             styles.severity(f.severity),
         ),
-        Span::styled(f.code.clone(), styles.title),
+        Span::styled(f.code.as_str(), styles.title),
     ])];
     out.extend(wrap(&f.title, width).into_iter().map(Line::from));
     let mut how = certainty_label(f.certainty).to_string();
@@ -245,17 +245,17 @@ fn detail_lines(f: &Finding, width: usize, styles: &BodyStyles) -> Vec<Line<'sta
 mod tests {
     use super::*;
     use crate::domain::Certainty;
+    use crate::domain::FindingCode;
     use crate::ui::views::response::test_render::render;
 
     fn findings() -> Vec<Finding> {
         vec![
-            Finding::new("ACCESS_LOG_OFF", Severity::Warning, Certainty::FromConfig, "Stage prod has no access logging")
+            Finding::new(FindingCode::AccessLoggingOff, Certainty::FromConfig, "Stage prod has no access logging").severity(Severity::Warning)
                 .evidence("stages[prod].accessLogSettings is empty")
-                .fix("aws apigatewayv2 update-stage --api-id abc --stage-name prod --access-log-settings DestinationArn=...,Format=..."),
-            Finding::new("ROUTE_NO_INTEGRATION", Severity::Error, Certainty::FromConfig, "Route DELETE /orders/{id} has no integration")
-                .evidence("routes[DELETE /orders/{id}].target is empty")
-                .fix("Attach an integration: aws apigatewayv2 update-route --target integrations/ID"),
-            Finding::new("JWT_ISSUER_TRAILING_SLASH", Severity::Warning, Certainty::FromConfig, "JWT issuer ends with a slash")
+                .fix_args(&[("api_id", "abc"), ("stage", "prod")]),
+            Finding::new(FindingCode::RouteNoIntegration, Certainty::FromConfig, "Route DELETE /orders/{id} has no integration")
+                .evidence("routes[DELETE /orders/{id}].target is empty"),
+            Finding::new(FindingCode::JwtIssuerTrailingSlash, Certainty::FromConfig, "JWT issuer ends with a slash")
                 .evidence("authorizers[cognito].jwtConfiguration.issuer = https://cognito-idp.eu-west-1.amazonaws.com/pool/")
                 .unverified(),
         ]

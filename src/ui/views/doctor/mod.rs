@@ -1,6 +1,5 @@
 //! Doctor views: the findings pane and the whole-API lint page.
 
-pub mod functions;
 pub mod lint_view;
 pub mod pane;
 pub mod screen;

@@ -151,7 +151,7 @@ pub fn finding_lines(
         };
         let mut head = vec![
             Span::styled(format!("{} ", severity_mark(f.severity)), head_style),
-            Span::styled(f.code.clone(), styles.title),
+            Span::styled(f.code.as_str(), styles.title),
             Span::styled(format!("  {}", certainty_label(f.certainty)), styles.dim),
         ];
         if f.unverified {
@@ -246,33 +246,23 @@ fn render_banner(text: &str, area: Rect, buf: &mut Buffer, styles: &BodyStyles) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::FindingCode;
     use crate::ui::views::response::test_render::render;
 
     pub(crate) fn sample() -> Vec<Finding> {
         vec![
-            Finding::new(
-                "CORS_ORIGIN_TRAILING_SLASH",
-                Severity::Warning,
-                Certainty::FromConfig,
-                "allowOrigins has an origin with a trailing slash",
-            )
+            Finding::new(FindingCode::CorsOriginTrailingSlash, Certainty::FromConfig, "allowOrigins has an origin with a trailing slash").severity(Severity::Warning)
             .evidence("cors.allowOrigins[0] = https://app.example.com/")
-            .fix("aws apigatewayv2 update-api --api-id abc --cors-configuration AllowOrigins=https://app.example.com"),
-            Finding::new(
-                "HTTP_BODY_NOT_STRING",
-                Severity::Error,
-                Certainty::ConfirmedByLogs,
-                "The function returned `body` as an object; API Gateway answered 500",
-            )
-            .evidence("integrationErrorMessage: The response from the Lambda function doesn't match the format that API Gateway expects.")
-            .fix("Return JSON.stringify(body) (a string) as body"),
+            .fix_args(&[("suggested", "https://app.example.com")]),
+            Finding::new(FindingCode::BodyNotString, Certainty::ConfirmedByLogs, "The function returned `body` as an object; API Gateway answered 500").severity(Severity::Error)
+            .evidence("integrationErrorMessage: The response from the Lambda function doesn't match the format that API Gateway expects."),
         ]
     }
 
     #[test]
     fn errors_sort_first_and_copy_includes_certainty() {
         let mut pane = DoctorPane::new(sample());
-        assert_eq!(pane.findings[0].code, "HTTP_BODY_NOT_STRING");
+        assert_eq!(pane.findings[0].code, "BODY_NOT_STRING");
         assert_eq!(pane.counts(), (1, 1, 0));
         pane.select_next();
         let text = pane.selected_text().unwrap();

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::functions;
 use super::lint_view::LintView;
 use crate::app::diagnose;
 use crate::ui::action::Action;
@@ -71,7 +70,9 @@ impl Page for LintPage {
                 let api = shared.inventory.api(&self.api_id)?.clone();
                 let mut effects =
                     vec![crate::ui::inventory_feed::load_details(shared, api.clone())];
-                effects.extend(functions::fetch(shared, &api, true));
+                effects.extend(crate::ui::inventory_feed::fetch_functions(
+                    shared, &api, true,
+                ));
                 return Some(effects);
             }
             Action::Page(v) if v == "copy" => {

@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::page::{Connection, Focus, LogsEffect, LogsPage};
 use super::store::RecordStore;
 use crate::domain::{
-    AccessLogRecord, Certainty, CorrelatedRecord, DecodedEvent, EventKind, Finding, LambdaLine,
-    LambdaLineKind, LambdaReport, Severity,
+    AccessLogRecord, Certainty, CorrelatedRecord, DecodedEvent, EventKind, Finding, FindingCode,
+    LambdaLine, LambdaLineKind, LambdaReport, Severity,
 };
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::response::test_render::render;
@@ -145,13 +145,12 @@ fn snapshot_side_by_side_502() {
         if r.access.status == Some(502) {
             vec![
                 Finding::new(
-                    "HTTP_MALFORMED_LAMBDA_RESPONSE",
-                    Severity::Error,
+                    FindingCode::MalformedProxyResponse,
                     Certainty::ConfirmedByLogs,
                     "The function's answer is not a valid proxy response",
                 )
-                .evidence("integrationErrorMessage in the access log")
-                .fix("Return {\"statusCode\": 200, \"body\": \"...\"} with body a string"),
+                .severity(Severity::Error)
+                .evidence("integrationErrorMessage in the access log"),
             ]
         } else {
             vec![]

@@ -4,6 +4,7 @@
 //! the log-confirmed one. Also: no logs within the wait, a stale run after a
 //! resend, and copying a finding (pane and `:doctor` lint view).
 
+use crate::domain::FindingCode;
 use std::time::Duration;
 
 use super::page::{CorsVerdict, Focus, ResponsePage};
@@ -49,7 +50,7 @@ fn pane_codes(h: &Harness) -> Vec<(String, Certainty)> {
     p.doctor
         .findings
         .iter()
-        .map(|f| (f.code.clone(), f.certainty))
+        .map(|f| (f.code.to_string(), f.certainty))
         .collect()
 }
 
@@ -172,8 +173,7 @@ async fn no_logs_within_the_wait_keeps_the_response_findings() {
         job.exchange.response.clone(),
     );
     let original = Finding::new(
-        "HTTP_API_INTERNAL_ERROR",
-        Severity::Error,
+        FindingCode::HttpApiInternalError,
         Certainty::FromResponse,
         "t",
     );
@@ -225,8 +225,7 @@ async fn a_stale_run_never_reaches_a_resent_response() {
     let before = resent.doctor.clone();
     let stale = Progress::Confirmed {
         findings: vec![Finding::new(
-            "STALE",
-            Severity::Error,
+            FindingCode::FunctionError,
             Certainty::ConfirmedByLogs,
             "x",
         )],
@@ -242,12 +241,7 @@ async fn a_stale_run_never_reaches_a_resent_response() {
 
     // The current run's report replaces the doctor's findings but keeps
     // what a CORS probe added meanwhile.
-    let probe = Finding::new(
-        "CORS_PREFLIGHT_STATUS",
-        Severity::Error,
-        Certainty::Evaluated,
-        "p",
-    );
+    let probe = Finding::new(FindingCode::CorsPreflightStatus, Certainty::Evaluated, "p");
     resent.cors = Some(CorsVerdict {
         preflight_status: Some(403),
         allowed: false,
@@ -259,8 +253,7 @@ async fn a_stale_run_never_reaches_a_resent_response() {
         run,
         Progress::Confirmed {
             findings: vec![Finding::new(
-                "MALFORMED_PROXY_RESPONSE",
-                Severity::Error,
+                FindingCode::MalformedProxyResponse,
                 Certainty::ConfirmedByLogs,
                 "m",
             )],
@@ -330,18 +323,20 @@ async fn copy_keys_confirm_in_the_status_line() {
     let (mut h, _backend) = demo_app().await;
     // The response page's Doctor pane: Tab to it, y.
     let mut page = ResponsePage::new(None, HttpResponse::default());
-    page.doctor.set_findings(vec![Finding::new(
-        "HTTP_BODY_NOT_STRING",
-        Severity::Error,
-        Certainty::ConfirmedByLogs,
-        "body is an object",
-    )]);
+    page.doctor.set_findings(vec![
+        Finding::new(
+            FindingCode::BodyNotString,
+            Certainty::ConfirmedByLogs,
+            "body is an object",
+        )
+        .severity(Severity::Error),
+    ]);
     page.focus = Focus::Doctor;
     h.app.apply(None, vec![Effect::Push(Box::new(page))]);
     h.keys(&["y"]);
     let screen = h.render(150, 30);
     assert!(
-        screen.contains("copied finding HTTP_BODY_NOT_STRING"),
+        screen.contains("copied finding BODY_NOT_STRING"),
         "{screen}"
     );
     // The `:doctor` lint view: y copies the selected finding, Y all of them.

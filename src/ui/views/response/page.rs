@@ -191,7 +191,7 @@ impl ResponsePage {
             }
             KeyCode::Char('y') if self.focus == Focus::Doctor => {
                 let text = self.doctor.selected_text()?;
-                let code = self.doctor.selected().map(|f| f.code.clone());
+                let code = self.doctor.selected().map(|f| f.code.as_str());
                 return Some(ResponseEffect::Copy {
                     text,
                     what: format!("finding {}", code.unwrap_or_default()),

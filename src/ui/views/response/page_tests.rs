@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::page::{CopyFormat, CorsVerdict, Focus, ResponseEffect, ResponsePage};
 use super::test_render::render;
-use crate::domain::{Certainty, Finding, HttpRequest, HttpResponse, Severity, Timing};
+use crate::domain::{Certainty, Finding, FindingCode, HttpRequest, HttpResponse, Severity, Timing};
 use crate::ui::components::styles::BodyStyles;
 
 fn key(c: KeyCode) -> KeyEvent {
@@ -75,14 +75,13 @@ fn snapshot_error_response_with_doctor() {
     );
     page.doctor.set_findings(vec![
         Finding::new(
-            "REST_MALFORMED_PROXY_RESPONSE",
-            Severity::Error,
+            FindingCode::IntegrationResponseRejected,
             Certainty::FromResponse,
             "The Lambda's answer is not a valid proxy response",
         )
+        .severity(Severity::Error)
         .evidence("x-amzn-ErrorType: InternalServerErrorException")
-        .evidence("body {\"message\": \"Internal server error\"} (REST generic 502)")
-        .fix("Return {statusCode, headers, body} with body a string"),
+        .evidence("body {\"message\": \"Internal server error\"} (REST generic 502)"),
     ]);
     page.focus = Focus::Doctor;
     insta::assert_snapshot!(draw(&mut page, 110, 20));
@@ -166,18 +165,15 @@ fn effects_from_keys() {
         page.handle_key(key(KeyCode::Char('o'))),
         Some(ResponseEffect::CorsProbe)
     );
-    page.doctor.set_findings(vec![Finding::new(
-        "X",
-        Severity::Info,
-        Certainty::FromResponse,
-        "t",
-    )]);
+    page.doctor.set_findings(vec![
+        Finding::new(FindingCode::ColdStart, Certainty::FromResponse, "t").severity(Severity::Info),
+    ]);
     page.handle_key(key(KeyCode::Tab));
     assert_eq!(page.focus, Focus::Doctor);
     match page.handle_key(key(KeyCode::Char('y'))) {
         Some(ResponseEffect::Copy { text, what }) => {
-            assert_eq!(what, "finding X");
-            assert!(text.contains("X: t"));
+            assert_eq!(what, "finding COLD_START");
+            assert!(text.contains("COLD_START: t"));
         }
         other => panic!("{other:?}"),
     }
