@@ -202,10 +202,11 @@ pub(super) fn hint_text(page: &ComposePage, shared: &Shared, width: usize) -> St
             Tab::Params => {}
             Tab::Query | Tab::Headers => h.extend(["a add", "d delete", "Space on/off"]),
         }
-        h.extend([
-            "m method", "b base", "p path", "A auth", "C clear", "Esc back", "? help",
-        ]);
-        h.dedup();
+        h.extend(["m method", "b base", "p path"]);
+        if page.tab != Tab::Auth {
+            h.push("A auth");
+        }
+        h.extend(["C clear", "Esc back", "? help"]);
         h
     };
     let mut out = String::new();
