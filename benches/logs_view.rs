@@ -33,23 +33,23 @@ fn record(i: usize) -> CorrelatedRecord {
     let line = |kind, msg: String| LambdaLine {
         timestamp_ms: 1_764_064_800_000 + i as i64,
         log_group: "/aws/lambda/orders".into(),
-        request_id: Some(lambda_id.clone()),
+        request_id: Some(lambda_id.as_str().into()),
         kind,
-        message: msg.clone(),
+        message: msg.as_str().into(),
         event: None,
-        raw: msg,
+        raw: msg.into(),
     };
     CorrelatedRecord {
         access: AccessLogRecord {
             timestamp_ms: 1_764_064_800_000 + i as i64 * 10,
-            request_id: Some(format!("Req{i:08}=")),
-            route_key: Some(format!("GET /orders/{{id}}/items{}", i % 13)),
+            request_id: Some(format!("Req{i:08}=").into()),
+            route_key: Some(format!("GET /orders/{{id}}/items{}", i % 13).into()),
             status: Some(status),
             integration_status: Some(200),
             latency_ms: Some((i % 997) as f64),
-            integration_request_id: Some(lambda_id.clone()),
+            integration_request_id: Some(lambda_id.as_str().into()),
             integration_error: (status >= 500).then(|| "The response from the Lambda function doesn't match the format that API Gateway expects.".into()),
-            raw: format!("{{\"requestId\":\"Req{i:08}=\",\"status\":\"{status}\"}}"),
+            raw: format!("{{\"requestId\":\"Req{i:08}=\",\"status\":\"{status}\"}}").into(),
             ..Default::default()
         },
         lambda_lines: vec![

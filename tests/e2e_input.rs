@@ -97,7 +97,10 @@ fn composer_fields_take_every_key_drafts_survive_and_json_goes_out_as_json() {
         screen.contains("content-type: application/json"),
         "{screen}"
     );
-    assert!(screen.contains("auth: jwt:valid"), "{screen}");
+    // The request as sent, below the received headers: which auth went out.
+    app.press("BackTab");
+    app.press("G");
+    app.wait_for("auth: jwt:valid", T);
 
     // `:save x` confirms in the status line.
     app.press(":");

@@ -89,7 +89,29 @@ pub struct Args {
     pub output: OutputFormat,
 }
 
+/// A full http(s) URL with a host, or a path starting with `/`; anything
+/// else (`""`, `notaurl`, `http://`) is a one-line error, not an event for
+/// a request that cannot exist.
+fn check_url(url: &str) -> anyhow::Result<()> {
+    let u = url.trim();
+    if u.starts_with('/') {
+        return Ok(());
+    }
+    match url::Url::parse(u) {
+        Ok(parsed)
+            if matches!(parsed.scheme(), "http" | "https")
+                && parsed.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(())
+        }
+        _ => anyhow::bail!(
+            "{url:?} is not a URL: give https://ID.execute-api.REGION.amazonaws.com/stage/path or a path like /pets"
+        ),
+    }
+}
+
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    check_url(&args.url)?;
     let mut api_type: ApiType = args.api_type.into();
     let mut payload = args.payload;
     let mut input;
@@ -321,5 +343,26 @@ fn emit_raw(text: &str) -> anyhow::Result<()> {
     {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn urls_and_paths_pass_the_rest_is_refused() {
+        for ok in [
+            "/pets",
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod/pets?x=1",
+            "http://127.0.0.1:8080/x",
+        ] {
+            assert!(super::check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "  ", "notaurl", "http://", "ftp://h/x", "pets"] {
+            let e = super::check_url(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("is not a URL") && !e.contains('\n'),
+                "{bad}: {e}"
+            );
+        }
     }
 }

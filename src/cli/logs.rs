@@ -382,7 +382,7 @@ fn row_of(c: &CorrelatedRecord) -> Vec<String> {
     vec![
         rfc3339_ms(a.timestamp_ms),
         opt(a.status.map(|s| s.to_string())),
-        opt(a.route_key.clone()),
+        opt(a.route_key.as_deref().map(str::to_string)),
         opt(a.latency_ms.map(|l| format!("{l:.0}ms"))),
         opt(a.integration_status.map(|s| s.to_string())),
         lambda,

@@ -1,11 +1,11 @@
 //! Log records: raw CloudWatch events, parsed access-log records and Lambda
 //! lines, and the correlated view of one request.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::event::DecodedEvent;
+pub use super::fields::Fields;
+use super::text::Text;
 
 /// One raw event as CloudWatch Logs (or the demo's log store) returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -28,14 +28,14 @@ pub struct RawLogEvent {
 pub struct AccessLogRecord {
     pub timestamp_ms: i64,
     /// `$context.requestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<Text>,
     /// `$context.extendedRequestId` (REST: `x-amz-apigw-id`).
-    pub extended_request_id: Option<String>,
+    pub extended_request_id: Option<Text>,
     /// `$context.routeKey` (HTTP) or `METHOD $context.resourcePath` (REST).
-    pub route_key: Option<String>,
-    pub http_method: Option<String>,
-    pub path: Option<String>,
-    pub stage: Option<String>,
+    pub route_key: Option<Text>,
+    pub http_method: Option<Text>,
+    pub path: Option<Text>,
+    pub stage: Option<Text>,
     pub status: Option<u16>,
     /// `$context.integrationStatus` (Lambda Invoke API status).
     pub integration_status: Option<u16>,
@@ -46,25 +46,25 @@ pub struct AccessLogRecord {
     /// `$context.integrationLatency`.
     pub integration_latency_ms: Option<f64>,
     /// `$context.integration.requestId` / `$context.awsEndpointRequestId`: the Lambda request id.
-    pub integration_request_id: Option<String>,
+    pub integration_request_id: Option<Text>,
     /// `$context.integrationErrorMessage` / `$context.integration.error`.
-    pub integration_error: Option<String>,
+    pub integration_error: Option<Text>,
     /// `$context.authorizer.error`.
-    pub authorizer_error: Option<String>,
+    pub authorizer_error: Option<Text>,
     /// `$context.error.message`.
-    pub error_message: Option<String>,
+    pub error_message: Option<Text>,
     /// `$context.error.responseType`.
-    pub error_type: Option<String>,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
+    pub error_type: Option<Text>,
+    pub source_ip: Option<Text>,
+    pub user_agent: Option<Text>,
     pub response_length: Option<u64>,
     /// Fields without a typed slot above, keyed by the `$context` variable
     /// (without `$context.`), or by the JSON key when the format does not
     /// map it (e.g. `protocol`, `requestTime`, `identity.caller`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
     /// The line as logged.
-    pub raw: String,
+    pub raw: Text,
 }
 
 /// REPORT line figures.
@@ -87,7 +87,8 @@ pub enum LambdaLineKind {
         version: Option<String>,
     },
     End,
-    Report(LambdaReport),
+    /// Boxed: a line of any other kind stays small.
+    Report(Box<LambdaReport>),
     /// `Task timed out after N seconds`.
     Timeout {
         seconds: Option<f64>,
@@ -105,15 +106,16 @@ pub enum LambdaLineKind {
 #[serde(rename_all = "camelCase")]
 pub struct LambdaLine {
     pub timestamp_ms: i64,
-    pub log_group: String,
+    pub log_group: Text,
     /// Lambda invocation request id, when the line carries one.
-    pub request_id: Option<String>,
+    pub request_id: Option<Text>,
     pub kind: LambdaLineKind,
-    /// The human message (prefix stripped for text lines).
-    pub message: String,
+    /// The human message (prefix stripped for text lines); shares `raw`'s
+    /// storage when it is the whole line.
+    pub message: Text,
     /// The decoded event, for `LambdaLineKind::Event` lines.
     pub event: Option<Box<DecodedEvent>>,
-    pub raw: String,
+    pub raw: Text,
 }
 
 /// How an access record was tied to a Lambda invocation.
@@ -131,12 +133,13 @@ pub enum MatchKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct LambdaInvocation {
-    pub request_id: String,
-    pub log_group: String,
+    pub request_id: Text,
+    pub log_group: Text,
     pub lines: Vec<LambdaLine>,
     pub report: Option<LambdaReport>,
-    /// The first proxy event the function logged during this invocation.
-    pub event: Option<DecodedEvent>,
+    /// The first proxy event the function logged during this invocation
+    /// (boxed: most invocations have none, and this keeps them small).
+    pub event: Option<Box<DecodedEvent>>,
     /// A `Task timed out` line (or a timeout status) was seen.
     #[serde(default)]
     pub timed_out: bool,

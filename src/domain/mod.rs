@@ -7,6 +7,7 @@
 pub mod api;
 pub mod draft;
 pub mod event;
+pub mod fields;
 pub mod finding;
 pub mod finding_code;
 pub mod function;
@@ -24,4 +25,4 @@ pub use function::*;
 pub use logs::*;
 pub use request::*;
 pub use response::*;
-pub use text::{Interner, Text};
+pub use text::{Interner, Text, intern};

@@ -126,6 +126,22 @@ impl PartialEq<String> for Text {
     }
 }
 
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
 impl PartialOrd for Text {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
@@ -167,6 +183,20 @@ impl<'de> Deserialize<'de> for Text {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
         Ok(Text::new(&s))
     }
+}
+
+thread_local! {
+    static INTERNER: std::cell::RefCell<Interner> = std::cell::RefCell::new(Interner::default());
+}
+
+/// `s` through this thread's interner: for values that repeat across
+/// records (route keys, error texts, log group names). Parsers on several
+/// threads each share within their own thread.
+pub fn intern(s: &str) -> Text {
+    if s.len() <= INLINE {
+        return Text::new(s);
+    }
+    INTERNER.with(|i| i.borrow_mut().intern(s))
 }
 
 /// Hands out one shared copy per distinct long value. Bounded: past

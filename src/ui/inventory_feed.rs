@@ -34,12 +34,8 @@ pub fn refresh(shared: &mut Shared) -> Vec<Effect> {
     let loader = Loader::new(shared.backend.control.clone());
     let cache = InventoryCache::for_backend(&shared.backend.info);
     // The loader runs in its own task; its channel becomes the stream.
-    let events = futures::stream::once(async move { loader.spawn().0 }).flat_map(|rx| {
-        futures::stream::unfold(
-            rx,
-            |mut rx| async move { rx.recv().await.map(|ev| (ev, rx)) },
-        )
-    });
+    let events = futures::stream::once(async move { loader.spawn().0 })
+        .flat_map(tokio_stream::wrappers::ReceiverStream::new);
     let updates = events.map(move |event| {
         let cache = cache.clone();
         move |shared: &mut Shared| apply(shared, event, &cache)

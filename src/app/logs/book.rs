@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::domain::{
-    AccessLogRecord, CorrelatedRecord, HttpResponse, LambdaInvocation, RawLogEvent,
+    AccessLogRecord, CorrelatedRecord, HttpResponse, LambdaInvocation, RawLogEvent, Text,
 };
 use crate::engines::access_log::AccessLogFormat;
 use crate::engines::correlate::{
@@ -35,11 +35,48 @@ pub struct LogBook {
     /// re-correlate without a pass over the ring. Sequence numbers count
     /// every record ever pushed (`records[i]` is `dropped + i`); entries of
     /// evicted records are ignored and pruned now and then.
-    by_integration_id: HashMap<String, u64>,
-    by_request_id: HashMap<String, u64>,
+    by_integration_id: HashMap<Text, u64>,
+    by_request_id: HashMap<Text, u64>,
     /// Lambda request id → API Gateway request id, from logged events (the
     /// join for formats without `$context.integration.requestId`).
-    apigw_of_lambda: HashMap<String, String>,
+    apigw_of_lambda: HashMap<Text, Text>,
+    /// Threads that parse a large batch of access lines (1: no threads).
+    parse_threads: usize,
+}
+
+/// Below this many access lines in one batch, parsing on threads costs
+/// more than it saves.
+const PARALLEL_MIN: usize = 4096;
+
+/// Parse access-log events, on up to `threads` threads when there are many
+/// (an access line needs nothing from the lines before it), results in the
+/// order given.
+pub fn parse_access_lines(
+    format: &AccessLogFormat,
+    events: &[&RawLogEvent],
+    threads: usize,
+) -> Vec<AccessLogRecord> {
+    let threads = threads.min(events.len() / (PARALLEL_MIN / 2)).max(1);
+    if events.len() < PARALLEL_MIN || threads == 1 {
+        return events.iter().map(|e| format.parse_event(e)).collect();
+    }
+    let chunk = events.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = events
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|e| format.parse_event(e))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 impl LogBook {
@@ -72,7 +109,16 @@ impl LogBook {
             by_integration_id: HashMap::new(),
             by_request_id: HashMap::new(),
             apigw_of_lambda: HashMap::new(),
+            parse_threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8),
         }
+    }
+
+    /// Parse large batches of access lines on up to `n` threads (at least 1).
+    pub fn parse_threads(mut self, n: usize) -> Self {
+        self.parse_threads = n.max(1);
+        self
     }
 
     /// Parse and file events of any of the book's groups.
@@ -105,11 +151,21 @@ impl LogBook {
         self.records.dropped() + self.records.len() as u64
     }
 
+    /// Access lines of a batch, parsed.
+    fn parse_access(&self, events: &[RawLogEvent]) -> Vec<AccessLogRecord> {
+        let access: Vec<&RawLogEvent> = events
+            .iter()
+            .filter(|e| self.access_groups.contains(&e.log_group))
+            .collect();
+        parse_access_lines(&self.format, &access, self.parse_threads)
+    }
+
     fn ingest_inner(&mut self, events: &[RawLogEvent], touched: &mut BTreeSet<u64>) -> Ingested {
         let mut n = Ingested::default();
+        let mut parsed = self.parse_access(events).into_iter();
         for ev in events {
             if self.access_groups.contains(&ev.log_group) {
-                let rec = self.format.parse_event(ev);
+                let Some(rec) = parsed.next() else { break };
                 let seq = self.next_seq();
                 if let Some(id) = &rec.integration_request_id {
                     self.by_integration_id.insert(id.clone(), seq);
@@ -123,8 +179,9 @@ impl LogBook {
             } else {
                 let line = self.parser.parse(ev);
                 if let Some(lambda_id) = &line.request_id {
-                    if let Some(apigw) = line.event.as_ref().and_then(|e| e.request_id.clone()) {
-                        self.apigw_of_lambda.insert(lambda_id.clone(), apigw);
+                    if let Some(apigw) = line.event.as_ref().and_then(|e| e.request_id.as_deref()) {
+                        self.apigw_of_lambda
+                            .insert(lambda_id.clone(), Text::new(apigw));
                     }
                     let by_event = self
                         .apigw_of_lambda
@@ -194,7 +251,7 @@ impl LogBook {
 
     /// Invocations no access record points at (yet).
     pub fn orphans(&self) -> Vec<&LambdaInvocation> {
-        let claimed: HashSet<String> = self
+        let claimed: HashSet<Text> = self
             .records
             .iter()
             .filter_map(|a| self.index.lambda_id_for(a).map(|(id, _)| id))

@@ -143,7 +143,7 @@ struct Pending {
 impl Pending {
     fn add(&mut self, records: Vec<CorrelatedRecord>) {
         for r in records {
-            match r.access.request_id.clone() {
+            match r.access.request_id.as_deref().map(str::to_string) {
                 Some(id) => match self.by_id.get(&id) {
                     Some(&i) => self.report.records[i] = r,
                     None => {

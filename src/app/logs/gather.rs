@@ -151,9 +151,13 @@ pub async fn gather(
         let lambda_ids: Vec<String> = out
             .access
             .iter()
-            .filter_map(|r| r.integration_request_id.clone())
+            .filter_map(|r| r.integration_request_id.as_deref().map(str::to_string))
             .filter(|id| !id.is_empty() && id != "-")
-            .chain(out.lines.iter().filter_map(|l| l.request_id.clone()))
+            .chain(
+                out.lines
+                    .iter()
+                    .filter_map(|l| l.request_id.as_deref().map(str::to_string)),
+            )
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();

@@ -94,7 +94,22 @@ impl ErrorFacts {
     /// Transient server trouble worth one more try (not 500: moto answers 500
     /// for calls it does not implement, and retrying those only adds delay).
     pub fn is_transient(&self) -> bool {
-        matches!(self.status, Some(502..=504))
+        matches!(self.status, Some(502..=504)) || self.is_garbled_success()
+    }
+
+    /// A 2xx whose body could not be read or parsed (cut short, an HTML
+    /// page from a proxy): the next try usually reads it whole.
+    /// (The SDK reports it as a response or an unhandled service error;
+    /// either way a call that failed with a 2xx status was not read.)
+    pub fn is_garbled_success(&self) -> bool {
+        matches!(self.failure, Failure::Response | Failure::Service)
+            && matches!(self.status, Some(200..=299))
+    }
+
+    /// The call got no answer in time (retried once only: each try costs
+    /// the whole timeout).
+    pub fn is_timeout(&self) -> bool {
+        self.failure == Failure::Timeout
     }
 }
 

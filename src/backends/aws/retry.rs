@@ -2,8 +2,10 @@
 //!
 //! The SDK's own retries are switched off for the API Gateway clients: the
 //! standard strategy also retries HTTP 500, and an emulator (or a denied call)
-//! answering 500 would then cost seconds per API. Here only throttling and
-//! 502-504 are retried, with full-jitter backoff, and every attempt is logged.
+//! answering 500 would then cost seconds per API. Here only throttling,
+//! 502-504 and 2xx answers that could not be read (cut short, HTML) are
+//! retried, with full-jitter backoff, and a timeout once (each try costs the
+//! whole timeout); every attempt is logged.
 
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
@@ -68,7 +70,7 @@ where
             Ok(v) => return Ok(v),
             Err(e) => {
                 let facts = ErrorFacts::from_sdk(&e);
-                let retryable = facts.is_throttling() || facts.is_transient();
+                let retryable = retryable(&facts, attempt);
                 if !retryable || attempt >= policy.max_attempts {
                     tracing::debug!(op = call.operation, resource = %call.resource, attempt, error = %facts.chain, "call failed");
                     return Err(facts);
@@ -82,9 +84,52 @@ where
     }
 }
 
+/// Whether a call that failed on try `attempt` is worth another try.
+fn retryable(facts: &ErrorFacts, attempt: u32) -> bool {
+    facts.is_throttling() || facts.is_transient() || (facts.is_timeout() && attempt < 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backends::aws::errors::Failure;
+
+    fn facts(failure: Failure, status: Option<u16>, code: Option<&str>) -> ErrorFacts {
+        ErrorFacts {
+            failure,
+            code: code.map(str::to_string),
+            message: None,
+            status,
+            chain: String::new(),
+        }
+    }
+
+    #[test]
+    fn what_is_retried() {
+        // Throttling and gateway errors: every try.
+        assert!(retryable(
+            &facts(
+                Failure::Service,
+                Some(429),
+                Some("TooManyRequestsException")
+            ),
+            7
+        ));
+        assert!(retryable(&facts(Failure::Service, Some(503), None), 7));
+        // A 200 that could not be parsed (truncated, HTML): every try.
+        assert!(retryable(&facts(Failure::Response, Some(200), None), 7));
+        // A timeout: once.
+        assert!(retryable(&facts(Failure::Timeout, None, None), 1));
+        assert!(!retryable(&facts(Failure::Timeout, None, None), 2));
+        // Denied, not found, a 500, no connection: never.
+        assert!(!retryable(
+            &facts(Failure::Service, Some(403), Some("AccessDeniedException")),
+            1
+        ));
+        assert!(!retryable(&facts(Failure::Service, Some(500), None), 1));
+        assert!(!retryable(&facts(Failure::Dispatch, None, None), 1));
+        assert!(!retryable(&facts(Failure::Response, Some(500), None), 1));
+    }
 
     #[test]
     fn delays_grow_and_stay_capped() {

@@ -218,12 +218,7 @@ impl LogSource for DemoLogs {
                 }
             }
         });
-        let stream =
-            futures::stream::unfold(
-                out,
-                |mut rx| async move { rx.recv().await.map(|b| (b, rx)) },
-            );
-        Ok(Box::pin(stream))
+        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(out)))
     }
 
     async fn lambda_log_group(&self, function_arn: &str) -> Result<String, BackendError> {

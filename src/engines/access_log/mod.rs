@@ -23,7 +23,7 @@ pub use format::{
     AccessLogFormat, FormatAdvice, FormatKind, RECOMMENDED_HTTP, RECOMMENDED_REST, check_format,
 };
 
-use crate::domain::{AccessLogRecord, RawLogEvent};
+use crate::domain::{AccessLogRecord, RawLogEvent, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AccessParseError {
@@ -60,7 +60,7 @@ impl AccessLogFormat {
             return Err(AccessParseError::NoMatch);
         }
         vars::finish(&mut rec, event_ts_ms);
-        rec.raw = line.to_string();
+        rec.raw = Text::new(line);
         Ok(rec)
     }
 
@@ -70,7 +70,7 @@ impl AccessLogFormat {
         self.parse(line, event_ts_ms)
             .unwrap_or_else(|_| AccessLogRecord {
                 timestamp_ms: event_ts_ms,
-                raw: line.trim_end_matches(['\n', '\r']).to_string(),
+                raw: Text::new(line.trim_end_matches(['\n', '\r'])),
                 ..Default::default()
             })
     }

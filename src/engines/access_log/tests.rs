@@ -87,7 +87,7 @@ fn every_console_preset_round_trips() {
             .unwrap_or_else(|e| panic!("{fmt}\n{line}\n{e}"));
         check_common(fmt, &r);
         assert_eq!(
-            r.fields.get("protocol").map(String::as_str),
+            r.fields.get("protocol").map(crate::domain::Text::as_str),
             Some("HTTP/1.1")
         );
         assert_eq!(r.raw, line);
@@ -161,7 +161,10 @@ fn json_key_order_and_spacing_do_not_matter() {
         .unwrap();
     assert_eq!(r.status, Some(200));
     assert_eq!(r.route_key.as_deref(), Some("$default"));
-    assert_eq!(r.fields.get("extra").map(String::as_str), Some("kept"));
+    assert_eq!(
+        r.fields.get("extra").map(crate::domain::Text::as_str),
+        Some("kept")
+    );
 }
 
 #[test]

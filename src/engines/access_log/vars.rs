@@ -1,7 +1,7 @@
 //! `$context` variables gatescope understands, and how a logged value lands
 //! in an [`AccessLogRecord`].
 
-use crate::domain::AccessLogRecord;
+use crate::domain::{AccessLogRecord, Text, intern};
 
 /// A typed slot of [`AccessLogRecord`]; variables without one go to `fields`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,38 +91,44 @@ fn present(v: &str) -> Option<&str> {
     (!v.is_empty() && v != "-").then_some(v)
 }
 
-/// Store one logged value. `raw_time` collects `requestTime` for later.
+/// Store one logged value. Values that repeat from record to record
+/// (route keys, stages, error texts, user agents, most custom fields) are
+/// interned; ids, paths and addresses are not.
 pub fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
     let Some(v) = present(value) else { return };
     let Some(field) = field_of(var) else {
-        rec.fields.insert(var.to_string(), v.to_string());
+        rec.fields.insert(intern(var), intern(v));
         return;
     };
-    let s = || Some(v.to_string());
+    let own = || Some(Text::new(v));
+    let shared = || Some(intern(v));
     match field {
-        Field::RequestId => rec.request_id = s(),
-        Field::ExtendedRequestId => rec.extended_request_id = s(),
-        Field::RouteKey => rec.route_key = s(),
-        Field::HttpMethod => rec.http_method = s(),
-        Field::Path => rec.path = s(),
-        Field::Stage => rec.stage = s(),
+        Field::RequestId => rec.request_id = own(),
+        Field::ExtendedRequestId => rec.extended_request_id = own(),
+        Field::RouteKey => rec.route_key = shared(),
+        Field::HttpMethod => rec.http_method = shared(),
+        Field::Path => rec.path = own(),
+        Field::Stage => rec.stage = shared(),
         Field::Status => rec.status = v.parse().ok(),
         Field::IntegrationStatus => rec.integration_status = v.parse().ok(),
         Field::FunctionStatus => rec.function_status = v.parse().ok(),
         Field::ResponseLatency => rec.latency_ms = v.parse().ok(),
         Field::IntegrationLatency => rec.integration_latency_ms = v.parse().ok(),
-        Field::IntegrationRequestId => rec.integration_request_id = s(),
-        Field::IntegrationError => rec.integration_error = s(),
-        Field::AuthorizerError => rec.authorizer_error = s(),
+        Field::IntegrationRequestId => rec.integration_request_id = own(),
+        Field::IntegrationError => rec.integration_error = shared(),
+        Field::AuthorizerError => rec.authorizer_error = shared(),
         // `messageString` is the quoted form: drop the quotes.
-        Field::ErrorMessage => rec.error_message = Some(v.trim_matches('"').to_string()),
-        Field::ErrorType => rec.error_type = s(),
-        Field::SourceIp => rec.source_ip = s(),
-        Field::UserAgent => rec.user_agent = s(),
+        Field::ErrorMessage => rec.error_message = Some(intern(v.trim_matches('"'))),
+        Field::ErrorType => rec.error_type = shared(),
+        Field::SourceIp => rec.source_ip = own(),
+        Field::UserAgent => rec.user_agent = shared(),
         Field::ResponseLength => rec.response_length = v.parse().ok(),
         // Kept as text; `finish` turns them into `timestamp_ms`.
-        Field::ResourcePath | Field::RequestTime | Field::RequestTimeEpoch => {
-            rec.fields.insert(var.to_string(), v.to_string());
+        Field::ResourcePath => {
+            rec.fields.insert(intern(var), intern(v));
+        }
+        Field::RequestTime | Field::RequestTimeEpoch => {
+            rec.fields.insert(intern(var), Text::new(v));
         }
     }
 }
@@ -145,7 +151,7 @@ pub fn finish(rec: &mut AccessLogRecord, event_ts_ms: i64) {
         && let Some(rp) = rec.fields.get("resourcePath")
     {
         rec.route_key = Some(match &rec.http_method {
-            Some(m) => format!("{m} {rp}"),
+            Some(m) => intern(&format!("{m} {rp}")),
             None => rp.clone(),
         });
     }
@@ -174,7 +180,7 @@ mod tests {
         assert_eq!(r.integration_status, None);
         assert_eq!(r.latency_ms, Some(12.5));
         assert_eq!(r.integration_request_id.as_deref(), Some("abc"));
-        assert_eq!(r.fields.get("custom.thing").map(String::as_str), Some("x"));
+        assert_eq!(r.fields.get("custom.thing").map(Text::as_str), Some("x"));
     }
 
     #[test]

@@ -3,19 +3,23 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::domain::{AccessLogRecord, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey};
+use crate::domain::{
+    AccessLogRecord, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey, Text,
+};
 
 /// Invocations by Lambda request id; grows as lines arrive (live tail).
+/// Each request id is stored once: the map key, the eviction order, the
+/// invocation and its lines all share one [`Text`].
 #[derive(Debug, Default, Clone)]
 pub struct InvocationIndex {
-    by_id: HashMap<String, LambdaInvocation>,
+    by_id: HashMap<Text, LambdaInvocation>,
     /// API Gateway request id (a logged event's `requestContext.requestId`)
     /// → Lambda request id of the invocation that logged it.
-    by_apigw_id: HashMap<String, String>,
+    by_apigw_id: HashMap<Text, Text>,
     /// Lines that carry no request id and no stream context (bounded).
     unattributed: VecDeque<LambdaLine>,
     /// Request ids in first-seen order, for eviction.
-    order: VecDeque<String>,
+    order: VecDeque<Text>,
     /// Most invocations kept (`0` = unbounded).
     capacity: usize,
 }
@@ -43,10 +47,10 @@ impl InvocationIndex {
             let Some(old) = self.order.pop_front() else {
                 break;
             };
-            if let Some(inv) = self.by_id.remove(&old)
+            if let Some(inv) = self.by_id.remove(old.as_str())
                 && let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref())
             {
-                self.by_apigw_id.remove(apigw);
+                self.by_apigw_id.remove(apigw.as_str());
             }
         }
         while self.capacity > 0 && self.unattributed.len() > self.capacity {
@@ -55,13 +59,13 @@ impl InvocationIndex {
     }
 
     /// Add one parsed line.
-    pub fn add(&mut self, line: LambdaLine) {
+    pub fn add(&mut self, mut line: LambdaLine) {
         let Some(id) = line.request_id.clone() else {
             self.unattributed.push_back(line);
             self.evict();
             return;
         };
-        if !self.by_id.contains_key(&id) {
+        if !self.by_id.contains_key(id.as_str()) {
             self.order.push_back(id.clone());
             self.by_id.insert(
                 id.clone(),
@@ -73,25 +77,26 @@ impl InvocationIndex {
             );
             self.evict();
         }
-        let Some(inv) = self.by_id.get_mut(&id) else {
+        let Some(inv) = self.by_id.get_mut(id.as_str()) else {
             return;
         };
+        line.request_id = Some(inv.request_id.clone());
         match &line.kind {
             LambdaLineKind::Report(r) => {
                 if r.status.as_deref() == Some("timeout") {
                     inv.timed_out = true;
                 }
-                inv.report = Some(r.clone());
+                inv.report = Some((**r).clone());
             }
             LambdaLineKind::Timeout { .. } => inv.timed_out = true,
             LambdaLineKind::Event => {
                 if let Some(ev) = &line.event {
                     if let Some(apigw) = &ev.request_id {
                         self.by_apigw_id
-                            .insert(apigw.clone(), inv.request_id.clone());
+                            .insert(Text::new(apigw), inv.request_id.clone());
                     }
                     if inv.event.is_none() {
-                        inv.event = Some((**ev).clone());
+                        inv.event = Some(ev.clone());
                     }
                 }
             }
@@ -118,14 +123,14 @@ impl InvocationIndex {
     /// The Lambda request id for an access record, and which key found it.
     /// The integration request id wins; a logged event is the fallback for
     /// formats that do not log `$context.integration.requestId`.
-    pub fn lambda_id_for(&self, access: &AccessLogRecord) -> Option<(String, MatchKey)> {
+    pub fn lambda_id_for(&self, access: &AccessLogRecord) -> Option<(Text, MatchKey)> {
         if let Some(id) = &access.integration_request_id
-            && self.by_id.contains_key(id)
+            && self.by_id.contains_key(id.as_str())
         {
             return Some((id.clone(), MatchKey::IntegrationRequestId));
         }
         let apigw = access.request_id.as_ref()?;
-        let id = self.by_apigw_id.get(apigw)?;
+        let id = self.by_apigw_id.get(apigw.as_str())?;
         Some((id.clone(), MatchKey::LoggedEvent))
     }
 

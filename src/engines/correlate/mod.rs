@@ -114,10 +114,10 @@ fn build(
 ) -> CorrelatedRecord {
     let lambda_request_id = inv
         .as_ref()
-        .map(|i| i.request_id.clone())
-        .or_else(|| access.integration_request_id.clone());
+        .map(|i| i.request_id.to_string())
+        .or_else(|| access.integration_request_id.as_deref().map(str::to_string));
     let (lines, report, logged, timed_out) = match inv {
-        Some(i) => (i.lines, i.report, i.event, i.timed_out),
+        Some(i) => (i.lines, i.report, i.event.map(|e| *e), i.timed_out),
         None => (Vec::new(), None, None, false),
     };
     let event = logged.or_else(|| {

@@ -19,16 +19,24 @@ pub fn reconstruct(
         .as_deref()
         .and_then(|k| k.split_once(' ').map(|(m, _)| m.to_string()))
         .filter(|m| m != "ANY");
-    let method = rec.http_method.clone().or(route_method)?;
+    let method = rec
+        .http_method
+        .as_deref()
+        .map(str::to_string)
+        .or(route_method)?;
     let route_path = rec
         .route_key
         .as_deref()
         .and_then(|k| k.split_once(' ').map(|(_, p)| p.to_string()));
-    let path = rec.path.clone().or_else(|| route_path.clone())?;
-    let f = |k: &str| rec.fields.get(k).cloned();
+    let path = rec
+        .path
+        .as_deref()
+        .map(str::to_string)
+        .or_else(|| route_path.clone())?;
+    let f = |k: &str| rec.fields.get(k).map(|v| v.to_string());
     let mut headers = Vec::new();
     if let Some(ua) = &rec.user_agent {
-        headers.push(("user-agent".to_string(), ua.clone()));
+        headers.push(("user-agent".to_string(), ua.to_string()));
     }
     let defaults = EventInput::default();
     let input = EventInput {
@@ -46,16 +54,20 @@ pub fn reconstruct(
             ApiType::Rest => f("resourcePath")
                 .or(route_path)
                 .unwrap_or_else(|| "/".into()),
-            ApiType::Http => rec.route_key.clone().unwrap_or_else(|| "$default".into()),
+            ApiType::Http => rec.route_key.as_deref().unwrap_or("$default").to_string(),
         },
-        stage: rec.stage.clone().unwrap_or_else(|| "$default".into()),
+        stage: rec.stage.as_deref().unwrap_or("$default").to_string(),
         api_id: f("apiId").unwrap_or(defaults.api_id),
         account_id: f("accountId").unwrap_or(defaults.account_id),
         domain_name: f("domainName").unwrap_or(defaults.domain_name),
-        request_id: rec.request_id.clone().unwrap_or_default(),
-        extended_request_id: rec.extended_request_id.clone().unwrap_or_default(),
+        request_id: rec.request_id.as_deref().unwrap_or_default().to_string(),
+        extended_request_id: rec
+            .extended_request_id
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
         time_epoch_ms: rec.timestamp_ms,
-        source_ip: rec.source_ip.clone().unwrap_or_default(),
+        source_ip: rec.source_ip.as_deref().unwrap_or_default().to_string(),
         protocol: f("protocol").unwrap_or(defaults.protocol),
         ..defaults
     };

@@ -55,8 +55,8 @@ impl Evidence {
     pub fn from_record(api: Option<Api>, record: &CorrelatedRecord) -> Evidence {
         Evidence {
             api,
-            stage: record.access.stage.clone(),
-            route_key: record.access.route_key.clone(),
+            stage: record.access.stage.as_deref().map(str::to_string),
+            route_key: record.access.route_key.as_deref().map(str::to_string),
             access_logs: vec![record.access.clone()],
             lambda_lines: record.lambda_lines.clone(),
             events: record.event.iter().cloned().collect(),

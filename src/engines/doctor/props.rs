@@ -50,9 +50,9 @@ fn any_access() -> impl Strategy<Value = AccessLogRecord> {
             integration_status: is,
             function_status: fs,
             integration_latency_ms: lat,
-            integration_error: ie,
-            authorizer_error: ae,
-            error_type: et,
+            integration_error: ie.map(Into::into),
+            authorizer_error: ae.map(Into::into),
+            error_type: et.map(Into::into),
             ..Default::default()
         })
 }

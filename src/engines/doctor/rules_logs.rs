@@ -413,7 +413,7 @@ fn malformed_by_elimination(
         || rec.integration_error.is_some()
         || ["integrationErrorMessage", "integration.error"]
             .iter()
-            .any(|k| rec.fields.contains_key(*k));
+            .any(|k| rec.fields.contains_key(k));
     if !logged_error_field && ev.lambda_lines.is_empty() {
         f = f
             .evidence("the access-log format has no integrationErrorMessage, so a function error is not ruled out")

@@ -194,24 +194,24 @@ pub const NOW_S: i64 = 1_790_000_000;
 /// recommended format.
 pub fn access(pairs: &[(&str, &str)]) -> AccessLogRecord {
     let mut r = AccessLogRecord {
-        raw: format!("{pairs:?}"),
+        raw: format!("{pairs:?}").into(),
         ..Default::default()
     };
     let mut fields = BTreeMap::new();
     for (k, v) in pairs {
         let v = v.to_string();
         match *k {
-            "requestId" => r.request_id = Some(v.clone()),
-            "routeKey" => r.route_key = Some(v.clone()),
+            "requestId" => r.request_id = Some(v.as_str().into()),
+            "routeKey" => r.route_key = Some(v.as_str().into()),
             "status" => r.status = v.parse().ok(),
             "integrationStatus" => r.integration_status = v.parse().ok(),
             "functionStatus" => r.function_status = v.parse().ok(),
             "integrationLatency" => r.integration_latency_ms = v.parse().ok(),
-            "integrationRequestId" => r.integration_request_id = Some(v.clone()),
-            "integrationError" => r.integration_error = Some(v.clone()),
-            "authorizerError" => r.authorizer_error = Some(v.clone()),
-            "errorType" => r.error_type = Some(v.clone()),
-            "errorMessage" => r.error_message = Some(v.clone()),
+            "integrationRequestId" => r.integration_request_id = Some(v.as_str().into()),
+            "integrationError" => r.integration_error = Some(v.as_str().into()),
+            "authorizerError" => r.authorizer_error = Some(v.as_str().into()),
+            "errorType" => r.error_type = Some(v.as_str().into()),
+            "errorMessage" => r.error_message = Some(v.as_str().into()),
             other => panic!("unknown access field {other}"),
         }
         let ctx = match *k {
@@ -222,7 +222,7 @@ pub fn access(pairs: &[(&str, &str)]) -> AccessLogRecord {
         };
         fields.insert(ctx.to_string(), v);
     }
-    r.fields = fields;
+    r.fields = fields.into_iter().collect();
     r
 }
 
@@ -240,14 +240,14 @@ pub fn lambda(kind: LambdaLineKind, message: &str) -> LambdaLine {
 
 pub fn report(memory: u64, max_used: u64, init_ms: Option<f64>) -> LambdaLine {
     lambda(
-        LambdaLineKind::Report(LambdaReport {
+        LambdaLineKind::Report(Box::new(LambdaReport {
             duration_ms: Some(12.0),
             billed_ms: Some(13.0),
             memory_mb: Some(memory),
             max_memory_mb: Some(max_used),
             init_ms,
             status: None,
-        }),
+        })),
         "REPORT RequestId: lambda-req-1",
     )
 }

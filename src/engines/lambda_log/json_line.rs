@@ -103,14 +103,14 @@ fn platform(t: &str, v: &Value) -> JsonLine {
                 rec.pointer(&format!("/metrics/{k}"))
                     .and_then(Value::as_f64)
             };
-            LambdaLineKind::Report(LambdaReport {
+            LambdaLineKind::Report(Box::new(LambdaReport {
                 duration_ms: m("durationMs"),
                 billed_ms: m("billedDurationMs"),
                 memory_mb: m("memorySizeMB").map(|x| x as u64),
                 max_memory_mb: m("maxMemoryUsedMB").map(|x| x as u64),
                 init_ms: m("initDurationMs"),
                 status: status.clone(),
-            })
+            }))
         }
         _ => LambdaLineKind::Log { level: None },
     };

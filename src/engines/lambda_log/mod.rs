@@ -18,7 +18,7 @@ pub mod text;
 
 use std::collections::HashMap;
 
-use crate::domain::{LambdaLine, LambdaLineKind, RawLogEvent};
+use crate::domain::{LambdaLine, LambdaLineKind, RawLogEvent, Text, intern};
 
 pub use event_adapter::{decode_event, find_event};
 pub use logged_response::find_response_headers;
@@ -28,33 +28,48 @@ pub use platform::parse_report;
 /// `Log` line with the text as its message.
 pub fn parse_line(log_group: &str, timestamp_ms: i64, message: &str) -> LambdaLine {
     let msg = message.trim_end_matches(['\n', '\r']);
-    let line = |kind, request_id: Option<String>, text: String, event| LambdaLine {
+    let raw = Text::new(msg);
+    let group = intern(log_group);
+    // The message shares the raw line's storage when it is all of it.
+    let part = |m: &str| {
+        if m.len() == msg.len() {
+            raw.clone()
+        } else {
+            Text::new(m)
+        }
+    };
+    let line = |kind, request_id: Option<Text>, message: Text, event| LambdaLine {
         timestamp_ms,
-        log_group: log_group.to_string(),
+        log_group: group.clone(),
         request_id,
         kind,
-        message: text,
+        message,
         event,
-        raw: msg.to_string(),
+        raw: raw.clone(),
     };
     if let Some((kind, id)) = platform::parse_platform(msg) {
-        return line(kind, Some(id), msg.to_string(), None);
+        return line(kind, Some(Text::from(id)), raw.clone(), None);
     }
     if msg.starts_with('{')
         && let Ok(v) = serde_json::from_str::<serde_json::Value>(msg)
     {
         let j = json_line::parse_json_line(v);
-        return line(j.kind, j.request_id, j.message, j.event.map(Box::new));
+        return line(
+            j.kind,
+            j.request_id.map(Text::from),
+            part(&j.message),
+            j.event.map(Box::new),
+        );
     }
     let p = text::split_prefix(msg);
-    let rid = p.request_id.map(str::to_string);
+    let rid = p.request_id.map(Text::new);
     if p.message.starts_with("Task timed out after")
         && let Some(seconds) = platform::parse_timeout(p.message)
     {
         return line(
             LambdaLineKind::Timeout { seconds },
             rid,
-            p.message.to_string(),
+            part(p.message),
             None,
         );
     }
@@ -62,14 +77,14 @@ pub fn parse_line(log_group: &str, timestamp_ms: i64, message: &str) -> LambdaLi
         return line(
             LambdaLineKind::Event,
             rid,
-            p.message.to_string(),
+            part(p.message),
             Some(Box::new(ev)),
         );
     }
     line(
         LambdaLineKind::Log { level: p.level },
         rid,
-        p.message.to_string(),
+        part(p.message),
         None,
     )
 }
@@ -85,7 +100,9 @@ pub fn parse_event(ev: &RawLogEvent) -> LambdaLine {
 /// the invocation opened by the last `START` of the same stream.
 #[derive(Debug, Default, Clone)]
 pub struct LambdaLogParser {
-    open: HashMap<(String, String), String>,
+    /// Log group → stream → request id of the invocation running there.
+    /// Nested so that the lookup for every line allocates nothing.
+    open: HashMap<String, HashMap<String, Text>>,
 }
 
 impl LambdaLogParser {
@@ -98,15 +115,25 @@ impl LambdaLogParser {
         let Some(stream) = &ev.log_stream else {
             return line;
         };
-        let key = (ev.log_group.clone(), stream.clone());
         match (&line.kind, &line.request_id) {
             (LambdaLineKind::Start { .. }, Some(id)) => {
-                self.open.insert(key, id.clone());
+                self.open
+                    .entry(ev.log_group.clone())
+                    .or_default()
+                    .insert(stream.clone(), id.clone());
             }
             (LambdaLineKind::Report(_), Some(_)) => {
-                self.open.remove(&key);
+                if let Some(streams) = self.open.get_mut(&ev.log_group) {
+                    streams.remove(stream);
+                }
             }
-            (_, None) => line.request_id = self.open.get(&key).cloned(),
+            (_, None) => {
+                line.request_id = self
+                    .open
+                    .get(&ev.log_group)
+                    .and_then(|streams| streams.get(stream))
+                    .cloned()
+            }
             _ => {}
         }
         line

@@ -19,7 +19,7 @@ pub fn parse_platform(msg: &str) -> Option<(LambdaLineKind, String)> {
             version: value_after(rest, "Version:").map(str::to_string),
         },
         "END" => LambdaLineKind::End,
-        _ => LambdaLineKind::Report(parse_report(rest)),
+        _ => LambdaLineKind::Report(Box::new(parse_report(rest))),
     };
     Some((kind, id))
 }

@@ -138,10 +138,10 @@ pub fn detail_lines(
         )),
     ]));
     if let Some(id) = &a.request_id {
-        out.push(field("request id", id.clone(), styles));
+        out.push(field("request id", id.to_string(), styles));
     }
     if let Some(id) = &a.integration_request_id {
-        out.push(field("lambda id", id.clone(), styles));
+        out.push(field("lambda id", id.to_string(), styles));
     }
     let mut lat = Vec::new();
     if let Some(l) = a.latency_ms {

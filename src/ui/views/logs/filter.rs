@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn unicode_text_terms() {
         let mut r = rec(500, "GET /ä", 1.0, Some("Fehler: Größe"));
-        r.access.raw = String::new();
+        r.access.raw = Default::default();
         assert!(LogFilter::parse("größe").matches(&r));
         assert!(LogFilter::parse("/Ä").matches(&r));
     }

@@ -318,7 +318,7 @@ impl LogsPage {
                     Some(f) if !f.is_empty() => {
                         f.iter().map(finding_text).collect::<Vec<_>>().join("\n\n")
                     }
-                    _ => rec.access.raw.clone(),
+                    _ => rec.access.raw.to_string(),
                 };
                 return Some(LogsEffect::Copy {
                     text,

@@ -39,7 +39,7 @@ pub(crate) fn record(i: usize) -> CorrelatedRecord {
         let line = |dt: i64, kind: LambdaLineKind, msg: &str| LambdaLine {
             timestamp_ms: T0 + i as i64 * 1000 + dt,
             log_group: "/aws/lambda/orders".into(),
-            request_id: Some(lambda_id.clone()),
+            request_id: Some(lambda_id.clone().into()),
             kind,
             message: msg.into(),
             event: None,
@@ -100,7 +100,7 @@ pub(crate) fn record(i: usize) -> CorrelatedRecord {
     CorrelatedRecord {
         access: AccessLogRecord {
             timestamp_ms: T0 + i as i64 * 1000,
-            request_id: Some(format!("Req{i:05}=")),
+            request_id: Some(format!("Req{i:05}=").into()),
             route_key: Some(route.into()),
             http_method: Some("GET".into()),
             path: Some("/prod/orders/42".into()),
@@ -109,9 +109,9 @@ pub(crate) fn record(i: usize) -> CorrelatedRecord {
             integration_status: (status != 404).then_some(200),
             latency_ms: Some(20.0 + (i % 11) as f64 * 37.0),
             integration_latency_ms: Some(12.0),
-            integration_request_id: (status != 404).then(|| lambda_id.clone()),
-            integration_error: error,
-            raw: format!("{{\"requestId\":\"Req{i:05}=\"}}"),
+            integration_request_id: (status != 404).then(|| lambda_id.clone().into()),
+            integration_error: error.map(Into::into),
+            raw: format!("{{\"requestId\":\"Req{i:05}=\"}}").into(),
             ..Default::default()
         },
         lambda_lines: lines,

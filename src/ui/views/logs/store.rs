@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
 
 use super::filter::LogFilter;
-use crate::domain::CorrelatedRecord;
+use crate::domain::{CorrelatedRecord, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -45,7 +45,7 @@ pub struct RecordStore {
     /// Sequence number of `records[0]`.
     base: u64,
     capacity: usize,
-    by_request_id: HashMap<String, u64>,
+    by_request_id: HashMap<Text, u64>,
     filter: LogFilter,
     sort: SortKey,
     descending: bool,
@@ -277,9 +277,9 @@ mod tests {
             access: AccessLogRecord {
                 timestamp_ms: ts,
                 status: Some(status),
-                request_id: Some(id.to_string()),
+                request_id: Some(id.into()),
                 latency_ms: Some(latency),
-                route_key: Some(format!("GET /r{}", ts % 3)),
+                route_key: Some(format!("GET /r{}", ts % 3).into()),
                 ..Default::default()
             },
             lambda_lines: vec![],
@@ -294,7 +294,16 @@ mod tests {
 
     fn ids(s: &RecordStore) -> Vec<String> {
         (0..s.view_len())
-            .map(|i| s.view_get(i).unwrap().1.access.request_id.clone().unwrap())
+            .map(|i| {
+                s.view_get(i)
+                    .unwrap()
+                    .1
+                    .access
+                    .request_id
+                    .clone()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     }
 

@@ -82,7 +82,8 @@ pub fn row_line(r: &CorrelatedRecord, width: u16, styles: &BodyStyles) -> Line<'
     let status_style = a.status.map_or(styles.dim, |s| styles.status(s));
     let route = a
         .route_key
-        .clone()
+        .as_deref()
+        .map(str::to_string)
         .or_else(|| match (&a.http_method, &a.path) {
             (Some(m), Some(p)) => Some(format!("{m} {p}")),
             _ => None,

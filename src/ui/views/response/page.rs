@@ -271,16 +271,17 @@ impl ResponsePage {
         };
 
         let hb = block(
-            format!("Sent & received headers ({})", self.response.headers.len()),
+            format!("Headers: received ({}) · sent", self.response.headers.len()),
             self.focus == Focus::Headers,
         );
         let inner = hb.inner(head_area);
         frame.render_widget(hb, head_area);
-        let mut lines = sent;
-        if !lines.is_empty() {
-            lines.push(Line::styled("◀ received", styles.title));
+        // Received first (the request id, the error type), then what went out.
+        let mut lines = header_lines(&self.response.headers, styles);
+        if !sent.is_empty() {
+            lines.push(Line::default());
+            lines.extend(sent);
         }
-        lines.extend(header_lines(&self.response.headers, styles));
         frame.render_stateful_widget(
             ScrollView {
                 source: &Lines(&lines),
