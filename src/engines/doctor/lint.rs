@@ -290,7 +290,20 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
         };
         let name = format!("authorizer {} ({})", a.name, a.id);
         if let Some(iss) = jwt.issuer.as_deref() {
-            if !iss.starts_with("https://") {
+            if !iss.starts_with("https://") && loopback_url(iss) {
+                // The demo's own issuer: http on loopback is how it runs locally,
+                // so say why the rule does not apply rather than fail the lint.
+                out.push(
+                    Finding::new(
+                        FindingCode::JwtIssuerNotHttps,
+                        CONFIG,
+                        format!("{name}: issuer {iss} is http on loopback: fine locally, AWS would refuse it"),
+                    )
+                    .severity(Severity::Info)
+                    .evidence(format!("JwtConfiguration.Issuer: {iss} (a loopback host)"))
+                    .fix_variant("loopback", &[("issuer", iss)]),
+                );
+            } else if !iss.starts_with("https://") {
                 out.push(
                     Finding::new(
                         FindingCode::JwtIssuerNotHttps,
@@ -489,9 +502,31 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     }
 }
 
+/// True when the URL's host is a loopback address (`localhost`, 127.0.0.0/8, `[::1]`).
+fn loopback_url(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::has_var;
+    use super::{has_var, loopback_url};
+
+    #[test]
+    fn loopback_issuers_are_recognised() {
+        assert!(loopback_url("http://127.0.0.1:4010/issuer"));
+        assert!(loopback_url("http://localhost:9/x"));
+        assert!(loopback_url("http://[::1]:9/x"));
+        assert!(!loopback_url("http://issuer.example.com"));
+        assert!(!loopback_url("not a url"));
+    }
 
     #[test]
     fn context_variables_match_whole_names() {

@@ -77,6 +77,24 @@ fn a_clean_api_has_no_warnings() {
 }
 
 #[test]
+fn a_loopback_issuer_lints_clean_and_says_why() {
+    // The demo's issuer (issue 12 case 5): http on loopback is information, not an error.
+    let api = edit(|a| {
+        a.authorizers[0].jwt_configuration.as_mut().unwrap().issuer =
+            Some("http://127.0.0.1:4010/demo-issuer".into())
+    });
+    let findings = lint_api(&api, None, &[]);
+    let f = findings
+        .iter()
+        .find(|f| f.code == "JWT_ISSUER_NOT_HTTPS")
+        .expect("the rule still reports it");
+    assert_eq!(f.severity, crate::domain::Severity::Info);
+    assert!(f.code.is_registered_fix(f.fix.as_deref().unwrap()));
+    assert!(f.fix.as_deref().unwrap().contains("loopback"));
+    assert!(!has_errors(&findings), "{findings:?}");
+}
+
+#[test]
 fn configuration_mistakes() {
     run_lint(vec![
         row(
