@@ -171,7 +171,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 backend.logs.as_ref(),
                 &targets.all_groups(),
                 start_s * 1000,
-                Some(end_s * 1000),
+                // Without --until the window is open-ended: `end_s` is whole
+                // seconds, and a request made in this second would be cut.
+                args.until.as_ref().map(|_| end_s * 1000),
                 args.filter.clone(),
                 usize::MAX,
             )
