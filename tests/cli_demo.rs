@@ -246,7 +246,7 @@ fn a_stale_state_file_is_detected_and_serve_cleans_up_after_itself() {
     let home = tempfile::tempdir().unwrap();
     let served = serve(home.path(), true);
     let state = home.path().join("data/demo.json");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(20);
     while !state.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -260,7 +260,7 @@ fn a_stale_state_file_is_detected_and_serve_cleans_up_after_itself() {
             .unwrap()
             .success()
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(20);
     while state.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
