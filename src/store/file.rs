@@ -38,6 +38,20 @@ pub enum StoreError {
 /// exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The error for a file written by a newer gatescope (`found` above
+/// `supported`): history and collections read it but never rewrite it.
+pub(crate) fn newer_version_error(
+    path: &Path,
+    found: Option<u32>,
+    supported: u32,
+) -> Option<StoreError> {
+    found.map(|found| StoreError::NewerVersion {
+        path: path.to_path_buf(),
+        found,
+        supported,
+    })
+}
+
 /// The bytes of the store file `path`, `None` when it does not exist.
 /// Anything but a regular file (a FIFO, a device, a folder) is refused
 /// without opening it, so it cannot hang or stream forever; so is a file

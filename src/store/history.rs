@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::file::{load_json, peek_json, save_json_compact};
+use super::file::{load_json, newer_version_error, peek_json, save_json_compact};
 use super::{StoreError, StoreOptions, cap_body, file_stem, lock, now_ms};
 use crate::domain::{HttpRequest, HttpResponse, RequestDraft};
 use crate::engines::redact::Redactor;
@@ -208,14 +208,7 @@ impl History {
         let version = loaded.value.version;
         let newer_version = (version > FORMAT_VERSION).then_some(version);
         let warning = loaded.warning.or_else(|| {
-            newer_version.map(|found| {
-                StoreError::NewerVersion {
-                    path: path.clone(),
-                    found,
-                    supported: FORMAT_VERSION,
-                }
-                .to_string()
-            })
+            newer_version_error(&path, newer_version, FORMAT_VERSION).map(|e| e.to_string())
         });
         Ok(History {
             seen,
@@ -301,14 +294,7 @@ impl History {
     }
 
     fn refuse_newer(&self) -> Result<(), StoreError> {
-        match self.newer_version {
-            Some(found) => Err(StoreError::NewerVersion {
-                path: self.path.clone(),
-                found,
-                supported: FORMAT_VERSION,
-            }),
-            None => Ok(()),
-        }
+        newer_version_error(&self.path, self.newer_version, FORMAT_VERSION).map_or(Ok(()), Err)
     }
 
     /// With the lock held: pick up what another gatescope wrote since this
