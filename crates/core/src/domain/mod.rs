@@ -11,6 +11,7 @@ pub mod fields;
 pub mod finding;
 pub mod finding_code;
 pub mod function;
+pub mod health;
 pub mod logs;
 pub mod request;
 pub mod response;

@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod event_build;
 pub mod event_decode;
 pub mod export;
+pub mod health;
 pub mod jwt;
 pub mod jwt_keys;
 pub mod lambda_log;
