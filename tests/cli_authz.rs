@@ -233,7 +233,12 @@ fn jwt_signature_checked_with_jwks_file() {
 #[test]
 fn jwt_malformed_token_is_a_401_with_the_decode_error() {
     let o = gatescope(&["jwt", "abc.def", "--output", "json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v = json_out(&o);
     assert_eq!(v["outcome"], json!("401"));
     assert_eq!(
@@ -251,5 +256,9 @@ fn jwt_malformed_token_is_a_401_with_the_decode_error() {
         "{out}"
     );
     assert!(out.contains("JWT_MALFORMED"), "{out}");
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
