@@ -54,6 +54,7 @@ macro_rules! map_authorizer {
             authorizer_payload_format_version: None,
             enable_simple_responses: None,
             result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds(),
+            lambda: None,
         }
     }};
 }
