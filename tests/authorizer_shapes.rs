@@ -54,8 +54,13 @@ fn shape(v: &Value) -> BTreeMap<String, &'static str> {
         };
         out.insert(path.clone(), t);
         match v {
-            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, format!("{path}.{k}"), out)),
-            Value::Array(a) => a.iter().take(1).for_each(|x| walk(x, format!("{path}[]"), out)),
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| walk(x, format!("{path}.{k}"), out)),
+            Value::Array(a) => a
+                .iter()
+                .take(1)
+                .for_each(|x| walk(x, format!("{path}[]"), out)),
             _ => {}
         }
     }
@@ -88,8 +93,23 @@ fn assert_covers(fixture: &Value, ours: &Value, known_gaps: &[&str]) {
     assert!(missing.is_empty(), "{}\nours: {ours:#}", missing.join("\n"));
 }
 
-fn input(api_type: ApiType, payload: PayloadFormat, url: &str, stage: &str, route: &str) -> EventInput {
-    let mut i = EventInput::from_url(api_type, payload, "GET", url, Seed { now_ms: 1_583_348_638_390, random: [3; 48] });
+fn input(
+    api_type: ApiType,
+    payload: PayloadFormat,
+    url: &str,
+    stage: &str,
+    route: &str,
+) -> EventInput {
+    let mut i = EventInput::from_url(
+        api_type,
+        payload,
+        "GET",
+        url,
+        Seed {
+            now_ms: 1_583_348_638_390,
+            random: [3; 48],
+        },
+    );
     i.stage = stage.into();
     i.route_key = route.into();
     i.account_id = "123456789012".into();
@@ -106,7 +126,13 @@ fn invoke(call: AuthorizerCall) -> Value {
 #[test]
 fn rest_token_event_matches_the_fixture_exactly() {
     let fixture = load("example-apigw-custom-auth-request.json");
-    let mut i = input(ApiType::Rest, PayloadFormat::V1, "https://ymy8tbxw7b.execute-api.us-west-2.amazonaws.com/*/", "*", "GET /");
+    let mut i = input(
+        ApiType::Rest,
+        PayloadFormat::V1,
+        "https://ymy8tbxw7b.execute-api.us-west-2.amazonaws.com/*/",
+        "*",
+        "GET /",
+    );
     i.headers = vec![("Authorization".into(), "allow".into())];
     let ours = invoke(build(LambdaAuthorizerKind::RestToken, &[], &i, "us-west-2"));
     assert_eq!(ours, fixture);
@@ -115,12 +141,24 @@ fn rest_token_event_matches_the_fixture_exactly() {
 #[test]
 fn rest_request_event_has_the_fixture_shape() {
     let fixture = load("example-apigw-custom-auth-request-type-request.json");
-    let mut i = input(ApiType::Rest, PayloadFormat::V1, "https://s4x3opwd6i.execute-api.us-east-1.amazonaws.com/test/request?QueryString1=queryValue1", "test", "GET /request");
+    let mut i = input(
+        ApiType::Rest,
+        PayloadFormat::V1,
+        "https://s4x3opwd6i.execute-api.us-east-1.amazonaws.com/test/request?QueryString1=queryValue1",
+        "test",
+        "GET /request",
+    );
     i.headers = vec![("HeaderAuth1".into(), "headerValue1".into())];
-    i.stage_variables.insert("StageVar1".into(), "stageValue1".into());
+    i.stage_variables
+        .insert("StageVar1".into(), "stageValue1".into());
     i.resource_id = Some("05c7jb".into());
     i.api_key = Some("k".into());
-    let ours = invoke(build(LambdaAuthorizerKind::RestRequest, &["method.request.header.HeaderAuth1".into()], &i, "us-east-1"));
+    let ours = invoke(build(
+        LambdaAuthorizerKind::RestRequest,
+        &["method.request.header.HeaderAuth1".into()],
+        &i,
+        "us-east-1",
+    ));
     assert_eq!(top_keys(&ours), top_keys(&fixture));
     assert_eq!(ours["methodArn"], fixture["methodArn"]);
     assert_covers(&fixture, &ours, &[]);
@@ -129,10 +167,28 @@ fn rest_request_event_has_the_fixture_shape() {
 #[test]
 fn http_v1_event_has_the_fixture_shape() {
     let fixture = load("example-apigw-v2-custom-authorizer-v1-request.json");
-    let mut i = input(ApiType::Http, PayloadFormat::V1, "https://abcdef123.execute-api.us-east-1.amazonaws.com/test/request?QueryString1=queryValue1", "test", "$default");
-    i.headers = vec![("HeaderAuth1".into(), "user1".into()), ("X-Id".into(), "123".into())];
-    i.stage_variables.insert("StageVar1".into(), "stageValue1".into());
-    let ours = invoke(build(LambdaAuthorizerKind::HttpV1, &["$request.header.HeaderAuth1".into(), "$request.header.X-Id".into()], &i, "us-east-1"));
+    let mut i = input(
+        ApiType::Http,
+        PayloadFormat::V1,
+        "https://abcdef123.execute-api.us-east-1.amazonaws.com/test/request?QueryString1=queryValue1",
+        "test",
+        "$default",
+    );
+    i.headers = vec![
+        ("HeaderAuth1".into(), "user1".into()),
+        ("X-Id".into(), "123".into()),
+    ];
+    i.stage_variables
+        .insert("StageVar1".into(), "stageValue1".into());
+    let ours = invoke(build(
+        LambdaAuthorizerKind::HttpV1,
+        &[
+            "$request.header.HeaderAuth1".into(),
+            "$request.header.X-Id".into(),
+        ],
+        &i,
+        "us-east-1",
+    ));
     assert_eq!(top_keys(&ours), top_keys(&fixture));
     assert_eq!(ours["methodArn"], fixture["methodArn"]);
     assert_eq!(ours["identitySource"], fixture["identitySource"]);
@@ -141,59 +197,132 @@ fn http_v1_event_has_the_fixture_shape() {
     // `resourcePath`) and 2.0 keys (`http`, `routeKey`, `timeEpoch`) in
     // one requestContext; ours is the HTTP API 1.0 proxy context. Compared:
     // everything outside requestContext, plus the keys both share.
-    assert_covers(&fixture, &ours, &[".requestContext.http", ".requestContext.resourceId", ".requestContext.routeKey", ".requestContext.timeEpoch", ".requestContext.time", ".requestContext.identity.apiKey"]);
+    assert_covers(
+        &fixture,
+        &ours,
+        &[
+            ".requestContext.http",
+            ".requestContext.resourceId",
+            ".requestContext.routeKey",
+            ".requestContext.timeEpoch",
+            ".requestContext.time",
+            ".requestContext.identity.apiKey",
+        ],
+    );
 }
 
 #[test]
 fn http_v2_events_have_the_fixture_shapes() {
     let fixture = load("example-apigw-v2-custom-authorizer-v2-request.json");
-    let mut i = input(ApiType::Http, PayloadFormat::V2, "https://abcdef123.execute-api.us-east-1.amazonaws.com/test/request?parameter1=value1&parameter1=value2&parameter2=value", "test", "$default");
-    i.headers = vec![("Header1".into(), "user1".into()), ("Header2".into(), "123".into()), ("Cookie".into(), "cookie1; cookie2".into())];
+    let mut i = input(
+        ApiType::Http,
+        PayloadFormat::V2,
+        "https://abcdef123.execute-api.us-east-1.amazonaws.com/test/request?parameter1=value1&parameter1=value2&parameter2=value",
+        "test",
+        "$default",
+    );
+    i.headers = vec![
+        ("Header1".into(), "user1".into()),
+        ("Header2".into(), "123".into()),
+        ("Cookie".into(), "cookie1; cookie2".into()),
+    ];
     i.path_parameters = vec![("parameter1".into(), "value1".into())];
-    i.stage_variables.insert("stageVariable1".into(), "value1".into());
-    let srcs = ["$request.header.Header1".to_string(), "$request.header.Header2".to_string()];
+    i.stage_variables
+        .insert("stageVariable1".into(), "value1".into());
+    let srcs = [
+        "$request.header.Header1".to_string(),
+        "$request.header.Header2".to_string(),
+    ];
     let ours = invoke(build(LambdaAuthorizerKind::HttpV2, &srcs, &i, "us-east-1"));
     assert_eq!(top_keys(&ours), top_keys(&fixture));
     assert_eq!(ours["routeArn"], fixture["routeArn"]);
     assert_eq!(ours["identitySource"], fixture["identitySource"]);
     assert_covers(&fixture, &ours, &[]);
 
-    let without = load("example-apigw-v2-custom-authorizer-v2-request-without-identity-source.json");
+    let without =
+        load("example-apigw-v2-custom-authorizer-v2-request-without-identity-source.json");
     i.headers.retain(|(k, _)| k != "Cookie");
     let no_cookies = invoke(build(LambdaAuthorizerKind::HttpV2, &srcs, &i, "us-east-1"));
-    assert_eq!(top_keys(&no_cookies), top_keys(&load("example-apigw-v2-custom-authorizer-v2-request-without-cookies.json")));
+    assert_eq!(
+        top_keys(&no_cookies),
+        top_keys(&load(
+            "example-apigw-v2-custom-authorizer-v2-request-without-cookies.json"
+        ))
+    );
     let mut with_cookies = i.clone();
-    with_cookies.headers.push(("Cookie".into(), "cookie1".into()));
-    let no_sources = invoke(build(LambdaAuthorizerKind::HttpV2, &[], &with_cookies, "us-east-1"));
+    with_cookies
+        .headers
+        .push(("Cookie".into(), "cookie1".into()));
+    let no_sources = invoke(build(
+        LambdaAuthorizerKind::HttpV2,
+        &[],
+        &with_cookies,
+        "us-east-1",
+    ));
     assert_eq!(top_keys(&no_sources), top_keys(&without));
 }
 
 #[test]
 fn published_answers_parse_and_evaluate_against_the_arn_they_name() {
     let cases: &[(&str, Outcome)] = &[
-        ("example-apigw-custom-auth-response.json", Outcome::Deny { explicit: true }),
-        ("example-apigw-custom-auth-response-with-single-value-action.json", Outcome::Allow),
-        ("example-apigw-custom-auth-response-with-single-value-resource.json", Outcome::Allow),
+        (
+            "example-apigw-custom-auth-response.json",
+            Outcome::Deny { explicit: true },
+        ),
+        (
+            "example-apigw-custom-auth-response-with-single-value-action.json",
+            Outcome::Allow,
+        ),
+        (
+            "example-apigw-custom-auth-response-with-single-value-resource.json",
+            Outcome::Allow,
+        ),
     ];
     for (name, want) in cases {
         let answer = load(name);
         let resource = answer["policyDocument"]["Statement"][0]["Resource"].clone();
-        let resource = resource.as_str().map(str::to_string).unwrap_or_else(|| resource[0].as_str().unwrap().to_string());
+        let resource = resource
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| resource[0].as_str().unwrap().to_string());
         let arn = MethodArn::parse(&resource).unwrap();
-        let v = answer::evaluate(LambdaAuthorizerKind::RestToken, false, &answer, &arn, &CallFacts::default());
+        let v = answer::evaluate(
+            LambdaAuthorizerKind::RestToken,
+            false,
+            &answer,
+            &arn,
+            &CallFacts::default(),
+        );
         assert_eq!(&v.outcome, want, "{name}");
         assert_eq!(v.principal_id.as_deref(), Some("yyyyyyyy"), "{name}");
         assert_eq!(v.context.len(), 3, "{name}");
         assert!(v.dropped_context.is_empty(), "{name}");
         match answer::parse(LambdaAuthorizerKind::RestToken, false, &answer).unwrap() {
-            AuthorizerAnswer::Policy { usage_identifier_key, .. } => assert_eq!(usage_identifier_key.as_deref(), Some("{api-key}")),
+            AuthorizerAnswer::Policy {
+                usage_identifier_key,
+                ..
+            } => assert_eq!(usage_identifier_key.as_deref(), Some("{api-key}")),
             other => panic!("{other:?}"),
         }
     }
     // StringEquals on aws:SourceIp is not an operator IAM offers for IP
     // keys: gatescope says it cannot evaluate it instead of guessing.
     let answer = load("example-apigw-custom-auth-response-with-condition.json");
-    let arn = MethodArn::parse(answer["policyDocument"]["Statement"][0]["Resource"][0].as_str().unwrap()).unwrap();
-    let v = answer::evaluate(LambdaAuthorizerKind::RestToken, false, &answer, &arn, &CallFacts::default());
-    assert!(matches!(v.outcome, Outcome::CannotEvaluate(ref why) if why.contains("StringEquals")), "{v:?}");
+    let arn = MethodArn::parse(
+        answer["policyDocument"]["Statement"][0]["Resource"][0]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let v = answer::evaluate(
+        LambdaAuthorizerKind::RestToken,
+        false,
+        &answer,
+        &arn,
+        &CallFacts::default(),
+    );
+    assert!(
+        matches!(v.outcome, Outcome::CannotEvaluate(ref why) if why.contains("StringEquals")),
+        "{v:?}"
+    );
 }

@@ -29,7 +29,11 @@ impl LambdaAuthorizerKind {
             // The payload version is required for HTTP API Lambda
             // authorizers; the console's default is 2.0.
             (Protocol::Http, "REQUEST") => Some(
-                match a.authorizer_payload_format_version.as_deref().map(str::trim) {
+                match a
+                    .authorizer_payload_format_version
+                    .as_deref()
+                    .map(str::trim)
+                {
                     Some("1.0") => Self::HttpV1,
                     _ => Self::HttpV2,
                 },
@@ -88,7 +92,10 @@ impl Api {
         for a in &mut self.authorizers {
             a.lambda = LambdaAuthorizerKind::of(protocol, a).map(|kind| LambdaAuthorizer {
                 kind,
-                function_arn: a.authorizer_uri.as_deref().and_then(authorizer_function_arn),
+                function_arn: a
+                    .authorizer_uri
+                    .as_deref()
+                    .and_then(authorizer_function_arn),
                 identity_sources: a
                     .identity_source
                     .iter()
@@ -101,7 +108,12 @@ impl Api {
                 simple_responses: kind == LambdaAuthorizerKind::HttpV2
                     && a.enable_simple_responses == Some(true),
                 payload_format_version: (!kind.is_rest()).then(|| {
-                    if kind == LambdaAuthorizerKind::HttpV1 { "1.0" } else { "2.0" }.to_string()
+                    if kind == LambdaAuthorizerKind::HttpV1 {
+                        "1.0"
+                    } else {
+                        "2.0"
+                    }
+                    .to_string()
                 }),
                 routes: routes
                     .iter()

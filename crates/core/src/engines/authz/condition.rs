@@ -78,7 +78,11 @@ pub fn evaluate(cond: &Value, call: &CallFacts) -> CondResult {
 }
 
 fn one(op: &str, key: &str, wanted: &[String], call: &CallFacts) -> CondResult {
-    let unknown = || CondResult::Unknown(format!("condition {op} on {key} is not evaluated by gatescope"));
+    let unknown = || {
+        CondResult::Unknown(format!(
+            "condition {op} on {key} is not evaluated by gatescope"
+        ))
+    };
     let (base, if_exists) = match op.strip_suffix("IfExists") {
         Some(b) => (b, true),
         None => (op, false),
@@ -127,7 +131,11 @@ fn one(op: &str, key: &str, wanted: &[String], call: &CallFacts) -> CondResult {
 }
 
 fn bool_result(b: bool) -> CondResult {
-    if b { CondResult::True } else { CondResult::False }
+    if b {
+        CondResult::True
+    } else {
+        CondResult::False
+    }
 }
 
 /// IAM string operators. A key absent from the request makes a positive

@@ -27,6 +27,8 @@ pub const DEFAULT_TOKEN_SOURCE: &str = "method.request.header.Authorization";
 
 /// What API Gateway does for this request before the integration.
 #[derive(Debug, Clone, PartialEq)]
+// Built once per request and matched at once: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum AuthorizerCall {
     /// The authorizer is invoked with `event`.
     Invoke {

@@ -80,13 +80,20 @@ pub enum Caller {
 /// The outcome of evaluating a policy for one call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
-    Allow { by: Statement },
-    ExplicitDeny { by: Statement },
+    Allow {
+        by: Statement,
+    },
+    ExplicitDeny {
+        by: Statement,
+    },
     /// No statement allows the call.
     ImplicitDeny,
     /// A statement that could decide the call has something gatescope does
     /// not evaluate; the reason says what.
-    CannotEvaluate { statement: Statement, reason: String },
+    CannotEvaluate {
+        statement: Statement,
+        reason: String,
+    },
 }
 
 impl Decision {
@@ -97,7 +104,9 @@ impl Decision {
     /// One line for evidence.
     pub fn describe(&self) -> String {
         match self {
-            Decision::Allow { by } => format!("allowed by {} ({})", by.label(), by.resources_text()),
+            Decision::Allow { by } => {
+                format!("allowed by {} ({})", by.label(), by.resources_text())
+            }
             Decision::ExplicitDeny { by } => {
                 format!("explicit Deny by {} ({})", by.label(), by.resources_text())
             }
@@ -156,7 +165,9 @@ impl PolicyDocument {
 
     pub fn from_value(v: &Value) -> Result<Self, String> {
         let o = v.as_object().ok_or("the policy is not a JSON object")?;
-        let version = get(o, "Version").and_then(Value::as_str).map(str::to_string);
+        let version = get(o, "Version")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let list: Vec<&Value> = match get(o, "Statement") {
             Some(Value::Array(a)) => a.iter().collect(),
             Some(s @ Value::Object(_)) => vec![s],
@@ -213,7 +224,9 @@ impl PolicyDocument {
 
 fn statement(index: usize, v: &Value) -> Result<Statement, String> {
     let at = |e: String| format!("statement {index}: {e}");
-    let o = v.as_object().ok_or_else(|| at("not a JSON object".into()))?;
+    let o = v
+        .as_object()
+        .ok_or_else(|| at("not a JSON object".into()))?;
     let effect = match get(o, "Effect").and_then(Value::as_str) {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
@@ -314,7 +327,10 @@ fn principal_matches(p: &Value, caller: &Caller) -> CondResult {
             if hit {
                 CondResult::True
             } else if arn.is_none() && account.is_none() {
-                CondResult::Unknown("the signing identity is not known, so a named Principal cannot be matched".into())
+                CondResult::Unknown(
+                    "the signing identity is not known, so a named Principal cannot be matched"
+                        .into(),
+                )
             } else {
                 CondResult::False
             }

@@ -37,7 +37,11 @@ pub fn denial_body(caller: &Caller, arn: &MethodArn, explicit: bool) -> String {
         Caller::Iam { arn: Some(a), .. } => a.clone(),
         Caller::Iam { .. } => "IDENTITY".to_string(),
     };
-    let tail = if explicit { " with an explicit deny" } else { "" };
+    let tail = if explicit {
+        " with an explicit deny"
+    } else {
+        ""
+    };
     serde_json::json!({
         "Message": format!("User: {who} is not authorized to perform: execute-api:Invoke on resource: {arn}{tail}")
     })

@@ -36,37 +36,89 @@ fn arn_round_trips_and_keeps_the_root_path_empty() {
     assert_eq!(arn().to_string(), ARN);
     assert_eq!(arn().path, "pets/7");
     let root = MethodArn::new("us-east-1", "1", "api", "test", "get", "/");
-    assert_eq!(root.to_string(), "arn:aws:execute-api:us-east-1:1:api/test/GET/");
-    assert_eq!(MethodArn::parse("arn:aws:lambda:us-east-1:1:function:f"), None);
+    assert_eq!(
+        root.to_string(),
+        "arn:aws:execute-api:us-east-1:1:api/test/GET/"
+    );
+    assert_eq!(
+        MethodArn::parse("arn:aws:lambda:us-east-1:1:function:f"),
+        None
+    );
 }
 
 #[test]
 fn wildcards_match_in_every_arn_position() {
     let table: &[(&str, bool)] = &[
         (ARN, true),
-        ("arn:aws:execute-api:*:123456789012:a1b2c3/prod/GET/pets/7", true),
-        ("arn:aws:execute-api:eu-west-1:*:a1b2c3/prod/GET/pets/7", true),
-        ("arn:aws:execute-api:eu-west-1:123456789012:*/prod/GET/pets/7", true),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/*/GET/pets/7", true),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/*/pets/7", true),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/*", true),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/?", true),
+        (
+            "arn:aws:execute-api:*:123456789012:a1b2c3/prod/GET/pets/7",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:*:a1b2c3/prod/GET/pets/7",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:*/prod/GET/pets/7",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/*/GET/pets/7",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/*/pets/7",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/*",
+            true,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/?",
+            true,
+        ),
         ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/*", true),
         ("*", true),
         ("execute-api:/prod/GET/pets/*", true),
         ("execute-api:/*", true),
-        ("arn:aws-cn:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/7", true),
+        (
+            "arn:aws-cn:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/7",
+            true,
+        ),
         // misses
-        ("arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/pets/7", false),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/pets/7", false),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/POST/pets/7", false),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets", false),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/get/pets/7", false),
-        ("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/??", false),
+        (
+            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/pets/7",
+            false,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/pets/7",
+            false,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/POST/pets/7",
+            false,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets",
+            false,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/get/pets/7",
+            false,
+        ),
+        (
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/??",
+            false,
+        ),
         ("execute-api:/dev/*", false),
     ];
     for (pattern, want) in table {
-        assert_eq!(decide(&allow(json!(pattern))).is_allow(), *want, "{pattern}");
+        assert_eq!(
+            decide(&allow(json!(pattern))).is_allow(),
+            *want,
+            "{pattern}"
+        );
     }
 }
 
@@ -185,21 +237,34 @@ fn source_ip_conditions_use_cidrs_and_single_addresses() {
         {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*"}
     ]}))
     .unwrap();
-    assert!(not_ip.evaluate(INVOKE, &arn(), &from_ip("198.51.100.7")).is_allow());
-    assert!(!not_ip.evaluate(INVOKE, &arn(), &from_ip("198.51.100.8")).is_allow());
+    assert!(
+        not_ip
+            .evaluate(INVOKE, &arn(), &from_ip("198.51.100.7"))
+            .is_allow()
+    );
+    assert!(
+        !not_ip
+            .evaluate(INVOKE, &arn(), &from_ip("198.51.100.8"))
+            .is_allow()
+    );
 }
 
 #[test]
 fn unknown_ip_or_condition_is_cannot_evaluate_never_a_guess() {
     let d = ip_policy().evaluate(INVOKE, &arn(), &CallFacts::default());
-    assert!(matches!(&d, Decision::CannotEvaluate { reason, .. } if reason.contains("IP")), "{d:?}");
+    assert!(
+        matches!(&d, Decision::CannotEvaluate { reason, .. } if reason.contains("IP")),
+        "{d:?}"
+    );
     let odd = PolicyDocument::from_value(&json!({"Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*",
          "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
     ]}))
     .unwrap();
     match odd.evaluate(INVOKE, &arn(), &from_ip("1.2.3.4")) {
-        Decision::CannotEvaluate { reason, .. } => assert!(reason.contains("DateGreaterThan"), "{reason}"),
+        Decision::CannotEvaluate { reason, .. } => {
+            assert!(reason.contains("DateGreaterThan"), "{reason}")
+        }
         d => panic!("{d:?}"),
     }
     // An unknown Allow does not matter when another statement allows.
@@ -209,7 +274,10 @@ fn unknown_ip_or_condition_is_cannot_evaluate_never_a_guess() {
         {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*"}
     ]}))
     .unwrap();
-    assert!(both.evaluate(INVOKE, &arn(), &from_ip("1.2.3.4")).is_allow());
+    assert!(
+        both.evaluate(INVOKE, &arn(), &from_ip("1.2.3.4"))
+            .is_allow()
+    );
 }
 
 #[test]
@@ -225,12 +293,24 @@ fn source_vpce_conditions() {
         vpc_keys_known: true,
         ..Default::default()
     };
-    assert!(doc.evaluate(INVOKE, &arn(), &via(Some("vpce-0abc"))).is_allow());
-    assert!(matches!(doc.evaluate(INVOKE, &arn(), &via(Some("vpce-other"))), Decision::ExplicitDeny { .. }));
+    assert!(
+        doc.evaluate(INVOKE, &arn(), &via(Some("vpce-0abc")))
+            .is_allow()
+    );
+    assert!(matches!(
+        doc.evaluate(INVOKE, &arn(), &via(Some("vpce-other"))),
+        Decision::ExplicitDeny { .. }
+    ));
     // From the internet the key is absent: StringNotEquals holds, so Deny.
-    assert!(matches!(doc.evaluate(INVOKE, &arn(), &via(None)), Decision::ExplicitDeny { .. }));
+    assert!(matches!(
+        doc.evaluate(INVOKE, &arn(), &via(None)),
+        Decision::ExplicitDeny { .. }
+    ));
     // Not knowing how the call arrives: cannot evaluate.
-    assert!(matches!(doc.evaluate(INVOKE, &arn(), &CallFacts::default()), Decision::CannotEvaluate { .. }));
+    assert!(matches!(
+        doc.evaluate(INVOKE, &arn(), &CallFacts::default()),
+        Decision::CannotEvaluate { .. }
+    ));
 }
 
 #[test]
@@ -247,54 +327,138 @@ fn named_principals_match_only_signed_callers() {
         },
         ..Default::default()
     };
-    assert_eq!(doc.evaluate(INVOKE, &arn(), &CallFacts::default()), Decision::ImplicitDeny);
-    assert!(doc.evaluate(INVOKE, &arn(), &iam(Some("arn:aws:iam::111122223333:user/x"), Some("111122223333"))).is_allow());
-    assert!(doc.evaluate(INVOKE, &arn(), &iam(Some("arn:aws:iam::444455556666:user/ci"), Some("444455556666"))).is_allow());
-    assert_eq!(doc.evaluate(INVOKE, &arn(), &iam(Some("arn:aws:iam::444455556666:user/x"), Some("444455556666"))), Decision::ImplicitDeny);
-    assert!(matches!(doc.evaluate(INVOKE, &arn(), &iam(None, None)), Decision::CannotEvaluate { .. }));
+    assert_eq!(
+        doc.evaluate(INVOKE, &arn(), &CallFacts::default()),
+        Decision::ImplicitDeny
+    );
+    assert!(
+        doc.evaluate(
+            INVOKE,
+            &arn(),
+            &iam(
+                Some("arn:aws:iam::111122223333:user/x"),
+                Some("111122223333")
+            )
+        )
+        .is_allow()
+    );
+    assert!(
+        doc.evaluate(
+            INVOKE,
+            &arn(),
+            &iam(
+                Some("arn:aws:iam::444455556666:user/ci"),
+                Some("444455556666")
+            )
+        )
+        .is_allow()
+    );
+    assert_eq!(
+        doc.evaluate(
+            INVOKE,
+            &arn(),
+            &iam(
+                Some("arn:aws:iam::444455556666:user/x"),
+                Some("444455556666")
+            )
+        ),
+        Decision::ImplicitDeny
+    );
+    assert!(matches!(
+        doc.evaluate(INVOKE, &arn(), &iam(None, None)),
+        Decision::CannotEvaluate { .. }
+    ));
 }
 
 #[test]
 fn resource_policy_verdict_depends_on_the_method_authorization() {
     let deny_ip = ip_policy();
     match check(&deny_ip, &arn(), &from_ip("203.0.113.5"), Some("NONE")).verdict {
-        PolicyVerdict::Denied { explicit: true, body } => {
+        PolicyVerdict::Denied {
+            explicit: true,
+            body,
+        } => {
             assert!(body.contains("User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/pets/7 with an explicit deny"), "{body}");
         }
         v => panic!("{v:?}"),
     }
     let only_other = allow(json!("execute-api:/prod/POST/*"));
-    assert!(matches!(check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("NONE")).verdict, PolicyVerdict::Denied { explicit: false, .. }));
-    assert!(matches!(check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("AWS_IAM")).verdict, PolicyVerdict::DependsOn(_)));
-    assert!(matches!(check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("CUSTOM")).verdict, PolicyVerdict::DependsOn(_)));
-    assert_eq!(check(&deny_ip, &arn(), &from_ip("8.8.8.8"), None).verdict, PolicyVerdict::Passes);
+    assert!(matches!(
+        check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("NONE")).verdict,
+        PolicyVerdict::Denied {
+            explicit: false,
+            ..
+        }
+    ));
+    assert!(matches!(
+        check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("AWS_IAM")).verdict,
+        PolicyVerdict::DependsOn(_)
+    ));
+    assert!(matches!(
+        check(&only_other, &arn(), &from_ip("1.1.1.1"), Some("CUSTOM")).verdict,
+        PolicyVerdict::DependsOn(_)
+    ));
+    assert_eq!(
+        check(&deny_ip, &arn(), &from_ip("8.8.8.8"), None).verdict,
+        PolicyVerdict::Passes
+    );
 }
 
 #[test]
 fn simple_responses_and_policy_answers() {
     let v2 = LambdaAuthorizerKind::HttpV2;
     let call = CallFacts::default();
-    let yes = answer::evaluate(v2, true, &json!({"isAuthorized": true, "context": {"user": "alice", "n": 3, "ok": true, "tags": ["a"], "o": {}}}), &arn(), &call);
+    let yes = answer::evaluate(
+        v2,
+        true,
+        &json!({"isAuthorized": true, "context": {"user": "alice", "n": 3, "ok": true, "tags": ["a"], "o": {}}}),
+        &arn(),
+        &call,
+    );
     assert_eq!(yes.outcome, Outcome::Allow);
-    assert_eq!(yes.context, json!({"user": "alice", "n": 3, "ok": true}).as_object().unwrap().clone());
-    let dropped: Vec<&str> = yes.dropped_context.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        yes.context,
+        json!({"user": "alice", "n": 3, "ok": true})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    let dropped: Vec<&str> = yes
+        .dropped_context
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
     assert_eq!(dropped, ["tags", "o"]);
     let no = answer::evaluate(v2, true, &json!({"isAuthorized": false}), &arn(), &call);
-    assert_eq!((no.outcome, no.status), (Outcome::Deny { explicit: false }, Some(403)));
+    assert_eq!(
+        (no.outcome, no.status),
+        (Outcome::Deny { explicit: false }, Some(403))
+    );
     let bad = answer::evaluate(v2, true, &json!({"isAuthorized": "yes"}), &arn(), &call);
-    assert!(matches!(bad.outcome, Outcome::Malformed(ref m) if m.contains("boolean")), "{bad:?}");
+    assert!(
+        matches!(bad.outcome, Outcome::Malformed(ref m) if m.contains("boolean")),
+        "{bad:?}"
+    );
     assert_eq!(bad.status, Some(500));
 
     let rest = LambdaAuthorizerKind::RestToken;
     let deny = json!({"principalId": "bob", "policyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": ARN}]}});
     let v = answer::evaluate(rest, false, &deny, &arn(), &call);
     assert_eq!(v.outcome, Outcome::Deny { explicit: true });
-    assert_eq!(v.body.as_deref(), Some(r#"{"message":"User is not authorized to access this resource with an explicit deny"}"#));
+    assert_eq!(
+        v.body.as_deref(),
+        Some(
+            r#"{"message":"User is not authorized to access this resource with an explicit deny"}"#
+        )
+    );
     assert_eq!(v.principal_id.as_deref(), Some("bob"));
     let elsewhere = json!({"principalId": "ann", "policyDocument": {"Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/owners"}]}});
     let v = answer::evaluate(rest, false, &elsewhere, &arn(), &call);
     assert_eq!(v.outcome, Outcome::Deny { explicit: false });
-    assert_eq!(v.body.as_deref(), Some(r#"{"message":"User is not authorized to access this resource"}"#));
+    assert_eq!(
+        v.body.as_deref(),
+        Some(r#"{"message":"User is not authorized to access this resource"}"#)
+    );
     let none = answer::evaluate(rest, false, &json!({"principalId": "x"}), &arn(), &call);
     assert!(matches!(none.outcome, Outcome::Malformed(ref m) if m.contains("policyDocument")));
     let not_obj = answer::evaluate(rest, false, &json!("Allow"), &arn(), &call);
@@ -305,7 +469,13 @@ fn simple_responses_and_policy_answers() {
 fn an_allowed_answer_fills_the_integration_event_authorizer_block() {
     use crate::engines::event_build::{AuthorizerData, build_event};
     let answer = json!({"principalId": "alice", "policyDocument": {"Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}]}, "context": {"tier": "gold", "n": 2, "nested": {"a": 1}}});
-    let v = answer::evaluate(LambdaAuthorizerKind::RestRequest, false, &answer, &arn(), &CallFacts::default());
+    let v = answer::evaluate(
+        LambdaAuthorizerKind::RestRequest,
+        false,
+        &answer,
+        &arn(),
+        &CallFacts::default(),
+    );
     let mut input = rest_input();
     input.authorizer = v.authorizer_data();
     let ev = build_event(&input);
@@ -316,7 +486,10 @@ fn an_allowed_answer_fills_the_integration_event_authorizer_block() {
     assert!(a.get("nested").is_none(), "{a}");
     // HTTP 2.0: under `lambda`.
     let mut input = http_input();
-    input.authorizer = AuthorizerData::Lambda { principal_id: None, context: v.context.clone() };
+    input.authorizer = AuthorizerData::Lambda {
+        principal_id: None,
+        context: v.context.clone(),
+    };
     let ev = build_event(&input);
     assert_eq!(ev["requestContext"]["authorizer"]["lambda"]["tier"], "gold");
 }
@@ -327,7 +500,10 @@ fn rest_input() -> EventInput {
         crate::domain::PayloadFormat::V1,
         "GET",
         "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod/pets/7?x=1",
-        crate::engines::event_build::Seed { now_ms: 1_700_000_000_000, random: [7; 48] },
+        crate::engines::event_build::Seed {
+            now_ms: 1_700_000_000_000,
+            random: [7; 48],
+        },
     );
     i.stage = "prod".into();
     i.route_key = "GET /pets/{id}".into();
@@ -346,9 +522,19 @@ fn http_input() -> EventInput {
 
 #[test]
 fn token_event_carries_the_header_and_method_arn() {
-    match build(LambdaAuthorizerKind::RestToken, &[], &rest_input(), "eu-west-1") {
-        AuthorizerCall::Invoke { event, method_arn, .. } => {
-            assert_eq!(event, json!({"type": "TOKEN", "authorizationToken": "Bearer allow-alice", "methodArn": ARN}));
+    match build(
+        LambdaAuthorizerKind::RestToken,
+        &[],
+        &rest_input(),
+        "eu-west-1",
+    ) {
+        AuthorizerCall::Invoke {
+            event, method_arn, ..
+        } => {
+            assert_eq!(
+                event,
+                json!({"type": "TOKEN", "authorizationToken": "Bearer allow-alice", "methodArn": ARN})
+            );
             assert_eq!(method_arn, arn());
         }
         c => panic!("{c:?}"),
@@ -361,28 +547,72 @@ fn a_missing_or_empty_identity_source_means_no_invocation() {
     i.headers.clear();
     assert_eq!(
         build(LambdaAuthorizerKind::RestToken, &[], &i, "eu-west-1"),
-        AuthorizerCall::NotInvoked { missing: "method.request.header.Authorization".into() }
+        AuthorizerCall::NotInvoked {
+            missing: "method.request.header.Authorization".into()
+        }
     );
     i.headers = vec![("authorization".into(), "  ".into())];
-    assert!(matches!(build(LambdaAuthorizerKind::HttpV2, &["$request.header.Authorization".into()], &i, "eu-west-1"), AuthorizerCall::NotInvoked { .. }));
+    assert!(matches!(
+        build(
+            LambdaAuthorizerKind::HttpV2,
+            &["$request.header.Authorization".into()],
+            &i,
+            "eu-west-1"
+        ),
+        AuthorizerCall::NotInvoked { .. }
+    ));
     // Query names are case-sensitive.
     let mut i = http_input();
-    assert!(matches!(build(LambdaAuthorizerKind::HttpV2, &["$request.querystring.X".into()], &i, "eu-west-1"), AuthorizerCall::NotInvoked { .. }));
+    assert!(matches!(
+        build(
+            LambdaAuthorizerKind::HttpV2,
+            &["$request.querystring.X".into()],
+            &i,
+            "eu-west-1"
+        ),
+        AuthorizerCall::NotInvoked { .. }
+    ));
     i.query = "X=1".into();
-    assert!(matches!(build(LambdaAuthorizerKind::HttpV2, &["$request.querystring.X".into()], &i, "eu-west-1"), AuthorizerCall::Invoke { .. }));
+    assert!(matches!(
+        build(
+            LambdaAuthorizerKind::HttpV2,
+            &["$request.querystring.X".into()],
+            &i,
+            "eu-west-1"
+        ),
+        AuthorizerCall::Invoke { .. }
+    ));
 }
 
 #[test]
 fn http_events_join_or_list_the_identity_values() {
     let mut i = http_input();
     i.headers.push(("X-Tenant".into(), "t1".into()));
-    let srcs = vec!["$request.header.Authorization".to_string(), "$request.header.x-tenant".to_string(), "$context.routeKey".to_string()];
-    let AuthorizerCall::Invoke { event, .. } = build(LambdaAuthorizerKind::HttpV1, &srcs, &i, "eu-west-1") else { panic!() };
-    assert_eq!(event["identitySource"], "Bearer allow-alice,t1,GET /pets/{id}");
+    let srcs = vec![
+        "$request.header.Authorization".to_string(),
+        "$request.header.x-tenant".to_string(),
+        "$context.routeKey".to_string(),
+    ];
+    let AuthorizerCall::Invoke { event, .. } =
+        build(LambdaAuthorizerKind::HttpV1, &srcs, &i, "eu-west-1")
+    else {
+        panic!()
+    };
+    assert_eq!(
+        event["identitySource"],
+        "Bearer allow-alice,t1,GET /pets/{id}"
+    );
     assert_eq!(event["authorizationToken"], event["identitySource"]);
     assert_eq!(event["methodArn"], ARN);
-    let AuthorizerCall::Invoke { event, .. } = build(LambdaAuthorizerKind::HttpV2, &srcs, &i, "eu-west-1") else { panic!() };
-    assert_eq!(event["identitySource"], json!(["Bearer allow-alice", "t1", "GET /pets/{id}"]));
+    let AuthorizerCall::Invoke { event, .. } =
+        build(LambdaAuthorizerKind::HttpV2, &srcs, &i, "eu-west-1")
+    else {
+        panic!()
+    };
+    assert_eq!(
+        event["identitySource"],
+        json!(["Bearer allow-alice", "t1", "GET /pets/{id}"])
+    );
     assert_eq!(event["routeArn"], ARN);
     assert!(event.get("body").is_none());
     assert!(event["requestContext"].get("authorizer").is_none());
@@ -406,7 +636,14 @@ fn api_with_cache(ttl: i32, sources: &[&str]) -> (Api, Authorizer) {
     let mut api = Api {
         id: "a1b2c3".into(),
         protocol: Some(Protocol::Rest),
-        routes: vec![route("GET /pets/{id}"), route("GET /owners"), Route { route_key: "GET /health".into(), ..Default::default() }],
+        routes: vec![
+            route("GET /pets/{id}"),
+            route("GET /owners"),
+            Route {
+                route_key: "GET /health".into(),
+                ..Default::default()
+            },
+        ],
         authorizers: vec![auth.clone()],
         ..Default::default()
     };
@@ -418,19 +655,65 @@ fn api_with_cache(ttl: i32, sources: &[&str]) -> (Api, Authorizer) {
 fn cache_pitfall_is_found_from_the_policy_and_the_ttl() {
     let exact = allow(json!(ARN));
     let (api, auth) = api_with_cache(300, &["method.request.header.Authorization"]);
-    let n = narrow_cache(&api, &auth, &exact, &arn(), "GET /pets/{id}", &CallFacts::default()).unwrap();
+    let n = narrow_cache(
+        &api,
+        &auth,
+        &exact,
+        &arn(),
+        "GET /pets/{id}",
+        &CallFacts::default(),
+    )
+    .unwrap();
     assert_eq!(n.ttl_seconds, 300);
     let denied: Vec<&str> = n.denied.iter().map(|(k, _)| k.as_str()).collect();
     // The other route, and the same route with another id; not the route without the authorizer.
     assert_eq!(denied, ["GET /pets/{id}", "GET /owners"]);
     assert_eq!(n.allowed_resources, [ARN]);
     // A wildcard policy, TTL 0, or a route-specific cache key: no pitfall.
-    let wide = allow(json!("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/*"));
-    assert_eq!(narrow_cache(&api, &auth, &wide, &arn(), "GET /pets/{id}", &CallFacts::default()), None);
+    let wide = allow(json!(
+        "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/*"
+    ));
+    assert_eq!(
+        narrow_cache(
+            &api,
+            &auth,
+            &wide,
+            &arn(),
+            "GET /pets/{id}",
+            &CallFacts::default()
+        ),
+        None
+    );
     let (api0, auth0) = api_with_cache(0, &["method.request.header.Authorization"]);
-    assert_eq!(narrow_cache(&api0, &auth0, &exact, &arn(), "GET /pets/{id}", &CallFacts::default()), None);
-    let (apik, authk) = api_with_cache(300, &["method.request.header.Authorization", "context.resourcePath"]);
-    assert_eq!(narrow_cache(&apik, &authk, &exact, &arn(), "GET /pets/{id}", &CallFacts::default()), None);
+    assert_eq!(
+        narrow_cache(
+            &api0,
+            &auth0,
+            &exact,
+            &arn(),
+            "GET /pets/{id}",
+            &CallFacts::default()
+        ),
+        None
+    );
+    let (apik, authk) = api_with_cache(
+        300,
+        &[
+            "method.request.header.Authorization",
+            "context.resourcePath",
+        ],
+    );
+    assert_eq!(
+        narrow_cache(
+            &apik,
+            &authk,
+            &exact,
+            &arn(),
+            "GET /pets/{id}",
+            &CallFacts::default()
+        ),
+        None
+    );
 }
 
 #[test]
@@ -440,10 +723,16 @@ fn inventory_block_names_kind_function_and_routes() {
     api.fill_lambda_authorizers();
     let l = api.authorizers[0].lambda.clone().unwrap();
     assert_eq!(l.kind, LambdaAuthorizerKind::RestToken);
-    assert_eq!(l.function_arn.as_deref(), Some("arn:aws:lambda:eu-west-1:123456789012:function:auth"));
+    assert_eq!(
+        l.function_arn.as_deref(),
+        Some("arn:aws:lambda:eu-west-1:123456789012:function:auth")
+    );
     assert_eq!(l.routes, ["GET /pets/{id}", "GET /owners"]);
     assert_eq!(l.result_ttl_in_seconds, Some(300));
     assert_eq!(l.payload_format_version, None);
-    let jwt = Authorizer { authorizer_type: "JWT".into(), ..Default::default() };
+    let jwt = Authorizer {
+        authorizer_type: "JWT".into(),
+        ..Default::default()
+    };
     assert_eq!(LambdaAuthorizerKind::of(Protocol::Http, &jwt), None);
 }

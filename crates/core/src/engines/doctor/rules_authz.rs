@@ -26,11 +26,18 @@ fn call_facts(ev: &Evidence) -> CallFacts {
     let source_ip = ev
         .source_ip
         .clone()
-        .or_else(|| ev.access_logs.iter().find_map(|r| r.source_ip.as_ref().map(|s| s.to_string())))
+        .or_else(|| {
+            ev.access_logs
+                .iter()
+                .find_map(|r| r.source_ip.as_ref().map(|s| s.to_string()))
+        })
         .and_then(|s| s.parse().ok());
     CallFacts {
         caller: if ev.is_signed() {
-            Caller::Iam { arn: None, account: None }
+            Caller::Iam {
+                arn: None,
+                account: None,
+            }
         } else {
             Caller::Anonymous
         },
@@ -42,7 +49,11 @@ fn call_facts(ev: &Evidence) -> CallFacts {
 /// The method ARN of the request: from the 403 body when API Gateway named
 /// it, else rebuilt from the URL, the stage and the API (account and region
 /// taken from the policy's own ARNs when the URL does not tell).
-fn request_arn(ev: &Evidence, named: Option<&str>, policy: Option<&PolicyDocument>) -> Option<MethodArn> {
+fn request_arn(
+    ev: &Evidence,
+    named: Option<&str>,
+    policy: Option<&PolicyDocument>,
+) -> Option<MethodArn> {
     if let Some(a) = named.and_then(MethodArn::parse) {
         return Some(a);
     }
@@ -59,7 +70,10 @@ fn request_arn(ev: &Evidence, named: Option<&str>, policy: Option<&PolicyDocumen
             .flat_map(|s| s.resource.iter())
             .find_map(|r| MethodArn::parse(r).filter(|a| a.api_id == api.id))
     });
-    let stage = ev.stage_config().map(|s| s.stage_name.clone()).or(ev.stage.clone())?;
+    let stage = ev
+        .stage_config()
+        .map(|s| s.stage_name.clone())
+        .or(ev.stage.clone())?;
     let path = url.path();
     let path = path
         .strip_prefix(&format!("/{stage}"))
@@ -67,7 +81,9 @@ fn request_arn(ev: &Evidence, named: Option<&str>, policy: Option<&PolicyDocumen
         .unwrap_or(path);
     Some(MethodArn::new(
         &region.or_else(|| from_policy.as_ref().map(|a| a.region.clone()))?,
-        &from_policy.map(|a| a.account).unwrap_or_else(|| "ACCOUNT".into()),
+        &from_policy
+            .map(|a| a.account)
+            .unwrap_or_else(|| "ACCOUNT".into()),
         &api.id,
         &stage,
         &req.method,
@@ -88,7 +104,11 @@ pub fn check_response(ev: &Evidence, out: &mut Vec<Finding>) {
         return;
     };
     let fp = classify(resp);
-    let status = format!("status {} body {}", resp.status, clip(&body_excerpt(resp), 200));
+    let status = format!(
+        "status {} body {}",
+        resp.status,
+        clip(&body_excerpt(resp), 200)
+    );
     match fp.body {
         Some(GatewayBody::NotAuthorizedToInvoke { anonymous: true }) => {
             let msg = fp.message.clone().unwrap_or_default();
@@ -157,8 +177,12 @@ fn resource_policy(ev: &Evidence, msg: &str, status: &str, out: &mut Vec<Finding
         Ok(p) => p,
         Err(e) => {
             out.push(
-                Finding::new(FindingCode::PolicyNotEvaluated, Certainty::FromConfig, "The REST API's resource policy could not be read")
-                    .evidence(format!("policy: {e}")),
+                Finding::new(
+                    FindingCode::PolicyNotEvaluated,
+                    Certainty::FromConfig,
+                    "The REST API's resource policy could not be read",
+                )
+                .evidence(format!("policy: {e}")),
             );
             return;
         }
@@ -172,16 +196,29 @@ fn resource_policy(ev: &Evidence, msg: &str, status: &str, out: &mut Vec<Finding
     let finding = match (&decision, explicit) {
         (Decision::ExplicitDeny { by }, _) => {
             args.push(("statement", by.label()));
-            Finding::new(FindingCode::ResourcePolicyDenied, Certainty::Evaluated, format!("The resource policy's {} denies this call", by.label()))
-                .evidence(status.to_string())
-                .evidence(format!("{}: Deny {} {}", by.label(), by.resources_text(), condition_text(by)))
-                .evidence(format!("method ARN {arn}"))
-                .fix_variant("statement", &args)
-        }
-        (Decision::ImplicitDeny, false) => Finding::new(FindingCode::ResourcePolicyDenied, Certainty::Evaluated, "The resource policy has no Allow for this caller and method")
+            Finding::new(
+                FindingCode::ResourcePolicyDenied,
+                Certainty::Evaluated,
+                format!("The resource policy's {} denies this call", by.label()),
+            )
             .evidence(status.to_string())
-            .evidence(format!("method ARN {arn}: {}", decision.describe()))
-            .fix_variant("no_allow", &args),
+            .evidence(format!(
+                "{}: Deny {} {}",
+                by.label(),
+                by.resources_text(),
+                condition_text(by)
+            ))
+            .evidence(format!("method ARN {arn}"))
+            .fix_variant("statement", &args)
+        }
+        (Decision::ImplicitDeny, false) => Finding::new(
+            FindingCode::ResourcePolicyDenied,
+            Certainty::Evaluated,
+            "The resource policy has no Allow for this caller and method",
+        )
+        .evidence(status.to_string())
+        .evidence(format!("method ARN {arn}: {}", decision.describe()))
+        .fix_variant("no_allow", &args),
         _ => {
             // The response says explicit deny; name the Deny statements that
             // cover this ARN (their conditions decide, and gatescope could
@@ -194,20 +231,37 @@ fn resource_policy(ev: &Evidence, msg: &str, status: &str, out: &mut Vec<Finding
                     let mut bare = (*s).clone();
                     bare.condition = None;
                     bare.principal = None;
-                    PolicyDocument { version: None, statements: vec![bare] }
-                        .evaluate(INVOKE, &arn, &CallFacts::default())
+                    PolicyDocument {
+                        version: None,
+                        statements: vec![bare],
+                    }
+                    .evaluate(INVOKE, &arn, &CallFacts::default())
                         != Decision::ImplicitDeny
                 })
-                .map(|s| format!("{}: Deny {} {}", s.label(), s.resources_text(), condition_text(s)))
+                .map(|s| {
+                    format!(
+                        "{}: Deny {} {}",
+                        s.label(),
+                        s.resources_text(),
+                        condition_text(s)
+                    )
+                })
                 .collect();
-            let mut f = Finding::new(FindingCode::ResourcePolicyDenied, Certainty::FromResponse, "The resource policy denies this call")
-                .evidence(status.to_string())
-                .evidence(format!("method ARN {arn}: {}", decision.describe()));
+            let mut f = Finding::new(
+                FindingCode::ResourcePolicyDenied,
+                Certainty::FromResponse,
+                "The resource policy denies this call",
+            )
+            .evidence(status.to_string())
+            .evidence(format!("method ARN {arn}: {}", decision.describe()));
             for c in &candidates {
                 f = f.evidence(c.clone());
             }
             if let [one] = candidates.as_slice() {
-                args.push(("statement", one.split(':').next().unwrap_or_default().to_string()));
+                args.push((
+                    "statement",
+                    one.split(':').next().unwrap_or_default().to_string(),
+                ));
                 f = f.fix_variant("statement", &args);
             } else {
                 f = f.fix_args(&args);
@@ -221,8 +275,15 @@ fn resource_policy(ev: &Evidence, msg: &str, status: &str, out: &mut Vec<Finding
     out.push(finding);
     if let Decision::CannotEvaluate { statement, reason } = &decision {
         out.push(
-            Finding::new(FindingCode::PolicyNotEvaluated, Certainty::FromConfig, format!("The resource policy's {} could not be evaluated for this request", statement.label()))
-                .evidence(reason.clone()),
+            Finding::new(
+                FindingCode::PolicyNotEvaluated,
+                Certainty::FromConfig,
+                format!(
+                    "The resource policy's {} could not be evaluated for this request",
+                    statement.label()
+                ),
+            )
+            .evidence(reason.clone()),
         );
     }
 }
@@ -262,7 +323,10 @@ pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
                 FindingCode::AuthorizerDenied,
                 Certainty::Evaluated,
                 if *explicit {
-                    format!("Authorizer {} answered an explicit Deny for this method", a.name)
+                    format!(
+                        "Authorizer {} answered an explicit Deny for this method",
+                        a.name
+                    )
                 } else {
                     format!("Authorizer {}'s answer does not allow this method", a.name)
                 },
@@ -281,25 +345,52 @@ pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
             out.push(f.fix_variant("policy", &args));
         }
         Outcome::Malformed(why) => out.push(
-            Finding::new(FindingCode::AuthorizerFailure, Certainty::Evaluated, format!("Authorizer {}'s answer is not a valid authorizer response: {why}", a.name))
-                .evidence(format!("answer: {answer_text}"))
-                .fix_args(&args),
+            Finding::new(
+                FindingCode::AuthorizerFailure,
+                Certainty::Evaluated,
+                format!(
+                    "Authorizer {}'s answer is not a valid authorizer response: {why}",
+                    a.name
+                ),
+            )
+            .evidence(format!("answer: {answer_text}"))
+            .fix_args(&args),
         ),
         Outcome::CannotEvaluate(why) => out.push(
-            Finding::new(FindingCode::PolicyNotEvaluated, Certainty::Evaluated, format!("Authorizer {}'s policy could not be evaluated for this method", a.name))
-                .evidence(why.clone())
-                .evidence(format!("method ARN {arn}")),
+            Finding::new(
+                FindingCode::PolicyNotEvaluated,
+                Certainty::Evaluated,
+                format!(
+                    "Authorizer {}'s policy could not be evaluated for this method",
+                    a.name
+                ),
+            )
+            .evidence(why.clone())
+            .evidence(format!("method ARN {arn}")),
         ),
     }
     if !v.dropped_context.is_empty() {
-        let keys: Vec<String> = v.dropped_context.iter().map(|(k, why)| format!("{k}: {why}")).collect();
+        let keys: Vec<String> = v
+            .dropped_context
+            .iter()
+            .map(|(k, why)| format!("{k}: {why}"))
+            .collect();
         out.push(
-            Finding::new(FindingCode::AuthorizerContextNotPassed, Certainty::Evaluated, format!("{} context value(s) of authorizer {} do not reach the integration", keys.len(), a.name))
-                .evidence(keys.join("; ")),
+            Finding::new(
+                FindingCode::AuthorizerContextNotPassed,
+                Certainty::Evaluated,
+                format!(
+                    "{} context value(s) of authorizer {} do not reach the integration",
+                    keys.len(),
+                    a.name
+                ),
+            )
+            .evidence(keys.join("; ")),
         );
     }
     if v.outcome == Outcome::Allow
-        && let Ok(answer::AuthorizerAnswer::Policy { policy, .. }) = answer::parse(kind, simple, &seen.answer)
+        && let Ok(answer::AuthorizerAnswer::Policy { policy, .. }) =
+            answer::parse(kind, simple, &seen.answer)
         && let Some(route_key) = ev.route().map(|r| r.route_key.clone())
         && let Some(n) = narrow_cache(api, a, &policy, &arn, &route_key, &facts)
     {
