@@ -24,6 +24,7 @@ mod jwt_eval;
 mod lint;
 pub mod report;
 mod rules_auth;
+mod rules_authz;
 mod rules_cors;
 mod rules_lambda;
 mod rules_limits;
@@ -33,7 +34,7 @@ mod rules_route;
 mod rules_server;
 mod text;
 
-pub use evidence::{Evidence, FunctionConfig, default_timeout_ms};
+pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms};
 pub use glance::{GlanceFinding, glance};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
@@ -48,6 +49,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     if ev.response.is_some() {
         rules_server::check(ev, &mut found);
         rules_auth::check(ev, &mut found);
+        rules_authz::check_response(ev, &mut found);
         rules_route::check(ev, &mut found);
         rules_limits::check(ev, &mut found);
         rules_cors::check(ev, &mut found);
@@ -56,6 +58,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
         rules_limits::check(ev, &mut found);
     }
     rules_output::check(ev, &mut found);
+    rules_authz::check_answer(ev, &mut found);
     rules_logs::check(ev, &mut found);
     // A request no stage accepted is never in a stage's access log.
     if found
@@ -276,6 +279,8 @@ fn merge_into(m: &mut Finding, f: Finding) {
 mod props;
 #[cfg(test)]
 mod scenarios_auth;
+#[cfg(test)]
+mod scenarios_authz;
 #[cfg(test)]
 mod scenarios_lint;
 #[cfg(test)]
