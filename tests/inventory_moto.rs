@@ -230,6 +230,19 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(token["authorizerUri"], r["fnUri"]);
     assert_eq!(token["resultTtlInSeconds"], 300);
     assert_eq!(token["jwtConfiguration"], Value::Null);
+    // The derived Lambda block: kind, function, the methods behind it.
+    assert_eq!(
+        token["lambda"],
+        json!({"kind": "REST_TOKEN", "functionArn": r["fnUri"].as_str().unwrap().split("/functions/").nth(1).unwrap().trim_end_matches("/invocations"),
+               "identitySources": ["method.request.header.Authorization"], "resultTtlInSeconds": 300,
+               "simpleResponses": false, "payloadFormatVersion": null, "routes": ["GET /pets/{petId}"]})
+    );
+    // moto returns `policy` as the JSON text it was given; inspect shows it parsed.
+    assert_eq!(api["resourcePolicy"]["Statement"][1]["Sid"], "DenyOffice");
+    assert_eq!(
+        api["resourcePolicy"]["Statement"][1]["Condition"]["IpAddress"]["aws:SourceIp"],
+        json!(["203.0.113.0/24"])
+    );
     let pool = find(&api["authorizers"], "name", "pool-auth");
     assert_eq!(pool["type"], "COGNITO_USER_POOLS");
     assert_eq!(
@@ -387,7 +400,7 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
     assert!(text.starts_with("orders-http ("), "{text}");
     assert!(text.contains("GET /orders       JWT   jwt-auth"), "{text}");
     assert!(
-        text.contains("! ROUTE_NO_INTEGRATION: route $default"),
+        text.contains("! ROUTE_NO_INTEGRATION: Route `$default` has no integration"),
         "{text}"
     );
 }

@@ -261,6 +261,7 @@ fn functions_of(api: &Api) -> Vec<String> {
         .routes
         .iter()
         .filter_map(|r| r.integration.as_ref()?.lambda_arn())
+        .map(|a| a.as_str().to_string())
         .collect();
     v.sort();
     v.dedup();
@@ -353,9 +354,7 @@ where
             && let Some(arn) = i.lambda_arn()
             && let Some(t) = i.timeout_in_millis
         {
-            let e = integration_ms
-                .entry(function_name(&arn).to_string())
-                .or_insert(t);
+            let e = integration_ms.entry(arn.name().to_string()).or_insert(t);
             *e = (*e).min(t);
         }
     }

@@ -9,7 +9,8 @@ use super::errors::Call;
 use super::http_apis::invoke_url;
 use crate::backends::BackendError;
 use crate::domain::{
-    AccessLogSettings, Api, Authorizer, Integration, Protocol, Route, RouteSettings, Stage,
+    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, Integration,
+    IntegrationType, Protocol, Route, RouteSettings, Stage,
 };
 
 /// The largest page REST list calls accept.
@@ -42,7 +43,7 @@ macro_rules! map_authorizer {
         Authorizer {
             id: a.id().unwrap_or_default().to_string(),
             name: a.name().unwrap_or_default().to_string(),
-            authorizer_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            authorizer_type: a.r#type().map(|t| AuthorizerType::parse(t.as_str())).unwrap_or_default(),
             // REST gives one comma-separated string ("method.request.header.A, method.request.querystring.b").
             identity_source: a
                 .identity_source()
@@ -54,6 +55,7 @@ macro_rules! map_authorizer {
             authorizer_payload_format_version: None,
             enable_simple_responses: None,
             result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds(),
+            lambda: None,
         }
     }};
 }
@@ -180,10 +182,23 @@ fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {
             .unwrap_or_default(),
         disable_execute_api_endpoint: a.disable_execute_api_endpoint(),
         binary_media_types: a.binary_media_types().to_vec(),
+        resource_policy: a.policy().filter(|p| !p.is_empty()).map(resource_policy),
         cors: None,
         id,
         ..Api::default()
     }
+}
+
+/// `policy` as JSON: AWS returns it as text whose quotes are escaped
+/// (`{\"Version\":...}`); text that is not a policy stays a string so it
+/// is still shown.
+fn resource_policy(text: &str) -> serde_json::Value {
+    let unescaped = text.replace("\\\"", "\"").replace("\\/", "/");
+    serde_json::from_str(text)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .or_else(|| serde_json::from_str(&unescaped).ok())
+        .unwrap_or_else(|| serde_json::Value::String(text.to_string()))
 }
 
 /// One route per method of a resource.
@@ -197,7 +212,7 @@ fn routes_of(res: &rest::Resource) -> Vec<Route> {
         .map(|(verb, m)| Route {
             route_key: format!("{} {path}", m.http_method().unwrap_or(verb)),
             route_id: res.id().map(str::to_string),
-            authorization_type: m.authorization_type().map(str::to_string),
+            authorization_type: m.authorization_type().map(AuthorizationType::parse),
             authorization_scopes: m.authorization_scopes().to_vec(),
             authorizer_id: m.authorizer_id().map(str::to_string),
             api_key_required: m.api_key_required().unwrap_or(false),
@@ -207,11 +222,14 @@ fn routes_of(res: &rest::Resource) -> Vec<Route> {
 }
 
 fn map_integration(i: &rest::Integration) -> Integration {
-    let kind = i.r#type().map(|t| t.as_str().to_string());
+    let kind = i.r#type().map(|t| IntegrationType::parse(t.as_str()));
     Integration {
         id: None,
         // REST Lambda proxy integrations always send payload format 1.0.
-        payload_format_version: (kind.as_deref() == Some("AWS_PROXY")).then(|| "1.0".to_string()),
+        payload_format_version: kind
+            .as_ref()
+            .is_some_and(IntegrationType::is_lambda_proxy)
+            .then(|| "1.0".to_string()),
         integration_type: kind,
         uri: i.uri().map(str::to_string),
         timeout_in_millis: Some(i64::from(i.timeout_in_millis())).filter(|t| *t > 0),
@@ -297,8 +315,26 @@ mod tests {
         assert_eq!(i.payload_format_version.as_deref(), Some("1.0"));
         assert_eq!(i.timeout_in_millis, Some(29000));
         assert_eq!(
-            i.lambda_arn().as_deref(),
+            i.lambda_arn().as_ref().map(|f| f.as_str()),
             Some("arn:aws:lambda:us-east-1:1:function:f")
+        );
+    }
+
+    #[test]
+    fn resource_policy_text_is_parsed_in_both_forms_aws_and_moto_return() {
+        // AWS escapes the quotes; moto returns the text as given.
+        let escaped = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}]}"#;
+        let plain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Resource":"arn:aws:execute-api:us-east-1:1:a/*"}]}"#;
+        for text in [escaped, plain] {
+            let v = resource_policy(text);
+            assert_eq!(
+                v["Statement"][0]["Resource"], "arn:aws:execute-api:us-east-1:1:a/*",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            resource_policy("not a policy"),
+            serde_json::json!("not a policy")
         );
     }
 

@@ -19,10 +19,12 @@
 
 mod evidence;
 pub mod fingerprint;
+mod glance;
 mod jwt_eval;
 mod lint;
 pub mod report;
 mod rules_auth;
+mod rules_authz;
 mod rules_cors;
 mod rules_lambda;
 mod rules_limits;
@@ -32,7 +34,8 @@ mod rules_route;
 mod rules_server;
 mod text;
 
-pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms};
+pub use glance::{GlanceFinding, glance};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
 
@@ -46,6 +49,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     if ev.response.is_some() {
         rules_server::check(ev, &mut found);
         rules_auth::check(ev, &mut found);
+        rules_authz::check_response(ev, &mut found);
         rules_route::check(ev, &mut found);
         rules_limits::check(ev, &mut found);
         rules_cors::check(ev, &mut found);
@@ -54,6 +58,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
         rules_limits::check(ev, &mut found);
     }
     rules_output::check(ev, &mut found);
+    rules_authz::check_answer(ev, &mut found);
     rules_logs::check(ev, &mut found);
     // A request no stage accepted is never in a stage's access log.
     if found
@@ -186,12 +191,17 @@ fn group_of(code: FindingCode) -> Option<usize> {
     CAUSE_GROUPS.iter().position(|g| g.contains(&code))
 }
 
-/// Merge duplicates (same code: evidence joined, strongest certainty and
-/// severity kept), drop guesses that stronger evidence overturned, and sort.
+/// Merge duplicates (same code about the same subject: evidence joined, strongest
+/// certainty and severity kept), drop guesses that stronger evidence overturned, and
+/// sort. Findings of one code about two functions (routes, authorizers...) stay two:
+/// merged, one title would carry the other's evidence.
 pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::new();
     for f in found {
-        match merged.iter_mut().find(|m| m.code == f.code) {
+        match merged
+            .iter_mut()
+            .find(|m| m.code == f.code && m.same_subject(&f))
+        {
             Some(m) => merge_into(m, f),
             None => merged.push(f),
         }
@@ -244,6 +254,7 @@ fn merge_into(m: &mut Finding, f: Finding) {
     // Severity orders Error < Warning < Info: `min` keeps the most severe.
     let severity = m.severity.min(f.severity);
     let unverified = m.unverified && f.unverified;
+    let subject = m.subject.clone().or_else(|| f.subject.clone());
     let stronger = certainty_rank(f.certainty) < certainty_rank(m.certainty);
     // The stronger finding's evidence leads; the other's follows, deduplicated.
     let (mut evidence, rest) = if stronger {
@@ -268,6 +279,7 @@ fn merge_into(m: &mut Finding, f: Finding) {
     m.severity = severity;
     m.unverified = unverified;
     m.evidence = evidence;
+    m.subject = subject;
 }
 
 #[cfg(test)]
@@ -275,11 +287,15 @@ mod props;
 #[cfg(test)]
 mod scenarios_auth;
 #[cfg(test)]
+mod scenarios_authz;
+#[cfg(test)]
 mod scenarios_lint;
 #[cfg(test)]
 mod scenarios_logs;
 #[cfg(test)]
 mod scenarios_server;
+#[cfg(test)]
+mod subject_tests;
 #[cfg(test)]
 mod test_support;
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::plan::{Measure, Plan, Target, detailed_everywhere, function_name};
+use super::plan::{Measure, Plan, Target, detailed_everywhere};
 use super::series::{add, align, align_max, max, total};
 use crate::domain::Api;
 use crate::domain::health::Stat;
@@ -144,7 +144,7 @@ fn functions_of(
         let Some(arn) = r.integration.as_ref().and_then(|i| i.lambda_arn()) else {
             continue;
         };
-        let name = function_name(&arn).to_string();
+        let name = arn.name().to_string();
         if let Some(f) = out.iter_mut().find(|f| f.function == name) {
             f.routes.push(r.route_key.clone());
             continue;

@@ -111,7 +111,7 @@ pub fn plan(apis: &[Api], stage: Option<&str>, window: &Window, depth: Depth) ->
             p.routes(api, s);
             for r in &api.routes {
                 if let Some(arn) = r.integration.as_ref().and_then(|i| i.lambda_arn()) {
-                    functions.insert(function_name(&arn).to_string());
+                    functions.insert(arn.name().to_string());
                 }
             }
         }
@@ -124,10 +124,7 @@ pub fn plan(apis: &[Api], stage: Option<&str>, window: &Window, depth: Depth) ->
 
 /// `arn:aws:lambda:r:a:function:NAME[:qualifier]` (or a bare name) → NAME.
 pub fn function_name(arn: &str) -> &str {
-    match arn.split_once(":function:") {
-        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
-        None => arn,
-    }
+    crate::domain::FunctionArn::name_of(arn)
 }
 
 /// Whether route-level metrics are published for a route of a stage.
