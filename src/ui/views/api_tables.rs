@@ -5,7 +5,8 @@ use ratatui::text::Span;
 
 use super::api_detail::Tab;
 use super::checks;
-use crate::domain::{Api, Integration};
+use crate::app::inventory::flags::{self, flags};
+use crate::domain::{AccessLogging, Api, Integration};
 use crate::ui::components::columns::{Column, TableSpec};
 use crate::ui::theme::Theme;
 
@@ -42,8 +43,11 @@ pub fn integrations(api: &Api) -> Vec<IntegrationUse> {
 /// A readable target: the Lambda function name, or the URI.
 pub fn target(i: &Integration) -> String {
     if let Some(arn) = i.lambda_arn() {
-        let name = arn.split(":function:").nth(1).unwrap_or(&arn);
-        return format!("λ {name}");
+        let parts = arn.parts();
+        return match parts.qualifier {
+            Some(q) => format!("λ {}:{q}", parts.name),
+            None => format!("λ {}", parts.name),
+        };
     }
     i.uri.clone().unwrap_or_else(|| "-".into())
 }
@@ -69,7 +73,10 @@ pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
             format!(
                 "{} {} {target}",
                 r.route_key,
-                r.authorization_type.as_deref().unwrap_or("")
+                r.authorization_type
+                    .as_ref()
+                    .map(|t| t.as_str())
+                    .unwrap_or("")
             )
         })
         .collect();
@@ -78,7 +85,11 @@ pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
         .map(|u| {
             format!(
                 "{} {} {}",
-                u.integration.integration_type.as_deref().unwrap_or(""),
+                u.integration
+                    .integration_type
+                    .as_ref()
+                    .map(|t| t.as_str())
+                    .unwrap_or(""),
                 u.integration.uri.as_deref().unwrap_or(""),
                 u.routes.join(" ")
             )
@@ -104,6 +115,7 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
     let warn = |s: String| Span::styled(s, theme.get("warn"));
     match tab {
         Tab::Routes => {
+            let all = flags(api);
             let rows = api
                 .routes
                 .iter()
@@ -120,16 +132,15 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                     let mut auth = authorizer_label(
                         api,
                         r.authorizer_id.as_deref(),
-                        r.authorization_type.as_deref(),
+                        r.authorization_type.as_ref().map(|t| t.as_str()),
                     );
                     if r.api_key_required {
                         auth.push_str(" +key");
                     }
-                    let flag = if checks::route_without_integration(r) {
-                        "no integration".to_string()
-                    } else {
-                        String::new()
-                    };
+                    let flag = flags::route_flags(&all, &r.route_key)
+                        .map(|f| checks::tag(f.code).replace('-', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     vec![
                         Span::raw(r.method().to_string()),
                         Span::raw(r.path().unwrap_or("$default").to_string()),
@@ -158,7 +169,11 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                 .map(|u| {
                     let i = &u.integration;
                     vec![
-                        Span::raw(i.integration_type.clone().unwrap_or_else(|| "-".into())),
+                        Span::raw(
+                            i.integration_type
+                                .as_ref()
+                                .map_or_else(|| "-".into(), ToString::to_string),
+                        ),
                         Span::raw(target(i)),
                         Span::raw(
                             i.payload_format_version
@@ -220,7 +235,7 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                     vec![
                         Span::raw(a.name.clone()),
                         Span::raw(a.id.clone()),
-                        Span::raw(a.authorizer_type.clone()),
+                        Span::raw(a.authorizer_type.to_string()),
                         Span::raw(a.identity_source.join(", ")),
                         Span::raw(detail),
                         Span::raw(used.to_string()),
@@ -244,14 +259,10 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                 .stages
                 .iter()
                 .map(|s| {
-                    let log = match s
-                        .access_log_settings
-                        .as_ref()
-                        .and_then(|l| l.log_group_name())
-                    {
-                        Some(group) if !checks::access_logging_off(s) => Span::raw(group),
-                        _ if !checks::access_logging_off(s) => Span::raw("on"),
-                        _ => warn("off".into()),
+                    let log = match s.access_logging() {
+                        AccessLogging::CloudWatch { group, .. } => Span::raw(group),
+                        AccessLogging::Elsewhere { .. } => Span::raw("on"),
+                        AccessLogging::Off => warn("off".into()),
                     };
                     let throttle = s
                         .default_route_settings
