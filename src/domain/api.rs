@@ -55,6 +55,18 @@ pub struct Api {
     pub authorizers: Vec<Authorizer>,
     #[serde(default)]
     pub stages: Vec<Stage>,
+    /// REST: where API keys come from, `HEADER` (x-api-key) or `AUTHORIZER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_source: Option<String>,
+    /// REST: the usage plans covering a stage of this API (keys by name and id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_plans: Vec<super::UsagePlan>,
+    /// Custom domains with the mappings that point at this API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<super::CustomDomain>,
+    /// REST: gateway responses (customised or not) from `GetGatewayResponses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gateway_responses: Vec<super::GatewayResponse>,
     #[serde(default)]
     pub details_loaded: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -76,6 +88,35 @@ impl Api {
 
     pub fn authorizer(&self, id: &str) -> Option<&Authorizer> {
         self.authorizers.iter().find(|a| a.id == id)
+    }
+
+    /// The custom-domain base URLs that reach `stage` of this API: one per
+    /// mapping naming the stage, and for REST `(none)`-stage mappings the
+    /// URL with the stage name after the base path.
+    pub fn domain_urls(&self, stage: &str) -> Vec<String> {
+        let mut urls = Vec::new();
+        for d in &self.domains {
+            for m in d.mappings.iter().filter(|m| m.api_id == self.id) {
+                match m.stage.as_deref() {
+                    Some(s) if s == stage => urls.push(m.url(&d.domain_name)),
+                    None => urls.push(format!("{}/{stage}", m.url(&d.domain_name))),
+                    _ => {}
+                }
+            }
+        }
+        urls
+    }
+
+    /// The usage plans that cover `stage` of this API.
+    pub fn plans_for_stage<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a super::UsagePlan> + 'a {
+        self.usage_plans.iter().filter(move |p| p.covers(&self.id, stage))
+    }
+
+    /// The gateway response of `response_type` when it was customised.
+    pub fn custom_gateway_response(&self, response_type: &str) -> Option<&super::GatewayResponse> {
+        self.gateway_responses
+            .iter()
+            .find(|g| g.response_type == response_type && !g.default_response)
     }
 }
 
@@ -204,6 +245,28 @@ pub struct Stage {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stage_variables: BTreeMap<String, String>,
     pub last_updated: Option<String>,
+}
+
+impl Stage {
+    /// REST execution logging as the stage-wide method settings say:
+    /// `(loggingLevel, dataTraceEnabled)`, `None` when logging is off or unset.
+    pub fn execution_logging(&self) -> Option<(&str, bool)> {
+        let s = self.default_route_settings.as_ref()?;
+        let level = s.logging_level.as_deref()?;
+        (!level.eq_ignore_ascii_case("OFF"))
+            .then_some((level, s.data_trace_enabled.unwrap_or(false)))
+    }
+
+    /// Whether any method of the stage writes execution logs (stage-wide or
+    /// in a per-method override).
+    pub fn writes_execution_logs(&self) -> bool {
+        self.execution_logging().is_some()
+            || self.route_settings.values().any(|s| {
+                s.logging_level
+                    .as_deref()
+                    .is_some_and(|l| !l.eq_ignore_ascii_case("OFF"))
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

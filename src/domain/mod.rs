@@ -5,24 +5,32 @@
 //! the AWS fields they come from.
 
 pub mod api;
+pub mod custom_domain;
 pub mod draft;
 pub mod event;
+pub mod exec_log;
 pub mod fields;
 pub mod finding;
 pub mod finding_code;
 pub mod function;
+pub mod gateway_response;
 pub mod logs;
 pub mod request;
 pub mod response;
 pub mod text;
+pub mod usage_plan;
 
 pub use api::*;
+pub use custom_domain::*;
 pub use draft::*;
 pub use event::*;
+pub use exec_log::*;
 pub use finding::*;
 pub use finding_code::FindingCode;
 pub use function::*;
+pub use gateway_response::*;
 pub use logs::*;
 pub use request::*;
 pub use response::*;
 pub use text::{Interner, Text, intern};
+pub use usage_plan::*;
