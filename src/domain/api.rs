@@ -108,8 +108,13 @@ impl Api {
     }
 
     /// The usage plans that cover `stage` of this API.
-    pub fn plans_for_stage<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a super::UsagePlan> + 'a {
-        self.usage_plans.iter().filter(move |p| p.covers(&self.id, stage))
+    pub fn plans_for_stage<'a>(
+        &'a self,
+        stage: &'a str,
+    ) -> impl Iterator<Item = &'a super::UsagePlan> + 'a {
+        self.usage_plans
+            .iter()
+            .filter(move |p| p.covers(&self.id, stage))
     }
 
     /// The gateway response of `response_type` when it was customised.
@@ -294,6 +299,73 @@ pub struct RouteSettings {
     pub detailed_metrics_enabled: Option<bool>,
     pub logging_level: Option<String>,
     pub data_trace_enabled: Option<bool>,
+}
+
+/// Account-wide resources several APIs share (reference §13, §14): REST
+/// usage plans and API keys, custom domains. Loaded once per inventory and
+/// attached to each API with [`AccountResources::attach`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountResources {
+    pub usage_plans: super::UsagePlans,
+    pub domains: Vec<super::CustomDomain>,
+    /// Why usage plans or API keys could not be read, when they could not.
+    pub usage_plans_problem: Option<String>,
+    /// Why custom domains or their mappings could not be read.
+    pub domains_problem: Option<String>,
+}
+
+impl AccountResources {
+    /// Give `api` the plans covering one of its stages (REST only; keys with
+    /// their enabled flag from the account's key list) and the domains with
+    /// the mappings that point at it; say what could not be read.
+    pub fn attach(&self, api: &mut Api) {
+        if api.protocol() == Protocol::Rest {
+            api.usage_plans = self
+                .usage_plans
+                .plans
+                .iter()
+                .filter(|p| p.api_stages.iter().any(|s| s.api_id == api.id))
+                .map(|p| {
+                    let mut p = p.clone();
+                    for k in &mut p.keys {
+                        if k.enabled.is_none() {
+                            k.enabled = self
+                                .usage_plans
+                                .keys
+                                .iter()
+                                .find(|a| a.id == k.id)
+                                .and_then(|a| a.enabled);
+                        }
+                    }
+                    p
+                })
+                .collect();
+            if let Some(p) = &self.usage_plans_problem {
+                api.problems.push(format!("usage plans are missing: {p}"));
+            }
+        }
+        api.domains = self
+            .domains
+            .iter()
+            .filter_map(|d| {
+                let mappings: Vec<_> = d
+                    .mappings
+                    .iter()
+                    .filter(|m| m.api_id == api.id)
+                    .cloned()
+                    .collect();
+                (!mappings.is_empty()).then(|| super::CustomDomain {
+                    mappings,
+                    ..d.clone()
+                })
+            })
+            .collect();
+        if let Some(p) = &self.domains_problem {
+            api.problems
+                .push(format!("custom domains are missing: {p}"));
+        }
+    }
 }
 
 /// The result of one inventory load.

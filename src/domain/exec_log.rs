@@ -141,7 +141,9 @@ pub enum UsagePlanVerdict {
     NotRequired,
     Succeeded,
     /// `API Key ... not authorized because ...`: the reason as logged.
-    NotAuthorized { reason: String },
+    NotAuthorized {
+        reason: String,
+    },
     /// `Key throttle limit exceeded ...`: the plan's per-key limits.
     Throttled {
         rate_limit: Option<f64>,

@@ -72,8 +72,22 @@ impl UsagePlan {
     }
 
     /// The per-method throttle for `METHOD /path` on that stage, if any.
-    pub fn method_throttle(&self, api_id: &str, stage: &str, method: &str, resource_path: &str) -> Option<Throttle> {
-        let key = format!("{}/{}", if resource_path == "/" { "/" } else { resource_path }, method);
+    pub fn method_throttle(
+        &self,
+        api_id: &str,
+        stage: &str,
+        method: &str,
+        resource_path: &str,
+    ) -> Option<Throttle> {
+        let key = format!(
+            "{}/{}",
+            if resource_path == "/" {
+                "/"
+            } else {
+                resource_path
+            },
+            method
+        );
         self.api_stages
             .iter()
             .find(|s| s.api_id == api_id && s.stage == stage)

@@ -35,37 +35,91 @@ const LABELS: &[(&str, ExecStep)] = &[
     ("Extended Request Id: ", ExecStep::ExtendedRequestId),
     ("Starting authorizer: ", ExecStep::AuthorizerStarted),
     ("Incoming identity: ", ExecStep::AuthorizerIdentity),
-    ("Authorizer result body before parsing: ", ExecStep::AuthorizerResult),
-    ("Using valid authorizer policy for principal: ", ExecStep::AuthorizerPolicy),
-    ("Successfully completed authorizer execution", ExecStep::AuthorizerCompleted),
-    ("Verifying Usage Plan for request: ", ExecStep::UsagePlanVerify),
+    (
+        "Authorizer result body before parsing: ",
+        ExecStep::AuthorizerResult,
+    ),
+    (
+        "Using valid authorizer policy for principal: ",
+        ExecStep::AuthorizerPolicy,
+    ),
+    (
+        "Successfully completed authorizer execution",
+        ExecStep::AuthorizerCompleted,
+    ),
+    (
+        "Verifying Usage Plan for request: ",
+        ExecStep::UsagePlanVerify,
+    ),
     ("Key throttle limit exceeded for ", ExecStep::KeyThrottled),
-    ("Usage Plan check succeeded for ", ExecStep::UsagePlanCheckSucceeded),
+    (
+        "Usage Plan check succeeded for ",
+        ExecStep::UsagePlanCheckSucceeded,
+    ),
     ("Usage Plan check failed", ExecStep::UsagePlanCheckFailed),
-    ("Starting execution for request: ", ExecStep::StartingExecution),
+    (
+        "Starting execution for request: ",
+        ExecStep::StartingExecution,
+    ),
     ("HTTP Method: ", ExecStep::HttpMethod),
     ("Method request path: ", ExecStep::MethodRequestPath),
-    ("Method request query string: ", ExecStep::MethodRequestQuery),
+    (
+        "Method request query string: ",
+        ExecStep::MethodRequestQuery,
+    ),
     ("Method request headers: ", ExecStep::MethodRequestHeaders),
-    ("Method request body before transformations:", ExecStep::MethodRequestBody),
+    (
+        "Method request body before transformations:",
+        ExecStep::MethodRequestBody,
+    ),
     ("Request validation ", ExecStep::RequestValidation),
     ("Endpoint request URI: ", ExecStep::EndpointRequestUri),
-    ("Endpoint request headers: ", ExecStep::EndpointRequestHeaders),
-    ("Endpoint request body after transformations:", ExecStep::EndpointRequestBody),
+    (
+        "Endpoint request headers: ",
+        ExecStep::EndpointRequestHeaders,
+    ),
+    (
+        "Endpoint request body after transformations:",
+        ExecStep::EndpointRequestBody,
+    ),
     ("Sending request to ", ExecStep::SendingRequest),
     ("Received response. ", ExecStep::ReceivedResponse),
-    ("Endpoint response headers: ", ExecStep::EndpointResponseHeaders),
-    ("Endpoint response body before transformations:", ExecStep::EndpointResponseBody),
-    ("Execution failed due to configuration error: ", ExecStep::ConfigurationError),
+    (
+        "Endpoint response headers: ",
+        ExecStep::EndpointResponseHeaders,
+    ),
+    (
+        "Endpoint response body before transformations:",
+        ExecStep::EndpointResponseBody,
+    ),
+    (
+        "Execution failed due to configuration error: ",
+        ExecStep::ConfigurationError,
+    ),
     ("Execution failed due to ", ExecStep::ExecutionFailed),
     ("Execution failed", ExecStep::ExecutionFailed),
-    ("Lambda execution failed with status ", ExecStep::FunctionError),
-    ("Method response body after transformations:", ExecStep::MethodResponseBody),
+    (
+        "Lambda execution failed with status ",
+        ExecStep::FunctionError,
+    ),
+    (
+        "Method response body after transformations:",
+        ExecStep::MethodResponseBody,
+    ),
     ("Method response headers: ", ExecStep::MethodResponseHeaders),
-    ("Successfully completed execution", ExecStep::CompletedExecution),
+    (
+        "Successfully completed execution",
+        ExecStep::CompletedExecution,
+    ),
     ("Method completed with status: ", ExecStep::MethodCompleted),
-    ("AWS Integration Endpoint RequestId : ", ExecStep::IntegrationRequestId),
-    ("AWS Integration Endpoint RequestId: ", ExecStep::IntegrationRequestId),
+    (
+        "AWS Integration Endpoint RequestId : ",
+        ExecStep::IntegrationRequestId,
+    ),
+    (
+        "AWS Integration Endpoint RequestId: ",
+        ExecStep::IntegrationRequestId,
+    ),
     ("X-ray Tracing ID : ", ExecStep::XrayTraceId),
     ("X-ray Tracing ID: ", ExecStep::XrayTraceId),
     ("Gateway response type: ", ExecStep::GatewayResponse),
@@ -139,9 +193,9 @@ fn parse_text(timestamp_ms: i64, request_id: Option<String>, text: &str) -> Exec
 /// The request id a line belongs to: its prefix, else the id a
 /// `Starting execution for request:` line names.
 fn own_request_id(line: &ExecLine) -> Option<&str> {
-    line.request_id.as_deref().or_else(|| {
-        (line.step == ExecStep::StartingExecution).then(|| line.value.trim())
-    })
+    line.request_id
+        .as_deref()
+        .or_else(|| (line.step == ExecStep::StartingExecution).then(|| line.value.trim()))
 }
 
 /// Group parsed lines by request, in order of each request's first line;
@@ -152,7 +206,9 @@ pub fn group_by_request(lines: impl IntoIterator<Item = ExecLine>) -> Vec<ExecTr
     let mut orphans: Vec<ExecLine> = Vec::new();
     let mut current: Option<String> = None;
     for line in lines {
-        let id = own_request_id(&line).map(str::to_string).or(current.clone());
+        let id = own_request_id(&line)
+            .map(str::to_string)
+            .or(current.clone());
         match id {
             Some(id) => {
                 if !by_id.contains_key(&id) {
@@ -221,7 +277,11 @@ pub fn parse_test_invoke_log(log: &str) -> ExecTrace {
         .collect();
     let id = request_id
         .clone()
-        .or_else(|| lines.iter().find_map(|l| own_request_id(l).map(str::to_string)))
+        .or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| own_request_id(l).map(str::to_string))
+        })
         .unwrap_or_default();
     ExecTrace {
         summary: summarize(&id, &lines),
@@ -236,18 +296,14 @@ static FUNCTION_ERROR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)^(\d{3}) due to customer function error: (.*?)(?:\. Lambda request id: ([0-9A-Za-z-]+))?\s*$")
         .expect("static regex")
 });
-static USAGE_VERIFY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"API Key:\s*(\S*)\s+API Stage: (\S+)").expect("static regex")
-});
-static KEY_THROTTLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Limit: ([0-9.]+)(?: Burst: (\d+))?").expect("static regex")
-});
-static GATEWAY_RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\S+) with status code: (\d{3})").expect("static regex")
-});
-static HTTP_METHOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\S+), Resource Path: (.*)$").expect("static regex")
-});
+static USAGE_VERIFY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"API Key:\s*(\S*)\s+API Stage: (\S+)").expect("static regex"));
+static KEY_THROTTLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Limit: ([0-9.]+)(?: Burst: (\d+))?").expect("static regex"));
+static GATEWAY_RESPONSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\S+) with status code: (\d{3})").expect("static regex"));
+static HTTP_METHOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\S+), Resource Path: (.*)$").expect("static regex"));
 static HEADER_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^\{|, )(x-amzn-RequestId|X-Amz-Function-Error)=([^,}]*)")
         .expect("static regex")
@@ -258,10 +314,7 @@ static AUTHORIZER_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\S+) for request").expect("static regex"));
 
 fn status(s: &str) -> Option<u16> {
-    s.trim()
-        .parse()
-        .ok()
-        .filter(|n| (100..=599).contains(n))
+    s.trim().parse().ok().filter(|n| (100..=599).contains(n))
 }
 
 /// Lambda ARN inside an endpoint URI `https://lambda.../functions/<arn>/invocations`.
@@ -371,10 +424,12 @@ pub fn summarize(request_id: &str, lines: &[ExecLine]) -> ExecSummary {
                 }
             }
             ExecStep::ConfigurationError => {
-                s.configuration_error.get_or_insert_with(|| v.trim().to_string());
+                s.configuration_error
+                    .get_or_insert_with(|| v.trim().to_string());
             }
             ExecStep::ExecutionFailed => {
-                s.execution_failed.get_or_insert_with(|| v.trim().to_string());
+                s.execution_failed
+                    .get_or_insert_with(|| v.trim().to_string());
             }
             ExecStep::GatewayResponse => {
                 if let Some(c) = GATEWAY_RESPONSE.captures(v) {

@@ -12,42 +12,182 @@ fn line(text: &str) -> String {
 
 /// (event text after the prefix, expected step, expected value)
 const CORPUS: &[(&str, ExecStep, &str)] = &[
-    ("Extended Request Id: Vts2pH6ArPEFcuQ=", ExecStep::ExtendedRequestId, "Vts2pH6ArPEFcuQ="),
-    ("Starting authorizer: 8xk2lq for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d", ExecStep::AuthorizerStarted, "8xk2lq for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d"),
-    ("Incoming identity: ****I1BUdE", ExecStep::AuthorizerIdentity, "****I1BUdE"),
-    ("Authorizer result body before parsing: null", ExecStep::AuthorizerResult, "null"),
-    ("Using valid authorizer policy for principal: ****abc123", ExecStep::AuthorizerPolicy, "****abc123"),
-    ("Successfully completed authorizer execution", ExecStep::AuthorizerCompleted, ""),
-    ("Verifying Usage Plan for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d. API Key:  API Stage: h733q2j6gb/Prod", ExecStep::UsagePlanVerify, "515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d. API Key:  API Stage: h733q2j6gb/Prod"),
-    ("API Key  authorized because method 'POST /verifyReceipt' does not require API Key. Request will not contribute to throttle or quota limits", ExecStep::ApiKeyNotRequired, "API Key  authorized because method 'POST /verifyReceipt' does not require API Key. Request will not contribute to throttle or quota limits"),
-    ("Usage Plan check succeeded for API Key **********bMZHBg and API Stage h733q2j6gb/Prod", ExecStep::UsagePlanCheckSucceeded, "API Key **********bMZHBg and API Stage h733q2j6gb/Prod"),
-    ("Usage Plan check failed due to an internal error", ExecStep::UsagePlanCheckFailed, "due to an internal error"),
-    ("Starting execution for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d", ExecStep::StartingExecution, "515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d"),
-    ("HTTP Method: POST, Resource Path: /verifyReceipt", ExecStep::HttpMethod, "POST, Resource Path: /verifyReceipt"),
-    ("API Key: **********bMZHBg", ExecStep::ApiKey, "**********bMZHBg"),
+    (
+        "Extended Request Id: Vts2pH6ArPEFcuQ=",
+        ExecStep::ExtendedRequestId,
+        "Vts2pH6ArPEFcuQ=",
+    ),
+    (
+        "Starting authorizer: 8xk2lq for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d",
+        ExecStep::AuthorizerStarted,
+        "8xk2lq for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d",
+    ),
+    (
+        "Incoming identity: ****I1BUdE",
+        ExecStep::AuthorizerIdentity,
+        "****I1BUdE",
+    ),
+    (
+        "Authorizer result body before parsing: null",
+        ExecStep::AuthorizerResult,
+        "null",
+    ),
+    (
+        "Using valid authorizer policy for principal: ****abc123",
+        ExecStep::AuthorizerPolicy,
+        "****abc123",
+    ),
+    (
+        "Successfully completed authorizer execution",
+        ExecStep::AuthorizerCompleted,
+        "",
+    ),
+    (
+        "Verifying Usage Plan for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d. API Key:  API Stage: h733q2j6gb/Prod",
+        ExecStep::UsagePlanVerify,
+        "515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d. API Key:  API Stage: h733q2j6gb/Prod",
+    ),
+    (
+        "API Key  authorized because method 'POST /verifyReceipt' does not require API Key. Request will not contribute to throttle or quota limits",
+        ExecStep::ApiKeyNotRequired,
+        "API Key  authorized because method 'POST /verifyReceipt' does not require API Key. Request will not contribute to throttle or quota limits",
+    ),
+    (
+        "Usage Plan check succeeded for API Key **********bMZHBg and API Stage h733q2j6gb/Prod",
+        ExecStep::UsagePlanCheckSucceeded,
+        "API Key **********bMZHBg and API Stage h733q2j6gb/Prod",
+    ),
+    (
+        "Usage Plan check failed due to an internal error",
+        ExecStep::UsagePlanCheckFailed,
+        "due to an internal error",
+    ),
+    (
+        "Starting execution for request: 515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d",
+        ExecStep::StartingExecution,
+        "515f1e99-3a40-11e9-8fd3-6d1f0a1b2c3d",
+    ),
+    (
+        "HTTP Method: POST, Resource Path: /verifyReceipt",
+        ExecStep::HttpMethod,
+        "POST, Resource Path: /verifyReceipt",
+    ),
+    (
+        "API Key: **********bMZHBg",
+        ExecStep::ApiKey,
+        "**********bMZHBg",
+    ),
     ("Method request path: {}", ExecStep::MethodRequestPath, "{}"),
-    ("Method request query string: {city=Seattle}", ExecStep::MethodRequestQuery, "{city=Seattle}"),
-    ("Method request headers: {Accept=application/json, Host=h733q2j6gb.execute-api.eu-west-2.amazonaws.com}", ExecStep::MethodRequestHeaders, "{Accept=application/json, Host=h733q2j6gb.execute-api.eu-west-2.amazonaws.com}"),
-    ("Method request body before transformations: {\"receiptData\":\"82ca\"}", ExecStep::MethodRequestBody, "{\"receiptData\":\"82ca\"}"),
-    ("Method request body before transformations:", ExecStep::MethodRequestBody, ""),
-    ("Request validation succeeded for content type application/json", ExecStep::RequestValidation, "succeeded for content type application/json"),
-    ("Endpoint request URI: https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:receipt/invocations", ExecStep::EndpointRequestUri, "https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:receipt/invocations"),
-    ("Endpoint request body after transformations: {\"resource\":\"/verifyReceipt\"}", ExecStep::EndpointRequestBody, "{\"resource\":\"/verifyReceipt\"}"),
-    ("Sending request to https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/f/invocations", ExecStep::SendingRequest, "https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/f/invocations"),
-    ("Received response. Integration latency: 40 ms", ExecStep::ReceivedResponse, "Integration latency: 40 ms"),
-    ("Received response. Status: 200, Integration latency: 20 ms", ExecStep::ReceivedResponse, "Status: 200, Integration latency: 20 ms"),
-    ("Endpoint response body before transformations: \"hello world\"", ExecStep::EndpointResponseBody, "\"hello world\""),
-    ("Execution failed due to configuration error: Malformed Lambda proxy response", ExecStep::ConfigurationError, "Malformed Lambda proxy response"),
-    ("Execution failed due to a timeout error", ExecStep::ExecutionFailed, "a timeout error"),
-    ("Method response body after transformations: {\"message\":\"ok\"}", ExecStep::MethodResponseBody, "{\"message\":\"ok\"}"),
-    ("Method response headers: {X-Amzn-Trace-Id=Root=1-5c755b5d-07b29b94e632d3da19d88789}", ExecStep::MethodResponseHeaders, "{X-Amzn-Trace-Id=Root=1-5c755b5d-07b29b94e632d3da19d88789}"),
-    ("Successfully completed execution", ExecStep::CompletedExecution, ""),
-    ("Method completed with status: 502", ExecStep::MethodCompleted, "502"),
-    ("AWS Integration Endpoint RequestId : 57593f79-3a40-11e9-a7b2-0123456789ab", ExecStep::IntegrationRequestId, "57593f79-3a40-11e9-a7b2-0123456789ab"),
-    ("X-ray Tracing ID : 1-5c755b5d-07b29b94e632d3da19d88789", ExecStep::XrayTraceId, "1-5c755b5d-07b29b94e632d3da19d88789"),
-    ("Gateway response type: AUTHORIZER_CONFIGURATION_ERROR with status code: 500", ExecStep::GatewayResponse, "AUTHORIZER_CONFIGURATION_ERROR with status code: 500"),
-    ("Key throttle limit exceeded for RestApi h733q2j6gb, Stage Prod, Resource k0w8mc, HttpMethod GET. Limit: 1.00 Burst: 1", ExecStep::KeyThrottled, "RestApi h733q2j6gb, Stage Prod, Resource k0w8mc, HttpMethod GET. Limit: 1.00 Burst: 1"),
-    ("Something API Gateway says that gatescope does not know", ExecStep::Other, "Something API Gateway says that gatescope does not know"),
+    (
+        "Method request query string: {city=Seattle}",
+        ExecStep::MethodRequestQuery,
+        "{city=Seattle}",
+    ),
+    (
+        "Method request headers: {Accept=application/json, Host=h733q2j6gb.execute-api.eu-west-2.amazonaws.com}",
+        ExecStep::MethodRequestHeaders,
+        "{Accept=application/json, Host=h733q2j6gb.execute-api.eu-west-2.amazonaws.com}",
+    ),
+    (
+        "Method request body before transformations: {\"receiptData\":\"82ca\"}",
+        ExecStep::MethodRequestBody,
+        "{\"receiptData\":\"82ca\"}",
+    ),
+    (
+        "Method request body before transformations:",
+        ExecStep::MethodRequestBody,
+        "",
+    ),
+    (
+        "Request validation succeeded for content type application/json",
+        ExecStep::RequestValidation,
+        "succeeded for content type application/json",
+    ),
+    (
+        "Endpoint request URI: https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:receipt/invocations",
+        ExecStep::EndpointRequestUri,
+        "https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:receipt/invocations",
+    ),
+    (
+        "Endpoint request body after transformations: {\"resource\":\"/verifyReceipt\"}",
+        ExecStep::EndpointRequestBody,
+        "{\"resource\":\"/verifyReceipt\"}",
+    ),
+    (
+        "Sending request to https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/f/invocations",
+        ExecStep::SendingRequest,
+        "https://lambda.eu-west-2.amazonaws.com/2015-03-31/functions/f/invocations",
+    ),
+    (
+        "Received response. Integration latency: 40 ms",
+        ExecStep::ReceivedResponse,
+        "Integration latency: 40 ms",
+    ),
+    (
+        "Received response. Status: 200, Integration latency: 20 ms",
+        ExecStep::ReceivedResponse,
+        "Status: 200, Integration latency: 20 ms",
+    ),
+    (
+        "Endpoint response body before transformations: \"hello world\"",
+        ExecStep::EndpointResponseBody,
+        "\"hello world\"",
+    ),
+    (
+        "Execution failed due to configuration error: Malformed Lambda proxy response",
+        ExecStep::ConfigurationError,
+        "Malformed Lambda proxy response",
+    ),
+    (
+        "Execution failed due to a timeout error",
+        ExecStep::ExecutionFailed,
+        "a timeout error",
+    ),
+    (
+        "Method response body after transformations: {\"message\":\"ok\"}",
+        ExecStep::MethodResponseBody,
+        "{\"message\":\"ok\"}",
+    ),
+    (
+        "Method response headers: {X-Amzn-Trace-Id=Root=1-5c755b5d-07b29b94e632d3da19d88789}",
+        ExecStep::MethodResponseHeaders,
+        "{X-Amzn-Trace-Id=Root=1-5c755b5d-07b29b94e632d3da19d88789}",
+    ),
+    (
+        "Successfully completed execution",
+        ExecStep::CompletedExecution,
+        "",
+    ),
+    (
+        "Method completed with status: 502",
+        ExecStep::MethodCompleted,
+        "502",
+    ),
+    (
+        "AWS Integration Endpoint RequestId : 57593f79-3a40-11e9-a7b2-0123456789ab",
+        ExecStep::IntegrationRequestId,
+        "57593f79-3a40-11e9-a7b2-0123456789ab",
+    ),
+    (
+        "X-ray Tracing ID : 1-5c755b5d-07b29b94e632d3da19d88789",
+        ExecStep::XrayTraceId,
+        "1-5c755b5d-07b29b94e632d3da19d88789",
+    ),
+    (
+        "Gateway response type: AUTHORIZER_CONFIGURATION_ERROR with status code: 500",
+        ExecStep::GatewayResponse,
+        "AUTHORIZER_CONFIGURATION_ERROR with status code: 500",
+    ),
+    (
+        "Key throttle limit exceeded for RestApi h733q2j6gb, Stage Prod, Resource k0w8mc, HttpMethod GET. Limit: 1.00 Burst: 1",
+        ExecStep::KeyThrottled,
+        "RestApi h733q2j6gb, Stage Prod, Resource k0w8mc, HttpMethod GET. Limit: 1.00 Burst: 1",
+    ),
+    (
+        "Something API Gateway says that gatescope does not know",
+        ExecStep::Other,
+        "Something API Gateway says that gatescope does not know",
+    ),
 ];
 
 #[test]
@@ -66,11 +206,16 @@ fn every_corpus_line_gets_its_step_and_value() {
 fn truncation_marker_is_stripped_and_flagged() {
     let l = parse_exec_line(
         0,
-        &line("Endpoint request body after transformations: {\"resource\":\"/verifyReceipt\",\"path\":\"/verif [TRUNCATED]"),
+        &line(
+            "Endpoint request body after transformations: {\"resource\":\"/verifyReceipt\",\"path\":\"/verif [TRUNCATED]",
+        ),
     );
     assert_eq!(l.step, ExecStep::EndpointRequestBody);
     assert!(l.truncated);
-    assert_eq!(l.value, "{\"resource\":\"/verifyReceipt\",\"path\":\"/verif");
+    assert_eq!(
+        l.value,
+        "{\"resource\":\"/verifyReceipt\",\"path\":\"/verif"
+    );
     let trace = group_by_request([l]);
     assert_eq!(trace[0].summary.truncated_lines, 1);
 }
@@ -85,7 +230,9 @@ fn a_multi_line_function_error_keeps_the_message_and_lambda_request_id() {
     let s = summarize(RID, &[l]);
     assert_eq!(
         s.function_error.as_deref(),
-        Some("Error: Cannot find module '.prisma/client/default'\nRequire stack:\n- /var/task/index.js\n- /var/runtime/index.mjs")
+        Some(
+            "Error: Cannot find module '.prisma/client/default'\nRequire stack:\n- /var/task/index.js\n- /var/runtime/index.mjs"
+        )
     );
     assert_eq!(
         s.lambda_request_id.as_deref(),
@@ -95,7 +242,12 @@ fn a_multi_line_function_error_keeps_the_message_and_lambda_request_id() {
 
 #[test]
 fn api_key_not_authorized_gives_the_reason() {
-    let l = parse_exec_line(0, &line("API Key **********bMZHBg not authorized because method 'GET /orders' requires API Key and API Key is not associated with a Usage Plan for API Stage h733q2j6gb/Prod: No Usage Plan found for key and API Stage"));
+    let l = parse_exec_line(
+        0,
+        &line(
+            "API Key **********bMZHBg not authorized because method 'GET /orders' requires API Key and API Key is not associated with a Usage Plan for API Stage h733q2j6gb/Prod: No Usage Plan found for key and API Stage",
+        ),
+    );
     assert_eq!(l.step, ExecStep::ApiKeyNotAuthorized);
     let s = summarize(RID, &[l]);
     match s.usage_plan {
@@ -245,7 +397,12 @@ fn lines_without_a_prefix_follow_the_starting_line() {
 
 #[test]
 fn odd_prefixes_are_not_taken_for_request_ids() {
-    for m in ["() Method completed with status: 200", "(a b) x", "(unclosed", "("] {
+    for m in [
+        "() Method completed with status: 200",
+        "(a b) x",
+        "(unclosed",
+        "(",
+    ] {
         let l = parse_exec_line(0, m);
         assert_eq!(l.request_id, None, "{m}");
     }
