@@ -1,7 +1,8 @@
 //! The layering rules of the README's Design section, checked on the source:
-//! - `src/domain/` and `src/engines/` name no tokio, ratatui, crossterm or
-//!   reqwest, and read neither the clock nor fresh randomness (they take
-//!   them as inputs);
+//! - `domain` and `engines` live in their own crate (`crates/core`), whose
+//!   manifest lists no runtime, terminal, HTTP or AWS SDK crate (so the
+//!   compiler refuses a `use tokio::...` there), and they read neither the
+//!   clock nor fresh randomness (they take them as inputs);
 //! - no file under `src/ui/views/` calls `tokio::spawn` (workers live in
 //!   `src/app/` and report through the shell's effects) or names
 //!   `backends::` (views reach I/O through `app::`), except the files listed
@@ -98,11 +99,51 @@ fn names(line: &str, krate: &str) -> bool {
     })
 }
 
+/// Crates the core may never depend on: I/O lives in `backends`, terminal
+/// code in `ui`. A dependency line in `crates/core/Cargo.toml` starting
+/// with one of these fails the test.
+const FORBIDDEN_IN_CORE: &[&str] = &[
+    "tokio",
+    "ratatui",
+    "crossterm",
+    "reqwest",
+    "hyper",
+    "axum",
+    "futures",
+    "aws-config",
+    "aws-sdk-",
+    "aws-smithy-",
+    "aws-sigv4",
+    "directories",
+];
+
+#[test]
+fn the_core_crate_depends_on_no_runtime_terminal_http_or_aws_sdk_crate() {
+    let manifest = std::fs::read_to_string(root().join("crates/core/Cargo.toml"))
+        .expect("crates/core/Cargo.toml");
+    let deps: Vec<&str> = manifest
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.starts_with('[') && l.contains('='))
+        .filter_map(|l| l.split('=').next())
+        .map(str::trim)
+        .collect();
+    assert!(
+        deps.contains(&"serde_json"),
+        "the manifest walk found the dependencies"
+    );
+    let bad: Vec<&&str> = deps
+        .iter()
+        .filter(|d| FORBIDDEN_IN_CORE.iter().any(|f| d.starts_with(f)))
+        .collect();
+    assert!(bad.is_empty(), "crates/core depends on {bad:?}");
+}
+
 #[test]
 fn the_core_names_no_runtime_terminal_or_http_crate_and_reads_no_clock() {
     let mut files = Vec::new();
-    rust_files(&root().join("src/domain"), &mut files);
-    rust_files(&root().join("src/engines"), &mut files);
+    rust_files(&root().join("crates/core/src/domain"), &mut files);
+    rust_files(&root().join("crates/core/src/engines"), &mut files);
     assert!(files.len() > 30, "the walk found the core's files");
     let mut bad = Vec::new();
     for f in &files {

@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use gatescope::engines::access_log::{AccessLogFormat, RECOMMENDED_HTTP, RECOMMENDED_REST, presets};
+use gatescope_core::engines::access_log::{AccessLogFormat, RECOMMENDED_HTTP, RECOMMENDED_REST, presets};
 use libfuzzer_sys::fuzz_target;
 
 /// Built once: compiling a preset's matcher costs far more than parsing a

@@ -2,7 +2,7 @@
 //! finder must never panic, and a found event's byte range lies in the text.
 #![no_main]
 
-use gatescope::engines::event_decode::{decode_str, find_event, find_event_after};
+use gatescope_core::engines::event_decode::{decode_str, find_event, find_event_after};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

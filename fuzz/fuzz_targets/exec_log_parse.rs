@@ -2,7 +2,7 @@
 //! grouped and summarised. Must never panic.
 #![no_main]
 
-use gatescope::engines::exec_log::{group_by_request, parse_exec_line, parse_test_invoke_log};
+use gatescope_core::engines::exec_log::{group_by_request, parse_exec_line, parse_test_invoke_log};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Any text as a token: the JWT decoder must never panic.
 #![no_main]
 
-use gatescope::engines::jwt::decode;
+use gatescope_core::engines::jwt::decode;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,8 +2,8 @@
 //! and without stream context. Must never panic.
 #![no_main]
 
-use gatescope::domain::RawLogEvent;
-use gatescope::engines::lambda_log::{LambdaLogParser, parse_line};
+use gatescope_core::domain::RawLogEvent;
+use gatescope_core::engines::lambda_log::{LambdaLogParser, parse_line};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 //! consistent: a failure is 502 (REST) / 500 (HTTP) with an error finding.
 #![no_main]
 
-use gatescope::domain::{ApiType, PayloadFormat, Severity};
-use gatescope::engines::response::{ResponseContext, interpret};
+use gatescope_core::domain::{ApiType, PayloadFormat, Severity};
+use gatescope_core::engines::response::{ResponseContext, interpret};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

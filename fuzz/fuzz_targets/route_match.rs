@@ -2,8 +2,8 @@
 //! "nearest routes" must never panic.
 #![no_main]
 
-use gatescope::domain::ApiType;
-use gatescope::engines::routing::{Router, nearest};
+use gatescope_core::domain::ApiType;
+use gatescope_core::engines::routing::{Router, nearest};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@ use super::{FindingCode, Group};
 use crate::domain::Severity;
 
 /// Markers around the generated part of the README.
-pub const BEGIN: &str = "<!-- finding-codes:begin (generated from src/domain/finding_code; `GATESCOPE_UPDATE_README=1 cargo test --lib finding_code` rewrites it) -->";
+pub const BEGIN: &str = "<!-- finding-codes:begin (generated from crates/core/src/domain/finding_code; `GATESCOPE_UPDATE_README=1 cargo test -p gatescope-core finding_code` rewrites it) -->";
 pub const END: &str = "<!-- finding-codes:end -->";
 
 fn cell(s: &str) -> String {

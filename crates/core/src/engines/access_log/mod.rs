@@ -7,7 +7,7 @@
 //! message, an unquoted `-`) fall back to that same template.
 //!
 //! ```
-//! use gatescope::engines::access_log::AccessLogFormat;
+//! use gatescope_core::engines::access_log::AccessLogFormat;
 //! let f = AccessLogFormat::new(r#"{"id":"$context.requestId","s":"$context.status"}"#);
 //! let r = f.parse(r#"{"id":"abc=","s":"502"}"#, 0).unwrap();
 //! assert_eq!((r.request_id.as_deref(), r.status), (Some("abc="), Some(502)));

@@ -11,7 +11,8 @@
 use super::shell::{body_arg, printf_command, quote};
 use crate::domain::{AuthMode, HttpRequest, header};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Curl,

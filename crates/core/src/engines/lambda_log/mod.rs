@@ -3,8 +3,8 @@
 //! lines, timeouts, and logged proxy events.
 //!
 //! ```
-//! use gatescope::engines::lambda_log::parse_line;
-//! use gatescope::domain::LambdaLineKind;
+//! use gatescope_core::engines::lambda_log::parse_line;
+//! use gatescope_core::domain::LambdaLineKind;
 //! let l = parse_line("/aws/lambda/f", 0, "END RequestId: 8f5e2c1a-6b4d-4e0f-9a1b-2c3d4e5f6a7b\n");
 //! assert_eq!(l.kind, LambdaLineKind::End);
 //! assert_eq!(l.request_id.as_deref(), Some("8f5e2c1a-6b4d-4e0f-9a1b-2c3d4e5f6a7b"));

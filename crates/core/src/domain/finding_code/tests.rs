@@ -158,7 +158,7 @@ fn every_rendered_template_is_recognised_as_registered() {
 
 #[test]
 fn the_readme_section_is_generated_from_the_registry() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
     let readme = std::fs::read_to_string(path).unwrap();
     let want = readme::splice(&readme).expect("README has the finding-codes markers");
     if std::env::var_os("GATESCOPE_UPDATE_README").is_some() {
@@ -167,6 +167,6 @@ fn the_readme_section_is_generated_from_the_registry() {
     }
     assert!(
         readme == want,
-        "README's Finding codes section is stale: run GATESCOPE_UPDATE_README=1 cargo test --lib finding_code"
+        "README's Finding codes section is stale: run GATESCOPE_UPDATE_README=1 cargo test -p gatescope-core finding_code"
     );
 }

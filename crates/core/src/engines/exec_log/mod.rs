@@ -9,8 +9,8 @@
 //! [`parse_test_invoke_log`].
 //!
 //! ```
-//! use gatescope::engines::exec_log::parse_exec_line;
-//! use gatescope::domain::ExecStep;
+//! use gatescope_core::engines::exec_log::parse_exec_line;
+//! use gatescope_core::domain::ExecStep;
 //! let l = parse_exec_line(0, "(5a1f0c2e-0000-4000-8000-000000000001) Method completed with status: 403");
 //! assert_eq!(l.step, ExecStep::MethodCompleted);
 //! assert_eq!(l.value, "403");

@@ -9,9 +9,9 @@
 //! request at all.
 //!
 //! ```
-//! use gatescope::domain::HttpResponse;
-//! use gatescope::domain::FindingCode;
-//! use gatescope::engines::doctor::{self, Evidence};
+//! use gatescope_core::domain::HttpResponse;
+//! use gatescope_core::domain::FindingCode;
+//! use gatescope_core::engines::doctor::{self, Evidence};
 //! let resp = HttpResponse { status: 502, body: br#"{"message": "Internal server error"}"#.to_vec(), ..Default::default() };
 //! let findings = doctor::diagnose(&Evidence { response: Some(resp), ..Default::default() });
 //! assert_eq!(findings[0].code, FindingCode::IntegrationResponseRejected);
