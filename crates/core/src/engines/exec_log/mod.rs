@@ -376,10 +376,8 @@ pub fn summarize(request_id: &str, lines: &[ExecLine]) -> ExecSummary {
                         .and_then(|m| m.as_str().parse().ok()),
                 });
             }
-            ExecStep::UsagePlanCheckSucceeded => {
-                if s.usage_plan.is_none() {
-                    s.usage_plan = Some(UsagePlanVerdict::Succeeded);
-                }
+            ExecStep::UsagePlanCheckSucceeded if s.usage_plan.is_none() => {
+                s.usage_plan = Some(UsagePlanVerdict::Succeeded);
             }
             ExecStep::UsagePlanCheckFailed => s.usage_plan = Some(UsagePlanVerdict::CheckFailed),
             ExecStep::StartingExecution => in_authorizer = false,
@@ -389,10 +387,8 @@ pub fn summarize(request_id: &str, lines: &[ExecLine]) -> ExecSummary {
                     s.path = Some(c[2].trim().to_string());
                 }
             }
-            ExecStep::ApiKey => {
-                if s.api_key_masked.is_none() {
-                    s.api_key_masked = Some(v.trim().to_string()).filter(|k| !k.is_empty());
-                }
+            ExecStep::ApiKey if s.api_key_masked.is_none() => {
+                s.api_key_masked = Some(v.trim().to_string()).filter(|k| !k.is_empty());
             }
             ExecStep::EndpointRequestUri if !in_authorizer => {
                 s.endpoint_uri = Some(function_of_uri(v));
