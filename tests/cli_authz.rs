@@ -228,11 +228,37 @@ fn jwt_signature_checked_with_jwks_file() {
     assert_eq!(v["outcome"], json!("401"));
 }
 
+/// Issue 12 case 8c: "what would API Gateway answer" has an answer for a token that
+/// does not decode: 401, with the decode error as the reason, exit 1 as for any 401.
 #[test]
-fn jwt_garbage_is_a_one_line_error() {
+fn jwt_malformed_token_is_a_401_with_the_decode_error() {
+    let o = gatescope(&["jwt", "abc.def", "--output", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json_out(&o);
+    assert_eq!(v["outcome"], json!("401"));
+    assert_eq!(
+        v["reason"],
+        json!("the token is malformed: a JWT has three dot-separated parts; this one has 2")
+    );
+    assert_eq!(codes(&v), ["JWT_MALFORMED"]);
+    assert_eq!(v["claims"], Value::Null);
+
     let o = gatescope(&["jwt", "definitely.not-a.jwt!"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("cannot decode the token"), "{err}");
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("401 Unauthorized: the token is malformed: the header is not valid base64url"),
+        "{out}"
+    );
+    assert!(out.contains("JWT_MALFORMED"), "{out}");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

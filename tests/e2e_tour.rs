@@ -115,9 +115,6 @@ fn tour_step_1_a_502() {
 }
 
 #[test]
-#[ignore = "open: in the pty run the request sent after `:send --origin ...` carries no \
-            Origin header (the response shows only COLD_START), so the doctor has no CORS \
-            exchange to judge; the shell step and src/ui/tests/cors_tour.rs pass"]
 fn tour_step_2_a_cors_failure() {
     tour_step(2);
 }

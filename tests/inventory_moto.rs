@@ -230,6 +230,19 @@ fn assert_matches_seed(apis: &Value, s: &Value) {
     assert_eq!(token["authorizerUri"], r["fnUri"]);
     assert_eq!(token["resultTtlInSeconds"], 300);
     assert_eq!(token["jwtConfiguration"], Value::Null);
+    // The derived Lambda block: kind, function, the methods behind it.
+    assert_eq!(
+        token["lambda"],
+        json!({"kind": "REST_TOKEN", "functionArn": r["fnUri"].as_str().unwrap().split("/functions/").nth(1).unwrap().trim_end_matches("/invocations"),
+               "identitySources": ["method.request.header.Authorization"], "resultTtlInSeconds": 300,
+               "simpleResponses": false, "payloadFormatVersion": null, "routes": ["GET /pets/{petId}"]})
+    );
+    // moto returns `policy` as the JSON text it was given; inspect shows it parsed.
+    assert_eq!(api["resourcePolicy"]["Statement"][1]["Sid"], "DenyOffice");
+    assert_eq!(
+        api["resourcePolicy"]["Statement"][1]["Condition"]["IpAddress"]["aws:SourceIp"],
+        json!(["203.0.113.0/24"])
+    );
     let pool = find(&api["authorizers"], "name", "pool-auth");
     assert_eq!(pool["type"], "COGNITO_USER_POOLS");
     assert_eq!(

@@ -58,8 +58,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.token.clone()
     };
-    let decoded =
-        jwt::decode(&token).map_err(|e| anyhow::anyhow!("cannot decode the token: {e}"))?;
+    // A token that does not decode is still a question with an answer: API Gateway
+    // says 401, and the decode error is the reason.
+    let decoded = jwt::decode(&token);
     let rule = match &args.api {
         Some(api_id) => {
             rule_from_api(global, api_id, args.route.as_deref().unwrap_or_default()).await?
@@ -75,11 +76,14 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             Jwks::parse(&String::from_utf8_lossy(&read_input(path)?))
                 .map_err(anyhow::Error::msg)?,
         ),
+        // The authorizer rejects a malformed token before it needs any key.
+        (None, true) if decoded.is_err() => None,
         (None, true) => {
             let iss = rule.issuer.clone().or_else(|| {
                 decoded
-                    .claims
-                    .get("iss")
+                    .as_ref()
+                    .ok()
+                    .and_then(|d| d.claims.get("iss"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
             });
@@ -90,34 +94,37 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let now = args.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
-    let eval = jwt::evaluate(&decoded, &rule, now, jwks.as_ref());
+    let eval = jwt::evaluate_token(Some(&token), &rule, now, jwks.as_ref());
+    let decoded = decoded.ok();
     let mut notes = Vec::new();
     if rule.is_unset() {
         notes.push("no authorizer given (--issuer/--audience or --api/--route): issuer and audience not checked".to_string());
     }
     match args.output {
         OutputFormat::Json => super::output::print_json(&json!({
-            "header": decoded.header,
-            "claims": decoded.claims,
+            "header": decoded.as_ref().map(|d| &d.header),
+            "claims": decoded.as_ref().map(|d| &d.claims),
             "outcome": eval.outcome,
             "reason": eval.reason,
             "wwwAuthenticate": eval.www_authenticate,
-            "expiresInSeconds": decoded.expires_in(now),
+            "expiresInSeconds": decoded.as_ref().and_then(|d| d.expires_in(now)),
             "signature": eval.signature,
             "rule": rule,
             "findings": eval.findings.iter().map(finding_json).collect::<Vec<_>>(),
             "notes": notes,
         }))?,
         OutputFormat::Table => {
-            outln!("header: {}", Value::Object(decoded.header.clone()));
-            outln!("claims:");
-            for (k, v) in &decoded.claims {
-                outln!(
-                    "  {k}: {}",
-                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                );
+            if let Some(decoded) = &decoded {
+                outln!("header: {}", Value::Object(decoded.header.clone()));
+                outln!("claims:");
+                for (k, v) in &decoded.claims {
+                    outln!(
+                        "  {k}: {}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                    );
+                }
             }
-            if let Some(left) = decoded.expires_in(now) {
+            if let Some(left) = decoded.as_ref().and_then(|d| d.expires_in(now)) {
                 let when = if left > 0 {
                     format!("expires in {left}s")
                 } else {

@@ -70,7 +70,12 @@ v2.create_route(ApiId=ws["ApiId"], RouteKey="$connect", AuthorizationType="NONE"
 out["ws"] = {"id": ws["ApiId"], "endpoint": ws["ApiEndpoint"]}
 
 # --- REST API with nested resources, methods, two authorizers, a stage ---
-r = rest.create_rest_api(name="pets-rest", description="pets", endpointConfiguration={"types": ["REGIONAL"]})
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
+    {"Sid": "DenyOffice", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+     "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}]})
+r = rest.create_rest_api(name="pets-rest", description="pets", endpointConfiguration={"types": ["REGIONAL"]},
+                         policy=POLICY)
 rid = r["id"]
 root = [x for x in rest.get_resources(restApiId=rid)["items"] if x["path"] == "/"][0]["id"]
 pets = rest.create_resource(restApiId=rid, parentId=root, pathPart="pets")["id"]

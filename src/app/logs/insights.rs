@@ -34,9 +34,9 @@ pub fn default_queries(limit: u32) -> Vec<NamedQuery> {
         },
         NamedQuery {
             name: "errors",
-            description: "requests answered 4xx/5xx, and Lambda errors",
+            description: "requests answered 4xx/5xx or with an integration/authorizer error, and Lambda errors",
             query: format!(
-                "fields @timestamp, @message, @log, @logStream\n| filter status like /^[45]/ or @message like /(?i)(error|exception|task timed out)/\n| sort @timestamp desc\n| limit {limit}"
+                "fields @timestamp, @message, @log, @logStream\n| filter {ERRORS_FILTER}\n| sort @timestamp desc\n| limit {limit}"
             ),
         },
         NamedQuery {
@@ -48,6 +48,19 @@ pub fn default_queries(limit: u32) -> Vec<NamedQuery> {
         },
     ]
 }
+
+/// The `errors` preset's filter, decided on field VALUES. Every access line in the
+/// recommended format carries the keys `integrationError`, `authorizerError`,
+/// `errorMessage` and `errorType` (a 200 logs them as `-`, API Gateway's empty value),
+/// so a word search of `@message` for "error" matched every record, 200s included.
+/// Access lines: a 4xx/5xx status, or an integration / authorizer error message that is
+/// not `-`. Lambda lines: a timeout, a runtime's ERROR level (Node `\tERROR\t`, Python
+/// `[ERROR]`, the JSON log format's `"level":"ERROR"`) or an unhandled-error object
+/// (`"errorType":"..."` with a value). A missing field never matches `!=`.
+pub const ERRORS_FILTER: &str = concat!(
+    r#"status like /^[45]/ or integrationError != "-" or authorizerError != "-""#,
+    r#" or @message like /Task timed out|\tERROR\t|\[ERROR\]|"level"\s*:\s*"ERROR"|"errorType"\s*:\s*"[^"-]/"#,
+);
 
 /// The query a name stands for, or the text itself when it is not a name.
 pub fn resolve_query(q: &str, limit: u32) -> String {

@@ -35,6 +35,7 @@ where
     set_routes(&mut api, parts.routes, words.routes);
     set_authorizers(&mut api, parts.authorizers, words.referenced_by, get_one).await;
     set_stages(&mut api, parts.stages);
+    api.fill_lambda_authorizers();
     api.details_loaded = true;
     api
 }

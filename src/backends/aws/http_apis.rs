@@ -37,6 +37,7 @@ macro_rules! map_authorizer {
                 .map(str::to_string),
             enable_simple_responses: a.enable_simple_responses(),
             result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds(),
+            lambda: None,
         }
     }};
 }

@@ -56,6 +56,7 @@ macro_rules! map_authorizer {
             authorizer_payload_format_version: None,
             enable_simple_responses: None,
             result_ttl_in_seconds: a.authorizer_result_ttl_in_seconds(),
+            lambda: None,
         }
     }};
 }
@@ -236,10 +237,23 @@ fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {
         disable_execute_api_endpoint: a.disable_execute_api_endpoint(),
         api_key_source: a.api_key_source().map(|s| s.as_str().to_string()),
         binary_media_types: a.binary_media_types().to_vec(),
+        resource_policy: a.policy().filter(|p| !p.is_empty()).map(resource_policy),
         cors: None,
         id,
         ..Api::default()
     }
+}
+
+/// `policy` as JSON: AWS returns it as text whose quotes are escaped
+/// (`{\"Version\":...}`); text that is not a policy stays a string so it
+/// is still shown.
+fn resource_policy(text: &str) -> serde_json::Value {
+    let unescaped = text.replace("\\\"", "\"").replace("\\/", "/");
+    serde_json::from_str(text)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .or_else(|| serde_json::from_str(&unescaped).ok())
+        .unwrap_or_else(|| serde_json::Value::String(text.to_string()))
 }
 
 /// One route per method of a resource.
@@ -355,6 +369,24 @@ mod tests {
         assert_eq!(
             i.lambda_arn().as_deref(),
             Some("arn:aws:lambda:us-east-1:1:function:f")
+        );
+    }
+
+    #[test]
+    fn resource_policy_text_is_parsed_in_both_forms_aws_and_moto_return() {
+        // AWS escapes the quotes; moto returns the text as given.
+        let escaped = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}]}"#;
+        let plain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Resource":"arn:aws:execute-api:us-east-1:1:a/*"}]}"#;
+        for text in [escaped, plain] {
+            let v = resource_policy(text);
+            assert_eq!(
+                v["Statement"][0]["Resource"], "arn:aws:execute-api:us-east-1:1:a/*",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            resource_policy("not a policy"),
+            serde_json::json!("not a policy")
         );
     }
 

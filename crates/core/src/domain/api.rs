@@ -49,6 +49,10 @@ pub struct Api {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub binary_media_types: Vec<String>,
     pub cors: Option<Cors>,
+    /// REST only: the resource policy (`policy`) as JSON. AWS returns it as
+    /// text with escaped quotes; a policy that does not parse stays a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_policy: Option<serde_json::Value>,
     #[serde(default)]
     pub routes: Vec<Route>,
     #[serde(default)]
@@ -222,6 +226,10 @@ pub struct Authorizer {
     pub authorizer_payload_format_version: Option<String>,
     pub enable_simple_responses: Option<bool>,
     pub result_ttl_in_seconds: Option<i32>,
+    /// Lambda authorizers only: kind, function, caching and the routes
+    /// behind it ([`Api::fill_lambda_authorizers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<super::LambdaAuthorizer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

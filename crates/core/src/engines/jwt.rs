@@ -277,7 +277,8 @@ pub fn evaluate_token(
             );
             JwtEvaluation {
                 outcome: Outcome::Unauthorized,
-                reason: Some(descriptions::MALFORMED.into()),
+                // What API Gateway says, then why (its own text is [UNVERIFIED]).
+                reason: Some(format!("{}: {e}", descriptions::MALFORMED)),
                 www_authenticate: Some(www_authenticate(&rule.scopes, descriptions::MALFORMED)),
                 signature: SignatureCheck::NotVerified,
                 findings: vec![finding],

@@ -3,6 +3,7 @@
 //! concludes. No I/O here: everything is unit tested and fuzzed.
 
 pub mod access_log;
+pub mod authz;
 pub mod compose;
 pub mod correlate;
 pub mod cors;

@@ -356,6 +356,15 @@ impl Parser {
             self.expect_close()?;
             return Ok(e);
         }
+        // `ispresent(field)`, which gatescope's `slowest` query uses.
+        if matches!(self.peek(), Some(Tok::Ident(x)) if x.eq_ignore_ascii_case("ispresent"))
+            && matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("(")))
+        {
+            self.pos += 2;
+            let field = self.operand()?;
+            self.expect_close()?;
+            return Ok(Expr::Present(field));
+        }
         self.comparison()
     }
 

@@ -171,3 +171,157 @@ fn comments_and_errors() {
         assert!(err.contains(want), "{q}: {err}");
     }
 }
+
+/// Issue 12 case 6: the `errors` preset against access lines in the recommended formats
+/// (every line carries the keys `integrationError`, `errorMessage`...) and Lambda lines.
+#[test]
+fn the_errors_preset_matches_error_values_not_key_names() {
+    use crate::app::logs::resolve_query;
+    use crate::backends::demo::access_logging::{ContextVars, render};
+    use crate::engines::access_log::{RECOMMENDED_HTTP, RECOMMENDED_REST};
+
+    let access = |id: &str, status: &str, extra: &[(&'static str, &str)]| {
+        let mut vars = ContextVars::new();
+        vars.insert("requestId", id.into());
+        vars.insert("status", status.into());
+        vars.insert("routeKey", "GET /orders".into());
+        for (k, v) in extra {
+            vars.insert(k, (*v).into());
+        }
+        vars
+    };
+    let cases: Vec<(ContextVars, bool)> = vec![
+        (access("ok200", "200", &[]), false),
+        (
+            access("created201", "201", &[("integration.status", "201")]),
+            false,
+        ),
+        (access("redirect302", "302", &[]), false),
+        (
+            access(
+                "bad502",
+                "502",
+                &[("integrationErrorMessage", "Malformed Lambda proxy response")],
+            ),
+            true,
+        ),
+        (
+            access(
+                "unauth401",
+                "401",
+                &[
+                    ("error.message", "Unauthorized"),
+                    ("error.responseType", "UNAUTHORIZED"),
+                ],
+            ),
+            true,
+        ),
+        (access("throttled429", "429", &[]), true),
+        // An error message on a status that is not 4xx/5xx still counts.
+        (
+            access(
+                "autherr200",
+                "200",
+                &[("authorizer.error", "The authorizer timed out")],
+            ),
+            true,
+        ),
+    ];
+    let id = "0b3c6a4e-0000-4000-8000-000000000001";
+    let lambda: Vec<(String, bool)> = vec![
+        (format!("START RequestId: {id} Version: $LATEST"), false),
+        (format!("END RequestId: {id}"), false),
+        (
+            format!(
+                "REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t"
+            ),
+            false,
+        ),
+        (
+            format!("2026-12-05T10:00:00.000Z\t{id}\tINFO\terrors so far: 0"),
+            false,
+        ),
+        (
+            r#"{"level":"INFO","message":"no error, no exception"}"#.into(),
+            false,
+        ),
+        (
+            format!("2026-12-05T10:00:00.000Z\t{id}\tERROR\tInvoke Error"),
+            true,
+        ),
+        (
+            format!("[ERROR]\t2026-12-05T10:00:00.000Z\t{id}\tKeyError: 'x'"),
+            true,
+        ),
+        (r#"{"level":"ERROR","message":"db down"}"#.into(), true),
+        (
+            r#"{"errorType":"TypeError","errorMessage":"x is undefined","stackTrace":[]}"#.into(),
+            true,
+        ),
+        (
+            format!("2026-12-05T10:00:03.000Z {id} Task timed out after 3.00 seconds"),
+            true,
+        ),
+    ];
+    let mut evs = Vec::new();
+    let mut expected = Vec::new();
+    let mut ts = 0;
+    for fmt in [RECOMMENDED_HTTP, RECOMMENDED_REST] {
+        for (vars, is_error) in &cases {
+            ts += 1;
+            let line = render(fmt, vars);
+            // The keys are in every line, 200s included: that is what broke the old query.
+            assert!(
+                line.contains("\"integrationError\":\"-\"") || *is_error,
+                "{line}"
+            );
+            evs.push(ev(ts, "/aws/apigateway/x", &line));
+            expected.push((line, *is_error));
+        }
+    }
+    for (line, is_error) in lambda {
+        ts += 1;
+        evs.push(ev(ts, "/aws/lambda/f", &line));
+        expected.push((line, is_error));
+    }
+    let records: Vec<Record> = evs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| discover(e, "123456789012", &i.to_string()))
+        .collect();
+    let matched = |q: &str| -> Vec<String> {
+        let rows = evaluate(&parse(q).unwrap(), records.clone(), None);
+        col(&rows, "@message")
+    };
+    let got = matched(&resolve_query("errors", 1000));
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(line, is_error)| got.contains(line) != *is_error)
+        .map(|(line, is_error)| format!("expected match={is_error}: {line}"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // The preset before the fix matched every record, 200s and REPORT lines included.
+    let old = "fields @timestamp, @message | filter status like /^[45]/ or @message like /(?i)(error|exception|task timed out)/";
+    assert!(matched(old).len() > got.len());
+    assert!(
+        matched(old)
+            .iter()
+            .any(|m| m.contains("\"requestId\":\"ok200\""))
+    );
+}
+
+/// The demo answers gatescope's own named queries (`slowest` uses `ispresent(...)`).
+#[test]
+fn every_named_query_runs_in_the_demo() {
+    for q in crate::app::logs::default_queries(10) {
+        let commands = parse(&q.query).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+        let rows = evaluate(&commands, records(), None);
+        match q.name {
+            "recent" => assert_eq!(rows.len(), 5),
+            "errors" => assert_eq!(rows.len(), 2, "the 500 and the 502"),
+            "slowest" => assert_eq!(col(&rows, "responseLatency"), ["100", "30", "12", "9"]),
+            other => panic!("a new named query {other}: add its expectation"),
+        }
+    }
+}

@@ -46,7 +46,8 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
                 .as_deref()
                 .and_then(|s| api.stage(s))
                 .or_else(|| api.stages.first());
-            let draft = compose::draft_for_route(api, route, stage);
+            let mut draft = compose::draft_for_route(api, route, stage);
+            set_origin(&mut draft, origin.as_deref());
             let mut page = ComposePage::from_draft(&draft);
             let mut effects = Vec::new();
             if route_takes_body(&draft.method) {
@@ -60,8 +61,11 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
             }
             let key = (api.id.clone(), route.route_key.clone());
             if let Some(kept) = ctx.shared.drafts.get(&key) {
-                // `C` in the restored page still goes back to the route's request.
-                let page = page.restore(kept);
+                // `C` in the restored page still goes back to the route's request;
+                // `--origin` applies to the restored draft too.
+                let mut kept = kept.clone();
+                set_origin(&mut kept, origin.as_deref());
+                let page = page.restore(&kept);
                 return Ok(vec![
                     Effect::Push(Box::new(page)),
                     Effect::Info("your unsent draft is back (C starts over)".into()),
@@ -71,15 +75,21 @@ pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, Str
         }
         _ => return Err("usage: :send [METHOD] [URL] [--origin ORIGIN]".into()),
     };
+    set_origin(&mut draft, origin.as_deref());
+    Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
+        &draft,
+    )))])
+}
+
+/// `--origin O` replaces any Origin header of the draft (a route's draft, a kept
+/// one or a free URL's alike).
+fn set_origin(draft: &mut crate::domain::draft::RequestDraft, origin: Option<&str>) {
     if let Some(o) = origin {
         draft
             .headers
             .retain(|h| !h.name.eq_ignore_ascii_case("origin"));
         draft.headers.push(crate::domain::Field::new("Origin", o));
     }
-    Ok(vec![Effect::Push(Box::new(ComposePage::from_draft(
-        &draft,
-    )))])
 }
 
 fn route_takes_body(method: &str) -> bool {

@@ -48,6 +48,20 @@ pub struct Evidence {
     pub logs_searched: bool,
     /// "Now" in epoch ms for time-dependent checks (JWT expiry); `None` skips them.
     pub now_ms: Option<i64>,
+    /// A Lambda authorizer's answer to this request (an opt-in real invoke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorizer_answer: Option<AuthorizerAnswerSeen>,
+    /// The caller's address as API Gateway sees it (`aws:SourceIp`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+}
+
+/// What an authorizer answered and the method ARN it was asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizerAnswerSeen {
+    pub method_arn: String,
+    pub answer: serde_json::Value,
 }
 
 impl Evidence {

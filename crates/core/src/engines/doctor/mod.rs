@@ -23,6 +23,7 @@ mod jwt_eval;
 mod lint;
 pub mod report;
 mod rules_auth;
+mod rules_authz;
 mod rules_cors;
 mod rules_lambda;
 mod rules_limits;
@@ -32,7 +33,9 @@ mod rules_route;
 mod rules_server;
 mod text;
 
-pub use evidence::{Evidence, FunctionConfig, default_timeout_ms, same_function};
+pub use evidence::{
+    AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms, same_function,
+};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
 
@@ -46,6 +49,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     if ev.response.is_some() {
         rules_server::check(ev, &mut found);
         rules_auth::check(ev, &mut found);
+        rules_authz::check_response(ev, &mut found);
         rules_route::check(ev, &mut found);
         rules_limits::check(ev, &mut found);
         rules_cors::check(ev, &mut found);
@@ -54,6 +58,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
         rules_limits::check(ev, &mut found);
     }
     rules_output::check(ev, &mut found);
+    rules_authz::check_answer(ev, &mut found);
     rules_logs::check(ev, &mut found);
     // A request no stage accepted is never in a stage's access log.
     if found
@@ -274,6 +279,8 @@ fn merge_into(m: &mut Finding, f: Finding) {
 mod props;
 #[cfg(test)]
 mod scenarios_auth;
+#[cfg(test)]
+mod scenarios_authz;
 #[cfg(test)]
 mod scenarios_lint;
 #[cfg(test)]
