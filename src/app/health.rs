@@ -6,7 +6,6 @@
 //! Reports typed progress; cancellable at every step.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -446,5 +445,45 @@ pub async fn run_for(
     Ok((report, problems))
 }
 
-/// Share of a backend's metric source (the Health page's refresh).
-pub type Metrics = Arc<dyn crate::backends::MetricSource>;
+/// The request id of the most recent request of a cause (for the doctor
+/// and the logs): one small Insights query over the stage's access log.
+/// `Ok(None)` when no such request is in the window any more.
+pub async fn example_request(
+    backend: &Backend,
+    api: &Api,
+    stage: &str,
+    cause: &crate::domain::health::Cause,
+    window: &Window,
+    cfg: &HealthConfig,
+) -> Result<Option<String>, BackendError> {
+    let settings = api
+        .stage(stage)
+        .and_then(|s| s.access_log_settings.as_ref());
+    let format = settings.and_then(|a| a.format.clone()).unwrap_or_default();
+    let q = causes::query_for(Some(&format), ApiType::from(api.protocol()))
+        .map_err(|why| BackendError::new(ErrorKind::Unsupported, why))?;
+    let Some(group) = settings.and_then(|a| a.log_group_name()) else {
+        return Ok(None);
+    };
+    let runner = InsightsRunner::new(backend.logs.clone(), cfg.insights.clone());
+    let (_stop, stop_rx) = watch::channel(false);
+    let outcome = runner
+        .run(
+            QueryRequest {
+                log_groups: vec![group],
+                query: causes::example_query(&q, cause),
+                start_s: window.start_s,
+                end_s: window.end_s,
+                limit: Some(1),
+            },
+            None,
+            stop_rx,
+        )
+        .await?;
+    let parser = crate::engines::access_log::AccessLogFormat::new(&format);
+    Ok(outcome.rows.iter().find_map(|row| {
+        let msg = row.iter().find(|(k, _)| k == "@message")?.1.as_str();
+        let rec = parser.parse(msg, 0).ok()?;
+        rec.request_id.as_deref().map(str::to_string)
+    }))
+}

@@ -15,7 +15,7 @@ use super::output::{OutputFormat, errln, outln, print_json, table};
 use crate::app::health::{self, HealthConfig, HealthRequest};
 use crate::domain::health::{ApiHealth, HealthReport, Series, StageHealth};
 use crate::engines::health::assemble::{Breach, breaches};
-use crate::engines::health::series::spark;
+use crate::engines::health::series::bars;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -142,21 +142,8 @@ fn ms(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.0}"))
 }
 
-/// A text sparkline (`▁▂▃▅█`), one character a period, the last `width` periods.
-pub fn text_spark(s: &Series, width: usize) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let v = spark(s);
-    let v = &v[v.len().saturating_sub(width)..];
-    let top = v.iter().copied().max().unwrap_or(0);
-    v.iter()
-        .map(|x| {
-            if top == 0 || *x == 0 {
-                ' '
-            } else {
-                BARS[((*x * 7) / top) as usize]
-            }
-        })
-        .collect()
+fn text_spark(s: &Series, width: usize) -> String {
+    bars(s, width)
 }
 
 fn print_table(report: &HealthReport, one_api: bool) {
@@ -388,13 +375,5 @@ mod tests {
         for bad in ["", "x", "150%", "-1", "NaN", "2"] {
             assert!(parse_rate(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn text_sparklines_scale_to_the_largest_value() {
-        let s = vec![Some(0.0), Some(1.0), None, Some(4.0)];
-        assert_eq!(text_spark(&s, 10), " ▂ █");
-        assert_eq!(text_spark(&s, 2), " █");
-        assert_eq!(text_spark(&vec![None, None], 5), "  ");
     }
 }

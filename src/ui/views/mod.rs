@@ -9,6 +9,7 @@ pub mod checks;
 pub mod compose;
 pub mod cors_view;
 pub mod doctor;
+pub mod health;
 pub mod history;
 pub mod logs;
 pub mod response;
@@ -42,6 +43,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "[STAGE] [REQUEST_ID]",
         desc: "Tail the selected API's logs, side by side",
         run: logs::open::cmd_logs,
+    },
+    CommandSpec {
+        name: "health",
+        aliases: &["triage"],
+        usage: "[API_ID|all] [--since 1h]",
+        desc: "What is failing now: routes, causes, functions",
+        run: health::cmd_health,
     },
     CommandSpec {
         name: "history",

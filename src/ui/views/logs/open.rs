@@ -175,6 +175,12 @@ fn feed_updates(
 
 /// Push the logs page for `req` with its feed running.
 pub fn open(shared: &Shared, api: Api, req: LogsRequest) -> Effect {
+    open_filtered(shared, api, req, None)
+}
+
+/// [`open`] with the `/` filter already applied (the Health page opens the
+/// logs of one cause: `status:502 route:/orders`).
+pub fn open_filtered(shared: &Shared, api: Api, req: LogsRequest, filter: Option<&str>) -> Effect {
     let mut page = LogsPage::new(
         format!("{} ({}) / {}", api.name, api.id, req.stage),
         RecordStore::default(),
@@ -186,6 +192,9 @@ pub fn open(shared: &Shared, api: Api, req: LogsRequest) -> Effect {
     };
     page.tail.connection = Connection::Connecting;
     page.diagnose = Some(screen::diagnose_with(api.clone()));
+    if let Some(f) = filter {
+        page.set_filter_text(f);
+    }
     if let Some(id) = &req.request_id {
         page.wait_for_request(id);
     }

@@ -197,3 +197,42 @@ fn cause_of(count: u64, rec: AccessLogRecord, api: Option<&Api>, stage: &str) ->
         },
     }
 }
+
+/// An Insights string literal.
+fn quoted(v: &str) -> String {
+    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The query that finds the most recent request of a cause (its whole
+/// access-log line): same status, same route, newest first.
+pub fn example_query(q: &CauseQuery, cause: &Cause) -> String {
+    let key = |var: &str| {
+        q.fields
+            .iter()
+            .find(|g| g.var == var)
+            .map(|g| insights_name(&g.key))
+    };
+    let mut clauses = Vec::new();
+    if let (Some(k), Some(s)) = (key("status"), cause.status) {
+        clauses.push(format!("{k} = {s}"));
+    }
+    if let Some(route) = cause.route_key.as_deref() {
+        match (key("routeKey"), key("resourcePath"), key("httpMethod")) {
+            (Some(k), _, _) => clauses.push(format!("{k} = {}", quoted(route))),
+            (None, Some(rp), method) => {
+                let (m, p) = route.split_once(' ').unwrap_or(("", route));
+                clauses.push(format!("{rp} = {}", quoted(p)));
+                if let Some(mk) = method.filter(|_| !m.is_empty()) {
+                    clauses.push(format!("{mk} = {}", quoted(m)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("\n| filter {}", clauses.join(" and "))
+    };
+    format!("fields @timestamp, @message{filter}\n| sort @timestamp desc\n| limit 1")
+}

@@ -51,7 +51,8 @@ pub fn add(a: &Series, b: &Series) -> Series {
 
 /// Sum of the known values.
 pub fn total(s: &Series) -> f64 {
-    s.iter().flatten().sum()
+    // A fold from +0.0: `sum()` of nothing is -0.0, printed "-0".
+    s.iter().flatten().fold(0.0, |a, b| a + b)
 }
 
 /// The largest known value.
@@ -155,5 +156,47 @@ mod tests {
         assert_eq!(spark(&vec![Some(0.01), None, Some(0.02)]), vec![50, 0, 100]);
         assert_eq!(spark(&vec![Some(300.0), Some(150.0)]), vec![300, 150]);
         assert_eq!(spark(&vec![None, None]), vec![0, 0]);
+    }
+}
+
+/// A text sparkline (`▁▂▃▅█`, blank for zero), one character a period, the
+/// last `width` periods: for tables, where a widget cannot go.
+pub fn bars(s: &Series, width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let v = spark(s);
+    let v = &v[v.len().saturating_sub(width)..];
+    let top = v.iter().copied().max().unwrap_or(0);
+    v.iter()
+        .map(|x| {
+            if top == 0 || *x == 0 {
+                ' '
+            } else {
+                BARS[((*x * 7) / top) as usize]
+            }
+        })
+        .collect()
+}
+
+/// The last `n` values as numbers (`-` where there is none): the Health
+/// page's "numbers on demand".
+pub fn last_values(s: &Series, n: usize) -> String {
+    s[s.len().saturating_sub(n)..]
+        .iter()
+        .map(|v| v.map_or("-".to_string(), |x| format!("{}", x.round() as i64)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn text_sparklines_and_numbers() {
+        let s = vec![Some(0.0), Some(1.0), None, Some(4.0)];
+        assert_eq!(bars(&s, 10), " ▂ █");
+        assert_eq!(bars(&s, 2), " █");
+        assert_eq!(bars(&vec![None, None], 5), "  ");
+        assert_eq!(last_values(&s, 3), "1 - 4");
     }
 }

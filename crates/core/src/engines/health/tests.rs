@@ -396,3 +396,30 @@ fn a_stage_with_access_logs_off_says_so() {
         .and_then(|s| s.format.as_deref());
     assert!(query_for(fmt, ApiType::Http).unwrap_err().contains("off"));
 }
+
+#[test]
+fn the_example_query_finds_one_request_of_the_cause() {
+    let q = query_for(Some(HTTP_FORMAT), ApiType::Http).unwrap();
+    let cause = crate::domain::health::Cause {
+        status: Some(502),
+        route_key: Some("GET /orders/{id}".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        super::causes::example_query(&q, &cause),
+        "fields @timestamp, @message\n| filter status = 502 and routeKey = \"GET /orders/{id}\"\n| sort @timestamp desc\n| limit 1"
+    );
+    let rest = r#"{"s":"$context.status","rp":"$context.resourcePath","m":"$context.httpMethod"}"#;
+    let q = query_for(Some(rest), ApiType::Rest).unwrap();
+    let cause = crate::domain::health::Cause {
+        status: Some(404),
+        route_key: Some("GET /a\"b".into()),
+        ..Default::default()
+    };
+    assert!(
+        super::causes::example_query(&q, &cause)
+            .contains("filter s = 404 and rp = \"/a\\\"b\" and m = \"GET\""),
+        "{}",
+        super::causes::example_query(&q, &cause)
+    );
+}
