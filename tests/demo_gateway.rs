@@ -243,7 +243,7 @@ async fn every_request_leaves_correlated_access_and_lambda_logs() {
             })
             .unwrap_or_else(|| panic!("{}: no route for {rec}", s.name));
         let arn = route.integration.as_ref().unwrap().lambda_arn().unwrap();
-        let lgroup = backend.logs.lambda_log_group(&arn).await.unwrap();
+        let lgroup = backend.logs.lambda_log_group(arn.as_str()).await.unwrap();
         let lines = wait_for_events(&backend, &lgroup, lambda_id, |m| {
             m.iter().any(|l| l.starts_with("REPORT"))
         })

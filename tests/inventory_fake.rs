@@ -248,7 +248,7 @@ async fn paged_throttled_and_failing_calls_lose_nothing() {
         for (r, route) in api.routes.iter().enumerate() {
             let i = route.integration.as_ref().expect("integration joined");
             assert_eq!(
-                i.lambda_arn().unwrap(),
+                i.lambda_arn().unwrap().as_str(),
                 format!("arn:aws:lambda:us-east-1:1:function:{}-{r}", api.id)
             );
             assert!(

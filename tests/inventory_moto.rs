@@ -400,7 +400,7 @@ fn inspect_json_from_the_binary_matches_the_seed_and_warms_the_cache() {
     assert!(text.starts_with("orders-http ("), "{text}");
     assert!(text.contains("GET /orders       JWT   jwt-auth"), "{text}");
     assert!(
-        text.contains("! ROUTE_NO_INTEGRATION: route $default"),
+        text.contains("! ROUTE_NO_INTEGRATION: Route `$default` has no integration"),
         "{text}"
     );
 }

@@ -18,7 +18,9 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use super::logs::gather::{self, Gathered};
 use crate::backends::Backend;
-use crate::domain::{Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse};
+use crate::domain::{
+    AccessLogging, Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse,
+};
 use crate::engines::doctor::{self, Evidence};
 
 /// How long the Doctor pane waits for a request's logs (the CLI's `--wait` default).
@@ -81,7 +83,8 @@ impl Exchange {
         route
             .and_then(|r| r.integration.as_ref())
             .and_then(|i| i.lambda_arn())
-            .filter(|arn| !arn.contains("${"))
+            .filter(|arn| !arn.is_templated())
+            .map(|arn| arn.as_str().to_string())
             .into_iter()
             .collect()
     }
@@ -98,16 +101,20 @@ impl Exchange {
         let Some(stage) = self.stage.as_deref().and_then(|s| api.stage(s)) else {
             return Some("no known stage: findings from the response alone".into());
         };
-        if stage
-            .access_log_settings
-            .as_ref()
-            .and_then(|a| a.log_group_name())
-            .is_none()
-        {
-            return Some(format!(
-                "stage {} has no access logging: findings from the response alone",
-                stage.stage_name
-            ));
+        match stage.access_logging() {
+            AccessLogging::Off => {
+                return Some(format!(
+                    "stage {} has no access logging: findings from the response alone",
+                    stage.stage_name
+                ));
+            }
+            AccessLogging::Elsewhere { destination, .. } => {
+                return Some(format!(
+                    "stage {} logs to {destination}, not CloudWatch Logs: findings from the response alone",
+                    stage.stage_name
+                ));
+            }
+            AccessLogging::CloudWatch { .. } => {}
         }
         if self.request_id().is_none() {
             return Some(

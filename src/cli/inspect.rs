@@ -11,7 +11,7 @@ use anyhow::Context;
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json, table};
 use crate::app::inventory::{InventoryCache, Loader, flags};
-use crate::domain::{Api, Inventory, RouteSettings};
+use crate::domain::{AccessLogging, Api, Inventory, RouteSettings};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -166,15 +166,20 @@ pub fn render_api(api: &Api) -> String {
         });
         rows.push(vec![
             r.route_key.clone(),
-            or_dash(r.authorization_type.as_deref()),
+            or_dash(r.authorization_type.as_ref().map(|t| t.as_str())),
             or_dash(authorizer.as_deref()),
             or_dash(Some(&r.authorization_scopes.join(","))),
             if r.integration.is_some() {
-                or_dash(i.integration_type.as_deref())
+                or_dash(i.integration_type.as_ref().map(|t| t.as_str()))
             } else {
                 "NONE".into()
             },
-            or_dash(i.lambda_arn().as_deref().or(i.uri.as_deref())),
+            or_dash(
+                i.lambda_arn()
+                    .as_ref()
+                    .map(|f| f.as_str())
+                    .or(i.uri.as_deref()),
+            ),
             or_dash(i.payload_format_version.as_deref()),
             i.timeout_in_millis
                 .map(|t| format!("{t}ms"))
@@ -201,7 +206,7 @@ pub fn render_api(api: &Api) -> String {
             rows.push(vec![
                 a.name.clone(),
                 a.id.clone(),
-                a.authorizer_type.clone(),
+                a.authorizer_type.to_string(),
                 or_dash(Some(&a.identity_source.join(","))),
                 or_dash(jwt.issuer.as_deref().or(a.authorizer_uri.as_deref())),
                 or_dash(Some(&jwt.audience.join(","))),
@@ -227,10 +232,11 @@ pub fn render_api(api: &Api) -> String {
             if s.auto_deploy { "yes" } else { "no" }.into(),
             or_dash(s.invoke_url.as_deref()),
             throttle(s.default_route_settings.as_ref()),
-            s.access_log_settings
-                .as_ref()
-                .and_then(|l| l.log_group_name())
-                .unwrap_or("off".into()),
+            match s.access_logging() {
+                AccessLogging::Off => "off".into(),
+                AccessLogging::CloudWatch { group, .. } => group,
+                AccessLogging::Elsewhere { destination, .. } => destination.to_string(),
+            },
         ]);
     }
     out.push('\n');

@@ -134,8 +134,8 @@ pub fn fetch_functions(shared: &Shared, api: &Api, force: bool) -> Option<Effect
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::FunctionArn;
     use crate::domain::{Api, FunctionConfig};
-    use crate::engines::doctor::same_function;
 
     const ARN: &str = "arn:aws:lambda:eu-west-1:1:function:orders";
 
@@ -169,7 +169,7 @@ mod tests {
                 .push(format!("function_configs {}", wanted.join(",")));
             self.configs
                 .iter()
-                .filter(|c| wanted.iter().any(|w| same_function(&c.arn, w)))
+                .filter(|c| wanted.iter().any(|w| FunctionArn::same_function(&c.arn, w)))
                 .cloned()
                 .collect()
         }

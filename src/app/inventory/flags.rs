@@ -1,89 +1,44 @@
-//! "Flags at a glance": configuration that commonly breaks, visible in the
-//! API list and detail views without running the doctor (which goes deeper).
-//! Pure functions over the domain model.
+//! "Flags at a glance" for the inventory: the configuration lint's
+//! at-a-glance findings ([`crate::engines::doctor::glance`]) in the shape the
+//! API list, the detail views and `apis` / `inspect` show. No rule lives
+//! here: code, message and fix come from the lint and the code registry.
 
 use serde::Serialize;
 
 use crate::domain::{Api, FindingCode};
-
-const ACCESS_LOGGING_OFF: FindingCode = FindingCode::AccessLoggingOff;
-const ROUTE_WITHOUT_INTEGRATION: FindingCode = FindingCode::RouteNoIntegration;
-const CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN: FindingCode = FindingCode::CorsCredentialsWithWildcard;
-const DETAILS_INCOMPLETE: FindingCode = FindingCode::DetailsIncomplete;
+use crate::engines::doctor::{GlanceFinding, glance};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
     pub code: FindingCode,
-    /// One sentence for a status line or a tooltip.
+    /// One sentence for a status line or a tooltip (the finding's title).
     pub message: String,
+    /// The registry's fix for this code, filled for this API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
 }
 
+impl From<GlanceFinding> for Flag {
+    fn from(g: GlanceFinding) -> Self {
+        Flag {
+            code: g.finding.code,
+            message: g.finding.title,
+            fix: g.finding.fix,
+            stage: g.stage,
+            route: g.route,
+        }
+    }
+}
+
 /// Everything worth flagging on one API. Detail-based flags only appear once
 /// the details have loaded.
 pub fn flags(api: &Api) -> Vec<Flag> {
-    let mut out = Vec::new();
-    if let Some(cors) = &api.cors
-        && cors.allow_credentials == Some(true)
-        && cors.allow_origins.iter().any(|o| o.trim() == "*")
-    {
-        out.push(Flag {
-            code: CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN,
-            message: "CORS allows credentials with origin `*`: browsers refuse credentialed responses for a wildcard origin; list the origins".into(),
-            stage: None,
-            route: None,
-        });
-    }
-    if !api.details_loaded {
-        return out;
-    }
-    for stage in &api.stages {
-        let on = stage
-            .access_log_settings
-            .as_ref()
-            .and_then(|l| l.destination_arn.as_deref())
-            .is_some_and(|d| !d.is_empty());
-        if !on {
-            out.push(Flag {
-                code: ACCESS_LOGGING_OFF,
-                message: format!(
-                    "stage {} has no access logging: failed requests leave no trace to debug",
-                    stage.stage_name
-                ),
-                stage: Some(stage.stage_name.clone()),
-                route: None,
-            });
-        }
-    }
-    for route in &api.routes {
-        if route.integration.is_none() {
-            out.push(Flag {
-                code: ROUTE_WITHOUT_INTEGRATION,
-                message: format!(
-                    "route {} has no integration: calls to it fail",
-                    route.route_key
-                ),
-                stage: None,
-                route: Some(route.route_key.clone()),
-            });
-        }
-    }
-    if !api.problems.is_empty() {
-        out.push(Flag {
-            code: DETAILS_INCOMPLETE,
-            message: format!(
-                "some details could not be loaded: {}",
-                api.problems.join("; ")
-            ),
-            stage: None,
-            route: None,
-        });
-    }
-    out
+    glance(api).into_iter().map(Flag::from).collect()
 }
 
 /// Flags of one route only (for the routes table).
@@ -101,10 +56,11 @@ pub fn stage_flags<'a>(all: &'a [Flag], stage: &str) -> impl Iterator<Item = &'a
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AccessLogSettings, Cors, Integration, Route, Stage};
+    use crate::domain::{Integration, Route, Stage};
 
-    fn api() -> Api {
-        Api {
+    #[test]
+    fn flags_are_the_glance_findings_on_their_rows() {
+        let api = Api {
             id: "a".into(),
             details_loaded: true,
             routes: vec![
@@ -118,68 +74,26 @@ mod tests {
                     ..Route::default()
                 },
             ],
-            stages: vec![
-                Stage {
-                    stage_name: "prod".into(),
-                    access_log_settings: Some(AccessLogSettings {
-                        destination_arn: Some("arn:aws:logs:us-east-1:1:log-group:g".into()),
-                        format: Some("$context.requestId".into()),
-                    }),
-                    ..Stage::default()
-                },
-                Stage {
-                    stage_name: "$default".into(),
-                    ..Stage::default()
-                },
-            ],
-            ..Api::default()
-        }
-    }
-
-    #[test]
-    fn flags_each_broken_thing_once() {
-        let f = flags(&api());
-        let codes: Vec<_> = f
-            .iter()
-            .map(|f| (f.code, f.stage.as_deref(), f.route.as_deref()))
-            .collect();
-        assert_eq!(
-            codes,
-            vec![
-                (ACCESS_LOGGING_OFF, Some("$default"), None),
-                (ROUTE_WITHOUT_INTEGRATION, None, Some("POST /orphan")),
-            ]
-        );
-        assert_eq!(route_flags(&f, "POST /orphan").count(), 1);
-        assert_eq!(stage_flags(&f, "prod").count(), 0);
-    }
-
-    #[test]
-    fn cors_credentials_with_wildcard_is_flagged_even_before_details() {
-        let mut a = Api {
-            cors: Some(Cors {
-                allow_origins: vec!["*".into()],
-                allow_credentials: Some(true),
-                ..Cors::default()
-            }),
+            stages: vec![Stage {
+                stage_name: "$default".into(),
+                ..Stage::default()
+            }],
             ..Api::default()
         };
-        assert_eq!(flags(&a)[0].code, CORS_CREDENTIALS_WITH_WILDCARD_ORIGIN);
-        a.cors.as_mut().unwrap().allow_origins = vec!["https://app.example.com".into()];
-        assert!(flags(&a).is_empty());
-        a.cors.as_mut().unwrap().allow_origins = vec!["*".into()];
-        a.cors.as_mut().unwrap().allow_credentials = Some(false);
-        assert!(flags(&a).is_empty());
-    }
-
-    #[test]
-    fn problems_are_flagged_as_incomplete_details() {
-        let mut a = api();
-        a.problems.push("stages are missing: denied".into());
+        let f = flags(&api);
+        assert_eq!(route_flags(&f, "POST /orphan").count(), 1);
+        assert_eq!(route_flags(&f, "GET /ok").count(), 0);
+        let off: Vec<_> = stage_flags(&f, "$default").collect();
+        assert_eq!(off.len(), 1);
+        assert_eq!(off[0].code, FindingCode::AccessLoggingOff);
         assert!(
-            flags(&a)
-                .iter()
-                .any(|f| f.code == DETAILS_INCOMPLETE && f.message.contains("denied"))
+            off[0]
+                .fix
+                .as_deref()
+                .is_some_and(|x| x.contains("--api-id a --stage-name $default"))
         );
+        let json = serde_json::to_value(&f[0]).unwrap();
+        assert_eq!(json["code"], "ACCESS_LOGGING_OFF");
+        assert_eq!(json["stage"], "$default");
     }
 }

@@ -3,8 +3,9 @@
 //! backend so every lint page and a later `:doctor` reuse them.
 
 use crate::backends::{BackendInfo, ControlPlane};
+use crate::domain::FunctionArn;
 use crate::domain::{Api, FunctionConfig};
-use crate::engines::doctor::{lambda_functions, same_function};
+use crate::engines::doctor::lambda_functions;
 
 /// Function configurations read so far, for one backend.
 #[derive(Debug, Default)]
@@ -32,7 +33,7 @@ impl FunctionCache {
         let known = self.known(info);
         wanted
             .iter()
-            .filter(|w| !known.iter().any(|k| same_function(&k.arn, w)))
+            .filter(|w| !known.iter().any(|k| FunctionArn::same_function(&k.arn, w)))
             .cloned()
             .collect()
     }
@@ -44,7 +45,8 @@ impl FunctionCache {
             self.known.clear();
         }
         for c in configs {
-            self.known.retain(|k| !same_function(&k.arn, &c.arn));
+            self.known
+                .retain(|k| !FunctionArn::same_function(&k.arn, &c.arn));
             self.known.push(c);
         }
         self.generation += 1;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::backends::LogSource;
-use crate::domain::{Api, ApiType, PayloadFormat};
+use crate::domain::{AccessLogging, Api, ApiType, FunctionArn, PayloadFormat};
 use crate::engines::access_log::{AccessLogFormat, FormatAdvice, check_format};
 use crate::engines::correlate::CorrelateOptions;
 
@@ -73,15 +73,13 @@ pub async fn discover(
         },
     })?;
     let api_type = ApiType::from(api.protocol());
-    let settings = st.access_log_settings.as_ref();
-    let access_group = settings.and_then(|s| s.log_group_name());
-    let access_format = settings.and_then(|s| s.format.clone());
+    let logging = st.access_logging();
+    let access_group = logging.group().map(str::to_string);
+    let access_format = logging.format().map(str::to_string);
     let mut notes = Vec::new();
-    if access_group.is_none()
-        && let Some(arn) = settings.and_then(|s| s.destination_arn.as_deref())
-    {
+    if let AccessLogging::Elsewhere { destination, .. } = &logging {
         notes.push(format!(
-            "access logs go to {arn}, not CloudWatch Logs: gatescope cannot read them"
+            "access logs go to {destination}, not CloudWatch Logs: gatescope cannot read them"
         ));
     }
     let mut advice = check_format(
@@ -103,7 +101,7 @@ pub async fn discover(
             continue;
         };
         // Stage variables in the URI (`${stageVariables.fn}`) resolve per stage.
-        let arn = resolve_stage_vars(&arn, &st.stage_variables);
+        let arn = resolve_stage_vars(arn.as_str(), &st.stage_variables);
         by_fn.entry(arn).or_default().push(r.route_key.clone());
         let pf = integ
             .payload_format_version
@@ -121,14 +119,11 @@ pub async fn discover(
             Ok(g) => g,
             Err(e) => {
                 notes.push(format!("{arn}: {e}"));
-                format!(
-                    "/aws/lambda/{}",
-                    crate::backends::aws::logs::function_name(&arn)
-                )
+                format!("/aws/lambda/{}", FunctionArn::name_of(&arn))
             }
         };
         lambdas.push(LambdaTarget {
-            function_name: crate::backends::aws::logs::function_name(&arn).to_string(),
+            function_name: FunctionArn::name_of(&arn).to_string(),
             function_arn: arn,
             log_group,
             route_keys,

@@ -11,7 +11,8 @@ use tokio::time::Instant;
 use crate::backends::Backend;
 use crate::backends::log_source::FilterRequest;
 use crate::domain::{
-    AccessLogRecord, HttpResponse, LambdaLine, LambdaLineKind, RawLogEvent, Route, Stage,
+    AccessLogRecord, AccessLogging, HttpResponse, LambdaLine, LambdaLineKind, RawLogEvent, Route,
+    Stage,
 };
 use crate::engines::access_log::AccessLogFormat;
 use crate::engines::correlate::matches_response;
@@ -92,14 +93,18 @@ pub async fn gather(
 ) -> Gathered {
     let mut out = Gathered::default();
     let deadline = Instant::now() + wait;
-    let settings = stage.and_then(|s| s.access_log_settings.as_ref());
-    let access_group = settings.and_then(|a| a.log_group_name());
-    let format = AccessLogFormat::new(settings.and_then(|a| a.format.as_deref()).unwrap_or(""));
+    let logging = stage.map(Stage::access_logging);
+    let access_group = logging.as_ref().and_then(|l| l.group()).map(str::to_string);
+    let format = AccessLogFormat::new(logging.as_ref().and_then(|l| l.format()).unwrap_or(""));
     let request_id = resp.request_id().map(str::to_string);
     match (&access_group, &request_id) {
-        (None, _) => out.notes.push(match stage {
-            Some(s) => format!("stage {} has no access logging", s.stage_name),
-            None => "no stage known, so no access log to read".into(),
+        (None, _) => out.notes.push(match (stage, &logging) {
+            (Some(s), Some(AccessLogging::Elsewhere { destination, .. })) => format!(
+                "stage {} logs to {destination}, not CloudWatch Logs",
+                s.stage_name
+            ),
+            (Some(s), _) => format!("stage {} has no access logging", s.stage_name),
+            (None, _) => "no stage known, so no access log to read".into(),
         }),
         (Some(_), None) => out
             .notes
@@ -110,7 +115,7 @@ pub async fn gather(
         .and_then(|r| r.integration.as_ref())
         .and_then(|i| i.lambda_arn())
     {
-        Some(arn) => match backend.logs.lambda_log_group(&arn).await {
+        Some(arn) => match backend.logs.lambda_log_group(arn.as_str()).await {
             Ok(g) => Some(g),
             Err(e) => {
                 out.notes

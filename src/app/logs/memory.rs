@@ -339,7 +339,7 @@ impl LogSource for MemoryLogSource {
         }
         Ok(format!(
             "/aws/lambda/{}",
-            crate::backends::aws::logs::function_name(function_arn)
+            crate::domain::FunctionArn::name_of(function_arn)
         ))
     }
 }

@@ -9,8 +9,8 @@ use super::details::{self, all_failed};
 use super::errors::Call;
 use crate::backends::BackendError;
 use crate::domain::{
-    AccessLogSettings, Api, Authorizer, Cors, Integration, JwtConfiguration, Protocol, Route,
-    RouteSettings, Stage,
+    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, Cors, Integration,
+    IntegrationType, JwtConfiguration, Protocol, Route, RouteSettings, Stage,
 };
 
 /// Works on both `Authorizer` (list) and `GetAuthorizerOutput` (by id): the
@@ -23,7 +23,7 @@ macro_rules! map_authorizer {
             name: a.name().unwrap_or_default().to_string(),
             authorizer_type: a
                 .authorizer_type()
-                .map(|t| t.as_str().to_string())
+                .map(|t| AuthorizerType::parse(t.as_str()))
                 .unwrap_or_default(),
             identity_source: a.identity_source().to_vec(),
             jwt_configuration: a.jwt_configuration().map(|j| JwtConfiguration {
@@ -232,7 +232,9 @@ fn map_api(a: &v2::Api) -> Api {
 fn map_integration(i: &v2::Integration) -> Integration {
     Integration {
         id: i.integration_id().map(str::to_string),
-        integration_type: i.integration_type().map(|t| t.as_str().to_string()),
+        integration_type: i
+            .integration_type()
+            .map(|t| IntegrationType::parse(t.as_str())),
         uri: i.integration_uri().map(str::to_string),
         payload_format_version: i.payload_format_version().map(str::to_string),
         timeout_in_millis: i.timeout_in_millis().map(i64::from),
@@ -258,7 +260,9 @@ fn map_route(r: &v2::Route, integrations: &HashMap<String, Integration>) -> Rout
     Route {
         route_key: r.route_key().unwrap_or_default().to_string(),
         route_id: r.route_id().map(str::to_string),
-        authorization_type: r.authorization_type().map(|t| t.as_str().to_string()),
+        authorization_type: r
+            .authorization_type()
+            .map(|t| AuthorizationType::parse(t.as_str())),
         authorization_scopes: r.authorization_scopes().to_vec(),
         authorizer_id: r.authorizer_id().map(str::to_string),
         api_key_required: r.api_key_required().unwrap_or(false),
@@ -348,7 +352,7 @@ mod tests {
             },
         );
         let r = map_route(&route, &ints);
-        assert_eq!(r.authorization_type.as_deref(), Some("JWT"));
+        assert_eq!(r.authorization_type, Some(AuthorizationType::Jwt));
         assert_eq!(r.authorization_scopes, vec!["read"]);
         assert_eq!(r.integration.unwrap().uri.as_deref(), Some("arn:fn"));
         let r = map_route(&route, &HashMap::new());

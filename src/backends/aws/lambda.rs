@@ -10,9 +10,9 @@ use futures::StreamExt;
 
 use super::control_plane::AwsControlPlane;
 use super::errors::{Call, ErrorFacts, classify};
-use super::logs::function_name;
 use super::retry::with_retry;
 use crate::backends::BackendInfo;
+use crate::domain::FunctionArn;
 use crate::domain::FunctionConfig;
 
 /// Calls in flight at once: an API rarely has more than a handful of
@@ -40,7 +40,7 @@ async fn one(cp: &AwsControlPlane, function: &str) -> FunctionConfig {
     }
     let call = Call::new(
         "GetFunctionConfiguration",
-        format!("function:{}", function_name(function)),
+        format!("function:{}", FunctionArn::name_of(function)),
     );
     let result = with_retry(&cp.retry, &call, || {
         cp.lambda
@@ -66,7 +66,7 @@ async fn one(cp: &AwsControlPlane, function: &str) -> FunctionConfig {
 /// Lambda's own denials get Lambda's permission name (the generic classifier
 /// speaks of API Gateway permissions).
 fn unreadable_reason(function: &str, facts: &ErrorFacts, info: &BackendInfo) -> String {
-    let name = function_name(function);
+    let name = FunctionArn::name_of(function);
     let code = facts.code.as_deref().unwrap_or("");
     let credentials_rejected = matches!(
         code,

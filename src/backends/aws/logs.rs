@@ -20,7 +20,7 @@ use crate::backends::log_source::{
     FilterPage, FilterRequest, LiveTailStream, QueryRequest, QueryResults, QueryStats, QueryStatus,
 };
 use crate::backends::{BackendError, ErrorKind, LogSource};
-use crate::domain::RawLogEvent;
+use crate::domain::{FunctionArn, RawLogEvent};
 
 /// The AWS log source for an SDK configuration (region, credentials,
 /// endpoint override, retry settings all come from `conf`).
@@ -128,14 +128,6 @@ fn group_name(id: &str) -> String {
         .map_or(id, |(_, n)| n)
         .trim_end_matches(":*")
         .to_string()
-}
-
-/// `arn:aws:lambda:r:a:function:NAME[:qualifier]` or a bare name → NAME.
-pub fn function_name(arn: &str) -> &str {
-    match arn.split_once(":function:") {
-        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
-        None => arn,
-    }
 }
 
 #[async_trait]
@@ -304,7 +296,7 @@ impl LogSource for AwsLogSource {
     }
 
     async fn lambda_log_group(&self, function_arn: &str) -> Result<String, BackendError> {
-        let name = function_name(function_arn);
+        let name = FunctionArn::name_of(function_arn);
         let default = format!("/aws/lambda/{name}");
         match self
             .lambda
@@ -334,12 +326,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_from_arns() {
-        assert_eq!(
-            function_name("arn:aws:lambda:eu-west-1:123456789012:function:orders:live"),
-            "orders"
-        );
-        assert_eq!(function_name("orders"), "orders");
+    fn group_names_from_arns() {
         assert_eq!(
             group_name("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x:*"),
             "/aws/lambda/x"

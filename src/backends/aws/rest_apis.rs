@@ -9,7 +9,8 @@ use super::errors::Call;
 use super::http_apis::invoke_url;
 use crate::backends::BackendError;
 use crate::domain::{
-    AccessLogSettings, Api, Authorizer, Integration, Protocol, Route, RouteSettings, Stage,
+    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, Integration,
+    IntegrationType, Protocol, Route, RouteSettings, Stage,
 };
 
 /// The largest page REST list calls accept.
@@ -42,7 +43,7 @@ macro_rules! map_authorizer {
         Authorizer {
             id: a.id().unwrap_or_default().to_string(),
             name: a.name().unwrap_or_default().to_string(),
-            authorizer_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            authorizer_type: a.r#type().map(|t| AuthorizerType::parse(t.as_str())).unwrap_or_default(),
             // REST gives one comma-separated string ("method.request.header.A, method.request.querystring.b").
             identity_source: a
                 .identity_source()
@@ -211,7 +212,7 @@ fn routes_of(res: &rest::Resource) -> Vec<Route> {
         .map(|(verb, m)| Route {
             route_key: format!("{} {path}", m.http_method().unwrap_or(verb)),
             route_id: res.id().map(str::to_string),
-            authorization_type: m.authorization_type().map(str::to_string),
+            authorization_type: m.authorization_type().map(AuthorizationType::parse),
             authorization_scopes: m.authorization_scopes().to_vec(),
             authorizer_id: m.authorizer_id().map(str::to_string),
             api_key_required: m.api_key_required().unwrap_or(false),
@@ -221,11 +222,14 @@ fn routes_of(res: &rest::Resource) -> Vec<Route> {
 }
 
 fn map_integration(i: &rest::Integration) -> Integration {
-    let kind = i.r#type().map(|t| t.as_str().to_string());
+    let kind = i.r#type().map(|t| IntegrationType::parse(t.as_str()));
     Integration {
         id: None,
         // REST Lambda proxy integrations always send payload format 1.0.
-        payload_format_version: (kind.as_deref() == Some("AWS_PROXY")).then(|| "1.0".to_string()),
+        payload_format_version: kind
+            .as_ref()
+            .is_some_and(IntegrationType::is_lambda_proxy)
+            .then(|| "1.0".to_string()),
         integration_type: kind,
         uri: i.uri().map(str::to_string),
         timeout_in_millis: Some(i64::from(i.timeout_in_millis())).filter(|t| *t > 0),
@@ -311,7 +315,7 @@ mod tests {
         assert_eq!(i.payload_format_version.as_deref(), Some("1.0"));
         assert_eq!(i.timeout_in_millis, Some(29000));
         assert_eq!(
-            i.lambda_arn().as_deref(),
+            i.lambda_arn().as_ref().map(|f| f.as_str()),
             Some("arn:aws:lambda:us-east-1:1:function:f")
         );
     }

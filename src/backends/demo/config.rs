@@ -165,7 +165,7 @@ pub fn load_apis(
                 }
             };
             if route.authorization_type.is_none() {
-                route.authorization_type = Some("NONE".into());
+                route.authorization_type = Some(crate::domain::AuthorizationType::None);
             }
             if let Some(a) = &route.authorizer_id
                 && api.authorizer(a).is_none()
@@ -258,7 +258,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .lambda_arn();
-        assert_eq!(arn.unwrap(), function_arn("demo-orders"));
+        assert_eq!(arn.unwrap().as_str(), function_arn("demo-orders"));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use crate::backends::{BackendError, ControlPlane, ErrorKind};
+use crate::domain::FunctionArn;
 use crate::domain::{Api, FunctionConfig};
-use crate::engines::doctor::same_function;
 
 pub struct DemoControlPlane {
     pub apis: Vec<Api>,
@@ -40,7 +40,7 @@ impl ControlPlane for DemoControlPlane {
                 match self
                     .functions
                     .iter()
-                    .find(|f| same_function(&f.arn, wanted))
+                    .find(|f| FunctionArn::same_function(&f.arn, wanted))
                 {
                     Some(f) => f.clone(),
                     None => FunctionConfig::unavailable(

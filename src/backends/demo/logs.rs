@@ -222,11 +222,7 @@ impl LogSource for DemoLogs {
     }
 
     async fn lambda_log_group(&self, function_arn: &str) -> Result<String, BackendError> {
-        // `arn:aws:lambda:region:acct:function:NAME[:qualifier]` or a bare name.
-        let name = match function_arn.split_once(":function:") {
-            Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
-            None => function_arn,
-        };
+        let name = crate::domain::FunctionArn::name_of(function_arn);
         if name.is_empty() {
             return Err(bad_input(format!("{function_arn:?} names no function")));
         }

@@ -435,7 +435,7 @@ fn authorize(
     req: &GatewayRequest,
     vars: &mut ContextVars,
 ) -> Result<AuthorizerData, GatewayError> {
-    if route.authorization_type.as_deref() != Some("JWT") {
+    if !route.authorized_by(&crate::domain::AuthorizationType::Jwt) {
         return Ok(AuthorizerData::None);
     }
     let auth = route
@@ -563,11 +563,10 @@ fn write_access_log(
     out: &GatewayResponse,
     started: Instant,
 ) {
-    let Some(settings) = stage.and_then(|s| s.access_log_settings.as_ref()) else {
+    let Some(logging) = stage.map(Stage::access_logging) else {
         return;
     };
-    let (Some(group), Some(format)) = (settings.log_group_name(), settings.format.as_deref())
-    else {
+    let (Some(group), Some(format)) = (logging.group(), logging.format()) else {
         return;
     };
     vars.insert("status", out.status.to_string());
@@ -579,18 +578,14 @@ fn write_access_log(
         stage.map_or("", |s| s.stage_name.as_str())
     );
     rt.store
-        .put(&group, &stream, access_logging::render(format, vars));
+        .put(group, &stream, access_logging::render(format, vars));
 }
 
 /// Ensure every stage's access-log group exists (so the logs view can open it before traffic).
 pub fn create_log_groups(demo: &DemoApi, store: &LogStore) {
     for s in &demo.api.stages {
-        if let Some(g) = s
-            .access_log_settings
-            .as_ref()
-            .and_then(|a| a.log_group_name())
-        {
-            store.ensure_group(&g);
+        if let Some(g) = s.access_logging().group() {
+            store.ensure_group(g);
         }
     }
 }

@@ -7,7 +7,8 @@ use ratatui::widgets::{Cell, Row};
 
 use super::api_detail::Tab;
 use super::checks;
-use crate::domain::{Api, Integration};
+use crate::app::inventory::flags::{self, flags};
+use crate::domain::{AccessLogging, Api, Integration};
 use crate::ui::theme::Theme;
 
 /// One distinct integration and the routes that use it.
@@ -43,8 +44,11 @@ pub fn integrations(api: &Api) -> Vec<IntegrationUse> {
 /// A readable target: the Lambda function name, or the URI.
 pub fn target(i: &Integration) -> String {
     if let Some(arn) = i.lambda_arn() {
-        let name = arn.split(":function:").nth(1).unwrap_or(&arn);
-        return format!("λ {name}");
+        let parts = arn.parts();
+        return match parts.qualifier {
+            Some(q) => format!("λ {}:{q}", parts.name),
+            None => format!("λ {}", parts.name),
+        };
     }
     i.uri.clone().unwrap_or_else(|| "-".into())
 }
@@ -70,7 +74,10 @@ pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
             format!(
                 "{} {} {target}",
                 r.route_key,
-                r.authorization_type.as_deref().unwrap_or("")
+                r.authorization_type
+                    .as_ref()
+                    .map(|t| t.as_str())
+                    .unwrap_or("")
             )
         })
         .collect();
@@ -79,7 +86,11 @@ pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
         .map(|u| {
             format!(
                 "{} {} {}",
-                u.integration.integration_type.as_deref().unwrap_or(""),
+                u.integration
+                    .integration_type
+                    .as_ref()
+                    .map(|t| t.as_str())
+                    .unwrap_or(""),
                 u.integration.uri.as_deref().unwrap_or(""),
                 u.routes.join(" ")
             )
@@ -107,6 +118,7 @@ pub fn table(
     let warn = |s: String| Cell::from(Span::styled(s, theme.get("warn")));
     match tab {
         Tab::Routes => {
+            let all = flags(api);
             let rows = api
                 .routes
                 .iter()
@@ -123,16 +135,15 @@ pub fn table(
                     let mut auth = authorizer_label(
                         api,
                         r.authorizer_id.as_deref(),
-                        r.authorization_type.as_deref(),
+                        r.authorization_type.as_ref().map(|t| t.as_str()),
                     );
                     if r.api_key_required {
                         auth.push_str(" +key");
                     }
-                    let flag = if checks::route_without_integration(r) {
-                        "no integration".to_string()
-                    } else {
-                        String::new()
-                    };
+                    let flag = flags::route_flags(&all, &r.route_key)
+                        .map(|f| checks::tag(f.code).replace('-', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     Row::new([
                         Cell::from(r.method().to_string()),
                         Cell::from(r.path().unwrap_or("$default").to_string()),
@@ -162,7 +173,11 @@ pub fn table(
                 .map(|u| {
                     let i = &u.integration;
                     Row::new([
-                        Cell::from(i.integration_type.clone().unwrap_or_else(|| "-".into())),
+                        Cell::from(
+                            i.integration_type
+                                .as_ref()
+                                .map_or_else(|| "-".into(), ToString::to_string),
+                        ),
                         Cell::from(target(i)),
                         Cell::from(
                             i.payload_format_version
@@ -225,7 +240,7 @@ pub fn table(
                     Row::new([
                         Cell::from(a.name.clone()),
                         Cell::from(a.id.clone()),
-                        Cell::from(a.authorizer_type.clone()),
+                        Cell::from(a.authorizer_type.to_string()),
                         Cell::from(a.identity_source.join(", ")),
                         Cell::from(detail),
                         Cell::from(used.to_string()),
@@ -250,14 +265,10 @@ pub fn table(
                 .stages
                 .iter()
                 .map(|s| {
-                    let log = match s
-                        .access_log_settings
-                        .as_ref()
-                        .and_then(|l| l.log_group_name())
-                    {
-                        Some(group) if !checks::access_logging_off(s) => Cell::from(group),
-                        _ if !checks::access_logging_off(s) => Cell::from("on"),
-                        _ => warn("off".into()),
+                    let log = match s.access_logging() {
+                        AccessLogging::CloudWatch { group, .. } => Cell::from(group),
+                        AccessLogging::Elsewhere { .. } => Cell::from("on"),
+                        AccessLogging::Off => warn("off".into()),
                     };
                     let throttle = s
                         .default_route_settings

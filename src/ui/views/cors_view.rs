@@ -2,7 +2,6 @@
 
 use ratatui::text::Line;
 
-use super::checks;
 use crate::domain::{Api, Protocol};
 use crate::ui::components::kv;
 use crate::ui::theme::Theme;
@@ -46,7 +45,7 @@ pub fn lines(api: &Api, theme: &Theme) -> Vec<Line<'static>> {
         ),
         Line::raw(""),
     ];
-    if checks::cors_credentials_with_wildcard(cors) {
+    if crate::engines::cors::credentials_with_wildcard(cors).is_some() {
         lines.push(kv::warn(
             theme,
             "allowCredentials with a * origin: API Gateway rejects this pair and browsers refuse credentialed responses to *; list the origins instead.",

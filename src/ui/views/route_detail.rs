@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
-use super::checks;
 use crate::domain::{Api, Protocol, Route, Stage};
 use crate::ui::action::Action;
 use crate::ui::components::{ScrollText, kv};
@@ -68,7 +67,7 @@ fn route_lines(api: &Api, route: &Route, theme: &Theme) -> Vec<Line<'static>> {
     ];
     match &route.integration {
         Some(i) => {
-            lines.push(kv::kv(theme, W, "type", i.integration_type.clone().unwrap_or_else(|| "-".into())));
+            lines.push(kv::kv(theme, W, "type", i.integration_type.as_ref().map_or_else(|| "-".into(), ToString::to_string)));
             lines.push(kv::kv(theme, W, "target", target(i)));
             if let Some(uri) = &i.uri {
                 lines.push(kv::kv(theme, W, "uri", uri.clone()));
@@ -100,11 +99,7 @@ fn route_lines(api: &Api, route: &Route, theme: &Theme) -> Vec<Line<'static>> {
 
     lines.push(Line::raw(""));
     lines.push(kv::heading(theme, "Authorization"));
-    let kind = route
-        .authorization_type
-        .clone()
-        .unwrap_or_else(|| "NONE".into());
-    lines.push(kv::kv(theme, W, "type", kind));
+    lines.push(kv::kv(theme, W, "type", route.authorization().to_string()));
     if let Some(id) = &route.authorizer_id {
         match api.authorizer(id) {
             Some(a) => {
@@ -191,7 +186,7 @@ fn route_lines(api: &Api, route: &Route, theme: &Theme) -> Vec<Line<'static>> {
                 ),
             ));
         }
-        if checks::access_logging_off(stage) {
+        if stage.access_logging().is_off() {
             lines.push(kv::styled(
                 format!("{:W$} access logging off on this stage", ""),
                 theme.get("warn"),

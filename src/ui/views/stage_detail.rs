@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::checks;
-use crate::domain::{RouteSettings, Stage};
+use crate::domain::{AccessLogging, Api, RouteSettings, Stage};
 use crate::ui::action::Action;
 use crate::ui::components::{ScrollText, kv};
 use crate::ui::page::{Effect, Page, Selection};
@@ -68,7 +68,7 @@ fn throttle(t: &RouteSettings) -> String {
     format!("{rate}, {burst}")
 }
 
-fn stage_lines(stage: &Stage, theme: &Theme) -> Vec<Line<'static>> {
+fn stage_lines(api: &Api, stage: &Stage, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::styled(stage.stage_name.clone(), theme.get("title")),
         Line::raw(""),
@@ -117,22 +117,35 @@ fn stage_lines(stage: &Stage, theme: &Theme) -> Vec<Line<'static>> {
 
     lines.push(Line::raw(""));
     lines.push(kv::heading(theme, "Access logging"));
-    if checks::access_logging_off(stage) {
+    let logging = stage.access_logging();
+    if logging.is_off() {
         lines.push(kv::warn(
             theme,
             "off: failed requests leave no access-log record. Turn it on with a JSON format that includes $context.requestId (see README).",
         ));
-    } else if let Some(settings) = &stage.access_log_settings {
-        if let Some(group) = settings.log_group_name() {
-            lines.push(kv::kv(theme, W, "log group", group));
+    } else {
+        if let Some(group) = logging.group() {
+            lines.push(kv::kv(theme, W, "log group", group.to_string()));
         }
+        if let AccessLogging::Elsewhere { destination, .. } = &logging {
+            lines.push(kv::warn(
+                theme,
+                format!(
+                    "logs go to {destination}, not CloudWatch Logs: gatescope cannot read them"
+                ),
+            ));
+        }
+        let destination = stage
+            .access_log_settings
+            .as_ref()
+            .and_then(|s| s.destination_arn.clone());
         lines.push(kv::kv(
             theme,
             W,
             "destination",
-            settings.destination_arn.clone().unwrap_or_default(),
+            destination.unwrap_or_default(),
         ));
-        match settings.format.as_deref() {
+        match logging.format() {
             Some(format) => {
                 let json = serde_json::from_str::<serde_json::Value>(format).is_ok();
                 lines.push(kv::kv(
@@ -147,7 +160,7 @@ fn stage_lines(stage: &Stage, theme: &Theme) -> Vec<Line<'static>> {
                         Span::styled(l, theme.get("value")),
                     ]));
                 }
-                if checks::format_lacks_request_id(stage) {
+                if checks::lacks_request_id(api, stage) {
                     lines.push(kv::warn(theme, "the format lacks $context.requestId: records cannot be matched to responses or Lambda logs"));
                 }
             }
@@ -197,12 +210,10 @@ impl Page for StageDetailPage {
             .border_type(BorderType::Rounded)
             .border_style(theme.get("border"))
             .title(Span::styled(" Stage ", theme.get("title")));
-        let stage = shared
-            .inventory
-            .api(&self.api_id)
-            .and_then(|a| a.stage(&self.stage_name));
+        let api = shared.inventory.api(&self.api_id);
+        let stage = api.and_then(|a| Some((a, a.stage(&self.stage_name)?)));
         let lines = match stage {
-            Some(stage) => stage_lines(stage, theme),
+            Some((api, stage)) => stage_lines(api, stage, theme),
             None => vec![kv::error(
                 theme,
                 format!(

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::function_arn::FunctionArn;
+use super::kinds::{AuthorizationType, AuthorizerType, IntegrationType};
+
 /// Which flavour of API Gateway an API belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "UPPERCASE")]
@@ -109,7 +112,7 @@ pub struct Route {
     /// HTTP API route id, or REST resource id.
     pub route_id: Option<String>,
     /// NONE | AWS_IAM | CUSTOM | JWT | COGNITO_USER_POOLS
-    pub authorization_type: Option<String>,
+    pub authorization_type: Option<AuthorizationType>,
     #[serde(default)]
     pub authorization_scopes: Vec<String>,
     pub authorizer_id: Option<String>,
@@ -119,6 +122,19 @@ pub struct Route {
 }
 
 impl Route {
+    /// The route's authorization type; a route that reports none is open
+    /// (API Gateway's default is `NONE`).
+    pub fn authorization(&self) -> AuthorizationType {
+        self.authorization_type
+            .clone()
+            .unwrap_or(AuthorizationType::None)
+    }
+
+    /// `true` when the route's authorization type is exactly `t`.
+    pub fn authorized_by(&self, t: &AuthorizationType) -> bool {
+        self.authorization_type.as_ref() == Some(t)
+    }
+
     /// Method part of the route key (`ANY` for `$default`).
     pub fn method(&self) -> &str {
         self.route_key
@@ -139,7 +155,7 @@ pub struct Integration {
     pub id: Option<String>,
     /// AWS_PROXY | HTTP_PROXY | AWS | HTTP | MOCK
     #[serde(rename = "type")]
-    pub integration_type: Option<String>,
+    pub integration_type: Option<IntegrationType>,
     pub uri: Option<String>,
     /// "1.0" | "2.0"; REST proxy integrations behave as "1.0".
     pub payload_format_version: Option<String>,
@@ -150,14 +166,17 @@ pub struct Integration {
 }
 
 impl Integration {
-    /// The Lambda function ARN behind an `AWS_PROXY` integration URI, either
-    /// given directly or wrapped in `arn:aws:apigateway:...:lambda:path/.../functions/{arn}/invocations`.
-    pub fn lambda_arn(&self) -> Option<String> {
-        let uri = self.uri.as_deref()?;
-        if let Some(rest) = uri.split("/functions/").nth(1) {
-            return Some(rest.trim_end_matches("/invocations").to_string());
-        }
-        uri.starts_with("arn:aws:lambda:").then(|| uri.to_string())
+    /// The Lambda function behind the integration URI, either given directly
+    /// or wrapped in `arn:aws:apigateway:...:lambda:path/.../functions/{arn}/invocations`.
+    pub fn lambda_arn(&self) -> Option<FunctionArn> {
+        FunctionArn::from_uri(self.uri.as_deref()?)
+    }
+
+    /// `true` for an `AWS_PROXY` integration.
+    pub fn is_lambda_proxy(&self) -> bool {
+        self.integration_type
+            .as_ref()
+            .is_some_and(IntegrationType::is_lambda_proxy)
     }
 }
 
@@ -168,7 +187,7 @@ pub struct Authorizer {
     pub name: String,
     /// JWT | REQUEST (HTTP); TOKEN | REQUEST | COGNITO_USER_POOLS (REST)
     #[serde(rename = "type")]
-    pub authorizer_type: String,
+    pub authorizer_type: AuthorizerType,
     #[serde(default)]
     pub identity_source: Vec<String>,
     pub jwt_configuration: Option<JwtConfiguration>,
@@ -228,6 +247,71 @@ impl AccessLogSettings {
         let arn = self.destination_arn.as_deref()?;
         let name = arn.split_once(":log-group:")?.1;
         Some(name.trim_end_matches(":*").to_string())
+    }
+}
+
+/// Where a stage's access log goes: THE rule for "access logging is off",
+/// asked by the lint, the logs page, the views and the CLI alike.
+/// apigw-debugging.md §7.1: no `AccessLogSettings` destination means access
+/// logging is off. An empty destination counts as none (the console clears
+/// the field that way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessLogging<'a> {
+    Off,
+    /// A CloudWatch Logs group: gatescope can read it.
+    CloudWatch {
+        group: String,
+        format: Option<&'a str>,
+    },
+    /// Another destination (REST can log to Kinesis Data Firehose): logging
+    /// is on, but gatescope cannot read it.
+    Elsewhere {
+        destination: &'a str,
+        format: Option<&'a str>,
+    },
+}
+
+impl AccessLogging<'_> {
+    pub fn is_off(&self) -> bool {
+        matches!(self, AccessLogging::Off)
+    }
+
+    /// The CloudWatch group, when the log goes to one.
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            AccessLogging::CloudWatch { group, .. } => Some(group),
+            _ => None,
+        }
+    }
+
+    /// The configured format, when logging is on.
+    pub fn format(&self) -> Option<&str> {
+        match self {
+            AccessLogging::Off => None,
+            AccessLogging::CloudWatch { format, .. } | AccessLogging::Elsewhere { format, .. } => {
+                *format
+            }
+        }
+    }
+}
+
+impl Stage {
+    /// Whether and where this stage writes its access log.
+    pub fn access_logging(&self) -> AccessLogging<'_> {
+        let Some(settings) = self.access_log_settings.as_ref() else {
+            return AccessLogging::Off;
+        };
+        let format = settings.format.as_deref();
+        match settings.destination_arn.as_deref().map(str::trim) {
+            None | Some("") => AccessLogging::Off,
+            Some(destination) => match settings.log_group_name() {
+                Some(group) => AccessLogging::CloudWatch { group, format },
+                None => AccessLogging::Elsewhere {
+                    destination,
+                    format,
+                },
+            },
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::api::{Api, Authorizer, Protocol};
+use super::function_arn::FunctionArn;
+use super::kinds::AuthorizerType;
 
 /// The event shape a Lambda authorizer receives (reference §1.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,12 +25,12 @@ pub enum LambdaAuthorizerKind {
 impl LambdaAuthorizerKind {
     /// `None` for JWT and Cognito authorizers.
     pub fn of(protocol: Protocol, a: &Authorizer) -> Option<Self> {
-        match (protocol, a.authorizer_type.to_ascii_uppercase().as_str()) {
-            (Protocol::Rest, "TOKEN") => Some(Self::RestToken),
-            (Protocol::Rest, "REQUEST") => Some(Self::RestRequest),
+        match (protocol, &a.authorizer_type) {
+            (Protocol::Rest, AuthorizerType::Token) => Some(Self::RestToken),
+            (Protocol::Rest, AuthorizerType::Request) => Some(Self::RestRequest),
             // The payload version is required for HTTP API Lambda
             // authorizers; the console's default is 2.0.
-            (Protocol::Http, "REQUEST") => Some(
+            (Protocol::Http, AuthorizerType::Request) => Some(
                 match a
                     .authorizer_payload_format_version
                     .as_deref()
@@ -77,10 +79,7 @@ pub struct LambdaAuthorizer {
 /// The function ARN inside an `authorizerUri`
 /// (`arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`).
 pub fn authorizer_function_arn(uri: &str) -> Option<String> {
-    if let Some(rest) = uri.split("/functions/").nth(1) {
-        return Some(rest.trim_end_matches("/invocations").to_string());
-    }
-    uri.starts_with("arn:aws:lambda:").then(|| uri.to_string())
+    FunctionArn::from_uri(uri).map(|f| f.as_str().to_string())
 }
 
 impl Api {

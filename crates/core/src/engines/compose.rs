@@ -8,7 +8,9 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::domain::{Api, AuthMode, DraftTarget, Field, HttpRequest, RequestDraft, Route, Stage};
+use crate::domain::{
+    Api, AuthMode, AuthorizationType, DraftTarget, Field, HttpRequest, RequestDraft, Route, Stage,
+};
 
 /// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`).
 pub const STRICT: &AsciiSet = &NON_ALPHANUMERIC
@@ -123,11 +125,11 @@ pub fn draft_for_route(api: &Api, route: &Route, stage: Option<&Stage>) -> Reque
         .map(|f| Field::new(f.name, ""))
         .collect();
     let region = region_from_url(&base_url);
-    let auth = match route.authorization_type.as_deref() {
-        Some("AWS_IAM") => AuthMode::Sigv4 {
+    let auth = match route.authorization_type {
+        Some(AuthorizationType::AwsIam) => AuthMode::Sigv4 {
             region: region.clone(),
         },
-        Some("JWT" | "COGNITO_USER_POOLS") => AuthMode::Jwt {
+        Some(AuthorizationType::Jwt | AuthorizationType::CognitoUserPools) => AuthMode::Jwt {
             token: String::new(),
         },
         _ if route.api_key_required => AuthMode::ApiKey { key: String::new() },

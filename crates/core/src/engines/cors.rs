@@ -9,7 +9,7 @@
 use crate::domain::FindingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Certainty, Cors, Finding, HttpRequest, Route, header};
+use crate::domain::{AuthorizationType, Certainty, Cors, Finding, HttpRequest, Route, header};
 
 /// What a browser is about to do.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -585,16 +585,23 @@ fn list(headers: &[(String, String)], name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `allowCredentials: true` with a `*` origin: the control plane rejects it
+/// and browsers refuse credentialed responses for a wildcard origin.
+pub fn credentials_with_wildcard(cors: &Cors) -> Option<Finding> {
+    let wildcard = cors.allow_origins.iter().any(|o| o.trim() == "*");
+    (wildcard && cors.allow_credentials == Some(true)).then(|| {
+        Finding::new(
+            FindingCode::CorsCredentialsWithWildcard,
+            Certainty::FromConfig,
+            "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)",
+        )
+        .evidence("AllowOrigins: *, AllowCredentials: true")
+    })
+}
+
 /// Mistakes visible in the configuration alone.
 pub fn lint_config(cors: &Cors) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let wildcard = cors.allow_origins.iter().any(|o| o == "*");
-    if wildcard && cors.allow_credentials == Some(true) {
-        out.push(
-            Finding::new(FindingCode::CorsCredentialsWithWildcard, Certainty::FromConfig, "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)")
-                .evidence("AllowOrigins: *, AllowCredentials: true"),
-        );
-    }
+    let mut out: Vec<Finding> = credentials_with_wildcard(cors).into_iter().collect();
     for o in &cors.allow_origins {
         if o == "*" || PREFIX_WILDCARDS.contains(&o.as_str()) {
             continue;
@@ -684,8 +691,8 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
     }
     let needs_auth_header = routes.iter().any(|r| {
         matches!(
-            r.authorization_type.as_deref(),
-            Some("JWT") | Some("CUSTOM")
+            r.authorization_type,
+            Some(AuthorizationType::Jwt | AuthorizationType::Custom)
         )
     });
     let has_auth = cors
@@ -705,12 +712,14 @@ pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
     let catch_all_with_auth = routes.iter().any(|r| {
         // §3.1 (4): `$default` also catches OPTIONS; an OPTIONS route is hit by preflights by definition.
         let catch_all = r.route_key == "$default" || r.route_key.starts_with("OPTIONS ");
-        catch_all && r.authorization_type.as_deref().is_some_and(|t| t != "NONE")
+        catch_all
+            && r.authorization_type
+                .as_ref()
+                .is_some_and(AuthorizationType::guards)
     });
-    let open_options = routes.iter().any(|r| {
-        r.route_key == "OPTIONS /{proxy+}"
-            && r.authorization_type.as_deref().is_none_or(|t| t == "NONE")
-    });
+    let open_options = routes
+        .iter()
+        .any(|r| r.route_key == "OPTIONS /{proxy+}" && !r.authorization().guards());
     if catch_all_with_auth && !open_options {
         out.push(
             Finding::new(FindingCode::CorsPreflightHitsAuthorizer, Certainty::FromConfig, "A catch-all route with an authorizer also catches OPTIONS: unauthenticated preflights get 401/403"),

@@ -10,7 +10,7 @@ use super::page::{Connection, LogsPage};
 use super::screen;
 use super::store::RecordStore;
 use crate::app::logs::feed::{self, FeedSpec};
-use crate::domain::{Api, ApiType, Stage};
+use crate::domain::{AccessLogging, Api, ApiType, Stage};
 use crate::engines::access_log::check_format;
 use crate::ui::commands::CommandCtx;
 use crate::ui::page::{Effect, Selection};
@@ -110,12 +110,7 @@ fn default_stage(api: &Api) -> Option<&Stage> {
         [only] => Some(only),
         all => all
             .iter()
-            .find(|s| {
-                s.access_log_settings
-                    .as_ref()
-                    .and_then(|a| a.log_group_name())
-                    .is_some()
-            })
+            .find(|s| s.access_logging().group().is_some())
             .or(all.first()),
     }
 }
@@ -123,21 +118,16 @@ fn default_stage(api: &Api) -> Option<&Stage> {
 /// The one-line refusal when the stage writes no access log to CloudWatch:
 /// which format to paste (also put on the clipboard, it is long).
 fn logging_off(api: &Api, stage: &Stage) -> Option<Vec<Effect>> {
-    let settings = stage.access_log_settings.as_ref();
-    if settings.and_then(|s| s.log_group_name()).is_some() {
-        return None;
-    }
-    let advice = check_format(
-        settings.and_then(|s| s.format.as_deref()),
-        ApiType::from(api.protocol()),
-    );
-    let why = match settings.and_then(|s| s.destination_arn.as_deref()) {
-        Some(arn) => format!(
-            "stage {} logs to {arn}, not CloudWatch Logs",
+    let logging = stage.access_logging();
+    let why = match &logging {
+        AccessLogging::CloudWatch { .. } => return None,
+        AccessLogging::Elsewhere { destination, .. } => format!(
+            "stage {} logs to {destination}, not CloudWatch Logs",
             stage.stage_name
         ),
-        None => format!("access logging is off for stage {}", stage.stage_name),
+        AccessLogging::Off => format!("access logging is off for stage {}", stage.stage_name),
     };
+    let advice = check_format(logging.format(), ApiType::from(api.protocol()));
     Some(vec![
         copy_effect(&advice.recommended, "the recommended access-log format"),
         Effect::Error(format!(

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    AccessLogRecord, Api, ApiType, CorrelatedRecord, DecodedEvent, HttpRequest, HttpResponse,
-    LambdaLine, Protocol, Route, Stage,
+    AccessLogRecord, Api, ApiType, CorrelatedRecord, DecodedEvent, FunctionArn, HttpRequest,
+    HttpResponse, LambdaLine, Protocol, Route, Stage,
 };
 
 /// What is known about a Lambda function's configuration (from the Lambda
@@ -160,7 +160,10 @@ impl Evidence {
             .and_then(|r| r.integration.as_ref())
             .and_then(|i| i.lambda_arn());
         match arn {
-            Some(arn) => self.functions.iter().find(|f| same_function(&f.arn, &arn)),
+            Some(arn) => self
+                .functions
+                .iter()
+                .find(|f| FunctionArn::same_function(&f.arn, arn.as_str())),
             None if self.functions.len() == 1 => self.functions.first(),
             None => None,
         }
@@ -203,7 +206,7 @@ impl Evidence {
         if let Some(route) = self.route() {
             args.push(("route_key", route.route_key.clone()));
             if let Some(arn) = route.integration.as_ref().and_then(|i| i.lambda_arn()) {
-                args.push(("function", function_name(&arn).to_string()));
+                args.push(("function", arn.name().to_string()));
             }
             let authorizer = route
                 .authorizer_id
@@ -240,20 +243,6 @@ pub fn default_timeout_ms(t: ApiType) -> i64 {
     }
 }
 
-/// ARNs and names compare equal when they name the same function
-/// (`arn:...:function:name[:qualifier]` vs `name`).
-pub fn same_function(a: &str, b: &str) -> bool {
-    a == b || function_name(a) == function_name(b)
-}
-
-/// `arn:aws:lambda:r:a:function:NAME[:qualifier]` or a bare name → NAME.
-pub fn function_name(arn: &str) -> &str {
-    match arn.split_once(":function:") {
-        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
-        None => arn,
-    }
-}
-
 fn url_has_query(url: &str, key: &str) -> bool {
     url.split_once('?')
         .is_some_and(|(_, q)| q.split('&').any(|kv| kv.split('=').next() == Some(key)))
@@ -262,15 +251,6 @@ fn url_has_query(url: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn function_names_match_arns() {
-        assert!(same_function(
-            "arn:aws:lambda:us-east-1:1:function:orders:live",
-            "orders"
-        ));
-        assert!(!same_function("orders", "users"));
-    }
 
     #[test]
     fn bearer_token_is_read_with_or_without_prefix() {

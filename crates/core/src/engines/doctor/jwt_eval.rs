@@ -3,7 +3,7 @@
 //! not say it (reference §4.1).
 
 use super::evidence::Evidence;
-use crate::domain::Finding;
+use crate::domain::{AuthorizationType, Finding};
 use crate::engines::jwt::{self, JwtRule};
 
 /// Adds the evaluator's findings (certainty `Evaluated`) when the route uses
@@ -12,11 +12,7 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     let (Some(route), Some(api), Some(now_ms)) = (ev.route(), ev.api.as_ref(), ev.now_ms) else {
         return;
     };
-    if !route
-        .authorization_type
-        .as_deref()
-        .is_some_and(|t| t.eq_ignore_ascii_case("JWT"))
-    {
+    if !route.authorized_by(&AuthorizationType::Jwt) {
         return;
     }
     let Some(authorizer) = route

@@ -4,10 +4,11 @@
 use crate::domain::FindingCode;
 use std::collections::BTreeSet;
 
-use super::evidence::{Evidence, FunctionConfig, default_timeout_ms, function_name, same_function};
+use super::evidence::{Evidence, FunctionConfig, default_timeout_ms};
 use super::rules_limits::{blocks_all, throttle_settings};
 use crate::domain::{
-    Api, ApiType, Certainty, Cors, Finding, Integration, Protocol, Severity, Stage,
+    Api, ApiType, AuthorizationType, Certainty, Cors, Finding, FunctionArn, Integration, Protocol,
+    Route, Severity, Stage,
 };
 
 const CONFIG: Certainty = Certainty::FromConfig;
@@ -30,9 +31,10 @@ pub fn lambda_functions(api: &Api) -> Vec<String> {
         .routes
         .iter()
         .filter_map(|r| r.integration.as_ref())
-        .filter(|i| i.integration_type.as_deref() == Some("AWS_PROXY"))
+        .filter(|i| i.is_lambda_proxy())
         .filter_map(Integration::lambda_arn)
-        .filter(|arn| !arn.contains("${"))
+        .filter(|arn| !arn.is_templated())
+        .map(|arn| arn.as_str().to_string())
         .collect();
     arns.into_iter().collect()
 }
@@ -76,7 +78,7 @@ fn sigv4_cors_headers(cors: &Cors, api: &Api, out: &mut Vec<Finding>) {
     let iam_routes: Vec<&str> = api
         .routes
         .iter()
-        .filter(|r| r.authorization_type.as_deref() == Some("AWS_IAM"))
+        .filter(|r| r.authorized_by(&AuthorizationType::AwsIam))
         .map(|r| r.route_key.as_str())
         .collect();
     if iam_routes.is_empty() {
@@ -122,24 +124,7 @@ fn routes(api: &Api, functions: &[FunctionConfig], out: &mut Vec<Finding>) {
     let mut seen_integrations = BTreeSet::new();
     for r in &api.routes {
         let Some(i) = r.integration.as_ref() else {
-            out.push(
-                Finding::new(
-                    FindingCode::RouteNoIntegration,
-                    CONFIG,
-                    format!(
-                        "Route `{}` has no integration: requests to it fail",
-                        r.route_key
-                    ),
-                )
-                .evidence(format!("route {} target: (none)", r.route_key))
-                .fix_with(
-                    (api.protocol() == Protocol::Rest).then_some("rest"),
-                    &[
-                        ("api_id", api.id.as_str()),
-                        ("route_id", r.route_id.as_deref().unwrap_or("ROUTE_ID")),
-                    ],
-                ),
-            );
+            out.extend(no_integration(api, r));
             continue;
         };
         let key =
@@ -153,6 +138,28 @@ fn routes(api: &Api, functions: &[FunctionConfig], out: &mut Vec<Finding>) {
     default_route(api, out);
 }
 
+/// A route (or REST method) with no integration: nothing answers it.
+pub(super) fn no_integration(api: &Api, r: &Route) -> Option<Finding> {
+    r.integration.is_none().then(|| {
+        Finding::new(
+            FindingCode::RouteNoIntegration,
+            CONFIG,
+            format!(
+                "Route `{}` has no integration: requests to it fail",
+                r.route_key
+            ),
+        )
+        .evidence(format!("route {} target: (none)", r.route_key))
+        .fix_with(
+            (api.protocol() == Protocol::Rest).then_some("rest"),
+            &[
+                ("api_id", api.id.as_str()),
+                ("route_id", r.route_id.as_deref().unwrap_or("ROUTE_ID")),
+            ],
+        )
+    })
+}
+
 fn integration(
     api: &Api,
     route_key: &str,
@@ -161,7 +168,7 @@ fn integration(
     out: &mut Vec<Finding>,
 ) {
     let t = api_type(api);
-    let lambda = i.integration_type.as_deref() == Some("AWS_PROXY") && i.lambda_arn().is_some();
+    let lambda = i.is_lambda_proxy() && i.lambda_arn().is_some();
     let name = i.id.as_deref().unwrap_or(route_key);
     let pfv = i.payload_format_version.as_deref();
     match (t, lambda, pfv) {
@@ -200,7 +207,9 @@ fn integration(
         );
     }
     if let Some(arn) = i.lambda_arn()
-        && let Some(f) = functions.iter().find(|f| same_function(&f.arn, &arn))
+        && let Some(f) = functions
+            .iter()
+            .find(|f| FunctionArn::same_function(&f.arn, arn.as_str()))
     {
         lambda_timeout(name, timeout, f, out);
     }
@@ -231,8 +240,8 @@ fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &
             Finding::new(FindingCode::LambdaTimeoutExceedsIntegration, CONFIG, format!("Function {} may run {fs:.0} s but API Gateway waits only {timeout_ms} ms", f.arn))
             // Findings of one code are merged across integrations: each
             // evidence line names its own function.
-            .evidence(format!("function {} timeout {fs:.0} s; integration {integration} timeoutInMillis {timeout_ms}", function_name(&f.arn)))
-            .fix_args(&[("function", function_name(&f.arn).to_string()), ("seconds", (timeout_ms / 1000).to_string())]),
+            .evidence(format!("function {} timeout {fs:.0} s; integration {integration} timeoutInMillis {timeout_ms}", FunctionArn::name_of(&f.arn)))
+            .fix_args(&[("function", FunctionArn::name_of(&f.arn).to_string()), ("seconds", (timeout_ms / 1000).to_string())]),
         );
     }
 }
@@ -354,79 +363,9 @@ pub(super) fn has_var(format: &str, name: &str) -> bool {
 }
 
 fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
+    out.extend(access_logging(api, s));
     let rest = api.protocol() == Protocol::Rest;
     let stage = &s.stage_name;
-    match s
-        .access_log_settings
-        .as_ref()
-        .filter(|a| a.destination_arn.is_some())
-    {
-        None => out.push(
-            Finding::new(
-                FindingCode::AccessLoggingOff,
-                CONFIG,
-                format!("Stage {stage} has no access logging"),
-            )
-            .evidence(format!("stage {stage} accessLogSettings: (none)"))
-            .fix_with(
-                rest.then_some("rest"),
-                &[("api_id", api.id.as_str()), ("stage", stage)],
-            ),
-        ),
-        Some(a) => {
-            let format = a.format.clone().unwrap_or_default();
-            let id_ok =
-                has_var(&format, "requestId") || (rest && has_var(&format, "extendedRequestId"));
-            let wanted: &[(&str, &[&str])] = &[
-                ("status", &["status"]),
-                (
-                    "integrationErrorMessage",
-                    &["integrationErrorMessage", "integration.error"],
-                ),
-                ("authorizer.error", &["authorizer.error"]),
-                (
-                    "integration.requestId",
-                    &["integration.requestId", "awsEndpointRequestId"],
-                ),
-                (
-                    "integrationStatus",
-                    &["integrationStatus", "integration.integrationStatus"],
-                ),
-                (
-                    "integrationLatency",
-                    &["integrationLatency", "integration.latency"],
-                ),
-            ];
-            let missing: Vec<&str> = wanted
-                .iter()
-                .filter(|(_, alts)| !alts.iter().any(|v| has_var(&format, v)))
-                .map(|(n, _)| *n)
-                .collect();
-            if !id_ok || !missing.is_empty() {
-                let mut names: Vec<String> =
-                    missing.iter().map(|m| format!("$context.{m}")).collect();
-                if !id_ok {
-                    names.insert(0, "$context.requestId".into());
-                }
-                out.push(
-                    Finding::new(
-                        FindingCode::AccessLogMissingFields,
-                        CONFIG,
-                        format!(
-                            "Stage {stage}'s access-log format lacks {}",
-                            names.join(", ")
-                        ),
-                    )
-                    .severity(if id_ok {
-                        Severity::Warning
-                    } else {
-                        Severity::Error
-                    })
-                    .evidence(format!("format: {}", super::text::clip(&format, 200))),
-                );
-            }
-        }
-    }
     throttling(api, s, out);
     if !rest && !s.auto_deploy && s.deployment_id.is_none() {
         out.push(
@@ -440,6 +379,77 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
             ))
             .fix_args(&[("api_id", api.id.as_str()), ("stage", stage)]),
         );
+    }
+}
+
+/// Access logging off, or a format that lacks the fields debugging needs
+/// (the request id above all: without it no record can be correlated).
+pub(super) fn access_logging(api: &Api, s: &Stage) -> Option<Finding> {
+    let rest = api.protocol() == Protocol::Rest;
+    let stage = &s.stage_name;
+    let logging = s.access_logging();
+    if logging.is_off() {
+        Some(
+            Finding::new(
+                FindingCode::AccessLoggingOff,
+                CONFIG,
+                format!("Stage {stage} has no access logging: failed requests leave no trace"),
+            )
+            .evidence(format!("stage {stage} accessLogSettings: (none)"))
+            .fix_with(
+                rest.then_some("rest"),
+                &[("api_id", api.id.as_str()), ("stage", stage)],
+            ),
+        )
+    } else {
+        let format = logging.format().unwrap_or_default().to_string();
+        let id_ok =
+            has_var(&format, "requestId") || (rest && has_var(&format, "extendedRequestId"));
+        let wanted: &[(&str, &[&str])] = &[
+            ("status", &["status"]),
+            (
+                "integrationErrorMessage",
+                &["integrationErrorMessage", "integration.error"],
+            ),
+            ("authorizer.error", &["authorizer.error"]),
+            (
+                "integration.requestId",
+                &["integration.requestId", "awsEndpointRequestId"],
+            ),
+            (
+                "integrationStatus",
+                &["integrationStatus", "integration.integrationStatus"],
+            ),
+            (
+                "integrationLatency",
+                &["integrationLatency", "integration.latency"],
+            ),
+        ];
+        let missing: Vec<&str> = wanted
+            .iter()
+            .filter(|(_, alts)| !alts.iter().any(|v| has_var(&format, v)))
+            .map(|(n, _)| *n)
+            .collect();
+        (!id_ok || !missing.is_empty()).then(|| {
+            let mut names: Vec<String> = missing.iter().map(|m| format!("$context.{m}")).collect();
+            if !id_ok {
+                names.insert(0, "$context.requestId".into());
+            }
+            Finding::new(
+                FindingCode::AccessLogMissingFields,
+                CONFIG,
+                format!(
+                    "Stage {stage}'s access-log format lacks {}",
+                    names.join(", ")
+                ),
+            )
+            .severity(if id_ok {
+                Severity::Warning
+            } else {
+                Severity::Error
+            })
+            .evidence(format!("format: {}", super::text::clip(&format, 200)))
+        })
     }
 }
 
@@ -473,11 +483,7 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     let public: Vec<&str> = api
         .routes
         .iter()
-        .filter(|r| {
-            r.authorization_type
-                .as_deref()
-                .is_none_or(|t| t.eq_ignore_ascii_case("NONE"))
-        })
+        .filter(|r| !r.authorization().guards())
         .filter(|r| !r.api_key_required && !r.route_key.starts_with("OPTIONS "))
         .filter(|r| throttle_settings(s, Some(r)).is_none())
         .map(|r| r.route_key.as_str())

@@ -19,6 +19,7 @@
 
 mod evidence;
 pub mod fingerprint;
+mod glance;
 mod jwt_eval;
 mod lint;
 pub mod report;
@@ -33,9 +34,8 @@ mod rules_route;
 mod rules_server;
 mod text;
 
-pub use evidence::{
-    AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms, same_function,
-};
+pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms};
+pub use glance::{GlanceFinding, glance};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
 

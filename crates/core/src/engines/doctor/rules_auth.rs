@@ -7,7 +7,7 @@ use super::evidence::Evidence;
 use super::fingerprint::{Fingerprint, GatewayBody, body_excerpt, classify};
 use super::jwt_eval;
 use super::text::{clip, jwt_reason, www_authenticate};
-use crate::domain::{Authorizer, Certainty, Finding, FindingCode, HttpResponse};
+use crate::domain::{AuthorizationType, Authorizer, Certainty, Finding, FindingCode, HttpResponse};
 
 const FROM: Certainty = Certainty::FromResponse;
 
@@ -30,10 +30,8 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     jwt_eval::check(ev, out);
 }
 
-fn route_auth(ev: &Evidence) -> Option<String> {
-    ev.route()
-        .and_then(|r| r.authorization_type.clone())
-        .map(|t| t.to_ascii_uppercase())
+fn route_auth(ev: &Evidence) -> Option<AuthorizationType> {
+    ev.route().and_then(|r| r.authorization_type.clone())
 }
 
 fn route_authorizer(ev: &Evidence) -> Option<&Authorizer> {
@@ -79,7 +77,7 @@ fn unauthorized(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         .as_ref()
         .and_then(|r| r.header("authorization"))
         .is_some();
-    if auth.as_deref() == Some("JWT") {
+    if auth == Some(AuthorizationType::Jwt) {
         let code = if has_token || ev.request.is_none() {
             FindingCode::JwtInvalid
         } else {
@@ -192,8 +190,8 @@ fn by_route_auth(ev: &Evidence, status: String) -> Finding {
             })
         .evidence(status);
     }
-    match route_auth(ev).as_deref() {
-        Some("JWT") => Finding::new(
+    match route_auth(ev) {
+        Some(AuthorizationType::Jwt) => Finding::new(
             FindingCode::JwtScopeMissing,
             FROM,
             "The token is valid but has none of the route's authorization scopes",
@@ -206,20 +204,20 @@ fn by_route_auth(ev: &Evidence, status: String) -> Finding {
                 .unwrap_or_default()
         ))
         .unverified(),
-        Some("CUSTOM") => Finding::new(
+        Some(AuthorizationType::Custom) => Finding::new(
             FindingCode::AuthorizerDenied,
             FROM,
             "The Lambda authorizer denied the request (isAuthorized: false or a Deny policy)",
         )
         .evidence(status)
         .unverified(),
-        Some("AWS_IAM") if !ev.is_signed() && ev.request.is_some() => Finding::new(
+        Some(AuthorizationType::AwsIam) if !ev.is_signed() && ev.request.is_some() => Finding::new(
             FindingCode::IamNotSigned,
             FROM,
             "The route uses IAM authorization but the request is not signed",
         )
         .evidence(status),
-        Some("AWS_IAM") => Finding::new(
+        Some(AuthorizationType::AwsIam) => Finding::new(
             FindingCode::IamAccessDenied,
             FROM,
             "IAM authorization failed for the signing identity",

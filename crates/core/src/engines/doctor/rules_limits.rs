@@ -80,7 +80,7 @@ fn request_sizes(ev: &Evidence, out: &mut Vec<Finding>) {
 
 fn lambda_integration(ev: &Evidence) -> bool {
     match ev.route().and_then(|r| r.integration.as_ref()) {
-        Some(i) => i.integration_type.as_deref() == Some("AWS_PROXY") || i.lambda_arn().is_some(),
+        Some(i) => i.is_lambda_proxy() || i.lambda_arn().is_some(),
         None => true,
     }
 }

@@ -10,8 +10,8 @@ use super::rules_lambda;
 use super::rules_limits::throttle_code;
 use super::rules_server::latency_near;
 use super::text::{clip, jwt_reason, ms, present};
-use crate::domain::FindingCode;
 use crate::domain::{AccessLogRecord, ApiType, Certainty, Finding, LambdaLine, Severity};
+use crate::domain::{AuthorizationType, FindingCode};
 
 const LOGS: Certainty = Certainty::ConfirmedByLogs;
 
@@ -350,7 +350,7 @@ fn response_type(ev: &Evidence, rec: &AccessLogRecord, t: &str, out: &mut Vec<Fi
         "MISSING_AUTHENTICATION_TOKEN" if rest(ev) => {
             if ev
                 .route()
-                .is_some_and(|r| r.authorization_type.as_deref() == Some("AWS_IAM"))
+                .is_some_and(|r| r.authorized_by(&AuthorizationType::AwsIam))
             {
                 FindingCode::IamNotSigned
             } else {
@@ -404,11 +404,11 @@ fn malformed_by_elimination(
     ))
     .evidence(field("status", rejected));
     // Without integrationErrorMessage in the format, a function error cannot be ruled out.
-    let format_logs_errors = ev
-        .stage_config()
-        .and_then(|s| s.access_log_settings.as_ref())
-        .and_then(|a| a.format.as_deref())
-        .is_some_and(|f| has_var(f, "integrationErrorMessage") || has_var(f, "integration.error"));
+    let format_logs_errors = ev.stage_config().is_some_and(|s| {
+        s.access_logging().format().is_some_and(|f| {
+            has_var(f, "integrationErrorMessage") || has_var(f, "integration.error")
+        })
+    });
     let logged_error_field = format_logs_errors
         || rec.integration_error.is_some()
         || ["integrationErrorMessage", "integration.error"]

@@ -6,8 +6,8 @@
 
 use super::evidence::Evidence;
 use super::fingerprint::{GatewayBody, body_excerpt, classify};
-use crate::domain::FindingCode;
 use crate::domain::{Api, Certainty, Finding, HttpResponse, Severity};
+use crate::domain::{AuthorizationType, FindingCode};
 use crate::engines::routing::{self, Mismatch, Outcome, Resolution, Router};
 
 const FROM: Certainty = Certainty::FromResponse;
@@ -109,7 +109,7 @@ fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     let res = router.resolve(&method, &path);
     if let Some(m) = res.matched.as_ref() {
         let route = api.route(&m.route_key);
-        let iam = route.is_some_and(|r| r.authorization_type.as_deref() == Some("AWS_IAM"));
+        let iam = route.is_some_and(|r| r.authorized_by(&AuthorizationType::AwsIam));
         if iam && !ev.is_signed() {
             out.push(
                 Finding::new(
