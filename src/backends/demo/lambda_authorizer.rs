@@ -77,7 +77,7 @@ pub fn check_resource_policy(
         &policy,
         &arn,
         &facts(input),
-        route.authorization_type.as_deref(),
+        route.authorization_type.as_ref().map(|t| t.as_str()),
     )
     .verdict;
     match verdict {

@@ -302,7 +302,7 @@ async fn process(
     if rest {
         lambda_authorizer::check_resource_policy(rt, route, &input, vars)?;
     }
-    input.authorizer = if route.authorization_type.as_deref() == Some("CUSTOM") {
+    input.authorizer = if route.authorization() == crate::domain::AuthorizationType::Custom {
         lambda_authorizer::authorize(rt, route, &input, vars).await?
     } else {
         authorize(rt, route, req, vars)?
