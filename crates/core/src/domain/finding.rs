@@ -26,6 +26,24 @@ pub enum Certainty {
     Evaluated,
 }
 
+/// The one named part of an API a finding is about. Two findings of one code about
+/// different subjects are two findings (never merged), and a finding's evidence
+/// names only its own subject: "function A may run 10 s" must not cite function B.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "name")]
+pub enum Subject {
+    /// A Lambda function (its ARN or name as configured).
+    Function(String),
+    /// An integration (its id, or the route key when it has none).
+    Integration(String),
+    /// A route (its route key).
+    Route(String),
+    /// An authorizer (its id).
+    Authorizer(String),
+    /// A stage (its name).
+    Stage(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
@@ -44,6 +62,10 @@ pub struct Finding {
     /// Set when the rule relies on a fact the reference marks [UNVERIFIED].
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
+    /// What the finding is about, when that is one named part of the API
+    /// (`None`: the API as a whole, or the exchange).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
 }
 
 impl Finding {
@@ -58,6 +80,7 @@ impl Finding {
             fix: Some(code.render_fix(None, &[])),
             certainty,
             unverified: false,
+            subject: None,
         }
     }
 
@@ -92,6 +115,21 @@ impl Finding {
     pub fn evidence(mut self, e: impl Into<String>) -> Self {
         self.evidence.push(e.into());
         self
+    }
+
+    /// The named part of the API this finding is about.
+    pub fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// Whether two findings may describe the same thing: same subject, or one of
+    /// them names none (a response-side guess the logs later pin to a function).
+    pub fn same_subject(&self, other: &Finding) -> bool {
+        match (&self.subject, &other.subject) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
     }
 
     pub fn unverified(mut self) -> Self {
