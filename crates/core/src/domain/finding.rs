@@ -68,6 +68,33 @@ pub struct Finding {
     pub subject: Option<Subject>,
 }
 
+/// Replace `placeholder` where it stands as a whole word (`API_ID`, not the
+/// `API_ID` inside `REST_API_ID` or a literal `STAGE_NAME` for slot `stage`).
+fn replace_placeholder(text: &str, placeholder: &str, value: &str) -> String {
+    let word = |c: Option<char>| {
+        c.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(placeholder) {
+        let before = if i > 0 {
+            rest[..i].chars().last()
+        } else {
+            out.chars().last()
+        };
+        let after = rest[i + placeholder.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if word(before) || word(after) {
+            out.push_str(placeholder);
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[i + placeholder.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Finding {
     /// A finding with the code's registered severity and default fix (its
     /// slots shown as upper-case placeholders until the rule fills them).
@@ -117,6 +144,20 @@ impl Finding {
         self
     }
 
+    /// Fill a slot the rule left unfilled (shown as its upper-case placeholder,
+    /// `{api_id}` → `API_ID`) once the caller knows its value: a rule evaluating a
+    /// CORS configuration does not know which API it came from, `gatescope cors --api`
+    /// does. A slot the rule filled is left alone.
+    pub fn fill_slot(&mut self, slot: &str, value: &str) {
+        let in_template = self
+            .code
+            .fix_templates()
+            .any(|t| super::finding_code::slots(t).contains(&slot));
+        if let (true, Some(fix)) = (in_template, self.fix.as_mut()) {
+            *fix = replace_placeholder(fix, &slot.to_ascii_uppercase(), value);
+        }
+    }
+
     /// The named part of the API this finding is about.
     pub fn about(mut self, subject: Subject) -> Self {
         self.subject = Some(subject);
@@ -149,5 +190,30 @@ impl Finding {
             s.push_str(f);
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_slot_fills_only_whole_placeholders_of_the_code_s_templates() {
+        let mut f = Finding::new(FindingCode::CorsOriginNotAllowed, Certainty::Evaluated, "t")
+            .fix_variant("http", &[("origin", "https://dashboard.example.org")]);
+        let before = f.fix.clone().unwrap();
+        assert!(before.contains("--api-id API_ID"), "{before}");
+        f.fill_slot("api_id", "demohttp01");
+        let after = f.fix.clone().unwrap();
+        assert!(after.contains("--api-id demohttp01"), "{after}");
+        assert!(!after.contains("API_ID"), "{after}");
+        assert!(f.code.is_registered_fix(&after));
+        // A slot the code's templates do not have changes nothing.
+        f.fill_slot("stage", "prod");
+        assert_eq!(f.fix.as_deref(), Some(after.as_str()));
+        assert_eq!(
+            replace_placeholder("STAGE STAGE_NAME X_STAGE", "STAGE", "prod"),
+            "prod STAGE_NAME X_STAGE"
+        );
     }
 }

@@ -70,6 +70,10 @@ pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) ->
     {
         stage_checks(api, s, &mut out);
     }
+    // Rules that judge a part (a CORS configuration) do not know the API's id.
+    for f in &mut out {
+        f.fill_slot("api_id", &api.id);
+    }
     super::reconcile(out)
 }
 

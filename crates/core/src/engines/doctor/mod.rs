@@ -71,14 +71,18 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     reconcile(found)
 }
 
-/// Fill the slots of default fixes with the names the evidence knows (API,
-/// stage, route, the route's function and authorizer). The text stays the
-/// code's registered one; rules that chose a variant filled it themselves.
+/// Fill the slots of fixes with the names the evidence knows (API, stage, route,
+/// the route's function and authorizer). The text stays the code's registered one;
+/// slots a rule filled itself are kept, the ones it could not fill are filled here.
 fn fill_fix_names(ev: &Evidence, found: &mut [Finding]) {
     let args = ev.fix_args();
     for f in found {
         if f.fix.as_deref() == Some(f.code.render_fix(None, &[]).as_str()) {
             *f = f.clone().fix_args(&args);
+        } else {
+            for (slot, value) in &args {
+                f.fill_slot(slot, value);
+            }
         }
     }
 }
