@@ -4,6 +4,7 @@
 //! profile files (no IMDS probe on a laptop) and credentials are resolved by
 //! the SDK on the first call, so the first TUI frame never waits on AWS.
 
+mod account;
 pub mod config;
 pub mod control_plane;
 mod details;

@@ -10,6 +10,7 @@ pub mod cors;
 pub mod doctor;
 pub mod event_build;
 pub mod event_decode;
+pub mod exec_log;
 pub mod export;
 pub mod jwt;
 pub mod jwt_keys;
