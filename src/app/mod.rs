@@ -6,6 +6,7 @@ pub mod diagnose;
 pub mod examples;
 pub mod inventory;
 pub mod logs;
+pub mod problems;
 pub mod send;
 pub mod tour;
 
