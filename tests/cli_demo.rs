@@ -300,3 +300,35 @@ fn background_traffic_fills_the_logs_unless_quiet() {
         std::thread::sleep(Duration::from_millis(300));
     }
 }
+
+/// Issue 12: `cors --api` names the API in its fixes (it printed an `API_ID`
+/// placeholder although the user gave the id).
+#[test]
+fn cors_api_fixes_name_the_api() {
+    let home = tempfile::tempdir().unwrap();
+    let out = demo(
+        home.path(),
+        &[
+            "cors",
+            "--api",
+            "demohttp01",
+            "--origin",
+            "https://dashboard.example.org",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["fix"].as_str())
+        .collect();
+    assert!(
+        fixes.iter().any(|f| f.contains("--api-id demohttp01")),
+        "{fixes:?}"
+    );
+    assert!(fixes.iter().all(|f| !f.contains("API_ID")), "{fixes:?}");
+}

@@ -142,14 +142,19 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         if api.protocol() == Protocol::Rest {
             notes.push("REST APIs have no API-level CORS: the function's headers (--response-header) and the resource's OPTIONS method decide".into());
         }
-        evaluate(
+        let mut eval = evaluate(
             api.cors.as_ref(),
             &api.routes,
             &req,
             &response_headers,
             options.as_ref(),
             &mut notes,
-        )
+        );
+        // The fixes name this API, not an `API_ID` placeholder.
+        for f in &mut eval.findings {
+            f.fill_slot("api_id", &api.id);
+        }
+        eval
     };
     print(&eval, &notes, args.output)?;
     Ok(if eval.allowed {

@@ -39,6 +39,9 @@ pub struct LogTargets {
     pub payload_by_route: BTreeMap<String, PayloadFormat>,
     /// Things worth saying (e.g. a Firehose destination).
     pub notes: Vec<String>,
+    /// The host of the API's endpoint (`{apiId}.execute-api.{region}.amazonaws.com`),
+    /// for events rebuilt from access records.
+    pub domain_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -139,6 +142,16 @@ pub async fn discover(
         lambdas,
         payload_by_route,
         notes,
+        domain_name: api
+            .endpoint
+            .as_deref()
+            .and_then(|e| url::Url::parse(e).ok())
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                })
+            }),
     })
 }
 
@@ -198,6 +211,8 @@ impl LogTargets {
             // integration fields instead of hiding every event.
             lambda_routes: (!lambda_routes.is_empty()).then_some(lambda_routes),
             no_reconstruct: false,
+            api_id: Some(self.api_id.clone()),
+            domain_name: self.domain_name.clone(),
         }
     }
 }

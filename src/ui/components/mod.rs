@@ -3,6 +3,7 @@
 //! (readline keys), the key/value list, the scrollable text view with JSON
 //! colouring and hex dumps, the filterable list state and small renderers.
 
+pub mod columns;
 pub mod filter_list;
 pub mod hex;
 pub mod json;

@@ -6,4 +6,5 @@ pub(crate) mod fixtures;
 mod inventory;
 mod parity;
 mod shell;
+mod sizes;
 mod suspend;

@@ -10,6 +10,7 @@ use super::checks;
 use super::{api_tables, cors_view};
 use crate::domain::{Api, Protocol};
 use crate::ui::action::Action;
+use crate::ui::components::columns::{hidden_columns_note, table_width};
 use crate::ui::components::{FilterList, ScrollText};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
@@ -264,7 +265,8 @@ impl Page for ApiDetailPage {
             self.cors_scroll.render(frame, body, lines, block);
             return;
         }
-        let (header_row, widths, rows) = api_tables::table(self.tab, api, theme);
+        // Fitted on every row, so widths stay put while a filter narrows the list.
+        let fitted = api_tables::table(self.tab, api, theme).fit(table_width(body));
         let Some(list) = self.lists.get_mut(self.tab.index()) else {
             return;
         };
@@ -273,11 +275,12 @@ impl Page for ApiDetailPage {
         let rows: Vec<Row> = list
             .visible()
             .iter()
-            .filter_map(|&i| rows.get(i).cloned())
+            .filter_map(|&i| fitted.rows.get(i).cloned())
             .collect();
         let empty = rows.is_empty();
-        let table = Table::new(rows, widths)
-            .header(header_row.style(theme.get("header")))
+        let block = hidden_columns_note(block, &fitted.hidden, theme);
+        let table = Table::new(rows, fitted.widths)
+            .header(fitted.header.style(theme.get("header")))
             .block(block)
             .row_highlight_style(theme.get("selected"))
             .highlight_symbol("› ");

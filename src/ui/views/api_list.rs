@@ -2,13 +2,14 @@
 //! flag column for what commonly breaks.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table};
 
 use crate::domain::Api;
 use crate::ui::action::Action;
 use crate::ui::components::FilterList;
+use crate::ui::components::columns::{Column, TableSpec, hidden_columns_note, table_width};
 use crate::ui::inventory_feed;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
@@ -140,44 +141,51 @@ impl Page for ApiListPage {
             return;
         }
 
-        let header = Row::new(["NAME", "ID", "TYPE", "ENDPOINT", "ROUTES", "FLAGS"])
-            .style(theme.get("header"));
-        let rows = self
+        // Fitted on every API so widths stay put while a filter narrows the
+        // list; on a narrow terminal the endpoint goes first, the name last.
+        let spec = TableSpec {
+            columns: vec![
+                Column::new("NAME", 8, 40, 9),
+                Column::new("ID", 10, 10, 8),
+                Column::new("TYPE", 4, 9, 5),
+                // A URL cut short is no use: below 30 cells it is hidden instead.
+                Column::new("ENDPOINT", 30, 60, 2).optional(),
+                Column::new("ROUTES", 6, 6, 4).optional(),
+                Column::new("FLAGS", 6, 60, 6),
+            ],
+            rows: inv
+                .apis
+                .iter()
+                .map(|api| {
+                    let routes = if api.details_loaded {
+                        api.routes.len().to_string()
+                    } else {
+                        "…".into()
+                    };
+                    vec![
+                        Span::raw(api.name.clone()),
+                        Span::raw(api.id.clone()),
+                        Span::raw(api.protocol().as_str()),
+                        Span::raw(api.endpoint.clone().unwrap_or_default()),
+                        Span::raw(routes),
+                        Span::styled(flags(api), theme.get("warn")),
+                    ]
+                })
+                .collect(),
+        };
+        let fitted = spec.fit(table_width(area));
+        let block = hidden_columns_note(block, &fitted.hidden, theme);
+        let rows: Vec<Row> = self
             .list
             .visible()
             .iter()
-            .filter_map(|&i| inv.apis.get(i))
-            .map(|api| {
-                let routes = if api.details_loaded {
-                    api.routes.len().to_string()
-                } else {
-                    "…".into()
-                };
-                let flags = flags(api);
-                Row::new([
-                    Cell::from(api.name.clone()),
-                    Cell::from(api.id.clone()),
-                    Cell::from(api.protocol().as_str()),
-                    Cell::from(api.endpoint.clone().unwrap_or_default()),
-                    Cell::from(routes),
-                    Cell::from(Span::styled(flags, theme.get("warn"))),
-                ])
-            });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Fill(2),
-                Constraint::Length(10),
-                Constraint::Length(9),
-                Constraint::Fill(2),
-                Constraint::Length(6),
-                Constraint::Fill(2),
-            ],
-        )
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.get("selected"))
-        .highlight_symbol("› ");
+            .filter_map(|&i| fitted.rows.get(i).cloned())
+            .collect();
+        let table = Table::new(rows, fitted.widths)
+            .header(fitted.header.style(theme.get("header")))
+            .block(block)
+            .row_highlight_style(theme.get("selected"))
+            .highlight_symbol("› ");
         frame.render_stateful_widget(table, area, &mut self.list.state);
     }
 }

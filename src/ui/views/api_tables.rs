@@ -1,14 +1,13 @@
 //! The table tabs of the API detail page: rows, columns and search text.
 //! Rows are built in data order; the page's `FilterList` picks and orders them.
 
-use ratatui::layout::Constraint;
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
 
 use super::api_detail::Tab;
 use super::checks;
 use crate::app::inventory::flags::{self, flags};
 use crate::domain::{AccessLogging, Api, Integration};
+use crate::ui::components::columns::{Column, TableSpec};
 use crate::ui::theme::Theme;
 
 /// One distinct integration and the routes that use it.
@@ -109,13 +108,11 @@ pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
     [routes, integrations, authorizers, stages]
 }
 
-/// Header, column widths and all rows (data order) of a table tab.
-pub fn table(
-    tab: Tab,
-    api: &Api,
-    theme: &Theme,
-) -> (Row<'static>, Vec<Constraint>, Vec<Row<'static>>) {
-    let warn = |s: String| Cell::from(Span::styled(s, theme.get("warn")));
+/// Columns and all rows (data order) of a table tab; the page fits them to
+/// its width ([`TableSpec::fit`]): on a narrow terminal the path, target or
+/// name keeps its text and optional columns (flags, payload) go first.
+pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
+    let warn = |s: String| Span::styled(s, theme.get("warn"));
     match tab {
         Tab::Routes => {
             let all = flags(api);
@@ -144,66 +141,64 @@ pub fn table(
                         .map(|f| checks::tag(f.code).replace('-', " "))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    Row::new([
-                        Cell::from(r.method().to_string()),
-                        Cell::from(r.path().unwrap_or("$default").to_string()),
-                        Cell::from(auth),
-                        Cell::from(integration),
-                        Cell::from(payload),
+                    vec![
+                        Span::raw(r.method().to_string()),
+                        Span::raw(r.path().unwrap_or("$default").to_string()),
+                        Span::raw(auth),
+                        Span::raw(integration),
+                        Span::raw(payload),
                         warn(flag),
-                    ])
+                    ]
                 })
                 .collect();
-            (
-                Row::new(["METHOD", "PATH", "AUTH", "INTEGRATION", "PAYLOAD", "FLAGS"]),
-                vec![
-                    Constraint::Length(7),
-                    Constraint::Fill(3),
-                    Constraint::Fill(2),
-                    Constraint::Fill(3),
-                    Constraint::Length(7),
-                    Constraint::Length(14),
+            TableSpec {
+                columns: vec![
+                    Column::new("METHOD", 6, 7, 8),
+                    Column::new("PATH", 10, 80, 9),
+                    Column::new("AUTH", 4, 24, 5),
+                    Column::new("INTEGRATION", 8, 40, 6),
+                    Column::new("PAYLOAD", 3, 7, 2).optional(),
+                    Column::new("FLAGS", 6, 20, 4).optional(),
                 ],
                 rows,
-            )
+            }
         }
         Tab::Integrations => {
             let rows = integrations(api)
                 .into_iter()
                 .map(|u| {
                     let i = &u.integration;
-                    Row::new([
-                        Cell::from(
+                    vec![
+                        Span::raw(
                             i.integration_type
                                 .as_ref()
                                 .map_or_else(|| "-".into(), ToString::to_string),
                         ),
-                        Cell::from(target(i)),
-                        Cell::from(
+                        Span::raw(target(i)),
+                        Span::raw(
                             i.payload_format_version
                                 .clone()
                                 .unwrap_or_else(|| "-".into()),
                         ),
-                        Cell::from(
+                        Span::raw(
                             i.timeout_in_millis
                                 .map(|t| format!("{t} ms"))
                                 .unwrap_or_else(|| "-".into()),
                         ),
-                        Cell::from(u.routes.join(", ")),
-                    ])
+                        Span::raw(u.routes.join(", ")),
+                    ]
                 })
                 .collect();
-            (
-                Row::new(["TYPE", "TARGET", "PAYLOAD", "TIMEOUT", "ROUTES"]),
-                vec![
-                    Constraint::Length(11),
-                    Constraint::Fill(3),
-                    Constraint::Length(7),
-                    Constraint::Length(9),
-                    Constraint::Fill(3),
+            TableSpec {
+                columns: vec![
+                    Column::new("TYPE", 4, 11, 5),
+                    Column::new("TARGET", 10, 60, 9),
+                    Column::new("PAYLOAD", 3, 7, 2).optional(),
+                    Column::new("TIMEOUT", 5, 9, 3).optional(),
+                    Column::new("ROUTES", 8, 60, 6),
                 ],
                 rows,
-            )
+            }
         }
         Tab::Authorizers => {
             let rows = api
@@ -237,28 +232,27 @@ pub fn table(
                         .iter()
                         .filter(|r| r.authorizer_id.as_deref() == Some(a.id.as_str()))
                         .count();
-                    Row::new([
-                        Cell::from(a.name.clone()),
-                        Cell::from(a.id.clone()),
-                        Cell::from(a.authorizer_type.to_string()),
-                        Cell::from(a.identity_source.join(", ")),
-                        Cell::from(detail),
-                        Cell::from(used.to_string()),
-                    ])
+                    vec![
+                        Span::raw(a.name.clone()),
+                        Span::raw(a.id.clone()),
+                        Span::raw(a.authorizer_type.to_string()),
+                        Span::raw(a.identity_source.join(", ")),
+                        Span::raw(detail),
+                        Span::raw(used.to_string()),
+                    ]
                 })
                 .collect();
-            (
-                Row::new(["NAME", "ID", "TYPE", "IDENTITY SOURCE", "CONFIG", "ROUTES"]),
-                vec![
-                    Constraint::Fill(2),
-                    Constraint::Length(10),
-                    Constraint::Length(18),
-                    Constraint::Fill(2),
-                    Constraint::Fill(4),
-                    Constraint::Length(6),
+            TableSpec {
+                columns: vec![
+                    Column::new("NAME", 6, 30, 9),
+                    Column::new("ID", 6, 10, 3).optional(),
+                    Column::new("TYPE", 4, 18, 6),
+                    Column::new("IDENTITY SOURCE", 8, 40, 7),
+                    Column::new("CONFIG", 10, 80, 5),
+                    Column::new("ROUTES", 6, 6, 2).optional(),
                 ],
                 rows,
-            )
+            }
         }
         Tab::Stages | Tab::Cors => {
             let rows = api
@@ -266,8 +260,8 @@ pub fn table(
                 .iter()
                 .map(|s| {
                     let log = match s.access_logging() {
-                        AccessLogging::CloudWatch { group, .. } => Cell::from(group),
-                        AccessLogging::Elsewhere { .. } => Cell::from("on"),
+                        AccessLogging::CloudWatch { group, .. } => Span::raw(group),
+                        AccessLogging::Elsewhere { .. } => Span::raw("on"),
                         AccessLogging::Off => warn("off".into()),
                     };
                     let throttle = s
@@ -285,26 +279,25 @@ pub fn table(
                             )
                         })
                         .unwrap_or_else(|| "account default".into());
-                    Row::new([
-                        Cell::from(s.stage_name.clone()),
-                        Cell::from(if s.auto_deploy { "yes" } else { "no" }),
-                        Cell::from(s.invoke_url.clone().unwrap_or_else(|| "-".into())),
+                    vec![
+                        Span::raw(s.stage_name.clone()),
+                        Span::raw(if s.auto_deploy { "yes" } else { "no" }),
+                        Span::raw(s.invoke_url.clone().unwrap_or_else(|| "-".into())),
                         log,
-                        Cell::from(throttle),
-                    ])
+                        Span::raw(throttle),
+                    ]
                 })
                 .collect();
-            (
-                Row::new(["STAGE", "AUTO", "INVOKE URL", "ACCESS LOG", "THROTTLING"]),
-                vec![
-                    Constraint::Length(10),
-                    Constraint::Length(4),
-                    Constraint::Fill(4),
-                    Constraint::Fill(2),
-                    Constraint::Length(20),
+            TableSpec {
+                columns: vec![
+                    Column::new("STAGE", 5, 20, 9),
+                    Column::new("AUTO", 4, 4, 1).optional(),
+                    Column::new("INVOKE URL", 12, 80, 7),
+                    Column::new("ACCESS LOG", 3, 40, 6),
+                    Column::new("THROTTLING", 8, 24, 3).optional(),
                 ],
                 rows,
-            )
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::table::clock;
 use crate::domain::{CorrelatedRecord, EventKind, Finding, LambdaLineKind, LambdaReport};
+use crate::engines::correlate::not_invoked_reason;
 use crate::ui::components::json;
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::doctor::pane::{DoctorPane, finding_lines, wrap};
@@ -188,16 +189,15 @@ pub fn detail_lines(
         out.extend(finding_lines(&pane, width, false, styles).0);
     }
     out.push(Line::default());
+    // API Gateway answered by itself (authorizer, throttling, no route): no function ran.
+    let not_invoked = not_invoked_reason(a);
     if r.unmatched || r.lambda_lines.is_empty() {
         out.push(section("Lambda".into(), styles));
-        wrapped(
-            &mut out,
-            "",
-            "no Lambda lines matched this request (not arrived yet, no integration.requestId in the access log format, or not a Lambda integration)",
-            width,
-            styles.dim,
-            styles,
-        );
+        let why = match &not_invoked {
+            Some(reason) => format!("none: {reason}"),
+            None => "no Lambda lines matched this request (not arrived yet, no integration.requestId in the access log format, or not a Lambda integration)".into(),
+        };
+        wrapped(&mut out, "", &why, width, styles.dim, styles);
     } else {
         out.push(section(
             format!("Lambda · {} lines", r.lambda_lines.len()),
@@ -294,14 +294,12 @@ pub fn detail_lines(
         }
         None => {
             out.push(section("Event".into(), styles));
-            wrapped(
-                &mut out,
-                "",
-                "not logged, and the access log lacks the fields to rebuild it",
-                width,
-                styles.dim,
-                styles,
-            );
+            let why = if not_invoked.is_some() {
+                "none: no function received this request"
+            } else {
+                "not logged, and the access log lacks the fields to rebuild it"
+            };
+            wrapped(&mut out, "", why, width, styles.dim, styles);
         }
     }
 
@@ -311,6 +309,53 @@ pub fn detail_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AccessLogRecord;
+
+    fn text(lines: &[Line<'static>]) -> String {
+        lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Issue 12 case 7: a request the authorizer rejected never reached the function;
+    /// the detail says so instead of "not arrived yet".
+    #[test]
+    fn a_request_the_authorizer_rejected_says_the_function_was_not_called() {
+        let r = CorrelatedRecord {
+            access: AccessLogRecord {
+                status: Some(403),
+                error_type: Some("ACCESS_DENIED".into()),
+                authorizer_error: Some("insufficient_scope".into()),
+                integration_request_id: Some("-".into()),
+                ..Default::default()
+            },
+            unmatched: true,
+            ..Default::default()
+        };
+        let out = text(&detail_lines(
+            &r,
+            &[],
+            200,
+            DetailOptions::default(),
+            &BodyStyles::default(),
+        ));
+        assert!(
+            out.contains("none: the authorizer rejected it (403 ACCESS_DENIED: insufficient_scope), so the function was not called"),
+            "{out}"
+        );
+        assert!(!out.contains("not arrived yet"), "{out}");
+        assert!(
+            out.contains("none: no function received this request"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn tabs_become_spaces_and_control_characters_are_neutralised() {

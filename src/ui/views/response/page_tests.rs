@@ -187,3 +187,40 @@ fn logs_key_without_request_id_explains() {
     assert!(page.handle_key(key(KeyCode::Char('/'))).is_none());
     assert!(!page.is_typing(), "no jq on a non-JSON body");
 }
+
+/// A 502 with its doctor finding at 160x45, 100x30, 80x24 and 60x20: below
+/// 100 columns the panes stack, the status line and the finding stay
+/// readable. Each snapshot was reviewed by reading it.
+#[test]
+fn error_response_at_each_size() {
+    let mut page = ResponsePage::new(
+        Some(request()),
+        response(
+            502,
+            &[
+                ("content-type", "application/json"),
+                ("x-amzn-ErrorType", "InternalServerErrorException"),
+            ],
+            br#"{"message": "Internal server error"}"#,
+        ),
+    );
+    page.doctor.set_findings(vec![
+        Finding::new(
+            FindingCode::IntegrationResponseRejected,
+            Certainty::FromResponse,
+            "The Lambda's answer is not a valid proxy response",
+        )
+        .severity(Severity::Error)
+        .evidence("x-amzn-ErrorType: InternalServerErrorException"),
+    ]);
+    for (w, h) in [(160, 45), (100, 30), (80, 24), (60, 20)] {
+        let screen = draw(&mut page, w, h);
+        assert!(screen.contains("502"), "{w}x{h}: {screen}");
+        assert!(
+            screen.contains("INTEGRATION_RESPONSE_REJECTED")
+                || screen.contains("not a valid proxy response"),
+            "{w}x{h}: {screen}"
+        );
+        insta::assert_snapshot!(format!("error_response_{w}x{h}"), screen);
+    }
+}

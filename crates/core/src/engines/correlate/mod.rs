@@ -7,11 +7,13 @@
 //! access `requestId` (REST also `x-amz-apigw-id` = `extendedRequestId`).
 
 mod index;
+pub mod not_invoked;
 pub mod reconstruct;
 
 use std::collections::{HashMap, HashSet};
 
 pub use index::InvocationIndex;
+pub use not_invoked::not_invoked_reason;
 pub use reconstruct::reconstruct;
 
 use crate::domain::{
@@ -31,6 +33,10 @@ pub struct CorrelateOptions {
     pub lambda_routes: Option<HashSet<String>>,
     /// Do not reconstruct events at all.
     pub no_reconstruct: bool,
+    /// The API's id and host, for the `apiId` / `domainName` of rebuilt events
+    /// when the access-log format does not log them.
+    pub api_id: Option<String>,
+    pub domain_name: Option<String>,
 }
 
 impl CorrelateOptions {
@@ -44,7 +50,8 @@ impl CorrelateOptions {
     }
 
     fn reconstructs(&self, rec: &AccessLogRecord) -> bool {
-        if self.no_reconstruct {
+        // API Gateway answered by itself: the function never received an event.
+        if self.no_reconstruct || not_invoked_reason(rec).is_some() {
             return false;
         }
         match (&self.lambda_routes, rec.route_key.as_deref()) {
@@ -127,6 +134,7 @@ fn build(
                     &access,
                     opts.api_type,
                     opts.payload_for(access.route_key.as_deref()),
+                    opts,
                 )
             })
             .flatten()

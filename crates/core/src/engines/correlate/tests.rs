@@ -201,3 +201,22 @@ fn stream_parser_feeds_the_index() {
     assert_eq!(index.get(L1).unwrap().lines.len(), 3);
     assert_eq!(index.unattributed().count(), 0);
 }
+
+/// Issue 12 case 7: a request the authorizer rejected on a Lambda route never reached
+/// the function, so no event is rebuilt for it (the function received none).
+#[test]
+fn no_event_is_rebuilt_for_a_request_the_gateway_answered_itself() {
+    let opts = CorrelateOptions {
+        lambda_routes: Some(["GET /pets".to_string()].into()),
+        ..Default::default()
+    };
+    let line = r#"{"requestId":"R=","routeKey":"GET /pets","method":"GET","path":"/pets","status":"401","integrationStatus":"-","integrationRequestId":"-","authorizerError":"the token has expired","errorType":"UNAUTHORIZED","stage":"prod"}"#;
+    let rec = AccessLogFormat::new(RECOMMENDED_HTTP)
+        .parse(line, 1000)
+        .unwrap();
+    let c = correlate(vec![rec.clone()], vec![], &opts);
+    assert!(c.records[0].event.is_none(), "{:?}", c.records[0].event);
+    // The same route reached by the integration does get its rebuilt event.
+    let c = correlate(vec![access("A=", L1, 200)], vec![], &opts);
+    assert!(c.records[0].event.is_some());
+}

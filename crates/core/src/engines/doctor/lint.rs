@@ -8,7 +8,7 @@ use super::evidence::{Evidence, FunctionConfig, default_timeout_ms};
 use super::rules_limits::{blocks_all, throttle_settings};
 use crate::domain::{
     Api, ApiType, AuthorizationType, Certainty, Cors, Finding, FunctionArn, Integration, Protocol,
-    Route, Severity, Stage,
+    Route, Severity, Stage, Subject,
 };
 
 const CONFIG: Certainty = Certainty::FromConfig;
@@ -69,6 +69,10 @@ pub fn lint_api(api: &Api, stage: Option<&str>, functions: &[FunctionConfig]) ->
         .filter(|s| stage.is_none_or(|n| n == s.stage_name))
     {
         stage_checks(api, s, &mut out);
+    }
+    // Rules that judge a part (a CORS configuration) do not know the API's id.
+    for f in &mut out {
+        f.fill_slot("api_id", &api.id);
     }
     super::reconcile(out)
 }
@@ -149,6 +153,7 @@ pub(super) fn no_integration(api: &Api, r: &Route) -> Option<Finding> {
                 r.route_key
             ),
         )
+        .about(Subject::Route(r.route_key.clone()))
         .evidence(format!("route {} target: (none)", r.route_key))
         .fix_with(
             (api.protocol() == Protocol::Rest).then_some("rest"),
@@ -171,20 +176,25 @@ fn integration(
     let lambda = i.is_lambda_proxy() && i.lambda_arn().is_some();
     let name = i.id.as_deref().unwrap_or(route_key);
     let pfv = i.payload_format_version.as_deref();
+    let about = || Subject::Integration(name.to_string());
     match (t, lambda, pfv) {
         (ApiType::Http, true, None) => out.push(
             Finding::new(FindingCode::PayloadFormatMissing, CONFIG, format!("Integration {name} (route `{route_key}`) has no payloadFormatVersion"))
+                .about(about())
                 .fix_args(&[("api_id", api.id.as_str()), ("integration_id", name)]),
         ),
         (ApiType::Http, true, Some("1.0")) => out.push(
             Finding::new(FindingCode::PayloadFormat10OnHttpApi, CONFIG, format!("Integration {name} (route `{route_key}`) sends payload format 1.0: REST-shaped events"))
+                .about(about())
                 .evidence("payloadFormatVersion: 1.0"),
         ),
         (ApiType::Rest, _, Some("2.0")) => out.push(
-            Finding::new(FindingCode::PayloadFormatMismatch, CONFIG, format!("Integration {name} says payload 2.0, but REST proxy events are always 1.0-shaped")),
+            Finding::new(FindingCode::PayloadFormatMismatch, CONFIG, format!("Integration {name} says payload 2.0, but REST proxy events are always 1.0-shaped"))
+                .about(about()),
         ),
         (ApiType::Http, false, Some("2.0")) if i.integration_type.is_some() => out.push(
             Finding::new(FindingCode::PayloadFormatMismatch, CONFIG, format!("Integration {name} is not a Lambda proxy but says payload 2.0 (only 1.0 applies)"))
+                .about(about())
                 .fix_variant("non_lambda", &[("integration_id", name)]),
         ),
         _ => {}
@@ -202,6 +212,7 @@ fn integration(
                 CONFIG,
                 format!("Integration {name} timeout {timeout} ms is outside 50..{max} ms"),
             )
+            .about(about())
             .evidence(format!("timeoutInMillis: {timeout}"))
             .fix_args(&[("max", max.to_string())]),
         );
@@ -229,6 +240,7 @@ fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &
                     f.arn
                 ),
             )
+            .about(Subject::Function(f.arn.clone()))
             .evidence(reason.clone()),
         );
         return;
@@ -238,8 +250,7 @@ fn lambda_timeout(integration: &str, timeout_ms: i64, f: &FunctionConfig, out: &
     {
         out.push(
             Finding::new(FindingCode::LambdaTimeoutExceedsIntegration, CONFIG, format!("Function {} may run {fs:.0} s but API Gateway waits only {timeout_ms} ms", f.arn))
-            // Findings of one code are merged across integrations: each
-            // evidence line names its own function.
+            .about(Subject::Function(f.arn.clone()))
             .evidence(format!("function {} timeout {fs:.0} s; integration {integration} timeoutInMillis {timeout_ms}", FunctionArn::name_of(&f.arn)))
             .fix_args(&[("function", FunctionArn::name_of(&f.arn).to_string()), ("seconds", (timeout_ms / 1000).to_string())]),
         );
@@ -283,14 +294,17 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
             && authorizers_loaded
             && api.details_loaded
         {
-            out.push(Finding::new(
-                FindingCode::AuthorizerNotFound,
-                CONFIG,
-                format!(
-                    "Route `{}` uses authorizer {id}, which does not exist",
-                    r.route_key
-                ),
-            ));
+            out.push(
+                Finding::new(
+                    FindingCode::AuthorizerNotFound,
+                    CONFIG,
+                    format!(
+                        "Route `{}` uses authorizer {id}, which does not exist",
+                        r.route_key
+                    ),
+                )
+                .about(Subject::Route(r.route_key.clone())),
+            );
         }
     }
     for a in &api.authorizers {
@@ -298,6 +312,7 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
             continue;
         };
         let name = format!("authorizer {} ({})", a.name, a.id);
+        let about = || Subject::Authorizer(a.id.clone());
         if let Some(iss) = jwt.issuer.as_deref() {
             if !iss.starts_with("https://") && loopback_url(iss) {
                 // The demo's own issuer: http on loopback is how it runs locally,
@@ -309,6 +324,7 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
                         format!("{name}: issuer {iss} is http on loopback: fine locally, AWS would refuse it"),
                     )
                     .severity(Severity::Info)
+                    .about(about())
                     .evidence(format!("JwtConfiguration.Issuer: {iss} (a loopback host)"))
                     .fix_variant("loopback", &[("issuer", iss)]),
                 );
@@ -319,6 +335,7 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
                         CONFIG,
                         format!("{name}: issuer {iss} is not an https URL"),
                     )
+                    .about(about())
                     .evidence(format!("JwtConfiguration.Issuer: {iss}")),
                 );
             }
@@ -331,6 +348,7 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
                             "{name}: issuer ends with `/`; it must equal the tokens' iss exactly"
                         ),
                     )
+                    .about(about())
                     .evidence(format!("JwtConfiguration.Issuer: {iss}"))
                     .fix_args(&[("suggested", iss.trim_end_matches('/'))]),
                 );
@@ -343,6 +361,7 @@ fn authorizers(api: &Api, out: &mut Vec<Finding>) {
                     CONFIG,
                     format!("{name} lists no audience, so no token can pass"),
                 )
+                .about(about())
                 .evidence("JwtConfiguration.Audience: []")
                 .fix_args(&[("api_id", &api.id), ("authorizer_id", &a.id)]),
             );
@@ -366,6 +385,7 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     out.extend(access_logging(api, s));
     let rest = api.protocol() == Protocol::Rest;
     let stage = &s.stage_name;
+    let about = || Subject::Stage(stage.clone());
     throttling(api, s, out);
     if !rest && !s.auto_deploy && s.deployment_id.is_none() {
         out.push(
@@ -374,6 +394,7 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
                 CONFIG,
                 format!("Stage {stage} has auto-deploy off and no deployment"),
             )
+            .about(about())
             .evidence(format!(
                 "stage {stage}: autoDeploy false, deploymentId (none)"
             ))
@@ -395,6 +416,7 @@ pub(super) fn access_logging(api: &Api, s: &Stage) -> Option<Finding> {
                 CONFIG,
                 format!("Stage {stage} has no access logging: failed requests leave no trace"),
             )
+            .about(Subject::Stage(stage.clone()))
             .evidence(format!("stage {stage} accessLogSettings: (none)"))
             .fix_with(
                 rest.then_some("rest"),
@@ -448,6 +470,7 @@ pub(super) fn access_logging(api: &Api, s: &Stage) -> Option<Finding> {
             } else {
                 Severity::Error
             })
+            .about(Subject::Stage(stage.clone()))
             .evidence(format!("format: {}", super::text::clip(&format, 200)))
         })
     }
@@ -474,6 +497,7 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
                     zero.join(", ")
                 ),
             )
+            .about(Subject::Stage(stage.clone()))
             .evidence(format!(
                 "throttling rate or burst 0 on: {}",
                 zero.join(", ")
@@ -498,6 +522,7 @@ fn throttling(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
                     public.len()
                 ),
             )
+            .about(Subject::Stage(stage.clone()))
             .evidence(format!("routes: {}", public.join(", ")))
             .evidence("only the account-wide limit (10,000 req/s shared by all APIs) applies")
             .fix_with(

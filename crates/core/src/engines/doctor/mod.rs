@@ -71,14 +71,18 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     reconcile(found)
 }
 
-/// Fill the slots of default fixes with the names the evidence knows (API,
-/// stage, route, the route's function and authorizer). The text stays the
-/// code's registered one; rules that chose a variant filled it themselves.
+/// Fill the slots of fixes with the names the evidence knows (API, stage, route,
+/// the route's function and authorizer). The text stays the code's registered one;
+/// slots a rule filled itself are kept, the ones it could not fill are filled here.
 fn fill_fix_names(ev: &Evidence, found: &mut [Finding]) {
     let args = ev.fix_args();
     for f in found {
         if f.fix.as_deref() == Some(f.code.render_fix(None, &[]).as_str()) {
             *f = f.clone().fix_args(&args);
+        } else {
+            for (slot, value) in &args {
+                f.fill_slot(slot, value);
+            }
         }
     }
 }
@@ -191,12 +195,17 @@ fn group_of(code: FindingCode) -> Option<usize> {
     CAUSE_GROUPS.iter().position(|g| g.contains(&code))
 }
 
-/// Merge duplicates (same code: evidence joined, strongest certainty and
-/// severity kept), drop guesses that stronger evidence overturned, and sort.
+/// Merge duplicates (same code about the same subject: evidence joined, strongest
+/// certainty and severity kept), drop guesses that stronger evidence overturned, and
+/// sort. Findings of one code about two functions (routes, authorizers...) stay two:
+/// merged, one title would carry the other's evidence.
 pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::new();
     for f in found {
-        match merged.iter_mut().find(|m| m.code == f.code) {
+        match merged
+            .iter_mut()
+            .find(|m| m.code == f.code && m.same_subject(&f))
+        {
             Some(m) => merge_into(m, f),
             None => merged.push(f),
         }
@@ -249,6 +258,7 @@ fn merge_into(m: &mut Finding, f: Finding) {
     // Severity orders Error < Warning < Info: `min` keeps the most severe.
     let severity = m.severity.min(f.severity);
     let unverified = m.unverified && f.unverified;
+    let subject = m.subject.clone().or_else(|| f.subject.clone());
     let stronger = certainty_rank(f.certainty) < certainty_rank(m.certainty);
     // The stronger finding's evidence leads; the other's follows, deduplicated.
     let (mut evidence, rest) = if stronger {
@@ -273,6 +283,7 @@ fn merge_into(m: &mut Finding, f: Finding) {
     m.severity = severity;
     m.unverified = unverified;
     m.evidence = evidence;
+    m.subject = subject;
 }
 
 #[cfg(test)]
@@ -287,6 +298,8 @@ mod scenarios_lint;
 mod scenarios_logs;
 #[cfg(test)]
 mod scenarios_server;
+#[cfg(test)]
+mod subject_tests;
 #[cfg(test)]
 mod test_support;
 
