@@ -192,8 +192,8 @@ impl Keymap {
             }
         };
         let (keymap, warnings) = Keymap::with_user_file(bytes.as_deref());
-        let msg = (!warnings.is_empty())
-            .then(|| format!("{}: {}", path.display(), warnings.join("; ")));
+        let msg =
+            (!warnings.is_empty()).then(|| format!("{}: {}", path.display(), warnings.join("; ")));
         (keymap, msg)
     }
 
@@ -412,7 +412,10 @@ mod tests {
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].contains("unknown verb `wrapp`"), "{warnings:?}");
         assert!(warnings[0].contains("wrap"), "the known verbs are listed");
-        assert!(warnings[1].contains("unknown section [lgos]"), "{warnings:?}");
+        assert!(
+            warnings[1].contains("unknown section [lgos]"),
+            "{warnings:?}"
+        );
         // The good binding is kept, the bad one does not shadow anything.
         assert_eq!(
             km.lookup(&["logs"], &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
