@@ -410,12 +410,13 @@ mod tests {
         let file = "[logs]\nkeymap = [\n  { on = \"x\", run = \"wrapp\" },\n  { on = \"z\", run = \"wrap\" },\n]\n[lgos]\nkeymap = [{ on = \"q\", run = \"quit\" }]\n";
         let (km, warnings) = Keymap::with_user_file(Some(file.as_bytes()));
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("unknown verb `wrapp`"), "{warnings:?}");
-        assert!(warnings[0].contains("wrap"), "the known verbs are listed");
+        // Sections in name order: [lgos] before [logs].
         assert!(
-            warnings[1].contains("unknown section [lgos]"),
+            warnings[0].contains("unknown section [lgos]"),
             "{warnings:?}"
         );
+        assert!(warnings[1].contains("unknown verb `wrapp`"), "{warnings:?}");
+        assert!(warnings[1].contains(", wrap"), "the known verbs are listed");
         // The good binding is kept, the bad one does not shadow anything.
         assert_eq!(
             km.lookup(&["logs"], &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
