@@ -196,6 +196,11 @@ async fn handle(state: Shared, method: Method, uri: Uri) -> Response {
         ["restapis", _, "stages"] => {
             json_ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]}))
         }
+        // No usage plans, keys, custom domains or customised responses.
+        ["usageplans"] | ["apikeys"] | ["domainnames"] | ["restapis", _, "gatewayresponses"] => {
+            json_ok(json!({"item": []}))
+        }
+        ["v2", "domainnames"] => json_ok(json!({"items": []})),
         _ => aws_error(404, "NotFoundException", "no such path"),
     }
 }

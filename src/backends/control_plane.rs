@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::BackendError;
-use crate::domain::{Api, FunctionConfig};
+use crate::domain::{AccountResources, Api, FunctionConfig};
 
 #[async_trait]
 pub trait ControlPlane: Send + Sync {
@@ -32,5 +32,13 @@ pub trait ControlPlane: Send + Sync {
     /// that need it rather than report them as failed.
     async fn function_configs(&self, _functions: &[String]) -> Vec<FunctionConfig> {
         Vec::new()
+    }
+
+    /// Account-wide resources: REST usage plans with their keys (names and
+    /// ids, never values) and custom domains with their mappings. Never
+    /// fails as a whole: what could not be read is said in the result's
+    /// problem fields. The default knows none.
+    async fn account_resources(&self) -> AccountResources {
+        AccountResources::default()
     }
 }

@@ -151,12 +151,14 @@ pub fn rest_id(i: usize) -> String {
     format!("r{i}")
 }
 
-/// How many calls a full inventory takes: the two lists, four per HTTP API
-/// (routes, integrations, authorizers, stages) and three per REST API
-/// (resources, authorizers, stages), and how many of them are GetResources.
+/// How many calls a full inventory takes: the two lists, the four
+/// account-wide lists (usage plans, API keys, REST and v2 domain names), four
+/// per HTTP API (routes, integrations, authorizers, stages) and four per REST
+/// API (resources, authorizers, stages, gateway responses), and how many of
+/// them are GetResources.
 pub fn calls_for(http_apis: usize, rest_apis: usize) -> (u64, u64) {
     (
-        2 + 4 * http_apis as u64 + 3 * rest_apis as u64,
+        6 + 4 * http_apis as u64 + 4 * rest_apis as u64,
         rest_apis as u64,
     )
 }
@@ -206,6 +208,11 @@ fn handle(state: &Mutex<State>, method: &Method, uri: &Uri) -> Response {
         ["restapis", _, "stages"] => {
             json_ok(json!({"item": [{"stageName": "prod", "deploymentId": "d1"}]}))
         }
+        // No usage plans, keys, custom domains or customised responses.
+        ["usageplans"] | ["apikeys"] | ["domainnames"] | ["restapis", _, "gatewayresponses"] => {
+            json_ok(json!({"item": []}))
+        }
+        ["v2", "domainnames"] => json_ok(json!({"items": []})),
         _ => aws_error(404, "NotFoundException", "no such path"),
     }
 }

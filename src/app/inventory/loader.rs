@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::backends::{BackendError, ControlPlane};
@@ -97,12 +97,27 @@ impl Loader {
             return;
         }
         let mut loaded: Vec<Option<Api>> = vec![None; apis.len()];
+        // Usage plans and custom domains are account-wide: read once, while
+        // the first details load, and attached to each API as it arrives.
+        let account = {
+            let control = self.control.clone();
+            async move { control.account_resources().await }
+                .boxed()
+                .shared()
+        };
         let mut stream = futures::stream::iter(apis.iter().cloned().enumerate())
             .map(|(i, api)| {
                 let control = self.control.clone();
+                let account = account.clone();
                 async move {
                     let id = api.id.clone();
-                    (i, id, control.load_details(api).await)
+                    let details = control.load_details(api).await;
+                    let account = account.await;
+                    let details = details.map(|mut api| {
+                        account.attach(&mut api);
+                        api
+                    });
+                    (i, id, details)
                 }
             })
             .buffer_unordered(self.concurrency);

@@ -15,9 +15,9 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::errors::{Call, ErrorFacts, HasStatus, classify, no_region};
 use super::rate_limit::{self, SharedLimiter};
 use super::retry::{RetryPolicy, with_retry};
-use super::{http_apis, lambda, rest_apis};
+use super::{account, http_apis, lambda, rest_apis};
 use crate::backends::{BackendError, BackendInfo, ControlPlane};
-use crate::domain::{Api, FunctionConfig, Protocol};
+use crate::domain::{AccountResources, Api, FunctionConfig, Protocol};
 use crate::engines::rate_limit::Limits;
 
 pub struct AwsControlPlane {
@@ -158,5 +158,17 @@ impl ControlPlane for AwsControlPlane {
 
     async fn function_configs(&self, functions: &[String]) -> Vec<FunctionConfig> {
         lambda::function_configs(self, functions).await
+    }
+
+    async fn account_resources(&self) -> AccountResources {
+        if let Err(e) = self.region() {
+            let why = Some(e.to_string());
+            return AccountResources {
+                usage_plans_problem: why.clone(),
+                domains_problem: why,
+                ..AccountResources::default()
+            };
+        }
+        account::account_resources(self).await
     }
 }

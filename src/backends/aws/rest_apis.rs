@@ -9,8 +9,8 @@ use super::errors::Call;
 use super::http_apis::invoke_url;
 use crate::backends::BackendError;
 use crate::domain::{
-    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, Integration,
-    IntegrationType, Protocol, Route, RouteSettings, Stage,
+    AccessLogSettings, Api, AuthorizationType, Authorizer, AuthorizerType, GatewayResponse,
+    Integration, IntegrationType, Protocol, Route, RouteSettings, Stage,
 };
 
 /// The largest page REST list calls accept.
@@ -35,6 +35,7 @@ macro_rules! all_pages {
         Ok::<_, BackendError>(items)
     }};
 }
+pub(super) use all_pages;
 
 /// Works on `Authorizer` (list) and `GetAuthorizerOutput` (by id).
 macro_rules! map_authorizer {
@@ -140,11 +141,57 @@ async fn authorizer(
     Ok(map_authorizer!(out))
 }
 
-/// Resources (their methods as routes), authorizers and stages of one API,
-/// fetched concurrently. A failed call becomes a problem, not a failed API.
+/// GetGatewayResponses: AWS lists every response type, customised or not
+/// (`defaultResponse`); moto lists only the customised ones.
+async fn gateway_responses(
+    cp: &AwsControlPlane,
+    id: &str,
+) -> Result<Vec<GatewayResponse>, BackendError> {
+    let items = all_pages!(
+        cp,
+        Call::new(
+            "GetGatewayResponses",
+            format!("/restapis/{id}/gatewayresponses")
+        ),
+        |pos| cp
+            .rest
+            .get_gateway_responses()
+            .rest_api_id(id)
+            .limit(PAGE)
+            .set_position(pos.clone())
+            .send()
+    )?;
+    Ok(items.iter().map(map_gateway_response).collect())
+}
+
+fn map_gateway_response(g: &rest::GatewayResponse) -> GatewayResponse {
+    let map = |m: Option<&std::collections::HashMap<String, String>>| {
+        m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    GatewayResponse {
+        response_type: g
+            .response_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        status_code: g.status_code().map(str::to_string),
+        response_templates: map(g.response_templates()),
+        response_parameters: map(g.response_parameters()),
+        default_response: g.default_response(),
+    }
+}
+
+/// Resources (their methods as routes), authorizers, stages and gateway
+/// responses of one API, fetched concurrently. A failed call becomes a
+/// problem, not a failed API.
 pub async fn load_details(cp: &AwsControlPlane, api: Api) -> Result<Api, BackendError> {
     let id = api.id.clone();
-    let (r, a, s) = futures::join!(resources(cp, &id), authorizers(cp, &id), stages(cp, &id));
+    let (r, a, s, g) = futures::join!(
+        resources(cp, &id),
+        authorizers(cp, &id),
+        stages(cp, &id),
+        gateway_responses(cp, &id)
+    );
     if let Some(e) = all_failed(&[r.as_ref().err(), a.as_ref().err(), s.as_ref().err()]) {
         return Err(e);
     }
@@ -162,11 +209,18 @@ pub async fn load_details(cp: &AwsControlPlane, api: Api) -> Result<Api, Backend
         routes: "resources",
         referenced_by: "methods",
     };
-    Ok(details::assemble(api, parts, words, |aid| {
+    let mut api = details::assemble(api, parts, words, |aid| {
         let id = &id;
         async move { authorizer(cp, id, &aid).await }
     })
-    .await)
+    .await;
+    match g {
+        Ok(list) => api.gateway_responses = list,
+        Err(e) => api
+            .problems
+            .push(format!("gateway responses are missing: {e}")),
+    }
+    Ok(api)
 }
 
 fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {
@@ -181,6 +235,7 @@ fn map_rest_api(a: &rest::RestApi, region: &str) -> Api {
             .map(|c| c.types().iter().map(|t| t.as_str().to_string()).collect())
             .unwrap_or_default(),
         disable_execute_api_endpoint: a.disable_execute_api_endpoint(),
+        api_key_source: a.api_key_source().map(|s| s.as_str().to_string()),
         binary_media_types: a.binary_media_types().to_vec(),
         resource_policy: a.policy().filter(|p| !p.is_empty()).map(resource_policy),
         cors: None,

@@ -62,6 +62,18 @@ pub struct Api {
     pub authorizers: Vec<Authorizer>,
     #[serde(default)]
     pub stages: Vec<Stage>,
+    /// REST: where API keys come from, `HEADER` (x-api-key) or `AUTHORIZER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_source: Option<String>,
+    /// REST: the usage plans covering a stage of this API (keys by name and id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_plans: Vec<super::UsagePlan>,
+    /// Custom domains with the mappings that point at this API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<super::CustomDomain>,
+    /// REST: gateway responses (customised or not) from `GetGatewayResponses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gateway_responses: Vec<super::GatewayResponse>,
     #[serde(default)]
     pub details_loaded: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -83,6 +95,40 @@ impl Api {
 
     pub fn authorizer(&self, id: &str) -> Option<&Authorizer> {
         self.authorizers.iter().find(|a| a.id == id)
+    }
+
+    /// The custom-domain base URLs that reach `stage` of this API: one per
+    /// mapping naming the stage, and for REST `(none)`-stage mappings the
+    /// URL with the stage name after the base path.
+    pub fn domain_urls(&self, stage: &str) -> Vec<String> {
+        let mut urls = Vec::new();
+        for d in &self.domains {
+            for m in d.mappings.iter().filter(|m| m.api_id == self.id) {
+                match m.stage.as_deref() {
+                    Some(s) if s == stage => urls.push(m.url(&d.domain_name)),
+                    None => urls.push(format!("{}/{stage}", m.url(&d.domain_name))),
+                    _ => {}
+                }
+            }
+        }
+        urls
+    }
+
+    /// The usage plans that cover `stage` of this API.
+    pub fn plans_for_stage<'a>(
+        &'a self,
+        stage: &'a str,
+    ) -> impl Iterator<Item = &'a super::UsagePlan> + 'a {
+        self.usage_plans
+            .iter()
+            .filter(move |p| p.covers(&self.id, stage))
+    }
+
+    /// The gateway response of `response_type` when it was customised.
+    pub fn custom_gateway_response(&self, response_type: &str) -> Option<&super::GatewayResponse> {
+        self.gateway_responses
+            .iter()
+            .find(|g| g.response_type == response_type && !g.default_response)
     }
 }
 
@@ -233,6 +279,28 @@ pub struct Stage {
     pub last_updated: Option<String>,
 }
 
+impl Stage {
+    /// REST execution logging as the stage-wide method settings say:
+    /// `(loggingLevel, dataTraceEnabled)`, `None` when logging is off or unset.
+    pub fn execution_logging(&self) -> Option<(&str, bool)> {
+        let s = self.default_route_settings.as_ref()?;
+        let level = s.logging_level.as_deref()?;
+        (!level.eq_ignore_ascii_case("OFF"))
+            .then_some((level, s.data_trace_enabled.unwrap_or(false)))
+    }
+
+    /// Whether any method of the stage writes execution logs (stage-wide or
+    /// in a per-method override).
+    pub fn writes_execution_logs(&self) -> bool {
+        self.execution_logging().is_some()
+            || self.route_settings.values().any(|s| {
+                s.logging_level
+                    .as_deref()
+                    .is_some_and(|l| !l.eq_ignore_ascii_case("OFF"))
+            })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessLogSettings {
@@ -323,6 +391,73 @@ pub struct RouteSettings {
     pub detailed_metrics_enabled: Option<bool>,
     pub logging_level: Option<String>,
     pub data_trace_enabled: Option<bool>,
+}
+
+/// Account-wide resources several APIs share (reference §13, §14): REST
+/// usage plans and API keys, custom domains. Loaded once per inventory and
+/// attached to each API with [`AccountResources::attach`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountResources {
+    pub usage_plans: super::UsagePlans,
+    pub domains: Vec<super::CustomDomain>,
+    /// Why usage plans or API keys could not be read, when they could not.
+    pub usage_plans_problem: Option<String>,
+    /// Why custom domains or their mappings could not be read.
+    pub domains_problem: Option<String>,
+}
+
+impl AccountResources {
+    /// Give `api` the plans covering one of its stages (REST only; keys with
+    /// their enabled flag from the account's key list) and the domains with
+    /// the mappings that point at it; say what could not be read.
+    pub fn attach(&self, api: &mut Api) {
+        if api.protocol() == Protocol::Rest {
+            api.usage_plans = self
+                .usage_plans
+                .plans
+                .iter()
+                .filter(|p| p.api_stages.iter().any(|s| s.api_id == api.id))
+                .map(|p| {
+                    let mut p = p.clone();
+                    for k in &mut p.keys {
+                        if k.enabled.is_none() {
+                            k.enabled = self
+                                .usage_plans
+                                .keys
+                                .iter()
+                                .find(|a| a.id == k.id)
+                                .and_then(|a| a.enabled);
+                        }
+                    }
+                    p
+                })
+                .collect();
+            if let Some(p) = &self.usage_plans_problem {
+                api.problems.push(format!("usage plans are missing: {p}"));
+            }
+        }
+        api.domains = self
+            .domains
+            .iter()
+            .filter_map(|d| {
+                let mappings: Vec<_> = d
+                    .mappings
+                    .iter()
+                    .filter(|m| m.api_id == api.id)
+                    .cloned()
+                    .collect();
+                (!mappings.is_empty()).then(|| super::CustomDomain {
+                    mappings,
+                    ..d.clone()
+                })
+            })
+            .collect();
+        if let Some(p) = &self.domains_problem {
+            api.problems
+                .push(format!("custom domains are missing: {p}"));
+        }
+    }
 }
 
 /// The result of one inventory load.
