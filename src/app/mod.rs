@@ -4,6 +4,7 @@
 
 pub mod diagnose;
 pub mod examples;
+pub mod health;
 pub mod inventory;
 pub mod logs;
 pub mod send;

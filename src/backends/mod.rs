@@ -4,10 +4,12 @@
 pub mod control_plane;
 pub mod error;
 pub mod log_source;
+pub mod metric_source;
 
 pub use control_plane::ControlPlane;
 pub use error::{BackendError, ErrorKind};
 pub use log_source::LogSource;
+pub use metric_source::MetricSource;
 
 use std::sync::Arc;
 
@@ -32,6 +34,8 @@ pub struct Backend {
     pub info: BackendInfo,
     pub control: Arc<dyn ControlPlane>,
     pub logs: Arc<dyn LogSource>,
+    /// CloudWatch metrics (the demo derives them from its own traffic).
+    pub metrics: Arc<dyn MetricSource>,
     /// Credentials for SigV4 signing (`None` when none could be configured).
     pub credentials: Option<SharedCredentialsProvider>,
 }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod doctor;
 pub mod event;
 pub mod flags;
+pub mod health;
 pub mod inspect;
 pub mod jwt;
 pub mod logs;
@@ -122,6 +123,8 @@ pub enum Command {
     Logs(logs::Args),
     /// Explain an error response, or lint an API's configuration.
     Doctor(doctor::Args),
+    /// What is failing now: per-route metrics, top error causes, invocation health.
+    Health(health::Args),
     /// The built-in local API Gateway (no AWS account needed).
     Demo(demo::Args),
     /// Print a shell completion script: `gatescope completions bash > ~/.local/share/bash-completion/completions/gatescope`.
@@ -196,6 +199,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Send(a)) => send::run(a, &g).await,
         Some(Command::Logs(a)) => logs::run(a, &g).await,
         Some(Command::Doctor(a)) => doctor::run(a, &g).await,
+        Some(Command::Health(a)) => health::run(a, &g).await,
         Some(Command::Demo(a)) => demo::run(a, &g).await,
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;

@@ -13,6 +13,7 @@ pub mod http_apis;
 mod lambda;
 pub mod logs;
 mod logs_error;
+pub mod metrics;
 pub mod rate_limit;
 pub mod rest_apis;
 pub mod retry;
@@ -46,6 +47,7 @@ pub async fn backend(opts: &AwsOptions) -> Result<Backend, BackendError> {
     Ok(Backend {
         control: Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone())),
         logs: logs::logs_source(&loaded.sdk),
+        metrics: Arc::new(metrics::AwsMetrics::new(&loaded.sdk, info.clone())),
         credentials: Some(loaded.credentials),
         info,
     })

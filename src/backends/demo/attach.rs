@@ -89,6 +89,7 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
         scenarios::load(config::SCENARIOS_TOML, &bases, &tokens).map_err(config_error)?;
     set_client(Client { tokens, scenarios });
     let apis: Vec<crate::domain::Api> = apis.into_iter().map(|a| a.api).collect();
+    let logs: Arc<dyn crate::backends::LogSource> = Arc::new(RemoteLogs::new(&s.control_url)?);
     Ok(Backend {
         info: BackendInfo {
             profile: None,
@@ -96,11 +97,12 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
             endpoint: apis.first().and_then(|a| a.endpoint.clone()),
             demo: true,
         },
+        metrics: Arc::new(super::metrics::DemoMetrics::new(apis.clone(), logs.clone())),
         control: Arc::new(DemoControlPlane {
             apis,
             functions: gateway::function_configs(&functions),
         }),
-        logs: Arc::new(RemoteLogs::new(&s.control_url)?),
+        logs,
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     })
 }

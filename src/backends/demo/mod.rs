@@ -17,6 +17,7 @@ pub mod insights;
 mod lambda;
 mod log_store;
 mod logs;
+pub mod metrics;
 mod pipeline;
 mod remote_logs;
 mod scenarios;
@@ -61,6 +62,7 @@ pub async fn start_with(
     first_port: Option<u16>,
 ) -> Result<(Backend, Arc<DemoGateway>), BackendError> {
     let gw = Arc::new(gateway::start_with(defs, first_port).await?);
+    let logs: Arc<dyn super::LogSource> = Arc::new(logs::DemoLogs::new(gw.store.clone()));
     let backend = Backend {
         info: BackendInfo {
             profile: None,
@@ -72,7 +74,8 @@ pub async fn start_with(
             apis: gw.apis(),
             functions: gw.function_configs(),
         }),
-        logs: Arc::new(logs::DemoLogs::new(gw.store.clone())),
+        logs: logs.clone(),
+        metrics: Arc::new(metrics::DemoMetrics::new(gw.apis(), logs)),
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     };
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(gw.clone());

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::tokens::DemoToken;
+use crate::domain::FindingCode;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +29,11 @@ struct ScenarioDef {
     expect_body: Vec<String>,
     #[serde(default = "one")]
     repeat: u32,
+    /// The code the doctor must name first, or "none". Required: a scenario without
+    /// an expected diagnosis is not checked by the scenario matrix.
+    doctor: String,
+    #[serde(default)]
+    doctor_also: Vec<String>,
 }
 
 fn one() -> u32 {
@@ -61,6 +67,13 @@ pub struct Scenario {
     pub expect_body: Vec<String>,
     /// Id of the API it targets.
     pub api_id: String,
+    /// The finding code the doctor names first for this exchange (`None`: no error
+    /// or warning at all).
+    #[serde(default)]
+    pub doctor: Option<FindingCode>,
+    /// Other error/warning codes that may accompany it.
+    #[serde(default)]
+    pub doctor_also: Vec<FindingCode>,
 }
 
 /// Resolve the scenario file: `bases` maps API id → `http://127.0.0.1:PORT`.
@@ -79,6 +92,23 @@ pub fn load(
                 d.name, d.api
             )
         })?;
+        let code = |c: &str| {
+            FindingCode::parse(c).ok_or_else(|| {
+                format!(
+                    "scenarios.toml: scenario {:?} names unknown finding code {c:?}",
+                    d.name
+                )
+            })
+        };
+        let doctor = match d.doctor.as_str() {
+            "none" => None,
+            c => Some(code(c)?),
+        };
+        let doctor_also = d
+            .doctor_also
+            .iter()
+            .map(|c| code(c))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut headers = BTreeMap::new();
         for (k, v) in d.headers {
             headers.insert(k.to_ascii_lowercase(), fill_tokens(&v, tokens)?);
@@ -104,6 +134,8 @@ pub fn load(
                 .collect(),
             expect_body: d.expect_body,
             api_id: d.api,
+            doctor,
+            doctor_also,
         });
     }
     Ok(out)
@@ -193,17 +225,40 @@ mod tests {
     #[test]
     fn unknown_token_or_api_is_a_clear_error() {
         let bases: HashMap<String, String> = [("a".to_string(), "http://x".to_string())].into();
-        let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\nheaders={a='{{token:nope}}'}\n";
+        let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='none'\nheaders={a='{{token:nope}}'}\n";
         assert!(
             load(text, &bases, &[])
                 .unwrap_err()
                 .contains("unknown demo token \"nope\"")
         );
-        let text = "[[scenario]]\nname='n'\napi='b'\nmethod='GET'\npath='/'\nexpectStatus=200\n";
+        let text = "[[scenario]]\nname='n'\napi='b'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='none'\n";
         assert!(
             load(text, &bases, &[])
                 .unwrap_err()
                 .contains("unknown API \"b\"")
         );
+        // Every scenario says what the doctor must answer (the scenario matrix), with
+        // codes that exist.
+        let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\n";
+        let err = load(text, &bases, &[]).unwrap_err();
+        assert!(err.contains("missing field `doctor`"), "{err}");
+        let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='NO_SUCH_CODE'\n";
+        let err = load(text, &bases, &[]).unwrap_err();
+        assert!(
+            err.contains("unknown finding code \"NO_SUCH_CODE\""),
+            "{err}"
+        );
+        let all = load(
+            super::super::config::SCENARIOS_TOML,
+            &HashMap::from([
+                ("demohttp01".to_string(), "http://x".to_string()),
+                ("demorest01".to_string(), "http://y".to_string()),
+            ]),
+            &["valid", "expired", "wrong_audience", "missing_scope"].map(token),
+        )
+        .unwrap();
+        let stage = all.iter().find(|s| s.name == "no-stage-prefix").unwrap();
+        assert_eq!(stage.doctor, Some(FindingCode::StagePrefixMissing));
+        assert_eq!(stage.doctor_also, [FindingCode::NoRouteMatched]);
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{GlobalArgs, apis, check_response, cors, doctor, event, inspect, jwt, logs};
+use super::{GlobalArgs, apis, check_response, cors, doctor, event, health, inspect, jwt, logs};
 use crate::backends::demo::{self, state::Lookup};
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +48,8 @@ pub enum DemoCommand {
     Logs(logs::Args),
     /// Explain an error response, or lint a demo API.
     Doctor(doctor::Args),
+    /// What is failing on the demo now: routes, causes, invocation health.
+    Health(health::Args),
     /// The demo's named credentials (JWTs for `--auth jwt:NAME`).
     Tokens(tokens::Args),
     /// Build the proxy event a demo function would receive.
@@ -76,6 +78,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         DemoCommand::Send(a) => send::run(a, &g).await,
         DemoCommand::Logs(a) => logs::run(a, &g).await,
         DemoCommand::Doctor(a) => doctor::run(a, &g).await,
+        DemoCommand::Health(a) => health::run(a, &g).await,
         DemoCommand::Tokens(a) => tokens::run(a, &g).await,
         DemoCommand::Event(a) => event::run(a, &g).await,
         DemoCommand::CheckResponse(a) => check_response::run(a, &g).await,

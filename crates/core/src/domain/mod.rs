@@ -15,6 +15,7 @@ pub mod finding_code;
 pub mod function;
 pub mod function_arn;
 pub mod gateway_response;
+pub mod health;
 pub mod kinds;
 pub mod lambda_authorizer;
 pub mod logs;

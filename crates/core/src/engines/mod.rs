@@ -12,6 +12,7 @@ pub mod event_build;
 pub mod event_decode;
 pub mod exec_log;
 pub mod export;
+pub mod health;
 pub mod jwt;
 pub mod jwt_keys;
 pub mod lambda_log;

@@ -265,4 +265,21 @@ pub(super) static ENTRIES: &[Entry] = &[
         fix: "Allow the failed read calls (apigateway:GET) for this identity, or retry; the error says which call failed.",
         variants: &[],
     },
+    // --- triage (health) ---
+    Entry {
+        code: C::DetailedMetricsOff,
+        group: Group::Config,
+        severity: Info,
+        remedy: R::Monitoring,
+        // That detailed metrics are billed as custom metrics per route is
+        // inferred (reference §11.5), and so are the dimension values.
+        unverified: true,
+        title: "Detailed metrics are off for the stage: CloudWatch has no per-route series, only stage totals",
+        evidence: "the stage's DetailedMetricsEnabled route settings (REST: methodSettings metricsEnabled)",
+        fix: "aws apigatewayv2 update-stage --api-id {api_id} --stage-name {stage} --default-route-settings DetailedMetricsEnabled=true (billed: about 6 custom metrics per route and stage)",
+        variants: &[(
+            "rest",
+            "aws apigateway update-stage --rest-api-id {api_id} --stage-name {stage} --patch-operations op=replace,path=/*/*/metrics/enabled,value=true (billed: about 7 custom metrics per method and stage)",
+        )],
+    },
 ];

@@ -156,6 +156,8 @@ codes! {
     StageNotDeployed = "STAGE_NOT_DEPLOYED",
     NoStages = "NO_STAGES",
     DetailsIncomplete = "DETAILS_INCOMPLETE",
+    // --- triage (health) ---
+    DetailedMetricsOff = "DETAILED_METRICS_OFF",
     // --- response interpreter ---
     ResponseNotJson = "RESPONSE_NOT_JSON",
     ResponseNotObject = "RESPONSE_NOT_OBJECT",
@@ -230,6 +232,8 @@ pub enum Remedy {
     Logging,
     /// Integration settings (timeout, payload format, target).
     Integration,
+    /// CloudWatch metrics settings of a stage.
+    Monitoring,
 }
 
 impl Remedy {

@@ -254,6 +254,21 @@ const GATEWAY_ANSWERED: &[FindingCode] = &[
     FindingCode::PayloadTooLarge,
 ];
 
+/// A finding that names a symptom's cause more precisely than others: when it is
+/// present, those are dropped (they would lead with a vaguer cause and a fix that
+/// does not help). A preflight refused for want of an OPTIONS method is also "no
+/// resource/method matched" and "an error without CORS headers", but adding CORS
+/// headers to the error would not make a preflight pass.
+const SUPERSEDES: &[(FindingCode, &[FindingCode])] = &[(
+    FindingCode::CorsNoPreflightRoute,
+    &[
+        FindingCode::RestNoSuchResource,
+        FindingCode::NoRouteMatched,
+        FindingCode::RouteMethodMismatch,
+        FindingCode::CorsMissingOnError,
+    ],
+)];
+
 fn group_of(code: FindingCode) -> Option<usize> {
     CAUSE_GROUPS.iter().position(|g| g.contains(&code))
 }
@@ -300,6 +315,11 @@ pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
     let function_answered = merged.iter().any(|f| {
         f.code == FindingCode::FunctionReturnedStatus && f.certainty == Certainty::ConfirmedByLogs
     });
+    for (precise, vaguer) in SUPERSEDES {
+        if merged.iter().any(|f| f.code == *precise) {
+            merged.retain(|f| !vaguer.contains(&f.code));
+        }
+    }
     if function_answered {
         merged.retain(|f| {
             f.certainty == Certainty::ConfirmedByLogs

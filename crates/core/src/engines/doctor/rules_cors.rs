@@ -11,6 +11,7 @@ use crate::domain::FindingCode;
 use crate::domain::{Certainty, Cors, Finding, HttpResponse, Severity, header};
 use crate::engines::cors::{self, BrowserRequest, Preflight};
 use crate::engines::lambda_log::find_response_headers;
+use crate::engines::routing::{Mismatch, Router};
 
 pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     let (Some(req), Some(resp)) = (ev.request.as_ref(), ev.response.as_ref()) else {
@@ -35,6 +36,14 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     }
     let acao = resp.header("access-control-allow-origin");
     let fp = classify(resp);
+    if is_preflight
+        && resp.status >= 400
+        && fp.from_gateway()
+        && let Some(f) = no_preflight_route(ev, req, resp, &origin)
+    {
+        out.push(f);
+        return;
+    }
     if acao.is_none() && resp.status >= 400 && fp.from_gateway() {
         out.push(missing_on_error(ev, resp));
         return;
@@ -89,6 +98,52 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
         explain_configuration(ev, config, &browser, resp, &mut findings);
     }
     out.extend(findings);
+}
+
+/// A preflight API Gateway refused because nothing answers OPTIONS on a path that
+/// exists for other methods (REST without an OPTIONS method: 403 `Missing
+/// Authentication Token`; an HTTP API without CorsConfiguration: 404). The cause is
+/// the missing preflight route, not a missing resource, and CORS headers on the
+/// error would not help: a preflight needs a 2xx answer.
+fn no_preflight_route(
+    ev: &Evidence,
+    req: &crate::domain::HttpRequest,
+    resp: &HttpResponse,
+    origin: &str,
+) -> Option<Finding> {
+    let api = ev.api.as_ref()?;
+    if !ev.is_rest() && api.cors.is_some() {
+        return None; // an HTTP API with CorsConfiguration answers preflights itself
+    }
+    let path = url::Url::parse(&req.url).ok()?.path().to_string();
+    let res = Router::from_api(api).resolve("OPTIONS", &path);
+    if res.matched.is_some() {
+        return None; // OPTIONS routes: a failing preflight is another story
+    }
+    let methods: Vec<String> = res
+        .others
+        .iter()
+        .filter_map(|o| match &o.reason {
+            Mismatch::MethodDiffers { route, .. } => Some(format!("{route} (`{}`)", o.route_key)),
+            _ => None,
+        })
+        .collect();
+    if methods.is_empty() {
+        return None; // no such path at all: the routing rules say so
+    }
+    let wanted = req
+        .header("access-control-request-method")
+        .unwrap_or_default();
+    Some(
+        Finding::new(
+            FindingCode::CorsNoPreflightRoute,
+            Certainty::Evaluated,
+            format!("The browser's preflight (OPTIONS {path} for {wanted}) reaches no OPTIONS method: API Gateway answers {} and the browser blocks the request", resp.status),
+        )
+        .evidence(format!("Origin: {origin} (the request's Origin header); Access-Control-Request-Method: {wanted}"))
+        .evidence(format!("status {} body {}", resp.status, super::fingerprint::body_excerpt(resp)))
+        .evidence(format!("routes for this path: {} (no OPTIONS)", methods.join(", "))),
+    )
 }
 
 /// An HTTP API with a CorsConfiguration answered: the configuration, not the

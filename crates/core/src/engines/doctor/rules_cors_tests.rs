@@ -184,3 +184,61 @@ fn the_probe_joins_without_contradicting() {
         .count();
     assert_eq!(rejections, 1, "{joined:#?}");
 }
+
+/// A REST preflight to a path that has GET but no OPTIONS method: API Gateway's
+/// 403 `Missing Authentication Token`. The cause named first is the missing
+/// preflight route, not a missing resource, and "add CORS headers to the error" is
+/// not offered (a preflight needs a 2xx answer).
+#[test]
+fn a_preflight_without_an_options_method_is_cors_no_preflight_route() {
+    let preflight = req(
+        "OPTIONS",
+        "/prod/items",
+        &[
+            ("Origin", "https://app.example.com"),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "authorization"),
+        ],
+    );
+    let e = ev(
+        Some(rest_api()),
+        None,
+        Some(preflight.clone()),
+        resp(
+            403,
+            &[("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
+            r#"{"message":"Missing Authentication Token"}"#,
+        ),
+    );
+    let findings = diagnose(&e);
+    let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["CORS_NO_PREFLIGHT_ROUTE"], "{findings:#?}");
+    let f = &findings[0];
+    assert!(
+        f.evidence.iter().any(|e| e.contains("GET (`GET /items`)")),
+        "{f:?}"
+    );
+    assert!(f.code.is_registered_fix(f.fix.as_deref().unwrap()));
+    // A path that exists for no method at all stays a missing resource.
+    let mut nowhere = preflight;
+    nowhere.url = nowhere.url.replace("/items", "/nowhere");
+    let e = ev(
+        Some(rest_api()),
+        None,
+        Some(nowhere),
+        resp(
+            403,
+            &[("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
+            r#"{"message":"Missing Authentication Token"}"#,
+        ),
+    );
+    let codes: Vec<String> = diagnose(&e).iter().map(|f| f.code.to_string()).collect();
+    assert!(
+        !codes.contains(&"CORS_NO_PREFLIGHT_ROUTE".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"REST_NO_SUCH_RESOURCE".to_string()),
+        "{codes:?}"
+    );
+}

@@ -401,3 +401,52 @@ fn function_output_is_interpreted() {
         ),
     ]);
 }
+
+/// Payload 2.0 echoes an output without statusCode as the body: a 200 whose body is
+/// `{headers, body}` shows the function forgot statusCode (reference §2.2). A plain
+/// JSON document, a REST API or a payload 1.0 route says nothing.
+#[test]
+fn an_echoed_proxy_response_without_status_code_is_named() {
+    let echoed =
+        r#"{"headers":{"content-type":"application/json"},"body":"{\"report\":\"legacy\"}"}"#;
+    let on = |api: Api, body: &str| {
+        ev(
+            Some(api),
+            Some("GET /items"),
+            Some(req("GET", "/items", &[])),
+            resp(200, &[("content-type", "application/json")], body),
+        )
+    };
+    let mut v1 = http_api();
+    for r in &mut v1.routes {
+        if let Some(i) = r.integration.as_mut() {
+            i.payload_format_version = Some("1.0".into());
+        }
+    }
+    run(vec![
+        scenario(
+            "HTTP 2.0: {headers, body} as the body",
+            on(http_api(), echoed),
+            &["V2_STATUS_CODE_MISSING_WRAPPED"],
+            &[],
+        ),
+        scenario(
+            "HTTP 2.0: an ordinary document",
+            on(http_api(), r#"{"body":"a field named body","id":7}"#),
+            &[],
+            &["V2_STATUS_CODE_MISSING_WRAPPED"],
+        ),
+        scenario(
+            "HTTP 1.0: statusCode is required there, no echo",
+            on(v1, echoed),
+            &[],
+            &["V2_STATUS_CODE_MISSING_WRAPPED"],
+        ),
+        scenario(
+            "REST: no echo rule",
+            on(rest_api(), echoed),
+            &[],
+            &["V2_STATUS_CODE_MISSING_WRAPPED"],
+        ),
+    ]);
+}
