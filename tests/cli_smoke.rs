@@ -62,3 +62,37 @@ fn completions_print_a_script_for_every_shell() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Without a terminal the TUI (and the demo's TUI) says so in one line,
+/// exits 2, and writes no escape sequence to the pipe.
+#[test]
+fn the_tui_without_a_terminal_is_a_one_line_error() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&[][..], &["demo"][..]] {
+        let out = Command::new(support::gatescope_bin())
+            .args(args)
+            .env("GATESCOPE_HOME", home.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {:?}", out.stdout);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("needs a terminal"), "{args:?}: {err}");
+    }
+}
+
+/// A malformed `--region` is named in the error, not reported as "no
+/// region configured".
+#[test]
+fn a_malformed_region_is_named() {
+    let out = Command::new(support::gatescope_bin())
+        .args(["--region", "bad region!!", "apis"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`bad region!!` is not a region name"), "{err}");
+}

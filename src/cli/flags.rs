@@ -35,6 +35,27 @@ pub fn parse_seconds(s: &str) -> Result<f64, String> {
 }
 
 /// A humantime duration (`20s`, `2m`) of at most a day (0 allowed).
+/// `--region`: an AWS region name is letters, digits and dashes
+/// (`us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`). Anything else is refused
+/// here with the value named, instead of the SDK dropping it and the command
+/// saying that no region is configured.
+pub fn parse_region(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{}` is not a region name (like us-east-1: lowercase letters, digits and dashes)",
+            crate::engines::terminal_text::one_line(s)
+        ))
+    }
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim()).map_err(|e| format!("{s:?}: {e}"))?;
     if d > MAX_DURATION {
@@ -72,6 +93,24 @@ pub fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_are_letters_digits_and_dashes() {
+        for ok in ["us-east-1", "us-gov-west-1", "eu-isoe-west-1", "cn-north-1"] {
+            assert_eq!(parse_region(ok).as_deref(), Ok(ok));
+        }
+        for bad in [
+            "",
+            "bad region!!",
+            "US-EAST-1",
+            "-us-east-1",
+            "us-east-1-",
+            "eu\u{1b}[31m",
+        ] {
+            assert!(parse_region(bad).is_err(), "{bad:?}");
+        }
+        assert!(!parse_region("a\u{1b}[2Jb").unwrap_err().contains('\u{1b}'));
+    }
 
     #[test]
     fn seconds_at_their_limits() {

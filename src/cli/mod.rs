@@ -37,7 +37,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "AWS_PROFILE")]
     pub profile: Option<String>,
     /// AWS region (default: from the profile or AWS_REGION).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = flags::parse_region)]
     pub region: Option<String>,
     /// Custom endpoint for every AWS call (e.g. a local emulator).
     #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
@@ -186,6 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;
     match cli.command {
         None => {
+            crate::ui::terminal::require_tty()?;
             let backend = g.backend().await?;
             crate::ui::run(backend).await?;
             Ok(ExitCode::SUCCESS)

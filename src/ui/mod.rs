@@ -66,6 +66,7 @@ use app::App;
 
 /// Run the TUI until the user quits. The terminal is restored on every exit path.
 pub async fn run(backend: Backend) -> anyhow::Result<()> {
+    terminal::require_tty()?;
     let _log_guard = logging::init();
     let (keymap, keymap_err) = keymap::Keymap::load();
     let (theme, theme_err) = theme::Theme::load();

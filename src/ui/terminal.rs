@@ -21,6 +21,22 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 /// background task is caught and reported in the status line instead).
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
+/// The TUI draws on a terminal and reads keys from one: without both, say so
+/// in one line (and point at the subcommands) instead of failing on an ioctl
+/// with escape sequences on a pipe.
+pub fn require_tty() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let missing = match (io::stdin().is_terminal(), io::stdout().is_terminal()) {
+        (true, true) => return Ok(()),
+        (false, true) => "standard input is",
+        (true, false) => "standard output is",
+        (false, false) => "standard input and output are",
+    };
+    anyhow::bail!(
+        "the terminal UI needs a terminal, and {missing} not one; for scripts use a subcommand (`gatescope apis --output json`, `gatescope --help`)"
+    )
+}
+
 pub struct TerminalGuard {
     pub terminal: Term,
 }

@@ -179,6 +179,7 @@ pub fn load_apis(
             api.routes.push(route);
         }
         api.endpoint_types.retain(|t| !t.is_empty());
+        api.fill_lambda_authorizers();
         api.details_loaded = true;
         out.push(DemoApi {
             api,

@@ -182,6 +182,7 @@ pub async fn start_with(
             store: store.clone(),
             issuer: issuer.clone(),
             throttler: Throttler::default(),
+            authorizer_cache: Default::default(),
         });
         let app = Router::new().fallback(serve_api).with_state(rt);
         tokio::spawn(async move {

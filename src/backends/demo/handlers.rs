@@ -128,6 +128,16 @@ pub async fn run(def: &FunctionDef, event: &Value, db: &OrdersDb, log: &dyn FnLo
             log_response(log, &out);
             out
         }
+        "token_authorizer" => token_authorizer(event, log),
+        "whoami" => {
+            let a = &event["requestContext"]["authorizer"];
+            log.log("INFO", &format!("caller: {a}"));
+            ok(
+                200,
+                &json!({"path": event["path"], "principalId": a["principalId"], "authorizer": a}),
+                &[],
+            )
+        }
         "returns" => match &def.response {
             Some(response) => {
                 let out = returned(response.clone());
@@ -146,6 +156,35 @@ pub async fn run(def: &FunctionDef, event: &Value, db: &OrdersDb, log: &dyn FnLo
             stack: Vec::new(),
         },
     }
+}
+
+/// A REST `TOKEN` authorizer as many are written: `Bearer allow-NAME` is
+/// allowed, `Bearer deny-NAME` denied, anything else throws `Unauthorized`
+/// (API Gateway answers 401). Its policy names only `event.methodArn`, the
+/// method it was asked about: with caching on, that is the cache pitfall.
+fn token_authorizer(event: &Value, log: &dyn FnLog) -> Outcome {
+    let token = event["authorizationToken"].as_str().unwrap_or("");
+    let arn = event["methodArn"].clone();
+    let (effect, user) = match token.strip_prefix("Bearer ") {
+        Some(t) if t.starts_with("allow-") => ("Allow", &t[6..]),
+        Some(t) if t.starts_with("deny-") => ("Deny", &t[5..]),
+        _ => {
+            log.log("INFO", "no known token: Unauthorized");
+            return Outcome::Threw {
+                error_type: "Error".into(),
+                message: "Unauthorized".into(),
+                stack: Vec::new(),
+            };
+        }
+    };
+    log.log("INFO", &format!("{effect} {user} on {arn}"));
+    returned(json!({
+        "principalId": user,
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": effect, "Action": "execute-api:Invoke", "Resource": arn}
+        ]},
+        "context": {"user": user, "tier": if user == "alice" { "gold" } else { "basic" }, "roles": ["reader"]}
+    }))
 }
 
 /// `console.log("Response:", JSON.stringify(response))`, as many functions do: the

@@ -15,6 +15,7 @@ mod gateway;
 mod handlers;
 pub mod insights;
 mod lambda;
+mod lambda_authorizer;
 mod log_store;
 mod logs;
 pub mod metrics;

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::access_logging::{self, ContextVars};
 use super::config::{self, DemoApi};
 use super::lambda::{InvokeResult, LambdaService};
+use super::lambda_authorizer;
 use super::log_store::LogStore;
 use super::throttle::{self, Throttler};
 use super::tokens::Issuer;
@@ -34,6 +35,8 @@ pub struct ApiRuntime {
     pub store: Arc<LogStore>,
     pub issuer: Arc<Issuer>,
     pub throttler: Throttler,
+    /// Lambda authorizer answers, cached as API Gateway caches them.
+    pub authorizer_cache: super::lambda_authorizer::AuthorizerCache,
 }
 
 /// A request as it arrived on the wire.
@@ -56,7 +59,7 @@ pub struct GatewayResponse {
 }
 
 /// API Gateway's own error answers, by API type (bodies as AWS spells them, §0 / §2.3).
-struct GatewayError {
+pub(super) struct GatewayError {
     status: u16,
     body: String,
     /// REST `x-amzn-ErrorType`.
@@ -67,7 +70,7 @@ struct GatewayError {
     www_authenticate: Option<String>,
 }
 
-fn http_error(status: u16, body: &str, response_type: &'static str) -> GatewayError {
+pub(super) fn http_error(status: u16, body: &str, response_type: &'static str) -> GatewayError {
     GatewayError {
         status,
         body: body.to_string(),
@@ -77,7 +80,7 @@ fn http_error(status: u16, body: &str, response_type: &'static str) -> GatewayEr
     }
 }
 
-fn rest_error(
+pub(super) fn rest_error(
     status: u16,
     body: &str,
     error_type: &'static str,
@@ -261,10 +264,7 @@ async fn process(
         });
     }
 
-    // 5. Authorizer.
-    let authorizer = authorize(rt, route, req, vars)?;
-
-    // 6. Integration.
+    // 5. Resource policy, then the authorizer.
     let (Some(integration), Some(function)) = (
         route.integration.as_ref(),
         rt.demo.route_functions[route_index].as_deref(),
@@ -272,7 +272,7 @@ async fn process(
         return Err(internal(rest));
     };
     let payload = config::payload_of(Some(integration));
-    let input = EventInput {
+    let mut input = EventInput {
         api_type: rt.demo.api_type(),
         payload,
         method: req.method.clone(),
@@ -293,12 +293,22 @@ async fn process(
         time_epoch_ms: now_ms,
         source_ip: req.source_ip.clone(),
         protocol: "HTTP/1.1".into(),
-        authorizer,
+        authorizer: AuthorizerData::None,
         binary_media_types: api.binary_media_types.clone(),
         resource_id: route.route_id.clone(),
         ..Default::default()
     }
     .with_gateway_headers();
+    if rest {
+        lambda_authorizer::check_resource_policy(rt, route, &input, vars)?;
+    }
+    input.authorizer = if route.authorization() == crate::domain::AuthorizationType::Custom {
+        lambda_authorizer::authorize(rt, route, &input, vars).await?
+    } else {
+        authorize(rt, route, req, vars)?
+    };
+
+    // 6. Integration.
     let event = event_build::build_event(&input);
     let Some((lambda_id, running)) = rt.lambda.invoke(function, event) else {
         return Err(internal(rest));
@@ -481,7 +491,7 @@ fn authorize(
     }
 }
 
-fn internal(rest: bool) -> GatewayError {
+pub(super) fn internal(rest: bool) -> GatewayError {
     if rest {
         rest_error(
             500,

@@ -90,6 +90,8 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 /// The TUI on the running demo, or on one it starts and publishes (with background
 /// traffic unless `quiet`) so other commands can use it while the TUI runs.
 async fn tui(quiet: bool, _g: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    // Before a demo gateway is started for nothing.
+    crate::ui::terminal::require_tty()?;
     let (backend, _published) = match demo::state::find().await {
         Lookup::Running(s) => (demo::connect(&s)?, None),
         lookup => {
