@@ -90,10 +90,7 @@ fn first_frame(c: &mut Criterion) {
                     .load()
                     .expect("warm cache");
                 let mut shared = Shared::new(backend, Keymap::defaults(), Theme::plain());
-                shared.inventory.apis = cached.inventory.apis;
-                shared.inventory.fetched_at_ms = cached.inventory.fetched_at_ms;
-                shared.inventory.stale = true;
-                shared.inventory.loading = false;
+                shared.inventory = gatescope::app::inventory::InventoryState::from_cache(cached);
                 let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
                 let mut app = App::new(shared, tx);
                 let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();

@@ -46,11 +46,23 @@ fn inspect_shows_usage_plans_domains_and_gateway_responses_without_key_values() 
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // moto answers GetAuthorizers (v2) with a 500, so the seeded HTTP API's
+    // authorizer list is incomplete: exit 1 with that named (see
+    // inventory_moto). Nothing else may be missing.
+    if out.status.code() == Some(1) {
+        let doc: Value = serde_json::from_str(stderr.trim()).expect("one problems document");
+        let problems = doc["problems"].as_array().unwrap();
+        assert!(
+            problems.iter().all(|p| p["message"]
+                .as_str()
+                .unwrap()
+                .contains("authorizer list is missing")),
+            "{stderr}"
+        );
+    } else {
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+    }
     assert!(!stdout.contains(SECRET), "a key value reached the output");
     let apis: Value = serde_json::from_str(&stdout).unwrap();
 

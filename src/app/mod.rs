@@ -7,6 +7,7 @@ pub mod examples;
 pub mod health;
 pub mod inventory;
 pub mod logs;
+pub mod problems;
 pub mod send;
 pub mod tour;
 

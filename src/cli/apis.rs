@@ -52,8 +52,8 @@ impl<'a> ApiSummary<'a> {
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let (inventory, code) = load_inventory(global, None).await?;
-    let summaries: Vec<ApiSummary> = inventory.apis.iter().map(ApiSummary::of).collect();
+    let loaded = load_inventory(global, None).await?;
+    let summaries: Vec<ApiSummary> = loaded.inventory.apis.iter().map(ApiSummary::of).collect();
     match args.output {
         OutputFormat::Json => print_json(&summaries)?,
         OutputFormat::Table => {
@@ -76,11 +76,11 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 ]);
             }
             if summaries.is_empty() {
-                outln!("no APIs in this account and region");
+                outln!("{}", loaded.none_found());
             } else {
                 out!("{}", table(&rows));
             }
         }
     }
-    Ok(code)
+    Ok(super::problems::report(&loaded.problems, args.output))
 }

@@ -13,7 +13,9 @@ use anyhow::{Context, bail};
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json};
+use super::problems;
 use crate::app::diagnose;
+use crate::app::problems::{self as found, Problem};
 use crate::app::send::{self, Recording, SendInput};
 use crate::backends::Backend;
 use crate::backends::http::{SendOptions, Sender};
@@ -65,7 +67,10 @@ pub struct Args {
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let backend = global.backend().await?;
-    let api = load_api(&backend, &args.api_id).await?;
+    let (api, problems) = match load_api_reporting(&backend, &args.api_id).await? {
+        Ok(found) => found,
+        Err(unlisted) => return Ok(problems::report(&unlisted, args.output)),
+    };
     let stage = pick_stage(&api, args.stage.as_deref())?;
     let report_and_header = if args.route.is_some() || args.method.is_some() {
         diagnose_request(&args, global, &backend, &api, stage).await?
@@ -95,24 +100,61 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => print_json(&report)?,
         OutputFormat::Table => out!("{}", doctor::render(&header, &report.findings)),
     }
-    Ok(if report.has_errors() {
+    let code = if report.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // A diagnosis on partial details may miss the cause: say what is missing.
+    Ok(problems::worst(
+        code,
+        problems::report(&problems, args.output),
+    ))
 }
 
+/// The API with its details, or why it cannot be diagnosed (the parity tests).
+#[cfg(test)]
 pub(crate) async fn load_api(backend: &Backend, id: &str) -> anyhow::Result<Api> {
-    let apis = backend.control.list_apis().await?;
+    match load_api_reporting(backend, id).await? {
+        Ok((api, _)) => Ok(api),
+        Err(problems) => bail!(
+            "{}",
+            problems
+                .iter()
+                .map(Problem::line)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
+}
+
+/// The API with its details and what of them could not be loaded; `Err(problems)`
+/// when it is not in a listing that was incomplete (it may be among the
+/// APIs that could not be listed). Not in a complete listing: a usage error.
+async fn load_api_reporting(
+    backend: &Backend,
+    id: &str,
+) -> anyhow::Result<Result<(Api, Vec<Problem>), Vec<Problem>>> {
+    let (apis, listing) = backend.control.list_apis_partial().await?;
     let Some(api) = apis.into_iter().find(|a| a.id == id) else {
-        bail!("no API with id {id} (see `gatescope apis`)");
+        if listing.is_empty() {
+            bail!("no API with id {id} (see `gatescope apis`)");
+        }
+        let mut problems: Vec<Problem> =
+            listing.into_iter().map(|p| Problem::new(None, p)).collect();
+        problems.push(Problem::new(
+            Some(id.to_string()),
+            "not among the APIs that could be listed",
+        ));
+        return Ok(Err(problems));
     };
     let api = if api.details_loaded {
         api
     } else {
         backend.control.load_details(api).await?
     };
-    Ok(api)
+    let problems = found::of_api(&api);
+    Ok(Ok((api, problems)))
 }
 
 /// The stage named, the only one, or `$default`; an unknown name is a usage error.

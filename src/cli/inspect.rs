@@ -2,7 +2,8 @@
 //! stages and CORS. The JSON is the domain model itself (camelCase keys named
 //! after the AWS fields), one object per API.
 
-use super::output::{errln, out, outln};
+use super::output::{out, outln};
+use super::problems;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -10,7 +11,8 @@ use anyhow::Context;
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json, table};
-use crate::app::inventory::{InventoryCache, Loader, flags};
+use crate::app::inventory::{InventoryCache, Loader, flags, merge_for_cache};
+use crate::app::problems::{self as found, Problem};
 use crate::domain::{AccessLogging, Api, Inventory, RouteSettings};
 
 #[derive(Debug, clap::Args)]
@@ -25,8 +27,8 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let (inventory, code) =
-        load_inventory_with(global, args.api_id.as_deref(), args.concurrency).await?;
+    let loaded = load_inventory_with(global, args.api_id.as_deref(), args.concurrency).await?;
+    let inventory = &loaded.inventory;
     match args.output {
         OutputFormat::Json => print_json(&inventory.apis)?,
         OutputFormat::Table => {
@@ -37,20 +39,38 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 out!("{}", render_api(api));
             }
             if inventory.apis.is_empty() {
-                outln!("no APIs in this account and region");
+                outln!("{}", loaded.none_found());
             }
         }
     }
-    Ok(code)
+    Ok(problems::report(&loaded.problems, args.output))
 }
 
-/// Load the inventory (one API or all), warn about what is missing on
-/// stderr, refresh the disk cache after a full load. The exit code is 1 when
-/// some API's details could not be loaded at all.
-pub async fn load_inventory(
-    global: &GlobalArgs,
-    api_id: Option<&str>,
-) -> anyhow::Result<(Inventory, ExitCode)> {
+/// An inventory load and what it could not load.
+pub struct Loaded {
+    pub inventory: Inventory,
+    /// Listing families and APIs that could not be (fully) loaded; the
+    /// command reports them and exits 1 ([`problems::report`]).
+    pub problems: Vec<Problem>,
+    listing_incomplete: bool,
+}
+
+impl Loaded {
+    /// What to say when no API is shown: "none" only when the lists truly
+    /// came back empty.
+    pub fn none_found(&self) -> &'static str {
+        if self.listing_incomplete {
+            "no APIs could be listed (the listing is incomplete: see the warnings)"
+        } else {
+            "no APIs in this account and region"
+        }
+    }
+}
+
+/// Load the inventory (one API or all) and refresh the disk cache (a partial
+/// load is merged with it, see [`merge_for_cache`]). What could not be
+/// loaded is in [`Loaded::problems`].
+pub async fn load_inventory(global: &GlobalArgs, api_id: Option<&str>) -> anyhow::Result<Loaded> {
     load_inventory_with(
         global,
         api_id,
@@ -63,43 +83,47 @@ async fn load_inventory_with(
     global: &GlobalArgs,
     api_id: Option<&str>,
     concurrency: usize,
-) -> anyhow::Result<(Inventory, ExitCode)> {
+) -> anyhow::Result<Loaded> {
     let backend = global.backend().await?;
     let mut loader = Loader::new(backend.control.clone()).concurrency(concurrency);
     if let Some(id) = api_id {
         loader = loader.only(vec![id.to_string()]);
     }
-    let (inventory, problems) = loader.load().await.context("cannot list APIs")?;
+    let (inventory, listing) = loader.load().await.context("cannot list APIs")?;
+    let mut problems = found::of_inventory(&inventory, &listing);
     if let Some(id) = api_id
         && inventory.apis.is_empty()
     {
-        anyhow::bail!(
-            "no API with id {id} in {} (`gatescope apis` lists them)",
-            backend.info.region.as_deref().unwrap_or("this region")
-        );
-    }
-    for p in &problems {
-        errln!("gatescope: warning: {p}");
-    }
-    let mut failed = 0;
-    for api in &inventory.apis {
-        for p in &api.problems {
-            errln!("gatescope: warning: {} ({}): {p}", api.name, api.id);
+        if listing.is_empty() {
+            anyhow::bail!(
+                "no API with id {id} in {} (`gatescope apis` lists them)",
+                backend.info.region.as_deref().unwrap_or("this region")
+            );
         }
-        failed += usize::from(!api.details_loaded);
+        // It may be among the APIs that could not be listed.
+        problems.push(Problem::new(
+            Some(id.to_string()),
+            "not among the APIs that could be listed",
+        ));
     }
-    if api_id.is_none() && problems.is_empty() {
+    if api_id.is_none() {
         // The TUI starts from this file; failing to write it is not the user's problem now.
-        if let Err(e) = InventoryCache::for_backend(&backend.info).save(&inventory) {
-            tracing::warn!("cannot write the inventory cache: {e}");
+        let cache = InventoryCache::for_backend(&backend.info);
+        let previous = cache.load().map(|c| c.inventory);
+        match merge_for_cache(previous.as_ref(), &inventory, &listing) {
+            Some(merged) => {
+                if let Err(e) = cache.save(&merged) {
+                    tracing::warn!("cannot write the inventory cache: {e}");
+                }
+            }
+            None => tracing::info!("partial first load: the inventory cache is not written"),
         }
     }
-    let code = if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
-    Ok((inventory, code))
+    Ok(Loaded {
+        inventory,
+        problems,
+        listing_incomplete: !listing.is_empty(),
+    })
 }
 
 fn or_dash(s: Option<&str>) -> String {

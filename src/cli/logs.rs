@@ -123,6 +123,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         return follow(&args, &targets, backend.logs.clone(), start_s * 1000).await;
     }
     let mut book = LogBook::new(&targets, args.limit.max(1) as usize * 4);
+    let mut lost = Vec::new();
     match &args.query {
         Some(q) => {
             let Some(access) = targets.access_group.clone() else {
@@ -138,7 +139,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 errln!("gatescope: fetching {wanted} full record(s) by @ptr (GetLogRecord)");
                 let problems =
                     complete_rows(backend.logs.as_ref(), &mut rows, args.limit as usize).await;
-                warn_problems(&problems);
+                lost.extend(as_problems(&problems));
             }
             let events = rows_to_events(&rows, &access);
             if events.is_empty() && !rows.is_empty() {
@@ -150,7 +151,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                         .collect();
                     super::output::print_json_line(&serde_json::Value::Object(obj))?;
                 }
-                return Ok(ExitCode::SUCCESS);
+                return Ok(super::problems::report(&lost, args.output));
             }
             book.ingest(&events);
             // The Lambda side of the same window (plus the time the function may run).
@@ -163,7 +164,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 usize::MAX,
             )
             .await;
-            warn_problems(&lam.problems);
+            lost.extend(as_problems(&lam.problems));
             book.ingest(&lam.events);
         }
         None => {
@@ -178,7 +179,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 usize::MAX,
             )
             .await;
-            warn_problems(&got.problems);
+            lost.extend(as_problems(&got.problems));
             book.ingest(&got.events);
         }
     }
@@ -199,7 +200,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::problems::report(&lost, args.output))
 }
 
 fn say_advice(t: &LogTargets) {
@@ -215,10 +216,12 @@ fn say_advice(t: &LogTargets) {
     }
 }
 
-fn warn_problems(p: &[crate::backends::BackendError]) {
-    for e in p {
-        errln!("gatescope: {e}");
-    }
+/// Reads that failed (a log group, a record): the records shown are
+/// incomplete, which the exit code says ([`super::problems::report`]).
+fn as_problems(p: &[crate::backends::BackendError]) -> Vec<crate::app::problems::Problem> {
+    p.iter()
+        .map(|e| crate::app::problems::Problem::new(None, e.to_string()))
+        .collect()
 }
 
 async fn run_query(

@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod jwt;
 pub mod logs;
 pub mod output;
+pub mod problems;
 pub mod send;
 pub mod sigpipe;
 

@@ -43,6 +43,11 @@ pub fn write_err_line(text: &str) {
     eprintln!("{}", crate::engines::terminal_text::escape(text));
 }
 
+/// One JSON document on stderr, escaped like [`write_json_text`].
+pub fn write_err_json(json: &str) {
+    eprintln!("{}", crate::engines::terminal_text::escape_json(json));
+}
+
 fn write_text_raw(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -176,7 +176,7 @@ fn status_spans(shared: &Shared) -> Vec<Span<'static>> {
     if let Some(endpoint) = info.endpoint.as_deref() {
         spans.extend(field("endpoint", Some(endpoint)));
     }
-    if shared.inventory.stale {
+    if shared.inventory.any_stale() {
         spans.push(Span::styled("cached ", theme.get("stale")));
     }
     if let Some(first) = status.running.first() {

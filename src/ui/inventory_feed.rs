@@ -8,7 +8,7 @@ use futures::StreamExt;
 use super::page::Effect;
 use super::shared::Shared;
 use crate::app::inventory::functions;
-use crate::app::inventory::{InventoryCache, InventoryEvent, Loader};
+use crate::app::inventory::{InventoryCache, InventoryEvent, InventoryState, Loader};
 use crate::domain::Api;
 
 /// Show the cached inventory of this backend, if there is one. Cheap (one
@@ -17,20 +17,12 @@ pub fn load_cache(shared: &mut Shared) {
     let Some(cached) = InventoryCache::for_backend(&shared.backend.info).load() else {
         return;
     };
-    let inv = &mut shared.inventory;
-    inv.apis = cached.inventory.apis;
-    inv.fetched_at_ms = cached.inventory.fetched_at_ms;
-    inv.stale = true;
-    inv.loading = false;
-    inv.generation += 1;
+    shared.inventory = InventoryState::from_cache(cached);
 }
 
 /// Start (or restart) loading everything; events are applied as they arrive.
 pub fn refresh(shared: &mut Shared) -> Vec<Effect> {
-    let inv = &mut shared.inventory;
-    inv.loading = inv.apis.is_empty();
-    inv.stale = !inv.apis.is_empty();
-    inv.error = None;
+    shared.inventory.start_refresh();
     let loader = Loader::new(shared.backend.control.clone());
     let cache = InventoryCache::for_backend(&shared.backend.info);
     // The loader runs in its own task; its channel becomes the stream.
@@ -44,54 +36,18 @@ pub fn refresh(shared: &mut Shared) -> Vec<Effect> {
 }
 
 fn apply(shared: &mut Shared, event: InventoryEvent, cache: &InventoryCache) -> Vec<Effect> {
-    let inv = &mut shared.inventory;
-    inv.generation += 1;
-    match event {
-        InventoryEvent::ApisListed { apis, problems } => {
-            inv.loading = false;
-            inv.replace_list(apis);
-            inv.problems = problems.clone();
-            problems.into_iter().map(Effect::Error).collect()
-        }
-        InventoryEvent::ApiLoaded(api) => {
-            inv.upsert(*api);
-            vec![]
-        }
-        InventoryEvent::Failed { api_id, error } => {
-            let msg = format!("details of {api_id} could not be loaded: {error}");
-            if let Some(api) = inv.apis.iter_mut().find(|a| a.id == api_id) {
-                api.problems.push(msg.clone());
+    let applied = shared.inventory.apply(event);
+    if let Some(snapshot) = applied.save {
+        // Keep what the user saw (listing order, details) for next time; a
+        // partial refresh arrives here already merged with the previous file.
+        let cache = cache.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = cache.save(&snapshot) {
+                tracing::warn!("cannot write the inventory cache: {e}");
             }
-            vec![Effect::Error(msg)]
-        }
-        InventoryEvent::ListFailed(error) => {
-            inv.loading = false;
-            let mut msg = format!("cannot list APIs: {error}");
-            if inv.stale {
-                msg.push_str(" (showing the cached copy)");
-            }
-            inv.error = Some(msg.clone());
-            vec![Effect::Error(msg)]
-        }
-        InventoryEvent::Done(done) => {
-            if inv.error.is_none() {
-                inv.stale = false;
-                inv.fetched_at_ms = done.fetched_at_ms;
-                // Keep what the user saw (listing order, details) for next time.
-                let snapshot = crate::domain::Inventory {
-                    apis: inv.apis.clone(),
-                    fetched_at_ms: done.fetched_at_ms,
-                };
-                let cache = cache.clone();
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = cache.save(&snapshot) {
-                        tracing::warn!("cannot write the inventory cache: {e}");
-                    }
-                });
-            }
-            vec![]
-        }
+        });
     }
+    applied.errors.into_iter().map(Effect::Error).collect()
 }
 
 /// Reload one API's routes, authorizers and stages (`r` on an API page).

@@ -178,23 +178,84 @@ impl Keymap {
     }
 
     /// Defaults plus the user's override file, if any. A bad user file keeps
-    /// the defaults and returns a one-line error for the status line.
+    /// the defaults and returns a one-line error for the status line; what a
+    /// good file names that no page knows (a section, a verb) is left out and
+    /// reported the same way, never silently ignored.
     pub fn load() -> (Keymap, Option<String>) {
-        let mut keymap = Keymap::defaults();
         let path = crate::paths::config_dir().join("keymap.toml");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return (keymap, None);
-        };
-        match Keymap::from_toml(&text) {
-            Ok(user) => {
-                keymap.merge(user);
-                (keymap, None)
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                let msg = format!("{}: {e}; using default keys", path.display());
+                return (Keymap::defaults(), Some(msg));
             }
-            Err(e) => (
-                keymap,
-                Some(format!("{}: {e}; using default keys", path.display())),
-            ),
+        };
+        let (keymap, warnings) = Keymap::with_user_file(bytes.as_deref());
+        let msg =
+            (!warnings.is_empty()).then(|| format!("{}: {}", path.display(), warnings.join("; ")));
+        (keymap, msg)
+    }
+
+    /// The defaults merged with a user file's bytes (`None`: no file), and
+    /// one warning per thing left out.
+    pub fn with_user_file(bytes: Option<&[u8]>) -> (Keymap, Vec<String>) {
+        let mut keymap = Keymap::defaults();
+        let Some(bytes) = bytes else {
+            return (keymap, Vec::new());
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return (keymap, vec!["not UTF-8 text; using default keys".into()]);
+        };
+        match Keymap::from_toml(text) {
+            Ok(mut user) => {
+                let warnings = user.drop_unknown(&keymap);
+                keymap.merge(user);
+                (keymap, warnings)
+            }
+            Err(e) => (keymap, vec![format!("{e}; using default keys")]),
         }
+    }
+
+    /// Remove the sections and page verbs `reference` (the embedded
+    /// defaults, which bind every verb each page handles) does not know;
+    /// one warning for each.
+    pub fn drop_unknown(&mut self, reference: &Keymap) -> Vec<String> {
+        let mut warnings = Vec::new();
+        self.sections.retain(|name, bindings| {
+            let Some(known) = reference.sections.get(name) else {
+                let mut names: Vec<&str> = reference.sections.keys().map(String::as_str).collect();
+                names.sort_unstable();
+                warnings.push(format!(
+                    "unknown section [{name}] ignored (sections: {})",
+                    names.join(", ")
+                ));
+                return false;
+            };
+            bindings.retain(|b| match &b.action {
+                Action::Page(verb) if !known.iter().any(|k| k.action == b.action) => {
+                    let verbs: Vec<&str> = known
+                        .iter()
+                        .filter_map(|k| match &k.action {
+                            Action::Page(v) => Some(v.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    warnings.push(format!(
+                        "[{name}] unknown verb `{verb}` ignored{}",
+                        if verbs.is_empty() {
+                            " (this section has no page verbs)".to_string()
+                        } else {
+                            format!(" (verbs here: {})", verbs.join(", "))
+                        }
+                    ));
+                    false
+                }
+                _ => true,
+            });
+            true
+        });
+        warnings
     }
 
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
@@ -342,6 +403,49 @@ mod tests {
             km.lookup(&["list"], &ev(KeyCode::Down, KeyModifiers::NONE)),
             Some(&Action::Down)
         );
+    }
+
+    #[test]
+    fn unknown_verbs_sections_and_encodings_are_reported_not_ignored() {
+        let file = "[logs]\nkeymap = [\n  { on = \"x\", run = \"wrapp\" },\n  { on = \"z\", run = \"wrap\" },\n]\n[lgos]\nkeymap = [{ on = \"q\", run = \"quit\" }]\n";
+        let (km, warnings) = Keymap::with_user_file(Some(file.as_bytes()));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        // Sections in name order: [lgos] before [logs].
+        assert!(
+            warnings[0].contains("unknown section [lgos]"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].contains("unknown verb `wrapp`"), "{warnings:?}");
+        assert!(warnings[1].contains(", wrap"), "the known verbs are listed");
+        // The good binding is kept, the bad one does not shadow anything.
+        assert_eq!(
+            km.lookup(&["logs"], &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            Some(&Action::Page("wrap".into()))
+        );
+        assert_eq!(
+            km.lookup(&["logs"], &ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
+        let (_, warnings) = Keymap::with_user_file(Some(&[0xff, 0xfe, b'[']));
+        assert!(warnings[0].contains("not UTF-8"), "{warnings:?}");
+        assert!(Keymap::with_user_file(None).1.is_empty());
+    }
+
+    #[test]
+    fn the_logs_section_binds_exactly_the_logs_verbs() {
+        use crate::ui::views::logs::verbs::LogsVerb;
+        let km = Keymap::defaults();
+        let mut bound: Vec<String> = km.sections["logs"]
+            .iter()
+            .filter_map(|b| match &b.action {
+                Action::Page(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        bound.sort();
+        let mut typed: Vec<String> = LogsVerb::ALL.iter().map(|(_, n)| n.to_string()).collect();
+        typed.sort();
+        assert_eq!(bound, typed);
     }
 
     #[test]

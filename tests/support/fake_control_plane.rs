@@ -62,6 +62,24 @@ impl ServerBucket {
     }
 }
 
+/// A fault the fake injects on top of its limits (none by default): the
+/// ways a control plane was seen to fail a load (issue 13, item 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(dead_code)] // each test file uses some of them
+pub enum Fault {
+    #[default]
+    None,
+    /// GetApis (v2) answers `200 application/json` cut short, every time.
+    ListTruncated,
+    /// GetApis (v2) answers `200 text/html` (a proxy's error page), every time.
+    ListHtml,
+    /// GetRoutes of every odd HTTP API is throttled (429), every time.
+    HardThrottle,
+    /// After the two lists, every call answers 503: the emulator went away
+    /// in the middle of the load.
+    DetailsDown,
+}
+
 /// What the fake answered.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Counts {
@@ -76,6 +94,7 @@ struct State {
     all: ServerBucket,
     get_resources: ServerBucket,
     counts: Counts,
+    fault: Fault,
 }
 
 /// A running fake; `url` is its endpoint.
@@ -92,6 +111,7 @@ impl FakeControlPlane {
             all: ServerBucket::new(limits.burst, limits.rate),
             get_resources: ServerBucket::new(limits.get_resources_burst, limits.get_resources_rate),
             counts: Counts::default(),
+            fault: Fault::None,
         }));
         let s = state.clone();
         let app = axum::Router::new().fallback(move |m: Method, u: Uri| {
@@ -106,6 +126,12 @@ impl FakeControlPlane {
 
     pub fn counts(&self) -> Counts {
         self.state.lock().unwrap().counts
+    }
+
+    /// Inject `fault` from the next request on.
+    #[allow(dead_code)] // not every test file injects faults
+    pub fn set_fault(&self, fault: Fault) {
+        self.state.lock().unwrap().fault = fault;
     }
 
     /// Refill both buckets to their burst and zero the counts (between runs).
@@ -157,8 +183,11 @@ fn handle(state: &Mutex<State>, method: &Method, uri: &Uri) -> Response {
         s.counts.get_resources += 1;
     }
     s.counts.answered += 1;
-    let (n_http, n_rest) = (s.http_apis, s.rest_apis);
+    let (n_http, n_rest, fault) = (s.http_apis, s.rest_apis, s.fault);
     drop(s);
+    if let Some(r) = faulty(fault, &parts) {
+        return r;
+    }
     match parts.as_slice() {
         ["v2", "apis"] => json_ok(json!({"items": (0..n_http).map(http_api).collect::<Vec<_>>()})),
         ["v2", "apis", id, "routes"] => json_ok(json!({"items": v2_routes(id)})),
@@ -185,6 +214,38 @@ fn handle(state: &Mutex<State>, method: &Method, uri: &Uri) -> Response {
         }
         ["v2", "domainnames"] => json_ok(json!({"items": []})),
         _ => aws_error(404, "NotFoundException", "no such path"),
+    }
+}
+
+/// The answer `fault` gives to the call at `parts`, if it changes it.
+fn faulty(fault: Fault, parts: &[&str]) -> Option<Response> {
+    let list = matches!(parts, ["v2", "apis"] | ["restapis"]);
+    match (fault, parts) {
+        (Fault::ListTruncated, ["v2", "apis"]) => Some(super::fake_http::reply(
+            200,
+            &[("content-type", "application/json")],
+            r#"{"items": [{"apiId": "h0", "na"#,
+        )),
+        (Fault::ListHtml, ["v2", "apis"]) => Some(super::fake_http::reply(
+            200,
+            &[("content-type", "text/html")],
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        )),
+        (Fault::HardThrottle, ["v2", "apis", id, "routes"])
+            if id[1..].parse::<usize>().is_ok_and(|i| i % 2 == 1) =>
+        {
+            Some(aws_error(
+                429,
+                "TooManyRequestsException",
+                "Too Many Requests",
+            ))
+        }
+        (Fault::DetailsDown, _) if !list => Some(aws_error(
+            503,
+            "ServiceUnavailableException",
+            "Service Unavailable",
+        )),
+        _ => None,
     }
 }
 

@@ -8,9 +8,11 @@ pub mod cache;
 pub mod flags;
 pub mod functions;
 pub mod loader;
+pub mod merge;
 pub mod state;
 
 pub use cache::{CachedInventory, InventoryCache};
 pub use flags::{Flag, flags};
 pub use loader::{InventoryEvent, Loader};
-pub use state::InventoryState;
+pub use merge::merge_for_cache;
+pub use state::{Applied, InventoryState};

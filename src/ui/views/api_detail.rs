@@ -357,7 +357,7 @@ fn header_lines<'a>(api: &Api, shared: &Shared) -> Vec<Line<'a>> {
             theme.get("warn"),
         ));
     }
-    if shared.inventory.stale {
+    if shared.inventory.is_stale(&api.id) {
         first.push(Span::styled("  cached — refreshing", theme.get("stale")));
     }
     let mut lines = vec![Line::from(first)];

@@ -104,7 +104,7 @@ impl Page for ApiListPage {
                 theme.get("key"),
             ));
         }
-        if inv.stale {
+        if inv.any_stale() {
             title.push(Span::styled(" cached — refreshing ", theme.get("stale")));
         }
         let mut block = Block::default()
@@ -130,7 +130,7 @@ impl Page for ApiListPage {
         self.list.header_rows = 2;
 
         if inv.apis.is_empty() {
-            let text = if inv.loading {
+            let text = if inv.waiting_for_first_list() {
                 Line::styled("Loading APIs…", theme.get("dim"))
             } else if let Some(e) = &inv.error {
                 Line::styled(format!("✗ {e}"), theme.get("error"))

@@ -10,6 +10,7 @@ pub mod query;
 pub mod screen;
 pub mod store;
 pub mod table;
+pub mod verbs;
 
 #[cfg(test)]
 mod app_tests;

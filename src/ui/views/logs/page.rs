@@ -13,6 +13,7 @@ use super::filter::LogFilter;
 use super::insights::{InsightsEffect, InsightsPane};
 use super::store::RecordStore;
 use super::table::RecordTable;
+use super::verbs::LogsVerb;
 use crate::domain::{CorrelatedRecord, Finding};
 use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;
@@ -288,31 +289,44 @@ impl LogsPage {
             KeyCode::Char('/') => {
                 self.filter_input = Some(LineInput::new(self.store.filter().source()))
             }
-            KeyCode::Char('o') => {
+            KeyCode::Char(c) => return LogsVerb::from_char(c).and_then(|v| self.verb(v)),
+            _ => {}
+        }
+        None
+    }
+
+    /// Run one of the page's verbs (from the keymap, or its default letter).
+    /// While the filter prompt or the Insights pane has the keys, letters
+    /// are text for them, not verbs.
+    pub fn verb(&mut self, verb: LogsVerb) -> Option<LogsEffect> {
+        if self.filter_input.is_some() || self.focus == Focus::Insights {
+            return None;
+        }
+        match verb {
+            LogsVerb::ToggleEvent => {
                 self.detail_options.event_open = !self.detail_options.event_open;
                 self.detail_dirty = true;
             }
-            KeyCode::Char('w') => {
+            LogsVerb::Wrap => {
                 self.detail_options.wrap = !self.detail_options.wrap;
                 self.detail_dirty = true;
             }
-            KeyCode::Char('s') => {
+            LogsVerb::Sort => {
                 let (k, d) = self.store.sort();
                 self.store.set_sort(k.next(), d);
                 self.detail_cache = None;
             }
-            KeyCode::Char('S') => {
+            LogsVerb::SortReverse => {
                 let (k, d) = self.store.sort();
                 self.store.set_sort(k, !d);
                 self.detail_cache = None;
             }
-            KeyCode::Char('p') | KeyCode::Char(' ') => {
+            LogsVerb::Pause => {
                 self.paused = !self.paused;
                 return Some(LogsEffect::SetPaused(self.paused));
             }
-            // `i`, not `q`: `q` goes back everywhere else in the shell.
-            KeyCode::Char('i') => self.focus = Focus::Insights,
-            KeyCode::Char('y') => {
+            LogsVerb::Insights => self.focus = Focus::Insights,
+            LogsVerb::Copy => {
                 let (_, rec) = self.selected_record()?;
                 let text = match self.detail_cache.as_ref().map(|c| &c.2) {
                     Some(f) if !f.is_empty() => {
@@ -325,7 +339,6 @@ impl LogsPage {
                     what: "record findings".into(),
                 });
             }
-            _ => {}
         }
         None
     }

@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
 use super::query::{self, OpenedRow, QueryReport};
+use super::verbs::LogsVerb;
 use crate::app::diagnose;
 use crate::app::logs::feed::{FeedCmd, FeedReport};
 use crate::app::logs::{TailMode, TailStatus};
@@ -277,16 +278,13 @@ impl Page for LogsPage {
             Action::Top => key(KeyCode::Home),
             Action::Bottom => key(KeyCode::End),
             Action::NextTab | Action::PrevTab | Action::Enter => key(KeyCode::Tab),
-            Action::Page(verb) => key(KeyCode::Char(match verb.as_str() {
-                "pause" => 'p',
-                "sort" => 's',
-                "sort_reverse" => 'S',
-                "insights" => 'i',
-                "toggle_event" => 'o',
-                "wrap" => 'w',
-                "copy" => 'y',
-                _ => return None,
-            })),
+            Action::Page(verb) => {
+                let effect = self.verb(LogsVerb::parse(verb)?);
+                return Some(match effect {
+                    Some(e) => self.effect(e, shared),
+                    None => vec![],
+                });
+            }
             _ => return None,
         };
         let effects = match self.handle_key(k) {
