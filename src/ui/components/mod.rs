@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod filter_list;
 pub mod hex;
+pub mod hints;
 pub mod json;
 pub mod kv;
 pub mod kv_list;

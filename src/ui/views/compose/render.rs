@@ -209,14 +209,5 @@ pub(super) fn hint_text(page: &ComposePage, shared: &Shared, width: usize) -> St
         h.extend(["C clear", "Esc back", "? help"]);
         h
     };
-    let mut out = String::new();
-    for item in hints {
-        let sep = if out.is_empty() { "" } else { " · " };
-        if out.chars().count() + sep.chars().count() + item.chars().count() > width {
-            break;
-        }
-        out.push_str(sep);
-        out.push_str(item);
-    }
-    out
+    crate::ui::components::hints::fit(&hints, width)
 }

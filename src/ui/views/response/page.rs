@@ -226,13 +226,33 @@ impl ResponsePage {
         None
     }
 
-    /// The hint line for the bottom of the page.
-    pub fn hints(&self) -> &'static str {
-        if self.filter_input.is_some() {
-            "Enter apply filter · Esc cancel · empty filter shows the whole body"
+    /// The hint line for the bottom of the page, `width` columns wide: the
+    /// keys people reach for after a response first (resend, edit, logs),
+    /// whole hints only.
+    pub fn hints(&self, width: usize) -> String {
+        let hints: &[&str] = if self.filter_input.is_some() {
+            &[
+                "Enter apply filter",
+                "Esc cancel",
+                "empty filter shows the whole body",
+            ]
         } else {
-            "Tab focus · m mode · / jq · c curl · H httpie · A awscurl · o CORS probe · L logs · r resend · e edit · y copy"
-        }
+            &[
+                "Tab focus",
+                "r resend",
+                "e edit",
+                "L logs",
+                "/ jq",
+                "y copy",
+                "c curl",
+                "o CORS probe",
+                "m mode",
+                "H httpie",
+                "A awscurl",
+                "? help",
+            ]
+        };
+        crate::ui::components::hints::fit(hints, width)
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, styles: &BodyStyles) {
@@ -319,7 +339,7 @@ impl ResponsePage {
                 }
                 Line::from(spans)
             }
-            None => Line::styled(self.hints(), styles.dim),
+            None => Line::styled(self.hints(bottom.width as usize), styles.dim),
         };
         frame.render_widget(bottom_line, bottom);
     }
