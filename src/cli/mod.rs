@@ -2,6 +2,7 @@
 //! with `--output json` for scripts. Commands use the same layers as the TUI.
 
 pub mod apis;
+pub mod authorizer;
 pub mod check_response;
 pub mod cors;
 pub mod demo;
@@ -112,6 +113,8 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Build the proxy event a Lambda would receive for a request.
     Event(event::Args),
+    /// The event a route's Lambda authorizer receives; evaluate its answer.
+    Authorizer(authorizer::Args),
     /// Say what a client receives for a Lambda's output.
     CheckResponse(check_response::Args),
     /// Evaluate a browser request against a CORS configuration.
@@ -195,6 +198,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Apis(a)) => apis::run(a, &g).await,
         Some(Command::Inspect(a)) => inspect::run(a, &g).await,
         Some(Command::Event(a)) => event::run(a, &g).await,
+        Some(Command::Authorizer(a)) => authorizer::run(a, &g).await,
         Some(Command::CheckResponse(a)) => check_response::run(a, &g).await,
         Some(Command::Cors(a)) => cors::run(a, &g).await,
         Some(Command::Jwt(a)) => jwt::run(a, &g).await,

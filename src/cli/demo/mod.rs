@@ -48,6 +48,8 @@ pub enum DemoCommand {
     Logs(logs::Args),
     /// Explain an error response, or lint a demo API.
     Doctor(doctor::Args),
+    /// The event the demo's Lambda authorizer receives for a request; evaluate an answer
+    Authorizer(crate::cli::authorizer::Args),
     /// What is failing on the demo now: routes, causes, invocation health.
     Health(health::Args),
     /// The demo's named credentials (JWTs for `--auth jwt:NAME`).
@@ -78,6 +80,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         DemoCommand::Send(a) => send::run(a, &g).await,
         DemoCommand::Logs(a) => logs::run(a, &g).await,
         DemoCommand::Doctor(a) => doctor::run(a, &g).await,
+        DemoCommand::Authorizer(a) => crate::cli::authorizer::run(a, &g).await,
         DemoCommand::Health(a) => health::run(a, &g).await,
         DemoCommand::Tokens(a) => tokens::run(a, &g).await,
         DemoCommand::Event(a) => event::run(a, &g).await,

@@ -158,7 +158,7 @@ fn cache_suspect(ev: &Evidence, a: &Authorizer, status: &str) -> Option<Finding>
         .evidence(status.to_string())
         .evidence(format!("authorizer {} ({}): result TTL {ttl} s, identity sources {}", a.name, a.id, srcs.join(", ")))
         .evidence(format!("routes sharing the cached answer: {}", shared.join(", ")))
-        .evidence("the authorizer's policy was not seen: invoke the authorizer (`gatescope authorizer --invoke`) to confirm")
+        .evidence("the authorizer's policy was not seen: evaluate its answer for this request with `gatescope authorizer API_ID METHOD URL --answer FILE` to confirm")
         .fix_args(&ev.fix_args())
         .unverified(),
     )
