@@ -289,6 +289,17 @@ pub(super) static ENTRIES: &[Entry] = &[
         fix: "Call the API through its custom domain name, or re-enable the default endpoint.",
         variants: &[],
     },
+    Entry {
+        code: C::CustomDomainNoMapping,
+        group: Group::Routing,
+        severity: Error,
+        remedy: R::Routing,
+        unverified: true,
+        title: "The request to a custom domain names a path no mapping covers (or repeats the stage, which the mapping already names)",
+        evidence: "the host and path called and the domain's base-path / API mappings",
+        fix: "Call https://{domain}/{base_path}/PATH without a stage segment (the mapping names the stage), or map the path: aws apigateway create-base-path-mapping --domain-name {domain} --base-path BASE --rest-api-id {api_id} --stage {stage}. Such 4xx leave no access log or metrics: check the mappings (gatescope inspect {api_id}) instead.",
+        variants: &[],
+    },
     // --- throttling and limits ---
     Entry {
         code: C::RouteThrottled,
@@ -349,6 +360,17 @@ pub(super) static ENTRIES: &[Entry] = &[
         title: "REST usage-plan quota or throttle for the API key (`Limit Exceeded`)",
         evidence: "the 429 `Limit Exceeded` body or the access log's QUOTA_EXCEEDED error type",
         fix: "Raise the usage plan's quota (`aws apigateway update-usage-plan`) or wait for the quota period to reset.",
+        variants: &[],
+    },
+    Entry {
+        code: C::UsagePlanThrottled,
+        group: Group::Limits,
+        severity: Error,
+        remedy: R::ApiKey,
+        unverified: true,
+        title: "429 from the usage plan's per-key (or per-method) throttle for the API key",
+        evidence: "the execution log's `Key throttle limit exceeded` line, or the plan's throttle for a method that requires the key",
+        fix: "Slow the key's calls, or raise the plan's limits: aws apigateway update-usage-plan --usage-plan-id {plan_id} --patch-operations op=replace,path=/throttle/burstLimit,value=N (per method: /apiStages/{api_id}:{stage}/throttle/PATH/METHOD/burstLimit).",
         variants: &[],
     },
     Entry {

@@ -303,9 +303,9 @@ pub(super) static ENTRIES: &[Entry] = &[
         severity: Warning,
         remedy: R::Integration,
         unverified: false,
-        title: "REST returns the base64 text: no binaryMediaTypes entry matches",
-        evidence: "the response Content-Type, the first media type of the request's Accept and the API's binaryMediaTypes",
-        fix: "Add the content type (or */*) to the API's binaryMediaTypes and redeploy: `aws apigateway update-rest-api --rest-api-id {api_id} --patch-operations op=add,path=/binaryMediaTypes/image~1png`.",
+        title: "REST returns the base64 text: the request's first Accept media type matches no binaryMediaTypes entry",
+        evidence: "the first media type of the request's Accept and the API's binaryMediaTypes (for Lambda proxy, AWS documents that the first Accept decides; the response Content-Type does not)",
+        fix: "Send the binary type first in Accept, or add it (or */*, for browsers, whose Accept order you cannot choose) to the API's binaryMediaTypes and redeploy: `aws apigateway update-rest-api --rest-api-id {api_id} --patch-operations op=add,path=/binaryMediaTypes/image~1png`.",
         variants: &[],
     },
     Entry {

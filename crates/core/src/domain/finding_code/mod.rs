@@ -66,12 +66,14 @@ codes! {
     StagePrefixUnexpected = "STAGE_PREFIX_UNEXPECTED",
     StageNotFound = "STAGE_NOT_FOUND",
     ExecuteApiEndpointDisabled = "EXECUTE_API_ENDPOINT_DISABLED",
+    CustomDomainNoMapping = "CUSTOM_DOMAIN_NO_MAPPING",
     // --- throttling and limits ---
     RouteThrottled = "ROUTE_THROTTLED",
     StageThrottled = "STAGE_THROTTLED",
     GatewayThrottled = "GATEWAY_THROTTLED",
     AccountThrottled = "ACCOUNT_THROTTLED",
     UsagePlanQuotaExceeded = "USAGE_PLAN_QUOTA_EXCEEDED",
+    UsagePlanThrottled = "USAGE_PLAN_THROTTLED",
     PayloadTooLarge = "PAYLOAD_TOO_LARGE",
     LambdaPayloadLimit = "LAMBDA_PAYLOAD_LIMIT",
     // --- authorizers, JWT, IAM, API keys ---
@@ -144,6 +146,8 @@ codes! {
     JwtIssuerTrailingSlash = "JWT_ISSUER_TRAILING_SLASH",
     JwtAudienceNotConfigured = "JWT_AUDIENCE_NOT_CONFIGURED",
     AccessLoggingOff = "ACCESS_LOGGING_OFF",
+    ExecutionLoggingOff = "EXECUTION_LOGGING_OFF",
+    ExecutionDataTraceOn = "EXECUTION_DATA_TRACE_ON",
     AccessLogMissingFields = "ACCESS_LOG_MISSING_FIELDS",
     PublicRouteNotThrottled = "PUBLIC_ROUTE_NOT_THROTTLED",
     ThrottleBlocksAll = "THROTTLE_BLOCKS_ALL",

@@ -42,6 +42,10 @@ pub struct Evidence {
     /// Known function configurations (timeouts, memory).
     #[serde(default)]
     pub functions: Vec<FunctionConfig>,
+    /// What the REST execution log says about the request (one summary per
+    /// request id: `engines::exec_log`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exec_logs: Vec<crate::domain::ExecSummary>,
     /// True when logs were searched for this request: an empty result then
     /// means something (`NOT_IN_ACCESS_LOG`).
     #[serde(default)]

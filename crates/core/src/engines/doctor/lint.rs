@@ -387,6 +387,9 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
     let stage = &s.stage_name;
     let about = || Subject::Stage(stage.clone());
     throttling(api, s, out);
+    if rest {
+        execution_logging(api, s, out);
+    }
     if !rest && !s.auto_deploy && s.deployment_id.is_none() {
         out.push(
             Finding::new(
@@ -400,6 +403,46 @@ fn stage_checks(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
             ))
             .fix_args(&[("api_id", api.id.as_str()), ("stage", stage)]),
         );
+    }
+}
+
+/// REST execution logging: off (API Gateway's own account of each request
+/// is lost), or on with data tracing (headers and bodies, secrets included,
+/// written to CloudWatch).
+fn execution_logging(api: &Api, s: &Stage, out: &mut Vec<Finding>) {
+    let stage = &s.stage_name;
+    let args = [("api_id", api.id.as_str()), ("stage", stage.as_str())];
+    match s.execution_logging() {
+        None if !s.writes_execution_logs() => out.push(
+            Finding::new(
+                FindingCode::ExecutionLoggingOff,
+                CONFIG,
+                format!("Stage {stage} writes no execution log"),
+            )
+            .about(Subject::Stage(stage.clone()))
+            .evidence(format!(
+                "stage {stage} methodSettings */* loggingLevel: {}",
+                s.default_route_settings
+                    .as_ref()
+                    .and_then(|d| d.logging_level.as_deref())
+                    .unwrap_or("(unset)")
+            ))
+            .fix_args(&args),
+        ),
+        Some((level, true)) => out.push(
+            Finding::new(
+                FindingCode::ExecutionDataTraceOn,
+                CONFIG,
+                format!("Stage {stage} logs full requests and responses (dataTraceEnabled)"),
+            )
+            .about(Subject::Stage(stage.clone()))
+            .evidence(format!(
+                "stage {stage} methodSettings */*: loggingLevel {level}, dataTraceEnabled true (group API-Gateway-Execution-Logs_{}/{stage})",
+                api.id
+            ))
+            .fix_args(&args),
+        ),
+        _ => {}
     }
 }
 

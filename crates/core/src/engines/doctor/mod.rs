@@ -30,6 +30,7 @@ mod rules_lambda;
 mod rules_limits;
 mod rules_logs;
 mod rules_output;
+mod rules_rest_ops;
 mod rules_route;
 mod rules_server;
 mod text;
@@ -45,7 +46,66 @@ use crate::domain::{Certainty, Finding, FindingCode, Severity};
 /// configuration lint of the route involved, reconciled and sorted (errors
 /// first, best-evidenced first).
 pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
+    // A response a customised gateway response produced is read as the
+    // default it replaces, so every rule below still recognises it.
+    if let Some((normal, note)) = rules_rest_ops::undo_gateway_response(ev) {
+        let mut found = diagnose(&normal);
+        for f in &mut found {
+            if f.certainty != Certainty::FromConfig {
+                f.evidence.push(note.clone());
+            }
+        }
+        return found;
+    }
+    match rules_rest_ops::custom_domain_call(ev) {
+        // A request through a custom domain is read as the execute-api URL
+        // its mapping leads to (the default endpoint's switch does not apply).
+        Some(rules_rest_ops::DomainCall::Mapped { url, note }) => {
+            let mut through = ev.clone();
+            if let Some(req) = through.request.as_mut() {
+                req.url = url;
+            }
+            if let Some(api) = through.api.as_mut() {
+                api.disable_execute_api_endpoint = false;
+            }
+            let mut found = diagnose_one(&through);
+            for f in &mut found {
+                if GATEWAY_ANSWERED.contains(&f.code) {
+                    f.evidence.push(note.clone());
+                }
+            }
+            rules_rest_ops::custom_domain_findings(ev, &mut found);
+            fill_fix_names(ev, &mut found);
+            reconcile(found)
+        }
+        // No mapping covers the path: API Gateway answered for the domain,
+        // so guesses about routes, stages and auth of the API do not apply.
+        Some(rules_rest_ops::DomainCall::Unmapped { .. }) => {
+            let mut found = diagnose_one(ev);
+            let mut own = Vec::new();
+            rules_rest_ops::custom_domain_findings(ev, &mut own);
+            if !own.is_empty() {
+                found.retain(|f| {
+                    matches!(
+                        f.certainty,
+                        Certainty::ConfirmedByLogs | Certainty::FromConfig
+                    ) || !(group_of(f.code).is_some()
+                        || GATEWAY_ANSWERED.contains(&f.code)
+                        || f.code == FindingCode::NotInAccessLog)
+                });
+                found.extend(own);
+            }
+            fill_fix_names(ev, &mut found);
+            reconcile(found)
+        }
+        None => diagnose_one(ev),
+    }
+}
+
+fn diagnose_one(ev: &Evidence) -> Vec<Finding> {
     let mut found = Vec::new();
+    rules_rest_ops::api_key_ignored(ev, &mut found);
+    rules_rest_ops::from_execution_log(ev, &mut found);
     if ev.response.is_some() {
         rules_server::check(ev, &mut found);
         rules_auth::check(ev, &mut found);
@@ -67,6 +127,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
     {
         found.retain(|f| f.code != FindingCode::NotInAccessLog);
     }
+    rules_rest_ops::usage_plan_numbers(ev, &mut found);
     fill_fix_names(ev, &mut found);
     reconcile(found)
 }
@@ -175,6 +236,7 @@ const CAUSE_GROUPS: &[&[FindingCode]] = &[
         FindingCode::AccountThrottled,
         FindingCode::GatewayThrottled,
         FindingCode::UsagePlanQuotaExceeded,
+        FindingCode::UsagePlanThrottled,
     ],
 ];
 
@@ -187,6 +249,7 @@ const GATEWAY_ANSWERED: &[FindingCode] = &[
     FindingCode::RouteMethodMismatch,
     FindingCode::StageNotFound,
     FindingCode::ExecuteApiEndpointDisabled,
+    FindingCode::CustomDomainNoMapping,
     FindingCode::CorsMissingOnError,
     FindingCode::PayloadTooLarge,
 ];
@@ -316,6 +379,8 @@ mod scenarios_authz;
 mod scenarios_lint;
 #[cfg(test)]
 mod scenarios_logs;
+#[cfg(test)]
+mod scenarios_rest_ops;
 #[cfg(test)]
 mod scenarios_server;
 #[cfg(test)]

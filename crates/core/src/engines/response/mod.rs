@@ -310,7 +310,7 @@ fn v1(ev: &mut Eval, value: Value, rest: bool) -> Option<Answer> {
     let b64 = fields::base64_flag(ev, &obj);
     let (status, body) = (status?, body?);
     let headers = merge_headers(ev, single, multi);
-    let decode = b64 && (!rest || binary_match(ev, &headers));
+    let decode = b64 && (!rest || binary_match(ev));
     let body = decode_body(ev, body, decode)?;
     Some((status, headers, body))
 }
@@ -431,38 +431,35 @@ fn merge_headers(ev: &mut Eval, single: Headers, multi: Vec<(String, Vec<String>
 
 /// REST decodes base64 only when `binaryMediaTypes` match the response
 /// content type or the request's Accept (§2.1).
-fn binary_match(ev: &mut Eval, headers: &Headers) -> bool {
-    let ct = crate::domain::header(headers, "content-type").map(|c| {
-        c.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
+/// REST Lambda proxy: whether a base64 body is decoded to binary. The rule is the
+/// proxy-integration one (`rules::BINARY_BY_FIRST_ACCEPT`): only the FIRST media type
+/// of the request's `Accept` is compared with `binaryMediaTypes` (`*/*` there covers
+/// every request); the response's `Content-Type` alone does not decide it.
+fn binary_match(ev: &mut Eval) -> bool {
+    let first_accept = ev.ctx.request_accept.as_deref().and_then(|a| {
+        a.split(',')
+            .map(|m| {
+                m.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .find(|m| !m.is_empty())
     });
-    let accepts: Vec<String> = ev
-        .ctx
-        .request_accept
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(|a| {
-            a.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .filter(|a| !a.is_empty())
-        .collect();
     let types = &ev.ctx.binary_media_types;
-    let hit = types.iter().any(|t| {
-        ct.as_deref().is_some_and(|c| media_matches(t, c))
-            || accepts.iter().any(|a| media_matches(t, a))
-    });
+    let hit = types
+        .iter()
+        .any(|t| t.trim() == "*/*" || first_accept.as_deref().is_some_and(|a| media_matches(t, a)));
     if !hit {
         let f = ev
-            .finding(FindingCode::Base64NotDecoded, "isBase64Encoded is true but no binaryMediaTypes entry matches: the client receives the base64 text")
-            .evidence(format!("binaryMediaTypes = {:?}; content-type = {}; accept = {}", types, ct.as_deref().unwrap_or("(none)"), ev.ctx.request_accept.as_deref().unwrap_or("(none)")));
+            .finding(FindingCode::Base64NotDecoded, "isBase64Encoded is true but the request's first Accept media type matches no binaryMediaTypes entry: the client receives the base64 text")
+            .evidence(format!(
+                "binaryMediaTypes = {:?}; first Accept media type = {}",
+                types,
+                first_accept.as_deref().unwrap_or("(no Accept header)")
+            ))
+            .evidence(rules::BINARY_BY_FIRST_ACCEPT_SOURCE);
         ev.push(f, false);
     }
     hit

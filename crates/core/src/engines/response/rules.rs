@@ -25,6 +25,12 @@ pub const HTTP_COERCES_SCALAR_HEADER_VALUES: bool = true;
 /// REST accepts boolean header values (LocalStack parity code); numbers are
 /// rejected. [OBS] reference §2.1.
 pub const REST_ACCEPTS_BOOL_HEADER_VALUES: bool = true;
+/// REST Lambda proxy responses with `isBase64Encoded: true` become binary when the
+/// FIRST media type of the request's `Accept` matches `binaryMediaTypes` (`*/*` there
+/// matches every request); the response's `Content-Type` alone does not decide it.
+/// Source: the API Gateway developer guide, "Binary media types for REST APIs",
+/// section "Lambda proxy integrations" [DOC]. Quoted in the finding's evidence.
+pub const BINARY_BY_FIRST_ACCEPT_SOURCE: &str = "rule: \"API Gateway uses the first Accept header from clients to determine if a response should return binary media\" (AWS API Gateway developer guide, Binary media types for REST APIs, Lambda proxy integrations); binaryMediaTypes */* covers every request";
 /// Invalid base64 with `isBase64Encoded: true` fails the request. [UNVERIFIED].
 pub const INVALID_BASE64_FAILS: bool = true;
 /// A non-boolean `isBase64Encoded` is read as false. [UNVERIFIED].

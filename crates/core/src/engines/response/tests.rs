@@ -427,20 +427,47 @@ fn cookies_become_set_cookie_and_headers_merge() {
     assert_eq!(crate::domain::header(&got.client_headers, "c"), Some("3"));
 }
 
+/// Issue 12 case 8b: the proxy-integration rule. Only the request's FIRST Accept media
+/// type is compared with binaryMediaTypes; the response's Content-Type alone decides
+/// nothing; `*/*` in binaryMediaTypes covers every request.
 #[test]
 fn rest_binary_media_types_decide_decoding() {
     let out = br#"{"statusCode":200,"headers":{"Content-Type":"image/png"},"isBase64Encoded":true,"body":"AJ+Slg=="}"#;
     let mut ctx = ResponseContext::new(ApiType::Rest, PayloadFormat::V1);
+    let decoded = |ctx: &ResponseContext| interpret(out, ctx).client_body_base64.is_some();
     ctx.binary_media_types = vec!["image/*".into()];
+    // The Content-Type matches, but no Accept says image: the base64 text is returned.
     let got = interpret(out, &ctx);
-    assert!(got.ok);
-    assert_eq!(got.client_body_base64.as_deref(), Some("AJ+Slg=="));
-    // Matching through the request's Accept header.
+    assert!(got.client_body_base64.is_none());
+    assert_eq!(got.client_body, "AJ+Slg==");
+    let f = got
+        .findings
+        .iter()
+        .find(|f| f.code == "BASE64_NOT_DECODED")
+        .expect("the finding says why");
+    assert!(
+        f.evidence.iter().any(|e| e.contains("first Accept header")),
+        "{f:?}"
+    );
+    // The first Accept media type decides.
+    ctx.request_accept = Some("image/png".into());
+    assert!(decoded(&ctx));
+    ctx.request_accept = Some("image/webp;q=0.9, text/html".into());
+    assert!(decoded(&ctx));
+    // A match further down the list does not count (a browser's Accept).
+    ctx.request_accept =
+        Some("text/html,application/xhtml+xml,image/avif,image/webp,*/*;q=0.8".into());
+    assert!(!decoded(&ctx));
     ctx.binary_media_types = vec!["application/octet-stream".into()];
     ctx.request_accept = Some("application/octet-stream".into());
-    assert!(interpret(out, &ctx).client_body_base64.is_some());
+    assert!(decoded(&ctx));
     ctx.request_accept = None;
-    assert_eq!(interpret(out, &ctx).client_body, "AJ+Slg==");
+    assert!(!decoded(&ctx));
+    // `*/*` in binaryMediaTypes: every request, whatever its Accept.
+    ctx.binary_media_types = vec!["*/*".into()];
+    assert!(decoded(&ctx));
+    ctx.request_accept = Some("text/html".into());
+    assert!(decoded(&ctx));
 }
 
 #[test]
