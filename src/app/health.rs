@@ -125,7 +125,12 @@ pub async fn load_apis(
     let mut out = Vec::new();
     for r in loaded {
         match r {
-            Ok(a) => out.push(a),
+            Ok(a) => {
+                // Details that failed inside a loaded API (a list call that
+                // errored) are problems too: the health is incomplete.
+                problems.extend(crate::app::problems::of_api(&a).iter().map(|p| p.line()));
+                out.push(a)
+            }
             Err((id, e)) => problems.push(format!("API {id}: {e}")),
         }
     }
@@ -136,6 +141,10 @@ fn cancelled() -> BackendError {
     BackendError::new(ErrorKind::Other, "cancelled")
 }
 
+/// What a triage run ends with, as the Health page receives it (views name
+/// no backend types).
+pub type HealthOutcome = Result<HealthReport, BackendError>;
+
 /// Run the triage on APIs already loaded with details. One API gets the full
 /// breakdown (routes, causes, functions); several get stage totals only.
 pub async fn run(
@@ -145,7 +154,7 @@ pub async fn run(
     cfg: &HealthConfig,
     progress: Option<mpsc::Sender<HealthProgress>>,
     cancel: CancellationToken,
-) -> Result<HealthReport, BackendError> {
+) -> HealthOutcome {
     let send = |p: HealthProgress| {
         let progress = progress.clone();
         async move {

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::GlobalArgs;
 use super::output::{OutputFormat, errln, outln, print_json, table};
 use crate::app::health::{self, HealthConfig, HealthRequest};
+use crate::app::problems::Problem;
 use crate::domain::health::{ApiHealth, HealthReport, Series, StageHealth};
 use crate::engines::health::assemble::{Breach, breaches};
 use crate::engines::health::series::bars;
@@ -88,7 +89,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         .map_err(anyhow::Error::msg)?;
     let backend = global.backend().await?;
     let req = HealthRequest::last(args.api_id.clone(), args.stage.clone(), since);
-    let (report, _) = health::run_for(
+    let (report, problems) = health::run_for(
         &backend,
         &req,
         &HealthConfig::default(),
@@ -112,6 +113,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         })?,
         OutputFormat::Table => print_table(&report, args.api_id.is_some()),
     }
+    // What could not be loaded: one warning each (or a JSON document) on
+    // stderr, and exit 1, as `apis` and `inspect` do.
+    let problems: Vec<Problem> = problems
+        .into_iter()
+        .map(|p| Problem::new(None, p))
+        .collect();
+    let loaded = super::problems::report(&problems, args.output);
     if let Some(g) = gate {
         for b in &found {
             errln!(
@@ -127,7 +135,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(loaded)
 }
 
 fn pct(r: f64) -> String {

@@ -8,7 +8,6 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::health::{self, HealthConfig, HealthProgress, HealthRequest};
-use crate::backends::BackendError;
 use crate::domain::health::{Cause, HealthReport, StageHealth};
 use crate::domain::{Api, Route};
 use crate::ui::action::Action;
@@ -364,7 +363,7 @@ impl HealthPage {
 /// What the run's stream carries.
 enum Msg {
     Progress(HealthProgress),
-    Done(Result<HealthReport, BackendError>),
+    Done(health::HealthOutcome),
 }
 
 impl Page for HealthPage {
