@@ -4,9 +4,24 @@
 
 use async_trait::async_trait;
 
-use super::BackendError;
+use super::{BackendError, ErrorKind};
 use crate::domain::health::{MetricQuery, MetricSeries};
 pub use crate::engines::health::plan::MAX_QUERIES_PER_CALL;
+
+/// Every source refuses a batch over the limit the same way (the plan never
+/// builds one; this catches a caller that skipped it).
+pub fn check_batch(queries: &[MetricQuery]) -> Result<(), BackendError> {
+    if queries.len() > MAX_QUERIES_PER_CALL {
+        return Err(BackendError::new(
+            ErrorKind::Other,
+            format!(
+                "{} metric queries in one GetMetricData call (at most {MAX_QUERIES_PER_CALL})",
+                queries.len()
+            ),
+        ));
+    }
+    Ok(())
+}
 
 #[async_trait]
 pub trait MetricSource: Send + Sync {

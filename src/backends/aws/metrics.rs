@@ -12,8 +12,8 @@ use cw::types::{Dimension, Metric, MetricDataQuery, MetricStat, StatusCode};
 use super::errors::{Call, ErrorFacts, classify};
 use super::rate_limit::SharedLimiter;
 use super::retry::{RetryPolicy, with_retry};
-use crate::backends::metric_source::{MAX_QUERIES_PER_CALL, MetricSource};
-use crate::backends::{BackendError, BackendInfo, ErrorKind};
+use crate::backends::metric_source::{MetricSource, check_batch};
+use crate::backends::{BackendError, BackendInfo};
 use crate::domain::health::{MetricQuery, MetricSeries, SeriesStatus};
 use crate::engines::rate_limit::Limits;
 
@@ -96,15 +96,7 @@ impl MetricSource for AwsMetrics {
         start_s: i64,
         end_s: i64,
     ) -> Result<Vec<MetricSeries>, BackendError> {
-        if queries.len() > MAX_QUERIES_PER_CALL {
-            return Err(BackendError::new(
-                ErrorKind::Other,
-                format!(
-                    "{} metric queries in one GetMetricData call (at most {MAX_QUERIES_PER_CALL})",
-                    queries.len()
-                ),
-            ));
-        }
+        check_batch(queries)?;
         let sdk_queries: Vec<MetricDataQuery> = queries.iter().map(Self::query).collect();
         let mut out: Vec<MetricSeries> = Vec::new();
         let mut token: Option<String> = None;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::backends::log_source::FilterRequest;
-use crate::backends::metric_source::{MAX_QUERIES_PER_CALL, MetricSource};
+use crate::backends::metric_source::{MetricSource, check_batch};
 use crate::backends::{BackendError, ErrorKind, LogSource};
 use crate::domain::health::{MetricQuery, MetricSeries, SeriesStatus, Stat};
 use crate::domain::{AccessLogRecord, Api, LambdaLineKind, Protocol, RawLogEvent};
@@ -144,15 +144,7 @@ impl MetricSource for DemoMetrics {
         start_s: i64,
         end_s: i64,
     ) -> Result<Vec<MetricSeries>, BackendError> {
-        if queries.len() > MAX_QUERIES_PER_CALL {
-            return Err(BackendError::new(
-                ErrorKind::Other,
-                format!(
-                    "{} metric queries in one call (at most {MAX_QUERIES_PER_CALL})",
-                    queries.len()
-                ),
-            ));
-        }
+        check_batch(queries)?;
         // Each log group is read and parsed once per call.
         let mut access: HashMap<String, Vec<AccessLogRecord>> = HashMap::new();
         let mut lambda: HashMap<String, Vec<RawLogEvent>> = HashMap::new();
