@@ -28,15 +28,22 @@ pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     }
 }
 
-/// The request's method and path, when a request is in the evidence.
-fn method_path(ev: &Evidence) -> Option<(String, String, String)> {
+/// The request as sent, when one is in the evidence: what routing sees.
+struct Sent {
+    /// Upper case, as API Gateway matches it.
+    method: String,
+    path: String,
+    host: String,
+}
+
+fn sent(ev: &Evidence) -> Option<Sent> {
     let req = ev.request.as_ref()?;
     let url = url::Url::parse(&req.url).ok()?;
-    Some((
-        req.method.to_ascii_uppercase(),
-        url.path().to_string(),
-        url.host_str().unwrap_or_default().to_string(),
-    ))
+    Some(Sent {
+        method: req.method.to_ascii_uppercase(),
+        path: url.path().to_string(),
+        host: url.host_str().unwrap_or_default().to_string(),
+    })
 }
 
 fn default_host(host: &str) -> bool {
@@ -47,7 +54,7 @@ fn endpoint_disabled(ev: &Evidence) -> bool {
     ev.api
         .as_ref()
         .is_some_and(|a| a.disable_execute_api_endpoint)
-        && method_path(ev).is_some_and(|(_, _, host)| default_host(&host))
+        && sent(ev).is_some_and(|s| default_host(&s.host))
 }
 
 fn disabled_finding(ev: &Evidence, resp: &HttpResponse) -> Finding {
@@ -73,7 +80,7 @@ fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         return;
     }
     let status = format!("status 404 body {}", body_excerpt(resp));
-    let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
+    let (Some(api), Some(req)) = (ev.api.as_ref(), sent(ev)) else {
         out.push(
             Finding::new(
                 FindingCode::NoRouteMatched,
@@ -84,29 +91,21 @@ fn not_found(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
         );
         return;
     };
-    analyse(
-        ev,
-        api,
-        &method,
-        &path,
-        &host,
-        status,
-        out,
-        FindingCode::NoRouteMatched,
-    );
+    analyse(ev, api, &req, status, out, FindingCode::NoRouteMatched);
 }
 
 fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
     let status = format!("status 403 body {}", body_excerpt(resp));
-    let (Some(api), Some((method, path, host))) = (ev.api.as_ref(), method_path(ev)) else {
+    let (Some(api), Some(req)) = (ev.api.as_ref(), sent(ev)) else {
         out.push(
             Finding::new(FindingCode::RestNoSuchResource, FROM, "REST `Missing Authentication Token`: usually no resource/method matches the URL (not an auth problem)")
             .evidence(status),
         );
         return;
     };
+    let (method, path) = (&req.method, &req.path);
     let router = Router::from_api(api);
-    let res = router.resolve(&method, &path);
+    let res = router.resolve(method, path);
     if let Some(m) = res.matched.as_ref() {
         let route = api.route(&m.route_key);
         let iam = route.is_some_and(|r| r.authorized_by(&AuthorizationType::AwsIam));
@@ -129,29 +128,18 @@ fn missing_token(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
             return;
         }
     }
-    analyse(
-        ev,
-        api,
-        &method,
-        &path,
-        &host,
-        status,
-        out,
-        FindingCode::RestNoSuchResource,
-    );
+    analyse(ev, api, &req, status, out, FindingCode::RestNoSuchResource);
 }
 
-#[allow(clippy::too_many_arguments)]
 fn analyse(
     ev: &Evidence,
     api: &Api,
-    method: &str,
-    path: &str,
-    host: &str,
+    req: &Sent,
     status: String,
     out: &mut Vec<Finding>,
     miss_code: FindingCode,
 ) {
+    let (method, path, host) = (req.method.as_str(), req.path.as_str(), req.host.as_str());
     let router = Router::from_api(api);
     let res = router.resolve(method, path);
     let custom_domain = custom_domain(host);
