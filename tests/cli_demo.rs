@@ -168,16 +168,67 @@ fn with_a_running_demo_every_subcommand_uses_it() {
     }
     // Named tokens are the served demo's: valid creates, missing_scope is refused.
     let o = demo(home.path(), &["tokens", "--output", "json"]);
-    let tokens: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let names: Vec<&str> = tokens
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let creds: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names = |list: &str| -> Vec<String> {
+        creds[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect()
+    };
     assert_eq!(
-        names,
+        names("tokens"),
         ["valid", "expired", "wrong_audience", "missing_scope"]
+    );
+    assert_eq!(names("apiKeys"), ["demo", "trial", "burst", "revoked"]);
+    // Named API keys: the route requiring one answers 200 with `demo`, 403 without.
+    for (auth, status) in [
+        ("apikey:demo", "HTTP 200"),
+        ("apikey:revoked", "HTTP 403"),
+        ("none", "HTTP 403"),
+    ] {
+        let o = demo(
+            home.path(),
+            &["send", "GET", "/dev/partner/orders", "--auth", auth],
+        );
+        assert!(
+            text(&o.stdout).starts_with(status),
+            "{auth}: {}",
+            text(&o.stdout)
+        );
+    }
+    // The custom domain: a mapped path reaches the HTTP API, a repeated stage is the
+    // doctor's CUSTOM_DOMAIN_NO_MAPPING.
+    let o = demo(
+        home.path(),
+        &[
+            "send",
+            "GET",
+            "https://api.gatescope-demo.example/v2/orders",
+        ],
+    );
+    assert!(
+        text(&o.stdout).starts_with("HTTP 200") && text(&o.stdout).contains("ord-1001"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = demo(
+        home.path(),
+        &[
+            "doctor",
+            "demorest01",
+            "GET",
+            "https://api.gatescope-demo.example/v1/dev/orders",
+            "--wait",
+            "2s",
+        ],
+    );
+    assert!(
+        text(&o.stdout).contains("CUSTOM_DOMAIN_NO_MAPPING"),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
     );
     for (auth, status) in [
         ("jwt:valid", "HTTP 201"),
@@ -239,6 +290,13 @@ fn with_a_running_demo_every_subcommand_uses_it() {
         std::fs::read_to_string(home.path().join("data/history/demohttp01.json")).unwrap();
     assert!(history.contains("\"stage\":\"prod\""), "{history}");
     assert!(!history.contains("eyJ"), "a JWT reached the history file");
+    let history =
+        std::fs::read_to_string(home.path().join("data/history/demorest01.json")).unwrap();
+    assert!(history.contains("\"authLabel\":\"demo\""), "{history}");
+    assert!(
+        !history.contains("gsdemo-"),
+        "an API key reached the history file"
+    );
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn serve() -> Served {
     // line per scenario.
     let human: Vec<String> = lines
         .by_ref()
-        .take(7 + 2 * scenarios.len())
+        .take(8 + 2 * scenarios.len())
         .map(|l| l.unwrap())
         .collect();
     Served {
@@ -195,6 +195,7 @@ async fn every_request_leaves_correlated_access_and_lambda_logs() {
     let apis = backend.control.list_apis().await.unwrap();
     let c = client();
     let mut lambda_checked = 0;
+    let mut exec_checked = 0;
     for s in gw.scenarios().to_vec() {
         let a = send(&c, &s).await;
         check(&s, &a);
@@ -207,16 +208,48 @@ async fn every_request_leaves_correlated_access_and_lambda_logs() {
             .unwrap()
             .to_string();
         let api = apis.iter().find(|x| x.id == s.api_id).unwrap();
-        let stage = api.stages.iter().find(|st| {
-            st.invoke_url
-                .as_deref()
-                .is_some_and(|u| s.url.starts_with(u))
+        // Through the custom domain, the mapping names the stage.
+        let mapped = s.headers.get("host").and_then(|host| {
+            let d = api.domains.iter().find(|d| &d.domain_name == host)?;
+            let first = s.url.splitn(4, '/').nth(3)?.split('/').next()?;
+            let m = d.mappings.iter().find(|m| m.base_path == first)?;
+            api.stage(m.stage.as_deref()?)
+        });
+        let stage = mapped.or_else(|| {
+            api.stages.iter().find(|st| {
+                st.invoke_url
+                    .as_deref()
+                    .is_some_and(|u| s.url.starts_with(u))
+            })
         });
         let Some(stage) = stage else {
-            // No stage matched (e.g. the path lacks the stage segment): nothing to log to.
-            assert_eq!(s.name, "no-stage-prefix");
+            // No stage took the request (the path lacks the stage segment, or no mapping
+            // of the custom domain covers it): nothing to log to.
+            assert!(
+                ["no-stage-prefix", "domain-no-mapping"].contains(&s.name.as_str()),
+                "{}",
+                s.name
+            );
             continue;
         };
+        // REST stages with logging on also keep an execution log of the request.
+        if stage.writes_execution_logs() {
+            let group = format!("API-Gateway-Execution-Logs_{}/{}", api.id, stage.stage_name);
+            let exec = wait_for_events(&backend, &group, &rid, |m| {
+                m.iter()
+                    .any(|l| l.contains("Method completed with status: "))
+            })
+            .await;
+            let status = format!("({rid}) Method completed with status: {}", a.status);
+            assert!(exec.iter().any(|l| l == &status), "{}: {exec:#?}", s.name);
+            assert!(
+                exec.iter()
+                    .all(|l| !l.contains("gsdemo-") && !l.contains("Bearer allow")),
+                "{}: a key or token reached the execution log: {exec:#?}",
+                s.name
+            );
+            exec_checked += 1;
+        }
         let group = stage
             .access_log_settings
             .as_ref()
@@ -263,6 +296,10 @@ async fn every_request_leaves_correlated_access_and_lambda_logs() {
     assert!(
         lambda_checked >= 12,
         "only {lambda_checked} scenarios reached a Lambda"
+    );
+    assert!(
+        exec_checked >= 15,
+        "only {exec_checked} scenarios left an execution log"
     );
 }
 

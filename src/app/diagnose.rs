@@ -98,6 +98,11 @@ impl Exchange {
                 "the API is not in the inventory: findings from the response alone".into(),
             );
         };
+        if let Some(None) = crate::app::send::domain_call(api, &self.request) {
+            return Some(
+                "no mapping of the custom domain covers the path: API Gateway answered for the domain and no stage logged it".into(),
+            );
+        }
         let Some(stage) = self.stage.as_deref().and_then(|s| api.stage(s)) else {
             return Some("no known stage: findings from the response alone".into());
         };

@@ -61,6 +61,29 @@ pub fn resolve_target<'a>(
         return Target::default();
     };
     let named_route = draft.target.route_key.as_deref().and_then(|k| api.route(k));
+    // Through one of the API's custom domains, the mapping decides stage and path; a
+    // path no mapping covers reaches no stage or route at all.
+    if let Some(through) = domain_call(api, request) {
+        let Some((stage, path)) = through else {
+            return Target::default();
+        };
+        let routed = Router::from_api(api).resolve(&request.method, &path);
+        let route = routed
+            .matched
+            .as_ref()
+            .and_then(|m| api.route(&m.route_key));
+        let stage = stage
+            .or(routed.stage)
+            .and_then(|s| api.stage(&s))
+            .map(|s| s.stage_name.as_str());
+        return Target {
+            route,
+            stage,
+            authorizer: route
+                .and_then(|r| r.authorizer_id.as_deref())
+                .and_then(|id| api.authorizer(id)),
+        };
+    }
     let routed = if named_route.is_some() && draft.target.stage.is_some() {
         None
     } else {
@@ -84,6 +107,17 @@ pub fn resolve_target<'a>(
         stage,
         authorizer,
     }
+}
+
+/// Where a request to one of `api`'s custom domains goes ([`Api::through_domain`]); the
+/// `Host` header names the domain when there is one (the demo's loopback listener).
+pub fn domain_call(api: &Api, request: &HttpRequest) -> Option<Option<(Option<String>, String)>> {
+    let url = url::Url::parse(&request.url).ok()?;
+    let host = match request.header("host") {
+        Some(h) => h.split(':').next().unwrap_or(h).trim().to_string(),
+        None => url.host_str()?.to_string(),
+    };
+    api.through_domain(&host, url.path())
 }
 
 /// One send's inputs.

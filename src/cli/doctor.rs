@@ -67,6 +67,11 @@ pub struct Args {
 
 pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let backend = global.backend().await?;
+    let args = if backend.info.demo {
+        super::demo::doctor_args(args, &backend).await?
+    } else {
+        args
+    };
     let (api, problems) = match load_api_reporting(&backend, &args.api_id).await? {
         Ok(found) => found,
         Err(unlisted) => return Ok(problems::report(&unlisted, args.output)),

@@ -84,10 +84,22 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
     }
     let issuer = Issuer::new(s.control_url.clone());
     let tokens = issuer.demo_tokens(chrono::Utc::now().timestamp());
-    let bases: std::collections::HashMap<String, String> = s.apis.clone().into_iter().collect();
-    let scenarios =
-        scenarios::load(config::SCENARIOS_TOML, &bases, &tokens).map_err(config_error)?;
-    set_client(Client { tokens, scenarios });
+    let account = config::load_account(config::APIS_TOML).map_err(config_error)?;
+    let api_keys = account.keys.clone();
+    let bases: std::collections::HashMap<String, String> = s
+        .apis
+        .clone()
+        .into_iter()
+        .chain(s.domains.clone())
+        .collect();
+    let scenarios = scenarios::load(config::SCENARIOS_TOML, &bases, &tokens, &api_keys)
+        .map_err(config_error)?;
+    set_client(Client {
+        tokens,
+        scenarios,
+        api_keys,
+        domains: s.domains.clone(),
+    });
     let apis: Vec<crate::domain::Api> = apis.into_iter().map(|a| a.api).collect();
     let logs: Arc<dyn crate::backends::LogSource> = Arc::new(RemoteLogs::new(&s.control_url)?);
     Ok(Backend {
@@ -101,6 +113,7 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
         control: Arc::new(DemoControlPlane {
             apis,
             functions: gateway::function_configs(&functions),
+            account: account.resources,
         }),
         logs,
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
@@ -122,6 +135,7 @@ impl Published {
             gw.instance().to_string(),
             gw.issuer_url().to_string(),
             gw.bases(),
+            gw.domains().clone(),
         );
         let warning = state.write().err().map(|e| {
             format!(

@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::domain::{Api, Integration, PayloadFormat, Protocol, Route};
+use crate::domain::{
+    AccountResources, Api, ApiKeyRef, CustomDomain, Integration, PayloadFormat, Protocol, Route,
+    UsagePlan, UsagePlans,
+};
 
 pub const APIS_TOML: &str = include_str!("../../../assets/demo/apis.toml");
 pub const FUNCTIONS_TOML: &str = include_str!("../../../assets/demo/functions.toml");
@@ -87,6 +90,124 @@ pub fn function_arn(name: &str) -> String {
 struct ApisFile {
     #[serde(default)]
     api: Vec<ApiDef>,
+    #[serde(default, rename = "apiKey")]
+    api_keys: Vec<DemoApiKey>,
+    #[serde(default, rename = "usagePlan")]
+    usage_plans: Vec<UsagePlanDef>,
+    #[serde(default)]
+    domain: Vec<CustomDomain>,
+}
+
+/// A demo API key. Unlike AWS's (where gatescope never reads one), its value is demo
+/// data: `gatescope demo tokens` prints it and `--auth apikey:NAME` sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoApiKey {
+    pub id: String,
+    pub name: String,
+    pub value: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsagePlanDef {
+    #[serde(flatten)]
+    plan: UsagePlan,
+    /// Ids of the `[[apiKey]]`s in the plan.
+    #[serde(default)]
+    api_keys: Vec<String>,
+}
+
+/// The account-wide part of `apis.toml`: usage plans with their keys (names and ids, as
+/// the control plane shows them), custom domains, and the demo keys' values.
+#[derive(Debug, Clone, Default)]
+pub struct DemoAccount {
+    pub resources: AccountResources,
+    pub keys: Vec<DemoApiKey>,
+}
+
+impl DemoAccount {
+    /// The enabled key with this value, if any.
+    pub fn key_by_value(&self, value: &str) -> Option<&DemoApiKey> {
+        self.keys.iter().find(|k| k.value == value)
+    }
+}
+
+/// Read the account-wide resources of `apis.toml` and check what they name.
+pub fn load_account(text: &str) -> Result<DemoAccount, String> {
+    let file: ApisFile = toml::from_str(text).map_err(|e| format!("apis.toml is invalid: {e}"))?;
+    let api_stage = |api_id: &str, stage: Option<&str>| {
+        file.api.iter().any(|a| {
+            a.api.id == api_id
+                && stage.is_none_or(|s| a.api.stages.iter().any(|t| t.stage_name == s))
+        })
+    };
+    let mut plans = Vec::new();
+    for def in file.usage_plans {
+        let mut plan = def.plan;
+        for s in &plan.api_stages {
+            if !api_stage(&s.api_id, Some(&s.stage)) {
+                return Err(format!(
+                    "apis.toml: usage plan {} covers unknown stage {}/{}",
+                    plan.name, s.api_id, s.stage
+                ));
+            }
+        }
+        for id in def.api_keys {
+            let Some(k) = file.api_keys.iter().find(|k| k.id == id) else {
+                return Err(format!(
+                    "apis.toml: usage plan {} names unknown API key {id:?}",
+                    plan.name
+                ));
+            };
+            plan.keys.push(ApiKeyRef {
+                id: k.id.clone(),
+                name: Some(k.name.clone()),
+                enabled: Some(k.enabled),
+            });
+        }
+        plans.push(plan);
+    }
+    for d in &file.domain {
+        for m in &d.mappings {
+            if !api_stage(&m.api_id, m.stage.as_deref()) {
+                return Err(format!(
+                    "apis.toml: domain {} maps {:?} to unknown API stage {}/{}",
+                    d.domain_name,
+                    m.base_path,
+                    m.api_id,
+                    m.stage.as_deref().unwrap_or("(none)")
+                ));
+            }
+        }
+    }
+    Ok(DemoAccount {
+        resources: AccountResources {
+            usage_plans: UsagePlans {
+                plans,
+                keys: file
+                    .api_keys
+                    .iter()
+                    .map(|k| ApiKeyRef {
+                        id: k.id.clone(),
+                        name: Some(k.name.clone()),
+                        enabled: Some(k.enabled),
+                    })
+                    .collect(),
+            },
+            domains: file.domain,
+            ..Default::default()
+        },
+        keys: file.api_keys,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +257,7 @@ pub fn load_apis(
     functions: &[FunctionDef],
 ) -> Result<Vec<DemoApi>, String> {
     let text = text.replace("{{issuer}}", issuer);
+    let account = load_account(&text)?;
     let file: ApisFile = toml::from_str(&text).map_err(|e| format!("apis.toml is invalid: {e}"))?;
     let mut out = Vec::new();
     for def in file.api {
@@ -180,6 +302,7 @@ pub fn load_apis(
         }
         api.endpoint_types.retain(|t| !t.is_empty());
         api.fill_lambda_authorizers();
+        account.resources.attach(&mut api);
         api.details_loaded = true;
         out.push(DemoApi {
             api,

@@ -5,12 +5,14 @@ use async_trait::async_trait;
 
 use crate::backends::{BackendError, ControlPlane, ErrorKind};
 use crate::domain::FunctionArn;
-use crate::domain::{Api, FunctionConfig};
+use crate::domain::{AccountResources, Api, FunctionConfig};
 
 pub struct DemoControlPlane {
     pub apis: Vec<Api>,
     /// The demo functions' own configuration (`assets/demo/functions.toml`).
     pub functions: Vec<FunctionConfig>,
+    /// Usage plans with their keys (names and ids) and custom domains (`apis.toml`).
+    pub account: AccountResources,
 }
 
 #[async_trait]
@@ -31,6 +33,10 @@ impl ControlPlane for DemoControlPlane {
                 )
                 .with_fix("run `gatescope demo apis` to list the demo's APIs")
             })
+    }
+
+    async fn account_resources(&self) -> AccountResources {
+        self.account.clone()
     }
 
     async fn function_configs(&self, functions: &[String]) -> Vec<FunctionConfig> {

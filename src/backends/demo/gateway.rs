@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use super::config::{self, Definitions, DemoApi, FunctionDef};
+use super::config::{self, Definitions, DemoApi, DemoApiKey, FunctionDef};
+use super::domains::DomainRuntime;
 use super::lambda::LambdaService;
 use super::log_store::LogStore;
 use super::logs::DemoLogs;
@@ -22,6 +23,7 @@ use super::remote_logs::{self, Control};
 use super::scenarios::{self, Scenario};
 use super::throttle::Throttler;
 use super::tokens::{DemoToken, Issuer};
+use super::usage_plans::UsagePlanState;
 use crate::backends::{BackendError, ErrorKind};
 
 /// Request bodies above API Gateway's 10 MB payload limit are refused.
@@ -38,6 +40,12 @@ pub struct DemoGateway {
     pub(crate) scenarios: Vec<Scenario>,
     /// Random per run; the state file and the control port's hello carry it.
     pub(crate) instance: String,
+    /// Custom domain name → `http://127.0.0.1:PORT`, the listener standing in for it.
+    pub(crate) domains: std::collections::BTreeMap<String, String>,
+    /// The API keys (demo data: their values are printed by `gatescope demo tokens`).
+    pub(crate) api_keys: Vec<DemoApiKey>,
+    /// Usage plans and custom domains, as the control plane lists them.
+    pub(crate) account: crate::domain::AccountResources,
 }
 
 impl DemoGateway {
@@ -65,6 +73,11 @@ impl DemoGateway {
             .iter()
             .filter_map(|a| Some((a.api.id.clone(), a.api.endpoint.clone()?)))
             .collect()
+    }
+
+    /// Custom domain name → the loopback base URL serving it.
+    pub fn domains(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.domains
     }
 
     /// This run's instance id.
@@ -153,12 +166,18 @@ pub async fn start_with(
     let count = config::load_apis(&defs.apis, "", &functions)
         .map_err(config_error)?
         .len();
+    let account = config::load_account(&defs.apis).map_err(config_error)?;
+    let domain_count = account.resources.domains.len();
     let port_at = |i: usize| first_port.map(|p| p.saturating_add(i as u16));
     let mut listeners = Vec::new();
     for i in 0..count {
         listeners.push(bind(port_at(i)).await?);
     }
     let issuer_listener = bind(port_at(count)).await?;
+    let mut domain_listeners = Vec::new();
+    for i in 0..domain_count {
+        domain_listeners.push(bind(port_at(count + 1 + i)).await?);
+    }
     let issuer_url = format!("http://127.0.0.1:{}", local_port(&issuer_listener));
     let mut apis = config::load_apis(&defs.apis, &issuer_url, &functions).map_err(config_error)?;
 
@@ -166,14 +185,22 @@ pub async fn start_with(
     let lambda = Arc::new(LambdaService::new(store.clone(), functions));
     let issuer = Arc::new(Issuer::new(issuer_url));
     let tokens = issuer.demo_tokens(chrono::Utc::now().timestamp());
+    let api_keys = account.keys.clone();
+    let account_resources = account.resources.clone();
+    let domain_defs = account.resources.domains.clone();
+    let plans = Arc::new(UsagePlanState::new(account));
 
     let mut bases = HashMap::new();
+    let mut runtimes: HashMap<String, Arc<ApiRuntime>> = HashMap::new();
     for (demo, listener) in apis.iter_mut().zip(listeners) {
         let port = local_port(&listener);
         let base = format!("http://127.0.0.1:{port}");
         assign_urls(demo, &base);
         bases.insert(demo.api.id.clone(), base);
         pipeline::create_log_groups(demo, &store);
+        for s in demo.api.stages.iter().filter(|s| s.writes_execution_logs()) {
+            store.ensure_group(&super::exec_log::group(&demo.api.id, &s.stage_name));
+        }
         let rt = Arc::new(ApiRuntime {
             router: crate::engines::routing::Router::from_api(&demo.api),
             demo: demo.clone(),
@@ -183,12 +210,35 @@ pub async fn start_with(
             issuer: issuer.clone(),
             throttler: Throttler::default(),
             authorizer_cache: Default::default(),
+            plans: plans.clone(),
+            exec_stream: uuid::Uuid::new_v4().simple().to_string(),
         });
+        runtimes.insert(demo.api.id.clone(), rt.clone());
         let app = Router::new().fallback(serve_api).with_state(rt);
         tokio::spawn(async move {
             let svc = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, svc).await {
                 tracing::error!("demo gateway listener stopped: {e}");
+            }
+        });
+    }
+    let mut domains = std::collections::BTreeMap::new();
+    for (domain, listener) in domain_defs.into_iter().zip(domain_listeners) {
+        domains.insert(
+            domain.domain_name.clone(),
+            format!("http://127.0.0.1:{}", local_port(&listener)),
+        );
+        let targets = domain
+            .mappings
+            .iter()
+            .filter_map(|m| Some((m.clone(), runtimes.get(&m.api_id)?.clone())))
+            .collect();
+        let d = Arc::new(DomainRuntime { domain, targets });
+        let app = Router::new().fallback(serve_domain).with_state(d);
+        tokio::spawn(async move {
+            let svc = app.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = axum::serve(listener, svc).await {
+                tracing::error!("demo custom domain listener stopped: {e}");
             }
         });
     }
@@ -208,7 +258,9 @@ pub async fn start_with(
         }
     });
 
-    let scenarios = scenarios::load(&defs.scenarios, &bases, &tokens).map_err(config_error)?;
+    bases.extend(domains.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let scenarios =
+        scenarios::load(&defs.scenarios, &bases, &tokens, &api_keys).map_err(config_error)?;
     Ok(DemoGateway {
         apis,
         issuer,
@@ -217,6 +269,9 @@ pub async fn start_with(
         tokens,
         scenarios,
         instance,
+        domains,
+        api_keys,
+        account: account_resources,
     })
 }
 
@@ -233,16 +288,35 @@ async fn serve_api(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
+    match gateway_request(peer, req).await {
+        Ok(g) => into_response(pipeline::handle(&rt, g).await),
+        Err(too_large) => too_large,
+    }
+}
+
+async fn serve_domain(
+    State(d): State<Arc<DomainRuntime>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    match gateway_request(peer, req).await {
+        Ok(g) => into_response(super::domains::handle(&d, g).await),
+        Err(too_large) => too_large,
+    }
+}
+
+/// The request as the pipeline reads it, or API Gateway's answer to a body over 10 MB.
+async fn gateway_request(peer: SocketAddr, req: Request) -> Result<GatewayRequest, Response> {
     let (parts, body) = req.into_parts();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b.to_vec(),
         Err(_) => {
-            return (
+            return Err((
                 http::StatusCode::PAYLOAD_TOO_LARGE,
                 [("content-type", "application/json")],
                 r#"{"message":"Request Too Long"}"#,
             )
-                .into_response();
+                .into_response());
         }
     };
     let headers = parts
@@ -255,15 +329,18 @@ async fn serve_api(
             )
         })
         .collect();
-    let g = GatewayRequest {
+    Ok(GatewayRequest {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
         headers,
         body,
         source_ip: peer.ip().to_string(),
-    };
-    let out = pipeline::handle(&rt, g).await;
+        domain_name: None,
+    })
+}
+
+fn into_response(out: super::pipeline::GatewayResponse) -> Response {
     let mut resp = Response::new(Body::from(out.body));
     *resp.status_mut() =
         http::StatusCode::from_u16(out.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);

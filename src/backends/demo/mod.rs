@@ -10,6 +10,8 @@ mod access_logging;
 mod attach;
 mod config;
 mod control;
+mod domains;
+mod exec_log;
 mod filter_pattern;
 mod gateway;
 mod handlers;
@@ -27,6 +29,7 @@ pub mod targets;
 mod throttle;
 mod tokens;
 pub mod traffic;
+mod usage_plans;
 
 use std::sync::{Arc, Mutex};
 
@@ -34,7 +37,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 pub use attach::{Attached, Published, attach_or_start, connect};
-pub use config::Definitions;
+pub use config::{Definitions, DemoApiKey};
 pub use gateway::DemoGateway;
 pub use scenarios::{Scenario, curl as scenario_curl};
 pub use tokens::DemoToken;
@@ -74,6 +77,7 @@ pub async fn start_with(
         control: Arc::new(control::DemoControlPlane {
             apis: gw.apis(),
             functions: gw.function_configs(),
+            account: gw.account.clone(),
         }),
         logs: logs.clone(),
         metrics: Arc::new(metrics::DemoMetrics::new(gw.apis(), logs)),
@@ -98,6 +102,8 @@ pub fn demo_credentials() -> Credentials {
 pub(crate) struct Client {
     pub tokens: Vec<DemoToken>,
     pub scenarios: Vec<Scenario>,
+    pub api_keys: Vec<DemoApiKey>,
+    pub domains: std::collections::BTreeMap<String, String>,
 }
 
 /// The demo this process is attached to, when it runs in another process.
@@ -118,6 +124,24 @@ pub fn demo_tokens() -> Vec<DemoToken> {
     match current() {
         Some(g) => g.tokens.clone(),
         None => client().map(|c| c.tokens.clone()).unwrap_or_default(),
+    }
+}
+
+/// The API keys of the running demo (`demo`, `trial`, `burst`, `revoked`), for the TUI's
+/// auth pane and `--auth apikey:NAME`. Demo data: their values are printed, never a
+/// secret. Empty when no demo runs in this process or is attached to.
+pub fn demo_api_keys() -> Vec<DemoApiKey> {
+    match current() {
+        Some(g) => g.api_keys.clone(),
+        None => client().map(|c| c.api_keys.clone()).unwrap_or_default(),
+    }
+}
+
+/// The running demo's custom domains: name → the loopback base URL serving it.
+pub fn demo_domains() -> std::collections::BTreeMap<String, String> {
+    match current() {
+        Some(g) => g.domains.clone(),
+        None => client().map(|c| c.domains.clone()).unwrap_or_default(),
     }
 }
 

@@ -18,6 +18,7 @@ use super::lambda_authorizer;
 use super::log_store::LogStore;
 use super::throttle::{self, Throttler};
 use super::tokens::Issuer;
+use super::usage_plans::{self, UsagePlanState};
 use crate::domain::{ApiType, Stage, header};
 use crate::engines::event_build::{self, AuthorizerData, EventInput};
 use crate::engines::response::{self, ResponseContext};
@@ -37,6 +38,10 @@ pub struct ApiRuntime {
     pub throttler: Throttler,
     /// Lambda authorizer answers, cached as API Gateway caches them.
     pub authorizer_cache: super::lambda_authorizer::AuthorizerCache,
+    /// API keys and usage plans (account-wide: one per gateway, shared by its APIs).
+    pub plans: Arc<UsagePlanState>,
+    /// The execution-log stream this API's stages write to (32 hex, as on AWS).
+    pub exec_stream: String,
 }
 
 /// A request as it arrived on the wire.
@@ -49,6 +54,9 @@ pub struct GatewayRequest {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub source_ip: String,
+    /// The custom domain the request came through (its mapping already turned the path
+    /// into `/{stage}/...`); `None` on the API's own execute-api host.
+    pub domain_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +76,13 @@ pub(super) struct GatewayError {
     response_type: &'static str,
     /// JWT authorizer's `www-authenticate` answer.
     www_authenticate: Option<String>,
+}
+
+impl GatewayError {
+    #[cfg(test)]
+    pub(super) fn status(&self) -> u16 {
+        self.status
+    }
 }
 
 pub(super) fn http_error(status: u16, body: &str, response_type: &'static str) -> GatewayError {
@@ -131,10 +146,14 @@ pub async fn handle(rt: &ApiRuntime, req: GatewayRequest) -> GatewayResponse {
             "identity.userAgent",
             header(&req.headers, "user-agent").unwrap_or("").to_string(),
         ),
-        ("domainName", rt.domain.clone()),
+        ("domainName", domain_of(rt, &req)),
         (
             "domainPrefix",
-            rt.domain.split(':').next().unwrap_or("").to_string(),
+            domain_of(rt, &req)
+                .split(['.', ':'])
+                .next()
+                .unwrap_or("")
+                .to_string(),
         ),
         ("apiId", api.id.clone()),
         ("accountId", config::ACCOUNT.to_string()),
@@ -173,7 +192,15 @@ pub async fn handle(rt: &ApiRuntime, req: GatewayRequest) -> GatewayResponse {
     };
     add_gateway_headers(rest, &request_id, &extended_id, &vars, &mut out);
     write_access_log(rt, stage, &mut vars, &out, started);
+    if let Some(stage) = stage {
+        super::exec_log::write(rt, stage, &req, &vars, &out);
+    }
     out
+}
+
+/// `$context.domainName`: the custom domain the request came through, else the API's host.
+fn domain_of(rt: &ApiRuntime, req: &GatewayRequest) -> String {
+    req.domain_name.clone().unwrap_or_else(|| rt.domain.clone())
 }
 
 /// API Gateway's answer when no stage or route matched.
@@ -286,7 +313,7 @@ async fn process(
         stage_variables: stage.stage_variables.clone(),
         api_id: api.id.clone(),
         account_id: config::ACCOUNT.to_string(),
-        domain_name: rt.domain.clone(),
+        domain_name: domain_of(rt, req),
         request_id: request_id.to_string(),
         extended_request_id: extended_id.to_string(),
         trace_id: event_build::trace_id(now_ms, *uuid::Uuid::new_v4().as_bytes()),
@@ -307,6 +334,10 @@ async fn process(
     } else {
         authorize(rt, route, req, vars)?
     };
+    // API keys and usage plans: after the authorizer, as on AWS (reference §12.4).
+    if rest {
+        usage_plans::enforce(&rt.plans, api, &stage.stage_name, route, &req.headers, vars)?;
+    }
 
     // 6. Integration.
     let event = event_build::build_event(&input);

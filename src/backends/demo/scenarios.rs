@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::config::DemoApiKey;
 use super::tokens::DemoToken;
 use crate::domain::FindingCode;
 
@@ -15,6 +16,9 @@ struct ScenarioDef {
     #[serde(default)]
     description: String,
     api: String,
+    /// Send through this custom domain (its listener, with its `Host`) instead of the
+    /// API's own host; `path` then starts with the base path.
+    domain: Option<String>,
     method: String,
     path: String,
     #[serde(default)]
@@ -76,20 +80,30 @@ pub struct Scenario {
     pub doctor_also: Vec<FindingCode>,
 }
 
-/// Resolve the scenario file: `bases` maps API id → `http://127.0.0.1:PORT`.
+/// Resolve the scenario file: `bases` maps API id (and custom domain name) →
+/// `http://127.0.0.1:PORT`; `{{token:NAME}}` and `{{apikey:NAME}}` in headers become the
+/// demo token or API key of that name.
 pub fn load(
     text: &str,
     bases: &HashMap<String, String>,
     tokens: &[DemoToken],
+    keys: &[DemoApiKey],
 ) -> Result<Vec<Scenario>, String> {
     let file: ScenariosFile =
         toml::from_str(text).map_err(|e| format!("scenarios.toml is invalid: {e}"))?;
     let mut out = Vec::new();
     for d in file.scenario {
-        let base = bases.get(&d.api).ok_or_else(|| {
-            format!(
+        if !bases.contains_key(&d.api) {
+            return Err(format!(
                 "scenarios.toml: scenario {:?} names unknown API {:?}",
                 d.name, d.api
+            ));
+        }
+        let through = d.domain.as_deref().unwrap_or(&d.api);
+        let base = bases.get(through).ok_or_else(|| {
+            format!(
+                "scenarios.toml: scenario {:?} names unknown domain {through:?}",
+                d.name
             )
         })?;
         let code = |c: &str| {
@@ -111,7 +125,13 @@ pub fn load(
             .collect::<Result<Vec<_>, _>>()?;
         let mut headers = BTreeMap::new();
         for (k, v) in d.headers {
-            headers.insert(k.to_ascii_lowercase(), fill_tokens(&v, tokens)?);
+            headers.insert(
+                k.to_ascii_lowercase(),
+                fill_keys(&fill_tokens(&v, tokens)?, keys)?,
+            );
+        }
+        if let Some(domain) = &d.domain {
+            headers.insert("host".into(), domain.clone());
         }
         out.push(Scenario {
             url: format!("{base}{}", d.path),
@@ -157,6 +177,22 @@ fn fill_tokens(value: &str, tokens: &[DemoToken]) -> Result<String, String> {
     Ok(out)
 }
 
+fn fill_keys(value: &str, keys: &[DemoApiKey]) -> Result<String, String> {
+    let mut out = value.to_string();
+    while let Some(start) = out.find("{{apikey:") {
+        let end = out[start..]
+            .find("}}")
+            .ok_or_else(|| format!("unterminated {{{{apikey:...}}}} in {value:?}"))?;
+        let name = &out[start + 9..start + end];
+        let key = keys
+            .iter()
+            .find(|k| k.name == name)
+            .ok_or_else(|| format!("unknown demo API key {name:?} in {value:?}"))?;
+        out.replace_range(start..start + end + 2, &key.value);
+    }
+    Ok(out)
+}
+
 /// A curl command line reproducing the scenario.
 pub fn curl(s: &Scenario) -> String {
     let q = |t: &str| shlex::try_quote(t).map_or_else(|_| format!("'{t}'"), |c| c.into_owned());
@@ -192,18 +228,34 @@ mod tests {
         }
     }
 
+    fn keys() -> Vec<DemoApiKey> {
+        super::super::config::load_account(super::super::config::APIS_TOML)
+            .unwrap()
+            .keys
+    }
+
     #[test]
     fn every_embedded_scenario_resolves() {
         let bases: HashMap<String, String> = [
             ("demohttp01".to_string(), "http://127.0.0.1:1".to_string()),
             ("demorest01".to_string(), "http://127.0.0.1:2".to_string()),
+            (
+                "api.gatescope-demo.example".to_string(),
+                "http://127.0.0.1:3".to_string(),
+            ),
         ]
         .into();
         let tokens: Vec<DemoToken> = ["valid", "expired", "wrong_audience", "missing_scope"]
             .into_iter()
             .map(token)
             .collect();
-        let all = load(super::super::config::SCENARIOS_TOML, &bases, &tokens).unwrap();
+        let all = load(
+            super::super::config::SCENARIOS_TOML,
+            &bases,
+            &tokens,
+            &keys(),
+        )
+        .unwrap();
         assert!(all.len() >= 20);
         let create = all.iter().find(|s| s.name == "orders-create").unwrap();
         assert_eq!(create.url, "http://127.0.0.1:1/prod/orders");
@@ -227,23 +279,23 @@ mod tests {
         let bases: HashMap<String, String> = [("a".to_string(), "http://x".to_string())].into();
         let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='none'\nheaders={a='{{token:nope}}'}\n";
         assert!(
-            load(text, &bases, &[])
+            load(text, &bases, &[], &[])
                 .unwrap_err()
                 .contains("unknown demo token \"nope\"")
         );
         let text = "[[scenario]]\nname='n'\napi='b'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='none'\n";
         assert!(
-            load(text, &bases, &[])
+            load(text, &bases, &[], &[])
                 .unwrap_err()
                 .contains("unknown API \"b\"")
         );
         // Every scenario says what the doctor must answer (the scenario matrix), with
         // codes that exist.
         let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\n";
-        let err = load(text, &bases, &[]).unwrap_err();
+        let err = load(text, &bases, &[], &[]).unwrap_err();
         assert!(err.contains("missing field `doctor`"), "{err}");
         let text = "[[scenario]]\nname='n'\napi='a'\nmethod='GET'\npath='/'\nexpectStatus=200\ndoctor='NO_SUCH_CODE'\n";
-        let err = load(text, &bases, &[]).unwrap_err();
+        let err = load(text, &bases, &[], &[]).unwrap_err();
         assert!(
             err.contains("unknown finding code \"NO_SUCH_CODE\""),
             "{err}"
@@ -253,8 +305,13 @@ mod tests {
             &HashMap::from([
                 ("demohttp01".to_string(), "http://x".to_string()),
                 ("demorest01".to_string(), "http://y".to_string()),
+                (
+                    "api.gatescope-demo.example".to_string(),
+                    "http://z".to_string(),
+                ),
             ]),
             &["valid", "expired", "wrong_audience", "missing_scope"].map(token),
+            &keys(),
         )
         .unwrap();
         let stage = all.iter().find(|s| s.name == "no-stage-prefix").unwrap();

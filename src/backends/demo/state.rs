@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// Bumped when the shape changes; other versions are treated as stale.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The path every demo and client agree on.
 pub fn path() -> PathBuf {
@@ -32,17 +32,26 @@ pub struct DemoState {
     pub control_url: String,
     /// API id → `http://127.0.0.1:PORT` (the API's execute-api host).
     pub apis: BTreeMap<String, String>,
+    /// Custom domain name → `http://127.0.0.1:PORT` (the listener standing in for it).
+    #[serde(default)]
+    pub domains: BTreeMap<String, String>,
     pub started_at_ms: i64,
 }
 
 impl DemoState {
-    pub fn new(instance: String, control_url: String, apis: BTreeMap<String, String>) -> Self {
+    pub fn new(
+        instance: String,
+        control_url: String,
+        apis: BTreeMap<String, String>,
+        domains: BTreeMap<String, String>,
+    ) -> Self {
         DemoState {
             version: VERSION,
             pid: std::process::id(),
             instance,
             control_url,
             apis,
+            domains,
             started_at_ms: chrono::Utc::now().timestamp_millis(),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::domain::{Api, RequestDraft};
 
+use super::config::DemoApiKey;
 use super::tokens::DemoToken;
 
 /// A URL resolved against the running demo.
@@ -15,6 +16,9 @@ pub struct Resolved {
     /// The demo API and stage it targets, when it targets one.
     pub api_id: Option<String>,
     pub stage: Option<String>,
+    /// The custom domain it goes through: sent as the `Host` header to the loopback
+    /// listener standing in for it.
+    pub host: Option<String>,
 }
 
 /// Resolve what the user typed:
@@ -61,6 +65,7 @@ pub fn resolve_url(url: &str, api: Option<&str>, apis: &[Api]) -> Result<Resolve
             url: url.to_string(),
             api_id: Some(a.id.clone()),
             stage: stage_of(a, parsed.path()),
+            host: None,
         }),
         None => Ok(as_given(url)),
     }
@@ -71,7 +76,46 @@ fn as_given(url: &str) -> Resolved {
         url: url.to_string(),
         api_id: None,
         stage: None,
+        host: None,
     }
+}
+
+/// `https://{domain}/v2/orders` for one of the demo's custom domains (`domains`: name →
+/// its loopback listener): that listener, with the domain as `Host`, and the API and
+/// stage its mapping leads to. `None` when the URL is not on a demo domain.
+pub fn through_domain(
+    url: &str,
+    domains: &std::collections::BTreeMap<String, String>,
+    apis: &[Api],
+) -> Option<Resolved> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    let base = domains.get(&host)?;
+    let mut rest = parsed.path().to_string();
+    if let Some(q) = parsed.query() {
+        rest.push('?');
+        rest.push_str(q);
+    }
+    let first = parsed
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let mapped = apis.iter().find_map(|a| {
+        let d = a.domains.iter().find(|d| d.domain_name == host)?;
+        let m = d
+            .mappings
+            .iter()
+            .find(|m| m.api_id == a.id && m.base_path == first)?;
+        Some((a.id.clone(), m.stage.clone()))
+    });
+    Some(Resolved {
+        url: format!("{}{rest}", base.trim_end_matches('/')),
+        api_id: mapped.as_ref().map(|(id, _)| id.clone()),
+        stage: mapped.and_then(|(_, s)| s),
+        host: Some(host),
+    })
 }
 
 fn ids(apis: &[Api]) -> String {
@@ -135,17 +179,27 @@ fn relative(path: &str, api: Option<&Api>, apis: &[Api]) -> Result<Resolved, Str
         url: format!("{}{path}", base.trim_end_matches('/')),
         api_id: Some(api.id.clone()),
         stage: stage_of(api, path),
+        host: None,
     })
 }
 
 /// `jwt:valid` (or `jwt:expired`, `jwt:wrong_audience`, `jwt:missing_scope`): the demo token
-/// of that name in place of the name. Other values are returned unchanged.
-pub fn named_auth(auth: &str, tokens: &[DemoToken]) -> String {
+/// of that name in place of the name; `apikey:demo` (`trial`, `burst`, `revoked`): the
+/// demo API key of that name. Other values are returned unchanged.
+pub fn named_auth(auth: &str, tokens: &[DemoToken], keys: &[DemoApiKey]) -> String {
     let (kind, rest) = auth.split_once(':').unwrap_or((auth, ""));
-    if matches!(kind.to_ascii_lowercase().as_str(), "jwt" | "bearer")
-        && let Some(t) = tokens.iter().find(|t| t.name == rest)
-    {
-        return format!("{kind}:{}", t.token);
+    match kind.to_ascii_lowercase().as_str() {
+        "jwt" | "bearer" => {
+            if let Some(t) = tokens.iter().find(|t| t.name == rest) {
+                return format!("{kind}:{}", t.token);
+            }
+        }
+        "apikey" | "api-key" => {
+            if let Some(k) = keys.iter().find(|k| k.name == rest) {
+                return format!("{kind}:{}", k.value);
+            }
+        }
+        _ => {}
     }
     auth.to_string()
 }
@@ -158,7 +212,20 @@ pub fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
     if draft.target.api_id.as_deref() != Some(api.id.as_str()) {
         return false;
     }
-    let Some(endpoint) = api.endpoint.as_deref() else {
+    // A request through a custom domain goes to the domain's listener of this run.
+    let host = draft
+        .headers
+        .iter()
+        .find(|f| f.enabled && f.name.eq_ignore_ascii_case("host"))
+        .map(|f| f.value.trim().to_ascii_lowercase());
+    let domain_base = host
+        .filter(|h| {
+            api.domains
+                .iter()
+                .any(|d| d.domain_name.eq_ignore_ascii_case(h))
+        })
+        .and_then(|h| super::demo_domains().get(&h).cloned());
+    let Some(endpoint) = domain_base.as_deref().or(api.endpoint.as_deref()) else {
         return false;
     };
     let Ok(old) = url::Url::parse(&draft.base_url) else {
@@ -249,6 +316,34 @@ mod tests {
     }
 
     #[test]
+    fn custom_domain_urls_go_to_the_domain_listener_with_their_host() {
+        let mut apis = demo();
+        apis[0].domains = vec![crate::domain::CustomDomain {
+            domain_name: "api.example.test".into(),
+            mappings: vec![crate::domain::DomainMapping {
+                api_id: "demohttp01".into(),
+                stage: Some("prod".into()),
+                base_path: "v2".into(),
+            }],
+            ..Default::default()
+        }];
+        let domains = [(
+            "api.example.test".to_string(),
+            "http://127.0.0.1:4009".to_string(),
+        )]
+        .into();
+        let r = through_domain("https://API.example.test/v2/orders?a=1", &domains, &apis).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:4009/v2/orders?a=1");
+        assert_eq!(r.host.as_deref(), Some("api.example.test"));
+        assert_eq!(r.api_id.as_deref(), Some("demohttp01"));
+        assert_eq!(r.stage.as_deref(), Some("prod"));
+        // An unmapped base path still goes to the domain (which answers 403 itself).
+        let r = through_domain("https://api.example.test/v3/orders", &domains, &apis).unwrap();
+        assert_eq!((r.api_id, r.stage), (None, None));
+        assert!(through_domain("https://other.example.test/v2", &domains, &apis).is_none());
+    }
+
+    #[test]
     fn loopback_urls_keep_their_form_and_gain_the_api() {
         let apis = demo();
         let r = resolve_url("http://127.0.0.1:4002/dev/orders", None, &apis).unwrap();
@@ -267,10 +362,22 @@ mod tests {
             expect_status: 201,
             token: "a.b.c".into(),
         }];
-        assert_eq!(named_auth("jwt:valid", &tokens), "jwt:a.b.c");
-        assert_eq!(named_auth("jwt:x.y.z", &tokens), "jwt:x.y.z");
-        assert_eq!(named_auth("none", &tokens), "none");
-        assert_eq!(named_auth("apikey:valid", &tokens), "apikey:valid");
+        let keys = vec![DemoApiKey {
+            id: "k1".into(),
+            name: "demo".into(),
+            value: "the-demo-key-value".into(),
+            enabled: true,
+            description: String::new(),
+        }];
+        assert_eq!(named_auth("jwt:valid", &tokens, &keys), "jwt:a.b.c");
+        assert_eq!(named_auth("jwt:x.y.z", &tokens, &keys), "jwt:x.y.z");
+        assert_eq!(named_auth("none", &tokens, &keys), "none");
+        assert_eq!(named_auth("apikey:valid", &tokens, &keys), "apikey:valid");
+        assert_eq!(
+            named_auth("apikey:demo", &tokens, &keys),
+            "apikey:the-demo-key-value"
+        );
+        assert_eq!(named_auth("jwt:demo", &tokens, &keys), "jwt:demo");
     }
 
     #[test]

@@ -94,11 +94,22 @@ mod tests {
         let bases = [
             ("demohttp01".to_string(), "http://127.0.0.1:1".to_string()),
             ("demorest01".to_string(), "http://127.0.0.1:2".to_string()),
+            (
+                "api.gatescope-demo.example".to_string(),
+                "http://127.0.0.1:3".to_string(),
+            ),
         ]
         .into();
-        let all =
-            super::super::scenarios::load(super::super::config::SCENARIOS_TOML, &bases, &tokens)
-                .unwrap();
+        let keys = super::super::config::load_account(super::super::config::APIS_TOML)
+            .unwrap()
+            .keys;
+        let all = super::super::scenarios::load(
+            super::super::config::SCENARIOS_TOML,
+            &bases,
+            &tokens,
+            &keys,
+        )
+        .unwrap();
         let plan = rotation(&all);
         assert_eq!(
             plan.len(),

@@ -6,6 +6,8 @@ mod send;
 mod serve;
 mod tokens;
 
+pub(crate) use send::doctor_args;
+
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -52,7 +54,7 @@ pub enum DemoCommand {
     Authorizer(crate::cli::authorizer::Args),
     /// What is failing on the demo now: routes, causes, invocation health.
     Health(health::Args),
-    /// The demo's named credentials (JWTs for `--auth jwt:NAME`).
+    /// The demo's named credentials: JWTs (`--auth jwt:NAME`) and API keys (`--auth apikey:NAME`).
     Tokens(tokens::Args),
     /// Build the proxy event a demo function would receive.
     Event(event::Args),

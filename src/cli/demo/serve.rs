@@ -51,6 +51,12 @@ pub async fn run(port: Option<u16>, quiet: bool) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    for (name, base) in gw.domains() {
+        writeln!(
+            out,
+            "  domain {name} {base} (send with `Host: {name}`; `gatescope demo send https://{name}/...` does)"
+        )?;
+    }
     writeln!(
         out,
         "  JWT issuer {}/.well-known/openid-configuration",

@@ -114,6 +114,48 @@ impl Api {
         urls
     }
 
+    /// Where a request to `host` + `path` goes when `host` is one of this API's custom
+    /// domains: `Some(Some((stage, path on the API's own host)))` when a mapping of this
+    /// API covers the path (the longest whole-segment base path, else `(none)`; the path
+    /// gets the mapping's stage back, none for `$default` or a stage-less mapping),
+    /// `Some(None)` when none does (API Gateway answers for the domain itself),
+    /// `None` when `host` is not a domain of this API.
+    pub fn through_domain(
+        &self,
+        host: &str,
+        path: &str,
+    ) -> Option<Option<(Option<String>, String)>> {
+        let d = self
+            .domains
+            .iter()
+            .find(|d| d.domain_name.eq_ignore_ascii_case(host))?;
+        let p = path.trim_start_matches('/');
+        let Some(m) = d
+            .mappings
+            .iter()
+            .filter(|m| m.api_id == self.id)
+            .filter(|m| {
+                m.base_path.is_empty()
+                    || p == m.base_path
+                    || p.starts_with(&format!("{}/", m.base_path))
+            })
+            .max_by_key(|m| m.base_path.len())
+        else {
+            return Some(None);
+        };
+        let rest = p
+            .strip_prefix(m.base_path.as_str())
+            .unwrap_or(p)
+            .trim_start_matches('/');
+        Some(Some(match m.stage.as_deref() {
+            Some("$default") | None => (
+                m.stage.clone().filter(|s| s != "$default"),
+                format!("/{rest}"),
+            ),
+            Some(stage) => (Some(stage.to_string()), format!("/{stage}/{rest}")),
+        }))
+    }
+
     /// The usage plans that cover `stage` of this API.
     pub fn plans_for_stage<'a>(
         &'a self,

@@ -64,6 +64,8 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
             let mut through = ev.clone();
             if let Some(req) = through.request.as_mut() {
                 req.url = url;
+                // The Host named the domain; the rewritten URL is on the API's own host.
+                req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
             }
             if let Some(api) = through.api.as_mut() {
                 api.disable_execute_api_endpoint = false;
@@ -74,7 +76,25 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
                     f.evidence.push(note.clone());
                 }
             }
-            rules_rest_ops::custom_domain_findings(ev, &mut found);
+            let mut own = Vec::new();
+            rules_rest_ops::custom_domain_findings(ev, &mut own);
+            if !own.is_empty() {
+                // The URL repeats the mapping's stage: that is why no route matched, so
+                // the routing guesses give way to the domain's explanation.
+                found.retain(|f| {
+                    !matches!(
+                        f.code,
+                        FindingCode::NoRouteMatched
+                            | FindingCode::RestNoSuchResource
+                            | FindingCode::StagePrefixMissing
+                            | FindingCode::StagePrefixUnexpected
+                            | FindingCode::StageNotFound
+                            | FindingCode::NotInAccessLog
+                    )
+                });
+                own.extend(found);
+                found = own;
+            }
             fill_fix_names(ev, &mut found);
             reconcile(found)
         }
@@ -89,9 +109,10 @@ pub fn diagnose(ev: &Evidence) -> Vec<Finding> {
                     matches!(
                         f.certainty,
                         Certainty::ConfirmedByLogs | Certainty::FromConfig
-                    ) || !(group_of(f.code).is_some()
-                        || GATEWAY_ANSWERED.contains(&f.code)
-                        || f.code == FindingCode::NotInAccessLog)
+                    ) && f.code != FindingCode::NotInAccessLog
+                        || !(group_of(f.code).is_some()
+                            || GATEWAY_ANSWERED.contains(&f.code)
+                            || f.code == FindingCode::NotInAccessLog)
                 });
                 found.extend(own);
             }

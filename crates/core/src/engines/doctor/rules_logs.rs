@@ -323,14 +323,33 @@ fn no_integration(
                 present(rec.route_key.as_deref()).unwrap_or("(none)"),
             )),
         ),
-        Some(429) => out.push(
-            Finding::new(
-                throttle_code(ev),
-                LOGS,
-                "API Gateway throttled the request before calling the integration",
+        Some(429) => {
+            // A quota refusal is a 429 too: the response type (or the body) tells.
+            let quota = present(rec.error_type.as_deref()) == Some("QUOTA_EXCEEDED")
+                || ev.response.as_ref().is_some_and(|r| {
+                    super::fingerprint::classify(r).body
+                        == Some(super::fingerprint::GatewayBody::LimitExceeded)
+                });
+            if quota {
+                out.push(
+                    Finding::new(
+                        FindingCode::UsagePlanQuotaExceeded,
+                        LOGS,
+                        "API Gateway refused the request: the API key's usage-plan quota is used up",
+                    )
+                    .evidence(field("status", 429)),
+                );
+                return;
+            }
+            out.push(
+                Finding::new(
+                    throttle_code(ev),
+                    LOGS,
+                    "API Gateway throttled the request before calling the integration",
+                )
+                .evidence(field("status", 429)),
             )
-            .evidence(field("status", 429)),
-        ),
+        }
         _ => {}
     }
 }

@@ -13,7 +13,7 @@ use super::evidence::Evidence;
 use super::fingerprint::{GatewayBody, body_excerpt, classify};
 use crate::domain::{
     Api, Certainty, CustomDomain, DomainMapping, ExecSummary, Finding, FindingCode,
-    GatewayResponse, HttpResponse, Protocol, Severity, UsagePlanVerdict,
+    GatewayResponse, HttpResponse, Protocol, Severity, Throttle, UsagePlanVerdict,
 };
 
 /// A gateway response type's default status and `message`.
@@ -115,12 +115,25 @@ pub fn undo_gateway_response(ev: &Evidence) -> Option<(Evidence, String)> {
     ))
 }
 
-/// Host and path of the request URL.
+/// Host and path of the request URL. An explicit `Host` header wins over the URL's
+/// host: it is what API Gateway picks the custom domain by (a request sent to the
+/// domain's target name or an IP with `Host: api.example.com`, as curl `--resolve`-style
+/// tests and the demo's loopback domain listener do).
 fn host_path(ev: &Evidence) -> Option<(String, String, String)> {
     let req = ev.request.as_ref()?;
     let url = url::Url::parse(&req.url).ok()?;
+    let host = match req.header("host") {
+        Some(h) => h.rsplit_once(':').map_or(h, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                h
+            }
+        }),
+        None => url.host_str()?,
+    };
     Some((
-        url.host_str()?.to_ascii_lowercase(),
+        host.trim().to_ascii_lowercase(),
         url.path().to_string(),
         url.query().map(|q| format!("?{q}")).unwrap_or_default(),
     ))
@@ -440,31 +453,122 @@ pub fn usage_plan_numbers(ev: &Evidence, found: &mut Vec<Finding>) {
         .response
         .as_ref()
         .is_some_and(|r| r.status == 429 && classify(r).body == Some(GatewayBody::TooManyRequests));
-    let key_route = ev.route().is_some_and(|r| r.api_key_required);
-    let plan_throttle = stage.as_deref().and_then(|s| {
-        api.plans_for_stage(s).find(|p| {
-            p.throttle.is_some()
-                || p.api_stages
-                    .iter()
-                    .any(|st| st.api_id == api.id && !st.method_throttles.is_empty())
+    let route = ev.route();
+    let key_route = route.is_some_and(|r| r.api_key_required);
+    let (Some(stage_name), true, true) = (stage.as_deref(), throttled_429, key_route) else {
+        return;
+    };
+    // Each covering plan's per-key limits for this method: its method throttle, else its own.
+    let limited: Vec<(&crate::domain::UsagePlan, Throttle)> = api
+        .plans_for_stage(stage_name)
+        .filter_map(|p| {
+            let method =
+                route.and_then(|r| p.method_throttle(&api.id, stage_name, r.method(), r.path()?));
+            Some((p, method.or(p.throttle)?))
         })
-    });
-    if throttled_429
-        && key_route
-        && let Some(p) = plan_throttle
+        .collect();
+    if limited.is_empty() {
+        return;
+    }
+    // The stage's (or route's) own limits: a plan below them is the likelier cause of the
+    // 429 than the stage, whose finding is then replaced (API Gateway applies the
+    // per-key limits first, reference §13.3).
+    let stage_limits = ev
+        .stage_config()
+        .and_then(|s| super::rules_limits::throttle_settings(s, route))
+        .map(|(s, _)| (s.throttling_rate_limit, s.throttling_burst_limit));
+    let below = |t: &Throttle| match stage_limits {
+        None => true,
+        Some((rate, burst)) => {
+            matches!((t.rate_limit, rate), (Some(a), Some(b)) if a < b)
+                || matches!((t.burst_limit, burst), (Some(a), Some(b)) if a < b)
+        }
+    };
+    let stricter: Vec<&(&crate::domain::UsagePlan, Throttle)> =
+        limited.iter().filter(|(_, t)| below(t)).collect();
+    let named: Vec<String> = limited
+        .iter()
+        .map(|(p, t)| {
+            format!(
+                "`{}` {}",
+                p.name,
+                throttle_text(t.rate_limit, t.burst_limit)
+            )
+        })
+        .collect();
+    let (title, plan_id) = match stricter.as_slice() {
+        [(p, t)] => (
+            format!(
+                "The API key may have hit usage plan `{}`'s throttle ({})",
+                p.name,
+                throttle_text(t.rate_limit, t.burst_limit)
+            ),
+            p.id.as_str(),
+        ),
+        // Which plan holds the key is not known without its value (never read).
+        _ => (
+            "The API key may have hit its usage plan's throttle".to_string(),
+            if limited.len() == 1 {
+                limited[0].0.id.as_str()
+            } else {
+                "PLAN_ID"
+            },
+        ),
+    };
+    let mut f = Finding::new(
+        FindingCode::UsagePlanThrottled,
+        Certainty::FromResponse,
+        title,
+    )
+    .evidence("status 429 `Too Many Requests` on a method that requires an API key")
+    .evidence(format!(
+        "per-key limits of the plans covering stage {stage_name} for this method: {}",
+        named.join(", ")
+    ))
+    .evidence(plans.join("; "));
+    if let Some((rate, burst)) = stage_limits {
+        f = f.evidence(format!(
+            "the stage's own limits for this method: {}",
+            throttle_text(rate, burst)
+        ));
+    }
+    if !stricter.is_empty() {
+        f = f.evidence(
+            "which plan holds the key is not known (gatescope never reads key values): the execution log's `Key throttle limit exceeded` line names the limits",
+        );
+        found.retain(|x| {
+            !matches!(
+                x.code,
+                FindingCode::StageThrottled
+                    | FindingCode::RouteThrottled
+                    | FindingCode::AccountThrottled
+                    | FindingCode::GatewayThrottled
+            )
+        });
+        // The execution log's account (if read) is better evidence than this guess.
+        let f = match found
+            .iter()
+            .position(|x| x.code == FindingCode::UsagePlanThrottled)
+        {
+            Some(i) => found.remove(i),
+            None => f
+                .fix_args(&[
+                    ("plan_id", plan_id),
+                    ("api_id", api.id.as_str()),
+                    ("stage", stage_name),
+                ])
+                .unverified(),
+        };
+        found.insert(0, f);
+    } else if !found
+        .iter()
+        .any(|x| x.code == FindingCode::UsagePlanThrottled)
     {
         found.push(
-            Finding::new(
-                FindingCode::UsagePlanThrottled,
-                Certainty::FromResponse,
-                format!("The key may have hit usage plan `{}`'s throttle", p.name),
-            )
-            .evidence("status 429 `Too Many Requests` on a method that requires an API key")
-            .evidence(plans.join("; "))
-            .fix_args(&[
-                ("plan_id", p.id.as_str()),
+            f.fix_args(&[
+                ("plan_id", plan_id),
                 ("api_id", api.id.as_str()),
-                ("stage", stage.as_deref().unwrap_or("STAGE")),
+                ("stage", stage_name),
             ])
             .unverified(),
         );

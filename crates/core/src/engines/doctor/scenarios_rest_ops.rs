@@ -442,3 +442,98 @@ fn lint_flags_rest_execution_logging_off_and_data_trace_on() {
     // HTTP APIs have no execution logs.
     assert!(!codes(&lint_api(&http_api(), None, &[])).contains(&"EXECUTION_LOGGING_OFF"));
 }
+
+#[test]
+fn the_stage_repeated_after_the_base_path_comes_first_and_routing_guesses_give_way() {
+    let e = ev(
+        Some(domain_api(Some("prod"))),
+        None,
+        Some(domain_req("/v1/prod/items")),
+        resp(403, &[], r#"{"message":"Missing Authentication Token"}"#),
+    );
+    let found = diagnose(&e);
+    assert_eq!(codes(&found), ["CUSTOM_DOMAIN_NO_MAPPING"], "{found:#?}");
+}
+
+#[test]
+fn a_host_header_names_the_custom_domain_when_the_url_is_another_host() {
+    // The request went to the domain's target (or the demo's loopback listener) with
+    // `Host: api.example.com`: API Gateway picks the domain by that name.
+    let mut r = crate::domain::HttpRequest::new("GET", "http://127.0.0.1:9/v2/items");
+    r.headers
+        .push(("Host".into(), "api.example.com:443".into()));
+    let e = ev(
+        Some(domain_api(Some("prod"))),
+        None,
+        Some(r),
+        resp(
+            403,
+            &[("x-amzn-ErrorType", "ForbiddenException")],
+            r#"{"message":"Forbidden"}"#,
+        ),
+    );
+    let found = diagnose(&e);
+    assert_eq!(codes(&found), ["CUSTOM_DOMAIN_NO_MAPPING"], "{found:#?}");
+}
+
+#[test]
+fn a_plan_throttle_below_the_stage_limits_is_the_cause_not_the_stage() {
+    let mut api = keyed_api();
+    // The stage allows far more than the plan's method throttle (1 req/s, burst 1).
+    for s in &mut api.stages {
+        s.default_route_settings = Some(crate::domain::RouteSettings {
+            throttling_rate_limit: Some(100.0),
+            throttling_burst_limit: Some(50),
+            ..Default::default()
+        });
+    }
+    let e = Evidence {
+        stage: Some("prod".into()),
+        ..ev(
+            Some(api),
+            Some("GET /keyed"),
+            Some(req("GET", "/prod/keyed", &[("x-api-key", "k")])),
+            resp(
+                429,
+                &[("x-amzn-ErrorType", "TooManyRequestsException")],
+                r#"{"message":"Too Many Requests"}"#,
+            ),
+        )
+    };
+    let found = diagnose(&e);
+    assert_eq!(found[0].code, FindingCode::UsagePlanThrottled, "{found:#?}");
+    assert!(
+        !found.iter().any(|f| f.code == FindingCode::StageThrottled),
+        "{found:#?}"
+    );
+    let text = joined(&found[0]);
+    assert!(text.contains("`basic` rate 1 req/s, burst 1"), "{text}");
+    assert!(text.contains("rate 100 req/s, burst 50"), "{text}");
+    assert!(found[0].title.contains("`basic`"), "{:?}", found[0]);
+}
+
+#[test]
+fn a_quota_429_in_the_access_log_stays_a_quota_finding() {
+    let api = keyed_api();
+    let rec = crate::domain::AccessLogRecord {
+        status: Some(429),
+        error_type: Some("QUOTA_EXCEEDED".into()),
+        ..Default::default()
+    };
+    let e = Evidence {
+        stage: Some("prod".into()),
+        access_logs: vec![rec],
+        ..ev(
+            Some(api),
+            Some("GET /keyed"),
+            Some(req("GET", "/prod/keyed", &[("x-api-key", "k")])),
+            resp(
+                429,
+                &[("x-amzn-ErrorType", "LimitExceededException")],
+                r#"{"message":"Limit Exceeded"}"#,
+            ),
+        )
+    };
+    let found = diagnose(&e);
+    assert_eq!(codes(&found), ["USAGE_PLAN_QUOTA_EXCEEDED"], "{found:#?}");
+}

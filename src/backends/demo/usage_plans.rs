@@ -1,0 +1,244 @@
+//! REST API keys and usage plans as the demo gateway enforces them (reference §13): on a
+//! method with `apiKeyRequired`, the `x-api-key` header must name an enabled key that is
+//! in a usage plan covering the stage, else `403 {"message":"Forbidden"}`; the plan's
+//! per-key throttle (a method throttle over the plan's own) gives `429 Too Many
+//! Requests`; its quota gives `429 {"message":"Limit Exceeded"}`. Rejected requests do not
+//! use up quota (observed on AWS by one client; reference §13.2).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::access_logging::ContextVars;
+use super::config::{DemoAccount, DemoApiKey};
+use super::pipeline::{GatewayError, rest_error};
+use super::throttle::Throttler;
+use crate::domain::{Api, Quota, Route, Throttle, UsagePlan, header};
+
+/// The account's keys with the state the plans keep: quota used per period, per-key
+/// token buckets. One per demo gateway (plans are account-wide).
+#[derive(Debug, Default)]
+pub struct UsagePlanState {
+    pub account: DemoAccount,
+    /// `plan id|key id` → (period, requests counted in it).
+    used: Mutex<HashMap<String, (String, i64)>>,
+    buckets: Throttler,
+}
+
+impl UsagePlanState {
+    pub fn new(account: DemoAccount) -> Self {
+        UsagePlanState {
+            account,
+            ..Default::default()
+        }
+    }
+
+    /// Count one request against the quota; false when the period's quota is used up.
+    fn take_quota(&self, plan: &UsagePlan, key: &DemoApiKey, quota: &Quota) -> bool {
+        let period = period_of(quota, chrono::Utc::now());
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = used
+            .entry(format!("{}|{}", plan.id, key.id))
+            .or_insert_with(|| (period.clone(), 0));
+        if entry.0 != period {
+            *entry = (period, 0);
+        }
+        if entry.1 >= i64::from(quota.limit) {
+            return false;
+        }
+        entry.1 += 1;
+        true
+    }
+}
+
+/// The quota period a moment falls in (`DAY` 2026-12-05, `WEEK` 2026-W49, `MONTH` 2026-12);
+/// periods start at 00:00 UTC, as AWS's do (the plan's `offset` is not modelled).
+fn period_of(quota: &Quota, now: chrono::DateTime<chrono::Utc>) -> String {
+    match quota.period.to_ascii_uppercase().as_str() {
+        "WEEK" => now.format("%G-W%V").to_string(),
+        "MONTH" => now.format("%Y-%m").to_string(),
+        _ => now.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// `****…Bf0001`: how API Gateway prints a key (the last 6 characters).
+pub fn masked_key(value: &str) -> String {
+    let n = value.chars().count();
+    let tail: String = value.chars().skip(n.saturating_sub(6)).collect();
+    format!("****{tail}")
+}
+
+/// Why a key is refused, in the execution log's words (reference §12.2 #4b).
+pub fn refusal_reason(api: &Api, stage: &str, route: &Route, key: Option<&DemoApiKey>) -> String {
+    let method = format!("{} {}", route.method(), route.path().unwrap_or("/"));
+    let base = format!("method '{method}' requires API Key and API Key");
+    match key {
+        // The wording for a missing, unknown or disabled key is [UNVERIFIED]; the
+        // not-in-a-plan wording is observed.
+        None => format!("{base} is missing or unknown"),
+        Some(k) if !k.enabled => format!("{base} is disabled"),
+        Some(_) => format!(
+            "{base} is not associated with a Usage Plan for API Stage {}/{stage}: No Usage Plan found for key and API Stage",
+            api.id
+        ),
+    }
+}
+
+/// The plan covering `stage` that holds `key`, if any (one plan per stage per key).
+pub fn plan_of<'a>(api: &'a Api, stage: &'a str, key: &DemoApiKey) -> Option<&'a UsagePlan> {
+    api.plans_for_stage(stage)
+        .find(|p| p.keys.iter().any(|k| k.id == key.id))
+}
+
+/// The per-key limits for a method: the plan's method throttle, else its own.
+pub fn limits(api: &Api, stage: &str, plan: &UsagePlan, route: &Route) -> Option<Throttle> {
+    route
+        .path()
+        .and_then(|p| plan.method_throttle(&api.id, stage, route.method(), p))
+        .or(plan.throttle)
+}
+
+/// Enforce the API key and the usage plan for a method that requires a key (REST,
+/// `apiKeySource` HEADER). Sets `$context.identity.apiKey` (masked: the demo never
+/// writes a key value to a log) and `$context.identity.apiKeyId`.
+pub fn enforce(
+    state: &UsagePlanState,
+    api: &Api,
+    stage: &str,
+    route: &Route,
+    headers: &[(String, String)],
+    vars: &mut ContextVars,
+) -> Result<(), GatewayError> {
+    if !route.api_key_required {
+        return Ok(());
+    }
+    let sent = header(headers, "x-api-key");
+    if let Some(v) = sent {
+        vars.insert("identity.apiKey", masked_key(v));
+    }
+    let key = sent.and_then(|v| state.account.key_by_value(v));
+    if let Some(k) = key {
+        vars.insert("identity.apiKeyId", k.id.clone());
+    }
+    let forbidden = || {
+        rest_error(
+            403,
+            r#"{"message":"Forbidden"}"#,
+            "ForbiddenException",
+            "INVALID_API_KEY",
+        )
+    };
+    let Some(key) = key.filter(|k| k.enabled) else {
+        return Err(forbidden());
+    };
+    let Some(plan) = plan_of(api, stage, key) else {
+        return Err(forbidden());
+    };
+    if let Some(t) = limits(api, stage, plan, route)
+        && let (Some(rate), Some(burst)) = (t.rate_limit, t.burst_limit)
+    {
+        let bucket = format!("{}|{}|{}", plan.id, key.id, route.route_key);
+        let admitted =
+            state
+                .buckets
+                .admit(&bucket, Some((rate, burst.max(0) as u32)), Instant::now());
+        if !admitted {
+            // [UNVERIFIED] the body of a per-key throttle 429 (reference §13.2): the
+            // THROTTLED gateway response's `Too Many Requests` is assumed.
+            return Err(rest_error(
+                429,
+                r#"{"message":"Too Many Requests"}"#,
+                "TooManyRequestsException",
+                "THROTTLED",
+            ));
+        }
+    }
+    if let Some(q) = &plan.quota
+        && !state.take_quota(plan, key, q)
+    {
+        return Err(rest_error(
+            429,
+            r#"{"message":"Limit Exceeded"}"#,
+            "LimitExceededException",
+            "QUOTA_EXCEEDED",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::demo::config;
+
+    fn demo() -> (UsagePlanState, Api) {
+        let functions = config::load_functions(config::FUNCTIONS_TOML).unwrap();
+        let apis = config::load_apis(config::APIS_TOML, "", &functions).unwrap();
+        let account = config::load_account(config::APIS_TOML).unwrap();
+        let rest = apis.into_iter().find(|a| a.api.id == "demorest01").unwrap();
+        (UsagePlanState::new(account), rest.api)
+    }
+
+    fn call(state: &UsagePlanState, api: &Api, key: Option<&str>) -> Result<(), u16> {
+        let route = api.route("GET /partner/orders").unwrap();
+        let headers: Vec<(String, String)> = key
+            .map(|k| vec![("x-api-key".to_string(), k.to_string())])
+            .unwrap_or_default();
+        let mut vars = ContextVars::new();
+        enforce(state, api, "dev", route, &headers, &mut vars).map_err(|e| e.status())
+    }
+
+    fn value(state: &UsagePlanState, name: &str) -> String {
+        let k = state.account.keys.iter().find(|k| k.name == name);
+        k.unwrap().value.clone()
+    }
+
+    #[test]
+    fn keys_plans_quota_and_throttle_answer_as_api_gateway() {
+        let (state, api) = demo();
+        assert_eq!(call(&state, &api, None), Err(403));
+        assert_eq!(call(&state, &api, Some("not-a-demo-key-at-all")), Err(403));
+        assert_eq!(
+            call(&state, &api, Some(&value(&state, "revoked"))),
+            Err(403)
+        );
+        let demo_key = value(&state, "demo");
+        for _ in 0..5 {
+            assert_eq!(call(&state, &api, Some(&demo_key)), Ok(()));
+        }
+        let trial = value(&state, "trial");
+        for _ in 0..3 {
+            assert_eq!(call(&state, &api, Some(&trial)), Ok(()));
+        }
+        assert_eq!(call(&state, &api, Some(&trial)), Err(429));
+        let burst = value(&state, "burst");
+        assert_eq!(call(&state, &api, Some(&burst)), Ok(()));
+        assert_eq!(call(&state, &api, Some(&burst)), Err(429));
+        // A method without apiKeyRequired ignores keys and plans.
+        let open = api.route("GET /orders").unwrap();
+        let mut vars = ContextVars::new();
+        assert!(enforce(&state, &api, "dev", open, &[], &mut vars).is_ok());
+    }
+
+    #[test]
+    fn keys_are_logged_masked_and_refusals_say_why() {
+        let (state, api) = demo();
+        let route = api.route("GET /partner/orders").unwrap();
+        let key = value(&state, "revoked");
+        let mut vars = ContextVars::new();
+        let headers = vec![("x-api-key".to_string(), key.clone())];
+        let _ = enforce(&state, &api, "dev", route, &headers, &mut vars);
+        let shown = &vars["identity.apiKey"];
+        assert!(!shown.contains(&key) && shown.ends_with(&key[key.len() - 6..]));
+        assert_eq!(vars["identity.apiKeyId"], "demokey04");
+        let k = state.account.key_by_value(&key);
+        assert!(refusal_reason(&api, "dev", route, k).contains("disabled"));
+        let week = Quota {
+            limit: 1,
+            period: "WEEK".into(),
+            offset: 0,
+        };
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-05T10:00:00Z").unwrap();
+        assert_eq!(period_of(&week, t.into()), "2026-W49");
+    }
+}
