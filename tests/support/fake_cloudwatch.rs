@@ -108,11 +108,21 @@ impl FakeCloudWatch {
     }
 }
 
-/// The fixed traffic of the fake's "shop" API, per period, for its three
-/// busiest minutes: `(route, requests, 4xx, 5xx, p50 ms, p99 ms)`.
-pub const SHOP: &[(&str, f64, f64, f64, f64, [f64; 3])] = &[
-    ("GET /crash", 10.0, 0.0, 6.0, 20.0, [900.0, 950.0, 1000.0]),
-    ("GET /orders", 20.0, 2.0, 0.0, 12.0, [80.0, 70.0, 60.0]),
+/// One route's traffic per period: requests, 4xx, 5xx, p50 ms, and p99 ms
+/// of each of the three periods.
+pub struct RouteTraffic(
+    pub &'static str,
+    pub f64,
+    pub f64,
+    pub f64,
+    pub f64,
+    pub [f64; 3],
+);
+
+/// The fixed traffic of the fake's "shop" API for its three busiest minutes.
+pub const SHOP: &[RouteTraffic] = &[
+    RouteTraffic("GET /crash", 10.0, 0.0, 6.0, 20.0, [900.0, 950.0, 1000.0]),
+    RouteTraffic("GET /orders", 20.0, 2.0, 0.0, 12.0, [80.0, 70.0, 60.0]),
 ];
 
 /// The functions behind [`SHOP`]: `(name, invocations, errors, p50, p99, max concurrency)`.
@@ -278,9 +288,7 @@ fn values(q: &FormQuery) -> Option<[f64; 3]> {
     if rows.is_empty() {
         return None;
     }
-    let sum = |f: fn(&&(&str, f64, f64, f64, f64, [f64; 3])) -> f64| {
-        flat(rows.iter().map(f).sum::<f64>())
-    };
+    let sum = |f: fn(&&RouteTraffic) -> f64| flat(rows.iter().map(f).sum::<f64>());
     match (q.metric.as_str(), q.stat.as_str()) {
         ("Count", "Sum") => sum(|r| r.1),
         ("4xx", "Sum") => sum(|r| r.2),
