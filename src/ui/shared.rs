@@ -32,6 +32,8 @@ pub struct Shared {
     pub drafts: std::collections::HashMap<(String, String), crate::domain::RequestDraft>,
     /// Lambda functions' own configuration, read for the doctor's lint.
     pub functions: crate::app::inventory::functions::FunctionCache,
+    /// The API list's sparklines, loaded after the inventory.
+    pub sparks: super::api_sparks::ApiSparks,
 }
 
 impl Shared {
@@ -44,6 +46,7 @@ impl Shared {
             status: Status::default(),
             drafts: Default::default(),
             functions: Default::default(),
+            sparks: Default::default(),
         }
     }
 }
