@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table};
 
 use crate::domain::Api;
 use crate::ui::action::Action;
+use crate::ui::api_sparks;
 use crate::ui::components::FilterList;
 use crate::ui::components::columns::{Column, TableSpec, hidden_columns_note, table_width};
-use crate::ui::api_sparks;
 use crate::ui::inventory_feed;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;

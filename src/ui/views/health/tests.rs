@@ -356,7 +356,10 @@ async fn the_api_list_shows_sparklines_after_the_inventory() {
     }
     // Wide: both columns with their numbers; narrow: they go first, named.
     let wide = h.render(160, 45);
-    assert!(wide.contains("REQUESTS 1H") && wide.contains("5XX 1H"), "{wide}");
+    assert!(
+        wide.contains("REQUESTS 1H") && wide.contains("5XX 1H"),
+        "{wide}"
+    );
     let narrow = h.render(80, 24);
     let header = narrow.lines().nth(2).unwrap_or("");
     assert!(header.contains("5XX 1H"), "{narrow}");
@@ -392,8 +395,14 @@ async fn metrics_that_never_answer_never_delay_the_api_list() {
     h.start().await;
     assert!(h.app.shared.sparks.loading);
     let screen = h.render(160, 45);
-    assert!(screen.contains("orders-api") && screen.contains("payments"), "{screen}");
-    assert!(!screen.contains("REQUESTS 1H"), "no empty columns: {screen}");
+    assert!(
+        screen.contains("orders-api") && screen.contains("payments"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("REQUESTS 1H"),
+        "no empty columns: {screen}"
+    );
 }
 
 /// A metric source that refuses (no cloudwatch:GetMetricData permission).
@@ -433,6 +442,9 @@ async fn denied_metrics_leave_a_one_line_note_under_the_list() {
         screen.contains("no sparklines: GetMetricData: not authorized"),
         "{screen}"
     );
-    assert!(!screen.contains('\u{1b}'), "no raw escape reaches the screen");
+    assert!(
+        !screen.contains('\u{1b}'),
+        "no raw escape reaches the screen"
+    );
     assert!(!screen.contains("REQUESTS 1H"), "{screen}");
 }

@@ -170,12 +170,7 @@ pub fn rebucket(s: &Series, n: usize) -> Series {
     let per = (s.len() / n).max(1);
     let used = &s[s.len() - (per * n).min(s.len())..];
     used.chunks(per)
-        .map(|c| {
-            c.iter()
-                .flatten()
-                .copied()
-                .reduce(|a, b| a + b)
-        })
+        .map(|c| c.iter().flatten().copied().reduce(|a, b| a + b))
         .collect()
 }
 
@@ -222,7 +217,15 @@ mod text_tests {
         let s = vec![Some(1.0), Some(2.0), None, None, Some(0.0), Some(5.0)];
         assert_eq!(rebucket(&s, 3), vec![Some(3.0), None, Some(5.0)]);
         // Seven periods in three cells: the oldest period is dropped.
-        let s = vec![Some(9.0), Some(1.0), Some(1.0), Some(1.0), None, None, Some(2.0)];
+        let s = vec![
+            Some(9.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            None,
+            None,
+            Some(2.0),
+        ];
         assert_eq!(rebucket(&s, 3), vec![Some(2.0), Some(1.0), Some(2.0)]);
         // More cells than periods: one period a cell.
         assert_eq!(rebucket(&vec![Some(1.0)], 12), vec![Some(1.0)]);
