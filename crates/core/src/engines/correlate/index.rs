@@ -160,10 +160,8 @@ impl InvocationIndex {
             return;
         };
         match &line.kind {
-            LambdaLineKind::Report(r) => {
-                if r.status.as_deref() == Some("timeout") {
-                    inv.timed_out = true;
-                }
+            LambdaLineKind::Report(r) if r.status.as_deref() == Some("timeout") => {
+                inv.timed_out = true
             }
             LambdaLineKind::Timeout { .. } => inv.timed_out = true,
             LambdaLineKind::Event => {
