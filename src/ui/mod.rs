@@ -56,6 +56,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+pub mod verbs;
 pub mod views;
 
 use std::time::Duration;
