@@ -8,18 +8,24 @@ use crate::domain::{
 };
 
 /// Invocations by Lambda request id; grows as lines arrive (live tail).
-/// Each request id is stored once: the map key, the eviction order, the
-/// invocation and its lines all share one [`Text`].
+/// Each request id is stored once: the map key, the invocation and its lines
+/// all share one [`Text`]. Invocations sit in first-seen order in a deque
+/// (which is also the eviction order) and the map holds their sequence
+/// numbers: a hash table of 200-byte invocations would reserve up to twice
+/// their room in empty buckets.
 #[derive(Debug, Default, Clone)]
 pub struct InvocationIndex {
-    by_id: HashMap<Text, LambdaInvocation>,
+    /// Request id → sequence number (`slots[seq - first]`).
+    by_id: HashMap<Text, u64>,
+    /// Invocations, oldest first; `None` once taken by a batch correlation.
+    slots: VecDeque<Option<LambdaInvocation>>,
+    /// Sequence number of `slots[0]`.
+    first: u64,
     /// API Gateway request id (a logged event's `requestContext.requestId`)
     /// → Lambda request id of the invocation that logged it.
     by_apigw_id: HashMap<Text, Text>,
     /// Lines that carry no request id and no stream context (bounded).
     unattributed: VecDeque<LambdaLine>,
-    /// Request ids in first-seen order, for eviction.
-    order: VecDeque<Text>,
     /// Most invocations kept (`0` = unbounded).
     capacity: usize,
 }
@@ -44,18 +50,24 @@ impl InvocationIndex {
 
     fn evict(&mut self) {
         while self.capacity > 0 && self.by_id.len() > self.capacity {
-            let Some(old) = self.order.pop_front() else {
+            let Some(old) = self.slots.pop_front() else {
                 break;
             };
-            if let Some(inv) = self.by_id.remove(old.as_str())
-                && let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref())
-            {
+            self.first += 1;
+            let Some(inv) = old else { continue };
+            self.by_id.remove(inv.request_id.as_str());
+            if let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref()) {
                 self.by_apigw_id.remove(apigw.as_str());
             }
         }
         while self.capacity > 0 && self.unattributed.len() > self.capacity {
             self.unattributed.pop_front();
         }
+    }
+
+    fn slot(&self, id: &str) -> Option<usize> {
+        let seq = *self.by_id.get(id)?;
+        usize::try_from(seq.checked_sub(self.first)?).ok()
     }
 
     /// Add one parsed line.
@@ -66,18 +78,20 @@ impl InvocationIndex {
             return;
         };
         if !self.by_id.contains_key(id.as_str()) {
-            self.order.push_back(id.clone());
-            self.by_id.insert(
-                id.clone(),
-                LambdaInvocation {
-                    request_id: id.clone(),
-                    log_group: line.log_group.clone(),
-                    ..Default::default()
-                },
-            );
+            let seq = self.first + self.slots.len() as u64;
+            self.by_id.insert(id.clone(), seq);
+            self.slots.push_back(Some(LambdaInvocation {
+                request_id: id.clone(),
+                log_group: line.log_group.clone(),
+                ..Default::default()
+            }));
             self.evict();
         }
-        let Some(inv) = self.by_id.get_mut(id.as_str()) else {
+        let Some(inv) = self
+            .slot(&id)
+            .and_then(|i| self.slots.get_mut(i))
+            .and_then(Option::as_mut)
+        else {
             return;
         };
         line.request_id = Some(inv.request_id.clone());
@@ -112,12 +126,14 @@ impl InvocationIndex {
     }
 
     pub fn get(&self, lambda_request_id: &str) -> Option<&LambdaInvocation> {
-        self.by_id.get(lambda_request_id)
+        self.slots.get(self.slot(lambda_request_id)?)?.as_ref()
     }
 
     /// Remove and return an invocation (batch correlation moves lines out).
     pub fn take(&mut self, lambda_request_id: &str) -> Option<LambdaInvocation> {
-        self.by_id.remove(lambda_request_id)
+        let i = self.slot(lambda_request_id)?;
+        self.by_id.remove(lambda_request_id);
+        self.slots.get_mut(i)?.take()
     }
 
     /// The Lambda request id for an access record, and which key found it.
@@ -125,7 +141,7 @@ impl InvocationIndex {
     /// formats that do not log `$context.integration.requestId`.
     pub fn lambda_id_for(&self, access: &AccessLogRecord) -> Option<(Text, MatchKey)> {
         if let Some(id) = &access.integration_request_id
-            && self.by_id.contains_key(id.as_str())
+            && self.get(id).is_some()
         {
             return Some((id.clone(), MatchKey::IntegrationRequestId));
         }
@@ -136,12 +152,12 @@ impl InvocationIndex {
 
     /// Every invocation, in no particular order.
     pub fn invocations(&self) -> impl Iterator<Item = &LambdaInvocation> {
-        self.by_id.values()
+        self.slots.iter().flatten()
     }
 
     /// Drain every remaining invocation (the batch's orphans).
     pub fn into_invocations(self) -> Vec<LambdaInvocation> {
-        let mut v: Vec<_> = self.by_id.into_values().collect();
+        let mut v: Vec<_> = self.slots.into_iter().flatten().collect();
         v.sort_by_key(|i| i.lines.first().map_or(0, |l| l.timestamp_ms));
         v
     }
