@@ -48,3 +48,4 @@ pub struct Backend {
 pub mod aws;
 pub mod demo;
 pub mod http;
+pub mod store;
