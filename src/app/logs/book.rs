@@ -340,19 +340,17 @@ impl LogBook {
             .map(|a| correlate_one(&a, &self.index, &self.opts))
     }
 
-    /// Invocations no access record points at (yet).
-    pub fn orphans(&self) -> Vec<&LambdaInvocation> {
+    /// Invocations no access record points at (yet), oldest first.
+    pub fn orphans(&self) -> Vec<LambdaInvocation> {
         let claimed: HashSet<Text> = self
             .records()
             .filter_map(|a| self.index.lambda_id_for(&a).map(|(id, _)| id))
             .collect();
-        let mut v: Vec<_> = self
-            .index
-            .invocations()
-            .filter(|i| !claimed.contains(&i.request_id))
-            .collect();
-        v.sort_by_key(|i| i.lines.first().map_or(0, |l| l.timestamp_ms));
-        v
+        self.index.open_all(
+            self.index
+                .request_ids()
+                .filter(|id| !claimed.contains(id.as_str())),
+        )
     }
 }
 
@@ -457,6 +455,41 @@ mod tests {
         assert_eq!(later[0].access.request_id.as_deref(), Some("A="));
         assert!(!later[0].unmatched);
         assert_eq!(later[0].lambda_lines.len(), 2);
+    }
+
+    /// The book keeps a record as its line and parses it again when asked
+    /// for it: the record asked for is the record that arrived, whatever the
+    /// line (JSON, escaped JSON, a line the format does not fit).
+    #[test]
+    fn a_record_asked_for_is_the_one_that_arrived() {
+        let format = AccessLogFormat::new(RECOMMENDED_HTTP);
+        let mut book = LogBook::from_parts(
+            format.clone(),
+            ["/access".to_string()],
+            Default::default(),
+            10,
+        );
+        let lines = [
+            format!(
+                r#"{{"requestId":"A=","status":"502","integrationRequestId":"{L1}","errorMessage":"Internal Server Error","requestTime":"25/Nov/2026:09:41:05 +0000","protocol":"HTTP/1.1"}}"#
+            ),
+            r#"{"requestId":"B=","status":"200","path":"/p"qé","routeKey":"GET /p"}"#.to_string(),
+            "not an access line at all".to_string(),
+        ];
+        let events: Vec<RawLogEvent> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ev("/access", 100 + i as i64, &format!("{l}\r\n")))
+            .collect();
+        let fresh = book.ingest_changes(&events);
+        for (i, e) in events.iter().enumerate() {
+            let direct = format.parse_event(e);
+            assert_eq!(book.record(i).as_ref(), Some(&direct), "line {i}");
+            assert_eq!(fresh[i].access, direct, "line {i} as first reported");
+            assert_eq!(book.correlated(i).unwrap().access, direct);
+        }
+        assert_eq!(book.records().count(), 3);
+        assert!(book.record(3).is_none());
     }
 
     #[test]
