@@ -37,6 +37,7 @@
 //!    `app.update(Action::..)`, `settle().await`, snapshot `render_to_string`.
 
 pub mod action;
+pub mod api_sparks;
 pub mod app;
 pub mod chrome;
 pub mod clipboard;
@@ -55,6 +56,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+pub mod verbs;
 pub mod views;
 
 use std::time::Duration;
