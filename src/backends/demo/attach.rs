@@ -81,10 +81,12 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
             ));
         };
         gateway::assign_urls(demo, base);
+        gateway::point_domains(&mut demo.api.domains, &s.domains);
     }
     let issuer = Issuer::new(s.control_url.clone());
     let tokens = issuer.demo_tokens(chrono::Utc::now().timestamp());
-    let account = config::load_account(config::APIS_TOML).map_err(config_error)?;
+    let mut account = config::load_account(config::APIS_TOML).map_err(config_error)?;
+    gateway::point_domains(&mut account.resources.domains, &s.domains);
     let api_keys = account.keys.clone();
     let bases: std::collections::HashMap<String, String> = s
         .apis

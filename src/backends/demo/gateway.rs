@@ -121,6 +121,20 @@ pub fn function_configs(functions: &[FunctionDef]) -> Vec<crate::domain::Functio
         .collect()
 }
 
+/// Point each demo custom domain at the loopback listener standing in for it: its DNS
+/// target (`targetDomainName`, `d-xxxx.execute-api...` on AWS) becomes `127.0.0.1:PORT`,
+/// which is where the name leads in the demo.
+pub fn point_domains(
+    domains: &mut [crate::domain::CustomDomain],
+    bases: &std::collections::BTreeMap<String, String>,
+) {
+    for d in domains {
+        if let Some(base) = bases.get(&d.domain_name) {
+            d.target_domain_name = Some(base.trim_start_matches("http://").to_string());
+        }
+    }
+}
+
 /// Point an API at its listener: `endpoint` is the base, each stage's invoke URL the base
 /// plus the stage (none for `$default`), as on `{id}.execute-api.{region}.amazonaws.com`.
 pub fn assign_urls(demo: &mut DemoApi, base: &str) {
@@ -180,6 +194,23 @@ pub async fn start_with(
     }
     let issuer_url = format!("http://127.0.0.1:{}", local_port(&issuer_listener));
     let mut apis = config::load_apis(&defs.apis, &issuer_url, &functions).map_err(config_error)?;
+    let mut account = account;
+    let domain_bases: std::collections::BTreeMap<String, String> = account
+        .resources
+        .domains
+        .iter()
+        .zip(&domain_listeners)
+        .map(|(d, l)| {
+            (
+                d.domain_name.clone(),
+                format!("http://127.0.0.1:{}", local_port(l)),
+            )
+        })
+        .collect();
+    point_domains(&mut account.resources.domains, &domain_bases);
+    for demo in &mut apis {
+        point_domains(&mut demo.api.domains, &domain_bases);
+    }
 
     let store = Arc::new(LogStore::default());
     let lambda = Arc::new(LambdaService::new(store.clone(), functions));

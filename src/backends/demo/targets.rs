@@ -218,13 +218,15 @@ pub fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
         .iter()
         .find(|f| f.enabled && f.name.eq_ignore_ascii_case("host"))
         .map(|f| f.value.trim().to_ascii_lowercase());
+    // The demo points each domain's DNS target at its loopback listener.
     let domain_base = host
-        .filter(|h| {
+        .and_then(|h| {
             api.domains
                 .iter()
-                .any(|d| d.domain_name.eq_ignore_ascii_case(h))
+                .find(|d| d.domain_name.eq_ignore_ascii_case(&h))
         })
-        .and_then(|h| super::demo_domains().get(&h).cloned());
+        .and_then(|d| d.target_domain_name.as_deref())
+        .map(|t| format!("http://{t}"));
     let Some(endpoint) = domain_base.as_deref().or(api.endpoint.as_deref()) else {
         return false;
     };

@@ -182,6 +182,8 @@ async fn cli_and_tui_report_the_same_codes_for_every_demo_scenario() {
     let mut scope_logs = Vec::new();
     let mut diagnosed = 0;
     for s in &scenarios {
+        // Shown only when the test fails: which scenario it was on.
+        eprintln!("scenario {}", s.name);
         raw(s, s.repeat - 1).await;
         let cli_f = cli_findings(&backend, s).await;
         raw(s, s.repeat - 1).await;
