@@ -5,6 +5,7 @@
 pub mod diagnose;
 pub mod examples;
 pub mod health;
+pub mod history;
 pub mod inventory;
 pub mod logs;
 pub mod problems;

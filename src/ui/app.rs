@@ -100,6 +100,13 @@ impl App {
         any.downcast_ref::<P>()
     }
 
+    /// The top page as a concrete type, to change (tests).
+    pub fn top_as_mut<P: Page>(&mut self) -> Option<&mut P> {
+        let page = self.stack.last_mut()?.1.as_mut();
+        let any: &mut dyn std::any::Any = page;
+        any.downcast_mut::<P>()
+    }
+
     pub fn depth(&self) -> usize {
         self.stack.len()
     }
