@@ -17,6 +17,8 @@ pub mod output;
 pub mod problems;
 pub mod send;
 pub mod sigpipe;
+pub mod test_invoke;
+pub mod usage;
 
 use std::process::ExitCode;
 
@@ -123,6 +125,11 @@ pub enum Command {
     Jwt(jwt::Args),
     /// Send a (signed) test request and show the response.
     Send(send::Args),
+    /// REAL CALL: run a REST method through the control plane (TestInvokeMethod):
+    /// status, body and execution log; bypasses the authorizer and API keys.
+    TestInvoke(test_invoke::Args),
+    /// REAL CALL: an API key's usage and quota left (GetUsage).
+    Usage(usage::Args),
     /// Access logs and Lambda logs of a stage, correlated.
     Logs(logs::Args),
     /// Explain an error response, or lint an API's configuration.
@@ -203,6 +210,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cors(a)) => cors::run(a, &g).await,
         Some(Command::Jwt(a)) => jwt::run(a, &g).await,
         Some(Command::Send(a)) => send::run(a, &g).await,
+        Some(Command::TestInvoke(a)) => test_invoke::run(a, &g).await,
+        Some(Command::Usage(a)) => usage::run(a, &g).await,
         Some(Command::Logs(a)) => logs::run(a, &g).await,
         Some(Command::Doctor(a)) => doctor::run(a, &g).await,
         Some(Command::Health(a)) => health::run(a, &g).await,

@@ -15,6 +15,7 @@ pub mod logs;
 mod logs_error;
 pub mod metrics;
 pub mod rate_limit;
+pub mod real_calls;
 pub mod rest_apis;
 pub mod retry;
 
@@ -44,8 +45,10 @@ pub async fn backend(opts: &AwsOptions) -> Result<Backend, BackendError> {
         endpoint: loaded.endpoint.clone(),
         demo: false,
     };
+    let control = Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone()));
     Ok(Backend {
-        control: Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone())),
+        calls: Arc::new(real_calls::AwsRealCalls::new(control.clone())),
+        control,
         logs: logs::logs_source(&loaded.sdk),
         metrics: Arc::new(metrics::AwsMetrics::new(&loaded.sdk, info.clone())),
         credentials: Some(loaded.credentials),
