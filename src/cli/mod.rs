@@ -46,6 +46,10 @@ pub struct GlobalArgs {
     /// Custom endpoint for every AWS call (e.g. a local emulator).
     #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
     pub endpoint_url: Option<String>,
+    /// Seconds one AWS call may take before it is retried once, then
+    /// reported as failed (default 30; at most 300).
+    #[arg(long, global = true, env = "GATESCOPE_AWS_TIMEOUT", value_name = "SECS", value_parser = flags::parse_aws_timeout)]
+    pub aws_timeout: Option<std::time::Duration>,
     /// Run against the built-in demo gateway (`gatescope demo SUBCOMMAND` sets it).
     #[arg(long, global = true, hide = true)]
     pub demo: bool,
@@ -57,6 +61,7 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            call_timeout: self.aws_timeout,
         }
     }
 

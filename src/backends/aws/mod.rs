@@ -32,6 +32,9 @@ pub struct AwsOptions {
     pub region: Option<String>,
     /// Also read from `AWS_ENDPOINT_URL` by the caller.
     pub endpoint_url: Option<String>,
+    /// How long one attempt of an AWS call may take (`--aws-timeout`);
+    /// `None`: `GATESCOPE_AWS_TIMEOUT` when valid, else 30 s.
+    pub call_timeout: Option<std::time::Duration>,
 }
 
 /// Build the AWS backend from the standard credential chain. Makes no
