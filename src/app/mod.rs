@@ -2,6 +2,7 @@
 //! health...), called alike by the TUI views and the CLI. It returns typed
 //! results or streams of typed progress and never touches the terminal.
 
+pub mod authorizer;
 pub mod diagnose;
 pub mod examples;
 pub mod health;
@@ -10,7 +11,9 @@ pub mod inventory;
 pub mod logs;
 pub mod problems;
 pub mod send;
+pub mod test_invoke;
 pub mod tour;
+pub mod usage;
 
 /// The real clock and fresh random bytes, for the engines that take them as
 /// inputs (the event builder).
