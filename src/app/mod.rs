@@ -2,6 +2,7 @@
 //! health...), called alike by the TUI views and the CLI. It returns typed
 //! results or streams of typed progress and never touches the terminal.
 
+pub mod authorizer;
 pub mod diagnose;
 pub mod examples;
 pub mod health;

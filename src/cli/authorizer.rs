@@ -9,18 +9,18 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use serde_json::{Value, json};
 
 use super::output::{OutputFormat, outln, print_json};
 use super::{GlobalArgs, fetch_api, read_input};
-use crate::domain::{ApiType, HttpRequest, LambdaAuthorizerKind, PayloadFormat};
+use crate::app::authorizer::{self, PreviewContext};
+use crate::domain::{HttpRequest, PayloadFormat};
 use crate::engines::authz::answer::{self, Outcome};
 use crate::engines::authz::condition::CallFacts;
-use crate::engines::authz::event::{AuthorizerCall, build};
+use crate::engines::authz::event::AuthorizerCall;
 use crate::engines::doctor::{self, AuthorizerAnswerSeen, Evidence};
-use crate::engines::event_build::{EventInput, build_event, parse_execute_api_host};
-use crate::engines::routing::{DEFAULT_STAGE, Router};
+use crate::engines::event_build::build_event;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,73 +56,31 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     };
     let backend = global.backend().await?;
     let api = fetch_api(&backend, &args.api_id).await?;
-    let api_type: ApiType = api.protocol().into();
-    let mut input = EventInput::from_url(
-        api_type,
-        PayloadFormat::V1,
-        &args.method,
-        &args.url,
-        crate::app::seed(),
-    );
-    let resolution = Router::from_api(&api).resolve(&args.method, &input.path);
-    let Some(m) = &resolution.matched else {
-        bail!(
-            "no route of {} matches {} {}: {}",
-            api.id,
-            args.method,
-            input.path,
-            resolution.summary()
-        );
-    };
-    let route = api
-        .route(&m.route_key)
-        .context("the matched route is not in the API")?;
-    let Some(auth) = route
-        .authorizer_id
-        .as_deref()
-        .and_then(|id| api.authorizer(id))
-    else {
-        bail!("route {} has no authorizer", route.route_key);
-    };
-    let Some(kind) = LambdaAuthorizerKind::of(api.protocol(), auth) else {
-        bail!(
-            "the authorizer {} of route {} is not a Lambda authorizer ({})",
-            auth.name,
-            route.route_key,
-            auth.authorizer_type
-        );
-    };
-    input.route_key = m.route_key.clone();
-    input.path_parameters = m.path_parameters.clone();
-    input.stage = resolution
-        .stage
-        .clone()
-        .unwrap_or_else(|| DEFAULT_STAGE.to_string());
-    if let Some(stage) = api.stage(&input.stage) {
-        input.stage_variables = stage.stage_variables.clone();
-    }
-    if input.domain_name.starts_with("abcdef1234.")
-        || parse_execute_api_host(&input.domain_name).is_none()
-    {
-        input.api_id = api.id.clone();
-    }
-    input.account_id = args.account_id.clone();
-    input.source_ip = args.source_ip.clone();
+    let mut headers = Vec::new();
     for h in &args.headers {
         let (k, v) = h
             .split_once(':')
             .with_context(|| format!("header `{h}` is not `Name: value`"))?;
-        input
-            .headers
-            .push((k.trim().to_string(), v.trim().to_string()));
+        headers.push((k.trim().to_string(), v.trim().to_string()));
     }
-    let input = input.with_gateway_headers();
-    let region = input
-        .region()
-        .or_else(|| backend.info.region.clone())
-        .unwrap_or_else(|| "us-east-1".into());
+    let request = HttpRequest {
+        method: args.method.trim().to_ascii_uppercase(),
+        url: args.url.clone(),
+        headers,
+        body: Vec::new(),
+    };
+    let ctx = PreviewContext {
+        source_ip: args.source_ip.clone(),
+        account_id: args.account_id.clone(),
+        ..PreviewContext::local(backend.info.region.clone())
+    };
+    let p = authorizer::preview(&api, &request, &ctx)?;
+    let (input, auth, kind) = (&p.input, &p.authorizer, p.kind);
+    let route = api
+        .route(&p.route_key)
+        .context("the matched route is not in the API")?;
     let lambda = auth.lambda.clone();
-    let (event, method_arn) = match build(kind, &auth.identity_source, &input, &region) {
+    let (event, method_arn) = match &p.call {
         AuthorizerCall::NotInvoked { missing } => {
             let out = json!({
                 "route": route.route_key, "authorizer": {"id": auth.id, "name": auth.name, "lambda": lambda},
@@ -131,18 +89,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             });
             match args.output {
                 OutputFormat::Json => print_json(&out)?,
-                OutputFormat::Table => outln!(
-                    "{} {}: identity source {missing} is missing or empty: API Gateway answers 401 {{\"message\":\"Unauthorized\"}} without invoking authorizer {}",
-                    args.method,
-                    input.path,
-                    auth.name
-                ),
+                OutputFormat::Table => outln!("{} {}: {}", args.method, input.path, p.verdict()),
             }
             return Ok(ExitCode::from(1));
         }
         AuthorizerCall::Invoke {
             event, method_arn, ..
-        } => (event, method_arn),
+        } => (event.clone(), method_arn.clone()),
     };
     let mut out = json!({
         "route": route.route_key,

@@ -100,6 +100,14 @@ impl App {
         any.downcast_ref::<P>()
     }
 
+    /// The top page as a concrete type, to change (tests fix a page's
+    /// random seed this way).
+    pub fn top_as_mut<P: Page>(&mut self) -> Option<&mut P> {
+        let (_, page) = self.stack.last_mut()?;
+        let any: &mut dyn std::any::Any = page.as_mut();
+        any.downcast_mut::<P>()
+    }
+
     pub fn depth(&self) -> usize {
         self.stack.len()
     }

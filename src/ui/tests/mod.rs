@@ -5,6 +5,8 @@ mod cors_tour;
 pub(crate) mod fixtures;
 mod inventory;
 mod parity;
+mod rest_fixtures;
+mod rest_views;
 mod shell;
 mod sizes;
 mod suspend;

@@ -33,6 +33,8 @@ pub enum Tab {
     Headers,
     Body,
     Auth,
+    /// The Lambda authorizer event of the request (routes with one only).
+    Authorizer,
 }
 
 pub(super) const TABS: [Tab; 5] = [Tab::Params, Tab::Query, Tab::Headers, Tab::Body, Tab::Auth];
@@ -61,6 +63,10 @@ pub struct ComposePage {
     pub(super) editing: Option<Editing>,
     pub(super) file_input: LineInput,
     pub(super) auth_scroll: Scroll,
+    pub(super) authz_scroll: crate::ui::components::ScrollText,
+    /// Request ids and time of the authorizer event (fixed per page, so
+    /// the event does not change on every frame).
+    pub authz_seed: crate::engines::event_build::Seed,
     sender: Option<Arc<Sender>>,
     /// Set while a send runs; cancelling it stops the request.
     pub sending: Option<CancellationToken>,
@@ -125,6 +131,8 @@ impl ComposePage {
             editing: None,
             file_input: LineInput::default(),
             auth_scroll: Scroll::default(),
+            authz_scroll: Default::default(),
+            authz_seed: crate::app::seed(),
             sender: None,
             sending: None,
             message: None,
@@ -241,6 +249,16 @@ impl ComposePage {
             .params
             .selected
             .min(self.params.rows.len().saturating_sub(1));
+    }
+
+    /// The tabs of this draft: the Authorizer tab only for a route with a
+    /// Lambda authorizer.
+    pub(super) fn tabs(&self, shared: &Shared) -> Vec<Tab> {
+        let mut tabs = TABS.to_vec();
+        if super::authorizer_tab::applies(self, shared) {
+            tabs.push(Tab::Authorizer);
+        }
+        tabs
     }
 
     fn list_mut(&mut self) -> Option<&mut KvList> {
@@ -498,6 +516,17 @@ impl ComposePage {
                 )]);
             }
             "edit_base" => self.editing = Some(Editing::Base),
+            "target_url" => match super::authorizer_tab::next_base(self, shared) {
+                Some(url) => {
+                    self.base.set(url.clone());
+                    return Some(vec![Effect::Info(format!("base URL: {url}"))]);
+                }
+                None => {
+                    return Some(vec![Effect::Info(
+                        "no other URL reaches this stage (no custom-domain mapping)".into(),
+                    )]);
+                }
+            },
             "edit_path" => self.editing = Some(Editing::Path),
             "content_type" => self.cycle_content_type(),
             "format_body" => {
@@ -619,13 +648,24 @@ impl Page for ComposePage {
                 return Some(vec![Effect::Info("request cancelled".into())]);
             }
             Action::NextTab | Action::PrevTab => {
-                let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let tabs = self.tabs(shared);
+                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = if *action == Action::NextTab {
                     i + 1
                 } else {
-                    i + TABS.len() - 1
+                    i + tabs.len() - 1
                 };
-                self.tab = TABS[n % TABS.len()];
+                self.tab = tabs[n % tabs.len()];
+            }
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+                if self.tab == Tab::Authorizer =>
+            {
+                self.authz_scroll.handle(action);
             }
             Action::Down => match self.list_mut() {
                 Some(l) => l.select_next(),
