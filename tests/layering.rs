@@ -17,22 +17,6 @@ use std::path::{Path, PathBuf};
 /// when one of them stops (remove it here) or another one starts.
 const VIEWS_STILL_NAMING_BACKENDS: &[(&str, &str)] = &[
     (
-        "src/ui/views/compose/page.rs",
-        "holds a Sender for connection reuse; reads a body file; demo tokens",
-    ),
-    (
-        "src/ui/views/history/page.rs",
-        "builds the Sender of a resend",
-    ),
-    (
-        "src/ui/views/response/screen.rs",
-        "the CORS probe and the export's signing region",
-    ),
-    (
-        "src/ui/views/response/sent.rs",
-        "hands the Backend and Sender to app::send",
-    ),
-    (
         "src/ui/views/logs/query.rs",
         "Logs Insights request and row types",
     ),

@@ -239,7 +239,6 @@ async fn insights_rows_feed_the_same_pipeline() {
     book.ingest(&events);
     let ids: Vec<_> = book
         .records()
-        .iter()
         .filter_map(|r| r.request_id.clone())
         .collect();
     assert_eq!(ids, vec!["A=", "B=", "C="]);

@@ -29,6 +29,12 @@ pub fn demo_body(draft: &RequestDraft) -> Option<String> {
     fits.into_iter().next().and_then(|s| s.body)
 }
 
+/// The demo's tokens (valid, expired...), offered in the composer's auth
+/// tab; none outside the demo.
+pub fn demo_tokens() -> Vec<crate::backends::demo::DemoToken> {
+    crate::backends::demo::demo_tokens()
+}
+
 /// [`last_sent_body`] on a blocking thread (the history file may be big).
 pub async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
     tokio::task::spawn_blocking(move || last_sent_body(&draft))

@@ -244,19 +244,15 @@ pub async fn run(
                     stage: s.stage.clone(),
                 })
                 .await;
-                stage_causes(backend, api, s, &window, cfg, &cancel, &mut report.calls).await?;
-                invocation_health(
+                let pass = StagePass {
                     backend,
                     api,
-                    s,
-                    &configs,
-                    &window,
+                    window: &window,
                     cfg,
-                    &send,
-                    &cancel,
-                    &mut report.calls,
-                )
-                .await?;
+                    cancel: &cancel,
+                };
+                stage_causes(&pass, s, &mut report.calls).await?;
+                invocation_health(&pass, s, &configs, &send, &mut report.calls).await?;
             }
         }
     }
@@ -276,15 +272,27 @@ fn functions_of(api: &Api) -> Vec<String> {
     v
 }
 
+/// What the per-stage passes of a full (one-API) health run share.
+struct StagePass<'a> {
+    backend: &'a Backend,
+    api: &'a Api,
+    window: &'a Window,
+    cfg: &'a HealthConfig,
+    cancel: &'a CancellationToken,
+}
+
 async fn stage_causes(
-    backend: &Backend,
-    api: &Api,
+    pass: &StagePass<'_>,
     s: &mut StageHealth,
-    window: &Window,
-    cfg: &HealthConfig,
-    cancel: &CancellationToken,
     calls: &mut crate::domain::health::HealthCalls,
 ) -> Result<(), BackendError> {
+    let StagePass {
+        backend,
+        api,
+        window,
+        cfg,
+        cancel,
+    } = *pass;
     let Some(stage) = api.stage(&s.stage) else {
         return Ok(());
     };
@@ -339,22 +347,24 @@ async fn stage_causes(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn invocation_health<F, Fut>(
-    backend: &Backend,
-    api: &Api,
+    pass: &StagePass<'_>,
     s: &mut StageHealth,
     configs: &[FunctionConfig],
-    window: &Window,
-    cfg: &HealthConfig,
     send: &F,
-    cancel: &CancellationToken,
     calls: &mut crate::domain::health::HealthCalls,
 ) -> Result<(), BackendError>
 where
     F: Fn(HealthProgress) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    let StagePass {
+        backend,
+        api,
+        window,
+        cfg,
+        cancel,
+    } = *pass;
     // The integration timeout of each function (the smallest, if several).
     let mut integration_ms: BTreeMap<String, i64> = BTreeMap::new();
     for r in &api.routes {

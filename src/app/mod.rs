@@ -6,6 +6,7 @@ pub mod authorizer;
 pub mod diagnose;
 pub mod examples;
 pub mod health;
+pub mod history;
 pub mod inventory;
 pub mod logs;
 pub mod problems;

@@ -8,22 +8,119 @@
 //! `gatescope doctor` each had their own, and the same exchange could be
 //! checked against different authorizers.
 
+use std::sync::{Arc, OnceLock};
+
 use aws_credential_types::provider::SharedCredentialsProvider;
 use tokio_util::sync::CancellationToken;
 
 use super::diagnose::Exchange;
-use crate::backends::http::{AuthContext, Prepared, SendError, Sender, prepare};
-use crate::backends::{BackendError, ErrorKind};
+use super::history::Store;
+use crate::backends::http::{AuthContext, Prepared, SendError, SendOptions, Sender, prepare};
+use crate::backends::{Backend, BackendError, ErrorKind};
 use crate::domain::{Api, Authorizer, HttpRequest, HttpResponse, RequestDraft, Route};
 use crate::engines::compose;
 use crate::engines::routing::Router;
-use crate::store::{History, HistoryEntry, Outcome, StoreOptions};
+use crate::store::{History, HistoryEntry, Outcome};
 
-/// Where (and whether) to record the send.
-#[derive(Debug, Clone, Copy, Default)]
+/// What SigV4 signed (canonical request, string to sign), for display.
+pub type Signing = crate::backends::http::SigningDebug;
+
+/// Where to record the send (`None`: not at all).
+#[derive(Clone, Default)]
 pub struct Recording {
-    pub enabled: bool,
-    pub options: StoreOptions,
+    pub store: Option<Store>,
+}
+
+impl Recording {
+    /// Into `store`, or nowhere when `enabled` is false.
+    pub fn to(store: Store, enabled: bool) -> Recording {
+        Recording {
+            store: enabled.then_some(store),
+        }
+    }
+}
+
+/// The HTTP client of a front end's session: built on first use, then
+/// shared by every send (composer, history, resend, CORS probe) so
+/// connections are reused. Cloning shares it.
+#[derive(Clone, Default)]
+pub struct Client(Arc<OnceLock<Arc<Sender>>>);
+
+impl Client {
+    pub fn sender(&self) -> Result<Arc<Sender>, BackendError> {
+        if let Some(s) = self.0.get() {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(Sender::new(SendOptions::default())?);
+        Ok(self.0.get_or_init(|| s).clone())
+    }
+}
+
+/// A send as the TUI starts it: everything it needs, cloned out of the
+/// page and the shared state, to run as a task.
+pub struct SendJob {
+    pub draft: RequestDraft,
+    pub api: Option<Api>,
+    pub backend: Backend,
+    pub client: Client,
+    pub cancel: CancellationToken,
+    /// Record in the history (tests turn it off).
+    pub record: bool,
+    pub store: Store,
+}
+
+/// Run a [`SendJob`]: a demo request stored by an earlier run is sent to
+/// the demo running now (its port changed), then [`send`].
+pub async fn run_job(job: &mut SendJob) -> Result<Sent, BackendError> {
+    if job.backend.info.demo
+        && let Some(a) = &job.api
+    {
+        crate::backends::demo::targets::rebase(&mut job.draft, a);
+    }
+    let sender = job.client.sender()?;
+    send(SendInput {
+        draft: &job.draft,
+        api: job.api.as_ref(),
+        credentials: job.backend.credentials.as_ref(),
+        fallback_region: job.backend.info.region.as_deref(),
+        sender: &sender,
+        recording: Recording::to(job.store.clone(), job.record),
+        cancel: &job.cancel,
+    })
+    .await
+}
+
+/// The browser CORS probe of `req` from `origin`, on the session's client.
+pub async fn cors_probe(
+    client: &Client,
+    req: &HttpRequest,
+    origin: &str,
+) -> Result<crate::backends::http::cors_probe::CorsProbe, String> {
+    let sender = client.sender().map_err(|e| e.to_string())?;
+    crate::backends::http::cors_probe::probe(&sender, req, Some(req), origin)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The region a SigV4 request to `url` is signed for (the auth mode's,
+/// else the host's, else `fallback`), for "copy as awscurl".
+pub fn signing_region(
+    auth_region: Option<&str>,
+    url: &str,
+    fallback: Option<&str>,
+) -> Option<String> {
+    crate::backends::http::signing_region(auth_region, url, fallback)
+}
+
+/// A body file for the composer, bounded like `send -d @FILE`, read on a
+/// blocking thread.
+pub async fn read_body_file(path: String) -> Result<Vec<u8>, String> {
+    tokio::task::spawn_blocking(move || {
+        crate::backends::http::body_from_file(std::path::Path::new(&path))
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| format!("the body file could not be read: {e}"))?
 }
 
 /// What a request meets at the gateway, as far as the inventory tells.
@@ -169,10 +266,9 @@ pub async fn send(input: SendInput<'_>) -> Result<Sent, BackendError> {
         .sender
         .send_cancellable(&prepared.request, input.cancel)
         .await;
-    let history_notes = if input.recording.enabled {
-        record(draft, &prepared, &result, input.recording.options)
-    } else {
-        Vec::new()
+    let history_notes = match &input.recording.store {
+        Some(store) => record(store.as_ref(), draft, &prepared, &result),
+        None => Vec::new(),
     };
     Ok(Sent {
         route_key: target.route_key(),
@@ -186,27 +282,17 @@ pub async fn send(input: SendInput<'_>) -> Result<Sent, BackendError> {
 
 /// Keep the exchange in the history (redacted); problems come back as notes.
 fn record(
+    store: &dyn crate::backends::store::RequestStore,
     draft: &RequestDraft,
     prepared: &Prepared,
     result: &Result<HttpResponse, SendError>,
-    options: StoreOptions,
 ) -> Vec<String> {
     let outcome = match result {
         Ok(r) => Outcome::from_response(r),
         Err(e) => Outcome::from_error(e.to_string()),
     };
     let entry = HistoryEntry::new(draft, &prepared.request, outcome);
-    let mut notes = Vec::new();
-    match History::open(&History::key_for(draft), options) {
-        Ok(mut h) => {
-            notes.extend(h.warning.take());
-            if let Err(e) = h.record(entry, &prepared.redactor) {
-                notes.push(format!("the request was not recorded in the history: {e}"));
-            }
-        }
-        Err(e) => notes.push(format!("the request was not recorded in the history: {e}")),
-    }
-    notes
+    store.record(&History::key_for(draft), entry, &prepared.redactor)
 }
 
 #[cfg(test)]

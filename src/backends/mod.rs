@@ -43,3 +43,4 @@ pub struct Backend {
 pub mod aws;
 pub mod demo;
 pub mod http;
+pub mod store;

@@ -343,11 +343,11 @@ async fn follow(
         // Print settled records, oldest first. Records the ring dropped
         // before printing are skipped (the buffer is 100k records).
         let now = chrono::Utc::now().timestamp_millis();
-        let total = book.records().len() as u64 + book.records().dropped();
+        let total = book.len() as u64 + book.dropped();
         while let Some(&arrived) = pending.front() {
             // Unprinted records are always the newest ones.
             let idx_abs = total - pending.len() as u64;
-            let Some(idx) = idx_abs.checked_sub(book.records().dropped()) else {
+            let Some(idx) = idx_abs.checked_sub(book.dropped()) else {
                 pending.pop_front();
                 continue;
             };

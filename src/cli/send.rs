@@ -5,6 +5,7 @@
 use super::output::{errln, out, outln};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -18,7 +19,7 @@ use crate::backends::http::{self, AuthContext, Prepared, SendOptions, Sender};
 use crate::domain::{AuthMode, ContentType, Field, HttpResponse, RequestDraft};
 use crate::engines::compose;
 use crate::engines::export::{self, ExportFormat, ExportOptions};
-use crate::store::StoreOptions;
+use crate::store::{FileStore, StoreOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -152,10 +153,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         credentials: ctx.credentials,
         fallback_region: ctx.fallback_region,
         sender: &sender,
-        recording: Recording {
-            enabled: !args.no_history,
-            options,
-        },
+        recording: Recording::to(
+            Arc::new(FileStore {
+                options,
+                ..FileStore::from_env()
+            }),
+            !args.no_history,
+        ),
         cancel: &never,
     })
     .await?;

@@ -29,6 +29,13 @@ pub struct SavedRequest {
     pub draft: RequestDraft,
 }
 
+/// One saved request and the collection it lives in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedRow {
+    pub collection: String,
+    pub request: SavedRequest,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct CollectionFile {
     #[serde(default)]

@@ -9,11 +9,13 @@
 
 pub mod collections;
 pub mod file;
+pub mod file_store;
 pub mod history;
 pub mod lock;
 
-pub use collections::{Collection, SavedRequest};
+pub use collections::{Collection, SavedRequest, SavedRow};
 pub use file::StoreError;
+pub use file_store::FileStore;
 pub use history::{History, HistoryEntry, Outcome};
 
 /// Store-wide settings.

@@ -100,11 +100,10 @@ impl App {
         any.downcast_ref::<P>()
     }
 
-    /// The top page as a concrete type, to change (tests fix a page's
-    /// random seed this way).
+    /// The top page as a concrete type, to change (tests).
     pub fn top_as_mut<P: Page>(&mut self) -> Option<&mut P> {
-        let (_, page) = self.stack.last_mut()?;
-        let any: &mut dyn std::any::Any = page.as_mut();
+        let page = self.stack.last_mut()?.1.as_mut();
+        let any: &mut dyn std::any::Any = page;
         any.downcast_mut::<P>()
     }
 

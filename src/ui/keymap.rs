@@ -217,13 +217,14 @@ impl Keymap {
         }
     }
 
-    /// Remove the sections and page verbs `reference` (the embedded
-    /// defaults, which bind every verb each page handles) does not know;
-    /// one warning for each.
+    /// Remove the sections no page reads and the page verbs a section's
+    /// page does not have ([`crate::ui::verbs::section_verbs`], the typed
+    /// verb enums); one warning for each. `reference` (the embedded
+    /// defaults) names the known sections in the warning.
     pub fn drop_unknown(&mut self, reference: &Keymap) -> Vec<String> {
         let mut warnings = Vec::new();
         self.sections.retain(|name, bindings| {
-            let Some(known) = reference.sections.get(name) else {
+            let Some(verbs) = crate::ui::verbs::section_verbs(name) else {
                 let mut names: Vec<&str> = reference.sections.keys().map(String::as_str).collect();
                 names.sort_unstable();
                 warnings.push(format!(
@@ -233,14 +234,7 @@ impl Keymap {
                 return false;
             };
             bindings.retain(|b| match &b.action {
-                Action::Page(verb) if !known.iter().any(|k| k.action == b.action) => {
-                    let verbs: Vec<&str> = known
-                        .iter()
-                        .filter_map(|k| match &k.action {
-                            Action::Page(v) => Some(v.as_str()),
-                            _ => None,
-                        })
-                        .collect();
+                Action::Page(verb) if !verbs.contains(&verb.as_str()) => {
                     warnings.push(format!(
                         "[{name}] unknown verb `{verb}` ignored{}",
                         if verbs.is_empty() {
@@ -432,20 +426,61 @@ mod tests {
     }
 
     #[test]
-    fn the_logs_section_binds_exactly_the_logs_verbs() {
-        use crate::ui::views::logs::verbs::LogsVerb;
+    fn every_section_binds_exactly_its_pages_typed_verbs() {
         let km = Keymap::defaults();
-        let mut bound: Vec<String> = km.sections["logs"]
-            .iter()
-            .filter_map(|b| match &b.action {
-                Action::Page(v) => Some(v.clone()),
-                _ => None,
-            })
-            .collect();
-        bound.sort();
-        let mut typed: Vec<String> = LogsVerb::ALL.iter().map(|(_, n)| n.to_string()).collect();
-        typed.sort();
-        assert_eq!(bound, typed);
+        assert!(km.sections.len() >= 13, "the walk found the sections");
+        for (name, bindings) in &km.sections {
+            let mut bound: Vec<&str> = bindings
+                .iter()
+                .filter_map(|b| match &b.action {
+                    Action::Page(v) => Some(v.as_str()),
+                    _ => None,
+                })
+                .collect();
+            bound.sort_unstable();
+            bound.dedup();
+            let mut typed = crate::ui::verbs::section_verbs(name)
+                .unwrap_or_else(|| panic!("[{name}] is read by no page"));
+            typed.sort_unstable();
+            assert_eq!(
+                bound, typed,
+                "[{name}]: default bindings vs the page's verb enum"
+            );
+        }
+    }
+
+    #[test]
+    fn every_pages_verbs_are_checked_when_the_keymap_loads() {
+        let file = "[history]\nkeymap = [{ on = \"x\", run = \"resnd\" }, { on = \"z\", run = \"resend\" }]\n\
+                    [compose]\nkeymap = [{ on = \"<F6>\", run = \"sned\" }]\n\
+                    [list]\nkeymap = [{ on = \"x\", run = \"sort\" }, { on = \"z\", run = \"command logs\" }]\n";
+        let (km, warnings) = Keymap::with_user_file(Some(file.as_bytes()));
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(
+            warnings[0].contains("[compose] unknown verb `sned`"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[0].contains("verbs here: send, method"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("[history] unknown verb `resnd`"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[2]
+                .contains("[list] unknown verb `sort` ignored (this section has no page verbs)"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            km.lookup(&["history"], &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            Some(&Action::Page("resend".into()))
+        );
+        assert_eq!(
+            km.lookup(&["list"], &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            Some(&Action::Command("logs".into()))
+        );
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+pub mod verbs;
 pub mod views;
 
 use std::time::Duration;

@@ -32,6 +32,11 @@ pub struct Shared {
     pub drafts: std::collections::HashMap<(String, String), crate::domain::RequestDraft>,
     /// Lambda functions' own configuration, read for the doctor's lint.
     pub functions: crate::app::inventory::functions::FunctionCache,
+    /// The history and the saved requests (files under the data dir; a
+    /// temp dir in tests).
+    pub store: crate::app::history::Store,
+    /// The session's HTTP client (built on the first send, then reused).
+    pub http: crate::app::send::Client,
 }
 
 impl Shared {
@@ -44,6 +49,8 @@ impl Shared {
             status: Status::default(),
             drafts: Default::default(),
             functions: Default::default(),
+            store: crate::app::history::default_store(),
+            http: Default::default(),
         }
     }
 }

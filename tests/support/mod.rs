@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod fake_cloudwatch;
 pub mod fake_control_plane;
 pub mod fake_http;
 

@@ -1,8 +1,17 @@
 //! The log book: raw events in, access records and Lambda invocations kept
 //! (bounded), correlated on demand. One per log view; the CLI and the TUI
 //! both feed it from a tail or a query.
+//!
+//! Memory is the constraint (a million access lines must fit in well under a
+//! gigabyte), so an access record is kept as its raw line and event time
+//! only: the line is parsed as it arrives (join keys go into hash indexes,
+//! no second pass) and parsed again, sharing the same line, when a record is
+//! asked for. Parsing is deterministic, so the record asked for is the
+//! record that arrived.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::domain::{
     AccessLogRecord, CorrelatedRecord, HttpResponse, LambdaInvocation, RawLogEvent, Text,
@@ -15,6 +24,42 @@ use crate::engines::lambda_log::LambdaLogParser;
 
 use super::discovery::LogTargets;
 use super::ring::Ring;
+
+/// An access record as the book keeps it: the line as logged and the
+/// event's time (the record's fallback timestamp).
+#[derive(Debug, Clone)]
+struct Kept {
+    raw: Text,
+    event_ts_ms: i64,
+}
+
+/// A join key's hash → sequence number (the keys are hashes already).
+type KeyMap = HashMap<u64, u64, BuildHasherDefault<KeyHasher>>;
+
+/// Passes a `u64` through: [`KeyMap`]'s keys are [`key_hash`]es.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A stable 64-bit hash of a join key (SipHash with fixed keys).
+fn key_hash(id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
 
 /// What one `ingest` added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,14 +74,17 @@ pub struct LogBook {
     opts: CorrelateOptions,
     parser: LambdaLogParser,
     index: InvocationIndex,
-    records: Ring<AccessLogRecord>,
-    /// Join keys → sequence number of the access record carrying them, so a
-    /// Lambda line arriving after its access record finds the record to
-    /// re-correlate without a pass over the ring. Sequence numbers count
-    /// every record ever pushed (`records[i]` is `dropped + i`); entries of
-    /// evicted records are ignored and pruned now and then.
-    by_integration_id: HashMap<Text, u64>,
-    by_request_id: HashMap<Text, u64>,
+    records: Ring<Kept>,
+    /// Join keys (by [`key_hash`]) → sequence number of the access record
+    /// carrying them, so a Lambda line arriving after its access record finds
+    /// the record to re-correlate without a pass over the ring. Sequence
+    /// numbers count every record ever pushed (`records[i]` is `dropped + i`);
+    /// entries of evicted records are ignored and pruned now and then.
+    /// Keyed by a 64-bit hash, not the id: 16 bytes an entry instead of 32
+    /// plus the id's own allocation. Two ids colliding (about 1 in 10^7 at
+    /// a million records) only costs a missed or an extra redraw.
+    by_integration_id: KeyMap,
+    by_request_id: KeyMap,
     /// Lambda request id → API Gateway request id, from logged events (the
     /// join for formats without `$context.integration.requestId`).
     apigw_of_lambda: HashMap<Text, Text>,
@@ -106,8 +154,8 @@ impl LogBook {
             parser: LambdaLogParser::new(),
             index,
             records: Ring::new(capacity),
-            by_integration_id: HashMap::new(),
-            by_request_id: HashMap::new(),
+            by_integration_id: KeyMap::default(),
+            by_request_id: KeyMap::default(),
             apigw_of_lambda: HashMap::new(),
             parse_threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
@@ -123,7 +171,7 @@ impl LogBook {
 
     /// Parse and file events of any of the book's groups.
     pub fn ingest(&mut self, events: &[RawLogEvent]) -> Ingested {
-        self.ingest_inner(events, &mut BTreeSet::new())
+        self.ingest_inner(events, &mut BTreeSet::new(), None)
     }
 
     /// Ingest, and return what a live view must (re)draw: every new access
@@ -133,16 +181,22 @@ impl LogBook {
     pub fn ingest_changes(&mut self, events: &[RawLogEvent]) -> Vec<CorrelatedRecord> {
         let first_new = self.next_seq();
         let mut touched = BTreeSet::new();
-        self.ingest_inner(events, &mut touched);
+        let mut fresh = Vec::new();
+        self.ingest_inner(events, &mut touched, Some(&mut fresh));
         let dropped = self.records.dropped();
         touched
             .into_iter()
             .filter_map(|seq| {
-                let a = self
-                    .records
-                    .get(usize::try_from(seq.checked_sub(dropped)?).ok()?)?;
-                (seq >= first_new || a.request_id.is_some())
-                    .then(|| correlate_one(a, &self.index, &self.opts))
+                let i = usize::try_from(seq.checked_sub(dropped)?).ok()?;
+                if seq >= first_new {
+                    // Parsed a moment ago: no need to parse it again.
+                    let rec = fresh.get(usize::try_from(seq - first_new).ok()?)?;
+                    return Some(correlate_one(rec, &self.index, &self.opts));
+                }
+                let rec = self.record(i)?;
+                rec.request_id
+                    .is_some()
+                    .then(|| correlate_one(&rec, &self.index, &self.opts))
             })
             .collect()
     }
@@ -160,7 +214,14 @@ impl LogBook {
         parse_access_lines(&self.format, &access, self.parse_threads)
     }
 
-    fn ingest_inner(&mut self, events: &[RawLogEvent], touched: &mut BTreeSet<u64>) -> Ingested {
+    /// File a batch; `fresh` (when given) receives the new access records
+    /// as parsed, in sequence order.
+    fn ingest_inner(
+        &mut self,
+        events: &[RawLogEvent],
+        touched: &mut BTreeSet<u64>,
+        mut fresh: Option<&mut Vec<AccessLogRecord>>,
+    ) -> Ingested {
         let mut n = Ingested::default();
         let mut parsed = self.parse_access(events).into_iter();
         for ev in events {
@@ -168,12 +229,18 @@ impl LogBook {
                 let Some(rec) = parsed.next() else { break };
                 let seq = self.next_seq();
                 if let Some(id) = &rec.integration_request_id {
-                    self.by_integration_id.insert(id.clone(), seq);
+                    self.by_integration_id.insert(key_hash(id), seq);
                 }
                 if let Some(id) = &rec.request_id {
-                    self.by_request_id.insert(id.clone(), seq);
+                    self.by_request_id.insert(key_hash(id), seq);
                 }
-                self.records.push(rec);
+                self.records.push(Kept {
+                    raw: rec.raw.clone(),
+                    event_ts_ms: ev.timestamp_ms,
+                });
+                if let Some(fresh) = fresh.as_deref_mut() {
+                    fresh.push(rec);
+                }
                 touched.insert(seq);
                 n.access += 1;
             } else {
@@ -186,8 +253,8 @@ impl LogBook {
                     let by_event = self
                         .apigw_of_lambda
                         .get(lambda_id)
-                        .and_then(|a| self.by_request_id.get(a));
-                    touched.extend(self.by_integration_id.get(lambda_id).copied());
+                        .and_then(|a| self.by_request_id.get(&key_hash(a)));
+                    touched.extend(self.by_integration_id.get(&key_hash(lambda_id)).copied());
                     touched.extend(by_event.copied());
                 }
                 self.index.add(line);
@@ -208,13 +275,40 @@ impl LogBook {
         }
         if self.apigw_of_lambda.len() > 2 * cap {
             let keep = &self.by_request_id;
-            self.apigw_of_lambda.retain(|_, a| keep.contains_key(a));
+            self.apigw_of_lambda
+                .retain(|_, a| keep.contains_key(&key_hash(a)));
         }
     }
 
-    /// Access records, oldest first (arrival order).
-    pub fn records(&self) -> &Ring<AccessLogRecord> {
-        &self.records
+    /// Access records kept.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Access records evicted (the oldest go first) since the book began.
+    pub fn dropped(&self) -> u64 {
+        self.records.dropped()
+    }
+
+    /// Access record `i` (0 = the oldest kept), parsed again from its line.
+    pub fn record(&self, i: usize) -> Option<AccessLogRecord> {
+        self.records.get(i).map(|k| self.parse_kept(k))
+    }
+
+    /// Access records, oldest first (arrival order), each parsed on the way.
+    pub fn records(&self) -> impl DoubleEndedIterator<Item = AccessLogRecord> + '_ {
+        self.records.iter().map(|k| self.parse_kept(k))
+    }
+
+    fn parse_kept(&self, k: &Kept) -> AccessLogRecord {
+        let mut rec = self.format.parse_lenient(&k.raw, k.event_ts_ms);
+        // The same line as kept: one copy in memory, however often parsed.
+        rec.raw = k.raw.clone();
+        rec
     }
 
     pub fn index(&self) -> &InvocationIndex {
@@ -227,42 +321,36 @@ impl LogBook {
 
     /// The correlated view of record `i`.
     pub fn correlated(&self, i: usize) -> Option<CorrelatedRecord> {
-        self.records
-            .get(i)
-            .map(|a| correlate_one(a, &self.index, &self.opts))
+        self.record(i)
+            .map(|a| correlate_one(&a, &self.index, &self.opts))
     }
 
     /// Every record, correlated (the CLI's batch output).
     pub fn correlate_all(&self) -> Vec<CorrelatedRecord> {
-        self.records
-            .iter()
-            .map(|a| correlate_one(a, &self.index, &self.opts))
+        self.records()
+            .map(|a| correlate_one(&a, &self.index, &self.opts))
             .collect()
     }
 
     /// The record of a response gatescope sent, once its access line arrived.
     pub fn find_by_response(&self, resp: &HttpResponse) -> Option<CorrelatedRecord> {
-        self.records
-            .iter()
+        self.records()
             .rev()
             .find(|a| matches_response(a, resp))
-            .map(|a| correlate_one(a, &self.index, &self.opts))
+            .map(|a| correlate_one(&a, &self.index, &self.opts))
     }
 
-    /// Invocations no access record points at (yet).
-    pub fn orphans(&self) -> Vec<&LambdaInvocation> {
+    /// Invocations no access record points at (yet), oldest first.
+    pub fn orphans(&self) -> Vec<LambdaInvocation> {
         let claimed: HashSet<Text> = self
-            .records
-            .iter()
-            .filter_map(|a| self.index.lambda_id_for(a).map(|(id, _)| id))
+            .records()
+            .filter_map(|a| self.index.lambda_id_for(&a).map(|(id, _)| id))
             .collect();
-        let mut v: Vec<_> = self
-            .index
-            .invocations()
-            .filter(|i| !claimed.contains(&i.request_id))
-            .collect();
-        v.sort_by_key(|i| i.lines.first().map_or(0, |l| l.timestamp_ms));
-        v
+        self.index.open_all(
+            self.index
+                .request_ids()
+                .filter(|id| !claimed.contains(id.as_str())),
+        )
     }
 }
 
@@ -369,6 +457,41 @@ mod tests {
         assert_eq!(later[0].lambda_lines.len(), 2);
     }
 
+    /// The book keeps a record as its line and parses it again when asked
+    /// for it: the record asked for is the record that arrived, whatever the
+    /// line (JSON, escaped JSON, a line the format does not fit).
+    #[test]
+    fn a_record_asked_for_is_the_one_that_arrived() {
+        let format = AccessLogFormat::new(RECOMMENDED_HTTP);
+        let mut book = LogBook::from_parts(
+            format.clone(),
+            ["/access".to_string()],
+            Default::default(),
+            10,
+        );
+        let lines = [
+            format!(
+                r#"{{"requestId":"A=","status":"502","integrationRequestId":"{L1}","errorMessage":"Internal Server Error","requestTime":"25/Nov/2026:09:41:05 +0000","protocol":"HTTP/1.1"}}"#
+            ),
+            r#"{"requestId":"B=","status":"200","path":"/p"qé","routeKey":"GET /p"}"#.to_string(),
+            "not an access line at all".to_string(),
+        ];
+        let events: Vec<RawLogEvent> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ev("/access", 100 + i as i64, &format!("{l}\r\n")))
+            .collect();
+        let fresh = book.ingest_changes(&events);
+        for (i, e) in events.iter().enumerate() {
+            let direct = format.parse_event(e);
+            assert_eq!(book.record(i).as_ref(), Some(&direct), "line {i}");
+            assert_eq!(fresh[i].access, direct, "line {i} as first reported");
+            assert_eq!(book.correlated(i).unwrap().access, direct);
+        }
+        assert_eq!(book.records().count(), 3);
+        assert!(book.record(3).is_none());
+    }
+
     #[test]
     fn bounded() {
         let mut book = LogBook::from_parts(
@@ -385,8 +508,8 @@ mod tests {
                 &format!("START RequestId: {i:08}-1111-1111-1111-111111111111 Version: 1"),
             )]);
         }
-        assert_eq!(book.records().len(), 2);
-        assert_eq!(book.records().dropped(), 3);
+        assert_eq!(book.len(), 2);
+        assert_eq!(book.dropped(), 3);
         assert_eq!(book.index().len(), 2);
     }
 }

@@ -310,7 +310,10 @@ impl LogSource for MemoryLogSource {
             return Err(BackendError::unsupported("live tail"));
         }
         let groups: Vec<String> = log_groups.to_vec();
-        let rx = tokio_stream_from(self.live_tx.subscribe());
+        // A lagged receiver skips ahead (what the real tail does when it
+        // cannot keep up), so lag errors are dropped.
+        let rx = tokio_stream::wrappers::BroadcastStream::new(self.live_tx.subscribe())
+            .filter_map(|ev| std::future::ready(ev.ok()));
         let s = rx.filter_map(move |ev| {
             let keep = groups.contains(&ev.log_group)
                 && filter_pattern
@@ -342,19 +345,4 @@ impl LogSource for MemoryLogSource {
             crate::domain::FunctionArn::name_of(function_arn)
         ))
     }
-}
-
-/// A broadcast receiver as a stream (lagged receivers skip ahead).
-fn tokio_stream_from(
-    rx: broadcast::Receiver<RawLogEvent>,
-) -> impl futures::Stream<Item = RawLogEvent> {
-    futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) => return Some((ev, rx)),
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
 }

@@ -149,8 +149,17 @@ impl MetricSource for AwsMetrics {
                 match out.iter_mut().find(|s| s.id == id) {
                     Some(s) => {
                         s.points.extend(points);
-                        if status != SeriesStatus::Complete {
+                        // Earlier pages say `PartialData` (more to come); the
+                        // last page's status is the query's. A failure on
+                        // any page stays.
+                        if !matches!(
+                            s.status,
+                            SeriesStatus::InternalError | SeriesStatus::Forbidden
+                        ) {
                             s.status = status;
+                        }
+                        if !message.is_empty() {
+                            s.message = Some(message);
                         }
                     }
                     None => out.push(MetricSeries {

@@ -162,9 +162,11 @@ pub async fn handle(rt: &ApiRuntime, req: GatewayRequest) -> GatewayResponse {
             &res,
             stage,
             &mut vars,
-            &request_id,
-            &extended_id,
-            now_ms,
+            &Ids {
+                request_id: &request_id,
+                extended_id: &extended_id,
+                now_ms,
+            },
         )
         .await
         .unwrap_or_else(|e| error_response(rest, &e, &mut vars)),
@@ -192,17 +194,27 @@ fn miss(res: &Resolution) -> GatewayError {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Who the request is at the gateway: its ids and when it arrived.
+#[derive(Clone, Copy)]
+struct Ids<'a> {
+    request_id: &'a str,
+    extended_id: &'a str,
+    now_ms: i64,
+}
+
 async fn process(
     rt: &ApiRuntime,
     req: &GatewayRequest,
     res: &Resolution,
     stage: &Stage,
     vars: &mut ContextVars,
-    request_id: &str,
-    extended_id: &str,
-    now_ms: i64,
+    ids: &Ids<'_>,
 ) -> Result<GatewayResponse, GatewayError> {
+    let Ids {
+        request_id,
+        extended_id,
+        now_ms,
+    } = *ids;
     let api = &rt.demo.api;
     let rest = rt.demo.api_type() == ApiType::Rest;
     let origin = header(&req.headers, "origin");

@@ -159,7 +159,8 @@ fn fill_tokens(value: &str, tokens: &[DemoToken]) -> Result<String, String> {
 
 /// A curl command line reproducing the scenario.
 pub fn curl(s: &Scenario) -> String {
-    let q = |t: &str| shlex::try_quote(t).map_or_else(|_| format!("'{t}'"), |c| c.into_owned());
+    // The one quoting policy of every exported command (copy as curl too).
+    let q = crate::engines::shell::quote;
     let mut parts = vec!["curl -i".to_string()];
     if s.method != "GET" {
         parts.push(format!("-X {}", s.method));

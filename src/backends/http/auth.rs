@@ -7,11 +7,11 @@ use std::time::SystemTime;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
-use super::jwt_check;
 use super::sign::{SigningDebug, sign_request};
 use crate::backends::{BackendError, ErrorKind};
 use crate::domain::{AuthMode, Authorizer, HttpRequest};
 use crate::engines::compose::region_from_url;
+use crate::engines::jwt_check;
 use crate::engines::redact::Redactor;
 
 /// What the signer needs to know besides the request.

@@ -15,7 +15,6 @@ pub mod auth;
 mod connect_timing;
 pub mod cors_probe;
 pub mod credentials;
-pub mod jwt_check;
 pub mod sender;
 pub mod sign;
 

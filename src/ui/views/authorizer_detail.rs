@@ -20,25 +20,12 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
 
-/// The page's own verbs (keymap section `[authorizer]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthorizerVerb {
-    /// Build the event for the next / previous route it guards.
-    NextRoute,
-    PrevRoute,
-}
-
-impl AuthorizerVerb {
-    pub const ALL: &'static [(AuthorizerVerb, &'static str)] = &[
-        (AuthorizerVerb::NextRoute, "next_route"),
-        (AuthorizerVerb::PrevRoute, "prev_route"),
-    ];
-
-    pub fn parse(run: &str) -> Option<AuthorizerVerb> {
-        AuthorizerVerb::ALL
-            .iter()
-            .find(|(_, n)| *n == run)
-            .map(|(v, _)| *v)
+crate::ui::verbs::page_verbs! {
+    /// The page's own verbs (keymap section `[authorizer]`): build the
+    /// event for the next / previous route the authorizer guards.
+    pub enum AuthorizerVerb {
+        NextRoute = "next_route",
+        PrevRoute = "prev_route",
     }
 }
 

@@ -14,6 +14,7 @@ pub mod exec_log;
 pub mod export;
 pub mod health;
 pub mod jwt;
+pub mod jwt_check;
 pub mod jwt_keys;
 pub mod lambda_log;
 pub mod rate_limit;

@@ -14,6 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::body_editor::{BodyEditor, BodySource};
 use super::page::{ComposePage, Tab};
+use super::verbs::ComposeVerb;
 use crate::domain::ContentType;
 use crate::ui::action::Action;
 use crate::ui::page::Effect;
@@ -122,7 +123,10 @@ pub(super) fn is_editor_key(key: &KeyEvent, shared: &Shared) -> bool {
     let command_key =
         key.modifiers.contains(KeyModifiers::CONTROL) || matches!(key.code, KeyCode::F(_));
     command_key
-        && shared.keymap.lookup(&["compose"], key) == Some(&Action::Page("external_editor".into()))
+        && matches!(
+            shared.keymap.lookup(&["compose"], key),
+            Some(Action::Page(v)) if ComposeVerb::parse(v) == Some(ComposeVerb::ExternalEditor)
+        )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod external_editor;
 pub mod page;
 mod render;
 pub mod reopen;
+pub mod verbs;
 
 #[cfg(test)]
 mod page_tests;

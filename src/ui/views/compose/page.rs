@@ -2,7 +2,6 @@
 //! query and headers, the body, and auth. Sending runs in a background task
 //! (`Esc` cancels); the answer opens the response page.
 
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
 use super::body_editor::{BodyEditor, BodySource, guess_type};
 use super::external_editor;
-use crate::backends::http::{SendOptions, Sender};
+use super::verbs::ComposeVerb;
 use crate::domain::{Api, ContentType, Field, RequestDraft};
 use crate::engines::compose;
 use crate::ui::action::Action;
@@ -67,7 +66,6 @@ pub struct ComposePage {
     /// Request ids and time of the authorizer event (fixed per page, so
     /// the event does not change on every frame).
     pub authz_seed: crate::engines::event_build::Seed,
-    sender: Option<Arc<Sender>>,
     /// Set while a send runs; cancelling it stops the request.
     pub sending: Option<CancellationToken>,
     /// Last send error or notes, one line.
@@ -84,6 +82,11 @@ pub struct ComposePage {
     /// The draft as opened (route defaults and example body): what `C`
     /// (clear) goes back to, and leaving it unchanged keeps no draft.
     pristine: RequestDraft,
+    /// The real size of a body the history kept only the start of: sending
+    /// that start asks for a second send first.
+    pub(super) cut_from: Option<u64>,
+    /// The second send was asked for (or the cut body was sent knowingly).
+    pub(super) cut_confirmed: bool,
 }
 
 fn rows(fields: &[Field]) -> Vec<KvRow> {
@@ -133,7 +136,6 @@ impl ComposePage {
             auth_scroll: Scroll::default(),
             authz_scroll: Default::default(),
             authz_seed: crate::app::seed(),
-            sender: None,
             sending: None,
             message: None,
             record_history: true,
@@ -141,6 +143,8 @@ impl ComposePage {
             content_type_auto: draft.content_type == ContentType::None,
             sent: None,
             pristine: RequestDraft::default(),
+            cut_from: None,
+            cut_confirmed: false,
         };
         page.body_changed();
         page.pristine = page.draft();
@@ -159,7 +163,7 @@ impl ComposePage {
     /// history and editor stay.
     fn clear_draft(&mut self) {
         let mut fresh = ComposePage::from_draft(&self.pristine);
-        fresh.sender = self.sender.take();
+        fresh.cut_from = self.cut_from;
         fresh.record_history = self.record_history;
         fresh.editor = self.editor.take();
         fresh.auth.offers = std::mem::take(&mut self.auth.offers);
@@ -309,7 +313,7 @@ impl ComposePage {
                     header: serde_json::Value::Object(j.header.clone()),
                     claims: serde_json::Value::Object(j.claims.clone()),
                     expires_in: j.expires_in(now),
-                    warnings: crate::backends::http::jwt_check::warnings(
+                    warnings: crate::engines::jwt_check::warnings(
                         &token,
                         authorizer,
                         &scopes,
@@ -350,20 +354,22 @@ impl ComposePage {
                 "a request is already running (Esc cancels it)".into(),
             )];
         }
-        let sender = match &self.sender {
-            Some(s) => s.clone(),
-            None => match Sender::new(SendOptions::default()) {
-                Ok(s) => {
-                    let s = Arc::new(s);
-                    self.sender = Some(s.clone());
-                    s
-                }
-                Err(e) => return vec![Effect::Error(e.to_string())],
-            },
-        };
         let draft = self.draft();
         // Placeholders from the history would be sent as the secret.
         if let Some(m) = super::reopen::reenter_message(&draft) {
+            self.message = Some(m.clone());
+            return vec![Effect::Error(m)];
+        }
+        // Only the start of this body was kept: never send it silently.
+        if let Some(real) = self.cut_from
+            && !self.cut_confirmed
+            && draft.body == self.pristine.body
+        {
+            self.cut_confirmed = true;
+            let m = format!(
+                "{}: send again to send it anyway, or F reads the whole body from a file",
+                super::reopen::cut_body_message(draft.body.len(), real)
+            );
             self.message = Some(m.clone());
             return vec![Effect::Error(m)];
         }
@@ -378,9 +384,10 @@ impl ComposePage {
             draft,
             api: self.api(shared).cloned(),
             backend: shared.backend.clone(),
-            sender,
+            client: shared.http.clone(),
             cancel,
             record: self.record_history,
+            store: shared.store.clone(),
         };
         vec![Effect::task::<ComposePage, _, _>("sending", async move {
             let result = sent::run(job).await;
@@ -416,9 +423,21 @@ impl ComposePage {
         }
     }
 
+    /// Read the file named in the body-file prompt (a task: it may be
+    /// large or slow), then put it in the body.
     fn read_body_file(&mut self) -> Vec<Effect> {
         let path = self.file_input.text().trim().to_string();
-        match crate::backends::http::body_from_file(std::path::Path::new(&path)) {
+        vec![Effect::task::<ComposePage, _, _>(
+            "reading the body file",
+            async move {
+                let read = crate::app::send::read_body_file(path.clone()).await;
+                move |page: &mut ComposePage, _: &mut Shared| page.body_file_read(path, read)
+            },
+        )]
+    }
+
+    fn body_file_read(&mut self, path: String, read: Result<Vec<u8>, String>) -> Vec<Effect> {
+        match read {
             Ok(bytes) => {
                 self.body = BodyEditor::from_file(&path, bytes);
                 let guess = ContentType::from_extension(&path);
@@ -429,7 +448,7 @@ impl ComposePage {
                 self.body_changed();
                 vec![Effect::Info(format!("body read from {path}"))]
             }
-            Err(e) => vec![Effect::Error(e.to_string())],
+            Err(e) => vec![Effect::Error(e)],
         }
     }
 
@@ -504,78 +523,79 @@ impl ComposePage {
                 .any(|l| l.is_editing())
     }
 
-    fn verb(&mut self, verb: &str, shared: &Shared) -> Option<Vec<Effect>> {
+    fn verb(&mut self, verb: ComposeVerb, shared: &Shared) -> Vec<Effect> {
         match verb {
-            "send" => return Some(self.send(shared)),
-            "method" => self.cycle_method(),
-            "edit" => self.enter(),
-            "clear_draft" => {
+            ComposeVerb::Send => return self.send(shared),
+            ComposeVerb::Method => self.cycle_method(),
+            ComposeVerb::Edit => self.enter(),
+            ComposeVerb::ClearDraft => {
                 self.clear_draft();
-                return Some(vec![Effect::Info(
+                return vec![Effect::Info(
                     "draft cleared: back to the route's request".into(),
-                )]);
+                )];
             }
-            "edit_base" => self.editing = Some(Editing::Base),
-            "target_url" => match super::authorizer_tab::next_base(self, shared) {
-                Some(url) => {
-                    self.base.set(url.clone());
-                    return Some(vec![Effect::Info(format!("base URL: {url}"))]);
-                }
-                None => {
-                    return Some(vec![Effect::Info(
+            ComposeVerb::EditBase => self.editing = Some(Editing::Base),
+            ComposeVerb::TargetUrl => {
+                return match super::authorizer_tab::next_base(self, shared) {
+                    Some(url) => {
+                        self.base.set(url.clone());
+                        vec![Effect::Info(format!("base URL: {url}"))]
+                    }
+                    None => vec![Effect::Info(
                         "no other URL reaches this stage (no custom-domain mapping)".into(),
-                    )]);
-                }
-            },
-            "edit_path" => self.editing = Some(Editing::Path),
-            "content_type" => self.cycle_content_type(),
-            "format_body" => {
+                    )],
+                };
+            }
+            ComposeVerb::EditPath => self.editing = Some(Editing::Path),
+            ComposeVerb::ContentType => self.cycle_content_type(),
+            ComposeVerb::FormatBody => {
                 if !self.body.format_json() {
-                    return Some(vec![Effect::Error("the body is not valid JSON".into())]);
+                    return vec![Effect::Error("the body is not valid JSON".into())];
                 }
             }
-            "external_editor" => return Some(self.open_external_editor()),
-            "body_file" => {
+            ComposeVerb::ExternalEditor => return self.open_external_editor(),
+            ComposeVerb::BodyFile => {
                 self.tab = Tab::Body;
                 self.editing = Some(Editing::BodyFile);
             }
-            "auth_kind" => {
+            ComposeVerb::AuthKind => {
                 self.tab = Tab::Auth;
                 self.auth.cycle_kind();
                 self.refresh_jwt(shared);
             }
-            "add_row" => {
+            ComposeVerb::AddRow => {
                 if let Some(l) = self.list_mut() {
                     l.add();
                 }
             }
-            "delete_row" => {
+            ComposeVerb::DeleteRow => {
                 if let Some(l) = self.list_mut() {
                     l.delete_selected();
                 }
             }
-            "toggle_row" => {
+            ComposeVerb::ToggleRow => {
                 if let Some(l) = self.list_mut() {
                     l.toggle_selected();
                 }
             }
-            v if v.starts_with("token") => {
-                let n: usize = v[5..].parse().unwrap_or(0);
+            ComposeVerb::Token1
+            | ComposeVerb::Token2
+            | ComposeVerb::Token3
+            | ComposeVerb::Token4 => {
                 self.load_offers(shared);
-                if self.auth.use_offer(n.saturating_sub(1)) {
+                if self.auth.use_offer(verb.token_index().unwrap_or(0)) {
                     self.tab = Tab::Auth;
                     self.refresh_jwt(shared);
                 }
             }
-            _ => return None,
         }
-        Some(vec![])
+        vec![]
     }
 
     /// The demo's tokens, offered in the auth tab (none outside the demo).
     fn load_offers(&mut self, shared: &Shared) {
         if shared.backend.info.demo && self.auth.offers.is_empty() {
-            self.auth.offers = crate::backends::demo::demo_tokens()
+            self.auth.offers = crate::app::examples::demo_tokens()
                 .into_iter()
                 .map(|t| TokenOffer {
                     name: t.name,
@@ -636,7 +656,11 @@ impl Page for ComposePage {
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         self.load_offers(shared);
         // A note about the last send or check is stale once the user acts.
-        if !matches!(action, Action::Refresh) && *action != Action::Page("send".into()) {
+        let verb = match action {
+            Action::Page(v) => ComposeVerb::parse(v),
+            _ => None,
+        };
+        if !matches!(action, Action::Refresh) && verb != Some(ComposeVerb::Send) {
             self.message = None;
         }
         match action {
@@ -679,7 +703,7 @@ impl Page for ComposePage {
             Action::PageUp => self.auth_scroll.page_up(),
             Action::Enter => self.enter(),
             Action::Refresh => return Some(self.send(shared)),
-            Action::Page(verb) => return self.verb(verb, shared),
+            Action::Page(_) => return Some(self.verb(verb?, shared)),
             _ => return None,
         }
         Some(vec![])

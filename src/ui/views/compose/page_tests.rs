@@ -310,3 +310,35 @@ async fn every_tab_at_each_size() {
         h.keys(&["<Tab>"]);
     }
 }
+
+#[tokio::test]
+async fn a_body_file_is_read_by_a_task_not_on_the_ui_loop() {
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut page = ComposePage::from_draft(&draft("http://127.0.0.1:9"));
+    page.record_history = false;
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("order.json");
+    std::fs::write(&file, br#"{"from": "file"}"#).unwrap();
+    h.keys(&["F"]);
+    h.type_text(&file.to_string_lossy());
+    h.keys(&["<Enter>"]);
+    // Nothing is read until the task runs.
+    assert_eq!(h.app.shared.status.running, ["reading the body file"]);
+    h.settle().await;
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.body.bytes(), br#"{"from": "file"}"#);
+    assert_eq!(p.content_type, ContentType::Json);
+    let info = h.app.shared.status.info.clone().unwrap_or_default();
+    assert!(info.starts_with("body read from"), "{info}");
+    // A missing file is a one-line error; the body stays.
+    h.keys(&["F", "<C-u>"]);
+    h.type_text("/no/such/file");
+    h.keys(&["<Enter>"]);
+    h.settle().await;
+    let e = h.app.shared.status.error.clone().unwrap_or_default();
+    assert!(e.contains("cannot read the body file /no/such/file"), "{e}");
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.body.bytes(), br#"{"from": "file"}"#);
+}

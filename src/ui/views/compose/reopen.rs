@@ -44,7 +44,37 @@ pub fn reenter_message(draft: &RequestDraft) -> Option<String> {
     })
 }
 
+/// What to say about a body the history kept only `kept` bytes of.
+pub fn cut_body_message(kept: usize, real: u64) -> String {
+    use crate::ui::views::response::summary::human_size;
+    format!(
+        "the history kept only the first {} of this {} body",
+        human_size(kept as u64),
+        human_size(real)
+    )
+}
+
 impl ComposePage {
+    /// The history kept only the start of this draft's body (`Some(real
+    /// size)`): sending it as it is then takes a second send, and the
+    /// composer says so.
+    pub fn set_cut_body(&mut self, real: Option<u64>) {
+        self.cut_from = real;
+        self.cut_confirmed = false;
+        if let Some(real) = real {
+            let m = cut_body_message(self.body.bytes().len(), real);
+            self.message = Some(match self.message.take() {
+                Some(before) => format!("{before} · {m}"),
+                None => m,
+            });
+        }
+    }
+
+    /// The cut body was sent knowingly (a second `s` in the history).
+    pub fn confirm_cut_body(&mut self) {
+        self.cut_confirmed = true;
+    }
+
     /// A composer on a stored request, saying which secrets to re-enter.
     pub fn reopen(draft: &RequestDraft) -> ComposePage {
         let mut page = ComposePage::from_draft(draft);

@@ -11,6 +11,14 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
 
+crate::ui::verbs::page_verbs! {
+    /// The doctor page's own verbs (`[doctor]` in the keymap).
+    pub enum DoctorVerb {
+        Copy = "copy",
+        CopyAll = "copy_all",
+    }
+}
+
 pub struct LintPage {
     pub api_id: String,
     pub stage: Option<String>,
@@ -75,12 +83,11 @@ impl Page for LintPage {
                 ));
                 return Some(effects);
             }
-            Action::Page(v) if v == "copy" => {
-                let text = self.view.selected_text()?;
-                return Some(vec![copy_effect(&text, "the finding")]);
-            }
-            Action::Page(v) if v == "copy_all" => {
-                return Some(vec![copy_effect(&self.view.all_text(), "all findings")]);
+            Action::Page(v) => {
+                return Some(vec![match DoctorVerb::parse(v)? {
+                    DoctorVerb::Copy => copy_effect(&self.view.selected_text()?, "the finding"),
+                    DoctorVerb::CopyAll => copy_effect(&self.view.all_text(), "all findings"),
+                }]);
             }
             _ => return None,
         }

@@ -15,6 +15,14 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::logs::open::{LogsRequest, open_filtered};
 
+crate::ui::verbs::page_verbs! {
+    /// The health page's own verbs (`[health]` in the keymap).
+    pub enum HealthVerb {
+        DoctorExample = "doctor_example",
+        Numbers = "numbers",
+    }
+}
+
 /// The list the arrow keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -447,10 +455,10 @@ impl Page for HealthPage {
                     }
                 });
             }
-            Action::Page(verb) if verb == "doctor_example" => {
-                return Some(self.doctor_example(shared));
-            }
-            Action::Page(verb) if verb == "numbers" => self.numbers = !self.numbers,
+            Action::Page(verb) => match HealthVerb::parse(verb)? {
+                HealthVerb::DoctorExample => return Some(self.doctor_example(shared)),
+                HealthVerb::Numbers => self.numbers = !self.numbers,
+            },
             _ => return None,
         }
         Some(vec![])

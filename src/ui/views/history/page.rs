@@ -1,10 +1,8 @@
-//! The history page: two tabs, the sent requests of one API (newest first,
-//! from `store::History`) and the saved requests of every collection
-//! (`store::Collection`). Enter re-opens one in the composer, `s` sends it
-//! again, `d` deletes it; `/` filters.
-
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+//! The history page: two tabs, the sent requests of one API (newest first)
+//! and the saved requests of every collection, read through
+//! [`crate::app::history`] (a task: files are never read on the UI loop).
+//! Enter re-opens one in the composer, `s` sends it again, `d` deletes it;
+//! `/` filters.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,16 +11,24 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, 
 use tokio_util::sync::CancellationToken;
 
 use super::rows::{self, SavedRow};
-use crate::backends::http::{SendOptions, Sender};
+use crate::app::history::{self as stored, Listing, Store, Stored};
 use crate::domain::RequestDraft;
-use crate::store::{Collection, History, HistoryEntry, StoreOptions};
+use crate::store::HistoryEntry;
 use crate::ui::action::Action;
 use crate::ui::components::FilterList;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::compose::page::ComposePage;
-use crate::ui::views::compose::reopen::reenter_message;
+use crate::ui::views::compose::reopen::{cut_body_message, reenter_message};
 use crate::ui::views::response::sent::{self, SendJob, SendResult};
+
+crate::ui::verbs::page_verbs! {
+    /// The history page's own verbs (`[history]` in the keymap).
+    pub enum HistoryVerb {
+        Resend = "resend",
+        Delete = "delete",
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryTab {
@@ -30,28 +36,12 @@ pub enum HistoryTab {
     Saved,
 }
 
-/// Where the files are: the XDG data dir, or a temp dir in tests.
-#[derive(Debug, Clone)]
-pub struct StoreDirs {
-    pub history: PathBuf,
-    pub collections: PathBuf,
-}
-
-impl Default for StoreDirs {
-    fn default() -> Self {
-        StoreDirs {
-            history: History::dir(),
-            collections: Collection::dir(),
-        }
-    }
-}
-
 pub struct HistoryPage {
     /// History key: the API id, or `host_port` for free URLs.
     pub key: String,
     /// What the breadcrumb calls it (the API's name when known).
     pub label: String,
-    dirs: StoreDirs,
+    store: Store,
     pub tab: HistoryTab,
     pub entries: Vec<HistoryEntry>,
     pub saved: Vec<SavedRow>,
@@ -59,6 +49,8 @@ pub struct HistoryPage {
     saved_list: FilterList,
     /// Bumped on every reload so the lists re-filter.
     generation: u64,
+    /// True until the first read came back.
+    pub loading: bool,
     /// A file could not be read or was corrupt (one line).
     pub warning: Option<String>,
     /// Record re-sends in the history (off in tests).
@@ -68,54 +60,59 @@ pub struct HistoryPage {
     pub sending: Option<CancellationToken>,
     /// The row `d` was pressed on once (deleting needs a second `d`).
     pending_delete: Option<String>,
+    /// The entry with a cut body `s` was pressed on once (sending only
+    /// the stored part needs a second `s`).
+    pending_resend: Option<String>,
 }
 
 impl HistoryPage {
-    pub fn new(key: &str, label: &str, dirs: StoreDirs) -> HistoryPage {
-        let mut page = HistoryPage {
+    /// An empty page: open it with [`HistoryPage::open`] (or apply
+    /// [`HistoryPage::reload`]'s effect) to read the store.
+    pub fn new(key: &str, label: &str, store: Store) -> HistoryPage {
+        HistoryPage {
             key: key.to_string(),
             label: label.to_string(),
-            dirs,
+            store,
             tab: HistoryTab::Sent,
             entries: Vec::new(),
             saved: Vec::new(),
             sent_list: FilterList::default(),
             saved_list: FilterList::default(),
             generation: 0,
+            loading: true,
             warning: None,
             record_history: true,
             now_ms: None,
             sending: None,
             pending_delete: None,
-        };
-        page.reload();
-        page
+            pending_resend: None,
+        }
     }
 
-    /// Read both stores again (after a send, a delete, or `r`).
-    pub fn reload(&mut self) {
-        let mut warnings = Vec::new();
-        match History::open_in(&self.dirs.history, &self.key, StoreOptions::from_env()) {
-            Ok(h) => {
-                warnings.extend(h.warning.clone());
-                self.entries = h.entries().to_vec();
+    /// Push this page and read the store for it.
+    pub fn open(self) -> Effect {
+        let read = self.reload();
+        Effect::PushWith(Box::new(self), vec![read])
+    }
+
+    /// Read both stores again (on open, after a send, a delete, or `r`),
+    /// off the UI loop.
+    pub fn reload(&self) -> Effect {
+        let (store, key) = (self.store.clone(), self.key.clone());
+        Effect::task::<HistoryPage, _, _>("reading the history", async move {
+            let listing = stored::list(store, key).await;
+            move |page: &mut HistoryPage, _: &mut Shared| {
+                page.loaded(listing);
+                vec![]
             }
-            Err(e) => warnings.push(e.to_string()),
-        }
-        self.saved.clear();
-        for name in collection_names(&self.dirs.collections) {
-            match Collection::open_in(&self.dirs.collections, &name, StoreOptions::from_env()) {
-                Ok(c) => {
-                    warnings.extend(c.warning.clone());
-                    self.saved.extend(c.requests().iter().map(|r| SavedRow {
-                        collection: name.clone(),
-                        request: r.clone(),
-                    }));
-                }
-                Err(e) => warnings.push(e.to_string()),
-            }
-        }
-        self.warning = (!warnings.is_empty()).then(|| warnings.join(" · "));
+        })
+    }
+
+    fn loaded(&mut self, listing: Listing) {
+        self.loading = false;
+        self.entries = listing.sent;
+        self.saved = listing.saved;
+        self.warning = listing.warning;
         self.generation += 1;
         self.sync();
     }
@@ -151,20 +148,37 @@ impl HistoryPage {
         }
     }
 
+    /// The sent entry under the cursor (none on the saved tab).
+    fn selected_entry(&self) -> Option<&HistoryEntry> {
+        let i = self.list().selected()?;
+        match self.tab {
+            HistoryTab::Sent => self.entries.get(i),
+            HistoryTab::Saved => None,
+        }
+    }
+
+    /// A composer on a stored request, saying what to re-enter and whether
+    /// its body was kept whole.
+    fn composer_for(&self, draft: &RequestDraft) -> ComposePage {
+        let mut page = ComposePage::reopen(draft);
+        page.record_history = self.record_history;
+        if let Some(e) = self.selected_entry().filter(|e| &e.draft == draft) {
+            page.set_cut_body(e.body_truncated_from);
+        }
+        page
+    }
+
     fn open_selected(&self) -> Vec<Effect> {
         match self.selected_draft() {
-            Some(d) => {
-                let mut page = ComposePage::reopen(d);
-                page.record_history = self.record_history;
-                vec![Effect::Push(Box::new(page))]
-            }
+            Some(d) => vec![Effect::Push(Box::new(self.composer_for(d)))],
             None => vec![Effect::Info("nothing selected".into())],
         }
     }
 
     /// Send the selected request again, then show the composer with the
     /// response on top (so `e` on the response goes back to the composer).
-    /// A request with redacted secrets opens in the composer instead.
+    /// A request with redacted secrets opens in the composer instead; one
+    /// whose body was stored cut asks for a second `s`.
     fn resend_selected(&mut self, shared: &Shared) -> Vec<Effect> {
         if self.sending.is_some() {
             return vec![Effect::Info(
@@ -175,14 +189,24 @@ impl HistoryPage {
             return vec![Effect::Info("nothing selected".into())];
         };
         if let Some(m) = reenter_message(&draft) {
-            let mut page = ComposePage::reopen(&draft);
-            page.record_history = self.record_history;
-            return vec![Effect::Push(Box::new(page)), Effect::Error(m)];
+            return vec![
+                Effect::Push(Box::new(self.composer_for(&draft))),
+                Effect::Error(m),
+            ];
         }
-        let sender = match Sender::new(SendOptions::default()) {
-            Ok(s) => Arc::new(s),
-            Err(e) => return vec![Effect::Error(e.to_string())],
-        };
+        let cut = self
+            .selected_entry()
+            .and_then(|e| Some((e.id.clone(), e.body_truncated_from?)));
+        if let Some((id, real)) = &cut
+            && self.pending_resend.as_ref() != Some(id)
+        {
+            self.pending_resend = Some(id.clone());
+            let m = cut_body_message(draft.body.len(), *real);
+            return vec![Effect::Error(format!(
+                "{m}: press s again to send it anyway"
+            ))];
+        }
+        self.pending_resend = None;
         let cancel = CancellationToken::new();
         self.sending = Some(cancel.clone());
         let job = SendJob {
@@ -192,23 +216,34 @@ impl HistoryPage {
                 .cloned(),
             draft: draft.clone(),
             backend: shared.backend.clone(),
-            sender,
+            client: shared.http.clone(),
             cancel,
             record: self.record_history,
+            // Recorded where this page reads, so the reload shows it.
+            store: self.store.clone(),
         };
+        let cut_from = cut.map(|(_, real)| real);
         vec![Effect::task::<HistoryPage, _, _>("sending", async move {
             let result = sent::run(job).await;
-            move |page: &mut HistoryPage, _: &mut Shared| page.resent(&draft, result)
+            move |page: &mut HistoryPage, _: &mut Shared| page.resent(&draft, cut_from, result)
         })]
     }
 
-    fn resent(&mut self, draft: &RequestDraft, result: SendResult) -> Vec<Effect> {
+    fn resent(
+        &mut self,
+        draft: &RequestDraft,
+        cut_from: Option<u64>,
+        result: SendResult,
+    ) -> Vec<Effect> {
         self.sending = None;
-        self.reload();
         let mut composer = ComposePage::reopen(draft);
         composer.record_history = self.record_history;
+        // Sent as stored, knowingly: the composer still says the body is cut.
+        composer.set_cut_body(cut_from);
+        composer.confirm_cut_body();
         let mut effects = composer.finish(result);
         effects.insert(0, Effect::Push(Box::new(composer)));
+        effects.insert(0, self.reload());
         effects
     }
 
@@ -221,66 +256,50 @@ impl HistoryPage {
         let (target, what) = match self.tab {
             HistoryTab::Sent => match self.entries.get(i) {
                 Some(e) => (
-                    format!("sent:{}", e.id),
+                    Stored::Sent {
+                        key: self.key.clone(),
+                        id: e.id.clone(),
+                    },
                     format!("{} {}", e.request.method, e.draft.path),
                 ),
                 None => return vec![],
             },
             HistoryTab::Saved => match self.saved.get(i) {
                 Some(r) => (
-                    format!("saved:{}/{}", r.collection, r.request.name),
+                    Stored::Saved {
+                        collection: r.collection.clone(),
+                        name: r.request.name.clone(),
+                    },
                     format!("`{}` from {}", r.request.name, r.collection),
                 ),
                 None => return vec![],
             },
         };
-        if self.pending_delete.as_deref() != Some(target.as_str()) {
-            self.pending_delete = Some(target);
+        let mark = format!("{target:?}");
+        if self.pending_delete.as_deref() != Some(mark.as_str()) {
+            self.pending_delete = Some(mark);
             return vec![Effect::Info(format!("press d again to delete {what}"))];
         }
         self.pending_delete = None;
-        let opts = StoreOptions::from_env();
-        let result = match self.tab {
-            HistoryTab::Sent => History::open_in(&self.dirs.history, &self.key, opts)
-                .and_then(|mut h| h.remove(&self.entries[i].id)),
-            HistoryTab::Saved => {
-                let r = &self.saved[i];
-                Collection::open_in(&self.dirs.collections, &r.collection, opts)
-                    .and_then(|mut c| c.remove(&r.request.name))
+        let store = self.store.clone();
+        vec![Effect::task::<HistoryPage, _, _>("deleting", async move {
+            let result = stored::forget(store, target).await;
+            move |page: &mut HistoryPage, _: &mut Shared| {
+                let note = match result {
+                    Ok(_) => Effect::Info(format!("deleted {what}")),
+                    Err(e) => Effect::Error(e),
+                };
+                vec![note, page.reload()]
             }
-        };
-        self.reload();
-        match result {
-            Ok(_) => vec![Effect::Info(format!("deleted {what}"))],
-            Err(e) => vec![Effect::Error(e.to_string())],
+        })]
+    }
+
+    fn verb(&mut self, verb: HistoryVerb, shared: &Shared) -> Vec<Effect> {
+        match verb {
+            HistoryVerb::Resend => self.resend_selected(shared),
+            HistoryVerb::Delete => self.delete_selected(),
         }
     }
-
-    fn verb(&mut self, verb: &str, shared: &Shared) -> Option<Vec<Effect>> {
-        Some(match verb {
-            "resend" => self.resend_selected(shared),
-            "delete" => self.delete_selected(),
-            _ => return None,
-        })
-    }
-}
-
-/// Collections on disk (file stems), sorted.
-fn collection_names(dir: &Path) -> Vec<String> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = rd
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .strip_suffix(".json")
-                .map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 impl Page for HistoryPage {
@@ -311,8 +330,15 @@ impl Page for HistoryPage {
 
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         self.sync();
-        if *action != Action::Page("delete".into()) {
+        let verb = match action {
+            Action::Page(v) => HistoryVerb::parse(v),
+            _ => None,
+        };
+        if verb != Some(HistoryVerb::Delete) {
             self.pending_delete = None;
+        }
+        if verb != Some(HistoryVerb::Resend) {
+            self.pending_resend = None;
         }
         let list = self.list_mut();
         if list.handle(action) {
@@ -337,12 +363,9 @@ impl Page for HistoryPage {
                 };
                 vec![]
             }
-            Action::Refresh => {
-                self.reload();
-                vec![]
-            }
+            Action::Refresh => vec![self.reload()],
             Action::Enter => self.open_selected(),
-            Action::Page(verb) => return self.verb(verb, shared),
+            Action::Page(_) => self.verb(verb?, shared),
             _ => return None,
         };
         self.sync();
@@ -398,6 +421,7 @@ impl Page for HistoryPage {
         }
         if total == 0 {
             let text = match self.tab {
+                _ if self.loading => "reading the history…",
                 HistoryTab::Sent => "Nothing sent to this API yet: :send composes a request.",
                 HistoryTab::Saved => "No saved requests: :save NAME in the composer keeps one.",
             };

@@ -3,14 +3,8 @@
 //! filters on.
 
 use crate::domain::RequestDraft;
-use crate::store::{HistoryEntry, SavedRequest};
-
-/// One saved request and the collection it lives in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SavedRow {
-    pub collection: String,
-    pub request: SavedRequest,
-}
+use crate::store::HistoryEntry;
+pub use crate::store::SavedRow;
 
 /// `WHEN METHOD PATH STATUS TIME` for a sent request.
 pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {

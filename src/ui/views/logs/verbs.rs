@@ -1,40 +1,22 @@
 //! The logs page's own verbs, typed: what `run = "..."` may name in the
 //! keymap's `[logs]` section (checked when the keymap loads, see
-//! [`crate::ui::keymap::Keymap::unknown_verbs`]) and what the page's default
+//! [`crate::ui::verbs::section_verbs`]) and what the page's default
 //! letters do when no keymap is in between (the standalone page in tests).
 
-/// One logs-page verb.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogsVerb {
-    Pause,
-    Sort,
-    SortReverse,
-    Insights,
-    ToggleEvent,
-    Wrap,
-    Copy,
+crate::ui::verbs::page_verbs! {
+    /// One logs-page verb.
+    pub enum LogsVerb {
+        Pause = "pause",
+        Sort = "sort",
+        SortReverse = "sort_reverse",
+        Insights = "insights",
+        ToggleEvent = "toggle_event",
+        Wrap = "wrap",
+        Copy = "copy",
+    }
 }
 
 impl LogsVerb {
-    /// Every verb with its keymap name.
-    pub const ALL: &'static [(LogsVerb, &'static str)] = &[
-        (LogsVerb::Pause, "pause"),
-        (LogsVerb::Sort, "sort"),
-        (LogsVerb::SortReverse, "sort_reverse"),
-        (LogsVerb::Insights, "insights"),
-        (LogsVerb::ToggleEvent, "toggle_event"),
-        (LogsVerb::Wrap, "wrap"),
-        (LogsVerb::Copy, "copy"),
-    ];
-
-    /// The verb a keymap `run` names, if it is one of this page's.
-    pub fn parse(run: &str) -> Option<LogsVerb> {
-        LogsVerb::ALL
-            .iter()
-            .find(|(_, name)| *name == run)
-            .map(|(v, _)| *v)
-    }
-
     /// The page's built-in letter for a verb (its default key).
     pub fn from_char(c: char) -> Option<LogsVerb> {
         Some(match c {

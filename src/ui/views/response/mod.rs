@@ -8,6 +8,7 @@ pub mod page;
 pub mod screen;
 pub mod sent;
 pub mod summary;
+pub mod verbs;
 
 #[cfg(test)]
 pub(crate) mod test_render {

@@ -11,6 +11,7 @@ use super::body::{Body, BodyView};
 use super::headers::header_lines;
 use super::log_confirm::LogConfirm;
 use super::summary::{human_size, summary_line};
+use super::verbs::ResponseVerb;
 use crate::domain::{HttpRequest, HttpResponse};
 use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;
@@ -170,18 +171,30 @@ impl ResponsePage {
                     s.end()
                 }
             }
-            KeyCode::Char('h') | KeyCode::Left => {
+            KeyCode::Left => return self.verb(ResponseVerb::ScrollLeft),
+            KeyCode::Right => return self.verb(ResponseVerb::ScrollRight),
+            KeyCode::Char('r') if !shift => return Some(ResponseEffect::Resend),
+            KeyCode::Char(c) => return ResponseVerb::from_char(c).and_then(|v| self.verb(v)),
+            _ => {}
+        }
+        None
+    }
+
+    /// Run one of the page's verbs (from the keymap, or its default letter).
+    pub fn verb(&mut self, verb: ResponseVerb) -> Option<ResponseEffect> {
+        match verb {
+            ResponseVerb::ScrollLeft => {
                 if let Some(s) = self.scroll_mut() {
                     s.left(8)
                 }
             }
-            KeyCode::Char('l') | KeyCode::Right => {
+            ResponseVerb::ScrollRight => {
                 if let Some(s) = self.scroll_mut() {
                     s.right(8)
                 }
             }
-            KeyCode::Char('m') => self.body.cycle_mode(),
-            KeyCode::Char('|') | KeyCode::Char('/') => {
+            ResponseVerb::BodyMode => self.body.cycle_mode(),
+            ResponseVerb::Jq => {
                 if self.body.is_json() {
                     self.focus = Focus::Body;
                     self.filter_input = Some(LineInput::new(self.body.filter_code().unwrap_or("")));
@@ -189,7 +202,7 @@ impl ResponsePage {
                     self.notice = Some("jq filters need a JSON body".into());
                 }
             }
-            KeyCode::Char('y') if self.focus == Focus::Doctor => {
+            ResponseVerb::Copy if self.focus == Focus::Doctor => {
                 let text = self.doctor.selected_text()?;
                 let code = self.doctor.selected().map(|f| f.code.as_str());
                 return Some(ResponseEffect::Copy {
@@ -197,17 +210,17 @@ impl ResponsePage {
                     what: format!("finding {}", code.unwrap_or_default()),
                 });
             }
-            KeyCode::Char('y') => {
+            ResponseVerb::Copy => {
                 return Some(ResponseEffect::Copy {
                     text: String::from_utf8_lossy(self.body.bytes()).into_owned(),
                     what: "body".into(),
                 });
             }
-            KeyCode::Char('c') => return Some(ResponseEffect::CopyAs(CopyFormat::Curl)),
-            KeyCode::Char('H') => return Some(ResponseEffect::CopyAs(CopyFormat::Httpie)),
-            KeyCode::Char('A') => return Some(ResponseEffect::CopyAs(CopyFormat::Awscurl)),
-            KeyCode::Char('o') => return Some(ResponseEffect::CorsProbe),
-            KeyCode::Char('L') => match self.response.request_id() {
+            ResponseVerb::CopyCurl => return Some(ResponseEffect::CopyAs(CopyFormat::Curl)),
+            ResponseVerb::CopyHttpie => return Some(ResponseEffect::CopyAs(CopyFormat::Httpie)),
+            ResponseVerb::CopyAwscurl => return Some(ResponseEffect::CopyAs(CopyFormat::Awscurl)),
+            ResponseVerb::CorsProbe => return Some(ResponseEffect::CorsProbe),
+            ResponseVerb::SeeLogs => match self.response.request_id() {
                 Some(id) => {
                     return Some(ResponseEffect::OpenLogs {
                         request_id: id.to_string(),
@@ -219,9 +232,7 @@ impl ResponsePage {
                     )
                 }
             },
-            KeyCode::Char('r') if !shift => return Some(ResponseEffect::Resend),
-            KeyCode::Char('e') => return Some(ResponseEffect::Edit),
-            _ => {}
+            ResponseVerb::Edit => return Some(ResponseEffect::Edit),
         }
         None
     }

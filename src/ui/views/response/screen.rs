@@ -1,8 +1,6 @@
 //! The response page in the shell: keymap verbs to page actions, and the
 //! effects (clipboard, CORS probe, resend, jq, logs) carried out as tasks.
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::jq;
 use super::page::{CopyFormat, CorsVerdict, ResponseEffect, ResponsePage};
 use super::sent::{self, SendJob};
-use crate::backends::http::{SendOptions, Sender, cors_probe};
+use super::verbs::ResponseVerb;
 use crate::domain::HttpRequest;
 use crate::engines::cors::{self, OriginSource};
 use crate::engines::export::{self, ExportFormat, ExportOptions};
@@ -69,7 +67,7 @@ impl ResponsePage {
                     CopyFormat::Awscurl => ExportFormat::Awscurl,
                 };
                 let region = self.draft.as_ref().and_then(|d| {
-                    crate::backends::http::signing_region(
+                    crate::app::send::signing_region(
                         match &d.auth {
                             crate::domain::AuthMode::Sigv4 { region } => region.as_deref(),
                             _ => None,
@@ -101,15 +99,11 @@ impl ResponsePage {
                     return vec![Effect::Error("no request to probe".into())];
                 };
                 let (origin, source) = probe_origin(shared, self, &req);
+                let client = shared.http.clone();
                 vec![Effect::task::<ResponsePage, _, _>(
                     "CORS probe",
                     async move {
-                        let result = match Sender::new(SendOptions::default()) {
-                            Ok(s) => cors_probe::probe(&s, &req, Some(&req), &origin)
-                                .await
-                                .map_err(|e| e.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        };
+                        let result = crate::app::send::cors_probe(&client, &req, &origin).await;
                         move |page: &mut ResponsePage, _: &mut Shared| match result {
                             Ok(p) => {
                                 let mut reasons =
@@ -146,10 +140,6 @@ impl ResponsePage {
                         "this response has no request to resend".into(),
                     )];
                 };
-                let sender = match Sender::new(SendOptions::default()) {
-                    Ok(s) => Arc::new(s),
-                    Err(e) => return vec![Effect::Error(e.to_string())],
-                };
                 let job = SendJob {
                     api: shared
                         .inventory
@@ -157,9 +147,10 @@ impl ResponsePage {
                         .cloned(),
                     draft,
                     backend: shared.backend.clone(),
-                    sender,
+                    client: shared.http.clone(),
                     cancel: CancellationToken::new(),
                     record: true,
+                    store: shared.store.clone(),
                 };
                 vec![Effect::task::<ResponsePage, _, _>("sending", async move {
                     let result = sent::run(job).await;
@@ -240,21 +231,14 @@ impl Page for ResponsePage {
             Action::Bottom => key(KeyCode::End),
             Action::NextTab => key(KeyCode::Tab),
             Action::PrevTab => key(KeyCode::BackTab),
-            Action::Refresh => key(KeyCode::Char('r')),
-            Action::Page(verb) => key(KeyCode::Char(match verb.as_str() {
-                "body_mode" => 'm',
-                "jq" => '|',
-                "copy_curl" => 'c',
-                "copy_httpie" => 'H',
-                "copy_awscurl" => 'A',
-                "cors_probe" => 'o',
-                "see_logs" => 'L',
-                "edit" => 'e',
-                "copy" => 'y',
-                "scroll_left" => 'h',
-                "scroll_right" => 'l',
-                _ => return None,
-            })),
+            Action::Refresh => return Some(self.effect(ResponseEffect::Resend, shared)),
+            Action::Page(verb) => {
+                let effects = match self.verb(ResponseVerb::parse(verb)?) {
+                    Some(e) => self.effect(e, shared),
+                    None => vec![],
+                };
+                return Some(effects);
+            }
             _ => return None,
         };
         let effects = match self.handle_key(k) {

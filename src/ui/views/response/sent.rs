@@ -1,20 +1,13 @@
-//! The UI's half of "send": hand the draft to [`crate::app::send`], then
-//! prepare everything the response page shows (pretty body, doctor
+//! The UI's half of "send": hand the job to [`crate::app::send::run_job`],
+//! then prepare everything the response page shows (pretty body, doctor
 //! findings, the pending log confirmation) before the result reaches the UI
 //! loop, so the loop never does heavy work. The composer, the history and
 //! the response page's resend all come through here.
 
-use std::sync::Arc;
-
-use tokio_util::sync::CancellationToken;
-
 use super::page::ResponsePage;
 use crate::app::diagnose::ConfirmJob;
-use crate::app::send::{Recording, SendInput, send};
-use crate::backends::Backend;
-use crate::backends::http::{Sender, SigningDebug};
-use crate::domain::{Api, RequestDraft};
-use crate::store::StoreOptions;
+pub use crate::app::send::SendJob;
+use crate::app::send::Signing;
 use crate::ui::views::response::log_confirm::LogConfirm;
 
 /// What a finished send hands back.
@@ -24,43 +17,14 @@ pub struct SendResult {
     /// One line: why nothing came back (bad draft, no credentials,
     /// network error, cancelled).
     pub error: Option<String>,
-    pub signing: Option<SigningDebug>,
+    /// What was signed (SigV4), for the composer's auth tab.
+    pub signing: Option<Signing>,
     /// Pre-send checks (JWT expired, audience...) and history notes.
     pub warnings: Vec<String>,
 }
 
-/// Everything the task needs, cloned out of the page and `Shared`.
-pub struct SendJob {
-    pub draft: RequestDraft,
-    pub api: Option<Api>,
-    pub backend: Backend,
-    pub sender: Arc<Sender>,
-    pub cancel: CancellationToken,
-    /// Record in the history (tests turn it off).
-    pub record: bool,
-}
-
 pub async fn run(mut job: SendJob) -> SendResult {
-    // A demo request stored by an earlier run names its API and stage; send it to the
-    // demo running now, not to the port that run had.
-    if job.backend.info.demo
-        && let Some(a) = &job.api
-    {
-        crate::backends::demo::targets::rebase(&mut job.draft, a);
-    }
-    let input = SendInput {
-        draft: &job.draft,
-        api: job.api.as_ref(),
-        credentials: job.backend.credentials.as_ref(),
-        fallback_region: job.backend.info.region.as_deref(),
-        sender: &job.sender,
-        recording: Recording {
-            enabled: job.record,
-            options: StoreOptions::from_env(),
-        },
-        cancel: &job.cancel,
-    };
-    let sent = match send(input).await {
+    let sent = match crate::app::send::run_job(&mut job).await {
         Ok(x) => x,
         Err(e) => {
             return SendResult {

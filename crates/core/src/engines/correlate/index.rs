@@ -4,22 +4,91 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::domain::{
-    AccessLogRecord, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey, Text,
+    AccessLogRecord, DecodedEvent, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey, Text,
 };
+use crate::engines::lambda_log::parse_line;
+
+/// A Lambda line as the index keeps it: its time, group and text. Parsed
+/// again when its invocation is asked for ([`parse_line`] is a function of
+/// these three; the request id is the invocation's). 56 bytes instead of a
+/// parsed line's 144 plus its boxed REPORT figures.
+#[derive(Debug, Clone)]
+struct KeptLine {
+    timestamp_ms: i64,
+    log_group: Text,
+    raw: Text,
+}
+
+/// An invocation as the index keeps it; [`KeptInvocation::open`] rebuilds
+/// the [`LambdaInvocation`].
+#[derive(Debug, Clone)]
+struct KeptInvocation {
+    request_id: Text,
+    log_group: Text,
+    /// In time order.
+    lines: Vec<KeptLine>,
+    /// The first proxy event logged (its request id is a join key; most
+    /// invocations have none).
+    event: Option<Box<DecodedEvent>>,
+    timed_out: bool,
+}
+
+impl KeptInvocation {
+    fn open(&self) -> LambdaInvocation {
+        let lines: Vec<LambdaLine> = self
+            .lines
+            .iter()
+            .map(|k| {
+                let mut line = parse_line(&k.log_group, k.timestamp_ms, &k.raw);
+                if line.message.as_str() == k.raw.as_str() {
+                    line.message = k.raw.clone();
+                }
+                line.raw = k.raw.clone();
+                line.request_id = Some(self.request_id.clone());
+                line
+            })
+            .collect();
+        // The invocation's figures are its REPORT line's (one per invocation;
+        // were there two, the later one).
+        let report = lines.iter().rev().find_map(|l| match &l.kind {
+            LambdaLineKind::Report(r) => Some((**r).clone()),
+            _ => None,
+        });
+        LambdaInvocation {
+            request_id: self.request_id.clone(),
+            log_group: self.log_group.clone(),
+            lines,
+            report,
+            event: self.event.clone(),
+            timed_out: self.timed_out,
+        }
+    }
+
+    fn first_ms(&self) -> i64 {
+        self.lines.first().map_or(0, |l| l.timestamp_ms)
+    }
+}
 
 /// Invocations by Lambda request id; grows as lines arrive (live tail).
-/// Each request id is stored once: the map key, the eviction order, the
-/// invocation and its lines all share one [`Text`].
+/// Each request id is stored once: the map key, the invocation and its lines
+/// all share one [`Text`]. Invocations sit in first-seen order in a deque
+/// (which is also the eviction order) and the map holds their sequence
+/// numbers: a hash table of 200-byte invocations would reserve up to twice
+/// their room in empty buckets. Lines are kept as text and parsed again when
+/// their invocation is asked for (a record opened or printed).
 #[derive(Debug, Default, Clone)]
 pub struct InvocationIndex {
-    by_id: HashMap<Text, LambdaInvocation>,
+    /// Request id → sequence number (`slots[seq - first]`).
+    by_id: HashMap<Text, u64>,
+    /// Invocations, oldest first; `None` once taken by a batch correlation.
+    slots: VecDeque<Option<KeptInvocation>>,
+    /// Sequence number of `slots[0]`.
+    first: u64,
     /// API Gateway request id (a logged event's `requestContext.requestId`)
     /// → Lambda request id of the invocation that logged it.
     by_apigw_id: HashMap<Text, Text>,
     /// Lines that carry no request id and no stream context (bounded).
     unattributed: VecDeque<LambdaLine>,
-    /// Request ids in first-seen order, for eviction.
-    order: VecDeque<Text>,
     /// Most invocations kept (`0` = unbounded).
     capacity: usize,
 }
@@ -44,12 +113,13 @@ impl InvocationIndex {
 
     fn evict(&mut self) {
         while self.capacity > 0 && self.by_id.len() > self.capacity {
-            let Some(old) = self.order.pop_front() else {
+            let Some(old) = self.slots.pop_front() else {
                 break;
             };
-            if let Some(inv) = self.by_id.remove(old.as_str())
-                && let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref())
-            {
+            self.first += 1;
+            let Some(inv) = old else { continue };
+            self.by_id.remove(inv.request_id.as_str());
+            if let Some(apigw) = inv.event.as_ref().and_then(|e| e.request_id.as_ref()) {
                 self.by_apigw_id.remove(apigw.as_str());
             }
         }
@@ -58,35 +128,40 @@ impl InvocationIndex {
         }
     }
 
+    fn slot(&self, id: &str) -> Option<usize> {
+        let seq = *self.by_id.get(id)?;
+        usize::try_from(seq.checked_sub(self.first)?).ok()
+    }
+
     /// Add one parsed line.
-    pub fn add(&mut self, mut line: LambdaLine) {
+    pub fn add(&mut self, line: LambdaLine) {
         let Some(id) = line.request_id.clone() else {
             self.unattributed.push_back(line);
             self.evict();
             return;
         };
         if !self.by_id.contains_key(id.as_str()) {
-            self.order.push_back(id.clone());
-            self.by_id.insert(
-                id.clone(),
-                LambdaInvocation {
-                    request_id: id.clone(),
-                    log_group: line.log_group.clone(),
-                    ..Default::default()
-                },
-            );
+            let seq = self.first + self.slots.len() as u64;
+            self.by_id.insert(id.clone(), seq);
+            self.slots.push_back(Some(KeptInvocation {
+                request_id: id.clone(),
+                log_group: line.log_group.clone(),
+                lines: Vec::new(),
+                event: None,
+                timed_out: false,
+            }));
             self.evict();
         }
-        let Some(inv) = self.by_id.get_mut(id.as_str()) else {
+        let Some(inv) = self
+            .slot(&id)
+            .and_then(|i| self.slots.get_mut(i))
+            .and_then(Option::as_mut)
+        else {
             return;
         };
-        line.request_id = Some(inv.request_id.clone());
         match &line.kind {
-            LambdaLineKind::Report(r) => {
-                if r.status.as_deref() == Some("timeout") {
-                    inv.timed_out = true;
-                }
-                inv.report = Some((**r).clone());
+            LambdaLineKind::Report(r) if r.status.as_deref() == Some("timeout") => {
+                inv.timed_out = true
             }
             LambdaLineKind::Timeout { .. } => inv.timed_out = true,
             LambdaLineKind::Event => {
@@ -108,16 +183,35 @@ impl InvocationIndex {
             .iter()
             .rposition(|l| l.timestamp_ms <= line.timestamp_ms)
             .map_or(0, |p| p + 1);
-        inv.lines.insert(pos, line);
+        inv.lines.insert(
+            pos,
+            KeptLine {
+                timestamp_ms: line.timestamp_ms,
+                log_group: line.log_group,
+                raw: line.raw,
+            },
+        );
     }
 
-    pub fn get(&self, lambda_request_id: &str) -> Option<&LambdaInvocation> {
-        self.by_id.get(lambda_request_id)
+    fn kept(&self, lambda_request_id: &str) -> Option<&KeptInvocation> {
+        self.slots.get(self.slot(lambda_request_id)?)?.as_ref()
+    }
+
+    /// Whether an invocation of this request id is kept.
+    pub fn contains(&self, lambda_request_id: &str) -> bool {
+        self.kept(lambda_request_id).is_some()
+    }
+
+    /// The invocation, its lines parsed again.
+    pub fn get(&self, lambda_request_id: &str) -> Option<LambdaInvocation> {
+        self.kept(lambda_request_id).map(KeptInvocation::open)
     }
 
     /// Remove and return an invocation (batch correlation moves lines out).
     pub fn take(&mut self, lambda_request_id: &str) -> Option<LambdaInvocation> {
-        self.by_id.remove(lambda_request_id)
+        let i = self.slot(lambda_request_id)?;
+        self.by_id.remove(lambda_request_id);
+        self.slots.get_mut(i)?.take().map(|k| k.open())
     }
 
     /// The Lambda request id for an access record, and which key found it.
@@ -125,7 +219,7 @@ impl InvocationIndex {
     /// formats that do not log `$context.integration.requestId`.
     pub fn lambda_id_for(&self, access: &AccessLogRecord) -> Option<(Text, MatchKey)> {
         if let Some(id) = &access.integration_request_id
-            && self.by_id.contains_key(id.as_str())
+            && self.contains(id)
         {
             return Some((id.clone(), MatchKey::IntegrationRequestId));
         }
@@ -134,16 +228,27 @@ impl InvocationIndex {
         Some((id.clone(), MatchKey::LoggedEvent))
     }
 
-    /// Every invocation, in no particular order.
-    pub fn invocations(&self) -> impl Iterator<Item = &LambdaInvocation> {
-        self.by_id.values()
+    /// Request ids of every invocation kept, oldest first.
+    pub fn request_ids(&self) -> impl Iterator<Item = &Text> {
+        self.slots.iter().flatten().map(|k| &k.request_id)
     }
 
-    /// Drain every remaining invocation (the batch's orphans).
+    /// These invocations, their lines parsed again, oldest first line first.
+    pub fn open_all<'a>(
+        &'a self,
+        ids: impl IntoIterator<Item = &'a Text>,
+    ) -> Vec<LambdaInvocation> {
+        let mut kept: Vec<&KeptInvocation> =
+            ids.into_iter().filter_map(|id| self.kept(id)).collect();
+        kept.sort_by_key(|k| k.first_ms());
+        kept.into_iter().map(KeptInvocation::open).collect()
+    }
+
+    /// Drain every remaining invocation (the batch's orphans), oldest first.
     pub fn into_invocations(self) -> Vec<LambdaInvocation> {
-        let mut v: Vec<_> = self.by_id.into_values().collect();
-        v.sort_by_key(|i| i.lines.first().map_or(0, |l| l.timestamp_ms));
-        v
+        let mut v: Vec<_> = self.slots.into_iter().flatten().collect();
+        v.sort_by_key(KeptInvocation::first_ms);
+        v.iter().map(KeptInvocation::open).collect()
     }
 
     pub fn unattributed(&self) -> impl Iterator<Item = &LambdaLine> {

@@ -109,7 +109,7 @@ pub fn correlate_one(
     opts: &CorrelateOptions,
 ) -> CorrelatedRecord {
     let found = index.lambda_id_for(access);
-    let inv = found.as_ref().and_then(|(id, _)| index.get(id)).cloned();
+    let inv = found.as_ref().and_then(|(id, _)| index.get(id));
     build(access.clone(), inv, found.map(|(_, k)| k), opts)
 }
 

@@ -220,3 +220,57 @@ fn no_event_is_rebuilt_for_a_request_the_gateway_answered_itself() {
     let c = correlate(vec![access("A=", L1, 200)], vec![], &opts);
     assert!(c.records[0].event.is_some());
 }
+
+/// The index keeps lines as text and parses them again when asked: what
+/// comes back is what arrived (kind, message, logged event, REPORT figures,
+/// the invocation's request id on lines that carried none).
+#[test]
+fn an_invocation_asked_for_is_the_one_that_arrived() {
+    let mut parser = crate::engines::lambda_log::LambdaLogParser::new();
+    let mut index = InvocationIndex::new();
+    let event = r#"{"version":"2.0","routeKey":"GET /pets","rawPath":"/pets","requestContext":{"requestId":"APIGW=","http":{"method":"GET","path":"/pets"}}}"#;
+    let mut arrived = Vec::new();
+    for (i, m) in [
+        format!("START RequestId: {L1} Version: $LATEST"),
+        format!("2026-11-25T09:41:05.000Z\t{L1}\tINFO\t{event}"),
+        "print without id".to_string(),
+        format!("{{\"level\":\"ERROR\",\"message\":\"boom\",\"requestId\":\"{L1}\"}}"),
+        format!("REPORT RequestId: {L1}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: timeout"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut line = parser.parse(&RawLogEvent {
+            log_group: "/aws/lambda/f".into(),
+            log_stream: Some("s".into()),
+            timestamp_ms: i as i64,
+            message: format!("{m}\n"),
+            ..Default::default()
+        });
+        index.add(line.clone());
+        line.request_id = Some(L1.into());
+        arrived.push(line);
+    }
+    let inv = index.get(L1).unwrap();
+    assert_eq!(inv.lines, arrived);
+    assert!(
+        inv.lines[1].event.is_some(),
+        "the logged event is decoded again"
+    );
+    assert_eq!(
+        inv.event.as_ref().unwrap().request_id.as_deref(),
+        Some("APIGW=")
+    );
+    let LambdaLineKind::Report(r) = &arrived[4].kind else {
+        panic!("REPORT line: {:?}", arrived[4].kind)
+    };
+    assert_eq!(inv.report.as_ref(), Some(&**r));
+    assert!(inv.timed_out);
+    // The logged event's request id joins an access record without an integration id.
+    let mut a = access("APIGW=", "-", 200);
+    a.integration_request_id = None;
+    assert_eq!(
+        index.lambda_id_for(&a).map(|(id, k)| (id.to_string(), k)),
+        Some((L1.to_string(), MatchKey::LoggedEvent))
+    );
+}

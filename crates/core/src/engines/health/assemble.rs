@@ -78,7 +78,7 @@ pub fn assemble(
                         })
                         .collect();
                     sort_routes(&mut routes);
-                    let functions = functions_of(api, &by_target, window);
+                    let functions = functions_of(api, plan, &by_target, window);
                     let findings = plan
                         .findings
                         .iter()
@@ -134,8 +134,12 @@ fn traffic(answers: &[(Measure, Stat, &MetricSeries)], window: &Window) -> Traff
     t
 }
 
+/// The functions the plan asked about, with what their queries answered.
+/// A function whose queries all failed is still listed (its series empty):
+/// its REPORT lines can still be read.
 fn functions_of(
     api: &Api,
+    plan: &Plan,
     by_target: &HashMap<&Target, Vec<(Measure, Stat, &MetricSeries)>>,
     window: &Window,
 ) -> Vec<FunctionHealth> {
@@ -150,15 +154,21 @@ fn functions_of(
             continue;
         }
         let t = Target::Function { name: name.clone() };
-        let Some(answers) = by_target.get(&t) else {
+        if !plan.queries.iter().any(|p| p.target == t) {
             continue;
-        };
+        }
+        let none = vec![None; window.buckets()];
         let mut f = FunctionHealth {
             function: name,
             routes: vec![r.route_key.clone()],
+            invocations: none.clone(),
+            errors: none.clone(),
+            throttles: none.clone(),
+            duration_p50: none.clone(),
+            duration_p99: none,
             ..Default::default()
         };
-        for (m, _, a) in answers {
+        for (m, _, a) in by_target.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
             match m {
                 Measure::Invocations => f.invocations = align(&a.points, window),
                 Measure::FunctionErrors => f.errors = align(&a.points, window),

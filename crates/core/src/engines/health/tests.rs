@@ -374,6 +374,24 @@ fn the_report_sorts_routes_by_failure_and_the_gate_finds_breaches() {
 }
 
 #[test]
+fn a_function_whose_metrics_failed_is_still_listed_without_numbers() {
+    let apis = vec![api("a1", Protocol::Http, true)];
+    let w = window();
+    let p = plan(&apis, None, &w, Depth::Full);
+    let mut notes = Vec::new();
+    // No answers at all (the GetMetricData call was denied).
+    let report = assemble(&apis, None, &p, &[], &w, &mut notes);
+    let f = &report[0].stages[0].functions;
+    assert_eq!(f.len(), 1, "its REPORT lines can still be read");
+    assert_eq!(f[0].function, "orders-fn");
+    assert_eq!(f[0].invocations, vec![None; w.buckets()]);
+    // A plan of stage totals asks nothing about functions: none listed.
+    let p = plan(&apis, None, &w, Depth::Stages);
+    let report = assemble(&apis, None, &p, &[], &w, &mut notes);
+    assert!(report[0].stages[0].functions.is_empty());
+}
+
+#[test]
 fn windows_round_to_whole_periods() {
     let w = Window::ending_at(3_601, 3600, 60);
     assert_eq!((w.start_s, w.end_s, w.buckets()), (60, 3660, 60));
