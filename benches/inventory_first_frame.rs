@@ -74,6 +74,7 @@ fn first_frame(c: &mut Criterion) {
         profile: Some("bench".into()),
         region: Some("us-east-1".into()),
         endpoint_url: Some("http://127.0.0.1:9".into()),
+        ..Default::default()
     };
     let info = rt.block_on(backend(&opts)).unwrap().info;
     InventoryCache::in_dir(dir.path(), &info)

@@ -87,6 +87,7 @@ async fn backend(url: &str) -> Backend {
         metrics: Arc::new(
             AwsMetrics::new(&sdk, info.clone()).with_retry_policy(support::aws::fast_retry(4)),
         ),
+        calls: Arc::new(gatescope::backends::real_calls::NoRealCalls),
         credentials: None,
         info,
     }

@@ -1,103 +1,64 @@
-//! The Lambda authorizer event a request would produce: which route it
-//! reaches, which authorizer guards it, and the event API Gateway builds for
-//! it (or the 401 it answers without invoking the authorizer when an
-//! identity source is missing). One use case for `gatescope authorizer` and
-//! the TUI's authorizer views; local, nothing is invoked.
+//! A route's Lambda authorizer, for one composed request: the event API
+//! Gateway would send it ([`prepare`]), an answer evaluated as API Gateway
+//! would ([`evaluate`]), and the two opt-in real calls that get a real
+//! answer — `lambda:Invoke` of the function with that event ([`invoke`]) and,
+//! for REST, `apigateway:TestInvokeAuthorizer` ([`test_invoke`]). The CLI
+//! (`gatescope authorizer`) and the TUI call these.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::backends::real_calls::{TestAuthorizerCall, TestAuthorizerResult};
+use crate::backends::{Backend, BackendError};
 use crate::domain::{
-    Api, ApiType, Authorizer, HttpRequest, LambdaAuthorizerKind, PayloadFormat, RequestDraft,
+    Api, Authorizer, ExecTrace, Finding, HttpRequest, LambdaAuthorizerKind, PayloadFormat,
+    RequestDraft, authorizer_function_arn,
 };
+use crate::engines::authz::answer::{self, Outcome, Verdict};
+use crate::engines::authz::arn::MethodArn;
+use crate::engines::authz::condition::CallFacts;
 use crate::engines::authz::event::{AuthorizerCall, build};
 use crate::engines::compose::{self, ComposeError};
-use crate::engines::doctor::{DomainCall, Evidence, custom_domain_call};
-use crate::engines::event_build::{EventInput, Seed, parse_execute_api_host};
+use crate::engines::doctor::{
+    self, AuthorizerAnswerSeen, DomainCall, Evidence, custom_domain_call,
+};
+use crate::engines::event_build::{
+    EventInput, Seed, build_event, parse_execute_api_host, strip_stage,
+};
+use crate::engines::exec_log::parse_test_invoke_log;
 use crate::engines::routing::{DEFAULT_STAGE, Router};
 
-/// What the caller knows beyond the request itself.
-#[derive(Debug, Clone)]
-pub struct PreviewContext {
+/// The request whose authorization is looked at.
+#[derive(Debug, Clone, Default)]
+pub struct AuthorizerQuery {
+    pub method: String,
+    /// Full URL or a path with the stage segment (`/prod/items/42`).
+    pub url: String,
+    pub headers: Vec<(String, String)>,
     /// `$context.identity.sourceIp`.
     pub source_ip: String,
     /// The account id in the method ARN.
     pub account_id: String,
-    /// The region when the URL's host does not name one (a custom domain,
-    /// loopback): the backend's region.
-    pub fallback_region: Option<String>,
-    pub seed: Seed,
 }
 
-impl PreviewContext {
-    /// The defaults of `gatescope authorizer`: loopback caller, the example
-    /// account id, the real clock.
-    pub fn local(fallback_region: Option<String>) -> PreviewContext {
-        PreviewContext {
+impl AuthorizerQuery {
+    /// A request as it would be sent, from a loopback caller in the example
+    /// account (the defaults of `gatescope authorizer`).
+    pub fn local(req: &HttpRequest) -> AuthorizerQuery {
+        AuthorizerQuery {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: req.headers.clone(),
             source_ip: "127.0.0.1".into(),
             account_id: "123456789012".into(),
-            fallback_region,
-            seed: super::seed(),
         }
     }
 }
 
-/// The authorizer's side of one request.
-#[derive(Debug, Clone)]
-pub struct AuthorizerPreview {
-    pub route_key: String,
-    pub authorizer: Authorizer,
-    pub kind: LambdaAuthorizerKind,
-    /// The request as API Gateway sees it (stage, route, gateway headers).
-    pub input: EventInput,
-    pub region: String,
-    /// The event, or the 401 without invocation.
-    pub call: AuthorizerCall,
-    /// Set when the URL is a custom domain of the API: how its mapping was
-    /// read (the event is built for the execute-api URL it stands for).
-    pub via_domain: Option<String>,
-}
-
-impl AuthorizerPreview {
-    /// The one line that says what happens: invoked, or 401 without invocation.
-    pub fn verdict(&self) -> String {
-        match &self.call {
-            AuthorizerCall::NotInvoked { missing } => format!(
-                "identity source {missing} is missing or empty: API Gateway answers 401 {{\"message\":\"Unauthorized\"}} without invoking authorizer {}",
-                self.authorizer.name
-            ),
-            AuthorizerCall::Invoke { method_arn, .. } => format!(
-                "API Gateway invokes authorizer {} ({}) for {method_arn}",
-                self.authorizer.name,
-                self.kind.label()
-            ),
-        }
-    }
-}
-
-/// Why there is no authorizer event for a request.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PreviewError {
-    #[error("no route of {api} matches {method} {path}: {why}")]
-    NoRoute {
-        api: String,
-        method: String,
-        path: String,
-        why: String,
-    },
-    #[error("route {0} has no authorizer")]
-    NoAuthorizer(String),
-    #[error("the authorizer {name} of route {route} is not a Lambda authorizer ({kind})")]
-    NotLambda {
-        name: String,
-        route: String,
-        kind: String,
-    },
-    #[error(
-        "no mapping of {domain} covers {path}: API Gateway answers before any authorizer (see the doctor)"
-    )]
-    UnmappedDomain { domain: String, path: String },
-}
-
-/// The request a draft sends, its auth header (Bearer token, API key)
-/// included: what identity sources read.
+/// The request a composer draft sends, its auth header (Bearer token, API
+/// key) included: what identity sources read.
 pub fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
     let mut req = compose::build(draft)?;
     if let Some((name, value)) = compose::auth_header(&draft.auth) {
@@ -107,54 +68,126 @@ pub fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeErr
     Ok(req)
 }
 
-/// The authorizer event `req` (as it would be sent, auth headers included)
-/// produces on `api`.
-pub fn preview(
+/// The authorizer of the request's route and what API Gateway would do
+/// before invoking it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub api: Api,
+    pub route_key: String,
+    pub authorizer: Authorizer,
+    pub kind: LambdaAuthorizerKind,
+    /// The request as API Gateway sees it (its headers added).
+    pub input: EventInput,
+    pub region: String,
+    pub call: Call,
+    /// Set when the URL is a custom domain of the API: how its mapping was
+    /// read (the event is built for the execute-api URL it stands for).
+    pub via_domain: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+// Built once per request and matched at once: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Call {
+    /// The authorizer is invoked with `event` about `method_arn`.
+    Invoke {
+        event: Value,
+        method_arn: MethodArn,
+        /// `(expression, value)` of each identity source: the cache key.
+        identity: Vec<(String, String)>,
+        /// Sources gatescope could not resolve (an unmodelled `$context` variable).
+        unresolved: Vec<String>,
+    },
+    /// 401 without invocation: this identity source is missing or empty.
+    NotInvoked { missing: String },
+}
+
+impl Prepared {
+    /// The function behind the authorizer (`None`: its URI names none).
+    pub fn function(&self) -> Option<String> {
+        self.authorizer
+            .authorizer_uri
+            .as_deref()
+            .and_then(authorizer_function_arn)
+    }
+
+    /// `{"id", "name", "lambda"}` of the authorizer, for JSON output.
+    pub fn authorizer_json(&self) -> Value {
+        json!({"id": self.authorizer.id, "name": self.authorizer.name, "lambda": self.authorizer.lambda})
+    }
+}
+
+/// Resolve the route of `q` in `api`, its Lambda authorizer and the event
+/// it would get. `Err` is one sentence (no route, no Lambda authorizer).
+pub fn prepare(
     api: &Api,
-    req: &HttpRequest,
-    ctx: &PreviewContext,
-) -> Result<AuthorizerPreview, PreviewError> {
+    q: &AuthorizerQuery,
+    backend_region: Option<&str>,
+) -> Result<Prepared, String> {
+    prepare_with(api, q, backend_region, super::seed())
+}
+
+/// [`prepare`] with the request ids and time of the event given (`seed`):
+/// the TUI keeps one per page so the event does not change on every frame.
+pub fn prepare_with(
+    api: &Api,
+    q: &AuthorizerQuery,
+    backend_region: Option<&str>,
+    seed: Seed,
+) -> Result<Prepared, String> {
     // A custom-domain URL stands for an execute-api URL of the API.
     let probe = Evidence {
         api: Some(api.clone()),
-        request: Some(req.clone()),
+        request: Some(HttpRequest {
+            method: q.method.clone(),
+            url: q.url.clone(),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let (url, via_domain) = match custom_domain_call(&probe) {
         Some(DomainCall::Mapped { url, note }) => (url, Some(note)),
         Some(DomainCall::Unmapped { domain, path }) => {
-            return Err(PreviewError::UnmappedDomain {
-                domain: domain.domain_name.clone(),
-                path,
-            });
+            return Err(format!(
+                "no mapping of {} covers {path}: API Gateway answers before any authorizer (see the doctor)",
+                domain.domain_name
+            ));
         }
-        None => (req.url.clone(), None),
+        None => (q.url.clone(), None),
     };
-    let api_type: ApiType = api.protocol().into();
-    let mut input = EventInput::from_url(api_type, PayloadFormat::V1, &req.method, &url, ctx.seed);
-    let resolution = Router::from_api(api).resolve(&req.method, &input.path);
+    let mut input = EventInput::from_url(
+        api.protocol().into(),
+        PayloadFormat::V1,
+        &q.method,
+        &url,
+        seed,
+    );
+    let resolution = Router::from_api(api).resolve(&q.method, &input.path);
     let Some(m) = &resolution.matched else {
-        return Err(PreviewError::NoRoute {
-            api: api.id.clone(),
-            method: input.method.clone(),
-            path: input.path.clone(),
-            why: resolution.summary(),
-        });
+        return Err(format!(
+            "no route of {} matches {} {}: {}",
+            api.id,
+            q.method,
+            input.path,
+            resolution.summary()
+        ));
     };
     let route = api
         .route(&m.route_key)
-        .ok_or_else(|| PreviewError::NoAuthorizer(m.route_key.clone()))?;
-    let auth = route
+        .ok_or("the matched route is not in the API")?;
+    let Some(auth) = route
         .authorizer_id
         .as_deref()
         .and_then(|id| api.authorizer(id))
-        .ok_or_else(|| PreviewError::NoAuthorizer(route.route_key.clone()))?;
-    let kind =
-        LambdaAuthorizerKind::of(api.protocol(), auth).ok_or_else(|| PreviewError::NotLambda {
-            name: auth.name.clone(),
-            route: route.route_key.clone(),
-            kind: auth.authorizer_type.to_string(),
-        })?;
+    else {
+        return Err(format!("route {} has no authorizer", route.route_key));
+    };
+    let Some(kind) = LambdaAuthorizerKind::of(api.protocol(), auth) else {
+        return Err(format!(
+            "the authorizer {} of route {} is not a Lambda authorizer ({})",
+            auth.name, route.route_key, auth.authorizer_type
+        ));
+    };
     input.route_key = m.route_key.clone();
     input.path_parameters = m.path_parameters.clone();
     input.stage = resolution
@@ -164,29 +197,43 @@ pub fn preview(
     if let Some(stage) = api.stage(&input.stage) {
         input.stage_variables = stage.stage_variables.clone();
     }
-    // Loopback, a custom domain or a bare path name no API: it is this one.
-    if parse_execute_api_host(&input.domain_name).is_none() || input.api_id == "abcdef1234" {
+    if input.domain_name.starts_with("abcdef1234.")
+        || parse_execute_api_host(&input.domain_name).is_none()
+    {
         input.api_id = api.id.clone();
     }
     // The region of the execute-api host the request stands for.
     let region = input
         .region()
-        .or_else(|| ctx.fallback_region.clone())
+        .or_else(|| backend_region.map(str::to_string))
         .unwrap_or_else(|| "us-east-1".into());
     // `$context.domainName` is the host the client called.
     if via_domain.is_some()
-        && let Ok(u) = url::Url::parse(&req.url)
+        && let Ok(u) = url::Url::parse(&q.url)
         && let Some(host) = u.host_str()
     {
         input.domain_name = host.to_string();
     }
-    input.account_id = ctx.account_id.clone();
-    input.source_ip = ctx.source_ip.clone();
-    input.headers.extend(req.headers.iter().cloned());
-    input.body = req.body.clone();
+    input.account_id = q.account_id.clone();
+    input.source_ip = q.source_ip.clone();
+    input.headers.extend(q.headers.iter().cloned());
     let input = input.with_gateway_headers();
-    let call = build(kind, &auth.identity_source, &input, &region);
-    Ok(AuthorizerPreview {
+    let call = match build(kind, &auth.identity_source, &input, &region) {
+        AuthorizerCall::NotInvoked { missing } => Call::NotInvoked { missing },
+        AuthorizerCall::Invoke {
+            event,
+            method_arn,
+            identity,
+            unresolved,
+        } => Call::Invoke {
+            event,
+            method_arn,
+            identity,
+            unresolved,
+        },
+    };
+    Ok(Prepared {
+        api: api.clone(),
         route_key: route.route_key.clone(),
         authorizer: auth.clone(),
         kind,
@@ -194,6 +241,246 @@ pub fn preview(
         region,
         call,
         via_domain,
+    })
+}
+
+/// An answer evaluated for the prepared request.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub verdict: Verdict,
+    /// The integration event's `requestContext.authorizer` when allowed.
+    pub integration_authorizer: Option<Value>,
+    pub findings: Vec<Finding>,
+}
+
+impl Evaluation {
+    /// The verdict as JSON (`gatescope authorizer --output json`).
+    pub fn verdict_json(&self) -> Value {
+        let v = &self.verdict;
+        let outcome = match &v.outcome {
+            Outcome::Allow => json!("allow"),
+            Outcome::Deny { explicit } => json!(if *explicit { "explicitDeny" } else { "deny" }),
+            Outcome::Malformed(why) => json!({"malformed": why}),
+            Outcome::CannotEvaluate(why) => json!({"cannotEvaluate": why}),
+        };
+        json!({
+            "outcome": outcome,
+            "status": v.status,
+            "body": v.body,
+            "decision": v.decision.as_ref().map(|d| d.describe()),
+            "principalId": v.principal_id,
+            "context": v.context,
+            "droppedContext": v.dropped_context.iter().map(|(k, why)| json!({"key": k, "reason": why})).collect::<Vec<_>>(),
+            "integrationAuthorizer": self.integration_authorizer,
+            "unverified": v.unverified,
+        })
+    }
+
+    /// True when the request would not reach the integration, or the
+    /// doctor found an error.
+    pub fn refused(&self) -> bool {
+        self.verdict.outcome != Outcome::Allow || doctor::has_errors(&self.findings)
+    }
+}
+
+/// Evaluate `answer` (the function's return value) as API Gateway would,
+/// with the doctor's findings (explicit deny, dropped context, the cache
+/// pitfall). `function_error`: the function failed with this error type.
+pub fn evaluate(p: &Prepared, answer: &Value, function_error: Option<&str>) -> Evaluation {
+    let method_arn = match &p.call {
+        Call::Invoke { method_arn, .. } => method_arn.clone(),
+        Call::NotInvoked { .. } => crate::engines::authz::event::method_arn(&p.input, &p.region),
+    };
+    let simple = p.authorizer.enable_simple_responses == Some(true);
+    let facts = CallFacts {
+        source_ip: p.input.source_ip.parse().ok(),
+        ..Default::default()
+    };
+    let verdict = answer::evaluate(p.kind, simple, answer, &method_arn, &facts);
+    let route = p.api.route(&p.route_key);
+    let mut integration = p.input.clone();
+    integration.payload = route
+        .and_then(|r| r.integration.as_ref())
+        .and_then(|i| i.payload_format_version.as_deref())
+        .and_then(PayloadFormat::parse)
+        .unwrap_or(PayloadFormat::V1);
+    integration.authorizer = verdict.authorizer_data();
+    let integration_authorizer = (verdict.outcome == Outcome::Allow && function_error.is_none())
+        .then(|| build_event(&integration)["requestContext"]["authorizer"].clone());
+    let evidence = Evidence {
+        api: Some(p.api.clone()),
+        stage: Some(p.input.stage.clone()),
+        route_key: Some(p.route_key.clone()),
+        request: Some(HttpRequest {
+            method: p.input.method.clone(),
+            url: p.input.path.clone(),
+            headers: p.input.headers.clone(),
+            body: Vec::new(),
+        }),
+        authorizer_answer: Some(AuthorizerAnswerSeen {
+            method_arn: method_arn.to_string(),
+            answer: answer.clone(),
+            function_error: function_error.map(str::to_string),
+        }),
+        source_ip: Some(p.input.source_ip.clone()),
+        ..Default::default()
+    };
+    let mut verdict = verdict;
+    if function_error.is_some() {
+        // The function failed: API Gateway never reads its payload as an
+        // answer and answers 500 (reference §3: authorizer failure).
+        verdict.outcome = Outcome::Malformed("the authorizer function failed".into());
+        verdict.status = Some(500);
+        verdict.body = Some(if p.kind.is_rest() {
+            r#"{"message": null}"#.to_string()
+        } else {
+            r#"{"message":"Internal Server Error"}"#.to_string()
+        });
+        verdict.unverified = p.kind.is_rest();
+        verdict.context.clear();
+        verdict.principal_id = None;
+    }
+    Evaluation {
+        verdict,
+        integration_authorizer,
+        findings: doctor::diagnose(&evidence),
+    }
+}
+
+/// What a real `lambda:Invoke` of the authorizer returned, evaluated.
+#[derive(Debug, Clone)]
+pub struct Invoked {
+    pub function: String,
+    /// Lambda's status of the Invoke call itself.
+    pub status: u16,
+    /// `Unhandled` / `Handled` when the function failed.
+    pub function_error: Option<String>,
+    pub executed_version: Option<String>,
+    /// The function's answer (its error object when it failed); a payload
+    /// that is not JSON is kept as a string.
+    pub answer: Value,
+    pub evaluation: Evaluation,
+}
+
+impl Invoked {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "realCall": "lambda:Invoke",
+            "function": self.function,
+            "status": self.status,
+            "functionError": self.function_error,
+            "executedVersion": self.executed_version,
+            "answer": self.answer,
+        })
+    }
+}
+
+/// Why a real call could not be made or failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RealCallError {
+    #[error("{0}")]
+    NotApplicable(String),
+    #[error("{0}")]
+    Backend(#[from] BackendError),
+}
+
+/// A REAL CALL: `lambda:Invoke` of the authorizer's function with the
+/// built event, and its answer evaluated. Costs an invocation and writes to
+/// the function's log group.
+pub async fn invoke(backend: &Backend, p: &Prepared) -> Result<Invoked, RealCallError> {
+    let Call::Invoke { event, .. } = &p.call else {
+        return Err(RealCallError::NotApplicable(
+            "API Gateway would not invoke the authorizer (an identity source is missing): nothing to invoke".into(),
+        ));
+    };
+    let Some(function) = p.function() else {
+        return Err(RealCallError::NotApplicable(format!(
+            "authorizer {} names no Lambda function in its URI ({})",
+            p.authorizer.name,
+            p.authorizer.authorizer_uri.as_deref().unwrap_or("none")
+        )));
+    };
+    let payload = serde_json::to_vec(event).unwrap_or_default();
+    let out = backend.calls.invoke_function(&function, &payload).await?;
+    let answer = parse_payload(&out.payload);
+    let evaluation = evaluate(p, &answer, out.function_error.as_deref());
+    Ok(Invoked {
+        function,
+        status: out.status,
+        function_error: out.function_error,
+        executed_version: out.executed_version,
+        answer,
+        evaluation,
+    })
+}
+
+/// A Lambda payload as JSON; text that is not JSON stays a string (it is
+/// then a malformed answer).
+fn parse_payload(payload: &[u8]) -> Value {
+    serde_json::from_slice(payload)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(payload).into_owned()))
+}
+
+/// What `TestInvokeAuthorizer` answered.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestInvoked {
+    #[serde(flatten)]
+    pub result: TestAuthorizerResult,
+    /// The log of the call, parsed into steps.
+    pub trace: ExecTrace,
+    /// The answer rebuilt from `principalId`, `policy` and `authorization`,
+    /// evaluated locally for the request's own method ARN (`None` when AWS
+    /// returned no policy).
+    #[serde(skip)]
+    pub evaluation: Option<Evaluation>,
+}
+
+/// A REAL CALL (REST only): `apigateway:TestInvokeAuthorizer` with the
+/// request's headers, path and stage variables. API Gateway runs the
+/// authorizer function and reports the client status, policy and log.
+pub async fn test_invoke(backend: &Backend, p: &Prepared) -> Result<TestInvoked, RealCallError> {
+    if !p.kind.is_rest() {
+        return Err(RealCallError::NotApplicable(format!(
+            "TestInvokeAuthorizer exists for REST APIs only; {} is an HTTP API (use --invoke)",
+            p.api.id
+        )));
+    }
+    let path = strip_stage(&p.input.path, &p.input.stage, true);
+    let query = p.input.query.trim_start_matches('?');
+    let call = TestAuthorizerCall {
+        rest_api_id: p.api.id.clone(),
+        authorizer_id: p.authorizer.id.clone(),
+        headers: p.input.headers.clone(),
+        path_with_query_string: Some(if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }),
+        body: None,
+        stage_variables: p.input.stage_variables.clone(),
+    };
+    let result = backend.calls.test_invoke_authorizer(&call).await?;
+    let trace = parse_test_invoke_log(&result.log);
+    let evaluation = result.policy.as_deref().map(|policy| {
+        let policy: Value =
+            serde_json::from_str(policy).unwrap_or_else(|_| Value::String(policy.to_string()));
+        let context: BTreeMap<&String, Value> = result
+            .authorization
+            .iter()
+            .map(|(k, v)| (k, json!(v.join(","))))
+            .collect();
+        let answer = json!({
+            "principalId": result.principal_id,
+            "policyDocument": policy,
+            "context": context,
+        });
+        evaluate(p, &answer, None)
+    });
+    Ok(TestInvoked {
+        result,
+        trace,
+        evaluation,
     })
 }
 

@@ -184,51 +184,20 @@ pub async fn run(
         ));
     }
     let plan = plan::plan(apis, stage, &window, depth);
-    let batches = plan.batches();
     let mut report = HealthReport {
         window: Some(window),
         ..Default::default()
     };
-    report.calls.metric_queries = plan.queries.len();
-    report.calls.get_metric_data = calls_needed(plan.queries.len());
-    send(HealthProgress::Planned {
-        queries: plan.queries.len(),
-        calls: batches.len(),
-    })
-    .await;
-    let metrics = backend.metrics.clone();
-    let of = batches.len();
-    let mut calls = futures::stream::iter(batches)
-        .map(|b| {
-            let metrics = metrics.clone();
-            async move {
-                metrics
-                    .get_metric_data(&b, window.start_s, window.end_s)
-                    .await
-            }
-        })
-        .buffer_unordered(cfg.metric_concurrency.max(1));
-    let mut answers: Vec<MetricSeries> = Vec::new();
-    let mut done = 0;
-    loop {
-        let next = tokio::select! {
-            _ = cancel.cancelled() => return Err(cancelled()),
-            n = calls.next() => n,
-        };
-        let Some(r) = next else { break };
-        done += 1;
-        match r {
-            Ok(a) => answers.extend(a),
-            Err(e) => {
-                // Without metrics the causes and invocations still help.
-                if !report.notes.iter().any(|n| n.contains(&e.message)) {
-                    report.notes.push(format!("metrics: {e}"));
-                }
-            }
-        }
-        send(HealthProgress::MetricsCall { done, of }).await;
-    }
-    drop(calls);
+    let (answers, _) = fetch_metrics(
+        backend,
+        &plan,
+        &window,
+        cfg,
+        progress.as_ref(),
+        &cancel,
+        &mut report,
+    )
+    .await?;
     report.apis = assemble::assemble(apis, stage, &plan, &answers, &window, &mut report.notes);
     send(HealthProgress::Metrics(Box::new(report.clone()))).await;
     if depth == Depth::Full
@@ -256,6 +225,90 @@ pub async fn run(
             }
         }
     }
+    Ok(report)
+}
+
+/// Fetch the plan's queries in GetMetricData-sized batches, a few calls at
+/// a time. A failed call is a note in `report` (the rest still helps) and
+/// the first failure is returned beside the answers; cancelling ends the run.
+async fn fetch_metrics(
+    backend: &Backend,
+    plan: &plan::Plan,
+    window: &Window,
+    cfg: &HealthConfig,
+    progress: Option<&mpsc::Sender<HealthProgress>>,
+    cancel: &CancellationToken,
+    report: &mut HealthReport,
+) -> Result<(Vec<MetricSeries>, Option<BackendError>), BackendError> {
+    let send = |p: HealthProgress| async move {
+        if let Some(tx) = progress {
+            let _ = tx.send(p).await;
+        }
+    };
+    let batches = plan.batches();
+    report.calls.metric_queries = plan.queries.len();
+    report.calls.get_metric_data = calls_needed(plan.queries.len());
+    send(HealthProgress::Planned {
+        queries: plan.queries.len(),
+        calls: batches.len(),
+    })
+    .await;
+    let metrics = backend.metrics.clone();
+    let of = batches.len();
+    let (start_s, end_s) = (window.start_s, window.end_s);
+    let mut calls = futures::stream::iter(batches)
+        .map(|b| {
+            let metrics = metrics.clone();
+            async move { metrics.get_metric_data(&b, start_s, end_s).await }
+        })
+        .buffer_unordered(cfg.metric_concurrency.max(1));
+    let mut answers: Vec<MetricSeries> = Vec::new();
+    let mut first_failure = None;
+    let mut done = 0;
+    loop {
+        let next = tokio::select! {
+            _ = cancel.cancelled() => return Err(cancelled()),
+            n = calls.next() => n,
+        };
+        let Some(r) = next else { break };
+        done += 1;
+        match r {
+            Ok(a) => answers.extend(a),
+            Err(e) => {
+                // Without metrics the causes and invocations still help.
+                if !report.notes.iter().any(|n| n.contains(&e.message)) {
+                    report.notes.push(format!("metrics: {e}"));
+                }
+                first_failure.get_or_insert(e);
+            }
+        }
+        send(HealthProgress::MetricsCall { done, of }).await;
+    }
+    Ok((answers, first_failure))
+}
+
+/// Stage totals of every API (metrics only: no causes, no log reads), for
+/// the API list's sparklines. Some failed calls are notes in the report;
+/// when every call failed, the first failure is the answer.
+pub async fn totals(
+    backend: &Backend,
+    apis: &[Api],
+    req: &HealthRequest,
+    cfg: &HealthConfig,
+    cancel: CancellationToken,
+) -> HealthOutcome {
+    let window = req.window();
+    let plan = plan::plan(apis, None, &window, Depth::Stages);
+    let mut report = HealthReport {
+        window: Some(window),
+        ..Default::default()
+    };
+    let (answers, failure) =
+        fetch_metrics(backend, &plan, &window, cfg, None, &cancel, &mut report).await?;
+    if let (true, Some(e)) = (answers.is_empty(), failure) {
+        return Err(e);
+    }
+    report.apis = assemble::assemble(apis, None, &plan, &answers, &window, &mut report.notes);
     Ok(report)
 }
 

@@ -11,7 +11,9 @@ pub mod inventory;
 pub mod logs;
 pub mod problems;
 pub mod send;
+pub mod test_invoke;
 pub mod tour;
+pub mod usage;
 
 /// The real clock and fresh random bytes, for the engines that take them as
 /// inputs (the event builder).

@@ -5,11 +5,13 @@ pub mod control_plane;
 pub mod error;
 pub mod log_source;
 pub mod metric_source;
+pub mod real_calls;
 
 pub use control_plane::ControlPlane;
 pub use error::{BackendError, ErrorKind};
 pub use log_source::LogSource;
 pub use metric_source::MetricSource;
+pub use real_calls::RealCalls;
 
 use std::sync::Arc;
 
@@ -36,6 +38,9 @@ pub struct Backend {
     pub logs: Arc<dyn LogSource>,
     /// CloudWatch metrics (the demo derives them from its own traffic).
     pub metrics: Arc<dyn MetricSource>,
+    /// Opt-in calls that make AWS run something (Lambda Invoke, TestInvoke*,
+    /// GetUsage): only made when the user asks.
+    pub calls: Arc<dyn RealCalls>,
     /// Credentials for SigV4 signing (`None` when none could be configured).
     pub credentials: Option<SharedCredentialsProvider>,
 }

@@ -1,26 +1,24 @@
 //! `gatescope authorizer API_ID METHOD URL`: the event API Gateway sends the
 //! route's Lambda authorizer for this request (REST `TOKEN`/`REQUEST`, HTTP
 //! payload 1.0/2.0), or the 401 it answers without invoking it when an
-//! identity source is missing. With `--answer FILE` the authorizer's answer
-//! (as the function returned it) is evaluated as API Gateway would: simple
-//! response or IAM policy against the method ARN, the context that reaches
-//! the integration's `requestContext.authorizer`, and the doctor's findings
-//! (explicit deny, the cache pitfall). Nothing is invoked: this is local.
+//! identity source is missing. An answer is then evaluated as API Gateway
+//! would (simple response or IAM policy against the method ARN, the context
+//! that reaches the integration's `requestContext.authorizer`, the doctor's
+//! findings: explicit deny, the cache pitfall). The answer comes from
+//! `--answer FILE` (local), or from one of two opt-in REAL CALLS: `--invoke`
+//! (`lambda:Invoke` of the authorizer's function with the event) and
+//! `--test-invoke` (REST: `apigateway:TestInvokeAuthorizer`). The use case
+//! itself lives in `app::authorizer`.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::output::{OutputFormat, outln, print_json};
+use super::output::{OutputFormat, errln, outln, print_json};
 use super::{GlobalArgs, fetch_api, read_input};
-use crate::app::authorizer::{self, PreviewContext};
-use crate::domain::{HttpRequest, PayloadFormat};
-use crate::engines::authz::answer::{self, Outcome};
-use crate::engines::authz::condition::CallFacts;
-use crate::engines::authz::event::AuthorizerCall;
-use crate::engines::doctor::{self, AuthorizerAnswerSeen, Evidence};
-use crate::engines::event_build::build_event;
+use crate::app::authorizer::{self as use_case, AuthorizerQuery, Call, Evaluation, Prepared};
+use crate::domain::Finding;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,8 +32,18 @@ pub struct Args {
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
     /// The authorizer's answer to evaluate (JSON file; `-` reads standard input).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["invoke", "test_invoke"])]
     pub answer: Option<String>,
+    /// REAL CALL: invoke the authorizer's Lambda function with the event
+    /// (`lambda:Invoke`; runs and bills the function, writes to its logs)
+    /// and evaluate its answer.
+    #[arg(long, conflicts_with = "test_invoke")]
+    pub invoke: bool,
+    /// REAL CALL (REST): `apigateway:TestInvokeAuthorizer` with the
+    /// request's headers; API Gateway runs the authorizer and reports the
+    /// client status, policy and its execution log.
+    #[arg(long)]
+    pub test_invoke: bool,
     /// The caller's address as API Gateway sees it (`$context.identity.sourceIp`).
     #[arg(long, default_value = "127.0.0.1")]
     pub source_ip: String,
@@ -54,8 +62,6 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let backend = global.backend().await?;
-    let api = fetch_api(&backend, &args.api_id).await?;
     let mut headers = Vec::new();
     for h in &args.headers {
         let (k, v) = h
@@ -63,127 +69,165 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("header `{h}` is not `Name: value`"))?;
         headers.push((k.trim().to_string(), v.trim().to_string()));
     }
-    let request = HttpRequest {
-        method: args.method.trim().to_ascii_uppercase(),
+    let backend = global.backend().await?;
+    let api = fetch_api(&backend, &args.api_id).await?;
+    let query = AuthorizerQuery {
+        method: args.method.clone(),
         url: args.url.clone(),
         headers,
-        body: Vec::new(),
-    };
-    let ctx = PreviewContext {
         source_ip: args.source_ip.clone(),
         account_id: args.account_id.clone(),
-        ..PreviewContext::local(backend.info.region.clone())
     };
-    let p = authorizer::preview(&api, &request, &ctx)?;
-    let (input, auth, kind) = (&p.input, &p.authorizer, p.kind);
-    let route = api
-        .route(&p.route_key)
-        .context("the matched route is not in the API")?;
-    let lambda = auth.lambda.clone();
+    let p = use_case::prepare(&api, &query, backend.info.region.as_deref())
+        .map_err(anyhow::Error::msg)?;
     let (event, method_arn) = match &p.call {
-        AuthorizerCall::NotInvoked { missing } => {
+        Call::NotInvoked { missing } => {
             let out = json!({
-                "route": route.route_key, "authorizer": {"id": auth.id, "name": auth.name, "lambda": lambda},
+                "route": p.route_key, "authorizer": p.authorizer_json(),
                 "invoked": false, "missingIdentitySource": missing,
                 "status": 401, "body": {"message": "Unauthorized"},
             });
             match args.output {
-                OutputFormat::Json => print_json(&out)?,
-                OutputFormat::Table => outln!("{} {}: {}", args.method, input.path, p.verdict()),
+                crate::cli::output::OutputFormat::Json => print_json(&out)?,
+                crate::cli::output::OutputFormat::Table => outln!(
+                    "{} {}: identity source {missing} is missing or empty: API Gateway answers 401 {{\"message\":\"Unauthorized\"}} without invoking authorizer {}",
+                    args.method,
+                    p.input.path,
+                    p.authorizer.name
+                ),
+            }
+            if args.invoke || args.test_invoke {
+                errln!(
+                    "gatescope: no real call was made: API Gateway would not invoke the authorizer"
+                );
             }
             return Ok(ExitCode::from(1));
         }
-        AuthorizerCall::Invoke {
+        Call::Invoke {
             event, method_arn, ..
-        } => (event.clone(), method_arn.clone()),
+        } => (event.clone(), method_arn.to_string()),
     };
     let mut out = json!({
-        "route": route.route_key,
-        "authorizer": {"id": auth.id, "name": auth.name, "lambda": lambda},
+        "route": p.route_key,
+        "authorizer": p.authorizer_json(),
         "invoked": true,
-        "methodArn": method_arn.to_string(),
+        "methodArn": method_arn,
         "event": event,
     });
-    let mut code = ExitCode::SUCCESS;
+    let mut evaluation: Option<Evaluation> = None;
     if let Some(answer) = &answer {
-        let simple = auth.enable_simple_responses == Some(true);
-        let facts = CallFacts {
-            source_ip: args.source_ip.parse().ok(),
-            ..Default::default()
-        };
-        let v = answer::evaluate(kind, simple, answer, &method_arn, &facts);
-        let outcome = match &v.outcome {
-            Outcome::Allow => json!("allow"),
-            Outcome::Deny { explicit } => json!(if *explicit { "explicitDeny" } else { "deny" }),
-            Outcome::Malformed(why) => json!({"malformed": why}),
-            Outcome::CannotEvaluate(why) => json!({"cannotEvaluate": why}),
-        };
-        let mut integration = input.clone();
-        integration.payload = route
-            .integration
-            .as_ref()
-            .and_then(|i| i.payload_format_version.as_deref())
-            .and_then(PayloadFormat::parse)
-            .unwrap_or(PayloadFormat::V1);
-        integration.authorizer = v.authorizer_data();
-        let integration_authorizer = (v.outcome == Outcome::Allow)
-            .then(|| build_event(&integration)["requestContext"]["authorizer"].clone());
-        let evidence = Evidence {
-            api: Some(api.clone()),
-            stage: Some(input.stage.clone()),
-            route_key: Some(route.route_key.clone()),
-            request: Some(HttpRequest {
-                method: input.method.clone(),
-                url: args.url.clone(),
-                headers: input.headers.clone(),
-                body: Vec::new(),
-            }),
-            authorizer_answer: Some(AuthorizerAnswerSeen {
-                method_arn: method_arn.to_string(),
-                answer: answer.clone(),
-            }),
-            source_ip: Some(args.source_ip.clone()),
-            ..Default::default()
-        };
-        let findings = doctor::diagnose(&evidence);
-        if v.outcome != Outcome::Allow || doctor::has_errors(&findings) {
-            code = ExitCode::from(1);
+        evaluation = Some(use_case::evaluate(&p, answer, None));
+    } else if args.invoke {
+        let invoked = use_case::invoke(&backend, &p)
+            .await
+            .context("lambda:Invoke of the authorizer failed")?;
+        out["realCall"] = invoked.to_json();
+        evaluation = Some(invoked.evaluation);
+    } else if args.test_invoke {
+        let t = use_case::test_invoke(&backend, &p)
+            .await
+            .context("TestInvokeAuthorizer failed")?;
+        let mut real = serde_json::to_value(&t)?;
+        real["realCall"] = json!("apigateway:TestInvokeAuthorizer");
+        out["realCall"] = real;
+        evaluation = t.evaluation;
+        if evaluation.is_none() {
+            // No policy came back: AWS's client status is the verdict.
+            out["verdict"] = json!({"status": t.result.client_status, "fromAws": true});
         }
-        out["verdict"] = json!({
-            "outcome": outcome,
-            "status": v.status,
-            "body": v.body,
-            "decision": v.decision.as_ref().map(|d| d.describe()),
-            "principalId": v.principal_id,
-            "context": v.context,
-            "droppedContext": v.dropped_context.iter().map(|(k, why)| json!({"key": k, "reason": why})).collect::<Vec<_>>(),
-            "integrationAuthorizer": integration_authorizer,
-            "unverified": v.unverified,
-        });
-        out["findings"] = serde_json::to_value(&findings)?;
+    }
+    let code = exit_code(&out, evaluation.as_ref());
+    if let Some(e) = &evaluation {
+        out["verdict"] = e.verdict_json();
+        out["findings"] = serde_json::to_value(&e.findings)?;
     }
     match args.output {
         OutputFormat::Json => print_json(&out)?,
-        OutputFormat::Table => {
-            outln!(
-                "{} {} → route {} → authorizer {} ({})",
-                input.method,
-                input.path,
-                route.route_key,
-                auth.name,
-                kind.label()
-            );
-            outln!("method ARN: {method_arn}");
-            outln!("event:\n{}", serde_json::to_string_pretty(&out["event"])?);
-            if let Some(v) = out.get("verdict") {
-                outln!("verdict: {}", serde_json::to_string_pretty(v)?);
-                let findings: Vec<crate::domain::Finding> =
-                    serde_json::from_value(out["findings"].clone())?;
-                for f in &findings {
-                    outln!("{}", f.to_text());
-                }
-            }
-        }
+        OutputFormat::Table => print_table(&args, &p, &out, evaluation.as_ref())?,
     }
     Ok(code)
+}
+
+/// 0 when the request would reach the integration (or nothing was
+/// evaluated), 1 when it would be refused.
+fn exit_code(out: &Value, evaluation: Option<&Evaluation>) -> ExitCode {
+    let refused_by_aws = out["realCall"]["clientStatus"]
+        .as_i64()
+        .is_some_and(|s| s != 0);
+    if evaluation.is_some_and(Evaluation::refused) || refused_by_aws {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_table(
+    args: &Args,
+    p: &Prepared,
+    out: &Value,
+    evaluation: Option<&Evaluation>,
+) -> anyhow::Result<()> {
+    outln!(
+        "{} {} → route {} → authorizer {} ({})",
+        p.input.method,
+        p.input.path,
+        p.route_key,
+        p.authorizer.name,
+        p.kind.label()
+    );
+    outln!("method ARN: {}", out["methodArn"].as_str().unwrap_or(""));
+    outln!("event:\n{}", serde_json::to_string_pretty(&out["event"])?);
+    let real = &out["realCall"];
+    if args.invoke {
+        outln!(
+            "REAL CALL lambda:Invoke {} → status {}{}{}",
+            real["function"].as_str().unwrap_or("?"),
+            real["status"],
+            real["functionError"]
+                .as_str()
+                .map(|e| format!(", function error {e}"))
+                .unwrap_or_default(),
+            real["executedVersion"]
+                .as_str()
+                .map(|v| format!(", version {v}"))
+                .unwrap_or_default(),
+        );
+        outln!(
+            "answer:\n{}",
+            serde_json::to_string_pretty(&real["answer"])?
+        );
+    }
+    if args.test_invoke {
+        let status = real["clientStatus"].as_i64().unwrap_or(0);
+        outln!(
+            "REAL CALL apigateway:TestInvokeAuthorizer → client status {} ({}), latency {} ms",
+            status,
+            if status == 0 {
+                "allowed".to_string()
+            } else {
+                format!("the client would get {status}")
+            },
+            real["latencyMs"]
+        );
+        if let Some(pid) = real["principalId"].as_str() {
+            outln!("principalId: {pid}");
+        }
+        if let Some(policy) = real["policy"].as_str() {
+            outln!("policy: {policy}");
+        }
+        if let Some(log) = real["log"].as_str().filter(|l| !l.is_empty()) {
+            outln!("execution log:\n{}", log.trim_end());
+        }
+    }
+    if let Some(e) = evaluation {
+        outln!(
+            "verdict: {}",
+            serde_json::to_string_pretty(&e.verdict_json())?
+        );
+        let findings: &[Finding] = &e.findings;
+        for f in findings {
+            outln!("{}", f.to_text());
+        }
+    }
+    Ok(())
 }

@@ -34,6 +34,21 @@ pub fn parse_seconds(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
+/// `--aws-timeout S` / `GATESCOPE_AWS_TIMEOUT`: seconds, more than 0, at
+/// most 300 (5 minutes).
+pub fn parse_aws_timeout(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds (above 0, at most 300)"))?;
+    if !(v.is_finite() && v > 0.0 && v <= 300.0) {
+        return Err(format!(
+            "{s:?}: give a number of seconds above 0 and at most 300"
+        ));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
 /// A humantime duration (`20s`, `2m`) of at most a day (0 allowed).
 /// `--region`: an AWS region name is letters, digits and dashes
 /// (`us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`). Anything else is refused
@@ -136,6 +151,19 @@ mod tests {
                 .unwrap_err()
                 .contains("limit of 86400 s")
         );
+    }
+
+    #[test]
+    fn aws_timeouts_at_their_limits() {
+        assert_eq!(
+            parse_aws_timeout("0.5").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert_eq!(parse_aws_timeout("300").unwrap(), Duration::from_secs(300));
+        for bad in ["0", "-1", "300.5", "NaN", "inf", "1e20", "", "5s"] {
+            let e = parse_aws_timeout(bad).unwrap_err();
+            assert!(!e.contains('\n'), "{e}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, print_json, table};
+use crate::app::inventory::loader::ReportPace;
 use crate::app::inventory::{InventoryCache, Loader, flags, merge_for_cache};
 use crate::app::problems::{self as found, Problem};
 use crate::domain::{AccessLogging, Api, Inventory, RouteSettings};
@@ -89,7 +90,16 @@ async fn load_inventory_with(
     if let Some(id) = api_id {
         loader = loader.only(vec![id.to_string()]);
     }
-    let (inventory, listing) = loader.load().await.context("cannot list APIs")?;
+    // A frozen endpoint must not look like a hung gatescope: say on stderr
+    // what is being waited for (fast loads print nothing).
+    let pace = ReportPace {
+        first: std::time::Duration::from_secs(2),
+        every: std::time::Duration::from_secs(5),
+    };
+    let (inventory, listing) = loader
+        .load_reporting(Some(pace), |w| eprintln!("gatescope: {w}"))
+        .await
+        .context("cannot list APIs")?;
     let mut problems = found::of_inventory(&inventory, &listing);
     if let Some(id) = api_id
         && inventory.apis.is_empty()

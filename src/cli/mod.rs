@@ -17,6 +17,8 @@ pub mod output;
 pub mod problems;
 pub mod send;
 pub mod sigpipe;
+pub mod test_invoke;
+pub mod usage;
 
 use std::process::ExitCode;
 
@@ -44,6 +46,10 @@ pub struct GlobalArgs {
     /// Custom endpoint for every AWS call (e.g. a local emulator).
     #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
     pub endpoint_url: Option<String>,
+    /// Seconds one AWS call may take before it is retried once, then
+    /// reported as failed (default 30; at most 300).
+    #[arg(long, global = true, env = "GATESCOPE_AWS_TIMEOUT", value_name = "SECS", value_parser = flags::parse_aws_timeout)]
+    pub aws_timeout: Option<std::time::Duration>,
     /// Run against the built-in demo gateway (`gatescope demo SUBCOMMAND` sets it).
     #[arg(long, global = true, hide = true)]
     pub demo: bool,
@@ -55,6 +61,7 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            call_timeout: self.aws_timeout,
         }
     }
 
@@ -123,6 +130,11 @@ pub enum Command {
     Jwt(jwt::Args),
     /// Send a (signed) test request and show the response.
     Send(send::Args),
+    /// REAL CALL: run a REST method through the control plane (TestInvokeMethod):
+    /// status, body and execution log; bypasses the authorizer and API keys.
+    TestInvoke(test_invoke::Args),
+    /// REAL CALL: an API key's usage and quota left (GetUsage).
+    Usage(usage::Args),
     /// Access logs and Lambda logs of a stage, correlated.
     Logs(logs::Args),
     /// Explain an error response, or lint an API's configuration.
@@ -203,6 +215,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cors(a)) => cors::run(a, &g).await,
         Some(Command::Jwt(a)) => jwt::run(a, &g).await,
         Some(Command::Send(a)) => send::run(a, &g).await,
+        Some(Command::TestInvoke(a)) => test_invoke::run(a, &g).await,
+        Some(Command::Usage(a)) => usage::run(a, &g).await,
         Some(Command::Logs(a)) => logs::run(a, &g).await,
         Some(Command::Doctor(a)) => doctor::run(a, &g).await,
         Some(Command::Health(a)) => health::run(a, &g).await,

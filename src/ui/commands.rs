@@ -123,6 +123,8 @@ fn aws_options(ctx: &CommandCtx<'_>) -> Result<AwsOptions, String> {
         profile: info.profile.clone(),
         region: info.region.clone(),
         endpoint_url: info.endpoint.clone(),
+        // `GATESCOPE_AWS_TIMEOUT` still applies (read when the backend is built).
+        call_timeout: None,
     })
 }
 

@@ -36,6 +36,7 @@ pub fn refresh(shared: &mut Shared) -> Vec<Effect> {
 }
 
 fn apply(shared: &mut Shared, event: InventoryEvent, cache: &InventoryCache) -> Vec<Effect> {
+    let done = matches!(event, InventoryEvent::Done(_));
     let applied = shared.inventory.apply(event);
     if let Some(snapshot) = applied.save {
         // Keep what the user saw (listing order, details) for next time; a
@@ -47,7 +48,12 @@ fn apply(shared: &mut Shared, event: InventoryEvent, cache: &InventoryCache) -> 
             }
         });
     }
-    applied.errors.into_iter().map(Effect::Error).collect()
+    let mut effects: Vec<Effect> = applied.errors.into_iter().map(Effect::Error).collect();
+    // The list is drawn: now its sparklines (never before the first frame).
+    if done {
+        effects.extend(super::api_sparks::load(shared));
+    }
+    effects
 }
 
 /// Reload one API's routes, authorizers and stages (`r` on an API page).

@@ -37,6 +37,7 @@
 //!    `app.update(Action::..)`, `settle().await`, snapshot `render_to_string`.
 
 pub mod action;
+pub mod api_sparks;
 pub mod app;
 pub mod chrome;
 pub mod clipboard;

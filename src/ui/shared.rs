@@ -32,6 +32,8 @@ pub struct Shared {
     pub drafts: std::collections::HashMap<(String, String), crate::domain::RequestDraft>,
     /// Lambda functions' own configuration, read for the doctor's lint.
     pub functions: crate::app::inventory::functions::FunctionCache,
+    /// The API list's sparklines, loaded after the inventory.
+    pub sparks: super::api_sparks::ApiSparks,
     /// The history and the saved requests (files under the data dir; a
     /// temp dir in tests).
     pub store: crate::app::history::Store,
@@ -49,6 +51,7 @@ impl Shared {
             status: Status::default(),
             drafts: Default::default(),
             functions: Default::default(),
+            sparks: Default::default(),
             store: crate::app::history::default_store(),
             http: Default::default(),
         }

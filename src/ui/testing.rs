@@ -128,6 +128,7 @@ pub fn fake_backend(control: FakeControl) -> Backend {
         control: Arc::new(control),
         logs: Arc::new(NoLogs),
         metrics: Arc::new(crate::backends::metric_source::NoMetrics),
+        calls: Arc::new(crate::backends::real_calls::NoRealCalls),
         credentials: None,
     }
 }

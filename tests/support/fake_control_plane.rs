@@ -78,6 +78,19 @@ pub enum Fault {
     /// After the two lists, every call answers 503: the emulator went away
     /// in the middle of the load.
     DetailsDown,
+    /// Every call is accepted and never answered (a frozen endpoint).
+    Frozen,
+    /// The lists answer; every detail call of HTTP API `h1` never does.
+    HangDetails,
+}
+
+/// Whether `fault` leaves the call at `path` unanswered for ever.
+fn hangs(fault: Fault, path: &str) -> bool {
+    match fault {
+        Fault::Frozen => true,
+        Fault::HangDetails => path.starts_with("/v2/apis/h1/"),
+        _ => false,
+    }
 }
 
 /// What the fake answered.
@@ -116,7 +129,14 @@ impl FakeControlPlane {
         let s = state.clone();
         let app = axum::Router::new().fallback(move |m: Method, u: Uri| {
             let s = s.clone();
-            async move { handle(&s, &m, &u) }
+            async move {
+                let fault = s.lock().unwrap().fault;
+                if hangs(fault, u.path()) {
+                    // The client gives up and closes the connection.
+                    std::future::pending::<()>().await;
+                }
+                handle(&s, &m, &u)
+            }
         });
         FakeControlPlane {
             url: format!("http://{}", serve(app).await),

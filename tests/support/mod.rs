@@ -10,6 +10,7 @@ pub mod aws;
 pub mod fake_cloudwatch;
 pub mod fake_control_plane;
 pub mod fake_http;
+pub mod fake_real_calls;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,9 @@
 //! concurrently (bounded), streaming events so a view shows the API list first
 //! and fills details in as they arrive.
 
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
@@ -159,20 +161,126 @@ impl Loader {
     /// Load everything and return it (the CLI's path). Fails only when the
     /// listing fails; per-API failures are in each API's `problems`.
     pub async fn load(&self) -> Result<(Inventory, Vec<String>), BackendError> {
+        self.load_reporting(None, |_| {}).await
+    }
+
+    /// [`Loader::load`], saying what it waits for when a call takes long:
+    /// `report` gets a [`LoadWait`] once nothing arrived for `pace.first`,
+    /// then every `pace.every` until something does.
+    pub async fn load_reporting(
+        &self,
+        pace: Option<ReportPace>,
+        mut report: impl FnMut(LoadWait),
+    ) -> Result<(Inventory, Vec<String>), BackendError> {
         let (mut rx, _handle) = self.spawn();
         let mut problems = Vec::new();
-        while let Some(ev) = rx.recv().await {
+        let mut listed: Option<Vec<String>> = None;
+        let mut finished: HashSet<String> = HashSet::new();
+        let mut last = Instant::now();
+        let mut next = pace.map(|p| p.first);
+        loop {
+            let ev = match next {
+                Some(after) => tokio::select! {
+                    ev = rx.recv() => ev,
+                    _ = tokio::time::sleep_until((last + after).into()) => {
+                        let waited = last.elapsed();
+                        report(match &listed {
+                            None => LoadWait::Listing { waited },
+                            Some(ids) => {
+                                // `buffer_unordered` starts them in order, at most
+                                // `concurrency` unfinished at once.
+                                let started = (finished.len() + self.concurrency).min(ids.len());
+                                LoadWait::Details {
+                                    waited,
+                                    apis: ids[..started]
+                                        .iter()
+                                        .filter(|id| !finished.contains(*id))
+                                        .cloned()
+                                        .collect(),
+                                    loaded: finished.len(),
+                                    total: ids.len(),
+                                }
+                            }
+                        });
+                        next = pace.map(|p| after + p.every);
+                        continue;
+                    }
+                },
+                None => rx.recv().await,
+            };
+            let Some(ev) = ev else { break };
+            last = Instant::now();
+            next = pace.map(|p| p.first);
             match ev {
-                InventoryEvent::ApisListed { problems: p, .. } => problems = p,
+                InventoryEvent::ApisListed { apis, problems: p } => {
+                    problems = p;
+                    listed = Some(apis.into_iter().map(|a| a.id).collect());
+                }
                 InventoryEvent::ListFailed(e) => return Err(e),
                 InventoryEvent::Done(inv) => return Ok((inv, problems)),
-                InventoryEvent::ApiLoaded(_) | InventoryEvent::Failed { .. } => {}
+                InventoryEvent::ApiLoaded(a) => {
+                    finished.insert(a.id);
+                }
+                InventoryEvent::Failed { api_id, .. } => {
+                    finished.insert(api_id);
+                }
             }
         }
         Err(BackendError::new(
             crate::backends::ErrorKind::Other,
             "the inventory load stopped before it finished",
         ))
+    }
+}
+
+/// When [`Loader::load_reporting`] speaks up.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportPace {
+    /// Quiet for this long before the first report (fast loads say nothing).
+    pub first: Duration,
+    /// Then once per this.
+    pub every: Duration,
+}
+
+/// What a slow inventory load is waiting for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadWait {
+    /// The two lists (GetApis, GetRestApis) have not answered.
+    Listing { waited: Duration },
+    /// The details of these APIs have not arrived.
+    Details {
+        waited: Duration,
+        apis: Vec<String>,
+        loaded: usize,
+        total: usize,
+    },
+}
+
+impl std::fmt::Display for LoadWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadWait::Listing { waited } => write!(
+                f,
+                "listing the APIs: waiting {} s for GetApis / GetRestApis",
+                waited.as_secs()
+            ),
+            LoadWait::Details {
+                waited,
+                apis,
+                loaded,
+                total,
+            } => write!(
+                f,
+                "{loaded} of {total} APIs loaded; waiting {} s for the details (routes, \
+                 integrations, authorizers, stages) of {}",
+                waited.as_secs(),
+                if apis.is_empty() {
+                    "the last API".to_string()
+                } else {
+                    apis.join(", ")
+                }
+            ),
+        }
     }
 }
 

@@ -119,6 +119,22 @@ async fn credentials_chain(
     SharedCredentialsProvider::new(chain)
 }
 
+/// How long one attempt of an AWS call may take by default. A timed-out
+/// call is retried once, so a frozen endpoint costs about twice this.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `GATESCOPE_AWS_TIMEOUT` (seconds, fractions allowed), when it is a
+/// positive number of at most 300; the CLI checks the same variable with a
+/// one-line error before it gets here (the `--aws-timeout` flag).
+fn call_timeout_from_env() -> Option<Duration> {
+    let v: f64 = std::env::var("GATESCOPE_AWS_TIMEOUT")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (v.is_finite() && v > 0.0 && v <= 300.0).then(|| Duration::from_secs_f64(v))
+}
+
 /// Build the SDK configuration. Never performs a network call.
 pub async fn load(opts: &AwsOptions) -> LoadedConfig {
     let on_aws = looks_like_aws_compute();
@@ -140,7 +156,11 @@ pub async fn load(opts: &AwsOptions) -> LoadedConfig {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
-                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_attempt_timeout(
+                    opts.call_timeout
+                        .or_else(call_timeout_from_env)
+                        .unwrap_or(DEFAULT_CALL_TIMEOUT),
+                )
                 .build(),
         );
     if let Some(p) = &opts.profile {

@@ -15,6 +15,7 @@ pub mod logs;
 mod logs_error;
 pub mod metrics;
 pub mod rate_limit;
+pub mod real_calls;
 pub mod rest_apis;
 pub mod retry;
 
@@ -31,6 +32,9 @@ pub struct AwsOptions {
     pub region: Option<String>,
     /// Also read from `AWS_ENDPOINT_URL` by the caller.
     pub endpoint_url: Option<String>,
+    /// How long one attempt of an AWS call may take (`--aws-timeout`);
+    /// `None`: `GATESCOPE_AWS_TIMEOUT` when valid, else 30 s.
+    pub call_timeout: Option<std::time::Duration>,
 }
 
 /// Build the AWS backend from the standard credential chain. Makes no
@@ -44,8 +48,10 @@ pub async fn backend(opts: &AwsOptions) -> Result<Backend, BackendError> {
         endpoint: loaded.endpoint.clone(),
         demo: false,
     };
+    let control = Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone()));
     Ok(Backend {
-        control: Arc::new(AwsControlPlane::new(&loaded.sdk, info.clone())),
+        calls: Arc::new(real_calls::AwsRealCalls::new(control.clone())),
+        control,
         logs: logs::logs_source(&loaded.sdk),
         metrics: Arc::new(metrics::AwsMetrics::new(&loaded.sdk, info.clone())),
         credentials: Some(loaded.credentials),

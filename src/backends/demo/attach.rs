@@ -98,6 +98,7 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
             demo: true,
         },
         metrics: Arc::new(super::metrics::DemoMetrics::new(apis.clone(), logs.clone())),
+        calls: Arc::new(crate::backends::real_calls::NoRealCalls),
         control: Arc::new(DemoControlPlane {
             apis,
             functions: gateway::function_configs(&functions),

@@ -77,6 +77,7 @@ pub async fn start_with(
         }),
         logs: logs.clone(),
         metrics: Arc::new(metrics::DemoMetrics::new(gw.apis(), logs)),
+        calls: Arc::new(crate::backends::real_calls::NoRealCalls),
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     };
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(gw.clone());

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table};
 
 use crate::domain::Api;
 use crate::ui::action::Action;
+use crate::ui::api_sparks;
 use crate::ui::components::FilterList;
 use crate::ui::components::columns::{Column, TableSpec, hidden_columns_note, table_width};
 use crate::ui::inventory_feed;
@@ -123,6 +124,11 @@ impl Page for ApiListPage {
                 theme.get("key"),
             ));
         }
+        if let Some(p) = &shared.sparks.problem {
+            // An AWS error message: one line, no control characters.
+            let p = crate::engines::terminal_text::one_line(p);
+            block = block.title_bottom(Line::styled(format!(" {p} "), theme.get("dim")));
+        }
         if let (Some(e), false) = (&inv.error, inv.apis.is_empty()) {
             block = block.title_bottom(Line::styled(format!(" ✗ {e} "), theme.get("error")));
         }
@@ -143,6 +149,23 @@ impl Page for ApiListPage {
 
         // Fitted on every API so widths stay put while a filter narrows the
         // list; on a narrow terminal the endpoint goes first, the name last.
+        let cells = if area.width >= 140 {
+            api_sparks::WIDE_CELLS
+        } else {
+            api_sparks::NARROW_CELLS
+        };
+        let sparks: Vec<[Span<'static>; 2]> = inv
+            .apis
+            .iter()
+            .map(|api| api_sparks::cells(shared.sparks.get(&api.id), cells, theme))
+            .collect();
+        let spark_width = [0, 1].map(|c| {
+            sparks
+                .iter()
+                .map(|s| s[c].width() as u16)
+                .max()
+                .unwrap_or(0)
+        });
         let spec = TableSpec {
             columns: vec![
                 Column::new("NAME", 8, 40, 9),
@@ -152,11 +175,17 @@ impl Page for ApiListPage {
                 Column::new("ENDPOINT", 30, 60, 2).optional(),
                 Column::new("ROUTES", 6, 6, 4).optional(),
                 Column::new("FLAGS", 6, 60, 6),
+                // Sparklines are hidden rather than cut (their minimum is
+                // their width): requests first, the 5xx rate after the
+                // endpoint. Their numbers keep them readable without colour.
+                Column::new("REQUESTS 1H", spark_width[0], 24, 1).optional(),
+                Column::new("5XX 1H", spark_width[1], 24, 3).optional(),
             ],
             rows: inv
                 .apis
                 .iter()
-                .map(|api| {
+                .zip(sparks)
+                .map(|(api, [requests, errors])| {
                     let routes = if api.details_loaded {
                         api.routes.len().to_string()
                     } else {
@@ -169,6 +198,8 @@ impl Page for ApiListPage {
                         Span::raw(api.endpoint.clone().unwrap_or_default()),
                         Span::raw(routes),
                         Span::styled(flags(api), theme.get("warn")),
+                        requests,
+                        errors,
                     ]
                 })
                 .collect(),

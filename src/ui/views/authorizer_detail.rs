@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
 use super::authorizer_event;
-use crate::app::authorizer::{self, PreviewContext};
+use crate::app::authorizer::{self, AuthorizerQuery};
 use crate::domain::{Api, Authorizer, Integration, LambdaAuthorizerKind, RequestDraft};
 use crate::engines::compose;
 use crate::engines::event_build::Seed;
@@ -110,10 +110,6 @@ impl AuthorizerDetailPage {
             ),
             Span::styled(format!("  ({origin}; n/N: other route)"), theme.get("dim")),
         ]));
-        let ctx = PreviewContext {
-            seed: self.seed,
-            ..PreviewContext::local(shared.backend.info.region.clone())
-        };
         match authorizer::request_for_draft(&draft) {
             Ok(req) => {
                 lines.push(kv::kv(
@@ -122,7 +118,12 @@ impl AuthorizerDetailPage {
                     "request",
                     format!("{} {}", req.method, req.url),
                 ));
-                let preview = authorizer::preview(api, &req, &ctx);
+                let preview = authorizer::prepare_with(
+                    api,
+                    &AuthorizerQuery::local(&req),
+                    shared.backend.info.region.as_deref(),
+                    self.seed,
+                );
                 lines.extend(authorizer_event::lines(&preview, theme));
             }
             Err(e) => lines.push(kv::warn(theme, format!("the request cannot be built: {e}"))),

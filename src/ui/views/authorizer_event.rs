@@ -5,9 +5,8 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::app::authorizer::{AuthorizerPreview, PreviewError};
+use crate::app::authorizer::{Call, Prepared};
 use crate::domain::LambdaAuthorizerKind;
-use crate::engines::authz::event::AuthorizerCall;
 use crate::ui::components::json;
 use crate::ui::components::kv;
 use crate::ui::components::styles::BodyStyles;
@@ -16,13 +15,10 @@ use crate::ui::theme::Theme;
 const W: usize = 14;
 
 /// Lines for a preview (or why there is none).
-pub fn lines(
-    result: &Result<AuthorizerPreview, PreviewError>,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+pub fn lines(result: &Result<Prepared, String>, theme: &Theme) -> Vec<Line<'static>> {
     let p = match result {
         Ok(p) => p,
-        Err(e) => return vec![Line::styled(e.to_string(), theme.get("dim"))],
+        Err(e) => return vec![Line::styled(e.clone(), theme.get("dim"))],
     };
     let mut out = vec![kv::kv(
         theme,
@@ -49,7 +45,7 @@ pub fn lines(
         }
     }
     match &p.call {
-        AuthorizerCall::NotInvoked { missing } => {
+        Call::NotInvoked { missing } => {
             out.push(Line::raw(""));
             out.push(kv::error(
                 theme,
@@ -60,7 +56,7 @@ pub fn lines(
                 theme.get("warn"),
             ));
         }
-        AuthorizerCall::Invoke {
+        Call::Invoke {
             event,
             method_arn,
             identity,

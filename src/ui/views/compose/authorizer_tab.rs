@@ -7,7 +7,7 @@
 use ratatui::text::Line;
 
 use super::page::ComposePage;
-use crate::app::authorizer::{self, PreviewContext};
+use crate::app::authorizer::{self, AuthorizerQuery};
 use crate::domain::{Api, LambdaAuthorizerKind};
 use crate::engines::compose;
 use crate::ui::components::kv;
@@ -45,11 +45,13 @@ pub fn lines(page: &ComposePage, shared: &Shared) -> Vec<Line<'static>> {
         Ok(r) => r,
         Err(e) => return vec![kv::warn(theme, format!("the request cannot be built: {e}"))],
     };
-    let ctx = PreviewContext {
-        seed: page.authz_seed,
-        ..PreviewContext::local(shared.backend.info.region.clone())
-    };
-    authorizer_event::lines(&authorizer::preview(api, &req, &ctx), theme)
+    let prepared = authorizer::prepare_with(
+        api,
+        &AuthorizerQuery::local(&req),
+        shared.backend.info.region.as_deref(),
+        page.authz_seed,
+    );
+    authorizer_event::lines(&prepared, theme)
 }
 
 /// The base URLs that reach the draft's stage: its execute-api URL, then

@@ -238,7 +238,9 @@ fn fits(screen: &str, w: u16) {
 #[tokio::test]
 async fn the_region_ranks_apis_by_5xx_and_enter_opens_one() {
     let mut h = started().await;
-    h.app.run_command("health all");
+    // H on the API list (the first screen): every API, ranked.
+    h.render(160, 45);
+    h.keys(&["H"]);
     until_done(&mut h).await;
     let p = health(&h);
     assert_eq!(p.section, Section::Apis);
@@ -261,9 +263,9 @@ async fn the_region_ranks_apis_by_5xx_and_enter_opens_one() {
 #[tokio::test]
 async fn one_api_shows_routes_causes_and_functions() {
     let mut h = started().await;
-    // H on the API list: the selected API.
+    // `:health` on the API list: the selected API.
     select_orders(&mut h);
-    h.keys(&["H"]);
+    h.app.run_command("health");
     until_done(&mut h).await;
     let p = health(&h);
     assert_eq!(p.error, None);
@@ -307,7 +309,7 @@ async fn one_api_shows_routes_causes_and_functions() {
 async fn enter_on_a_cause_opens_the_logs_filtered_to_it() {
     let mut h = started().await;
     select_orders(&mut h);
-    h.keys(&["H"]);
+    h.app.run_command("health");
     until_done(&mut h).await;
     h.keys(&["<Enter>"]);
     let logs = h.app.top_as::<LogsPage>().expect("the logs page opened");
@@ -331,4 +333,118 @@ fn the_logs_filter_of_a_cause() {
         ..Default::default()
     };
     assert_eq!(HealthPage::logs_filter(&c), "status:502 route:/a/{b}");
+}
+
+#[tokio::test]
+async fn the_api_list_shows_sparklines_after_the_inventory() {
+    let mut h = started().await;
+    h.pump_until(std::time::Duration::from_secs(5), |app| {
+        !app.shared.sparks.loading && !app.shared.sparks.by_api.is_empty()
+    })
+    .await;
+    let sparks = &h.app.shared.sparks;
+    let failing = sparks.get("a1b2c3d4e5").expect("orders-api's sparkline");
+    // An hour of minutes; 5xx only in the last ten.
+    assert_eq!(failing.requests.len(), 60);
+    assert!(failing.errors_5xx[59].unwrap() > 0.0);
+    assert_eq!(failing.errors_5xx[49], None);
+    assert_eq!(sparks.problem, None);
+    for (w, ht) in [(160, 45), (80, 24)] {
+        let screen = h.render(w, ht);
+        fits(&screen, w);
+        insta::assert_snapshot!(format!("api_list_sparks_{w}x{ht}"), screen);
+    }
+    // Wide: both columns with their numbers; narrow: they go first, named.
+    let wide = h.render(160, 45);
+    assert!(
+        wide.contains("REQUESTS 1H") && wide.contains("5XX 1H"),
+        "{wide}"
+    );
+    let narrow = h.render(80, 24);
+    let header = narrow.lines().nth(2).unwrap_or("");
+    assert!(header.contains("5XX 1H"), "{narrow}");
+    assert!(!header.contains("REQUESTS 1H"), "{narrow}");
+    assert!(narrow.contains("hidden: ENDPOINT, REQUESTS 1H"), "{narrow}");
+}
+
+/// A metric source that never answers (CloudWatch hanging).
+struct Stuck;
+
+#[async_trait]
+impl MetricSource for Stuck {
+    async fn get_metric_data(
+        &self,
+        _: &[MetricQuery],
+        _: i64,
+        _: i64,
+    ) -> Result<Vec<MetricSeries>, BackendError> {
+        futures::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn metrics_that_never_answer_never_delay_the_api_list() {
+    let control = FakeControl {
+        apis: vec![fixtures::orders_api(), fixtures::payments_api()],
+        ..Default::default()
+    };
+    let mut backend = fake_backend(control);
+    backend.metrics = Arc::new(Stuck);
+    let mut h = harness(backend);
+    // Settles: the sparkline load is quiet and does not hold the list.
+    h.start().await;
+    assert!(h.app.shared.sparks.loading);
+    let screen = h.render(160, 45);
+    assert!(
+        screen.contains("orders-api") && screen.contains("payments"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("REQUESTS 1H"),
+        "no empty columns: {screen}"
+    );
+}
+
+/// A metric source that refuses (no cloudwatch:GetMetricData permission).
+struct Denied;
+
+#[async_trait]
+impl MetricSource for Denied {
+    async fn get_metric_data(
+        &self,
+        _: &[MetricQuery],
+        _: i64,
+        _: i64,
+    ) -> Result<Vec<MetricSeries>, BackendError> {
+        Err(BackendError::new(
+            crate::backends::ErrorKind::Auth,
+            "GetMetricData: not authorized to perform cloudwatch:GetMetricData\u{1b}[31m",
+        ))
+    }
+}
+
+#[tokio::test]
+async fn denied_metrics_leave_a_one_line_note_under_the_list() {
+    let control = FakeControl {
+        apis: vec![fixtures::orders_api()],
+        ..Default::default()
+    };
+    let mut backend = fake_backend(control);
+    backend.metrics = Arc::new(Denied);
+    let mut h = harness(backend);
+    h.start().await;
+    h.pump_until(std::time::Duration::from_secs(5), |app| {
+        !app.shared.sparks.loading
+    })
+    .await;
+    let screen = h.render(160, 20);
+    assert!(
+        screen.contains("no sparklines: GetMetricData: not authorized"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains('\u{1b}'),
+        "no raw escape reaches the screen"
+    );
+    assert!(!screen.contains("REQUESTS 1H"), "{screen}");
 }

@@ -66,6 +66,10 @@ pub struct Evidence {
 pub struct AuthorizerAnswerSeen {
     pub method_arn: String,
     pub answer: serde_json::Value,
+    /// The function failed (`X-Amz-Function-Error`: `Unhandled` /
+    /// `Handled`): `answer` is its error object, not an authorizer answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_error: Option<String>,
 }
 
 impl Evidence {

@@ -313,9 +313,32 @@ pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
     };
     let simple = a.enable_simple_responses == Some(true);
     let facts = call_facts(ev);
-    let v = answer::evaluate(kind, simple, &seen.answer, &arn, &facts);
     let args = ev.fix_args();
     let answer_text = clip(&seen.answer.to_string(), 300);
+    if let Some(kind_of_error) = &seen.function_error {
+        // Its payload is an error object, never read as an answer.
+        let message = seen
+            .answer
+            .get("errorMessage")
+            .and_then(|m| m.as_str())
+            .map(|m| clip(m, 200))
+            .unwrap_or_else(|| answer_text.clone());
+        out.push(
+            Finding::new(
+                FindingCode::AuthorizerFailure,
+                Certainty::Evaluated,
+                format!(
+                    "Authorizer {}'s function failed ({kind_of_error}): API Gateway answers 500 without calling the integration",
+                    a.name
+                ),
+            )
+            .evidence(format!("function error: {message}"))
+            .evidence(format!("answer: {answer_text}"))
+            .fix_args(&args),
+        );
+        return;
+    }
+    let v = answer::evaluate(kind, simple, &seen.answer, &arn, &facts);
     match &v.outcome {
         Outcome::Allow => {}
         Outcome::Deny { explicit } => {

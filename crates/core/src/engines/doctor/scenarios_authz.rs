@@ -159,6 +159,7 @@ fn an_invoked_answer_is_evaluated_deny_and_cache_pitfall() {
     ev.authorizer_answer = Some(AuthorizerAnswerSeen {
         method_arn: PETS_ARN.into(),
         answer: narrow,
+        function_error: None,
     });
     let f = diagnose(&ev);
     let c = f
@@ -182,6 +183,7 @@ fn an_invoked_answer_is_evaluated_deny_and_cache_pitfall() {
     ev.authorizer_answer = Some(AuthorizerAnswerSeen {
         method_arn: PETS_ARN.into(),
         answer: deny,
+        function_error: None,
     });
     let f = diagnose(&ev);
     let d = f
@@ -197,5 +199,25 @@ fn an_invoked_answer_is_evaluated_deny_and_cache_pitfall() {
     assert!(
         !f.iter()
             .any(|f| f.code == FindingCode::AuthorizerCachedPolicyTooNarrow)
+    );
+}
+
+#[test]
+fn an_invoked_function_that_failed_is_an_authorizer_failure_not_a_bad_answer() {
+    let mut ev = evidence(api(None, "CUSTOM"), "/pets", 200, "{}");
+    ev.response = None;
+    ev.authorizer_answer = Some(AuthorizerAnswerSeen {
+        method_arn: PETS_ARN.into(),
+        answer: json!({"errorType": "TypeError", "errorMessage": "token.split is not a function"}),
+        function_error: Some("Unhandled".into()),
+    });
+    let f = diagnose(&ev);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].code, FindingCode::AuthorizerFailure);
+    assert!(f[0].title.contains("failed (Unhandled)"), "{}", f[0].title);
+    assert!(
+        f[0].evidence[0].contains("token.split is not a function"),
+        "{:?}",
+        f[0].evidence
     );
 }

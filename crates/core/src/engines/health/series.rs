@@ -159,6 +159,21 @@ mod tests {
     }
 }
 
+/// `s` summed into `n` cells of equal length, the last cell ending with the
+/// last period (leftover periods at the start are dropped): an hour of
+/// minutes as twelve 5-minute cells for a table. A cell with no datapoint
+/// at all stays `None`.
+pub fn rebucket(s: &Series, n: usize) -> Series {
+    if n == 0 || s.is_empty() {
+        return Vec::new();
+    }
+    let per = (s.len() / n).max(1);
+    let used = &s[s.len() - (per * n).min(s.len())..];
+    used.chunks(per)
+        .map(|c| c.iter().flatten().copied().reduce(|a, b| a + b))
+        .collect()
+}
+
 /// A text sparkline (`▁▂▃▅█`, blank for zero), one character a period, the
 /// last `width` periods: for tables, where a widget cannot go.
 pub fn bars(s: &Series, width: usize) -> String {
@@ -198,5 +213,22 @@ mod text_tests {
         assert_eq!(bars(&s, 2), " █");
         assert_eq!(bars(&vec![None, None], 5), "  ");
         assert_eq!(last_values(&s, 3), "1 - 4");
+        // Six periods in three cells; a cell with no datapoint stays empty.
+        let s = vec![Some(1.0), Some(2.0), None, None, Some(0.0), Some(5.0)];
+        assert_eq!(rebucket(&s, 3), vec![Some(3.0), None, Some(5.0)]);
+        // Seven periods in three cells: the oldest period is dropped.
+        let s = vec![
+            Some(9.0),
+            Some(1.0),
+            Some(1.0),
+            Some(1.0),
+            None,
+            None,
+            Some(2.0),
+        ];
+        assert_eq!(rebucket(&s, 3), vec![Some(2.0), Some(1.0), Some(2.0)]);
+        // More cells than periods: one period a cell.
+        assert_eq!(rebucket(&vec![Some(1.0)], 12), vec![Some(1.0)]);
+        assert!(rebucket(&vec![], 12).is_empty());
     }
 }
