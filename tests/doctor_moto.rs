@@ -281,3 +281,89 @@ fn lint_compares_the_lambda_timeout_with_the_integration_timeout() {
     );
     assert_ne!(out.status.code(), Some(2), "{report:#}");
 }
+
+/// A REST API whose stage writes execution logs (INFO, data trace) but no
+/// access log, and the execution-log lines of two requests: a 502 from a
+/// malformed Lambda proxy response, and another request's 200.
+const SEED_EXEC_LOGS: &str = r#"
+import boto3, time
+rest = boto3.client("apigateway")
+logs = boto3.client("logs")
+fn = create_function("orders", timeout=3)
+uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/%s/invocations" % fn
+rid = rest.create_rest_api(name="shop", endpointConfiguration={"types": ["REGIONAL"]})["id"]
+root = rest.get_resources(restApiId=rid)["items"][0]["id"]
+orders = rest.create_resource(restApiId=rid, parentId=root, pathPart="orders")["id"]
+rest.put_method(restApiId=rid, resourceId=orders, httpMethod="GET", authorizationType="NONE")
+rest.put_integration(restApiId=rid, resourceId=orders, httpMethod="GET", type="AWS_PROXY",
+                     integrationHttpMethod="POST", uri=uri)
+rest.create_deployment(restApiId=rid, stageName="prod")
+rest.update_stage(restApiId=rid, stageName="prod", patchOperations=[
+    {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"},
+    {"op": "replace", "path": "/*/*/logging/dataTrace", "value": "true"},
+])
+group = "API-Gateway-Execution-Logs_%s/prod" % rid
+logs.create_log_group(logGroupName=group)
+logs.create_log_stream(logGroupName=group, logStreamName="2a38a4a9316c49e5a833517c45d31070")
+now = int(time.time() * 1000)
+bad, good = "5a1f0c2e-0000-4000-8000-0000000000b2", "5a1f0c2e-0000-4000-8000-0000000000c3"
+lines = []
+for rid_, tail in ((good, ['Endpoint response body before transformations: {"statusCode":200,"body":"[]"}',
+                           "Method completed with status: 200"]),
+                   (bad, ['Endpoint response body before transformations: "hello world"',
+                          "Execution failed due to configuration error: Malformed Lambda proxy response",
+                          "Method completed with status: 502"])):
+    for text in ["Starting execution for request: %s" % rid_, "HTTP Method: GET, Resource Path: /orders",
+                 "Endpoint request URI: https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/%s/invocations" % fn,
+                 "Received response. Status: 200, Integration latency: 20 ms"] + tail:
+        lines.append("(%s) %s" % (rid_, text))
+logs.put_log_events(logGroupName=group, logStreamName="2a38a4a9316c49e5a833517c45d31070",
+    logEvents=[{"timestamp": now + i, "message": m} for i, m in enumerate(lines)])
+print(rid)
+"#;
+
+#[test]
+fn the_execution_log_confirms_a_rest_502_without_an_access_log() {
+    let moto = support::Moto::start();
+    let api = moto
+        .python_with_functions(SEED_EXEC_LOGS, &[])
+        .trim()
+        .to_string();
+    let app = axum::Router::new().fallback(|| async {
+        support::fake_http::reply(
+            502,
+            &[
+                ("content-type", "application/json"),
+                ("x-amzn-requestid", "5a1f0c2e-0000-4000-8000-0000000000b2"),
+                ("x-amzn-errortype", "InternalServerErrorException"),
+            ],
+            r#"{"message": "Internal server error"}"#,
+        )
+    });
+    let port = support::fake_http::serve_in_thread(app).port();
+    let url = format!("http://127.0.0.1:{port}/prod/orders");
+    let (out, report) = doctor(&moto, &[&api, "GET", &url, "--wait", "5s"]);
+    let f = finding(&report, "MALFORMED_PROXY_RESPONSE");
+    assert_eq!(f["certainty"], "confirmedByLogs", "{report:#}");
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains("execution log (5a1f0c2e-0000-4000-8000-0000000000b2)"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("Method completed with status: 502"),
+        "{evidence}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // The table header counts the execution-log lines of this request only.
+    let mut cmd = Command::new(support::gatescope_bin());
+    cmd.args(["doctor", &api, "GET", &url, "--wait", "5s"]);
+    cmd.env("GATESCOPE_HOME", tempfile::tempdir().unwrap().keep());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("7 execution-log line(s)"), "{stdout}");
+}

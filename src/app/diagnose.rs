@@ -3,9 +3,9 @@
 //! One [`Exchange`] carries what was sent and what came back (API, stage,
 //! route, request, response). From it: the findings the response alone
 //! supports ([`Exchange::findings`]), then the findings with the request's
-//! own logs ([`Exchange::with_logs`]: its access-log record and Lambda lines,
-//! gathered by request id with a bounded wait, plus the route's function
-//! configuration). The TUI's Doctor pane follows the same path as a stream of
+//! own logs ([`Exchange::with_logs`]: its access-log record, its REST
+//! execution-log lines and Lambda lines, gathered by request id with a
+//! bounded wait, plus the route's function configuration). The TUI's Doctor pane follows the same path as a stream of
 //! [`Progress`] ([`confirm`]); `gatescope doctor` awaits [`Exchange::with_logs`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +19,8 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 use super::logs::gather::{self, Gathered};
 use crate::backends::Backend;
 use crate::domain::{
-    AccessLogging, Api, CorrelatedRecord, Finding, FunctionConfig, HttpRequest, HttpResponse,
+    AccessLogging, Api, CorrelatedRecord, ExecTrace, Finding, FunctionConfig, HttpRequest,
+    HttpResponse, Protocol, Stage,
 };
 use crate::engines::doctor::{self, Evidence};
 
@@ -46,6 +47,8 @@ pub struct WithLogs {
     pub findings: Vec<Finding>,
     pub access: usize,
     pub lines: usize,
+    /// The request's execution-log lines, parsed (REST stages that write them).
+    pub exec: Option<ExecTrace>,
     /// True when an access-log group was searched.
     pub searched_access: bool,
     /// What could not be searched, a sentence each.
@@ -101,6 +104,10 @@ impl Exchange {
         let Some(stage) = self.stage.as_deref().and_then(|s| api.stage(s)) else {
             return Some("no known stage: findings from the response alone".into());
         };
+        if self.exec_group().is_some() && self.request_id().is_some() {
+            // The execution log alone can confirm (REST).
+            return None;
+        }
         match stage.access_logging() {
             AccessLogging::Off => {
                 return Some(format!(
@@ -125,6 +132,14 @@ impl Exchange {
         None
     }
 
+    /// The stage's execution-log group, when it is a REST stage whose
+    /// method settings write execution logs.
+    pub fn exec_group(&self) -> Option<String> {
+        let api = self.api.as_ref()?;
+        let stage = api.stage(self.stage.as_deref()?)?;
+        exec_group(api, stage)
+    }
+
     /// Gather the request's logs (up to `wait`) and the route's function
     /// configuration together, then diagnose with everything.
     pub async fn with_logs(&self, backend: &Backend, wait: Duration) -> WithLogs {
@@ -135,7 +150,13 @@ impl Exchange {
             if wait.is_zero() {
                 Gathered::default()
             } else {
-                gather::gather(backend, stage, route, &self.response, self.sent_ms, wait).await
+                let exec_group = self.exec_group();
+                let at = gather::Where {
+                    stage,
+                    route,
+                    exec_group: exec_group.as_deref(),
+                };
+                gather::gather(backend, at, &self.response, self.sent_ms, wait).await
             }
         };
         let functions = self.route_functions();
@@ -149,6 +170,7 @@ impl Exchange {
         let ev = Evidence {
             access_logs: gathered.access,
             lambda_lines: gathered.lines,
+            exec_logs: gathered.exec.iter().map(|t| t.summary.clone()).collect(),
             functions,
             logs_searched: gathered.searched_access,
             ..self.evidence()
@@ -157,10 +179,18 @@ impl Exchange {
             findings: doctor::diagnose(&ev),
             access,
             lines,
+            exec: gathered.exec,
             searched_access: gathered.searched_access,
             notes: gathered.notes,
         }
     }
+}
+
+/// The execution-log group of a REST stage whose settings write execution
+/// logs (stage-wide or for some method), else `None`.
+pub fn exec_group(api: &Api, stage: &Stage) -> Option<String> {
+    (api.protocol() == Protocol::Rest && stage.writes_execution_logs())
+        .then(|| crate::engines::exec_log::log_group_name(&api.id, &stage.stage_name))
 }
 
 /// Findings for one correlated log record (the logs view's Doctor pane).
@@ -279,7 +309,7 @@ impl ConfirmJob {
 }
 
 fn final_report(done: WithLogs) -> Progress {
-    if done.access == 0 && done.lines == 0 {
+    if done.access == 0 && done.lines == 0 && done.exec.is_none() {
         Progress::NoLogs { notes: done.notes }
     } else {
         Progress::Confirmed {

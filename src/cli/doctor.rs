@@ -328,9 +328,13 @@ pub async fn diagnose_draft(
     header.extend(sent.prepared.warnings.iter().map(|w| format!("note: {w}")));
     let done = exchange.with_logs(backend, args.wait).await;
     header.push(format!(
-        "logs: {} access record(s), {} Lambda line(s){}",
+        "logs: {} access record(s), {} Lambda line(s){}{}",
         done.access,
         done.lines,
+        done.exec
+            .as_ref()
+            .map(|t| format!(", {} execution-log line(s)", t.lines.len()))
+            .unwrap_or_default(),
         if args.wait.is_zero() {
             " (not read: --wait 0s)".to_string()
         } else {

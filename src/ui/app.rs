@@ -21,7 +21,7 @@ use super::components::line_input::InputOutcome;
 use super::event::Event;
 use super::inventory_feed;
 use super::page::{Effect, Page, PageId, StreamTask, SuspendTask, Task, Update};
-use super::shared::Shared;
+use super::shared::{MessageKind, Shared};
 use super::views::api_list::ApiListPage;
 
 pub struct App {
@@ -136,6 +136,13 @@ impl App {
     // ---- events -------------------------------------------------------
 
     pub fn handle_event(&mut self, event: Event) {
+        self.dispatch(event);
+        // After every event, not only on ticks: a message replaced before
+        // the next tick still reaches the `:messages` log.
+        self.expire_status(Instant::now());
+    }
+
+    fn dispatch(&mut self, event: Event) {
         if let Event::Input(input) = &event {
             // An error belongs to the page it happened on: navigating away
             // (a key or a click that changes the page) clears it.
@@ -156,7 +163,6 @@ impl App {
                     self.shared.status.spinner = self.shared.status.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
-                self.expire_status(Instant::now());
             }
             Event::TaskDone {
                 origin,
@@ -185,9 +191,20 @@ impl App {
     /// [`INFO_TTL`]); the clock starts when a message first shows.
     pub fn expire_status(&mut self, now: Instant) {
         let status = &mut self.shared.status;
-        for (slot, since, ttl) in [
-            (&mut status.error, &mut self.status_since.error, ERROR_TTL),
-            (&mut status.info, &mut self.status_since.info, INFO_TTL),
+        let mut first_shown = Vec::new();
+        for (kind, slot, since, ttl) in [
+            (
+                MessageKind::Error,
+                &mut status.error,
+                &mut self.status_since.error,
+                ERROR_TTL,
+            ),
+            (
+                MessageKind::Info,
+                &mut status.info,
+                &mut self.status_since.info,
+                INFO_TTL,
+            ),
         ] {
             match (slot.as_ref(), since.as_ref()) {
                 (None, _) => *since = None,
@@ -198,8 +215,14 @@ impl App {
                         self.dirty = true;
                     }
                 }
-                (Some(m), _) => *since = Some((m.clone(), now)),
+                (Some(m), _) => {
+                    first_shown.push((kind, m.clone()));
+                    *since = Some((m.clone(), now));
+                }
             }
+        }
+        for (kind, text) in first_shown {
+            status.remember(kind, &text);
         }
     }
 

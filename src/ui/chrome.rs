@@ -206,14 +206,49 @@ fn status_spans(shared: &Shared) -> Vec<Span<'static>> {
 /// Rows the status line needs at this width: a long message wraps onto up
 /// to three rows rather than being cut.
 pub fn status_height(width: u16, shared: &Shared) -> u16 {
-    let width = usize::from(width.max(1));
-    let len = Line::from(status_spans(shared)).width();
-    len.div_ceil(width).clamp(1, 3) as u16
+    wrapped_rows(&status_spans(shared), width).clamp(1, 3) as u16
+}
+
+/// Shown after a message cut to the status line's three rows.
+const CUT_SUFFIX: &str = " … (:messages shows it in full)";
+
+fn wrapped_rows(spans: &[Span<'static>], width: u16) -> usize {
+    Paragraph::new(Line::from(spans.to_vec()))
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .line_count(width.max(1))
+}
+
+/// Cut the message (the last span) so the status line fits `rows` rows with
+/// a pointer to `:messages`, where the whole text stays readable.
+fn fit_status(mut spans: Vec<Span<'static>>, width: u16, rows: u16) -> Vec<Span<'static>> {
+    if wrapped_rows(&spans, width) <= usize::from(rows) || spans.is_empty() {
+        return spans;
+    }
+    let last = spans.len() - 1;
+    let full: Vec<char> = spans[last].content.chars().collect();
+    // The longest prefix that fits, by bisection on the wrapped row count.
+    let (mut lo, mut hi) = (0, full.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let mut text: String = full[..mid].iter().collect();
+        text.push_str(CUT_SUFFIX);
+        spans[last].content = text.into();
+        if wrapped_rows(&spans, width) <= usize::from(rows) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let mut text: String = full[..lo].iter().collect();
+    text.push_str(CUT_SUFFIX);
+    spans[last].content = text.into();
+    spans
 }
 
 pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
+    let spans = fit_status(status_spans(shared), area.width, area.height.max(1));
     frame.render_widget(
-        Paragraph::new(Line::from(status_spans(shared)))
+        Paragraph::new(Line::from(spans))
             .wrap(ratatui::widgets::Wrap { trim: false })
             .style(shared.theme.get("status")),
         area,

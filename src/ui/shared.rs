@@ -19,6 +19,40 @@ pub struct Status {
     pub running: Vec<String>,
     /// Spinner frame, advanced by ticks while tasks run.
     pub spinner: usize,
+    /// Every message shown this session, oldest first (at most
+    /// [`MESSAGE_LOG_CAP`]): `:messages` shows them in full after they expire.
+    pub log: std::collections::VecDeque<LoggedMessage>,
+}
+
+pub const MESSAGE_LOG_CAP: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Error,
+    Info,
+}
+
+/// One status-line message as it first showed.
+#[derive(Debug, Clone)]
+pub struct LoggedMessage {
+    /// Local wall-clock time, `HH:MM:SS`.
+    pub at: String,
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+impl Status {
+    /// Keep a message for `:messages` (the oldest goes past the cap).
+    pub fn remember(&mut self, kind: MessageKind, text: &str) {
+        if self.log.len() == MESSAGE_LOG_CAP {
+            self.log.pop_front();
+        }
+        self.log.push_back(LoggedMessage {
+            at: chrono::Local::now().format("%H:%M:%S").to_string(),
+            kind,
+            text: text.to_string(),
+        });
+    }
 }
 
 pub struct Shared {

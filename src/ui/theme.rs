@@ -64,6 +64,9 @@ impl RawStyle {
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     styles: BTreeMap<String, Style>,
+    /// Set by [`Theme::without_colour`]: styles derived from this theme
+    /// (e.g. the body view's JSON roles) drop their colours too.
+    colourless: bool,
 }
 
 impl Theme {
@@ -98,7 +101,15 @@ impl Theme {
             .iter()
             .map(|(name, r)| Ok((name.clone(), r.to_style(name)?)))
             .collect::<Result<_, String>>()?;
-        Ok(Theme { styles })
+        Ok(Theme {
+            styles,
+            colourless: false,
+        })
+    }
+
+    /// Whether colours were removed (`NO_COLOR`).
+    pub fn is_colourless(&self) -> bool {
+        self.colourless
     }
 
     /// The style for a role; unknown roles get the terminal's default style.
@@ -119,6 +130,7 @@ impl Theme {
                 *style = style.add_modifier(Modifier::REVERSED);
             }
         }
+        self.colourless = true;
         self
     }
 

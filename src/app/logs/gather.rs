@@ -1,7 +1,9 @@
-//! Gather the logs of one request: its access-log record and the Lambda lines
-//! of the invocation that served it, polling until they arrive or the wait
-//! runs out (CloudWatch delivers access logs seconds after the response).
-//! Shared by `gatescope doctor` and the TUI's Doctor pane.
+//! Gather the logs of one request: its access-log record, the REST stage's
+//! execution-log lines (`API-Gateway-Execution-Logs_{restApiId}/{stage}`,
+//! when its loggingLevel writes them) and the Lambda lines of the invocation
+//! that served it, polling until they arrive or the wait runs out
+//! (CloudWatch delivers logs seconds after the response). Shared by
+//! `gatescope doctor` and the TUI's Doctor pane.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -11,11 +13,12 @@ use tokio::time::Instant;
 use crate::backends::Backend;
 use crate::backends::log_source::FilterRequest;
 use crate::domain::{
-    AccessLogRecord, AccessLogging, HttpResponse, LambdaLine, LambdaLineKind, RawLogEvent, Route,
-    Stage,
+    AccessLogRecord, AccessLogging, ExecLine, ExecStep, ExecTrace, HttpResponse, LambdaLine,
+    LambdaLineKind, RawLogEvent, Route, Stage,
 };
 use crate::engines::access_log::AccessLogFormat;
 use crate::engines::correlate::matches_response;
+use crate::engines::exec_log::{group_by_request, parse_exec_line};
 use crate::engines::lambda_log::LambdaLogParser;
 
 /// Events searched before a request: API Gateway logs the request's start time.
@@ -28,6 +31,9 @@ const POLL: Duration = Duration::from_millis(1500);
 pub struct Gathered {
     pub access: Vec<AccessLogRecord>,
     pub lines: Vec<LambdaLine>,
+    /// The request's execution-log lines (REST stages that write them),
+    /// parsed and summarised; `None` when none were found or searched.
+    pub exec: Option<ExecTrace>,
     /// True when an access-log group was searched (an empty result then means something).
     pub searched_access: bool,
     /// What could not be searched, in a sentence each.
@@ -81,17 +87,31 @@ impl Search<'_> {
     }
 }
 
-/// Poll the stage's access-log group and the function's log group for the
-/// request behind `resp`, for at most `wait`.
+/// Where to look for one request's logs.
+#[derive(Debug, Clone, Copy)]
+pub struct Where<'a> {
+    pub stage: Option<&'a Stage>,
+    pub route: Option<&'a Route>,
+    /// The REST stage's execution-log group, when its settings write one.
+    pub exec_group: Option<&'a str>,
+}
+
+/// Poll the stage's access-log group, its execution-log group and the
+/// function's log group for the request behind `resp`, for at most `wait`.
 pub async fn gather(
     backend: &Backend,
-    stage: Option<&Stage>,
-    route: Option<&Route>,
+    at: Where<'_>,
     resp: &HttpResponse,
     sent_ms: i64,
     wait: Duration,
 ) -> Gathered {
+    let Where {
+        stage,
+        route,
+        exec_group,
+    } = at;
     let mut out = Gathered::default();
+    let mut exec_lines: Vec<ExecLine> = Vec::new();
     let deadline = Instant::now() + wait;
     let logging = stage.map(Stage::access_logging);
     let access_group = logging.as_ref().and_then(|l| l.group()).map(str::to_string);
@@ -132,8 +152,33 @@ pub async fn gather(
     };
     let mut parser = LambdaLogParser::new();
     let mut access_failed = false;
+    let mut exec_failed = exec_group.is_none() || request_id.is_none();
     let mut lambda_failed = false;
     loop {
+        if !exec_failed
+            && !exec_done(&exec_lines)
+            && let (Some(g), Some(id)) = (exec_group, &request_id)
+        {
+            match search.events(g, id).await {
+                Ok(events) => {
+                    exec_lines.extend(
+                        events
+                            .iter()
+                            .map(|e| parse_exec_line(e.timestamp_ms, &e.message))
+                            // Another request's line that quotes this id (rare) is not ours.
+                            .filter(|l| l.request_id.as_deref().is_none_or(|r| r == id)),
+                    );
+                    exec_lines.sort_by_key(|l| l.timestamp_ms);
+                    out.exec = group_by_request(exec_lines.iter().cloned())
+                        .into_iter()
+                        .find(|t| &t.summary.request_id == id);
+                }
+                Err(e) => {
+                    out.notes.push(e);
+                    exec_failed = true;
+                }
+            }
+        }
         if out.access.is_empty()
             && !access_failed
             && let (Some(g), Some(id)) = (&access_group, &request_id)
@@ -159,6 +204,11 @@ pub async fn gather(
             .filter_map(|r| r.integration_request_id.as_deref().map(str::to_string))
             .filter(|id| !id.is_empty() && id != "-")
             .chain(
+                out.exec
+                    .iter()
+                    .filter_map(|t| t.summary.lambda_request_id.clone()),
+            )
+            .chain(
                 out.lines
                     .iter()
                     .filter_map(|l| l.request_id.as_deref().map(str::to_string)),
@@ -183,11 +233,12 @@ pub async fn gather(
                 }
             }
         }
-        if complete(
+        if (complete(
             &out,
             access_group.is_some() && !access_failed,
             lambda_group.is_some() && !lambda_failed,
-        ) || Instant::now() + POLL > deadline
+        ) && (exec_failed || exec_done(&exec_lines)))
+            || Instant::now() + POLL > deadline
         {
             break;
         }
@@ -195,6 +246,11 @@ pub async fn gather(
     }
     out.lines.sort_by_key(|l| l.timestamp_ms);
     out
+}
+
+/// The execution log is complete once it says what the client got.
+fn exec_done(lines: &[ExecLine]) -> bool {
+    lines.iter().any(|l| l.step == ExecStep::MethodCompleted)
 }
 
 /// Done when every source that can answer has: the access record is there,
@@ -207,7 +263,16 @@ fn complete(g: &Gathered, access_possible: bool, lambda_possible: bool) -> bool 
             .is_some_and(|id| !id.is_empty() && id != "-")
             || r.integration_status.is_some()
     });
-    let needs_lambda = lambda_possible && (reached_lambda || !access_possible);
+    // The execution log, once complete, also says whether Lambda was called.
+    let exec_says = g.exec.as_ref().filter(|t| exec_done(&t.lines)).map(|t| {
+        let s = &t.summary;
+        s.lambda_request_id.is_some()
+            || s.integration_status.is_some()
+            || s.integration_latency_ms.is_some()
+            || s.endpoint_uri.is_some()
+    });
+    let needs_lambda = lambda_possible
+        && (reached_lambda || exec_says == Some(true) || (!access_possible && exec_says.is_none()));
     let lambda_done = !needs_lambda
         || g.lines.iter().any(|l| {
             matches!(

@@ -11,6 +11,7 @@ pub mod json;
 pub mod kv;
 pub mod kv_list;
 pub mod line_input;
+pub mod pane;
 pub mod scroll_text;
 pub mod styles;
 pub mod text_view;

@@ -77,7 +77,17 @@ impl BodyStyles {
         let d = BodyStyles::default();
         let pick = |role: &str, fallback: Style| {
             let s = theme.get(role);
-            if s == Style::default() { fallback } else { s }
+            let s = if s == Style::default() { fallback } else { s };
+            if theme.is_colourless() {
+                // NO_COLOR: the fallbacks' colours go too; modifiers stay.
+                Style {
+                    fg: None,
+                    bg: None,
+                    ..s
+                }
+            } else {
+                s
+            }
         };
         BodyStyles {
             key: pick("json_key", d.key),

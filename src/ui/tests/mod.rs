@@ -4,6 +4,7 @@
 mod cors_tour;
 pub(crate) mod fixtures;
 mod inventory;
+mod no_colour;
 mod parity;
 mod rest_fixtures;
 mod rest_views;

@@ -243,3 +243,40 @@ async fn a_long_breadcrumb_elides_from_the_left() {
     assert!(top.contains("…") && top.contains("send"), "{top}");
     assert!(!top.contains("APIs"), "{top}");
 }
+
+#[tokio::test]
+async fn a_message_too_long_for_three_rows_points_to_messages_which_keeps_it_whole() {
+    use std::time::{Duration, Instant};
+    let mut h = harness(fake_backend(fixtures::control()));
+    h.start().await;
+    let long = format!(
+        "sending failed: {} the very end",
+        "client error (Connect): tcp connect error: Connection refused (os error 111); ".repeat(5)
+    );
+    h.app.shared.status.error = Some(long.clone());
+    let screen = h.render(80, 14);
+    assert!(screen.contains("(:messages shows it in full)"), "{screen}");
+    assert!(!screen.contains("the very end"), "{screen}");
+
+    // It expires from the status line but stays in the log.
+    h.keys(&["j"]);
+    let t0 = Instant::now();
+    h.app.expire_status(t0);
+    h.app.expire_status(t0 + Duration::from_secs(9));
+    assert!(h.app.shared.status.error.is_none());
+    h.app.shared.status.info = Some("saved as orders/get-one".into());
+    h.app.expire_status(Instant::now()); // what follows every event
+    h.keys(&[":"]);
+    h.type_text("messages");
+    h.keys(&["<Enter>"]);
+    let screen = h.render(80, 30);
+    assert!(screen.contains("Messages (2, newest first)"), "{screen}");
+    assert!(screen.contains("the very end"), "{screen}");
+    let newest = screen
+        .find("saved as orders/get-one")
+        .expect("the note is listed");
+    let older = screen
+        .find("✗ sending failed")
+        .expect("the error is listed");
+    assert!(newest < older, "newest first:\n{screen}");
+}

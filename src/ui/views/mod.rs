@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod health;
 pub mod history;
 pub mod logs;
+pub mod messages;
 pub mod policy_view;
 pub mod response;
 pub mod rest_detail;
@@ -76,5 +77,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "",
         desc: "The demo's guided tour: the keys of each step and what you see",
         run: tour::cmd_tour,
+    },
+    CommandSpec {
+        name: "messages",
+        aliases: &["msg"],
+        usage: "",
+        desc: "Every status message of this session in full, newest first",
+        run: messages::cmd_messages,
     },
 ];

@@ -87,7 +87,7 @@ pub fn certainty_label(c: Certainty) -> &'static str {
     }
 }
 
-fn severity_mark(s: Severity) -> &'static str {
+pub fn severity_mark(s: Severity) -> &'static str {
     match s {
         Severity::Error => "✗ error",
         Severity::Warning => "! warning",

@@ -6,9 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, BorderType, Borders, Cell, Paragraph, Row, Sparkline, Table, TableState,
-};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Sparkline, Table, TableState};
 
 use super::page::{HealthPage, Section};
 use crate::domain::health::{Series, StageHealth, Traffic};
@@ -58,15 +56,15 @@ pub fn render(page: &mut HealthPage, frame: &mut Frame, area: Rect, shared: &Sha
 
 fn block<'a>(title: String, focused: bool, shared: &Shared) -> Block<'a> {
     let theme = &shared.theme;
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(if focused {
-            theme.get("key")
-        } else {
-            theme.get("border")
-        })
-        .title(Span::styled(format!(" {title} "), theme.get("title")))
+    // Focus by shape too (▶, thick border), so NO_COLOR shows it.
+    let focused_style = theme.get("key");
+    crate::ui::components::pane::pane(
+        &format!(" {title} "),
+        focused,
+        focused_style,
+        theme.get("border"),
+    )
+    .title_style(theme.get("title"))
 }
 
 /// A series column: a sparkline, or the last values as numbers.

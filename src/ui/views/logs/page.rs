@@ -6,7 +6,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
 
 use super::detail::detail_lines;
 use super::filter::LogFilter;
@@ -368,17 +367,7 @@ impl LogsPage {
         };
         // Focus shows by shape too (▶ and a thick border), not only colour.
         let block = |title: String, focused: bool| {
-            let style = if focused { styles.title } else { styles.dim };
-            let (title, border) = if focused {
-                (format!("▶ {title}"), ratatui::widgets::BorderType::Thick)
-            } else {
-                (title, ratatui::widgets::BorderType::Plain)
-            };
-            Block::default()
-                .borders(Borders::ALL)
-                .border_type(border)
-                .border_style(style)
-                .title(Span::styled(title, style))
+            crate::ui::components::pane::pane(&title, focused, styles.title, styles.dim)
         };
 
         let len = self.store.view_len();

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::Block;
 
 use super::body::{Body, BodyView};
 use super::headers::header_lines;
@@ -283,9 +283,38 @@ impl ResponsePage {
                 Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                     .areas(main);
             (l, r)
+        } else if self.focus == Focus::Doctor {
+            // One pane below 100 columns: Tab moves between the response
+            // (headers, body) and the doctor, each drawn full size.
+            (Rect::default(), main)
+        } else if let Some(top) = self.doctor.findings.first() {
+            // The doctor's first finding stays in sight above the response.
+            let [strip, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(main);
+            let more = self.doctor.findings.len() - 1;
+            let line = Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{} ",
+                        crate::ui::views::doctor::pane::severity_mark(top.severity)
+                    ),
+                    styles.severity(top.severity),
+                ),
+                Span::styled(top.code.as_str(), styles.title),
+                Span::raw(format!(" {}", top.title)),
+                Span::styled(
+                    if more > 0 {
+                        format!(" · Tab: doctor (+{more})")
+                    } else {
+                        " · Tab: doctor".to_string()
+                    },
+                    styles.dim,
+                ),
+            ]);
+            frame.render_widget(line, strip);
+            (rest, Rect::default())
         } else {
-            let [l, r] = Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(main);
-            (l, r)
+            (main, Rect::default())
         };
         let sent = self.sent_lines(styles);
         let header_rows = ((self.response.headers.len() + sent.len()) as u16 + 3)
@@ -294,11 +323,7 @@ impl ResponsePage {
             Layout::vertical([Constraint::Length(header_rows), Constraint::Fill(1)]).areas(left);
 
         let block = |title: String, focused: bool| {
-            let style = if focused { styles.title } else { styles.dim };
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(style)
-                .title(Span::styled(title, style))
+            crate::ui::components::pane::pane(&title, focused, styles.title, styles.dim)
         };
 
         let hb = block(
@@ -322,12 +347,25 @@ impl ResponsePage {
             &mut self.header_scroll,
         );
 
-        let bb = block(self.body.title(), self.focus == Focus::Body);
+        let mut body_title = self.body.title();
+        if !wide {
+            // The doctor is one Tab away: say so, with what it found.
+            let (e, w, i) = self.doctor.counts();
+            body_title.push_str(&format!(" · Tab: doctor ({})", e + w + i));
+            if let Some(c) = &self.cors {
+                body_title.push_str(if c.allowed {
+                    ", CORS allowed"
+                } else {
+                    ", CORS BLOCKED"
+                });
+            }
+        }
+        let bb = block(body_title, self.focus == Focus::Body);
         let inner = bb.inner(body_area);
         frame.render_widget(bb, body_area);
         frame.render_stateful_widget(BodyView { styles }, inner, &mut self.body);
 
-        self.render_right(frame, right, styles, &block);
+        self.render_right(frame, right, styles, &block, wide);
 
         let bottom_line = match &self.filter_input {
             Some(input) => {
@@ -368,7 +406,7 @@ impl ResponsePage {
             .unwrap_or_default();
         let redactor = crate::engines::redact::Redactor::for_auth(&auth);
         let mut lines = vec![Line::from(vec![
-            Span::styled("▶ sent ", styles.title),
+            Span::styled("→ sent ", styles.title),
             Span::styled(
                 format!("{} {}", req.method, redactor.url(&req.url)),
                 styles.dim,
@@ -423,6 +461,7 @@ impl ResponsePage {
         area: Rect,
         styles: &BodyStyles,
         block: &dyn Fn(String, bool) -> Block<'static>,
+        wide: bool,
     ) {
         let (e, w, i) = self.doctor.counts();
         let mut title = "Doctor".to_string();
@@ -430,6 +469,9 @@ impl ResponsePage {
             if n > 0 {
                 title.push_str(&format!(" · {n} {what}"));
             }
+        }
+        if !wide {
+            title.push_str(" · Tab: response");
         }
         let db = block(title, self.focus == Focus::Doctor);
         let mut inner = db.inner(area);

@@ -119,7 +119,13 @@ fn snapshot_narrow_with_cors_verdict() {
         reasons: vec!["Access-Control-Allow-Origin is missing for origin https://evil.test".into()],
         findings: vec![],
     });
+    // One pane below 100 columns: the response first, its title pointing at
+    // the doctor (with the CORS verdict), which Tab brings up full size.
     insta::assert_snapshot!(draw(&mut page, 70, 22));
+    assert_eq!(page.focus, Focus::Body);
+    page.handle_key(key(KeyCode::Tab));
+    assert_eq!(page.focus, Focus::Doctor);
+    insta::assert_snapshot!("narrow_doctor_pane", draw(&mut page, 70, 22));
 }
 
 #[test]
