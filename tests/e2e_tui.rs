@@ -341,7 +341,10 @@ fn demo_rest_api_authorizer_tab_opens_the_authorizer_with_its_event() {
     // A REST API has the usage-plan, policy and gateway-response tabs
     // (short labels at 140 columns).
     let screen = app.wait_for("Plans (", T);
-    assert!(screen.contains("Policy") && screen.contains("GwResp"), "{screen}");
+    assert!(
+        screen.contains("Policy") && screen.contains("GwResp"),
+        "{screen}"
+    );
     app.press("Tab");
     app.press("Tab");
     app.wait_for("IDENTITY SOURCE", T);
