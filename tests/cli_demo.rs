@@ -332,3 +332,59 @@ fn cors_api_fixes_name_the_api() {
     );
     assert!(fixes.iter().all(|f| !f.contains("API_ID")), "{fixes:?}");
 }
+
+/// `demo authorizer --invoke`: the demo runs its authorizer function for real
+/// (lambda:Invoke of the demo's Lambda) and the answer is evaluated.
+#[test]
+fn demo_authorizer_invoke_runs_the_demo_function() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |token: &str| {
+        let auth = format!("Authorization: Bearer {token}");
+        let o = demo(
+            home.path(),
+            &[
+                "authorizer",
+                "demorest01",
+                "GET",
+                "/dev/me",
+                "-H",
+                &auth,
+                "--invoke",
+                "--output",
+                "json",
+            ],
+        );
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&o.stdout), text(&o.stderr)));
+        (o.status.code(), v)
+    };
+    let codes = |v: &Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, v) = run("allow-alice");
+    assert_eq!(v["realCall"]["realCall"], "lambda:Invoke");
+    assert!(
+        v["realCall"]["function"]
+            .as_str()
+            .unwrap()
+            .ends_with(":function:demo-authorizer"),
+        "{v:#}"
+    );
+    assert_eq!(v["verdict"]["outcome"], "allow", "{v:#}");
+    assert!(
+        codes(&v).contains(&"AUTHORIZER_CACHED_POLICY_TOO_NARROW".to_string()),
+        "{v:#}"
+    );
+    let (code, v) = run("deny-bob");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["verdict"]["outcome"], "explicitDeny", "{v:#}");
+    let (code, v) = run("who-knows");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["verdict"]["status"], 401, "{v:#}");
+    assert_eq!(codes(&v), ["AUTHORIZER_UNAUTHORIZED"]);
+}

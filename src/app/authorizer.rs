@@ -237,18 +237,28 @@ pub fn evaluate(p: &Prepared, answer: &Value, function_error: Option<&str>) -> E
     };
     let mut verdict = verdict;
     if function_error.is_some() {
-        // The function failed: API Gateway never reads its payload as an
-        // answer and answers 500 (reference §3: authorizer failure).
-        verdict.outcome = Outcome::Malformed("the authorizer function failed".into());
-        verdict.status = Some(500);
-        verdict.body = Some(if p.kind.is_rest() {
-            r#"{"message": null}"#.to_string()
-        } else {
-            r#"{"message":"Internal Server Error"}"#.to_string()
-        });
-        verdict.unverified = p.kind.is_rest();
         verdict.context.clear();
         verdict.principal_id = None;
+        verdict.dropped_context.clear();
+        verdict.decision = None;
+        if answer.get("errorMessage").and_then(Value::as_str) == Some("Unauthorized") {
+            // `throw new Error("Unauthorized")` is API Gateway's 401 convention.
+            verdict.outcome = Outcome::Deny { explicit: false };
+            verdict.status = Some(401);
+            verdict.body = Some(r#"{"message":"Unauthorized"}"#.to_string());
+            verdict.unverified = false;
+        } else {
+            // The function failed: API Gateway never reads its payload as an
+            // answer and answers 500 (reference §3: authorizer failure).
+            verdict.outcome = Outcome::Malformed("the authorizer function failed".into());
+            verdict.status = Some(500);
+            verdict.body = Some(if p.kind.is_rest() {
+                r#"{"message": null}"#.to_string()
+            } else {
+                r#"{"message":"Internal Server Error"}"#.to_string()
+            });
+            verdict.unverified = p.kind.is_rest();
+        }
     }
     Evaluation {
         verdict,

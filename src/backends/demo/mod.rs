@@ -20,6 +20,7 @@ mod log_store;
 mod logs;
 pub mod metrics;
 mod pipeline;
+mod real_calls;
 mod remote_logs;
 mod scenarios;
 pub mod state;
@@ -77,7 +78,9 @@ pub async fn start_with(
         }),
         logs: logs.clone(),
         metrics: Arc::new(metrics::DemoMetrics::new(gw.apis(), logs)),
-        calls: Arc::new(crate::backends::real_calls::NoRealCalls),
+        calls: Arc::new(real_calls::DemoRealCalls {
+            lambda: gw.lambda.clone(),
+        }),
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     };
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(gw.clone());

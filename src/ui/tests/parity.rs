@@ -109,7 +109,7 @@ async fn logs_detail_findings(h: &mut Harness) -> Vec<Finding> {
         .diagnose
         .as_ref()
         .expect("the logs page diagnoses records");
-    diagnose(record)
+    diagnose(&record)
 }
 
 fn codes(f: &[Finding]) -> Vec<String> {

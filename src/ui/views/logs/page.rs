@@ -2,6 +2,8 @@
 //! (right), the `/` filter, sorting, pause/resume, the tail's connection
 //! state, and the Insights pane.
 
+use std::borrow::Cow;
+
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,6 +16,7 @@ use super::store::RecordStore;
 use super::table::RecordTable;
 use super::verbs::LogsVerb;
 use crate::domain::{CorrelatedRecord, Finding};
+use crate::engines::correlate::rebuilt_event;
 use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
@@ -136,8 +139,30 @@ impl LogsPage {
         (self.store.view_len() > 0).then(|| self.selected.min(self.store.view_len() - 1))
     }
 
-    pub fn selected_record(&self) -> Option<(u64, &CorrelatedRecord)> {
-        self.store.view_get(self.selected_index()?)
+    fn selected_seq(&self) -> Option<u64> {
+        self.store
+            .view_get(self.selected_index()?)
+            .map(|(seq, _)| seq)
+    }
+
+    /// The selected record, with the event rebuilt from its access fields
+    /// when its function logged none: the store does not keep rebuilt events
+    /// (a kilobyte or two of JSON per record, for 100 k records), and
+    /// rebuilding is a function of the record and the stage's options.
+    pub fn selected_record(&self) -> Option<(u64, Cow<'_, CorrelatedRecord>)> {
+        let (seq, rec) = self.store.view_get(self.selected_index()?)?;
+        let rebuilt = rec.event.is_none().then(|| {
+            let opts = self.targets.as_ref()?.correlate_options();
+            rebuilt_event(&rec.access, &opts)
+        });
+        Some(match rebuilt.flatten() {
+            Some(ev) => {
+                let mut owned = rec.clone();
+                owned.event = Some(ev);
+                (seq, Cow::Owned(owned))
+            }
+            None => (seq, Cow::Borrowed(rec)),
+        })
     }
 
     pub fn is_typing(&self) -> bool {
@@ -146,8 +171,14 @@ impl LogsPage {
 
     /// New or updated records from the tail or a query.
     pub fn add_records(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
-        let keep = self.selected_record().map(|(seq, _)| seq);
-        for r in records {
+        let keep = self.selected_seq();
+        // With the stage's options at hand, `selected_record` rebuilds the
+        // same event when the record is opened: drop it here.
+        let rebuilds = self.targets.is_some();
+        for mut r in records {
+            if rebuilds && r.event.as_ref().is_some_and(|e| e.reconstructed) {
+                r.event = None;
+            }
             self.store.upsert(r);
         }
         self.detail_cache = None;
@@ -437,7 +468,7 @@ impl LogsPage {
 
     /// Rebuild the detail lines only when the selection or width changed.
     fn refresh_detail(&mut self, width: u16, styles: &BodyStyles) {
-        let Some((seq, rec)) = self.selected_record() else {
+        let Some(seq) = self.selected_seq() else {
             self.detail_cache = None;
             return;
         };
@@ -446,8 +477,11 @@ impl LogsPage {
         {
             return;
         }
-        let findings = self.diagnose.as_ref().map(|d| d(rec)).unwrap_or_default();
-        let lines = detail_lines(rec, &findings, width as usize, self.detail_options, styles);
+        let Some((_, rec)) = self.selected_record() else {
+            return;
+        };
+        let findings = self.diagnose.as_ref().map(|d| d(&rec)).unwrap_or_default();
+        let lines = detail_lines(&rec, &findings, width as usize, self.detail_options, styles);
         self.detail_cache = Some((seq, width, findings, lines));
         self.detail_dirty = false;
     }

@@ -284,3 +284,59 @@ fn snapshot_list_and_detail_at_four_sizes() {
         insta::assert_snapshot!(format!("logs_detail_{w}x{h}"), detail);
     }
 }
+
+/// The store does not keep events rebuilt from access fields (a kilobyte or
+/// two each, 100 k records): the page rebuilds the same event when the
+/// record is opened. Logged events are kept as they are.
+#[test]
+fn rebuilt_events_are_dropped_from_the_store_and_rebuilt_when_opened() {
+    use crate::app::logs::LogTargets;
+    use crate::domain::ApiType;
+    use crate::engines::access_log::{AccessLogFormat, RECOMMENDED_HTTP, check_format};
+    use crate::engines::correlate::{CorrelateOptions, correlate};
+
+    let targets = LogTargets {
+        api_id: "a1b2c3".into(),
+        stage: "prod".into(),
+        api_type: ApiType::Http,
+        access_group: Some("/access".into()),
+        access_format: Some(RECOMMENDED_HTTP.into()),
+        advice: check_format(Some(RECOMMENDED_HTTP), ApiType::Http),
+        lambdas: vec![],
+        payload_by_route: Default::default(),
+        notes: vec![],
+        domain_name: Some("a1b2c3.execute-api.eu-west-1.amazonaws.com".into()),
+    };
+    let line = r#"{"requestId":"R1=","routeKey":"GET /pets/{id}","method":"GET","path":"/pets/7","status":"200","integrationStatus":"200","integrationRequestId":"11111111-1111-1111-1111-111111111111","stage":"prod"}"#;
+    let access = AccessLogFormat::new(RECOMMENDED_HTTP)
+        .parse(line, T0)
+        .unwrap();
+    let opts: CorrelateOptions = targets.correlate_options();
+    let rec = correlate(vec![access], vec![], &opts).records.remove(0);
+    let rebuilt = rec
+        .event
+        .clone()
+        .expect("an event rebuilt from the access fields");
+    assert!(rebuilt.reconstructed);
+
+    let mut p = LogsPage::new("t", RecordStore::with_capacity(10));
+    p.targets = Some(targets);
+    p.add_records([rec.clone(), record(1)]);
+    assert!(
+        p.store.get(0).unwrap().event.is_none(),
+        "not kept in the store"
+    );
+    assert!(
+        p.store.get(1).unwrap().event.is_some(),
+        "a logged event stays"
+    );
+    p.wait_for_request("R1=");
+    let (seq, opened) = p.selected_record().unwrap();
+    assert_eq!(seq, 0);
+    assert_eq!(*opened, rec, "the record opened is the record that arrived");
+
+    // Without the stage's options the page cannot rebuild: it keeps the event.
+    let mut p = LogsPage::new("t", RecordStore::with_capacity(10));
+    p.add_records([rec.clone()]);
+    assert_eq!(p.store.get(0).unwrap().event.as_ref(), Some(&rebuilt));
+}

@@ -17,8 +17,8 @@ pub use not_invoked::not_invoked_reason;
 pub use reconstruct::reconstruct;
 
 use crate::domain::{
-    AccessLogRecord, ApiType, CorrelatedRecord, HttpResponse, LambdaInvocation, LambdaLine,
-    PayloadFormat,
+    AccessLogRecord, ApiType, CorrelatedRecord, DecodedEvent, HttpResponse, LambdaInvocation,
+    LambdaLine, PayloadFormat,
 };
 
 /// How to rebuild events for records whose function did not log one.
@@ -113,6 +113,24 @@ pub fn correlate_one(
     build(access.clone(), inv, found.map(|(_, k)| k), opts)
 }
 
+/// The event rebuilt from an access record's fields, for a record whose
+/// function logged none (`None` when the options or the record rule it out).
+/// A function of the record and the options only: a view may drop the
+/// rebuilt event of a record it keeps and call this again when the record
+/// is opened.
+pub fn rebuilt_event(access: &AccessLogRecord, opts: &CorrelateOptions) -> Option<DecodedEvent> {
+    opts.reconstructs(access)
+        .then(|| {
+            reconstruct(
+                access,
+                opts.api_type,
+                opts.payload_for(access.route_key.as_deref()),
+                opts,
+            )
+        })
+        .flatten()
+}
+
 fn build(
     access: AccessLogRecord,
     inv: Option<LambdaInvocation>,
@@ -127,18 +145,7 @@ fn build(
         Some(i) => (i.lines, i.report, i.event.map(|e| *e), i.timed_out),
         None => (Vec::new(), None, None, false),
     };
-    let event = logged.or_else(|| {
-        opts.reconstructs(&access)
-            .then(|| {
-                reconstruct(
-                    &access,
-                    opts.api_type,
-                    opts.payload_for(access.route_key.as_deref()),
-                    opts,
-                )
-            })
-            .flatten()
-    });
+    let event = logged.or_else(|| rebuilt_event(&access, opts));
     CorrelatedRecord {
         unmatched: lines.is_empty(),
         matched_by: if lines.is_empty() { None } else { key },

@@ -323,6 +323,22 @@ pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
             .and_then(|m| m.as_str())
             .map(|m| clip(m, 200))
             .unwrap_or_else(|| answer_text.clone());
+        if message == "Unauthorized" {
+            // `throw new Error("Unauthorized")` is API Gateway's 401 convention.
+            out.push(
+                Finding::new(
+                    FindingCode::AuthorizerUnauthorized,
+                    Certainty::Evaluated,
+                    format!(
+                        "Authorizer {}'s function threw `Unauthorized`: API Gateway answers 401 {{\"message\":\"Unauthorized\"}}",
+                        a.name
+                    ),
+                )
+                .evidence(format!("function error ({kind_of_error}): Unauthorized"))
+                .fix_args(&args),
+            );
+            return;
+        }
         out.push(
             Finding::new(
                 FindingCode::AuthorizerFailure,

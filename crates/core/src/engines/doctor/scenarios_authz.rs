@@ -221,3 +221,18 @@ fn an_invoked_function_that_failed_is_an_authorizer_failure_not_a_bad_answer() {
         f[0].evidence
     );
 }
+
+#[test]
+fn an_invoked_function_that_threw_unauthorized_is_the_401_convention() {
+    let mut ev = evidence(api(None, "CUSTOM"), "/pets", 200, "{}");
+    ev.response = None;
+    ev.authorizer_answer = Some(AuthorizerAnswerSeen {
+        method_arn: PETS_ARN.into(),
+        answer: json!({"errorType": "Error", "errorMessage": "Unauthorized"}),
+        function_error: Some("Unhandled".into()),
+    });
+    let f = diagnose(&ev);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].code, FindingCode::AuthorizerUnauthorized);
+    assert!(f[0].title.contains("401"), "{}", f[0].title);
+}
