@@ -61,3 +61,38 @@ async fn help_at_each_size() {
         insta::assert_snapshot!(format!("help_{w}x{ht}"), screen);
     }
 }
+
+/// The demo's first-screen hint and the note naming hidden columns share the
+/// bottom border: at every size the hint shortens (or goes) rather than the
+/// two titles writing over each other.
+#[tokio::test]
+async fn the_demo_hint_never_overlaps_the_hidden_columns_note() {
+    let mut backend = fake_backend(fixtures::control());
+    backend.info.demo = true;
+    let mut h = harness(backend);
+    h.start().await;
+    for (w, ht) in SIZES {
+        let screen = h.render(w, ht);
+        well_formed(&screen, w);
+        let bottom = screen
+            .lines()
+            .rev()
+            .find(|l| l.starts_with('╰'))
+            .expect("the list's bottom border");
+        // One of the hint's forms, whole; a hidden-columns note, whole, at the right.
+        let hints = [
+            "New here? :tour (then Enter) shows a guided tour: a 502, a CORS failure, a 401",
+            "New here? :tour (then Enter) shows a guided tour",
+            "New here? :tour",
+        ];
+        let hint = hints.iter().find(|h| bottom.contains(*h));
+        assert!(hint.is_some(), "{w}x{ht}: {bottom}");
+        if let Some(note) = bottom.find(" hidden: ") {
+            assert!(bottom[note..].ends_with(" ╯"), "{w}x{ht}: {bottom}");
+            assert!(
+                bottom.find(hint.unwrap()).unwrap() < note,
+                "{w}x{ht}: {bottom}"
+            );
+        }
+    }
+}

@@ -117,13 +117,6 @@ impl Page for ApiListPage {
         for problem in &inv.problems {
             block = block.title_bottom(Line::styled(format!(" ✗ {problem} "), theme.get("error")));
         }
-        if shared.backend.info.demo {
-            // The demo's first screen says what to try.
-            block = block.title_bottom(Line::styled(
-                " New here? :tour (then Enter) shows a guided tour: a 502, a CORS failure, a 401 ",
-                theme.get("key"),
-            ));
-        }
         if let Some(p) = &shared.sparks.problem {
             // An AWS error message: one line, no control characters.
             let p = crate::engines::terminal_text::one_line(p);
@@ -205,7 +198,27 @@ impl Page for ApiListPage {
                 .collect(),
         };
         let fitted = spec.fit(table_width(area));
-        let block = hidden_columns_note(block, &fitted.hidden, theme);
+        let mut block = hidden_columns_note(block, &fitted.hidden, theme);
+        if shared.backend.info.demo {
+            // The demo's first screen says what to try, as much of it as
+            // fits beside the other bottom notes (titles would overlap).
+            let hidden_note = if fitted.hidden.is_empty() {
+                0
+            } else {
+                fitted.hidden.join(", ").chars().count() + 11
+            };
+            let room = usize::from(area.width.saturating_sub(2)).saturating_sub(hidden_note);
+            let hint = [
+                " New here? :tour (then Enter) shows a guided tour: a 502, a CORS failure, a 401 ",
+                " New here? :tour (then Enter) shows a guided tour ",
+                " New here? :tour ",
+            ]
+            .into_iter()
+            .find(|h| h.chars().count() <= room);
+            if let Some(hint) = hint {
+                block = block.title_bottom(Line::styled(hint, theme.get("key")));
+            }
+        }
         let rows: Vec<Row> = self
             .list
             .visible()
