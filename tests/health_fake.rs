@@ -105,7 +105,9 @@ fn fast() -> HealthConfig {
     }
 }
 
-fn run(url: &str, api_id: &str) -> HealthReport {
+/// The report and what could not be read (the problems `gatescope health`
+/// reports with exit 1).
+fn run(url: &str, api_id: &str) -> (HealthReport, Vec<String>) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let backend = backend(url).await;
@@ -118,8 +120,7 @@ fn run(url: &str, api_id: &str) -> HealthReport {
         )
         .await
         .expect("health run");
-        assert!(problems.is_empty(), "{problems:?}");
-        report
+        (report, problems)
     })
 }
 
@@ -139,7 +140,8 @@ fn percentiles_causes_and_invocation_health_through_the_aws_backend() {
             ..Script::default()
         },
     );
-    let report = run(&fake.url(), &w.api_id);
+    let (report, problems) = run(&fake.url(), &w.api_id);
+    assert!(problems.is_empty(), "{problems:?}");
     let seen = fake.seen();
 
     // Metrics: one GetMetricData call for every query (ceil(n/500)), after
@@ -269,8 +271,21 @@ fn a_failed_causes_query_and_denied_metrics_are_said_not_hidden() {
             ..Script::default()
         },
     );
-    let report = run(&fake.url(), &w.api_id);
+    let (report, problems) = run(&fake.url(), &w.api_id);
     let stage = &report.apis[0].stages[0];
+    // Both are problems: what was asked for could not be read.
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("metrics could not be read") && p.contains("throttl")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(" prod: the causes of errors: ")),
+        "{problems:?}"
+    );
     assert!(
         report
             .notes
@@ -362,4 +377,45 @@ fn gatescope_health_json_gates_on_the_5xx_rate() {
     let (code, json, stderr) = cli(&url, &["--max-5xx-rate", "10%"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(json["apis"][0]["stages"][0]["traffic"]["total5xx"], 18.0);
+}
+
+#[test]
+fn gatescope_health_exits_1_and_names_what_could_not_be_read() {
+    let w = world();
+    let fake = FakeCloudWatch::start(
+        &w.moto.url(),
+        Script {
+            throttle_metrics: 100,
+            insights_fail: true,
+            ..Script::default()
+        },
+    );
+    let (code, json, stderr) = cli(&fake.url(), &[&w.api_id]);
+    assert_eq!(code, Some(1), "{stderr}");
+    // stdout keeps its shape; stderr carries the problems document.
+    assert!(
+        json["apis"][0]["stages"][0]["traffic"].is_object(),
+        "{json}"
+    );
+    let doc = stderr
+        .lines()
+        .find(|l| l.starts_with("{\"problems\""))
+        .unwrap_or_else(|| panic!("no problems document: {stderr}"));
+    let doc: Value = serde_json::from_str(doc).unwrap();
+    let messages: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("metrics could not be read")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("the causes of errors")),
+        "{messages:?}"
+    );
 }

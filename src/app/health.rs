@@ -199,6 +199,22 @@ pub async fn run(
     )
     .await?;
     report.apis = assemble::assemble(apis, stage, &plan, &answers, &window, &mut report.notes);
+    let incomplete = answers
+        .iter()
+        .filter(|a| {
+            !matches!(
+                a.status,
+                crate::domain::health::SeriesStatus::Complete
+                    | crate::domain::health::SeriesStatus::PartialData
+            )
+        })
+        .count();
+    if incomplete > 0 {
+        report.problems.push(format!(
+            "{incomplete} of {} metric queries did not complete",
+            plan.queries.len()
+        ));
+    }
     send(HealthProgress::Metrics(Box::new(report.clone()))).await;
     if depth == Depth::Full
         && let [api] = apis
@@ -225,7 +241,36 @@ pub async fn run(
             }
         }
     }
+    report.problems.extend(unread_parts(&report.apis));
     Ok(report)
+}
+
+/// The causes queries and function log reads that were attempted and
+/// failed (a stage without an access log in CloudWatch is a fact about the
+/// API, not something that failed to load).
+fn unread_parts(apis: &[crate::domain::health::ApiHealth]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in apis {
+        for s in &a.stages {
+            if s.causes_info.query.is_some()
+                && let Some(n) = &s.causes_info.note
+            {
+                out.push(format!(
+                    "{} {}: the causes of errors: {n}",
+                    a.api_id, s.stage
+                ));
+            }
+            for f in &s.functions {
+                if let Some(n) = &f.invocation_note {
+                    out.push(format!(
+                        "{} {}: function {}: {n}",
+                        a.api_id, s.stage, f.function
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Fetch the plan's queries in GetMetricData-sized batches, a few calls at
@@ -278,6 +323,9 @@ async fn fetch_metrics(
                 // Without metrics the causes and invocations still help.
                 if !report.notes.iter().any(|n| n.contains(&e.message)) {
                     report.notes.push(format!("metrics: {e}"));
+                    report
+                        .problems
+                        .push(format!("metrics could not be read: {e}"));
                 }
                 first_failure.get_or_insert(e);
             }
@@ -514,6 +562,8 @@ pub async fn run_for(
     let (apis, problems) = load_apis(backend, req.api_id.as_deref()).await?;
     let mut report = run(backend, &apis, req, cfg, None, cancel).await?;
     report.notes.extend(problems.iter().cloned());
+    let mut problems = problems;
+    problems.extend(report.problems.iter().cloned());
     Ok((report, problems))
 }
 

@@ -307,4 +307,10 @@ pub struct HealthReport {
     pub calls: HealthCalls,
     /// Sentences about what could not be read (a denied metric call...).
     pub notes: Vec<String>,
+    /// What was asked for and could not be read (metric calls, the causes
+    /// query, a function's log lines), one sentence each: `gatescope health`
+    /// reports them like `apis` does and exits 1. Not in the JSON report
+    /// (the notes say the same; the problems go to stderr).
+    #[serde(skip)]
+    pub problems: Vec<String>,
 }
