@@ -14,14 +14,19 @@ use crate::backends::real_calls::{TestAuthorizerCall, TestAuthorizerResult};
 use crate::backends::{Backend, BackendError};
 use crate::domain::{
     Api, Authorizer, ExecTrace, Finding, HttpRequest, LambdaAuthorizerKind, PayloadFormat,
-    authorizer_function_arn,
+    RequestDraft, authorizer_function_arn,
 };
 use crate::engines::authz::answer::{self, Outcome, Verdict};
 use crate::engines::authz::arn::MethodArn;
 use crate::engines::authz::condition::CallFacts;
 use crate::engines::authz::event::{AuthorizerCall, build};
-use crate::engines::doctor::{self, AuthorizerAnswerSeen, Evidence};
-use crate::engines::event_build::{EventInput, build_event, parse_execute_api_host, strip_stage};
+use crate::engines::compose::{self, ComposeError};
+use crate::engines::doctor::{
+    self, AuthorizerAnswerSeen, DomainCall, Evidence, custom_domain_call,
+};
+use crate::engines::event_build::{
+    EventInput, Seed, build_event, parse_execute_api_host, strip_stage,
+};
 use crate::engines::exec_log::parse_test_invoke_log;
 use crate::engines::routing::{DEFAULT_STAGE, Router};
 
@@ -38,6 +43,31 @@ pub struct AuthorizerQuery {
     pub account_id: String,
 }
 
+impl AuthorizerQuery {
+    /// A request as it would be sent, from a loopback caller in the example
+    /// account (the defaults of `gatescope authorizer`).
+    pub fn local(req: &HttpRequest) -> AuthorizerQuery {
+        AuthorizerQuery {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: req.headers.clone(),
+            source_ip: "127.0.0.1".into(),
+            account_id: "123456789012".into(),
+        }
+    }
+}
+
+/// The request a composer draft sends, its auth header (Bearer token, API
+/// key) included: what identity sources read.
+pub fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
+    let mut req = compose::build(draft)?;
+    if let Some((name, value)) = compose::auth_header(&draft.auth) {
+        req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        req.headers.push((name.to_string(), value));
+    }
+    Ok(req)
+}
+
 /// The authorizer of the request's route and what API Gateway would do
 /// before invoking it.
 #[derive(Debug, Clone)]
@@ -50,12 +80,24 @@ pub struct Prepared {
     pub input: EventInput,
     pub region: String,
     pub call: Call,
+    /// Set when the URL is a custom domain of the API: how its mapping was
+    /// read (the event is built for the execute-api URL it stands for).
+    pub via_domain: Option<String>,
 }
 
 #[derive(Debug, Clone)]
+// Built once per request and matched at once: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Call {
     /// The authorizer is invoked with `event` about `method_arn`.
-    Invoke { event: Value, method_arn: MethodArn },
+    Invoke {
+        event: Value,
+        method_arn: MethodArn,
+        /// `(expression, value)` of each identity source: the cache key.
+        identity: Vec<(String, String)>,
+        /// Sources gatescope could not resolve (an unmodelled `$context` variable).
+        unresolved: Vec<String>,
+    },
     /// 401 without invocation: this identity source is missing or empty.
     NotInvoked { missing: String },
 }
@@ -82,12 +124,43 @@ pub fn prepare(
     q: &AuthorizerQuery,
     backend_region: Option<&str>,
 ) -> Result<Prepared, String> {
+    prepare_with(api, q, backend_region, super::seed())
+}
+
+/// [`prepare`] with the request ids and time of the event given (`seed`):
+/// the TUI keeps one per page so the event does not change on every frame.
+pub fn prepare_with(
+    api: &Api,
+    q: &AuthorizerQuery,
+    backend_region: Option<&str>,
+    seed: Seed,
+) -> Result<Prepared, String> {
+    // A custom-domain URL stands for an execute-api URL of the API.
+    let probe = Evidence {
+        api: Some(api.clone()),
+        request: Some(HttpRequest {
+            method: q.method.clone(),
+            url: q.url.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (url, via_domain) = match custom_domain_call(&probe) {
+        Some(DomainCall::Mapped { url, note }) => (url, Some(note)),
+        Some(DomainCall::Unmapped { domain, path }) => {
+            return Err(format!(
+                "no mapping of {} covers {path}: API Gateway answers before any authorizer (see the doctor)",
+                domain.domain_name
+            ));
+        }
+        None => (q.url.clone(), None),
+    };
     let mut input = EventInput::from_url(
         api.protocol().into(),
         PayloadFormat::V1,
         &q.method,
-        &q.url,
-        super::seed(),
+        &url,
+        seed,
     );
     let resolution = Router::from_api(api).resolve(&q.method, &input.path);
     let Some(m) = &resolution.matched else {
@@ -129,19 +202,35 @@ pub fn prepare(
     {
         input.api_id = api.id.clone();
     }
-    input.account_id = q.account_id.clone();
-    input.source_ip = q.source_ip.clone();
-    input.headers.extend(q.headers.iter().cloned());
-    let input = input.with_gateway_headers();
+    // The region of the execute-api host the request stands for.
     let region = input
         .region()
         .or_else(|| backend_region.map(str::to_string))
         .unwrap_or_else(|| "us-east-1".into());
+    // `$context.domainName` is the host the client called.
+    if via_domain.is_some()
+        && let Ok(u) = url::Url::parse(&q.url)
+        && let Some(host) = u.host_str()
+    {
+        input.domain_name = host.to_string();
+    }
+    input.account_id = q.account_id.clone();
+    input.source_ip = q.source_ip.clone();
+    input.headers.extend(q.headers.iter().cloned());
+    let input = input.with_gateway_headers();
     let call = match build(kind, &auth.identity_source, &input, &region) {
         AuthorizerCall::NotInvoked { missing } => Call::NotInvoked { missing },
         AuthorizerCall::Invoke {
-            event, method_arn, ..
-        } => Call::Invoke { event, method_arn },
+            event,
+            method_arn,
+            identity,
+            unresolved,
+        } => Call::Invoke {
+            event,
+            method_arn,
+            identity,
+            unresolved,
+        },
     };
     Ok(Prepared {
         api: api.clone(),
@@ -151,6 +240,7 @@ pub fn prepare(
         input,
         region,
         call,
+        via_domain,
     })
 }
 
@@ -403,3 +493,7 @@ pub async fn test_invoke(backend: &Backend, p: &Prepared) -> Result<TestInvoked,
         evaluation,
     })
 }
+
+#[cfg(test)]
+#[path = "authorizer_tests.rs"]
+mod tests;

@@ -103,7 +103,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::from(1));
         }
-        Call::Invoke { event, method_arn } => (event.clone(), method_arn.to_string()),
+        Call::Invoke {
+            event, method_arn, ..
+        } => (event.clone(), method_arn.to_string()),
     };
     let mut out = json!({
         "route": p.route_key,

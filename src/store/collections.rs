@@ -62,10 +62,6 @@ impl Collection {
         crate::paths::data_dir().join("collections")
     }
 
-    pub fn open(name: &str, options: StoreOptions) -> Result<Collection, StoreError> {
-        Collection::open_in(&Collection::dir(), name, options)
-    }
-
     pub fn open_in(
         dir: &Path,
         name: &str,

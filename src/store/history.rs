@@ -329,22 +329,6 @@ impl History {
         self.seen = stamp(&self.path);
         Ok(())
     }
-
-    /// Keys with a history file, for a "history of every API" view.
-    pub fn keys() -> Vec<String> {
-        let Ok(rd) = std::fs::read_dir(History::dir()) else {
-            return Vec::new();
-        };
-        let mut keys: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_suffix(".json").map(str::to_string)
-            })
-            .collect();
-        keys.sort();
-        keys
-    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub struct FakeControl {
     pub fail_list: Option<String>,
     /// `load_details` fails for these API ids.
     pub fail_details: Vec<String>,
+    /// Usage plans, keys and custom domains (attached to each API as it loads).
+    pub account: crate::domain::AccountResources,
     pub calls: Mutex<Vec<String>>,
 }
 
@@ -76,6 +78,10 @@ impl ControlPlane for FakeControl {
             details_loaded: true,
             ..full
         })
+    }
+
+    async fn account_resources(&self) -> crate::domain::AccountResources {
+        self.account.clone()
     }
 }
 

@@ -54,7 +54,7 @@ pub(crate) use page_verbs;
 /// built-in actions or `command ...` lines), `None` for a section no page
 /// reads.
 pub fn section_verbs(section: &str) -> Option<Vec<&'static str>> {
-    use crate::ui::views::{compose, doctor, health, history, logs, response};
+    use crate::ui::views::{authorizer_detail, compose, doctor, health, history, logs, response};
     Some(match section {
         "compose" => compose::verbs::ComposeVerb::names(),
         "response" => response::verbs::ResponseVerb::names(),
@@ -62,6 +62,7 @@ pub fn section_verbs(section: &str) -> Option<Vec<&'static str>> {
         "doctor" => doctor::screen::DoctorVerb::names(),
         "health" => health::page::HealthVerb::names(),
         "logs" => logs::verbs::LogsVerb::names(),
+        "authorizer" => authorizer_detail::AuthorizerVerb::names(),
         "global" | "list" | "tabs" | "detail" | "api" | "route" | "stage" => Vec::new(),
         _ => return None,
     })

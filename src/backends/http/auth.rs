@@ -151,15 +151,8 @@ pub async fn prepare(
         AuthMode::Jwt { token } => {
             let token = token.trim();
             let token = token.strip_prefix("Bearer ").unwrap_or(token).trim();
-            if token.is_empty() {
-                out.warnings
-                    .push("no JWT given: sending without Authorization".into());
-            } else {
-                set_header(
-                    &mut out.request,
-                    "authorization",
-                    &format!("Bearer {token}"),
-                );
+            if let Some((name, value)) = crate::engines::compose::auth_header(auth) {
+                set_header(&mut out.request, name, &value);
                 let now = ctx.now.unwrap_or_else(SystemTime::now);
                 out.warnings.extend(jwt_check::warnings(
                     token,
@@ -167,16 +160,17 @@ pub async fn prepare(
                     ctx.route_scopes,
                     now,
                 ));
-            }
-        }
-        AuthMode::ApiKey { key } => {
-            if key.trim().is_empty() {
-                out.warnings
-                    .push("no API key given: sending without x-api-key".into());
             } else {
-                set_header(&mut out.request, "x-api-key", key.trim());
+                out.warnings
+                    .push("no JWT given: sending without Authorization".into());
             }
         }
+        AuthMode::ApiKey { .. } => match crate::engines::compose::auth_header(auth) {
+            Some((name, value)) => set_header(&mut out.request, name, &value),
+            None => out
+                .warnings
+                .push("no API key given: sending without x-api-key".into()),
+        },
     }
     out.redactor = redactor;
     Ok(out)

@@ -29,6 +29,17 @@ pub fn hidden_columns_note<'a>(block: Block<'a>, hidden: &[&str], theme: &Theme)
     )
 }
 
+/// `text` in at most `width` characters, cut with `…` when longer (for a
+/// note beside [`hidden_columns_note`] on the same border).
+pub fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// One column: its header and how it behaves when the row is too short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {

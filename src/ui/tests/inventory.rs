@@ -31,6 +31,7 @@ async fn api_detail_tabs() {
         (Tab::Integrations, "integrations_tab"),
         (Tab::Authorizers, "authorizers_tab"),
         (Tab::Stages, "stages_tab"),
+        (Tab::Domains, "domains_tab"),
         (Tab::Cors, "cors_tab"),
     ] {
         h.keys(&["<Tab>"]);

@@ -6,6 +6,8 @@ pub(crate) mod fixtures;
 mod inventory;
 mod no_colour;
 mod parity;
+mod rest_fixtures;
+mod rest_views;
 mod shell;
 mod sizes;
 mod suspend;

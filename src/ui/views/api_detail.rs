@@ -1,5 +1,6 @@
 //! One API: a header with what is wrong at a glance, then tabs for Routes,
-//! Integrations, Authorizers, Stages and CORS.
+//! Integrations, Authorizers, Stages, (REST) Usage plans, Resource policy
+//! and Gateway responses, Domains and CORS.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,13 +8,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table, Tabs};
 
 use super::checks;
-use super::{api_tables, cors_view};
+use super::{api_tables, cors_view, policy_view, rest_tables};
 use crate::domain::{Api, Protocol};
 use crate::ui::action::Action;
 use crate::ui::components::columns::{hidden_columns_note, table_width};
 use crate::ui::components::{FilterList, ScrollText};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
+use crate::ui::views::authorizer_detail::AuthorizerDetailPage;
+use crate::ui::views::rest_detail::RestDetailPage;
 use crate::ui::views::{route_detail::RouteDetailPage, stage_detail::StageDetailPage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +25,27 @@ pub enum Tab {
     Integrations,
     Authorizers,
     Stages,
+    /// REST: usage plans with their stages, limits and keys (names and ids).
+    UsagePlans,
+    /// REST: the resource policy, statement by statement.
+    Policy,
+    /// REST: gateway responses, customised or AWS's defaults.
+    Responses,
+    /// Custom domains and the mappings that lead to this API.
+    Domains,
     Cors,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Routes,
         Tab::Integrations,
         Tab::Authorizers,
         Tab::Stages,
+        Tab::UsagePlans,
+        Tab::Policy,
+        Tab::Responses,
+        Tab::Domains,
         Tab::Cors,
     ];
 
@@ -40,21 +55,56 @@ impl Tab {
             Tab::Integrations => "Integrations",
             Tab::Authorizers => "Authorizers",
             Tab::Stages => "Stages",
+            Tab::UsagePlans => "Usage plans",
+            Tab::Policy => "Resource policy",
+            Tab::Responses => "Gateway responses",
+            Tab::Domains => "Domains",
             Tab::Cors => "CORS",
+        }
+    }
+
+    /// For narrow terminals, where nine long labels do not fit.
+    fn short_label(self) -> &'static str {
+        match self {
+            Tab::Integrations => "Integr",
+            Tab::Authorizers => "Authz",
+            Tab::UsagePlans => "Plans",
+            Tab::Policy => "Policy",
+            Tab::Responses => "GwResp",
+            other => other.label(),
         }
     }
 
     fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
+
+    /// Text tabs scroll; the others are tables with a selection and a filter.
+    fn is_text(self) -> bool {
+        matches!(self, Tab::Policy | Tab::Cors)
+    }
+
+    /// The tabs an API of this protocol has: usage plans, resource
+    /// policies and gateway responses exist for REST APIs only.
+    pub fn for_protocol(protocol: Protocol) -> Vec<Tab> {
+        Tab::ALL
+            .into_iter()
+            .filter(|t| {
+                protocol == Protocol::Rest
+                    || !matches!(t, Tab::UsagePlans | Tab::Policy | Tab::Responses)
+            })
+            .collect()
+    }
 }
 
 pub struct ApiDetailPage {
     pub api_id: String,
     pub tab: Tab,
-    /// One list per table tab, so each keeps its own selection and filter.
-    pub lists: [FilterList; 4],
+    /// One list per tab (text tabs leave theirs unused), so each keeps its
+    /// own selection and filter.
+    pub lists: [FilterList; 9],
     cors_scroll: ScrollText,
+    policy_scroll: ScrollText,
     /// Tab label hit areas: (x range, row) for clicks.
     tab_hits: Vec<(std::ops::Range<u16>, u16, Tab)>,
 }
@@ -66,6 +116,7 @@ impl ApiDetailPage {
             tab: Tab::Routes,
             lists: Default::default(),
             cors_scroll: ScrollText::default(),
+            policy_scroll: ScrollText::default(),
             tab_hits: Vec::new(),
         }
     }
@@ -83,23 +134,42 @@ impl ApiDetailPage {
             return;
         };
         let generation = shared.inventory.generation;
-        let rows = api_tables::haystacks(api);
-        for (list, hay) in self.lists.iter_mut().zip(rows) {
-            list.sync(generation, || hay);
+        let [routes, integrations, authorizers, stages] = api_tables::haystacks(api);
+        let [plans, responses, domains] = rest_tables::haystacks(api);
+        let rows = [
+            (Tab::Routes, routes),
+            (Tab::Integrations, integrations),
+            (Tab::Authorizers, authorizers),
+            (Tab::Stages, stages),
+            (Tab::UsagePlans, plans),
+            (Tab::Responses, responses),
+            (Tab::Domains, domains),
+        ];
+        for (tab, hay) in rows {
+            self.lists[tab.index()].sync(generation, || hay);
+        }
+    }
+
+    /// The tabs of this API (all of them until it is known).
+    fn tabs(&self, shared: &Shared) -> Vec<Tab> {
+        match shared.inventory.api(&self.api_id) {
+            Some(api) => Tab::for_protocol(api.protocol()),
+            None => Tab::ALL.to_vec(),
         }
     }
 
     fn act(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
         match action {
             Action::NextTab | Action::PrevTab => {
-                let n = Tab::ALL.len();
-                let i = self.tab.index();
+                let tabs = self.tabs(shared);
+                let n = tabs.len();
+                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let next = if *action == Action::NextTab {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
                 };
-                self.tab = Tab::ALL[next];
+                self.tab = tabs[next];
                 return Some(vec![]);
             }
             Action::Click { column, row } => {
@@ -118,8 +188,10 @@ impl ApiDetailPage {
             }
             _ => {}
         }
-        if self.tab == Tab::Cors {
-            return self.cors_scroll.handle(action).then(Vec::new);
+        match self.tab {
+            Tab::Cors => return self.cors_scroll.handle(action).then(Vec::new),
+            Tab::Policy => return self.policy_scroll.handle(action).then(Vec::new),
+            _ => {}
         }
         let list = self.list_mut()?;
         if list.handle(action) {
@@ -152,7 +224,23 @@ impl ApiDetailPage {
                     .clone();
                 Box::new(RouteDetailPage::new(&api.id, &key))
             }
-            Tab::Authorizers | Tab::Cors => return Some(vec![]),
+            Tab::Authorizers => Box::new(AuthorizerDetailPage::new(
+                &api.id,
+                &api.authorizers.get(index)?.id,
+            )),
+            Tab::UsagePlans => Box::new(RestDetailPage::plan(
+                &api.id,
+                &api.usage_plans.get(index)?.id,
+            )),
+            Tab::Responses => Box::new(RestDetailPage::gateway_response(
+                &api.id,
+                &api.gateway_responses.get(index)?.response_type,
+            )),
+            Tab::Domains => Box::new(RestDetailPage::domain(
+                &api.id,
+                &rest_tables::mappings(api).get(index)?.0.domain_name,
+            )),
+            Tab::Policy | Tab::Cors => return Some(vec![]),
         };
         Some(vec![Effect::Push(page)])
     }
@@ -168,7 +256,7 @@ impl Page for ApiDetailPage {
     }
 
     fn keymap_sections(&self) -> &'static [&'static str] {
-        if self.tab == Tab::Cors {
+        if self.tab.is_text() {
             &["api", "tabs", "detail"]
         } else {
             &["api", "tabs", "list"]
@@ -176,7 +264,7 @@ impl Page for ApiDetailPage {
     }
 
     fn filterable(&self) -> bool {
-        self.tab != Tab::Cors
+        !self.tab.is_text()
     }
 
     fn filter(&self) -> &str {
@@ -260,13 +348,35 @@ impl Page for ApiDetailPage {
             );
             return;
         }
-        if self.tab == Tab::Cors {
-            let lines = cors_view::lines(api, theme);
-            self.cors_scroll.render(frame, body, lines, block);
-            return;
+        match self.tab {
+            Tab::Cors => {
+                let lines = cors_view::lines(api, theme);
+                self.cors_scroll.render(frame, body, lines, block);
+                return;
+            }
+            Tab::Policy => {
+                let lines = policy_view::lines(api, theme);
+                self.policy_scroll.render(frame, body, lines, block);
+                return;
+            }
+            _ => {}
         }
         // Fitted on every row, so widths stay put while a filter narrows the list.
         let fitted = api_tables::table(self.tab, api, theme).fit(table_width(body));
+        // The note gives way to the hidden-columns note on the right.
+        let block = match rest_tables::note(self.tab, api) {
+            Some(note) => {
+                let hidden = if fitted.hidden.is_empty() {
+                    0
+                } else {
+                    fitted.hidden.join(", ").chars().count() + 11
+                };
+                let room = (body.width as usize).saturating_sub(4 + hidden);
+                let note = crate::ui::components::columns::cut(&note, room.saturating_sub(2));
+                block.title_bottom(Line::styled(format!(" {note} "), theme.get("dim")))
+            }
+            None => block,
+        };
         let Some(list) = self.lists.get_mut(self.tab.index()) else {
             return;
         };
@@ -293,6 +403,10 @@ impl Page for ApiDetailPage {
                 height: 1,
             };
             let what = self.tab.label().to_lowercase();
+            let what = match self.tab {
+                Tab::Domains => "custom-domain mappings to this API".to_string(),
+                _ => what,
+            };
             let msg = if list.filter().is_empty() {
                 format!("No {what}.")
             } else {
@@ -306,31 +420,51 @@ impl Page for ApiDetailPage {
 impl ApiDetailPage {
     fn render_tabs(&mut self, frame: &mut Frame, area: Rect, api: &Api, shared: &Shared) {
         let theme = &shared.theme;
-        let counts = [
-            Some(api.routes.len()),
-            Some(api_tables::integrations(api).len()),
-            Some(api.authorizers.len()),
-            Some(api.stages.len()),
-            None,
-        ];
-        let titles: Vec<String> = Tab::ALL
-            .iter()
-            .zip(counts)
-            .map(|(t, n)| match n {
-                Some(n) if api.details_loaded => format!("{} ({n})", t.label()),
-                _ => t.label().to_string(),
+        let tabs = Tab::for_protocol(api.protocol());
+        let count = |t: Tab| -> Option<usize> {
+            match t {
+                Tab::Routes => Some(api.routes.len()),
+                Tab::Integrations => Some(api_tables::integrations(api).len()),
+                Tab::Authorizers => Some(api.authorizers.len()),
+                Tab::Stages => Some(api.stages.len()),
+                Tab::UsagePlans => Some(api.usage_plans.len()),
+                Tab::Responses => Some(api.gateway_responses.len()),
+                Tab::Domains => Some(rest_tables::mappings(api).len()),
+                Tab::Policy | Tab::Cors => None,
+            }
+        };
+        // Long labels with counts when they fit, then shorter forms.
+        let title = |t: Tab, short: bool, counts: bool| {
+            let label = if short { t.short_label() } else { t.label() };
+            match count(t) {
+                Some(n) if counts && api.details_loaded => format!("{label} ({n})"),
+                _ => label.to_string(),
+            }
+        };
+        let width = |titles: &[String]| -> usize {
+            titles.iter().map(|t| t.chars().count() + 2).sum::<usize>()
+                + titles.len().saturating_sub(1)
+        };
+        let titles: Vec<String> = [(false, true), (true, true), (true, false)]
+            .into_iter()
+            .map(|(short, counts)| {
+                tabs.iter()
+                    .map(|t| title(*t, short, counts))
+                    .collect::<Vec<_>>()
             })
-            .collect();
+            .find(|titles| width(titles) <= area.width as usize)
+            .unwrap_or_else(|| tabs.iter().map(|t| title(*t, true, false)).collect());
         // Hit areas: Tabs draws " title " separated by "|".
         self.tab_hits.clear();
         let mut x = area.x;
-        for (title, tab) in titles.iter().zip(Tab::ALL) {
+        for (title, tab) in titles.iter().zip(&tabs) {
             let w = title.chars().count() as u16 + 2;
-            self.tab_hits.push((x..x + w, area.y, tab));
+            self.tab_hits.push((x..x + w, area.y, *tab));
             x += w + 1;
         }
+        let selected = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
         let tabs = Tabs::new(titles)
-            .select(self.tab.index())
+            .select(selected)
             .style(theme.get("tab"))
             .highlight_style(theme.get("tab_active"));
         frame.render_widget(tabs, area);

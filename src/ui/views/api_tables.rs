@@ -227,18 +227,36 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                             .or_else(|| a.provider_arns.first().cloned())
                             .unwrap_or_else(|| "-".into()),
                     };
-                    let used = api
+                    let used: Vec<&str> = api
                         .routes
                         .iter()
                         .filter(|r| r.authorizer_id.as_deref() == Some(a.id.as_str()))
-                        .count();
+                        .map(|r| r.route_key.as_str())
+                        .collect();
+                    // Lambda authorizers: payload version, simple responses, caching.
+                    let (kind, ttl) = match &a.lambda {
+                        Some(l) => (
+                            match (&l.payload_format_version, l.simple_responses) {
+                                (Some(v), true) => format!("{} {v} simple", a.authorizer_type),
+                                (Some(v), false) => format!("{} {v}", a.authorizer_type),
+                                (None, _) => a.authorizer_type.to_string(),
+                            },
+                            match l.result_ttl_in_seconds {
+                                Some(0) => "off".to_string(),
+                                Some(t) => format!("{t} s"),
+                                None => "-".to_string(),
+                            },
+                        ),
+                        None => (a.authorizer_type.to_string(), "-".to_string()),
+                    };
                     vec![
                         Span::raw(a.name.clone()),
                         Span::raw(a.id.clone()),
-                        Span::raw(a.authorizer_type.to_string()),
+                        Span::raw(kind),
                         Span::raw(a.identity_source.join(", ")),
+                        Span::raw(ttl),
                         Span::raw(detail),
-                        Span::raw(used.to_string()),
+                        Span::raw(format!("{}: {}", used.len(), used.join(", "))),
                     ]
                 })
                 .collect();
@@ -246,15 +264,21 @@ pub fn table(tab: Tab, api: &Api, theme: &Theme) -> TableSpec {
                 columns: vec![
                     Column::new("NAME", 6, 30, 9),
                     Column::new("ID", 6, 10, 3).optional(),
-                    Column::new("TYPE", 4, 18, 6),
-                    Column::new("IDENTITY SOURCE", 8, 40, 7),
+                    Column::new("TYPE", 7, 18, 6),
+                    Column::new("IDENTITY SOURCE", 8, 80, 7),
+                    Column::new("CACHE", 3, 7, 2).optional(),
                     Column::new("CONFIG", 10, 80, 5),
-                    Column::new("ROUTES", 6, 6, 2).optional(),
+                    Column::new("ROUTES", 6, 50, 4),
                 ],
                 rows,
             }
         }
-        Tab::Stages | Tab::Cors => {
+        Tab::UsagePlans => super::rest_tables::plans(api, theme),
+        Tab::Responses => super::rest_tables::responses(api, theme),
+        Tab::Domains => super::rest_tables::domains(api, theme),
+        // Text tabs: no table.
+        Tab::Policy | Tab::Cors => TableSpec::default(),
+        Tab::Stages => {
             let rows = api
                 .stages
                 .iter()

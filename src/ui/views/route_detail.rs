@@ -159,6 +159,15 @@ fn route_lines(api: &Api, route: &Route, theme: &Theme) -> Vec<Line<'static>> {
     for stage in &api.stages {
         let url = invoke_url(api, stage, route).unwrap_or_else(|| "-".into());
         lines.push(kv::kv(theme, W, &stage.stage_name, url));
+        let path = route.path().unwrap_or("/{any path}");
+        for base in api.domain_urls(&stage.stage_name) {
+            lines.push(kv::kv(
+                theme,
+                W,
+                "",
+                format!("{base}{path}  (custom domain)"),
+            ));
+        }
         let settings = stage
             .route_settings
             .get(&route.route_key)

@@ -78,13 +78,23 @@ fn stage_lines(api: &Api, stage: &Stage, theme: &Theme) -> Vec<Line<'static>> {
             "invoke URL",
             stage.invoke_url.clone().unwrap_or_else(|| "-".into()),
         ),
-        kv::kv(
-            theme,
-            W,
-            "auto deploy",
-            if stage.auto_deploy { "yes" } else { "no" },
-        ),
     ];
+    // The other ways in: one URL per custom-domain mapping of this stage.
+    for url in api.domain_urls(&stage.stage_name) {
+        lines.push(kv::kv(theme, W, "custom domain", url));
+    }
+    if api.disable_execute_api_endpoint {
+        lines.push(kv::warn(
+            theme,
+            "the execute-api endpoint is disabled: only custom-domain URLs answer",
+        ));
+    }
+    lines.push(kv::kv(
+        theme,
+        W,
+        "auto deploy",
+        if stage.auto_deploy { "yes" } else { "no" },
+    ));
     if let Some(d) = &stage.deployment_id {
         lines.push(kv::kv(theme, W, "deployment", d.clone()));
     }

@@ -341,6 +341,23 @@ pub fn build(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
     })
 }
 
+/// The header an auth mode puts on the request (`Authorization: Bearer`,
+/// `x-api-key`), `None` when its value is empty; SigV4 headers come from
+/// signing, later.
+pub fn auth_header(auth: &AuthMode) -> Option<(&'static str, String)> {
+    match auth {
+        AuthMode::Jwt { token } => {
+            let t = token.trim();
+            let t = t.strip_prefix("Bearer ").unwrap_or(t).trim();
+            (!t.is_empty()).then(|| ("authorization", format!("Bearer {t}")))
+        }
+        AuthMode::ApiKey { key } => {
+            (!key.trim().is_empty()).then(|| ("x-api-key", key.trim().to_string()))
+        }
+        AuthMode::None | AuthMode::Sigv4 { .. } => None,
+    }
+}
+
 /// For JSON validation as the user types: `None` when the body is empty or
 /// valid JSON, else serde_json's message (it names the line and column).
 pub fn json_problem(body: &[u8]) -> Option<String> {

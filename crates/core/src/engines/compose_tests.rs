@@ -227,3 +227,27 @@ fn the_routes_jwt_authorizer_is_found_by_id() {
     r.authorizer_id = Some("au1".into());
     assert_eq!(route_jwt_authorizer(&a, &r).unwrap().id, "au1");
 }
+
+#[test]
+fn auth_modes_add_the_header_they_send() {
+    assert_eq!(
+        auth_header(&AuthMode::Jwt {
+            token: "Bearer abc".into()
+        }),
+        Some(("authorization", "Bearer abc".into()))
+    );
+    assert_eq!(
+        auth_header(&AuthMode::Jwt {
+            token: "abc".into()
+        }),
+        Some(("authorization", "Bearer abc".into()))
+    );
+    assert_eq!(
+        auth_header(&AuthMode::ApiKey { key: " k ".into() }),
+        Some(("x-api-key", "k".into()))
+    );
+    assert_eq!(auth_header(&AuthMode::Jwt { token: " ".into() }), None);
+    assert_eq!(auth_header(&AuthMode::ApiKey { key: String::new() }), None);
+    assert_eq!(auth_header(&AuthMode::None), None);
+    assert_eq!(auth_header(&AuthMode::Sigv4 { region: None }), None);
+}

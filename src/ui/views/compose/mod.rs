@@ -1,6 +1,7 @@
 //! The request composer (its input widgets are in `ui/components`).
 
 pub mod auth_pane;
+pub mod authorizer_tab;
 pub mod body_editor;
 pub mod commands;
 pub mod example;

@@ -32,6 +32,8 @@ pub enum Tab {
     Headers,
     Body,
     Auth,
+    /// The Lambda authorizer event of the request (routes with one only).
+    Authorizer,
 }
 
 pub(super) const TABS: [Tab; 5] = [Tab::Params, Tab::Query, Tab::Headers, Tab::Body, Tab::Auth];
@@ -60,6 +62,10 @@ pub struct ComposePage {
     pub(super) editing: Option<Editing>,
     pub(super) file_input: LineInput,
     pub(super) auth_scroll: Scroll,
+    pub(super) authz_scroll: crate::ui::components::ScrollText,
+    /// Request ids and time of the authorizer event (fixed per page, so
+    /// the event does not change on every frame).
+    pub authz_seed: crate::engines::event_build::Seed,
     /// Set while a send runs; cancelling it stops the request.
     pub sending: Option<CancellationToken>,
     /// Last send error or notes, one line.
@@ -128,6 +134,8 @@ impl ComposePage {
             editing: None,
             file_input: LineInput::default(),
             auth_scroll: Scroll::default(),
+            authz_scroll: Default::default(),
+            authz_seed: crate::app::seed(),
             sending: None,
             message: None,
             record_history: true,
@@ -245,6 +253,16 @@ impl ComposePage {
             .params
             .selected
             .min(self.params.rows.len().saturating_sub(1));
+    }
+
+    /// The tabs of this draft: the Authorizer tab only for a route with a
+    /// Lambda authorizer.
+    pub(super) fn tabs(&self, shared: &Shared) -> Vec<Tab> {
+        let mut tabs = TABS.to_vec();
+        if super::authorizer_tab::applies(self, shared) {
+            tabs.push(Tab::Authorizer);
+        }
+        tabs
     }
 
     fn list_mut(&mut self) -> Option<&mut KvList> {
@@ -517,6 +535,17 @@ impl ComposePage {
                 )];
             }
             ComposeVerb::EditBase => self.editing = Some(Editing::Base),
+            ComposeVerb::TargetUrl => {
+                return match super::authorizer_tab::next_base(self, shared) {
+                    Some(url) => {
+                        self.base.set(url.clone());
+                        vec![Effect::Info(format!("base URL: {url}"))]
+                    }
+                    None => vec![Effect::Info(
+                        "no other URL reaches this stage (no custom-domain mapping)".into(),
+                    )],
+                };
+            }
             ComposeVerb::EditPath => self.editing = Some(Editing::Path),
             ComposeVerb::ContentType => self.cycle_content_type(),
             ComposeVerb::FormatBody => {
@@ -643,13 +672,24 @@ impl Page for ComposePage {
                 return Some(vec![Effect::Info("request cancelled".into())]);
             }
             Action::NextTab | Action::PrevTab => {
-                let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let tabs = self.tabs(shared);
+                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = if *action == Action::NextTab {
                     i + 1
                 } else {
-                    i + TABS.len() - 1
+                    i + tabs.len() - 1
                 };
-                self.tab = TABS[n % TABS.len()];
+                self.tab = tabs[n % tabs.len()];
+            }
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+                if self.tab == Tab::Authorizer =>
+            {
+                self.authz_scroll.handle(action);
             }
             Action::Down => match self.list_mut() {
                 Some(l) => l.select_next(),

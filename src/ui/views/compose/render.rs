@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use super::auth_pane::AuthKind;
-use super::page::{ComposePage, Editing, TABS, Tab};
+use super::page::{ComposePage, Editing, Tab};
 use crate::engines::compose;
 use crate::ui::components::kv_list::Cell;
 use crate::ui::components::kv_list::KvListView;
@@ -58,7 +58,7 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
 
     let mut tab_spans = Vec::new();
     let narrow = area.width < 70;
-    for t in TABS {
+    for t in page.tabs(shared) {
         let label = match (t, narrow) {
             (Tab::Params, false) => format!("Params {}", page.params.rows.len()),
             (Tab::Query, false) => format!("Query {}", page.query.rows.len()),
@@ -68,6 +68,8 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
             (Tab::Headers, true) => format!("Hdr {}", page.headers.rows.len()),
             (Tab::Body, _) => format!("Body {}", page.content_type.label()),
             (Tab::Auth, _) => format!("Auth {}", page.auth.kind.label()),
+            (Tab::Authorizer, false) => "Authorizer event".to_string(),
+            (Tab::Authorizer, true) => "Authz".to_string(),
         };
         // The active tab is marked by shape too (▶), not only by colour.
         let (text, style) = if t == page.tab {
@@ -93,7 +95,7 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
             .border_style(styles.dim),
     };
     let inner = block.inner(main);
-    frame.render_widget(block, main);
+    frame.render_widget(block.clone(), main);
     match page.tab {
         Tab::Params | Tab::Query | Tab::Headers => {
             let (list, hint) = match page.tab {
@@ -124,6 +126,10 @@ pub(super) fn render(page: &mut ComposePage, frame: &mut Frame, area: Rect, shar
                 page.body
                     .render(frame, inner, page.editing == Some(Editing::Body), &styles);
             }
+        }
+        Tab::Authorizer => {
+            let lines = super::authorizer_tab::lines(page, shared);
+            page.authz_scroll.render(frame, main, lines, block);
         }
         Tab::Auth => {
             let lines = page.auth.lines(inner.width as usize, &styles);
@@ -200,9 +206,13 @@ pub(super) fn hint_text(page: &ComposePage, shared: &Shared, width: usize) -> St
                 }
             }
             Tab::Params => {}
+            Tab::Authorizer => h.push("j/k scroll"),
             Tab::Query | Tab::Headers => h.extend(["a add", "d delete", "Space on/off"]),
         }
         h.extend(["m method", "b base", "p path"]);
+        if super::authorizer_tab::base_urls(page, shared).len() > 1 {
+            h.push("u URL: execute-api/domain");
+        }
         if page.tab != Tab::Auth {
             h.push("A auth");
         }

@@ -9,6 +9,7 @@ crate::ui::verbs::page_verbs! {
         Method = "method",
         EditBase = "edit_base",
         EditPath = "edit_path",
+        TargetUrl = "target_url",
         AddRow = "add_row",
         DeleteRow = "delete_row",
         ToggleRow = "toggle_row",

@@ -39,6 +39,7 @@ pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeo
 pub use glance::{GlanceFinding, glance};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
+pub use rules_rest_ops::{DomainCall, custom_domain_call};
 
 use crate::domain::{Certainty, Finding, FindingCode, Severity};
 

@@ -1,0 +1,323 @@
+//! One authorizer: its type, function, identity sources, caching, simple
+//! responses, payload version and the routes it guards; for a Lambda
+//! authorizer, the event a route's request would produce (your composer
+//! draft for that route when there is one, else the route's plain request).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use super::api_tables::target;
+use super::authorizer_event;
+use crate::app::authorizer::{self, AuthorizerQuery};
+use crate::domain::{Api, Authorizer, Integration, LambdaAuthorizerKind, RequestDraft};
+use crate::engines::compose;
+use crate::engines::event_build::Seed;
+use crate::ui::action::Action;
+use crate::ui::components::{ScrollText, kv};
+use crate::ui::page::{Effect, Page, Selection};
+use crate::ui::shared::Shared;
+use crate::ui::theme::Theme;
+
+crate::ui::verbs::page_verbs! {
+    /// The page's own verbs (keymap section `[authorizer]`): build the
+    /// event for the next / previous route the authorizer guards.
+    pub enum AuthorizerVerb {
+        NextRoute = "next_route",
+        PrevRoute = "prev_route",
+    }
+}
+
+pub struct AuthorizerDetailPage {
+    pub api_id: String,
+    pub authorizer_id: String,
+    /// Index into the routes this authorizer guards.
+    pub route: usize,
+    /// Request ids and time of the events shown (fixed per page, so the
+    /// event does not change on every frame).
+    pub seed: Seed,
+    scroll: ScrollText,
+}
+
+const W: usize = 18;
+
+impl AuthorizerDetailPage {
+    pub fn new(api_id: &str, authorizer_id: &str) -> AuthorizerDetailPage {
+        AuthorizerDetailPage {
+            api_id: api_id.into(),
+            authorizer_id: authorizer_id.into(),
+            route: 0,
+            seed: crate::app::seed(),
+            scroll: ScrollText::default(),
+        }
+    }
+
+    /// Route keys this authorizer guards, in the API's order.
+    fn routes<'a>(api: &'a Api, a: &Authorizer) -> Vec<&'a str> {
+        api.routes
+            .iter()
+            .filter(|r| r.authorizer_id.as_deref() == Some(a.id.as_str()))
+            .map(|r| r.route_key.as_str())
+            .collect()
+    }
+
+    fn lines(&self, api: &Api, a: &Authorizer, shared: &Shared) -> Vec<Line<'static>> {
+        let theme = &shared.theme;
+        let routes = Self::routes(api, a);
+        let mut lines = config_lines(api, a, theme);
+        lines.push(Line::raw(""));
+        lines.push(kv::heading(theme, format!("Routes ({})", routes.len())));
+        if routes.is_empty() {
+            lines.push(Line::styled(
+                "No route uses this authorizer.",
+                theme.get("dim"),
+            ));
+        }
+        let lambda = LambdaAuthorizerKind::of(api.protocol(), a).is_some();
+        for (i, r) in routes.iter().enumerate() {
+            // The route the event is built for is marked by shape, not colour.
+            let (mark, style) = if i == self.route && lambda {
+                ("▶ ", theme.get("selected"))
+            } else {
+                ("  ", theme.get("value"))
+            };
+            lines.push(Line::from(vec![
+                Span::raw(mark),
+                Span::styled(r.to_string(), style),
+            ]));
+        }
+        if !lambda {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!(
+                    "A {} authorizer is not a Lambda function: API Gateway checks the request itself, no event is built.",
+                    a.authorizer_type
+                ),
+                theme.get("dim"),
+            ));
+            return lines;
+        }
+        let Some(route_key) = routes.get(self.route.min(routes.len().saturating_sub(1))) else {
+            return lines;
+        };
+        lines.push(Line::raw(""));
+        let (draft, origin) = request_for(api, route_key, shared);
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("Authorizer event for {route_key}"),
+                theme.get("header"),
+            ),
+            Span::styled(format!("  ({origin}; n/N: other route)"), theme.get("dim")),
+        ]));
+        match authorizer::request_for_draft(&draft) {
+            Ok(req) => {
+                lines.push(kv::kv(
+                    theme,
+                    14,
+                    "request",
+                    format!("{} {}", req.method, req.url),
+                ));
+                let preview = authorizer::prepare_with(
+                    api,
+                    &AuthorizerQuery::local(&req),
+                    shared.backend.info.region.as_deref(),
+                    self.seed,
+                );
+                lines.extend(authorizer_event::lines(&preview, theme));
+            }
+            Err(e) => lines.push(kv::warn(theme, format!("the request cannot be built: {e}"))),
+        }
+        lines
+    }
+}
+
+/// The request the event is built for: the user's draft for the route in
+/// the composer, else the route's plain request on its first stage (path
+/// parameters filled with their names). Returns it with where it came from.
+fn request_for(api: &Api, route_key: &str, shared: &Shared) -> (RequestDraft, &'static str) {
+    if let Some(d) = shared.drafts.get(&(api.id.clone(), route_key.to_string())) {
+        return (d.clone(), "your composer draft");
+    }
+    let Some(route) = api.route(route_key) else {
+        return (RequestDraft::default(), "no request");
+    };
+    let mut draft = compose::draft_for_route(api, route, api.stages.first());
+    for p in &mut draft.path_params {
+        if p.value.is_empty() {
+            p.value = p.name.clone();
+        }
+    }
+    (
+        draft,
+        "the route's plain request, no headers: :send to add them",
+    )
+}
+
+/// Type, function, identity sources, caching, responses, payload version.
+fn config_lines(api: &Api, a: &Authorizer, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(a.name.clone(), theme.get("title")),
+            Span::styled(format!("  id {}", a.id), theme.get("dim")),
+        ]),
+        Line::raw(""),
+    ];
+    let kind = LambdaAuthorizerKind::of(api.protocol(), a);
+    lines.push(kv::kv(
+        theme,
+        W,
+        "type",
+        match kind {
+            Some(k) => format!("{} · Lambda ({})", a.authorizer_type, k.label()),
+            None => a.authorizer_type.to_string(),
+        },
+    ));
+    if let Some(uri) = &a.authorizer_uri {
+        let function = a
+            .lambda
+            .as_ref()
+            .and_then(|l| l.function_arn.clone())
+            .unwrap_or_else(|| {
+                target(&Integration {
+                    uri: Some(uri.clone()),
+                    ..Default::default()
+                })
+            });
+        lines.push(kv::kv(theme, W, "function", function));
+    }
+    if let Some(j) = &a.jwt_configuration {
+        lines.push(kv::kv(
+            theme,
+            W,
+            "issuer",
+            j.issuer.clone().unwrap_or_else(|| "-".into()),
+        ));
+        lines.push(kv::kv(theme, W, "audience", j.audience.join(", ")));
+    }
+    if !a.provider_arns.is_empty() {
+        lines.push(kv::kv(theme, W, "user pools", a.provider_arns.join(", ")));
+    }
+    let sources = crate::engines::authz::identity::sources(&a.identity_source);
+    lines.push(kv::kv(
+        theme,
+        W,
+        "identity sources",
+        match (sources.is_empty(), kind) {
+            (false, _) => sources.join(", "),
+            (true, Some(LambdaAuthorizerKind::RestToken)) => format!(
+                "{} (the TOKEN default)",
+                crate::engines::authz::event::DEFAULT_TOKEN_SOURCE
+            ),
+            (true, _) => "none".into(),
+        },
+    ));
+    if kind.is_some() {
+        lines.push(kv::kv(
+            theme,
+            W,
+            "result TTL",
+            match a.result_ttl_in_seconds {
+                Some(0) => "0 s: not cached, invoked on every request".to_string(),
+                Some(t) if sources.is_empty() => {
+                    format!("{t} s, but no identity source: AWS caches nothing")
+                }
+                Some(t) => format!("{t} s: cached per identity ({})", sources.join(", ")),
+                None => "not reported".into(),
+            },
+        ));
+        lines.push(kv::kv(
+            theme,
+            W,
+            "answer",
+            match kind {
+                Some(LambdaAuthorizerKind::HttpV2) if a.enable_simple_responses == Some(true) => {
+                    "simple response {\"isAuthorized\": bool, \"context\": {...}}"
+                }
+                _ => "IAM policy (principalId, policyDocument, context)",
+            },
+        ));
+        lines.push(kv::kv(
+            theme,
+            W,
+            "payload version",
+            match kind {
+                Some(LambdaAuthorizerKind::HttpV1) => "1.0",
+                Some(LambdaAuthorizerKind::HttpV2) => "2.0",
+                _ => "REST (no payload version)",
+            },
+        ));
+    }
+    lines
+}
+
+impl Page for AuthorizerDetailPage {
+    fn title(&self, shared: &Shared) -> String {
+        shared
+            .inventory
+            .api(&self.api_id)
+            .and_then(|a| a.authorizer(&self.authorizer_id))
+            .map(|a| format!("authorizer {}", a.name))
+            .unwrap_or_else(|| format!("authorizer {}", self.authorizer_id))
+    }
+
+    fn keymap_sections(&self) -> &'static [&'static str] {
+        &["authorizer", "detail"]
+    }
+
+    fn filterable(&self) -> bool {
+        false
+    }
+
+    /// The route the event is built for: `:send` composes its request.
+    fn selection(&self, shared: &Shared) -> Selection {
+        let route_key = shared.inventory.api(&self.api_id).and_then(|api| {
+            let a = api.authorizer(&self.authorizer_id)?;
+            Self::routes(api, a).get(self.route).map(|r| r.to_string())
+        });
+        Selection {
+            api_id: Some(self.api_id.clone()),
+            route_key,
+            stage_name: None,
+        }
+    }
+
+    fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
+        if let Action::Page(verb) = action {
+            let verb = AuthorizerVerb::parse(verb)?;
+            let n = shared
+                .inventory
+                .api(&self.api_id)
+                .and_then(|api| Some(Self::routes(api, api.authorizer(&self.authorizer_id)?).len()))
+                .unwrap_or(0)
+                .max(1);
+            self.route = match verb {
+                AuthorizerVerb::NextRoute => (self.route + 1) % n,
+                AuthorizerVerb::PrevRoute => (self.route + n - 1) % n,
+            };
+            return Some(vec![]);
+        }
+        self.scroll.handle(action).then(Vec::new)
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        let theme = &shared.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(theme.get("border"))
+            .title(Span::styled(" Authorizer ", theme.get("title")));
+        let api = shared.inventory.api(&self.api_id);
+        let lines = match api.and_then(|api| Some((api, api.authorizer(&self.authorizer_id)?))) {
+            Some((api, a)) => self.lines(api, a, shared),
+            None => vec![kv::error(
+                theme,
+                format!(
+                    "authorizer {} is not in the inventory (any more)",
+                    self.authorizer_id
+                ),
+            )],
+        };
+        self.scroll.render(frame, area, lines, block);
+    }
+}
