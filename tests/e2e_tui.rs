@@ -321,3 +321,45 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Issue 18: the REST API's Authorizers tab, and an authorizer opened on the
+/// event its first route's request would produce (no token: the 401 without
+/// invocation, said in words).
+#[test]
+fn demo_rest_api_authorizer_tab_opens_the_authorizer_with_its_event() {
+    let home = home();
+    let mut app = PtyApp::spawn(&["demo", "--quiet"], home.path());
+    let api = "demo-orders-rest";
+    app.wait_for(api, T);
+    app.press("/");
+    app.type_text(api);
+    app.press("Enter");
+    app.wait_until("the API list filtered", T, |s| {
+        s.lines().any(|l| l.contains('›') && l.contains(api))
+    });
+    app.press("Enter");
+    // A REST API has the usage-plan, policy and gateway-response tabs
+    // (short labels at 140 columns).
+    let screen = app.wait_for("Plans (", T);
+    assert!(
+        screen.contains("Policy") && screen.contains("GwResp"),
+        "{screen}"
+    );
+    app.press("Tab");
+    app.press("Tab");
+    app.wait_for("IDENTITY SOURCE", T);
+    app.wait_for("demo-users", T);
+    app.press("Enter");
+    app.wait_for("authorizer demo-users", T);
+    let screen = app.wait_for("A missing identity source is a 401 without invocation", T);
+    assert!(screen.contains("REST TOKEN"), "{screen}");
+    assert!(screen.contains("Authorizer event for GET /me"), "{screen}");
+    // n: the event of the next route it guards.
+    app.press("n");
+    app.wait_for("Authorizer event for GET /me/orders", T);
+    app.press("q");
+    app.press("q");
+    app.press("q");
+    assert!(app.wait_exit(T), "gatescope exited with an error");
+    app.assert_restored();
+}
