@@ -5,29 +5,11 @@
 #[path = "pty/mod.rs"]
 mod pty;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
-use pty::PtyApp;
+use pty::{PtyApp, http_get as get};
 
 const T: Duration = Duration::from_secs(20);
-
-/// `GET path` on `host:port`; returns the status code.
-fn get(addr: &str, path: &str) -> u16 {
-    let mut s = TcpStream::connect(addr).expect("connect to the demo gateway");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("an HTTP status line")
-}
 
 #[test]
 fn requests_to_the_demo_show_up_in_logs_live() {

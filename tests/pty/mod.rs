@@ -294,3 +294,20 @@ impl Drop for PtyApp {
         }
     }
 }
+
+/// `GET path` on `host:port` over plain HTTP (the demo gateway from
+/// outside); returns the status code.
+pub fn http_get(addr: &str, path: &str) -> u16 {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the demo gateway");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("an HTTP status line")
+}
