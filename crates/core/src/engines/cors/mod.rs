@@ -9,7 +9,7 @@
 use crate::domain::FindingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Certainty, Cors, Finding, HttpRequest, Route, header};
+use crate::domain::{Certainty, Cors, Finding, HttpRequest};
 
 /// What a browser is about to do.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
