@@ -6,7 +6,6 @@ pub mod filter;
 pub mod insights;
 pub mod open;
 pub mod page;
-pub mod query;
 pub mod screen;
 pub mod store;
 pub mod table;
