@@ -21,7 +21,7 @@ pub fn credentials_with_wildcard(cors: &Cors) -> Option<Finding> {
 }
 
 /// Mistakes visible in the configuration alone.
-pub fn lint_config(cors: &Cors) -> Vec<Finding> {
+pub(crate) fn lint_config(cors: &Cors) -> Vec<Finding> {
     let mut out: Vec<Finding> = credentials_with_wildcard(cors).into_iter().collect();
     for o in &cors.allow_origins {
         if o == "*" || PREFIX_WILDCARDS.contains(&o.as_str()) {

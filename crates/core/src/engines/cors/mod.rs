@@ -183,7 +183,7 @@ pub fn needs_preflight(req: &BrowserRequest) -> bool {
 }
 
 /// Lower-cased names that go into `Access-Control-Request-Headers`.
-pub fn requested_headers(req: &BrowserRequest) -> Vec<String> {
+pub(crate) fn requested_headers(req: &BrowserRequest) -> Vec<String> {
     let mut v: Vec<String> = req
         .headers
         .iter()
@@ -196,7 +196,8 @@ pub fn requested_headers(req: &BrowserRequest) -> Vec<String> {
 }
 
 /// The headers of the preflight request a browser would send.
-pub fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> {
+#[cfg(test)]
+pub(crate) fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> {
     let mut h = vec![
         ("Origin".to_string(), req.origin.clone()),
         (
@@ -236,11 +237,11 @@ fn allowed_origin(cors: &Cors, origin: &str) -> Option<String> {
 }
 
 /// The prefix wildcards AWS documents for `allowOrigins`.
-pub const PREFIX_WILDCARDS: &[&str] = &["https://*", "http://*"];
+pub(crate) const PREFIX_WILDCARDS: &[&str] = &["https://*", "http://*"];
 
 /// Does `pattern` (`https://*` or `http://*`) match `origin`? An origin is
 /// `scheme://host[:port]`, so something must follow the scheme.
-pub fn prefix_wildcard_matches(pattern: &str, origin: &str) -> bool {
+pub(crate) fn prefix_wildcard_matches(pattern: &str, origin: &str) -> bool {
     PREFIX_WILDCARDS.contains(&pattern)
         && origin
             .strip_prefix(pattern.trim_end_matches('*'))
@@ -279,7 +280,10 @@ pub fn http_api_preflight(cors: &Cors, origin: &str) -> Preflight {
 
 /// CORS headers an HTTP API puts on an actual response (the integration's
 /// own `access-control-*` headers are dropped).
-pub fn http_api_response_headers(cors: &Cors, origin: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn http_api_response_headers(
+    cors: &Cors,
+    origin: Option<&str>,
+) -> Vec<(String, String)> {
     let Some(o) = origin.and_then(|o| allowed_origin(cors, o)) else {
         return Vec::new();
     };
@@ -355,7 +359,7 @@ pub fn evaluate_http_api(
 /// The CorsConfiguration JSON with `origin` added to AllowOrigins, for the fix
 /// command: `update-api --cors-configuration` replaces the whole configuration, so
 /// it repeats every configured field and following it changes nothing else.
-pub fn with_origin_json(config: &Cors, origin: &str) -> String {
+pub(crate) fn with_origin_json(config: &Cors, origin: &str) -> String {
     let mut c = config.clone();
     if !c.allow_origins.iter().any(|o| o == origin) {
         c.allow_origins.push(origin.to_string());
@@ -412,7 +416,8 @@ pub fn evaluate_passthrough(
 mod lint;
 mod verdict;
 
-pub use lint::{credentials_with_wildcard, lint_config, lint_with_routes};
+pub(crate) use lint::lint_config;
+pub use lint::{credentials_with_wildcard, lint_with_routes};
 pub use verdict::browser_verdict;
 
 #[cfg(test)]

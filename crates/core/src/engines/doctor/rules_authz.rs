@@ -297,7 +297,7 @@ fn condition_text(s: &crate::engines::authz::policy::Statement) -> String {
 
 /// An authorizer answer seen for this request (an opt-in invoke): evaluate
 /// it as API Gateway would and explain the outcome.
-pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
+pub(crate) fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
     let Some(seen) = ev.authorizer_answer.as_ref() else {
         return;
     };
@@ -381,7 +381,8 @@ pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
             if v.unverified {
                 f = f.unverified();
             }
-            out.push(f.fix_variant("policy", &args));
+            // An explicit Deny is a decision about this caller, not a too narrow Allow.
+            out.push(f.fix_with((!*explicit).then_some("policy"), &args));
         }
         Outcome::Malformed(why) => out.push(
             Finding::new(
