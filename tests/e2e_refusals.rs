@@ -143,17 +143,11 @@ fn first_finding(pane: &[String]) -> Option<(String, String)> {
 fn is_registered_fix_on_screen(code: FindingCode, shown: &str) -> bool {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let shown = squash(shown);
-    code.fix_templates().any(|template| {
+    let entry = code.entry();
+    let templates = std::iter::once(entry.fix).chain(entry.variants.iter().map(|(_, t)| *t));
+    templates.into_iter().any(|template| {
         let mut rest = shown.as_str();
-        let mut pieces = Vec::new();
-        let mut t = template;
-        for slot in gatescope::domain::finding_code::slots(template) {
-            let marker = format!("{{{slot}}}");
-            let (before, after) = t.split_once(&marker).expect("slot in template");
-            pieces.push(before);
-            t = after;
-        }
-        pieces.push(t);
+        let pieces = literal_pieces(template);
         let n = pieces.len();
         pieces.iter().enumerate().all(|(i, piece)| {
             let piece = squash(piece);
@@ -174,6 +168,31 @@ fn is_registered_fix_on_screen(code: FindingCode, shown: &str) -> bool {
             }
         })
     })
+}
+
+/// A fix template's text between its `{slot}`s (a slot is `{` + `[a-z_]+` + `}`).
+fn literal_pieces(template: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    let b = template.as_bytes();
+    while i < b.len() {
+        if b[i] == b'{' {
+            let len = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase() || **c == b'_')
+                .count();
+            if len > 0 && b.get(i + 1 + len) == Some(&b'}') {
+                pieces.push(&template[from..i]);
+                i += len + 2;
+                from = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    pieces.push(&template[from..]);
+    pieces
 }
 
 struct Demo {
@@ -331,7 +350,14 @@ impl Demo {
 #[test]
 fn the_fix_matcher_reads_wrapped_fixes_and_refuses_others() {
     let code = FindingCode::AuthorizerCachedPolicyTooNarrow;
-    let fix = code.render_fix(None, &[("api_id", "demorest01"), ("stage", "dev")]);
+    let fix = gatescope::domain::finding_code::render(
+        code.entry().fix,
+        &[("api_id", "demorest01"), ("stage", "dev")],
+    );
+    assert_eq!(
+        literal_pieces("Call https://{domain}/{base_path}/PATH, not {x"),
+        ["Call https://", "/", "/PATH, not {x"]
+    );
     // Wrapped mid-word as the pane does with a long ARN.
     let wrapped = fix.replace("demorest01/dev", "demorest01/ dev");
     assert!(is_registered_fix_on_screen(code, &wrapped));
