@@ -102,7 +102,7 @@ struct ApisFile {
 /// data: `gatescope demo tokens` prints it and `--auth apikey:NAME` sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct DemoApiKey {
+pub struct DemoApiKey {
     pub id: String,
     pub name: String,
     pub value: String,
