@@ -345,7 +345,10 @@ pub(super) static ENTRIES: &[Entry] = &[
         title: "The method requires an API key and the request's `x-api-key` is missing or not in a usage plan",
         evidence: "the method's apiKeyRequired and whether the request as sent carried x-api-key",
         fix: "Send `x-api-key: KEY` with a key attached to a usage plan that includes this API stage.",
-        variants: &[],
+        variants: &[(
+            "authorizer",
+            "This API takes its key from the Lambda authorizer (apiKeySource AUTHORIZER; x-api-key is not read): return `usageIdentifierKey` with the value of an enabled key attached to a usage plan that includes this API stage, or switch the source with `aws apigateway update-rest-api --rest-api-id {api_id} --patch-operations op=replace,path=/apiKeySource,value=HEADER` and redeploy.",
+        )],
     },
     Entry {
         code: C::ApiKeyIgnoredByHttpApi,
