@@ -286,12 +286,19 @@ fn with_a_running_demo_every_subcommand_uses_it() {
         text(&o.stdout)
     );
     // History: one file per API id, whichever URL form was used.
-    let history =
-        std::fs::read_to_string(home.path().join("data/history/demohttp01.json")).unwrap();
+    // The base file and its journal (a send appends a line there).
+    let stored = |stem: &str| -> String {
+        ["json", "jsonl"]
+            .iter()
+            .filter_map(|ext| {
+                std::fs::read_to_string(home.path().join(format!("data/history/{stem}.{ext}"))).ok()
+            })
+            .collect()
+    };
+    let history = stored("demohttp01");
     assert!(history.contains("\"stage\":\"prod\""), "{history}");
     assert!(!history.contains("eyJ"), "a JWT reached the history file");
-    let history =
-        std::fs::read_to_string(home.path().join("data/history/demorest01.json")).unwrap();
+    let history = stored("demorest01");
     assert!(history.contains("\"authLabel\":\"demo\""), "{history}");
     assert!(
         !history.contains("gsdemo-"),
