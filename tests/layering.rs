@@ -5,23 +5,13 @@
 //!   clock nor fresh randomness (they take them as inputs);
 //! - no file under `src/ui/views/` calls `tokio::spawn` (workers live in
 //!   `src/app/` and report through the shell's effects) or names
-//!   `backends::` (views reach I/O through `app::`), except the files listed
-//!   in [`VIEWS_STILL_NAMING_BACKENDS`], a list that may only shrink.
+//!   `backends::` (views reach I/O through `app::` and draw `app`/`domain`
+//!   types); there is no allow-list.
 //!
 //! Test files (`*_tests.rs`, `tests.rs`, `tests/`) are exempt: they start
 //! fixture servers and build fake backends.
 
 use std::path::{Path, PathBuf};
-
-/// Views that still name `backends::` directly, and why. The test fails
-/// when one of them stops (remove it here) or another one starts.
-const VIEWS_STILL_NAMING_BACKENDS: &[(&str, &str)] = &[
-    (
-        "src/ui/views/logs/query.rs",
-        "Logs Insights request and row types",
-    ),
-    ("src/ui/views/logs/insights.rs", "the QueryRow type"),
-];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -166,28 +156,18 @@ fn views_spawn_nothing_and_reach_backends_only_through_the_app_layer() {
     rust_files(&root().join("src/ui/views"), &mut files);
     assert!(files.len() > 30, "the walk found the views");
     let mut bad = Vec::new();
-    let mut still_naming = Vec::new();
     for f in &files {
         let rel = relative(f);
         for (n, line) in code(f) {
             if line.contains("tokio::spawn") || line.contains("tokio::task::spawn(") {
                 bad.push(format!("{rel}:{n}: spawns a task: {}", line.trim()));
             }
-            if names(&line, "backends") && !still_naming.contains(&rel) {
-                still_naming.push(rel.clone());
+            if names(&line, "backends") {
+                bad.push(format!(
+                    "{rel}:{n}: names backends:: (go through app::): {}",
+                    line.trim()
+                ));
             }
-        }
-    }
-    for rel in &still_naming {
-        if !VIEWS_STILL_NAMING_BACKENDS.iter().any(|(f, _)| f == rel) {
-            bad.push(format!("{rel}: names backends:: (go through app::)"));
-        }
-    }
-    for (f, why) in VIEWS_STILL_NAMING_BACKENDS {
-        if !still_naming.iter().any(|s| s == f) {
-            bad.push(format!(
-                "{f} no longer names backends:: ({why}): remove it from the list"
-            ));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));

@@ -392,6 +392,74 @@ pub enum RealCallError {
     NotApplicable(String),
     #[error("{0}")]
     Backend(#[from] BackendError),
+    /// The user cancelled: the answer was dropped (the call itself may
+    /// already have reached AWS and run the function).
+    #[error("cancelled: the answer was dropped (the function may still have run)")]
+    Cancelled,
+}
+
+/// Which opt-in real call gets the authorizer's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RealCall {
+    /// `lambda:Invoke` of the function with the built event.
+    Invoke,
+    /// `apigateway:TestInvokeAuthorizer` (REST only).
+    TestInvoke,
+}
+
+impl RealCall {
+    /// The AWS action, as the screens label it (`REAL CALL lambda:Invoke`).
+    pub fn action(self) -> &'static str {
+        match self {
+            RealCall::Invoke => "lambda:Invoke",
+            RealCall::TestInvoke => "apigateway:TestInvokeAuthorizer",
+        }
+    }
+}
+
+/// The answer of one real call.
+#[derive(Debug, Clone)]
+pub enum RealAnswer {
+    Invoked(Box<Invoked>),
+    Tested(Box<TestInvoked>),
+}
+
+impl RealAnswer {
+    /// The local evaluation of the answer (none when TestInvokeAuthorizer
+    /// returned no policy: AWS's client status is then the verdict).
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        match self {
+            RealAnswer::Invoked(i) => Some(&i.evaluation),
+            RealAnswer::Tested(t) => t.evaluation.as_ref(),
+        }
+    }
+}
+
+/// A REAL CALL ([`invoke`] or [`test_invoke`]) that stops waiting when
+/// `cancel` fires: for the TUI, where the user may press Esc while the
+/// function runs. Cancelling drops the answer; it cannot undo a call that
+/// already reached AWS.
+pub async fn real_call(
+    backend: &Backend,
+    p: &Prepared,
+    which: RealCall,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<RealAnswer, RealCallError> {
+    let call = async {
+        match which {
+            RealCall::Invoke => invoke(backend, p)
+                .await
+                .map(|i| RealAnswer::Invoked(Box::new(i))),
+            RealCall::TestInvoke => test_invoke(backend, p)
+                .await
+                .map(|t| RealAnswer::Tested(Box::new(t))),
+        }
+    };
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(RealCallError::Cancelled),
+        r = call => r,
+    }
 }
 
 /// A REAL CALL: `lambda:Invoke` of the authorizer's function with the

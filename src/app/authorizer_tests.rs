@@ -158,3 +158,67 @@ fn routes_without_a_lambda_authorizer_say_why() {
             .starts_with("no route of rest123 matches GET /dev/nowhere")
     );
 }
+
+/// Lambda that never answers: only cancelling ends the wait.
+struct NeverAnswers(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+#[async_trait::async_trait]
+impl crate::backends::real_calls::RealCalls for NeverAnswers {
+    async fn invoke_function(
+        &self,
+        _: &str,
+        _: &[u8],
+    ) -> Result<crate::backends::real_calls::FunctionInvocation, BackendError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn a_real_call_stops_waiting_when_cancelled_and_says_what_it_cannot_do() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let mut backend = crate::ui::testing::fake_backend(Default::default());
+    backend.calls = std::sync::Arc::new(NeverAnswers(calls.clone()));
+    let url = "https://rest123.execute-api.eu-west-1.amazonaws.com/dev/me";
+    let p = preview(&rest_api(), &get(url, &[("Authorization", "tok")])).unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let stopper = cancel.clone();
+    let (result, ()) = tokio::join!(real_call(&backend, &p, RealCall::Invoke, &cancel), async {
+        // Cancel once the call is under way.
+        while calls.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        stopper.cancel();
+    });
+    assert_eq!(result.unwrap_err(), RealCallError::Cancelled);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // No identity source: nothing to invoke, and the backend is not called.
+    let p = preview(&rest_api(), &get(url, &[])).unwrap();
+    let err = real_call(&backend, &p, RealCall::Invoke, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RealCallError::Cancelled | RealCallError::NotApplicable(_)
+        ),
+        "{err:?}"
+    );
+    let fresh = tokio_util::sync::CancellationToken::new();
+    let err = real_call(&backend, &p, RealCall::Invoke, &fresh)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("would not invoke the authorizer"),
+        "{err}"
+    );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // TestInvokeAuthorizer through a backend that does not serve it: its
+    // error, in one line.
+    let p = preview(&rest_api(), &get(url, &[("Authorization", "tok")])).unwrap();
+    let err = real_call(&backend, &p, RealCall::TestInvoke, &fresh)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RealCallError::Backend(_)), "{err:?}");
+    assert!(!err.to_string().contains('\n'), "{err}");
+}

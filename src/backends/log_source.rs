@@ -69,8 +69,7 @@ pub struct QueryStats {
     pub bytes_scanned: f64,
 }
 
-/// One result row: field name → value, in the order returned (`@ptr` included).
-pub type QueryRow = Vec<(String, String)>;
+pub use crate::domain::QueryRow;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

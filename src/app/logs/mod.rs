@@ -16,6 +16,7 @@ pub mod insights;
 /// The in-memory `LogSource` test double: test support, not in the library.
 #[cfg(test)]
 pub mod memory;
+pub mod query;
 pub mod range;
 pub mod report;
 pub mod ring;

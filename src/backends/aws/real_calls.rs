@@ -35,7 +35,31 @@ impl AwsRealCalls {
         AwsRealCalls { cp }
     }
 
-    /// One call: `retry` for reads only; the error names `permission`.
+    /// One API Gateway call on `resource` (`/restapis/...`): the error
+    /// names the permission as `apigateway:{verb}` on the resource's ARN in
+    /// the configured region.
+    async fn apigateway_call<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        verb: &str,
+        resource: &str,
+        retry: bool,
+        f: F,
+    ) -> Result<T, BackendError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + HasStatus,
+    {
+        let region = self.cp.region()?;
+        let permission = format!("apigateway:{verb} on arn:aws:apigateway:{region}::{resource}");
+        self.call(Call::new(operation, resource), &permission, retry, f)
+            .await
+    }
+
+    /// One call: `retry` for reads only; a denial names `permission` (the
+    /// action and the resource it is needed on).
     async fn call<T, E, R, F, Fut>(
         &self,
         call: Call,
@@ -64,7 +88,8 @@ impl AwsRealCalls {
     }
 }
 
-/// A failed real call in one sentence: denials name the permission, a
+/// A failed real call in one sentence: denials name the permission (which
+/// names its resource: `apigateway:POST on arn:...`), a
 /// throttle says it was not retried (or was, for reads), the rest goes to
 /// the common classifier.
 pub fn real_call_error(
@@ -88,10 +113,7 @@ pub fn real_call_error(
     if denied && !credentials_rejected {
         return BackendError::new(
             ErrorKind::Auth,
-            format!(
-                "access denied: {op} needs {permission} on {}",
-                call.resource
-            ),
+            format!("access denied: {op} needs {permission}"),
         )
         .with_fix(format!(
             "allow {permission} for this identity, or use another --profile"
@@ -137,12 +159,10 @@ impl RealCalls for AwsRealCalls {
         function: &str,
         payload: &[u8],
     ) -> Result<FunctionInvocation, BackendError> {
-        let call = Call::new(
-            "Invoke",
-            format!("function:{}", FunctionArn::name_of(function)),
-        );
+        let resource = format!("function:{}", FunctionArn::name_of(function));
+        let permission = format!("lambda:InvokeFunction on {resource}");
         let out = self
-            .call(call, "lambda:InvokeFunction", false, || {
+            .call(Call::new("Invoke", resource), &permission, false, || {
                 self.cp
                     .lambda
                     .invoke()
@@ -166,20 +186,12 @@ impl RealCalls for AwsRealCalls {
         &self,
         c: &TestAuthorizerCall,
     ) -> Result<TestAuthorizerResult, BackendError> {
-        let call = Call::new(
-            "TestInvokeAuthorizer",
-            format!(
-                "/restapis/{}/authorizers/{}",
-                c.rest_api_id, c.authorizer_id
-            ),
-        );
-        let region = self.cp.region()?.to_string();
-        let permission = format!(
-            "apigateway:POST on arn:aws:apigateway:{region}::/restapis/{}/authorizers/{}",
+        let resource = format!(
+            "/restapis/{}/authorizers/{}",
             c.rest_api_id, c.authorizer_id
         );
         let out = self
-            .call(call, &permission, false, || {
+            .apigateway_call("TestInvokeAuthorizer", "POST", &resource, false, || {
                 let mut req = self
                     .cp
                     .rest
@@ -218,11 +230,8 @@ impl RealCalls for AwsRealCalls {
             "/restapis/{}/resources/{}/methods/{}",
             c.rest_api_id, c.resource_id, c.http_method
         );
-        let region = self.cp.region()?.to_string();
-        let permission = format!("apigateway:POST on arn:aws:apigateway:{region}::{resource}");
-        let call = Call::new("TestInvokeMethod", resource);
         let out = self
-            .call(call, &permission, false, || {
+            .apigateway_call("TestInvokeMethod", "POST", &resource, false, || {
                 let mut req = self
                     .cp
                     .rest
@@ -255,14 +264,11 @@ impl RealCalls for AwsRealCalls {
         plan_id: &str,
         value: &str,
     ) -> Result<Option<PlanKey>, BackendError> {
-        let region = self.cp.region()?.to_string();
         let resource = format!("/usageplans/{plan_id}/keys");
-        let permission = format!("apigateway:GET on arn:aws:apigateway:{region}::{resource}");
         let mut position: Option<String> = None;
         loop {
-            let call = Call::new("GetUsagePlanKeys", resource.clone());
             let page = self
-                .call(call, &permission, true, || {
+                .apigateway_call("GetUsagePlanKeys", "GET", &resource, true, || {
                     self.cp
                         .rest
                         .get_usage_plan_keys()
@@ -297,12 +303,9 @@ impl RealCalls for AwsRealCalls {
         start_date: &str,
         end_date: &str,
     ) -> Result<KeyUsage, BackendError> {
-        let region = self.cp.region()?.to_string();
         let resource = format!("/usageplans/{plan_id}/usage");
-        let permission = format!("apigateway:GET on arn:aws:apigateway:{region}::{resource}");
-        let call = Call::new("GetUsage", resource);
         let out = self
-            .call(call, &permission, true, || {
+            .apigateway_call("GetUsage", "GET", &resource, true, || {
                 self.cp
                     .rest
                     .get_usage()
@@ -337,5 +340,58 @@ impl RealCalls for AwsRealCalls {
             end_date: out.end_date().unwrap_or(end_date).to_string(),
             days,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::aws::errors::Failure;
+
+    fn denied() -> ErrorFacts {
+        ErrorFacts {
+            failure: Failure::Service,
+            code: Some("AccessDeniedException".into()),
+            message: Some("not authorized".into()),
+            status: Some(403),
+            chain: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_denial_names_the_permission_and_its_resource_once() {
+        let call = Call::new("TestInvokeMethod", "/restapis/a1/resources/r1/methods/GET");
+        let e = real_call_error(
+            &call,
+            "apigateway:POST on arn:aws:apigateway:eu-west-1::/restapis/a1/resources/r1/methods/GET",
+            &denied(),
+            &BackendInfo::default(),
+        );
+        assert_eq!(e.kind, ErrorKind::Auth);
+        assert_eq!(
+            e.message,
+            "access denied: TestInvokeMethod needs apigateway:POST on arn:aws:apigateway:eu-west-1::/restapis/a1/resources/r1/methods/GET"
+        );
+        assert_eq!(
+            e.fix.as_deref(),
+            Some(
+                "allow apigateway:POST on arn:aws:apigateway:eu-west-1::/restapis/a1/resources/r1/methods/GET for this identity, or use another --profile"
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_resource_is_not_found_with_the_first_line_of_the_message() {
+        let call = Call::new("GetUsage", "/usageplans/p1/usage");
+        let mut f = denied();
+        f.code = Some("NotFoundException".into());
+        f.status = Some(404);
+        f.message = Some("Invalid Usage Plan ID specified\nmore".into());
+        let e = real_call_error(&call, "apigateway:GET on x", &f, &BackendInfo::default());
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(
+            e.message,
+            "GetUsage: /usageplans/p1/usage was not found (Invalid Usage Plan ID specified)"
+        );
     }
 }

@@ -359,6 +359,12 @@ async fn stage_and_route_detail_list_the_custom_domain_urls() {
     h.keys(&["<Enter>"]);
     let screen = h.render(160, 45);
     assert!(screen.contains("https://api.example.com/v2/me"), "{screen}");
+    // The authorizer's function by name, not the invocation URI around it.
+    let function = screen
+        .lines()
+        .find(|l| l.contains("function "))
+        .unwrap_or_default();
+    assert!(function.contains("λ users-authorizer"), "{screen}");
 }
 
 /// Under NO_COLOR the theme has no colours: the active tab and the

@@ -1,7 +1,9 @@
 //! One authorizer: its type, function, identity sources, caching, simple
 //! responses, payload version and the routes it guards; for a Lambda
 //! authorizer, the event a route's request would produce (your composer
-//! draft for that route when there is one, else the route's plain request).
+//! draft for that route when there is one, else the route's plain request),
+//! and the opt-in REAL CALLs that get its answer (`i` lambda:Invoke, `T`
+//! TestInvokeAuthorizer; see [`super::authorizer_call`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
+use super::authorizer_call::{self, CallState};
 use super::authorizer_event;
-use crate::app::authorizer::{self, AuthorizerQuery};
+use crate::app::authorizer::{self, AuthorizerQuery, Call, Prepared, RealCall};
 use crate::domain::{Api, Authorizer, Integration, LambdaAuthorizerKind, RequestDraft};
 use crate::engines::compose;
 use crate::engines::event_build::Seed;
@@ -22,10 +25,14 @@ use crate::ui::theme::Theme;
 
 crate::ui::verbs::page_verbs! {
     /// The page's own verbs (keymap section `[authorizer]`): build the
-    /// event for the next / previous route the authorizer guards.
+    /// event for the next / previous route the authorizer guards; arm and
+    /// confirm a REAL CALL of the authorizer with that event.
     pub enum AuthorizerVerb {
         NextRoute = "next_route",
         PrevRoute = "prev_route",
+        Invoke = "invoke",
+        TestInvoke = "test_invoke",
+        Confirm = "confirm_call",
     }
 }
 
@@ -37,6 +44,10 @@ pub struct AuthorizerDetailPage {
     /// Request ids and time of the events shown (fixed per page, so the
     /// event does not change on every frame).
     pub seed: Seed,
+    /// The opt-in real call about the selected route's event.
+    pub call: CallState,
+    /// Numbers the calls, so a late answer of an earlier one is dropped.
+    runs: u64,
     scroll: ScrollText,
 }
 
@@ -49,6 +60,8 @@ impl AuthorizerDetailPage {
             authorizer_id: authorizer_id.into(),
             route: 0,
             seed: crate::app::seed(),
+            call: CallState::Idle,
+            runs: 0,
             scroll: ScrollText::default(),
         }
     }
@@ -108,7 +121,17 @@ impl AuthorizerDetailPage {
                 format!("Authorizer event for {route_key}"),
                 theme.get("header"),
             ),
-            Span::styled(format!("  ({origin}; n/N: other route)"), theme.get("dim")),
+            Span::styled(
+                format!(
+                    "  ({origin}; n/N: other route; i: invoke it{})",
+                    if kind_is_rest(api, a) {
+                        ", T: TestInvokeAuthorizer"
+                    } else {
+                        ""
+                    }
+                ),
+                theme.get("dim"),
+            ),
         ]));
         match authorizer::request_for_draft(&draft) {
             Ok(req) => {
@@ -124,12 +147,127 @@ impl AuthorizerDetailPage {
                     shared.backend.info.region.as_deref(),
                     self.seed,
                 );
+                let function = preview.as_ref().ok().and_then(Prepared::function);
+                let call = authorizer_call::lines(&self.call, function.as_deref(), theme);
+                if !call.is_empty() {
+                    lines.extend(call);
+                    lines.push(Line::raw(""));
+                }
                 lines.extend(authorizer_event::lines(&preview, theme));
             }
             Err(e) => lines.push(kv::warn(theme, format!("the request cannot be built: {e}"))),
         }
         lines
     }
+}
+
+impl AuthorizerDetailPage {
+    /// The selected route's request prepared as `lines` shows it: the route
+    /// key and what API Gateway would do; `Err` is one line.
+    fn prepared(&self, shared: &Shared) -> Result<(String, Prepared), String> {
+        let api = shared
+            .inventory
+            .api(&self.api_id)
+            .ok_or_else(|| format!("API {} is not in the inventory (any more)", self.api_id))?;
+        let a = api
+            .authorizer(&self.authorizer_id)
+            .ok_or_else(|| format!("authorizer {} is not in the inventory", self.authorizer_id))?;
+        if LambdaAuthorizerKind::of(api.protocol(), a).is_none() {
+            return Err(format!(
+                "a {} authorizer is not a Lambda function: there is nothing to invoke",
+                a.authorizer_type
+            ));
+        }
+        let routes = Self::routes(api, a);
+        let route_key = routes
+            .get(self.route.min(routes.len().saturating_sub(1)))
+            .ok_or("no route uses this authorizer: there is no request to authorize")?;
+        let (draft, _) = request_for(api, route_key, shared);
+        let req = authorizer::request_for_draft(&draft)
+            .map_err(|e| format!("the request cannot be built: {e}"))?;
+        let p = authorizer::prepare_with(
+            api,
+            &AuthorizerQuery::local(&req),
+            shared.backend.info.region.as_deref(),
+            self.seed,
+        )?;
+        Ok((route_key.to_string(), p))
+    }
+
+    /// `i` / `T`: arm the call, or run it when it is armed for this route.
+    fn press(&mut self, which: RealCall, shared: &Shared) -> Vec<Effect> {
+        if self.call.is_running() {
+            return vec![Effect::Info(
+                "a real call is running: Esc cancels it".into(),
+            )];
+        }
+        let (route_key, p) = match self.prepared(shared) {
+            Ok(x) => x,
+            Err(e) => return vec![Effect::Error(format!("no real call: {e}"))],
+        };
+        if let Call::NotInvoked { missing } = &p.call {
+            return vec![Effect::Error(format!(
+                "no real call: API Gateway answers 401 without invoking it ({missing} is missing)"
+            ))];
+        }
+        if which == RealCall::TestInvoke && !p.kind.is_rest() {
+            return vec![Effect::Error(
+                "no real call: TestInvokeAuthorizer exists for REST APIs only (i invokes the function)".into(),
+            )];
+        }
+        if self.call.is_armed(which, &route_key) {
+            return self.start(which, route_key, p, shared);
+        }
+        let key = if which == RealCall::Invoke { "i" } else { "T" };
+        self.call = CallState::Armed { which, route_key };
+        vec![Effect::Info(format!(
+            "REAL CALL {} armed: {key} again or y runs it, Esc cancels",
+            which.action()
+        ))]
+    }
+
+    /// `y`: run the armed call.
+    fn confirm(&mut self, shared: &Shared) -> Vec<Effect> {
+        match self.call.armed() {
+            Some(which) => self.press(which, shared),
+            None => vec![Effect::Info(
+                "nothing to confirm: i invokes the authorizer (REAL CALL)".into(),
+            )],
+        }
+    }
+
+    fn start(
+        &mut self,
+        which: RealCall,
+        route_key: String,
+        p: Prepared,
+        shared: &Shared,
+    ) -> Vec<Effect> {
+        self.runs += 1;
+        let run = self.runs;
+        let cancel = tokio_util::sync::CancellationToken::new();
+        self.call = CallState::Running {
+            which,
+            route_key,
+            cancel: cancel.clone(),
+            run,
+        };
+        let backend = shared.backend.clone();
+        vec![Effect::task::<AuthorizerDetailPage, _, _>(
+            format!("REAL CALL {}", which.action()),
+            async move {
+                let result = authorizer::real_call(&backend, &p, which, &cancel).await;
+                move |page: &mut AuthorizerDetailPage, _: &mut Shared| {
+                    page.call.finish(run, result);
+                    vec![]
+                }
+            },
+        )]
+    }
+}
+
+fn kind_is_rest(api: &Api, a: &Authorizer) -> bool {
+    LambdaAuthorizerKind::of(api.protocol(), a).is_some_and(|k| k.is_rest())
 }
 
 /// The request the event is built for: the user's draft for the route in
@@ -282,9 +420,25 @@ impl Page for AuthorizerDetailPage {
         }
     }
 
+    fn on_leave(&mut self, _shared: &mut Shared) {
+        // Nobody is left to read the answer.
+        self.call.reset();
+    }
+
     fn handle(&mut self, action: &Action, shared: &mut Shared) -> Option<Vec<Effect>> {
+        if *action == Action::Back && self.call.escape() {
+            return Some(vec![]);
+        }
         if let Action::Page(verb) = action {
             let verb = AuthorizerVerb::parse(verb)?;
+            match verb {
+                AuthorizerVerb::Invoke => return Some(self.press(RealCall::Invoke, shared)),
+                AuthorizerVerb::TestInvoke => {
+                    return Some(self.press(RealCall::TestInvoke, shared));
+                }
+                AuthorizerVerb::Confirm => return Some(self.confirm(shared)),
+                AuthorizerVerb::NextRoute | AuthorizerVerb::PrevRoute => self.call.reset(),
+            }
             let n = shared
                 .inventory
                 .api(&self.api_id)
@@ -294,6 +448,7 @@ impl Page for AuthorizerDetailPage {
             self.route = match verb {
                 AuthorizerVerb::NextRoute => (self.route + 1) % n,
                 AuthorizerVerb::PrevRoute => (self.route + n - 1) % n,
+                _ => self.route,
             };
             return Some(vec![]);
         }

@@ -5,6 +5,7 @@
 pub mod api_detail;
 pub mod api_list;
 pub mod api_tables;
+pub mod authorizer_call;
 pub mod authorizer_detail;
 pub mod authorizer_event;
 pub mod checks;

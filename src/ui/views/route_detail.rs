@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
-use crate::domain::{Api, Protocol, Route, Stage};
+use crate::domain::{Api, Integration, Protocol, Route, Stage};
 use crate::ui::action::Action;
 use crate::ui::components::{ScrollText, kv};
 use crate::ui::page::{Effect, Page, Selection};
@@ -127,7 +127,13 @@ fn route_lines(api: &Api, route: &Route, theme: &Theme) -> Vec<Line<'static>> {
                     lines.push(kv::kv(theme, W, "audience", j.audience.join(", ")));
                 }
                 if let Some(uri) = &a.authorizer_uri {
-                    lines.push(kv::kv(theme, W, "function", uri.clone()));
+                    // The function's name (as the authorizer page shows it), not the
+                    // apigateway invocation URI wrapped around it.
+                    let function = target(&Integration {
+                        uri: Some(uri.clone()),
+                        ..Default::default()
+                    });
+                    lines.push(kv::kv(theme, W, "function", function));
                 }
             }
             None => lines.push(kv::warn(

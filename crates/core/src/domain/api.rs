@@ -165,13 +165,6 @@ impl Api {
             .iter()
             .filter(move |p| p.covers(&self.id, stage))
     }
-
-    /// The gateway response of `response_type` when it was customised.
-    pub fn custom_gateway_response(&self, response_type: &str) -> Option<&super::GatewayResponse> {
-        self.gateway_responses
-            .iter()
-            .find(|g| g.response_type == response_type && !g.default_response)
-    }
 }
 
 /// HTTP API `CorsConfiguration` (for REST APIs CORS lives in the integration's

@@ -74,7 +74,7 @@ impl ContentType {
     ];
 
     /// The `content-type` header value, `None` for [`ContentType::None`].
-    pub fn mime(self) -> Option<&'static str> {
+    pub(crate) fn mime(self) -> Option<&'static str> {
         match self {
             ContentType::None => None,
             ContentType::Json => Some("application/json"),

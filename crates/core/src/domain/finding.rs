@@ -126,14 +126,18 @@ impl Finding {
     }
 
     /// The named variant when `variant` is `Some`, else the default template.
-    pub fn fix_with<S: AsRef<str>>(mut self, variant: Option<&str>, args: &[(&str, S)]) -> Self {
+    pub(crate) fn fix_with<S: AsRef<str>>(
+        mut self,
+        variant: Option<&str>,
+        args: &[(&str, S)],
+    ) -> Self {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         self.fix = Some(self.code.render_fix(variant, &args));
         self
     }
 
     /// Use the code's named fix variant (e.g. `rest`), slots filled from `args`.
-    pub fn fix_variant<S: AsRef<str>>(mut self, variant: &str, args: &[(&str, S)]) -> Self {
+    pub(crate) fn fix_variant<S: AsRef<str>>(mut self, variant: &str, args: &[(&str, S)]) -> Self {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         self.fix = Some(self.code.render_fix(Some(variant), &args));
         self
@@ -166,7 +170,7 @@ impl Finding {
 
     /// Whether two findings may describe the same thing: same subject, or one of
     /// them names none (a response-side guess the logs later pin to a function).
-    pub fn same_subject(&self, other: &Finding) -> bool {
+    pub(crate) fn same_subject(&self, other: &Finding) -> bool {
         match (&self.subject, &other.subject) {
             (Some(a), Some(b)) => a == b,
             _ => true,

@@ -37,7 +37,7 @@ impl FunctionArn {
     /// or the one wrapped in
     /// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`.
     /// `None` when the URI names no Lambda function (an HTTP URL, another service).
-    pub fn from_uri(uri: &str) -> Option<FunctionArn> {
+    pub(crate) fn from_uri(uri: &str) -> Option<FunctionArn> {
         let uri = uri.trim();
         if let Some((_, rest)) = uri.split_once("/functions/") {
             let arn = rest.strip_suffix("/invocations").unwrap_or(rest);
@@ -59,7 +59,7 @@ impl FunctionArn {
     }
 
     /// The one parser, over borrowed text (for callers holding a `&str`).
-    pub fn parse_parts<'a>(text: &'a str) -> FunctionParts<'a> {
+    pub(crate) fn parse_parts<'a>(text: &'a str) -> FunctionParts<'a> {
         let (head, tail) = match text.split_once(":function:") {
             Some((h, t)) => (Some(h), t),
             None => (None, text),

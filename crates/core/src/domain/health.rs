@@ -110,7 +110,7 @@ impl Window {
     }
 
     /// The bucket of a timestamp, if inside the window.
-    pub fn bucket_of(&self, t_s: i64) -> Option<usize> {
+    pub(crate) fn bucket_of(&self, t_s: i64) -> Option<usize> {
         if t_s < self.start_s || t_s >= self.end_s {
             return None;
         }

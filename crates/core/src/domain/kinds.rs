@@ -22,7 +22,8 @@ macro_rules! aws_enum {
 
         impl $name {
             /// Every known value, in declaration order.
-            pub const KNOWN: &'static [$name] = &[$($name::$variant,)*];
+            #[cfg(test)]
+            pub(crate) const KNOWN: &'static [$name] = &[$($name::$variant,)*];
 
             /// The AWS value (any letter case: AWS sends upper case, hand-written
             /// demo configs and older caches may not); unknown ones are kept verbatim.
@@ -125,13 +126,6 @@ aws_enum! {
     }
 }
 
-impl AuthorizerType {
-    /// A Lambda authorizer (REQUEST or TOKEN): a function decides.
-    pub fn is_lambda(&self) -> bool {
-        matches!(self, AuthorizerType::Request | AuthorizerType::Token)
-    }
-}
-
 /// An authorizer whose type was not reported (a record from before the type
 /// was read, or a backend that omits it) is "unknown", never a guessed type.
 impl Default for AuthorizerType {
@@ -168,7 +162,7 @@ mod tests {
         let back: IntegrationType = serde_json::from_str(r#""SOMETHING_NEW""#).unwrap();
         assert_eq!(back, IntegrationType::Other("SOMETHING_NEW".into()));
         let a: AuthorizerType = serde_json::from_str(r#""TOKEN""#).unwrap();
-        assert!(a.is_lambda());
+        assert_eq!(a, AuthorizerType::Token);
     }
 
     #[test]

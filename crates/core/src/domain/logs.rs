@@ -7,6 +7,10 @@ use super::event::DecodedEvent;
 pub use super::fields::Fields;
 use super::text::Text;
 
+/// One Logs Insights result row: field name → value, in the order returned
+/// (`@ptr` included).
+pub type QueryRow = Vec<(String, String)>;
+
 /// One raw event as CloudWatch Logs (or the demo's log store) returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

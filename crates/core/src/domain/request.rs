@@ -14,17 +14,6 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .map(|(_, v)| v.as_str())
 }
 
-/// All values of a header, case-insensitively, in order.
-pub fn header_values<'a>(
-    headers: &'a [(String, String)],
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> + 'a {
-    headers
-        .iter()
-        .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRequest {
@@ -80,7 +69,7 @@ pub mod body_serde {
         B64 { base64: String },
     }
 
-    pub fn serialize<S: Serializer>(body: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(body: &[u8], s: S) -> Result<S::Ok, S::Error> {
         match std::str::from_utf8(body) {
             Ok(t) => Repr::Text(t.to_string()).serialize(s),
             Err(_) => Repr::B64 {
@@ -90,7 +79,7 @@ pub mod body_serde {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         match Repr::deserialize(d)? {
             Repr::Text(t) => Ok(t.into_bytes()),
             Repr::B64 { base64 } => base64::engine::general_purpose::STANDARD

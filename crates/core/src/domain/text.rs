@@ -192,7 +192,7 @@ thread_local! {
 /// `s` through this thread's interner: for values that repeat across
 /// records (route keys, error texts, log group names). Parsers on several
 /// threads each share within their own thread.
-pub fn intern(s: &str) -> Text {
+pub(crate) fn intern(s: &str) -> Text {
     if s.len() <= INLINE {
         return Text::new(s);
     }
@@ -203,7 +203,7 @@ pub fn intern(s: &str) -> Text {
 /// `max` distinct values it starts over (values already handed out stay
 /// valid; only later duplicates stop being shared).
 #[derive(Debug, Clone)]
-pub struct Interner {
+pub(crate) struct Interner {
     seen: HashSet<Arc<str>>,
     max: usize,
 }
@@ -222,7 +222,7 @@ impl Interner {
         }
     }
 
-    pub fn intern(&mut self, s: &str) -> Text {
+    pub(crate) fn intern(&mut self, s: &str) -> Text {
         if s.len() <= INLINE {
             return Text::new(s);
         }
@@ -237,12 +237,9 @@ impl Interner {
         Text(Repr::Shared(a))
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.seen.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.seen.is_empty()
     }
 }
 

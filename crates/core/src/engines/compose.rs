@@ -99,7 +99,7 @@ pub fn region_from_url(url: &str) -> Option<String> {
 }
 
 /// `{apiId}` of an execute-api host (the first label, without a `-vpce-…` suffix).
-pub fn api_id_from_url(url: &str) -> Option<String> {
+pub(crate) fn api_id_from_url(url: &str) -> Option<String> {
     let host = url::Url::parse(url).ok()?.host_str()?.to_ascii_lowercase();
     if !host.contains(".execute-api.") {
         return None;
@@ -206,7 +206,7 @@ fn parse_http_url(url: &str) -> Result<url::Url, ComposeError> {
 
 /// Percent-encode a literal path: keep what RFC 3986 allows in a path and
 /// existing `%XX` escapes, encode the rest (spaces, quotes, `?`, `#`, unicode).
-pub fn encode_literal_path(path: &str) -> String {
+pub(crate) fn encode_literal_path(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = String::with_capacity(path.len());
     let mut i = 0;
@@ -264,7 +264,7 @@ fn substitute_path(template: &str, params: &[Field]) -> Result<String, ComposeEr
 }
 
 /// The query string (without `?`) of enabled fields, strictly encoded.
-pub fn encode_query(fields: &[Field]) -> String {
+pub(crate) fn encode_query(fields: &[Field]) -> String {
     fields
         .iter()
         .filter(|f| f.enabled && !f.name.is_empty())
@@ -281,7 +281,8 @@ pub fn encode_query(fields: &[Field]) -> String {
 
 /// Re-encode the query of a complete URL in the canonical form (see the
 /// module docs); a URL without a query is returned as it was parsed.
-pub fn canonical_url(url: &str) -> Result<String, ComposeError> {
+#[cfg(test)]
+pub(crate) fn canonical_url(url: &str) -> Result<String, ComposeError> {
     let draft = draft_from_url("GET", url)?;
     let mut out = format!("{}{}", draft.base_url, draft.path);
     let query = encode_query(&draft.query);

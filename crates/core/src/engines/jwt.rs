@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::domain::{Certainty, Finding, JwtConfiguration, Severity};
 
-pub use super::jwt_keys::{Jwk, Jwks};
+pub use super::jwt_keys::Jwks;
 
 /// Which part of the token failed to decode.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -97,7 +97,7 @@ impl DecodedJwt {
     }
 
     /// A numeric date claim (`exp`, `nbf`, `iat`), also when sent as a numeric string.
-    pub fn time_claim(&self, name: &str) -> Option<i64> {
+    pub(crate) fn time_claim(&self, name: &str) -> Option<i64> {
         match self.claims.get(name)? {
             Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
             Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f as i64),
@@ -111,7 +111,7 @@ impl DecodedJwt {
     }
 
     /// `aud` as a list (it may be a string or an array).
-    pub fn audiences(&self) -> Vec<String> {
+    pub(crate) fn audiences(&self) -> Vec<String> {
         string_or_list(self.claims.get("aud"))
     }
 
@@ -131,7 +131,8 @@ impl DecodedJwt {
     }
 
     /// Claims as API Gateway passes them to the integration: every value a string.
-    pub fn claims_as_strings(&self) -> Map<String, Value> {
+    #[cfg(test)]
+    pub(crate) fn claims_as_strings(&self) -> Map<String, Value> {
         self.claims
             .iter()
             .map(|(k, v)| {
@@ -231,9 +232,9 @@ pub mod descriptions {
     pub const AUDIENCE: &str = "the token does not have a valid audience";
     pub const EXPIRED: &str = "the token has expired";
     pub const ISSUER: &str = "the token does not have a valid issuer";
-    pub const NOT_BEFORE: &str = "the token is not valid yet";
-    pub const ISSUED_AT: &str = "the token was issued in the future";
-    pub const SIGNATURE: &str = "the token signature is invalid";
+    pub(crate) const NOT_BEFORE: &str = "the token is not valid yet";
+    pub(crate) const ISSUED_AT: &str = "the token was issued in the future";
+    pub(crate) const SIGNATURE: &str = "the token signature is invalid";
     pub const MALFORMED: &str = "the token is malformed";
     /// Descriptions AWS documents verbatim (the others are unverified).
     pub const VERIFIED: &[&str] = &[AUDIENCE, EXPIRED];

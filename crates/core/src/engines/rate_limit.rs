@@ -16,7 +16,7 @@
 
 /// A token bucket: `capacity` tokens, refilled at `rate` per second.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bucket {
+pub(crate) struct Bucket {
     pub capacity: f64,
     pub rate: f64,
     /// May go negative: slots already promised to waiting callers.
@@ -54,7 +54,8 @@ impl Bucket {
     }
 
     /// Tokens available now (negative: promised ahead).
-    pub fn available(&mut self, now: f64) -> f64 {
+    #[cfg(test)]
+    fn available(&mut self, now: f64) -> f64 {
         self.refill(now);
         self.tokens
     }

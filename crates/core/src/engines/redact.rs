@@ -52,7 +52,7 @@ const SECRET_NAME_PARTS: &[&str] = &[
 const PUBLIC_NAMES: &[&str] = &["www-authenticate", "authentication-info"];
 
 /// True when a header / parameter / field called `name` holds a secret.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if PUBLIC_NAMES.contains(&lower.as_str()) || lower.starts_with("access-control-") {
         return false;
@@ -142,7 +142,8 @@ impl Redactor {
         }
     }
 
-    pub fn with_known_secret(mut self, secret: &str) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_known_secret(mut self, secret: &str) -> Self {
         self.add_known_secret(secret);
         self
     }

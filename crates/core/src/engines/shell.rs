@@ -45,7 +45,7 @@ pub fn quote(s: &str) -> String {
 /// Quote an argument that may span lines (a text body): newlines and tabs
 /// stay literal inside single quotes. `None` when the text needs the printf
 /// route (other control bytes).
-pub fn quote_multiline(s: &str) -> Option<String> {
+pub(crate) fn quote_multiline(s: &str) -> Option<String> {
     if s.chars().any(needs_escape) {
         return None;
     }
@@ -64,7 +64,7 @@ fn single_quote(s: &str) -> String {
 /// `bytes`: `\` and `%` doubled, `'` closed-and-reopened, every byte that is
 /// not printable ASCII as a three-digit octal escape (POSIX printf), and a
 /// leading `-` escaped too (printf would take it for an option).
-pub fn printf_format(bytes: &[u8]) -> String {
+pub(crate) fn printf_format(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
         match b {
@@ -82,12 +82,12 @@ pub fn printf_format(bytes: &[u8]) -> String {
 }
 
 /// `printf '...'` that writes `bytes` to stdout.
-pub fn printf_command(bytes: &[u8]) -> String {
+pub(crate) fn printf_command(bytes: &[u8]) -> String {
     format!("printf '{}'", printf_format(bytes))
 }
 
 /// Body as a single argument when it is printable UTF-8, else `None`.
-pub fn body_arg(body: &[u8]) -> Option<String> {
+pub(crate) fn body_arg(body: &[u8]) -> Option<String> {
     std::str::from_utf8(body).ok().and_then(quote_multiline)
 }
 

@@ -20,7 +20,7 @@ pub fn needs_escape(c: char) -> bool {
 
 /// Bidi embeddings / overrides / isolates / marks, zero-width characters,
 /// the word joiner family and the byte-order mark.
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{061C}'

@@ -610,8 +610,10 @@ impl ComposePage {
 
 impl Page for ComposePage {
     fn title(&self, _shared: &Shared) -> String {
+        // What will be sent, not the route the composer was opened on: after the
+        // path is edited to another route the crumb must not name the old one.
         match &self.target.route_key {
-            Some(k) => format!("send {k}"),
+            Some(_) => format!("send {} {}", self.method, self.path.text()),
             None => "send".into(),
         }
     }

@@ -269,7 +269,12 @@ async fn a_draft_survives_leaving_and_send_on_the_same_route_restores_it() {
         .clone();
     h.keys(&["p", "<C-e>"]);
     h.type_text("/draft");
-    h.keys(&["<Enter>", "<Esc>"]);
+    h.keys(&["<Enter>"]);
+    // The crumb names what will be sent, not the route the composer opened on.
+    let screen = h.render(110, 12);
+    let crumb = screen.lines().next().unwrap_or_default();
+    assert!(crumb.contains("/draft"), "{screen}");
+    h.keys(&["<Esc>"]);
     assert!(
         h.app.top_as::<ComposePage>().is_none(),
         "Esc left the composer"

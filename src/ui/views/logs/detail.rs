@@ -176,7 +176,11 @@ pub fn detail_lines(
 
     out.push(Line::default());
     out.push(section(
-        format!("Doctor · {} findings", findings.len()),
+        format!(
+            "Doctor · {} finding{}",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ),
         styles,
     ));
     if findings.is_empty() {

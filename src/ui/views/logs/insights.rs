@@ -9,7 +9,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
-use crate::backends::log_source::QueryRow;
+pub use crate::app::logs::query::QueryProgress;
+use crate::domain::QueryRow;
 use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;
 
@@ -29,7 +30,8 @@ pub enum TimeRange {
 }
 
 impl TimeRange {
-    fn logs_range(self) -> crate::app::logs::TimeRange {
+    /// The range the query runs over.
+    pub fn logs_range(self) -> crate::app::logs::TimeRange {
         match self {
             TimeRange::Preset(i) => crate::app::logs::TimeRange::Last(Duration::from_secs(
                 PRESETS[i.min(PRESETS.len() - 1)].1,
@@ -46,17 +48,6 @@ impl TimeRange {
     pub fn label(self) -> String {
         self.logs_range().label()
     }
-}
-
-/// Progress of a query as the logs service reports it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueryProgress {
-    /// Scheduled / Running / Complete / Failed / Timeout / Cancelled.
-    pub status: String,
-    pub records_matched: Option<f64>,
-    pub records_scanned: Option<f64>,
-    pub bytes_scanned: Option<f64>,
-    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,7 +7,6 @@ pub mod insights;
 pub mod kept;
 pub mod open;
 pub mod page;
-pub mod query;
 pub mod screen;
 pub mod store;
 pub mod table;

@@ -9,10 +9,10 @@ use ratatui::layout::Rect;
 
 use super::insights::InsightsEffect;
 use super::page::{Connection, Diagnose, LogsEffect, LogsPage};
-use super::query::{self, OpenedRow, QueryReport};
 use super::verbs::LogsVerb;
 use crate::app::diagnose;
 use crate::app::logs::feed::{FeedCmd, FeedReport};
+use crate::app::logs::query::{self, OpenedRow, QueryReport};
 use crate::app::logs::{TailMode, TailStatus};
 use crate::domain::Api;
 use crate::ui::action::Action;
@@ -190,7 +190,12 @@ impl LogsPage {
                         "the stage's log groups are still being looked up: run the query again in a moment".into(),
                     )];
                 };
-                match query::start(shared.backend.logs.clone(), targets, query, range) {
+                match query::start(
+                    shared.backend.logs.clone(),
+                    targets,
+                    query,
+                    range.logs_range(),
+                ) {
                     Ok((handle, reports)) => {
                         if let Some(old) = self.query.replace(handle) {
                             old.cancel();

@@ -13,6 +13,7 @@ mod catalog_config;
 mod catalog_cors;
 mod catalog_gateway;
 mod catalog_response;
+#[cfg(test)]
 pub mod readme;
 #[cfg(test)]
 mod tests;
@@ -238,7 +239,8 @@ pub enum Remedy {
 
 impl Remedy {
     /// Words that only fixes of this class use (whole words, any case).
-    pub fn markers(self) -> &'static [&'static str] {
+    #[cfg(test)]
+    pub(crate) fn markers(self) -> &'static [&'static str] {
         match self {
             Remedy::JwtSignature => &["jwks", "kid", "jwks_uri"],
             Remedy::JwtScope => &["scope", "scopes", "authorizationscopes"],
@@ -274,6 +276,7 @@ pub enum Group {
 }
 
 impl Group {
+    #[cfg(test)]
     pub const ALL: &'static [Group] = &[
         Group::Gateway,
         Group::Routing,
@@ -284,6 +287,7 @@ impl Group {
         Group::Response,
     ];
 
+    #[cfg(test)]
     pub fn heading(self) -> &'static str {
         match self {
             Group::Gateway => "5xx: the integration and the function",
@@ -353,7 +357,7 @@ impl FindingCode {
     }
 
     /// The fix template of `variant` (`None` = the default one).
-    pub fn fix_template(self, variant: Option<&str>) -> Option<&'static str> {
+    pub(crate) fn fix_template(self, variant: Option<&str>) -> Option<&'static str> {
         let e = self.entry();
         match variant {
             None => Some(e.fix),
@@ -362,13 +366,13 @@ impl FindingCode {
     }
 
     /// Every template of this code, default first.
-    pub fn fix_templates(self) -> impl Iterator<Item = &'static str> {
+    pub(crate) fn fix_templates(self) -> impl Iterator<Item = &'static str> {
         let e = self.entry();
         std::iter::once(e.fix).chain(e.variants.iter().map(|(_, t)| *t))
     }
 
     /// Render a fix: `variant` picks a template, `args` fill its slots.
-    pub fn render_fix(self, variant: Option<&str>, args: &[(&str, &str)]) -> String {
+    pub(crate) fn render_fix(self, variant: Option<&str>, args: &[(&str, &str)]) -> String {
         let template = self.fix_template(variant).unwrap_or_else(|| {
             debug_assert!(false, "{} has no fix variant {variant:?}", self.as_str());
             self.entry().fix
@@ -395,7 +399,7 @@ impl FindingCode {
 }
 
 /// The `{slot}` names of a template, in order (a slot is `{` + `[a-z_]+` + `}`).
-pub fn slots(template: &str) -> Vec<&str> {
+pub(crate) fn slots(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(i) = rest.find('{') {

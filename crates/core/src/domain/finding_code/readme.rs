@@ -5,7 +5,7 @@ use super::{FindingCode, Group};
 use crate::domain::Severity;
 
 /// Markers around the generated part of the README.
-pub const BEGIN: &str = "<!-- finding-codes:begin (generated from crates/core/src/domain/finding_code; `GATESCOPE_UPDATE_README=1 cargo test -p gatescope-core finding_code` rewrites it) -->";
+pub(crate) const BEGIN: &str = "<!-- finding-codes:begin (generated from crates/core/src/domain/finding_code; `GATESCOPE_UPDATE_README=1 cargo test -p gatescope-core finding_code` rewrites it) -->";
 pub const END: &str = "<!-- finding-codes:end -->";
 
 fn cell(s: &str) -> String {
@@ -14,7 +14,7 @@ fn cell(s: &str) -> String {
 
 /// The Markdown of every code: meaning, evidence, fix, severity, and the
 /// `[UNVERIFIED]` mark for rules resting on undocumented behaviour.
-pub fn markdown() -> String {
+pub(crate) fn markdown() -> String {
     let mut out = String::new();
     out.push_str("Each code has one meaning, one kind of evidence and one fix (in the fix, `UPPER_CASE` words are yours to fill in; the doctor fills the names it knows). **[UNVERIFIED]** marks rules that rest, at least in part, on API Gateway behaviour the reference could not confirm from AWS documentation: treat those findings as likely, not certain.\n");
     for group in Group::ALL {
@@ -51,7 +51,7 @@ pub fn markdown() -> String {
 }
 
 /// Replace the generated part of `readme` with the current registry.
-pub fn splice(readme: &str) -> Option<String> {
+pub(crate) fn splice(readme: &str) -> Option<String> {
     let start = readme.find(BEGIN)? + BEGIN.len();
     let end = readme[start..].find(END)? + start;
     Some(format!(

@@ -12,7 +12,7 @@ use crate::domain::AccessLogRecord;
 
 /// Fill `rec` from a JSON line. Errors leave `rec` partly filled; the caller
 /// starts over with the template matcher.
-pub fn parse_json(
+pub(crate) fn parse_json(
     format: &AccessLogFormat,
     line: &str,
     rec: &mut AccessLogRecord,

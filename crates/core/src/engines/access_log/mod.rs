@@ -19,9 +19,8 @@ pub mod presets;
 mod template;
 pub mod vars;
 
-pub use format::{
-    AccessLogFormat, FormatAdvice, FormatKind, RECOMMENDED_HTTP, RECOMMENDED_REST, check_format,
-};
+pub(crate) use format::FormatKind;
+pub use format::{AccessLogFormat, FormatAdvice, RECOMMENDED_HTTP, RECOMMENDED_REST, check_format};
 
 use crate::domain::{AccessLogRecord, RawLogEvent, Text};
 

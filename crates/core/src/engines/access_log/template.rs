@@ -48,7 +48,7 @@ pub fn tokenize(format: &str) -> Vec<Token> {
 
 /// The template compiled to one anchored regex; group `i + 1` is `vars[i]`.
 #[derive(Debug, Clone)]
-pub struct TemplateMatcher {
+pub(crate) struct TemplateMatcher {
     regex: Regex,
     pub vars: Vec<String>,
 }

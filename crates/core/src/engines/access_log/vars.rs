@@ -31,7 +31,7 @@ pub enum Field {
 }
 
 /// The typed field of a `$context` variable name (without `$context.`).
-pub fn field_of(var: &str) -> Option<Field> {
+pub(crate) fn field_of(var: &str) -> Option<Field> {
     Some(match var {
         "requestId" => Field::RequestId,
         "extendedRequestId" => Field::ExtendedRequestId,
@@ -61,7 +61,7 @@ pub fn field_of(var: &str) -> Option<Field> {
 
 /// Variables whose values never hold whitespace (lets the template matcher
 /// split `"GET /pets HTTP/1.1"` correctly around a route key with a space).
-pub fn is_single_token(var: &str) -> bool {
+pub(crate) fn is_single_token(var: &str) -> bool {
     matches!(
         field_of(var),
         Some(
@@ -94,7 +94,7 @@ fn present(v: &str) -> Option<&str> {
 /// Store one logged value. Values that repeat from record to record
 /// (route keys, stages, error texts, user agents, most custom fields) are
 /// interned; ids, paths and addresses are not.
-pub fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
+pub(crate) fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
     let Some(v) = present(value) else { return };
     let Some(field) = field_of(var) else {
         rec.fields.insert(intern(var), intern(v));
@@ -158,7 +158,7 @@ pub fn finish(rec: &mut AccessLogRecord, event_ts_ms: i64) {
 }
 
 /// `25/Nov/2026:09:41:05 +0000` → epoch ms.
-pub fn parse_clf_time(t: &str) -> Option<i64> {
+pub(crate) fn parse_clf_time(t: &str) -> Option<i64> {
     chrono::DateTime::parse_from_str(t.trim(), "%d/%b/%Y:%H:%M:%S %z")
         .ok()
         .map(|d| d.timestamp_millis())

@@ -131,7 +131,9 @@ fn kind_of(v: &Value) -> &'static str {
 /// [DOC: "You can't set a JSON object or array as a valid value of any key
 /// in the context map"]. Whether API Gateway drops such a key or fails the
 /// call is not documented: the caller marks that unverified.
-pub fn split_context(context: &Map<String, Value>) -> (Map<String, Value>, Vec<(String, String)>) {
+pub(crate) fn split_context(
+    context: &Map<String, Value>,
+) -> (Map<String, Value>, Vec<(String, String)>) {
     let mut passed = Map::new();
     let mut dropped = Vec::new();
     for (k, v) in context {

@@ -60,7 +60,7 @@ impl MethodArn {
     }
 
     /// The same call on another method and path (the other routes of an API).
-    pub fn with_route(&self, method: &str, path: &str) -> Self {
+    pub(crate) fn with_route(&self, method: &str, path: &str) -> Self {
         MethodArn::new(
             &self.region,
             &self.account,
@@ -84,7 +84,7 @@ impl fmt::Display for MethodArn {
 
 /// IAM's wildcard match: `*` any run of characters (`/` and `:` included),
 /// `?` exactly one. Case-sensitive, as IAM matches resource ARNs.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     // Iterative match with backtracking to the last `*`: linear memory, no
@@ -115,7 +115,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 /// A policy `Resource` against a method ARN. Resource policies may use the
 /// short form `execute-api:/{stage}/{METHOD}/{path}`, which API Gateway
 /// expands to this API's ARN [DOC `apigateway-resource-policies-examples`].
-pub fn resource_matches(pattern: &str, arn: &MethodArn) -> bool {
+pub(crate) fn resource_matches(pattern: &str, arn: &MethodArn) -> bool {
     let text = arn.to_string();
     if let Some(rest) = pattern.strip_prefix("execute-api:/") {
         let prefix = format!(
@@ -134,6 +134,6 @@ pub fn resource_matches(pattern: &str, arn: &MethodArn) -> bool {
 
 /// A policy `Action` against `execute-api:Invoke` (actions are
 /// case-insensitive in IAM).
-pub fn action_matches(pattern: &str, action: &str) -> bool {
+pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
     wildcard_match(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }

@@ -14,7 +14,7 @@ use crate::domain::{Api, Authorizer};
 
 /// A cached policy that allows the first call and denies others.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NarrowCache {
+pub(crate) struct NarrowCache {
     pub ttl_seconds: i32,
     /// The resources the answer allowed, as written.
     pub allowed_resources: Vec<String>,
@@ -24,7 +24,7 @@ pub struct NarrowCache {
 
 /// Check the cached `policy` (the answer to the call to `arn`) against the
 /// other routes of `api` that use `auth`. `route_key` is the route of `arn`.
-pub fn narrow_cache(
+pub(crate) fn narrow_cache(
     api: &Api,
     auth: &Authorizer,
     policy: &PolicyDocument,

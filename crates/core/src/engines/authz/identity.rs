@@ -45,7 +45,7 @@ pub fn classify(expr: &str) -> Source<'_> {
 
 /// True for sources whose value differs per route: with one of them in the
 /// cache key a cached policy never crosses routes [DOC: add `$context.routeKey`].
-pub fn is_route_specific(expr: &str) -> bool {
+pub(crate) fn is_route_specific(expr: &str) -> bool {
     matches!(
         classify(expr),
         Source::Context(

@@ -31,7 +31,7 @@ pub struct PolicyCheck {
 /// `User: anonymous is not authorized to perform: execute-api:Invoke on
 /// resource: ARN[ with an explicit deny]` [KC; the key is `Message` in
 /// AWS's own captures].
-pub fn denial_body(caller: &Caller, arn: &MethodArn, explicit: bool) -> String {
+pub(crate) fn denial_body(caller: &Caller, arn: &MethodArn, explicit: bool) -> String {
     let who = match caller {
         Caller::Anonymous => "anonymous".to_string(),
         Caller::Iam { arn: Some(a), .. } => a.clone(),

@@ -245,13 +245,13 @@ impl InvocationIndex {
     }
 
     /// Drain every remaining invocation (the batch's orphans), oldest first.
-    pub fn into_invocations(self) -> Vec<LambdaInvocation> {
+    pub(crate) fn into_invocations(self) -> Vec<LambdaInvocation> {
         let mut v: Vec<_> = self.slots.into_iter().flatten().collect();
         v.sort_by_key(KeptInvocation::first_ms);
         v.iter().map(KeptInvocation::open).collect()
     }
 
-    pub fn unattributed(&self) -> impl Iterator<Item = &LambdaLine> {
+    pub(crate) fn unattributed(&self) -> impl Iterator<Item = &LambdaLine> {
         self.unattributed.iter()
     }
 }

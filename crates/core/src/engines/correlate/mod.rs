@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 pub use index::InvocationIndex;
 pub use not_invoked::not_invoked_reason;
-pub use reconstruct::reconstruct;
+pub(crate) use reconstruct::reconstruct;
 
 use crate::domain::{
     AccessLogRecord, ApiType, CorrelatedRecord, DecodedEvent, HttpResponse, LambdaInvocation,
@@ -169,7 +169,8 @@ pub fn matches_response(access: &AccessLogRecord, resp: &HttpResponse) -> bool {
 }
 
 /// The record of a response sent from gatescope ("send, then see its logs").
-pub fn find_for_response<'a>(
+#[cfg(test)]
+pub(crate) fn find_for_response<'a>(
     records: &'a [CorrelatedRecord],
     resp: &HttpResponse,
 ) -> Option<&'a CorrelatedRecord> {

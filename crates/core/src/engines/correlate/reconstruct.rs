@@ -11,7 +11,7 @@ use crate::engines::event_decode::decode;
 /// `None` when the record lacks a method and a path or route. `apiId` and
 /// `domainName` come from the record when its format logs them, else from the API
 /// the options name (never the event builder's placeholder when the API is known).
-pub fn reconstruct(
+pub(crate) fn reconstruct(
     rec: &AccessLogRecord,
     api_type: ApiType,
     payload: PayloadFormat,

@@ -114,7 +114,7 @@ impl Evidence {
 
     /// The stage object, by explicit name, else the access log's, else the
     /// only stage.
-    pub fn stage_config(&self) -> Option<&Stage> {
+    pub(crate) fn stage_config(&self) -> Option<&Stage> {
         let api = self.api.as_ref()?;
         let name = self
             .stage
@@ -186,7 +186,7 @@ impl Evidence {
     }
 
     /// The request's bearer token (header `Authorization: Bearer x` or a bare token).
-    pub fn bearer_token(&self) -> Option<&str> {
+    pub(crate) fn bearer_token(&self) -> Option<&str> {
         let auth = self.request.as_ref()?.header("authorization")?.trim();
         let token = auth
             .strip_prefix("Bearer ")
@@ -231,7 +231,7 @@ impl Evidence {
     }
 
     /// True when the request carries a SigV4 `Authorization` header.
-    pub fn is_signed(&self) -> bool {
+    pub(crate) fn is_signed(&self) -> bool {
         self.request
             .as_ref()
             .and_then(|r| r.header("authorization"))
@@ -244,7 +244,7 @@ impl Evidence {
 }
 
 /// API Gateway's default (and maximum) integration timeout per API type.
-pub fn default_timeout_ms(t: ApiType) -> i64 {
+pub(crate) fn default_timeout_ms(t: ApiType) -> i64 {
     match t {
         ApiType::Rest => 29_000,
         ApiType::Http => 30_000,

@@ -167,7 +167,7 @@ fn gateway_message(body: &str) -> Option<String> {
 }
 
 /// The body as one short line, for evidence text.
-pub fn body_excerpt(resp: &HttpResponse) -> String {
+pub(crate) fn body_excerpt(resp: &HttpResponse) -> String {
     let text = String::from_utf8_lossy(&resp.body);
     let mut s: String = text.chars().take(160).collect();
     if text.chars().count() > 160 {

@@ -35,7 +35,7 @@ mod rules_route;
 mod rules_server;
 mod text;
 
-pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig, default_timeout_ms};
+pub use evidence::{AuthorizerAnswerSeen, Evidence, FunctionConfig};
 pub use glance::{GlanceFinding, glance};
 pub use lint::{lambda_functions, lint, lint_api};
 pub use report::{Report, render};
@@ -195,7 +195,7 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 /// How much a certainty weighs: logs beat local evaluation beat the response
 /// alone beat configuration alone.
-pub fn certainty_rank(c: Certainty) -> u8 {
+pub(crate) fn certainty_rank(c: Certainty) -> u8 {
     match c {
         Certainty::ConfirmedByLogs => 0,
         Certainty::Evaluated => 1,
@@ -299,7 +299,7 @@ fn group_of(code: FindingCode) -> Option<usize> {
 /// certainty and severity kept), drop guesses that stronger evidence overturned, and
 /// sort. Findings of one code about two functions (routes, authorizers...) stay two:
 /// merged, one title would carry the other's evidence.
-pub fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
+pub(crate) fn reconcile(found: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::new();
     for f in found {
         match merged

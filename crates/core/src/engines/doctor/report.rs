@@ -27,7 +27,7 @@ pub fn certainty_label(c: Certainty) -> &'static str {
     }
 }
 
-pub fn severity_label(s: Severity) -> &'static str {
+pub(crate) fn severity_label(s: Severity) -> &'static str {
     match s {
         Severity::Error => "ERROR",
         Severity::Warning => "WARN",

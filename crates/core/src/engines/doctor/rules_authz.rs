@@ -297,7 +297,7 @@ fn condition_text(s: &crate::engines::authz::policy::Statement) -> String {
 
 /// An authorizer answer seen for this request (an opt-in invoke): evaluate
 /// it as API Gateway would and explain the outcome.
-pub fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
+pub(crate) fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
     let Some(seen) = ev.authorizer_answer.as_ref() else {
         return;
     };

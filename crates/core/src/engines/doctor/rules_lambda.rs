@@ -11,7 +11,7 @@ use crate::domain::{
 const LOGS: Certainty = Certainty::ConfirmedByLogs;
 
 /// Returns true when the line shows the function failing.
-pub fn lambda_line(
+pub(crate) fn lambda_line(
     ev: &Evidence,
     line: &LambdaLine,
     status: Option<u16>,

@@ -7,11 +7,11 @@ use crate::domain::FindingCode;
 use crate::domain::{Certainty, Finding, HttpResponse, Route, RouteSettings, Stage};
 
 /// API Gateway's payload limit (both API types).
-pub const GATEWAY_PAYLOAD_LIMIT: u64 = 10 * 1024 * 1024;
+pub(crate) const GATEWAY_PAYLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 /// Lambda's synchronous invoke payload limit.
-pub const LAMBDA_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
+pub(crate) const LAMBDA_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
 /// Request line + headers limit.
-pub const HEADER_LIMIT: u64 = 10240;
+pub(crate) const HEADER_LIMIT: u64 = 10240;
 
 pub fn check(ev: &Evidence, out: &mut Vec<Finding>) {
     request_sizes(ev, out);
@@ -112,7 +112,7 @@ fn too_large(ev: &Evidence, resp: &HttpResponse, out: &mut Vec<Finding>) {
 
 /// Throttling settings that apply to a route on a stage: the route's own
 /// entry, else the stage default.
-pub fn throttle_settings<'a>(
+pub(crate) fn throttle_settings<'a>(
     stage: &'a Stage,
     route: Option<&Route>,
 ) -> Option<(&'a RouteSettings, bool)> {
@@ -129,7 +129,7 @@ pub fn throttle_settings<'a>(
         .map(|s| (s, false))
 }
 
-pub fn has_throttle(s: &RouteSettings) -> bool {
+pub(crate) fn has_throttle(s: &RouteSettings) -> bool {
     s.throttling_rate_limit.is_some() || s.throttling_burst_limit.is_some()
 }
 
@@ -159,7 +159,7 @@ fn limits_text(s: &RouteSettings) -> String {
     )
 }
 
-pub fn blocks_all(s: &RouteSettings) -> bool {
+pub(crate) fn blocks_all(s: &RouteSettings) -> bool {
     s.throttling_rate_limit == Some(0.0) || s.throttling_burst_limit == Some(0)
 }
 
@@ -273,7 +273,7 @@ fn throttle_args<'a>(
 
 /// Which throttling code explains a 429 for this evidence (shared with the
 /// log-side rules so both name the same limit).
-pub fn throttle_code(ev: &Evidence) -> FindingCode {
+pub(crate) fn throttle_code(ev: &Evidence) -> FindingCode {
     match ev.stage_config() {
         Some(stage) => match throttle_settings(stage, ev.route()) {
             Some((_, true)) => FindingCode::RouteThrottled,

@@ -85,7 +85,7 @@ fn customised_match<'a>(api: &'a Api, resp: &HttpResponse) -> Option<&'a Gateway
 
 /// Read a response a customised gateway response produced as the default
 /// answer it replaces, so the other rules recognise it.
-pub fn undo_gateway_response(ev: &Evidence) -> Option<(Evidence, String)> {
+pub(crate) fn undo_gateway_response(ev: &Evidence) -> Option<(Evidence, String)> {
     let api = ev.api.as_ref()?;
     let resp = ev.response.as_ref()?;
     if api.protocol() != Protocol::Rest || classify(resp).body.is_some() {
@@ -203,7 +203,7 @@ pub fn custom_domain_call(ev: &Evidence) -> Option<DomainCall<'_>> {
 
 /// The custom-domain finding for a request no mapping covers, or for a
 /// mapped request that repeats the stage name after the base path.
-pub fn custom_domain_findings(ev: &Evidence, out: &mut Vec<Finding>) {
+pub(crate) fn custom_domain_findings(ev: &Evidence, out: &mut Vec<Finding>) {
     let Some(resp) = ev.response.as_ref() else {
         return;
     };
@@ -322,7 +322,7 @@ pub fn custom_domain_findings(ev: &Evidence, out: &mut Vec<Finding>) {
 }
 
 /// `x-api-key` sent to an HTTP API: ignored there.
-pub fn api_key_ignored(ev: &Evidence, out: &mut Vec<Finding>) {
+pub(crate) fn api_key_ignored(ev: &Evidence, out: &mut Vec<Finding>) {
     let Some(req) = ev.request.as_ref() else {
         return;
     };
@@ -413,7 +413,7 @@ fn plans_text(ev: &Evidence) -> Vec<String> {
 
 /// Add the usage plans' numbers to the API-key and quota findings, and the
 /// per-key throttle as a cause of a 429 on a method that requires a key.
-pub fn usage_plan_numbers(ev: &Evidence, found: &mut Vec<Finding>) {
+pub(crate) fn usage_plan_numbers(ev: &Evidence, found: &mut Vec<Finding>) {
     let Some(api) = ev.api.as_ref() else { return };
     if api.protocol() != Protocol::Rest {
         return;
@@ -576,7 +576,7 @@ pub fn usage_plan_numbers(ev: &Evidence, found: &mut Vec<Finding>) {
 }
 
 /// Findings the REST execution log confirms.
-pub fn from_execution_log(ev: &Evidence, out: &mut Vec<Finding>) {
+pub(crate) fn from_execution_log(ev: &Evidence, out: &mut Vec<Finding>) {
     for s in &ev.exec_logs {
         exec_summary(ev, s, out);
     }

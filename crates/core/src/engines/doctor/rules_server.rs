@@ -129,7 +129,7 @@ fn near_timeout(ev: &Evidence, resp: &HttpResponse) -> bool {
 
 /// A latency "near" a timeout: within 1.5 s or 5 % below it, or above it
 /// (client-side totals include the network on top).
-pub fn latency_near(latency_ms: f64, timeout_ms: f64) -> bool {
+pub(crate) fn latency_near(latency_ms: f64, timeout_ms: f64) -> bool {
     latency_ms > 0.0 && latency_ms >= timeout_ms - (timeout_ms * 0.05).max(1500.0)
 }
 

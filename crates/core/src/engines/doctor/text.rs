@@ -6,7 +6,7 @@ use crate::domain::HttpResponse;
 
 /// A parsed `www-authenticate: Bearer scope="" error="invalid_token" error_description="..."`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct WwwAuthenticate {
+pub(crate) struct WwwAuthenticate {
     pub raw: String,
     pub error: Option<String>,
     pub description: Option<String>,
@@ -34,7 +34,7 @@ pub fn www_authenticate(resp: &HttpResponse) -> Option<WwwAuthenticate> {
 /// expiry wordings are documented; the rest match on key words
 /// ([UNVERIFIED] exact texts), so the second value says whether it was a
 /// documented wording.
-pub fn jwt_reason(text: &str) -> Option<(FindingCode, bool)> {
+pub(crate) fn jwt_reason(text: &str) -> Option<(FindingCode, bool)> {
     let t = text.to_ascii_lowercase();
     if t.contains("valid audience") {
         return Some((FindingCode::JwtAudienceMismatch, true));
@@ -90,7 +90,7 @@ pub fn ms(v: f64) -> String {
 }
 
 /// A value cut to one line of reasonable length, for evidence.
-pub fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     let one_line = s.replace(['\n', '\r'], " ");
     if one_line.chars().count() <= max {
         return one_line;

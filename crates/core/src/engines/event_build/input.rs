@@ -226,7 +226,7 @@ pub fn parse_execute_api_host(host: &str) -> Option<(String, String)> {
 }
 
 /// `(host, path, query)`; host is `None` for a bare path.
-pub fn split_url(url: &str) -> (Option<String>, String, String) {
+pub(crate) fn split_url(url: &str) -> (Option<String>, String, String) {
     let url = url.trim();
     let rest = match url.find("://") {
         Some(i) => &url[i + 3..],

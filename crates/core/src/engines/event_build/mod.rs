@@ -8,15 +8,10 @@ mod parts;
 mod v1;
 mod v2;
 
-pub use input::{
-    AuthorizerData, EventInput, Seed, parse_execute_api_host, request_id, split_url, trace_id,
-};
-pub use parts::{
-    ArrayClaimStyle, DECODE_QUERY_VALUES, HTTP_TEXT_CONTENT_TYPES, HTTP_V1_LOWERCASES_HEADERS,
-    JWT_ARRAY_CLAIM_STYLE, V2_KEEPS_COOKIE_HEADER, claim_string, clf_time, http_body_is_binary,
-    media_matches, rest_body_is_binary, scopes_from_claims,
-};
-pub use v1::{HTTP_V1_PATH_STRIPS_STAGE, strip_stage};
+pub use input::{AuthorizerData, EventInput, Seed, parse_execute_api_host, request_id, trace_id};
+
+pub(crate) use parts::media_matches;
+pub use v1::strip_stage;
 
 use serde_json::Value;
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// HTTP API request bodies arrive as plain text only for these content types;
 /// everything else (also no content type) is base64-encoded. [OBS] reference §1.5.
-pub const HTTP_TEXT_CONTENT_TYPES: &[&str] = &[
+pub(crate) const HTTP_TEXT_CONTENT_TYPES: &[&str] = &[
     "text/*",
     "application/json",
     "application/xml",
@@ -15,30 +15,37 @@ pub const HTTP_TEXT_CONTENT_TYPES: &[&str] = &[
 
 /// Whether the raw `cookie` header is kept in 2.0 `headers` besides `cookies`.
 /// [UNVERIFIED] reference §9 item 7.
-pub const V2_KEEPS_COOKIE_HEADER: bool = false;
+pub(crate) const V2_KEEPS_COOKIE_HEADER: bool = false;
 
 /// HTTP API payload 1.0 header names are lower-cased like 2.0. [UNVERIFIED]
 /// (AWS's 1.0 example uses lower-case names).
-pub const HTTP_V1_LOWERCASES_HEADERS: bool = true;
+pub(crate) const HTTP_V1_LOWERCASES_HEADERS: bool = true;
 
 /// Query values are percent-decoded in `queryStringParameters`. [UNVERIFIED]
 /// reference §1.2.
-pub const DECODE_QUERY_VALUES: bool = true;
+pub(crate) const DECODE_QUERY_VALUES: bool = true;
 
 /// How a JWT claim that is an array becomes a string in `authorizer.jwt.claims`:
 /// Go-style `[a b c]`. [UNVERIFIED]; objects become compact JSON.
-pub const JWT_ARRAY_CLAIM_STYLE: ArrayClaimStyle = ArrayClaimStyle::GoBrackets;
+pub(crate) const JWT_ARRAY_CLAIM_STYLE: ArrayClaimStyle = ArrayClaimStyle::GoBrackets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrayClaimStyle {
+pub(crate) enum ArrayClaimStyle {
     /// `[a b c]`
     GoBrackets,
     /// `["a","b","c"]`
+    #[allow(
+        dead_code,
+        reason = "the other answer to an [UNVERIFIED] rule: JWT_ARRAY_CLAIM_STYLE switches to it if AWS is seen sending JSON arrays"
+    )]
     Json,
 }
 
 /// Group headers by name (case-insensitive, first spelling kept), values in order.
-pub fn group_headers(headers: &[(String, String)], lowercase: bool) -> Vec<(String, Vec<String>)> {
+pub(crate) fn group_headers(
+    headers: &[(String, String)],
+    lowercase: bool,
+) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in headers {
         let name = if lowercase {
@@ -55,7 +62,7 @@ pub fn group_headers(headers: &[(String, String)], lowercase: bool) -> Vec<(Stri
 }
 
 /// Parse a raw query string into `(key, value)` pairs in order.
-pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query(raw: &str) -> Vec<(String, String)> {
     raw.split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| {
@@ -77,7 +84,7 @@ fn decode(s: &str) -> String {
 }
 
 /// Group `(key, value)` pairs by key, keeping first-seen order.
-pub fn group_pairs(pairs: Vec<(String, String)>) -> Vec<(String, Vec<String>)> {
+pub(crate) fn group_pairs(pairs: Vec<(String, String)>) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in pairs {
         match out.iter_mut().find(|(n, _)| *n == k) {
@@ -89,7 +96,7 @@ pub fn group_pairs(pairs: Vec<(String, String)>) -> Vec<(String, Vec<String>)> {
 }
 
 /// `{k: "v1,v2"}` (2.0 style) from grouped values.
-pub fn joined_map(groups: &[(String, Vec<String>)]) -> Value {
+pub(crate) fn joined_map(groups: &[(String, Vec<String>)]) -> Value {
     Value::Object(
         groups
             .iter()
@@ -99,7 +106,7 @@ pub fn joined_map(groups: &[(String, Vec<String>)]) -> Value {
 }
 
 /// `{k: "last"}` (1.0 single-value style).
-pub fn last_value_map(groups: &[(String, Vec<String>)]) -> Value {
+pub(crate) fn last_value_map(groups: &[(String, Vec<String>)]) -> Value {
     Value::Object(
         groups
             .iter()
@@ -114,7 +121,7 @@ pub fn last_value_map(groups: &[(String, Vec<String>)]) -> Value {
 }
 
 /// `{k: ["v1", "v2"]}` (1.0 multi-value style).
-pub fn multi_map(groups: &[(String, Vec<String>)]) -> Value {
+pub(crate) fn multi_map(groups: &[(String, Vec<String>)]) -> Value {
     Value::Object(
         groups
             .iter()
@@ -129,7 +136,7 @@ pub fn multi_map(groups: &[(String, Vec<String>)]) -> Value {
 }
 
 /// Media type without parameters, lower-cased.
-pub fn media_type(content_type: &str) -> String {
+pub(crate) fn media_type(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -139,7 +146,7 @@ pub fn media_type(content_type: &str) -> String {
 }
 
 /// Does `media` match a pattern list entry (`a/b`, `a/*`, `*/*`)?
-pub fn media_matches(pattern: &str, media: &str) -> bool {
+pub(crate) fn media_matches(pattern: &str, media: &str) -> bool {
     let pattern = pattern.trim().to_ascii_lowercase();
     if pattern == "*/*" || pattern == media {
         return true;
@@ -151,7 +158,7 @@ pub fn media_matches(pattern: &str, media: &str) -> bool {
 }
 
 /// HTTP API rule (§1.5): base64 unless the content type is in the text list.
-pub fn http_body_is_binary(content_type: Option<&str>) -> bool {
+pub(crate) fn http_body_is_binary(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return true };
     let media = media_type(ct);
     !HTTP_TEXT_CONTENT_TYPES
@@ -160,14 +167,17 @@ pub fn http_body_is_binary(content_type: Option<&str>) -> bool {
 }
 
 /// REST rule (§1.5): base64 only when the content type matches `binaryMediaTypes`.
-pub fn rest_body_is_binary(content_type: Option<&str>, binary_media_types: &[String]) -> bool {
+pub(crate) fn rest_body_is_binary(
+    content_type: Option<&str>,
+    binary_media_types: &[String],
+) -> bool {
     let Some(ct) = content_type else { return false };
     let media = media_type(ct);
     binary_media_types.iter().any(|p| media_matches(p, &media))
 }
 
 /// The `body` value and `isBase64Encoded` flag.
-pub fn body_value(body: &[u8], binary: bool, absent: Value) -> (Value, bool) {
+pub(crate) fn body_value(body: &[u8], binary: bool, absent: Value) -> (Value, bool) {
     use base64::Engine;
     if body.is_empty() {
         return (absent, false);
@@ -186,7 +196,7 @@ pub fn body_value(body: &[u8], binary: bool, absent: Value) -> (Value, bool) {
 }
 
 /// API Gateway's CLF time: `21/Apr/2020:15:08:21 +0000`.
-pub fn clf_time(epoch_ms: i64) -> String {
+pub(crate) fn clf_time(epoch_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(epoch_ms)
         .unwrap_or_default()
         .format("%d/%b/%Y:%H:%M:%S +0000")
@@ -194,7 +204,7 @@ pub fn clf_time(epoch_ms: i64) -> String {
 }
 
 /// A claim value as the JWT authorizer passes it: always a string.
-pub fn claim_string(v: &Value) -> String {
+pub(crate) fn claim_string(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -210,7 +220,7 @@ pub fn claim_string(v: &Value) -> String {
     }
 }
 
-pub fn stringify_claims(claims: &Map<String, Value>) -> Value {
+pub(crate) fn stringify_claims(claims: &Map<String, Value>) -> Value {
     Value::Object(
         claims
             .iter()
@@ -220,7 +230,7 @@ pub fn stringify_claims(claims: &Map<String, Value>) -> Value {
 }
 
 /// Scopes from the `scope` claim (space-separated) or `scp` (array or string).
-pub fn scopes_from_claims(claims: &Map<String, Value>) -> Option<Vec<String>> {
+pub(crate) fn scopes_from_claims(claims: &Map<String, Value>) -> Option<Vec<String>> {
     let from = |v: &Value| -> Vec<String> {
         match v {
             Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
@@ -239,7 +249,7 @@ pub fn scopes_from_claims(claims: &Map<String, Value>) -> Option<Vec<String>> {
 }
 
 /// `null` for an empty map (1.0 style), the map otherwise.
-pub fn map_or_null(groups: Value) -> Value {
+pub(crate) fn map_or_null(groups: Value) -> Value {
     match &groups {
         Value::Object(m) if m.is_empty() => Value::Null,
         _ => groups,
@@ -247,6 +257,6 @@ pub fn map_or_null(groups: Value) -> Value {
 }
 
 /// First label of a domain name (`domainPrefix`).
-pub fn domain_prefix(domain: &str) -> String {
+pub(crate) fn domain_prefix(domain: &str) -> String {
     domain.split('.').next().unwrap_or("").to_string()
 }

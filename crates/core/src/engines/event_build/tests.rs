@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::input::split_url;
 use super::*;
 
 /// A fixed clock and fixed random bytes: the builder is pure.

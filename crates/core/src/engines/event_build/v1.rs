@@ -11,7 +11,7 @@ use crate::engines::routing::{DEFAULT_STAGE, Pattern};
 
 /// HTTP API 1.0 `path` drops a named stage's prefix like REST does. The
 /// reference states it for 1.0 in general; for HTTP APIs it is [UNVERIFIED].
-pub const HTTP_V1_PATH_STRIPS_STAGE: bool = true;
+pub(crate) const HTTP_V1_PATH_STRIPS_STAGE: bool = true;
 
 pub fn build(input: &EventInput) -> Value {
     let rest = input.api_type == ApiType::Rest;
@@ -112,7 +112,7 @@ pub fn build(input: &EventInput) -> Value {
 }
 
 /// A stable stand-in for a REST resource id, derived from the resource path.
-pub fn synthetic_resource_id(resource: &str) -> String {
+pub(crate) fn synthetic_resource_id(resource: &str) -> String {
     // FNV-1a: deterministic, so golden outputs stay stable.
     let mut h: u64 = 0xcbf29ce484222325;
     for b in resource.bytes() {

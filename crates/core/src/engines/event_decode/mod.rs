@@ -7,8 +7,7 @@
 mod embedded;
 mod relaxed;
 
-pub use embedded::{EmbeddedEvent, find_event, find_event_after};
-pub use relaxed::relaxed_to_json;
+pub use embedded::{find_event, find_event_after};
 
 use base64::Engine;
 use serde_json::Value;
@@ -199,7 +198,7 @@ fn body(v: &Value) -> (Option<String>, bool) {
 
 /// Standard alphabet with padding first (what API Gateway sends), then the
 /// lenient variants people paste (no padding, URL-safe, line breaks).
-pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]

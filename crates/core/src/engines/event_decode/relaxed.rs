@@ -7,7 +7,7 @@
 /// Convert the literal starting at `text[0] == '{'` to JSON text; returns the
 /// JSON and how many bytes of `text` it consumed. `None` when it is not a
 /// balanced literal.
-pub fn relaxed_to_json(text: &str) -> Option<(String, usize)> {
+pub(crate) fn relaxed_to_json(text: &str) -> Option<(String, usize)> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'{') {
         return None;

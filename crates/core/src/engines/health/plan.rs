@@ -132,7 +132,7 @@ pub fn function_name(arn: &str) -> &str {
 /// route's own `RouteSettings`; REST: `methodSettings["*/*"].metricsEnabled`
 /// or the `{resource_path}/{METHOD}` entry (the key's exact escaping is
 /// [UNVERIFIED]: both `/pets/GET` and `~1pets/GET` are accepted).
-pub fn detailed_for(api: &Api, stage: &Stage, route_key: &str) -> bool {
+pub(crate) fn detailed_for(api: &Api, stage: &Stage, route_key: &str) -> bool {
     let default = stage
         .default_route_settings
         .as_ref()
@@ -158,7 +158,7 @@ pub fn detailed_for(api: &Api, stage: &Stage, route_key: &str) -> bool {
 }
 
 /// Whether every route of the stage has route-level metrics.
-pub fn detailed_everywhere(api: &Api, stage: &Stage) -> bool {
+pub(crate) fn detailed_everywhere(api: &Api, stage: &Stage) -> bool {
     !api.routes.is_empty()
         && api
             .routes

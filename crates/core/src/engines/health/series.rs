@@ -6,7 +6,7 @@ use crate::domain::health::{Series, Window};
 /// Put `(epoch s, value)` points into the window's periods. Two points in
 /// one period are added (a count split across a boundary); points outside
 /// the window are dropped.
-pub fn align(points: &[(i64, f64)], window: &Window) -> Series {
+pub(crate) fn align(points: &[(i64, f64)], window: &Window) -> Series {
     let mut out: Series = vec![None; window.buckets()];
     for (t, v) in points {
         if !v.is_finite() {
@@ -21,7 +21,7 @@ pub fn align(points: &[(i64, f64)], window: &Window) -> Series {
 
 /// Like [`align`] for a statistic that cannot be added (a percentile, a
 /// maximum): the larger value wins.
-pub fn align_max(points: &[(i64, f64)], window: &Window) -> Series {
+pub(crate) fn align_max(points: &[(i64, f64)], window: &Window) -> Series {
     let mut out: Series = vec![None; window.buckets()];
     for (t, v) in points {
         if !v.is_finite() {

@@ -10,12 +10,12 @@ use crate::domain::DecodedEvent;
 use crate::engines::event_decode;
 
 /// True when `v` has the shape of an API Gateway proxy event (any version).
-pub fn looks_like_event(v: &Value) -> bool {
+pub(crate) fn looks_like_event(v: &Value) -> bool {
     v.get("requestContext").is_some_and(Value::is_object) && event_decode::classify(v).is_ok()
 }
 
 /// Decode a proxy event; `None` when `v` is not one.
-pub fn decode_event(v: Value) -> Option<DecodedEvent> {
+pub(crate) fn decode_event(v: Value) -> Option<DecodedEvent> {
     if !looks_like_event(&v) {
         return None;
     }

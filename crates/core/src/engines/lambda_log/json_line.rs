@@ -9,14 +9,14 @@ use serde_json::Value;
 use super::event_adapter::{decode_event, find_event, looks_like_event};
 use crate::domain::{DecodedEvent, LambdaLineKind, LambdaReport};
 
-pub struct JsonLine {
+pub(crate) struct JsonLine {
     pub kind: LambdaLineKind,
     pub request_id: Option<String>,
     pub message: String,
     pub event: Option<DecodedEvent>,
 }
 
-pub fn parse_json_line(v: Value) -> JsonLine {
+pub(crate) fn parse_json_line(v: Value) -> JsonLine {
     if let Some(t) = v.get("type").and_then(Value::as_str)
         && t.starts_with("platform.")
     {

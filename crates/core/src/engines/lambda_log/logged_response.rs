@@ -9,7 +9,7 @@ use serde_json::Value;
 /// `statusCode` and `headers` / `multiValueHeaders`, after any prefix, or nested one
 /// level down (`{"message": "...", "response": {...}}`). Names are lower-cased; repeated
 /// values are kept in order.
-pub fn find_response_headers(message: &str) -> Option<Vec<(String, String)>> {
+pub(crate) fn find_response_headers(message: &str) -> Option<Vec<(String, String)>> {
     if !message.contains("statusCode") {
         return None;
     }

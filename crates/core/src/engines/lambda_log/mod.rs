@@ -20,9 +20,8 @@ use std::collections::HashMap;
 
 use crate::domain::{LambdaLine, LambdaLineKind, RawLogEvent, Text, intern};
 
-pub use event_adapter::{decode_event, find_event};
-pub use logged_response::find_response_headers;
-pub use platform::parse_report;
+pub use event_adapter::find_event;
+pub(crate) use logged_response::find_response_headers;
 
 /// Parse one line of a Lambda log group. Never fails: anything unknown is a
 /// `Log` line with the text as its message.

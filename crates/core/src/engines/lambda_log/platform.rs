@@ -5,7 +5,7 @@
 use crate::domain::{LambdaLineKind, LambdaReport};
 
 /// `START RequestId: <id> Version: $LATEST` and friends → (kind, request id).
-pub fn parse_platform(msg: &str) -> Option<(LambdaLineKind, String)> {
+pub(crate) fn parse_platform(msg: &str) -> Option<(LambdaLineKind, String)> {
     let (word, rest) = msg.split_once(char::is_whitespace)?;
     let kind_of = match word {
         "START" | "END" | "REPORT" => word,
@@ -25,7 +25,7 @@ pub fn parse_platform(msg: &str) -> Option<(LambdaLineKind, String)> {
 }
 
 /// The figures of a REPORT line (after the request id).
-pub fn parse_report(rest: &str) -> LambdaReport {
+pub(crate) fn parse_report(rest: &str) -> LambdaReport {
     let num = |label: &str| value_after(rest, label).and_then(|v| v.parse::<f64>().ok());
     LambdaReport {
         // "Billed Duration:" and "Init Duration:" also contain "Duration:":
@@ -40,7 +40,7 @@ pub fn parse_report(rest: &str) -> LambdaReport {
 }
 
 /// `... Task timed out after 10.00 seconds` → seconds.
-pub fn parse_timeout(msg: &str) -> Option<Option<f64>> {
+pub(crate) fn parse_timeout(msg: &str) -> Option<Option<f64>> {
     let pos = msg.find("Task timed out after")?;
     let after = &msg[pos + "Task timed out after".len()..];
     Some(first_token(after.trim_start()).parse().ok())

@@ -5,7 +5,7 @@
 
 /// What a text prefix said.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Prefix<'a> {
+pub(crate) struct Prefix<'a> {
     pub request_id: Option<&'a str>,
     pub level: Option<String>,
     /// The rest of the line after the prefix.
@@ -18,7 +18,7 @@ const LEVELS: &[&str] = &[
 
 /// Split a runtime prefix off a line. A prefix counts only when it holds a
 /// request id (a UUID); otherwise the whole line is the message.
-pub fn split_prefix(line: &str) -> Prefix<'_> {
+pub(crate) fn split_prefix(line: &str) -> Prefix<'_> {
     let mut rest = line;
     let mut out = Prefix {
         message: line,
@@ -72,7 +72,7 @@ fn is_timestamp(tok: &str) -> bool {
 }
 
 /// `8f5e2c1a-6b4d-4e0f-9a1b-2c3d4e5f6a7b` (hex, dashes at 8, 13, 18, 23).
-pub fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| match i {

@@ -121,7 +121,7 @@ pub fn headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, String)> {
 }
 
 /// `multiValueHeaders`: name → list of values.
-pub fn multi_value_headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, Vec<String>)> {
+pub(crate) fn multi_value_headers(ev: &mut Eval, v: Option<&Value>) -> Vec<(String, Vec<String>)> {
     match v {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Object(m)) => {
@@ -221,7 +221,7 @@ pub fn cookies(ev: &mut Eval, v: Option<&Value>) -> Vec<String> {
 }
 
 /// The `isBase64Encoded` flag (REST: `base64Encoded` wins when present).
-pub fn base64_flag(ev: &mut Eval, obj: &serde_json::Map<String, Value>) -> bool {
+pub(crate) fn base64_flag(ev: &mut Eval, obj: &serde_json::Map<String, Value>) -> bool {
     let rest = ev.ctx.api_type == ApiType::Rest;
     let (key, v) = match obj.get("base64Encoded") {
         Some(v) if rest => {
@@ -262,7 +262,7 @@ pub fn kind(v: &Value) -> &'static str {
 }
 
 /// Evidence stays one short line.
-pub fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 120;
     if s.chars().count() <= MAX {
         return s.to_string();

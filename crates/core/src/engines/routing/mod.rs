@@ -10,10 +10,9 @@
 mod nearest;
 mod pattern;
 
-pub use nearest::{NearRoute, nearest};
-pub use pattern::{
-    DECODE_PATH_PARAMETERS, IGNORE_TRAILING_SLASH, Mismatch, Params, Pattern, Segment, split_path,
-};
+pub use nearest::nearest;
+pub(crate) use pattern::Mismatch;
+pub use pattern::{Params, Pattern, split_path};
 
 use serde::Serialize;
 
@@ -21,8 +20,6 @@ use crate::domain::{Api, ApiType};
 
 /// Name of the stage served without a path prefix (HTTP APIs only).
 pub const DEFAULT_STAGE: &str = "$default";
-/// Route key of the catch-all route (HTTP APIs only).
-pub const DEFAULT_ROUTE: &str = "$default";
 
 /// A set of routes and stages to match requests against.
 #[derive(Debug, Clone)]

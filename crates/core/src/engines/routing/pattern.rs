@@ -77,7 +77,7 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
-    pub fn explain(&self) -> String {
+    pub(crate) fn explain(&self) -> String {
         match self {
             Mismatch::MethodDiffers { route, request } => {
                 format!("method differs: route wants {route}, request is {request}")
@@ -179,20 +179,20 @@ impl Pattern {
         }
     }
 
-    pub fn is_default(&self) -> bool {
+    pub(crate) fn is_default(&self) -> bool {
         self.method.is_none()
     }
 
-    pub fn is_any(&self) -> bool {
+    pub(crate) fn is_any(&self) -> bool {
         self.method.as_deref() == Some("ANY")
     }
 
-    pub fn has_greedy(&self) -> bool {
+    pub(crate) fn has_greedy(&self) -> bool {
         matches!(self.segments.last(), Some(Segment::Greedy(_)))
     }
 
     /// The route's path as text (`/` for the root, `None` for `$default`).
-    pub fn path_text(&self) -> Option<String> {
+    pub(crate) fn path_text(&self) -> Option<String> {
         self.method.as_ref()?;
         Some(format!(
             "/{}",
@@ -208,7 +208,7 @@ impl Pattern {
     /// Segment ranks left to right (literal > param > greedy), then a
     /// non-greedy route over a greedy one, then more segments, then an exact
     /// method over `ANY`. `$default` is below everything.
-    pub fn specificity(&self) -> (u8, Vec<u8>, u8, usize, u8) {
+    pub(crate) fn specificity(&self) -> (u8, Vec<u8>, u8, usize, u8) {
         if self.is_default() {
             return (0, Vec::new(), 0, 0, 0);
         }
@@ -272,7 +272,7 @@ impl Pattern {
     }
 
     /// Does the method part accept this request method?
-    pub fn accepts_method(&self, method: &str) -> bool {
+    pub(crate) fn accepts_method(&self, method: &str) -> bool {
         match &self.method {
             None => true,
             Some(m) => m == "ANY" || m.eq_ignore_ascii_case(method),
@@ -282,7 +282,7 @@ impl Pattern {
 
 /// Path parameter values arrive percent-decoded. [UNVERIFIED] for HTTP APIs
 /// (REST decodes); flip here if real events show otherwise.
-pub const DECODE_PATH_PARAMETERS: bool = true;
+pub(crate) const DECODE_PATH_PARAMETERS: bool = true;
 
 fn decode(s: &str) -> String {
     if DECODE_PATH_PARAMETERS {
@@ -296,7 +296,7 @@ fn decode(s: &str) -> String {
 
 /// A trailing slash (`/items/`) is treated like `/items`. [UNVERIFIED]:
 /// flip to make the trailing empty segment significant.
-pub const IGNORE_TRAILING_SLASH: bool = true;
+pub(crate) const IGNORE_TRAILING_SLASH: bool = true;
 
 /// Split a path into segments: `/` → `[]`, `/a/b` → `[a, b]`, `/a//b` → `[a, "", b]`.
 pub fn split_path(path: &str) -> Vec<&str> {

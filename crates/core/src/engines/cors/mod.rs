@@ -9,7 +9,7 @@
 use crate::domain::FindingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AuthorizationType, Certainty, Cors, Finding, HttpRequest, Route, header};
+use crate::domain::{Certainty, Cors, Finding, HttpRequest};
 
 /// What a browser is about to do.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -183,7 +183,7 @@ pub fn needs_preflight(req: &BrowserRequest) -> bool {
 }
 
 /// Lower-cased names that go into `Access-Control-Request-Headers`.
-pub fn requested_headers(req: &BrowserRequest) -> Vec<String> {
+pub(crate) fn requested_headers(req: &BrowserRequest) -> Vec<String> {
     let mut v: Vec<String> = req
         .headers
         .iter()
@@ -196,7 +196,8 @@ pub fn requested_headers(req: &BrowserRequest) -> Vec<String> {
 }
 
 /// The headers of the preflight request a browser would send.
-pub fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> {
+#[cfg(test)]
+pub(crate) fn preflight_request_headers(req: &BrowserRequest) -> Vec<(String, String)> {
     let mut h = vec![
         ("Origin".to_string(), req.origin.clone()),
         (
@@ -236,11 +237,11 @@ fn allowed_origin(cors: &Cors, origin: &str) -> Option<String> {
 }
 
 /// The prefix wildcards AWS documents for `allowOrigins`.
-pub const PREFIX_WILDCARDS: &[&str] = &["https://*", "http://*"];
+pub(crate) const PREFIX_WILDCARDS: &[&str] = &["https://*", "http://*"];
 
 /// Does `pattern` (`https://*` or `http://*`) match `origin`? An origin is
 /// `scheme://host[:port]`, so something must follow the scheme.
-pub fn prefix_wildcard_matches(pattern: &str, origin: &str) -> bool {
+pub(crate) fn prefix_wildcard_matches(pattern: &str, origin: &str) -> bool {
     PREFIX_WILDCARDS.contains(&pattern)
         && origin
             .strip_prefix(pattern.trim_end_matches('*'))
@@ -279,7 +280,10 @@ pub fn http_api_preflight(cors: &Cors, origin: &str) -> Preflight {
 
 /// CORS headers an HTTP API puts on an actual response (the integration's
 /// own `access-control-*` headers are dropped).
-pub fn http_api_response_headers(cors: &Cors, origin: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn http_api_response_headers(
+    cors: &Cors,
+    origin: Option<&str>,
+) -> Vec<(String, String)> {
     let Some(o) = origin.and_then(|o| allowed_origin(cors, o)) else {
         return Vec::new();
     };
@@ -355,7 +359,7 @@ pub fn evaluate_http_api(
 /// The CorsConfiguration JSON with `origin` added to AllowOrigins, for the fix
 /// command: `update-api --cors-configuration` replaces the whole configuration, so
 /// it repeats every configured field and following it changes nothing else.
-pub fn with_origin_json(config: &Cors, origin: &str) -> String {
+pub(crate) fn with_origin_json(config: &Cors, origin: &str) -> String {
     let mut c = config.clone();
     if !c.allow_origins.iter().any(|o| o == origin) {
         c.allow_origins.push(origin.to_string());
@@ -409,325 +413,12 @@ pub fn evaluate_passthrough(
     eval
 }
 
-/// The browser's CORS check on a preflight answer and on the actual response.
-pub fn browser_verdict(
-    req: &BrowserRequest,
-    preflight: Option<&Preflight>,
-    response_headers: &[(String, String)],
-) -> CorsEvaluation {
-    let mut findings = Vec::new();
-    let mut allowed = true;
-    let needed = needs_preflight(req);
-    if needed && let Some(p) = preflight {
-        allowed &= check_preflight(req, p, &mut findings);
-    }
-    if allowed {
-        allowed &= check_origin(req, response_headers, "actual response", &mut findings);
-    }
-    if allowed {
-        check_exposed(req, response_headers, &mut findings);
-    }
-    CorsEvaluation {
-        allowed,
-        preflight_needed: needed,
-        preflight: preflight.cloned(),
-        response_headers: response_headers
-            .iter()
-            .filter(|(k, _)| k.to_ascii_lowercase().starts_with("access-control-"))
-            .cloned()
-            .collect(),
-        findings,
-    }
-}
+mod lint;
+mod verdict;
 
-fn check_preflight(req: &BrowserRequest, p: &Preflight, findings: &mut Vec<Finding>) -> bool {
-    // The browser checks the origin first and reports that failure (Chromium names the
-    // missing Access-Control-Allow-Origin of a 403 preflight, not its status); a non-2xx
-    // preflight that does carry the origin fails on its status.
-    let origin_ok = check_origin(req, &p.headers, "preflight", findings);
-    if !(200..300).contains(&p.status) {
-        findings.push(
-            Finding::new(
-                FindingCode::CorsPreflightStatus,
-                Certainty::Evaluated,
-                format!(
-                    "The preflight was answered with {}, not 2xx: the browser reports a CORS error",
-                    p.status
-                ),
-            )
-            .evidence(format!("OPTIONS status: {}", p.status)),
-        );
-        return false;
-    }
-    if !origin_ok {
-        return false;
-    }
-    let credentials = req.credentials;
-    let method = req.method.to_ascii_uppercase();
-    let methods = list(&p.headers, "access-control-allow-methods");
-    let method_ok = SIMPLE_METHODS.contains(&method.as_str())
-        || methods.iter().any(|m| m.eq_ignore_ascii_case(&method))
-        || (!credentials && methods.iter().any(|m| m == "*"));
-    let mut ok = true;
-    if !method_ok {
-        ok = false;
-        findings.push(
-            Finding::new(FindingCode::CorsMethodNotAllowed, Certainty::Evaluated, format!("Method {method} is not allowed by Access-Control-Allow-Methods in the preflight response"))
-                .evidence(format!("access-control-allow-methods: {}", header(&p.headers, "access-control-allow-methods").unwrap_or("(absent)")))
-                .fix_args(&[("method", &method)]),
-        );
-    }
-    let allowed_headers = list(&p.headers, "access-control-allow-headers");
-    let wildcard = !credentials && allowed_headers.iter().any(|h| h == "*");
-    for h in requested_headers(req) {
-        let listed = allowed_headers.iter().any(|a| a.eq_ignore_ascii_case(&h));
-        // Fetch: `*` never covers Authorization.
-        let by_wildcard = wildcard && h != "authorization";
-        if !listed && !by_wildcard {
-            ok = false;
-            let mut f = Finding::new(FindingCode::CorsHeaderNotAllowed, Certainty::Evaluated, format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in the preflight response"))
-                .evidence(format!("access-control-allow-headers: {}", header(&p.headers, "access-control-allow-headers").unwrap_or("(absent)")));
-            f = f.fix_with(
-                (h == "authorization" && wildcard).then_some("wildcard_authorization"),
-                &[("header", &h)],
-            );
-            findings.push(f);
-        }
-    }
-    ok
-}
-
-fn check_origin(
-    req: &BrowserRequest,
-    headers: &[(String, String)],
-    which: &str,
-    findings: &mut Vec<Finding>,
-) -> bool {
-    let Some(acao) = header(headers, "access-control-allow-origin") else {
-        findings.push(
-            Finding::new(
-                FindingCode::CorsOriginNotAllowed,
-                Certainty::Evaluated,
-                format!(
-                    "No 'Access-Control-Allow-Origin' header on the {which} for origin {}",
-                    req.origin
-                ),
-            )
-            .evidence(format!("Origin: {}", req.origin)),
-        );
-        return false;
-    };
-    let acao = acao.trim();
-    if acao.contains(',') || acao.contains(' ') {
-        findings.push(
-            Finding::new(FindingCode::CorsMultipleOrigins, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} holds several values; browsers accept exactly one"))
-                .evidence(format!("access-control-allow-origin: {acao}")),
-        );
-        return false;
-    }
-    if acao == "*" && req.credentials {
-        findings.push(
-            Finding::new(FindingCode::CorsCredentialsWithWildcard, Certainty::Evaluated, format!("The {which} answers Access-Control-Allow-Origin: * but the request sends credentials"))
-                .evidence("access-control-allow-origin: *"),
-        );
-        return false;
-    }
-    if acao != "*" && acao != req.origin {
-        findings.push(
-            Finding::new(FindingCode::CorsOriginMismatch, Certainty::Evaluated, format!("Access-Control-Allow-Origin on the {which} is {acao}, not the page's origin {}", req.origin))
-                .evidence(format!("access-control-allow-origin: {acao}"))
-                .evidence(format!("Origin: {}", req.origin)),
-        );
-        return false;
-    }
-    if req.credentials
-        && header(headers, "access-control-allow-credentials").map(str::trim) != Some("true")
-    {
-        findings.push(
-            Finding::new(FindingCode::CorsCredentialsNotAllowed, Certainty::Evaluated, format!("The request sends credentials but the {which} lacks Access-Control-Allow-Credentials: true"))
-                .evidence(format!("access-control-allow-credentials: {}", header(headers, "access-control-allow-credentials").unwrap_or("(absent)"))),
-        );
-        return false;
-    }
-    true
-}
-
-/// Response headers the page reads but may not see: the fetch succeeds, yet
-/// `response.headers.get(name)` answers null.
-fn check_exposed(req: &BrowserRequest, headers: &[(String, String)], findings: &mut Vec<Finding>) {
-    let exposed = list(headers, "access-control-expose-headers");
-    let wildcard = !req.credentials && exposed.iter().any(|h| h == "*");
-    for name in &req.read_headers {
-        let name = name.trim().to_ascii_lowercase();
-        if name.is_empty()
-            || SAFELISTED_RESPONSE_HEADERS.contains(&name.as_str())
-            || wildcard
-            || exposed.iter().any(|e| e.eq_ignore_ascii_case(&name))
-        {
-            continue;
-        }
-        findings.push(
-            Finding::new(FindingCode::CorsHeaderNotExposed, Certainty::Evaluated, format!("The page cannot read response header {name}: it is not in Access-Control-Expose-Headers (response.headers.get answers null)"))
-                .evidence(format!("access-control-expose-headers: {}", header(headers, "access-control-expose-headers").unwrap_or("(absent)")))
-                .fix_args(&[("header", name)]),
-        );
-    }
-}
-
-fn list(headers: &[(String, String)], name: &str) -> Vec<String> {
-    header(headers, name)
-        .map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `allowCredentials: true` with a `*` origin: the control plane rejects it
-/// and browsers refuse credentialed responses for a wildcard origin.
-pub fn credentials_with_wildcard(cors: &Cors) -> Option<Finding> {
-    let wildcard = cors.allow_origins.iter().any(|o| o.trim() == "*");
-    (wildcard && cors.allow_credentials == Some(true)).then(|| {
-        Finding::new(
-            FindingCode::CorsCredentialsWithWildcard,
-            Certainty::FromConfig,
-            "AllowCredentials=true with AllowOrigins=* (API Gateway rejects this; browsers too)",
-        )
-        .evidence("AllowOrigins: *, AllowCredentials: true")
-    })
-}
-
-/// Mistakes visible in the configuration alone.
-pub fn lint_config(cors: &Cors) -> Vec<Finding> {
-    let mut out: Vec<Finding> = credentials_with_wildcard(cors).into_iter().collect();
-    for o in &cors.allow_origins {
-        if o == "*" || PREFIX_WILDCARDS.contains(&o.as_str()) {
-            continue;
-        }
-        if o.contains('*') {
-            out.push(
-                Finding::new(FindingCode::CorsOriginWildcardUndocumented, Certainty::FromConfig, format!("Allowed origin {o} uses a wildcard form AWS does not document (only `*`, `https://*` and `http://*` are): gatescope treats it as a literal origin no browser sends"))
-                .evidence(format!("AllowOrigins: {o}"))
-                .unverified(),
-            );
-            continue;
-        }
-        if o.ends_with('/') {
-            out.push(
-                Finding::new(FindingCode::CorsOriginTrailingSlash, Certainty::FromConfig, format!("Allowed origin {o} ends with '/': a browser's Origin never does, so it never matches"))
-                    .evidence(format!("AllowOrigins: {o}"))
-                    .fix_args(&[("suggested", o.trim_end_matches('/'))]),
-            );
-        }
-        if !o.starts_with("http://") && !o.starts_with("https://") {
-            out.push(
-                Finding::new(
-                    FindingCode::CorsOriginNoScheme,
-                    Certainty::FromConfig,
-                    format!("Allowed origin {o} has no scheme: origins are scheme://host[:port]"),
-                )
-                .evidence(format!("AllowOrigins: {o}"))
-                .fix_args(&[("suggested", format!("https://{}", o.trim_end_matches('/')))]),
-            );
-        }
-    }
-    if let Some(age) = cors.max_age.filter(|a| !(-1..=86400).contains(a)) {
-        out.push(Finding::new(
-            FindingCode::CorsMaxAgeRange,
-            Certainty::FromConfig,
-            format!("MaxAge {age} is outside -1..86400"),
-        ));
-    }
-    if cors.allow_headers.iter().any(|h| h == "*")
-        && !cors
-            .allow_headers
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case("authorization"))
-    {
-        out.push(Finding::new(
-            FindingCode::CorsWildcardHeadersNoAuthorization,
-            Certainty::FromConfig,
-            "AllowHeaders is `*`: browsers do not let `*` cover the Authorization header",
-        ));
-    }
-    out
-}
-
-/// Configuration lint that needs the routes too: methods and headers the
-/// routes need but CORS omits, and authorizers that would reject preflights.
-pub fn lint_with_routes(cors: &Cors, routes: &[Route]) -> Vec<Finding> {
-    let mut out = lint_config(cors);
-    let methods_wild = cors.allow_methods.iter().any(|m| m == "*");
-    let mut missing: Vec<String> = Vec::new();
-    for r in routes {
-        let m = r.method().to_ascii_uppercase();
-        if m == "ANY" || m == "OPTIONS" || SIMPLE_METHODS.contains(&m.as_str()) || methods_wild {
-            continue;
-        }
-        if !cors
-            .allow_methods
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(&m))
-            && !missing.contains(&m)
-        {
-            missing.push(m);
-        }
-    }
-    if !missing.is_empty() {
-        out.push(
-            Finding::new(
-                FindingCode::CorsMethodsMissing,
-                Certainty::FromConfig,
-                format!(
-                    "Routes use {} but AllowMethods omits it: browsers will fail the preflight",
-                    missing.join(", ")
-                ),
-            )
-            .evidence(format!("AllowMethods: {}", cors.allow_methods.join(", ")))
-            .fix_args(&[("methods", missing.join(", "))]),
-        );
-    }
-    let needs_auth_header = routes.iter().any(|r| {
-        matches!(
-            r.authorization_type,
-            Some(AuthorizationType::Jwt | AuthorizationType::Custom)
-        )
-    });
-    let has_auth = cors
-        .allow_headers
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case("authorization"));
-    if needs_auth_header && !has_auth {
-        out.push(
-            Finding::new(
-                FindingCode::CorsAuthorizationHeaderMissing,
-                Certainty::FromConfig,
-                "Routes use an authorizer but AllowHeaders does not list `authorization`",
-            )
-            .evidence(format!("AllowHeaders: {}", cors.allow_headers.join(", "))),
-        );
-    }
-    let catch_all_with_auth = routes.iter().any(|r| {
-        // §3.1 (4): `$default` also catches OPTIONS; an OPTIONS route is hit by preflights by definition.
-        let catch_all = r.route_key == "$default" || r.route_key.starts_with("OPTIONS ");
-        catch_all
-            && r.authorization_type
-                .as_ref()
-                .is_some_and(AuthorizationType::guards)
-    });
-    let open_options = routes
-        .iter()
-        .any(|r| r.route_key == "OPTIONS /{proxy+}" && !r.authorization().guards());
-    if catch_all_with_auth && !open_options {
-        out.push(
-            Finding::new(FindingCode::CorsPreflightHitsAuthorizer, Certainty::FromConfig, "A catch-all route with an authorizer also catches OPTIONS: unauthenticated preflights get 401/403"),
-        );
-    }
-    out
-}
+pub(crate) use lint::lint_config;
+pub use lint::{credentials_with_wildcard, lint_with_routes};
+pub use verdict::browser_verdict;
 
 #[cfg(test)]
-#[path = "cors_tests.rs"]
 mod tests;

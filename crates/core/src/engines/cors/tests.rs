@@ -1,7 +1,7 @@
 //! One row per behaviour of reference §3 (CORS), plus the Fetch-standard checks.
 
 use super::*;
-use crate::domain::Severity;
+use crate::domain::{Route, Severity, header};
 
 fn cors() -> Cors {
     Cors {

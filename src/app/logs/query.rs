@@ -1,27 +1,38 @@
-//! Logs Insights for the logs page: the pane's "run" becomes an
+//! The logs page's Logs Insights use case: "run" becomes an
 //! [`InsightsRunner`] query on the stage's access log; progress (status,
-//! records matched / scanned, bytes) flows back to the pane, and the rows
-//! come back as correlated records (the Lambda lines of the same window are
-//! read too, so the side-by-side view works on query results as well).
+//! records matched / scanned, bytes) flows back as [`QueryReport`]s, and the
+//! rows come back as correlated records (the Lambda lines of the same window
+//! are read too, so the side-by-side view works on query results as well).
+//! Opening a result row ([`open_row`]) fetches its full record when needed.
 
 use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::insights::{QueryProgress, TimeRange};
-use crate::app::logs::fetch::{fetch_window, parse_insights_time, rows_to_events};
-use crate::app::logs::full_record::{fetch_full_record, merge_record, needs_full_record};
-use crate::app::logs::insights::field;
-use crate::app::logs::{
-    InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle,
+use super::fetch::{fetch_window, parse_insights_time, rows_to_events};
+use super::full_record::{fetch_full_record, merge_record, needs_full_record};
+use super::insights::field;
+use super::{
+    InsightsConfig, InsightsEvent, InsightsRunner, LogBook, LogTargets, QueryHandle, TimeRange,
 };
 use crate::backends::LogSource;
-use crate::backends::log_source::{QueryRequest, QueryRow, QueryStats, QueryStatus};
-use crate::domain::CorrelatedRecord;
+use crate::backends::log_source::{QueryRequest, QueryStats, QueryStatus};
+use crate::domain::{CorrelatedRecord, QueryRow};
 
 /// Rows asked of Logs Insights (its own maximum is 10 000).
 pub const QUERY_LIMIT: i32 = 1000;
+
+/// Progress of a query as the logs service reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryProgress {
+    /// Scheduled / Running / Complete / Failed / Timeout / Cancelled.
+    pub status: String,
+    pub records_matched: Option<f64>,
+    pub records_scanned: Option<f64>,
+    pub bytes_scanned: Option<f64>,
+    pub message: Option<String>,
+}
 
 /// What the query reports to the page.
 #[derive(Debug)]
@@ -58,8 +69,8 @@ fn failed(message: String) -> QueryProgress {
     }
 }
 
-/// Start a query. The handle cancels it (StopQuery); the stream ends after
-/// its `Done`.
+/// Start a query over `range` (resolved against the clock now). The handle
+/// cancels it (StopQuery); the stream ends after its `Done`.
 pub fn start(
     logs: Arc<dyn LogSource>,
     targets: &LogTargets,
