@@ -75,9 +75,8 @@ impl RequestStore for FileStore {
     fn record(&self, key: &str, entry: HistoryEntry, redactor: &Redactor) -> Vec<String> {
         // Appended without reading the history (it is read only when its
         // journal is due to be compacted): the cost a one-shot send pays.
-        History::append_in(&self.history, key, self.options, entry, redactor).unwrap_or_else(
-            |e| vec![format!("the request was not recorded in the history: {e}")],
-        )
+        History::append_in(&self.history, key, self.options, entry, redactor)
+            .unwrap_or_else(|e| vec![format!("the request was not recorded in the history: {e}")])
     }
 
     fn most_recent_key(&self) -> Option<String> {

@@ -164,11 +164,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// Entries of the base file (newest first) and of the journal (oldest
 /// first) as one list, newest first: an entry in both (a compaction
 /// interrupted between writing the base and removing the journal) once.
-fn merge(
-    base: Vec<HistoryEntry>,
-    journal: Vec<HistoryEntry>,
-    limit: usize,
-) -> Vec<HistoryEntry> {
+fn merge(base: Vec<HistoryEntry>, journal: Vec<HistoryEntry>, limit: usize) -> Vec<HistoryEntry> {
     let mut ids = std::collections::HashSet::new();
     journal
         .into_iter()

@@ -275,9 +275,14 @@ fn appends_go_to_the_journal_and_are_folded_in_every_few_dozen() {
     let opts = StoreOptions::default();
     let base = dir.path().join("k.json");
     for i in 0..COMPACT_AFTER - 1 {
-        let notes =
-            History::append_in(dir.path(), "k", opts, entry_with(&i.to_string()), &Redactor::new())
-                .unwrap();
+        let notes = History::append_in(
+            dir.path(),
+            "k",
+            opts,
+            entry_with(&i.to_string()),
+            &Redactor::new(),
+        )
+        .unwrap();
         assert!(notes.is_empty(), "{notes:?}");
     }
     assert!(!base.exists(), "no rewrite before the journal is due");
@@ -313,11 +318,17 @@ fn a_torn_journal_line_loses_nothing_else_and_a_compaction_twice_counts_once() {
     let journal = journal_path(&dir.path().join("k.json"));
     History::append_in(dir.path(), "k", opts, entry_with("a"), &Redactor::new()).unwrap();
     // A send killed in the middle of its append.
-    let mut f = std::fs::OpenOptions::new().append(true).open(&journal).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&journal)
+        .unwrap();
     f.write_all(b"{\"id\":\"torn").unwrap();
     let h = History::open_in(dir.path(), "k", opts).unwrap();
     assert_eq!(ids(&h), ["a"]);
-    assert!(h.warning.is_none(), "an unfinished last line is not an error");
+    assert!(
+        h.warning.is_none(),
+        "an unfinished last line is not an error"
+    );
     History::append_in(dir.path(), "k", opts, entry_with("b"), &Redactor::new()).unwrap();
     let mut h = History::open_in(dir.path(), "k", opts).unwrap();
     assert_eq!(ids(&h), ["b", "a"]);

@@ -21,7 +21,10 @@ pub struct Fetched {
 
 /// One FilterLogEvents page; throttled answers are retried with a growing
 /// wait (up to 8 times).
-async fn fetch_page(source: &dyn LogSource, req: FilterRequest) -> Result<FilterPage, BackendError> {
+async fn fetch_page(
+    source: &dyn LogSource,
+    req: FilterRequest,
+) -> Result<FilterPage, BackendError> {
     let mut wait = Duration::from_millis(250);
     let mut retries = 0;
     loop {
@@ -272,7 +275,12 @@ mod tests {
             let group = if i % 3 == 0 { fb } else { fa };
             // The function logs before API Gateway writes its access line;
             // some times are shared across groups (ties).
-            src.push(group, "s", i * 10, &format!("START RequestId: {lambda} Version: 1"));
+            src.push(
+                group,
+                "s",
+                i * 10,
+                &format!("START RequestId: {lambda} Version: 1"),
+            );
             src.push(
                 group,
                 "s",

@@ -120,11 +120,7 @@ impl RecordStore {
         self.by_request_id.get(request_id).copied()
     }
 
-    fn compare(
-        &self,
-        (sa, a): (u64, &KeptRecord),
-        (sb, b): (u64, &KeptRecord),
-    ) -> Ordering {
+    fn compare(&self, (sa, a): (u64, &KeptRecord), (sb, b): (u64, &KeptRecord)) -> Ordering {
         let (a, b) = (&a.access, &b.access);
         let by_key = match self.sort {
             SortKey::Time => a.timestamp_ms.cmp(&b.timestamp_ms),

@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::store::{RecordStore, SortKey};
 use super::kept::KeptRecord;
+use super::store::{RecordStore, SortKey};
 use crate::ui::components::styles::BodyStyles;
 
 /// `12:04:05.120` (UTC).
