@@ -199,7 +199,7 @@ fn with_a_running_demo_every_subcommand_uses_it() {
         );
     }
     // The custom domain: a mapped path reaches the HTTP API, a repeated stage is the
-    // doctor's CUSTOM_DOMAIN_NO_MAPPING.
+    // doctor's CUSTOM_DOMAIN_STAGE_IN_PATH (not "no mapping": the mapping matched).
     let o = demo(
         home.path(),
         &[
@@ -225,7 +225,8 @@ fn with_a_running_demo_every_subcommand_uses_it() {
         ],
     );
     assert!(
-        text(&o.stdout).contains("CUSTOM_DOMAIN_NO_MAPPING"),
+        text(&o.stdout).contains("CUSTOM_DOMAIN_STAGE_IN_PATH")
+            && !text(&o.stdout).contains("leave no access log"),
         "{}{}",
         text(&o.stdout),
         text(&o.stderr)

@@ -35,6 +35,23 @@ pub fn demo_tokens() -> Vec<crate::backends::demo::DemoToken> {
     crate::backends::demo::demo_tokens()
 }
 
+/// The demo's API keys (demo, trial, burst, revoked), offered in the
+/// composer's auth tab in API key mode; none outside the demo.
+pub fn demo_api_keys() -> Vec<crate::backends::demo::DemoApiKey> {
+    crate::backends::demo::demo_api_keys()
+}
+
+/// A stored demo request sent with a named demo credential (`jwt:valid`,
+/// `api-key:trial`) gets the running demo's credential of that name back in
+/// place of the redacted one. Returns whether it did (never outside the demo).
+pub fn fill_demo_credential(draft: &mut RequestDraft) -> bool {
+    crate::backends::demo::targets::fill_named_credential(
+        draft,
+        &crate::backends::demo::demo_tokens(),
+        &crate::backends::demo::demo_api_keys(),
+    )
+}
+
 /// [`last_sent_body`] on a blocking thread (the history file may be big).
 pub async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
     tokio::task::spawn_blocking(move || last_sent_body(&draft))

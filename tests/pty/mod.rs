@@ -205,7 +205,7 @@ impl PtyApp {
     }
 
     /// Press a named key: Enter, Esc, Tab, BackTab, Up, Down, Ctrl-C,
-    /// Ctrl-S, or a character.
+    /// Ctrl-S, Ctrl-U, or a character.
     pub fn press(&mut self, key: &str) {
         let bytes: &[u8] = match key {
             "Enter" => b"\r",
@@ -216,6 +216,7 @@ impl PtyApp {
             "Down" => b"\x1b[B",
             "Ctrl-C" => b"\x03",
             "Ctrl-S" => b"\x13",
+            "Ctrl-U" => b"\x15",
             other => other.as_bytes(),
         };
         self.writer.write_all(bytes).expect("write to pty");

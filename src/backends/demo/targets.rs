@@ -204,45 +204,96 @@ pub fn named_auth(auth: &str, tokens: &[DemoToken], keys: &[DemoApiKey]) -> Stri
     auth.to_string()
 }
 
+/// A stored demo request keeps the name of the demo credential it was sent with
+/// (`target.auth_label`: `valid`, `trial`...), never its value, which was redacted: put the
+/// running demo's credential of that name back (a JWT is minted per run, so the stored one
+/// would be stale anyway). Returns whether it did. A credential that was not redacted, a
+/// name this demo does not have, or a request with no name is left alone (the composer then
+/// asks for the secret as usual).
+pub fn fill_named_credential(
+    draft: &mut RequestDraft,
+    tokens: &[DemoToken],
+    keys: &[DemoApiKey],
+) -> bool {
+    use crate::domain::AuthMode;
+    use crate::engines::redact::is_redacted;
+    let Some(name) = draft.target.auth_label.as_deref() else {
+        return false;
+    };
+    match &mut draft.auth {
+        AuthMode::Jwt { token } if is_redacted(token) => {
+            match tokens.iter().find(|t| t.name == name) {
+                Some(t) => *token = t.token.clone(),
+                None => return false,
+            }
+        }
+        AuthMode::ApiKey { key } if is_redacted(key) => {
+            match keys.iter().find(|k| k.name == name) {
+                Some(k) => *key = k.value.clone(),
+                None => return false,
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
 /// Point a stored demo request (history, a saved request) at `api` as it runs now: the
 /// origin of its base URL (the loopback port of the run that stored it) becomes the API's
-/// current one; the stage and path stay. Returns whether it changed. Requests for another
-/// API, or whose base URL is not an http(s) URL, are left alone.
+/// current one; the stage and path stay. A request to one of the API's custom domains (by
+/// its `Host` header, or by its URL as the composer's `u` sets it) goes to that domain's
+/// loopback listener instead, with a `Host` naming the domain (never to DNS). Returns
+/// whether it changed. Requests for another API, or whose base URL is not an http(s) URL,
+/// are left alone.
 pub fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
     if draft.target.api_id.as_deref() != Some(api.id.as_str()) {
         return false;
     }
-    // A request through a custom domain goes to the domain's listener of this run.
-    let host = draft
-        .headers
-        .iter()
-        .find(|f| f.enabled && f.name.eq_ignore_ascii_case("host"))
-        .map(|f| f.value.trim().to_ascii_lowercase());
-    // The demo points each domain's DNS target at its loopback listener.
-    let domain_base = host
-        .and_then(|h| {
-            api.domains
-                .iter()
-                .find(|d| d.domain_name.eq_ignore_ascii_case(&h))
-        })
-        .and_then(|d| d.target_domain_name.as_deref())
-        .map(|t| format!("http://{t}"));
-    let Some(endpoint) = domain_base.as_deref().or(api.endpoint.as_deref()) else {
-        return false;
-    };
     let Ok(old) = url::Url::parse(&draft.base_url) else {
         return false;
     };
     if !matches!(old.scheme(), "http" | "https") {
         return false;
     }
+    let header_host = draft
+        .headers
+        .iter()
+        .find(|f| f.enabled && f.name.eq_ignore_ascii_case("host"))
+        .map(|f| f.value.trim().to_ascii_lowercase());
+    let url_host = old.host_str().map(str::to_ascii_lowercase);
+    let domain_of = |h: &str| {
+        api.domains
+            .iter()
+            .find(|d| d.domain_name.eq_ignore_ascii_case(h))
+    };
+    let by_header = header_host.as_deref().and_then(domain_of);
+    let by_url = url_host.as_deref().and_then(domain_of);
+    // The demo points each domain's DNS target at its loopback listener.
+    let domain = by_header.or(by_url);
+    let domain_base = domain
+        .and_then(|d| d.target_domain_name.as_deref())
+        .map(|t| format!("http://{t}"));
+    let Some(endpoint) = domain_base.as_deref().or(api.endpoint.as_deref()) else {
+        return false;
+    };
+    let mut changed = false;
+    if let (None, Some(d), Some(_)) = (by_header, by_url, &domain_base) {
+        // Sent to loopback, the domain is named by the Host header (as `demo send` does).
+        draft
+            .headers
+            .retain(|f| !f.name.eq_ignore_ascii_case("host"));
+        draft
+            .headers
+            .push(crate::domain::Field::new("host", d.domain_name.clone()));
+        changed = true;
+    }
     let rest = old.path().trim_end_matches('/');
     let rebased = format!("{}{rest}", endpoint.trim_end_matches('/'));
-    if rebased == draft.base_url {
-        return false;
+    if rebased != draft.base_url {
+        draft.base_url = rebased;
+        changed = true;
     }
-    draft.base_url = rebased;
-    true
+    changed
 }
 
 #[cfg(test)]
@@ -405,5 +456,125 @@ mod tests {
         d.path = "/prod/orders".into();
         assert!(rebase(&mut d, &now));
         assert_eq!(d.base_url, "http://127.0.0.1:5001");
+    }
+
+    #[test]
+    fn a_stored_credential_name_gets_the_running_demos_credential_back() {
+        use crate::domain::AuthMode;
+        use crate::engines::redact::REDACTED;
+        let tokens = vec![DemoToken {
+            name: "valid".into(),
+            description: String::new(),
+            expect_status: 201,
+            token: "fresh.jwt.token".into(),
+        }];
+        let keys = vec![DemoApiKey {
+            id: "demokey02".into(),
+            name: "trial".into(),
+            value: "the-trial-key".into(),
+            enabled: true,
+            description: String::new(),
+        }];
+        let stored = |auth: AuthMode, label: Option<&str>| RequestDraft {
+            auth,
+            target: DraftTarget {
+                auth_label: label.map(str::to_string),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut d = stored(
+            AuthMode::ApiKey {
+                key: REDACTED.into(),
+            },
+            Some("trial"),
+        );
+        assert!(fill_named_credential(&mut d, &tokens, &keys));
+        assert_eq!(
+            d.auth,
+            AuthMode::ApiKey {
+                key: "the-trial-key".into()
+            }
+        );
+        let mut d = stored(
+            AuthMode::Jwt {
+                token: REDACTED.into(),
+            },
+            Some("valid"),
+        );
+        assert!(fill_named_credential(&mut d, &tokens, &keys));
+        assert_eq!(
+            d.auth,
+            AuthMode::Jwt {
+                token: "fresh.jwt.token".into()
+            }
+        );
+        // Unknown name, no name, a key name on a JWT, or a secret that was kept: untouched.
+        for (auth, label) in [
+            (
+                AuthMode::ApiKey {
+                    key: REDACTED.into(),
+                },
+                Some("burst"),
+            ),
+            (
+                AuthMode::ApiKey {
+                    key: REDACTED.into(),
+                },
+                None,
+            ),
+            (
+                AuthMode::Jwt {
+                    token: REDACTED.into(),
+                },
+                Some("trial"),
+            ),
+            (AuthMode::ApiKey { key: "kept".into() }, Some("trial")),
+        ] {
+            let mut d = stored(auth.clone(), label);
+            assert!(!fill_named_credential(&mut d, &tokens, &keys), "{auth:?}");
+            assert_eq!(d.auth, auth);
+        }
+    }
+
+    #[test]
+    fn rebase_sends_a_custom_domain_url_to_its_listener_with_its_host() {
+        let mut now = api("demorest01", "demo-orders-rest", 5002, &["dev"]);
+        now.domains = vec![crate::domain::CustomDomain {
+            domain_name: "api.example.test".into(),
+            target_domain_name: Some("127.0.0.1:5009".into()),
+            mappings: vec![crate::domain::DomainMapping {
+                base_path: "v1".into(),
+                api_id: "demorest01".into(),
+                stage: Some("dev".into()),
+            }],
+            ..Default::default()
+        }];
+        // What `u` puts in the composer: the domain's URL, no Host header.
+        let mut d = RequestDraft {
+            base_url: "https://API.example.test/v1".into(),
+            path: "/dev/orders".into(),
+            target: DraftTarget {
+                api_id: Some("demorest01".into()),
+                stage: Some("dev".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(rebase(&mut d, &now));
+        assert_eq!(d.base_url, "http://127.0.0.1:5009/v1");
+        let hosts: Vec<&str> = d
+            .headers
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case("host"))
+            .map(|f| f.value.as_str())
+            .collect();
+        assert_eq!(hosts, ["api.example.test"]);
+        // Stored like that and re-sent by a later run: the Host header decides.
+        assert!(!rebase(&mut d, &now), "already there");
+        d.base_url = "http://127.0.0.1:4009/v1".into();
+        assert!(rebase(&mut d, &now));
+        assert_eq!(d.base_url, "http://127.0.0.1:5009/v1");
+        assert_eq!(d.headers.len(), 1);
     }
 }

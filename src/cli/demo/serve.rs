@@ -22,6 +22,10 @@ pub async fn run(port: Option<u16>, quiet: bool) -> anyhow::Result<ExitCode> {
             other.pid
         );
     }
+    // The handlers go in before the state file is published: a SIGTERM that arrives
+    // while the scenarios print must still remove the file (the default action would
+    // kill the process and leave a stale one).
+    let shutdown = Shutdown::install();
     let (_backend, gw) = demo::start(port).await?;
     let (published, warning) = demo::Published::new(&gw, quiet);
     if let Some(w) = warning {
@@ -88,22 +92,40 @@ pub async fn run(port: Option<u16>, quiet: bool) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     drop(out);
-    wait_for_shutdown().await;
+    shutdown.wait().await;
     drop(published); // removes the state file
     Ok(ExitCode::SUCCESS)
 }
 
-async fn wait_for_shutdown() {
+/// Ctrl-C and SIGTERM, registered when installed (not when first awaited).
+struct Shutdown {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Shutdown {
+    fn install() -> Shutdown {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::interrupt())
+                .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                .ok();
+            Shutdown { signals }
+        }
+        #[cfg(not(unix))]
+        Shutdown {}
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut int, mut term)) = self.signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -1,6 +1,6 @@
 //! The composer's auth tab: none / SigV4 / JWT bearer / API key, the JWT
 //! decoded with its expiry and pre-send warnings, the SigV4 canonical
-//! request and string-to-sign, and tokens offered by the demo.
+//! request and string-to-sign, and the tokens and API keys the demo offers.
 
 use crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
@@ -43,6 +43,17 @@ pub struct TokenOffer {
     pub description: String,
     pub expect_status: u16,
     pub token: String,
+}
+
+/// An API key someone offers for this API (the demo's named keys). Its value
+/// is demo data; what history keeps is the name (the value is redacted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOffer {
+    pub name: String,
+    pub id: String,
+    pub description: String,
+    pub enabled: bool,
+    pub value: String,
 }
 
 /// A decoded JWT as the pane shows it.
@@ -95,6 +106,7 @@ pub struct AuthPane {
     pub token: LineInput,
     pub api_key: LineInput,
     pub offers: Vec<TokenOffer>,
+    pub key_offers: Vec<KeyOffer>,
     pub jwt: Option<JwtView>,
     pub signing: Option<SigningView>,
     editing: Option<Field>,
@@ -114,6 +126,7 @@ impl AuthPane {
             token: LineInput::default(),
             api_key: LineInput::default(),
             offers: Vec::new(),
+            key_offers: Vec::new(),
             jwt: None,
             signing: None,
             editing: None,
@@ -184,14 +197,36 @@ impl AuthPane {
         };
     }
 
-    /// Use the n-th offered token (switches to JWT). Returns whether it existed.
+    /// Use the n-th offer: in API key mode the n-th offered key, else the
+    /// n-th offered token (switching to JWT). Returns whether it existed.
     pub fn use_offer(&mut self, n: usize) -> bool {
+        if self.kind == AuthKind::ApiKey {
+            let Some(k) = self.key_offers.get(n) else {
+                return false;
+            };
+            self.api_key.set(k.value.clone());
+            self.editing = None;
+            return true;
+        }
         let Some(o) = self.offers.get(n) else {
             return false;
         };
         self.kind = AuthKind::Jwt;
         self.token.set(o.token.clone());
         true
+    }
+
+    /// The name of the offered credential in use (`valid`, `trial`...), so
+    /// history can say which one was sent without keeping it.
+    pub fn label(&self) -> Option<String> {
+        let name = match self.mode() {
+            AuthMode::Jwt { token } => &self.offers.iter().find(|o| o.token == token)?.name,
+            AuthMode::ApiKey { key } if !key.is_empty() => {
+                &self.key_offers.iter().find(|k| k.value == key)?.name
+            }
+            _ => return None,
+        };
+        Some(name.clone())
     }
 
     /// Keys while a field is edited: Enter/Esc stop. Returns
@@ -270,6 +305,28 @@ impl AuthPane {
             AuthKind::None => out.push(Line::styled("No authentication is added.", styles.dim)),
             AuthKind::ApiKey => {
                 out.push(field("x-api-key", &self.api_key, Field::ApiKey, true));
+                if !self.key_offers.is_empty() {
+                    out.push(Line::default());
+                    out.push(Line::styled(
+                        "Demo API keys (press the number to use one)",
+                        styles.title,
+                    ));
+                    let in_use = self.label();
+                    for (i, k) in self.key_offers.iter().enumerate() {
+                        let mark = if in_use.as_deref() == Some(k.name.as_str()) {
+                            "•"
+                        } else {
+                            " "
+                        };
+                        out.push(Line::from(vec![
+                            Span::styled(format!(" {} ", i + 1), styles.key),
+                            Span::raw(format!("{mark}{:<9}", k.name)),
+                            Span::styled(format!("{:<10} ", k.id), styles.dim),
+                            Span::styled(if k.enabled { "" } else { "DISABLED " }, styles.warning),
+                            Span::styled(k.description.clone(), styles.dim),
+                        ]));
+                    }
+                }
             }
             AuthKind::Sigv4 => {
                 out.push(field("region", &self.region, Field::Region, false));
@@ -437,6 +494,45 @@ mod tests {
                 token: "x.y.z".into()
             }
         );
+    }
+
+    #[test]
+    fn in_api_key_mode_the_numbers_pick_the_offered_keys_and_name_them() {
+        let mut p = AuthPane::from_mode(&AuthMode::ApiKey { key: String::new() });
+        p.offers = vec![TokenOffer {
+            name: "valid".into(),
+            description: "accepted".into(),
+            expect_status: 200,
+            token: "x.y.z".into(),
+        }];
+        p.key_offers = ["demo", "trial"]
+            .iter()
+            .map(|n| KeyOffer {
+                name: n.to_string(),
+                id: format!("id-{n}"),
+                description: String::new(),
+                enabled: true,
+                value: format!("value-of-{n}"),
+            })
+            .collect();
+        assert_eq!(p.label(), None, "no key yet");
+        assert!(p.use_offer(1));
+        assert_eq!(
+            p.mode(),
+            AuthMode::ApiKey {
+                key: "value-of-trial".into()
+            }
+        );
+        assert_eq!(p.label().as_deref(), Some("trial"));
+        assert!(!p.use_offer(2));
+        // A key typed by hand that is not offered has no name.
+        p.api_key.set("typed");
+        assert_eq!(p.label(), None);
+        // In another mode the numbers are the tokens again.
+        p.kind = AuthKind::None;
+        assert!(p.use_offer(0));
+        assert_eq!(p.kind, AuthKind::Jwt);
+        assert_eq!(p.label().as_deref(), Some("valid"));
     }
 
     #[test]

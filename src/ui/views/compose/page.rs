@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use tokio_util::sync::CancellationToken;
 
-use super::auth_pane::{AuthPane, JwtView, SigningView, TokenOffer};
+use super::auth_pane::{AuthPane, JwtView, KeyOffer, SigningView, TokenOffer};
 use super::body_editor::{BodyEditor, BodySource, guess_type};
 use super::external_editor;
 use super::verbs::ComposeVerb;
@@ -167,6 +167,7 @@ impl ComposePage {
         fresh.record_history = self.record_history;
         fresh.editor = self.editor.take();
         fresh.auth.offers = std::mem::take(&mut self.auth.offers);
+        fresh.auth.key_offers = std::mem::take(&mut self.auth.key_offers);
         *self = fresh;
     }
 
@@ -281,18 +282,13 @@ impl ComposePage {
     /// Decode the JWT for the auth tab and check it against the route's
     /// authorizer (warnings, never blocking).
     fn refresh_jwt(&mut self, shared: &Shared) {
+        // A demo token or API key keeps its name (history shows `jwt:expired`,
+        // `api-key:trial`), never its value.
+        self.target.auth_label = self.auth.label();
         let crate::domain::AuthMode::Jwt { token } = self.auth.mode() else {
             self.auth.jwt = None;
-            self.target.auth_label = None;
             return;
         };
-        // A demo token keeps its name (history shows `jwt:expired`).
-        self.target.auth_label = self
-            .auth
-            .offers
-            .iter()
-            .find(|o| o.token == token)
-            .map(|o| o.name.clone());
         if token.is_empty() {
             self.auth.jwt = None;
             return;
@@ -592,9 +588,13 @@ impl ComposePage {
         vec![]
     }
 
-    /// The demo's tokens, offered in the auth tab (none outside the demo).
+    /// The demo's tokens and API keys, offered in the auth tab (none outside
+    /// the demo).
     fn load_offers(&mut self, shared: &Shared) {
-        if shared.backend.info.demo && self.auth.offers.is_empty() {
+        if !shared.backend.info.demo {
+            return;
+        }
+        if self.auth.offers.is_empty() {
             self.auth.offers = crate::app::examples::demo_tokens()
                 .into_iter()
                 .map(|t| TokenOffer {
@@ -602,6 +602,18 @@ impl ComposePage {
                     description: t.description,
                     expect_status: t.expect_status,
                     token: t.token,
+                })
+                .collect();
+        }
+        if self.auth.key_offers.is_empty() {
+            self.auth.key_offers = crate::app::examples::demo_api_keys()
+                .into_iter()
+                .map(|k| KeyOffer {
+                    name: k.name,
+                    id: k.id,
+                    description: k.description,
+                    enabled: k.enabled,
+                    value: k.value,
                 })
                 .collect();
         }

@@ -347,3 +347,61 @@ async fn a_body_file_is_read_by_a_task_not_on_the_ui_loop() {
     let p = h.app.top_as::<ComposePage>().unwrap();
     assert_eq!(p.body.bytes(), br#"{"from": "file"}"#);
 }
+
+/// The auth tab in API key mode lists the offered keys (the demo's: name, id, what the
+/// demo answers for it); a number picks one, which the draft then names (history keeps
+/// the name, never the value). Snapshot reviewed by reading it.
+#[tokio::test]
+async fn api_key_mode_offers_the_named_keys_and_a_number_picks_one() {
+    use crate::domain::AuthMode;
+    use crate::ui::views::compose::auth_pane::KeyOffer;
+    let mut h = harness(fake_backend(FakeControl::default()));
+    let mut d = bare("GET");
+    d.auth = AuthMode::ApiKey { key: String::new() };
+    let mut page = ComposePage::from_draft(&d);
+    page.record_history = false;
+    page.tab = Tab::Auth;
+    page.auth.key_offers = [
+        (
+            "demo",
+            "demokey01",
+            true,
+            "in usage plan demo-standard: 200",
+        ),
+        (
+            "trial",
+            "demokey02",
+            true,
+            "quota 3 a day: the 4th call gets 429",
+        ),
+        ("revoked", "demokey04", false, "disabled: 403 Forbidden"),
+    ]
+    .iter()
+    .map(|(name, id, enabled, description)| KeyOffer {
+        name: name.to_string(),
+        id: id.to_string(),
+        description: description.to_string(),
+        enabled: *enabled,
+        value: format!("value-of-the-{name}-key"),
+    })
+    .collect();
+    h.app
+        .apply(None, vec![crate::ui::page::Effect::Push(Box::new(page))]);
+    h.keys(&["2"]);
+    let screen = h.render(100, 20);
+    insta::assert_snapshot!(screen);
+    assert!(!screen.contains("value-of-the-trial-key"), "{screen}");
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    let d = p.draft();
+    assert_eq!(
+        d.auth,
+        AuthMode::ApiKey {
+            key: "value-of-the-trial-key".into()
+        }
+    );
+    assert_eq!(d.auth_summary(), "api-key:trial");
+    // A number with no key behind it changes nothing.
+    h.keys(&["4"]);
+    let p = h.app.top_as::<ComposePage>().unwrap();
+    assert_eq!(p.draft().auth_summary(), "api-key:trial");
+}

@@ -157,20 +157,31 @@ impl HistoryPage {
         }
     }
 
-    /// A composer on a stored request, saying what to re-enter and whether
-    /// its body was kept whole.
+    /// A composer on the selected stored request, saying what to re-enter
+    /// and whether its body was kept whole.
     fn composer_for(&self, draft: &RequestDraft) -> ComposePage {
         let mut page = ComposePage::reopen(draft);
         page.record_history = self.record_history;
-        if let Some(e) = self.selected_entry().filter(|e| &e.draft == draft) {
+        if let Some(e) = self.selected_entry() {
             page.set_cut_body(e.body_truncated_from);
         }
         page
     }
 
-    fn open_selected(&self) -> Vec<Effect> {
-        match self.selected_draft() {
-            Some(d) => vec![Effect::Push(Box::new(self.composer_for(d)))],
+    /// The selected request as it will be opened or sent: in the demo, a
+    /// credential stored by name only (`api-key:trial`) is the running
+    /// demo's credential of that name again.
+    fn selected_for_use(&self, shared: &Shared) -> Option<RequestDraft> {
+        let mut draft = self.selected_draft()?.clone();
+        if shared.backend.info.demo {
+            crate::app::examples::fill_demo_credential(&mut draft);
+        }
+        Some(draft)
+    }
+
+    fn open_selected(&self, shared: &Shared) -> Vec<Effect> {
+        match self.selected_for_use(shared) {
+            Some(d) => vec![Effect::Push(Box::new(self.composer_for(&d)))],
             None => vec![Effect::Info("nothing selected".into())],
         }
     }
@@ -185,7 +196,7 @@ impl HistoryPage {
                 "a request is already running (Esc cancels it)".into(),
             )];
         }
-        let Some(draft) = self.selected_draft().cloned() else {
+        let Some(draft) = self.selected_for_use(shared) else {
             return vec![Effect::Info("nothing selected".into())];
         };
         if let Some(m) = reenter_message(&draft) {
@@ -364,7 +375,7 @@ impl Page for HistoryPage {
                 vec![]
             }
             Action::Refresh => vec![self.reload()],
-            Action::Enter => self.open_selected(),
+            Action::Enter => self.open_selected(shared),
             Action::Page(_) => self.verb(verb?, shared),
             _ => return None,
         };

@@ -60,7 +60,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         fix: "Check the authorizer's decision for this caller; with caching on, a cached decision may apply to every route.",
         variants: &[(
             "policy",
-            "Return an Allow whose Resource covers this method ARN (use a wildcard like arn:...:{api_id}/{stage}/*), or add $context.routeKey to the identity sources / lower the cache TTL.",
+            "Return an Allow whose Resource covers this method ARN (use a wildcard like arn:...:{api_id}/{stage}/*), or make the cache key per route (add $context.routeKey for HTTP APIs, context.resourcePath for REST) / lower the cache TTL.",
         )],
     },
     Entry {

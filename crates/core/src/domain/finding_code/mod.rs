@@ -68,6 +68,7 @@ codes! {
     StageNotFound = "STAGE_NOT_FOUND",
     ExecuteApiEndpointDisabled = "EXECUTE_API_ENDPOINT_DISABLED",
     CustomDomainNoMapping = "CUSTOM_DOMAIN_NO_MAPPING",
+    CustomDomainStageInPath = "CUSTOM_DOMAIN_STAGE_IN_PATH",
     // --- throttling and limits ---
     RouteThrottled = "ROUTE_THROTTLED",
     StageThrottled = "STAGE_THROTTLED",

@@ -272,6 +272,7 @@ const GATEWAY_ANSWERED: &[FindingCode] = &[
     FindingCode::StageNotFound,
     FindingCode::ExecuteApiEndpointDisabled,
     FindingCode::CustomDomainNoMapping,
+    FindingCode::CustomDomainStageInPath,
     FindingCode::CorsMissingOnError,
     FindingCode::PayloadTooLarge,
 ];

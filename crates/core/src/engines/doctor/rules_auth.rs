@@ -168,7 +168,9 @@ fn forbidden(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut Vec
                 "The authorizer's policy has no Allow for this method (often a cached policy written for another route)"
             })
         .evidence(status)
-        .fix_variant("policy", &ev.fix_args()),
+        // An explicit Deny is the authorizer's decision about this caller: the default
+        // fix (check that decision); "widen the Allow" fits only a missing Allow.
+        .fix_with((!explicit).then_some("policy"), &ev.fix_args()),
         _ => by_route_auth(ev, status),
     };
     out.push(finding);

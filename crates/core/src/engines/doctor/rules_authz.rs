@@ -381,7 +381,8 @@ pub(crate) fn check_answer(ev: &Evidence, out: &mut Vec<Finding>) {
             if v.unverified {
                 f = f.unverified();
             }
-            out.push(f.fix_variant("policy", &args));
+            // An explicit Deny is a decision about this caller, not a too narrow Allow.
+            out.push(f.fix_with((!*explicit).then_some("policy"), &args));
         }
         Outcome::Malformed(why) => out.push(
             Finding::new(

@@ -262,7 +262,7 @@ pub(crate) fn custom_domain_findings(ev: &Evidence, out: &mut Vec<Finding>) {
                     listing(domain)
                 ))
                 .evidence("4xx for unmapped custom-domain paths leave no access log or metrics: only the response and the mappings tell")
-                .fix_args(&[
+                .fix_with((!rest).then_some("http"), &[
                     ("domain", domain.domain_name.as_str()),
                     ("base_path", first.map(|m| m.base_path.as_str()).unwrap_or("BASE")),
                     ("api_id", api.id.as_str()),
@@ -302,7 +302,7 @@ pub(crate) fn custom_domain_findings(ev: &Evidence, out: &mut Vec<Finding>) {
             }
             out.push(
                 Finding::new(
-                    FindingCode::CustomDomainNoMapping,
+                    FindingCode::CustomDomainStageInPath,
                     Certainty::Evaluated,
                     format!(
                         "The URL repeats the stage `{stage}` after the base path; the mapping already names it"

@@ -196,6 +196,11 @@ fn an_invoked_answer_is_evaluated_deny_and_cache_pitfall() {
         "{:?}",
         d.evidence
     );
+    // An explicit Deny is a decision about the caller: not "widen the Allow".
+    assert_eq!(
+        d.fix.as_deref(),
+        FindingCode::AuthorizerDenied.fix_template(None)
+    );
     assert!(
         !f.iter()
             .any(|f| f.code == FindingCode::AuthorizerCachedPolicyTooNarrow)
@@ -235,4 +240,26 @@ fn an_invoked_function_that_threw_unauthorized_is_the_401_convention() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].code, FindingCode::AuthorizerUnauthorized);
     assert!(f[0].title.contains("401"), "{}", f[0].title);
+}
+
+#[test]
+fn from_the_response_an_explicit_deny_asks_to_check_the_decision_a_missing_allow_to_widen_it() {
+    let fix_of = |body: &str| {
+        let ev = evidence(api(None, "CUSTOM"), "/pets", 403, body);
+        diagnose(&ev)
+            .into_iter()
+            .find(|f| f.code == FindingCode::AuthorizerDenied)
+            .and_then(|f| f.fix)
+            .expect("AUTHORIZER_DENIED with a fix")
+    };
+    let explicit = fix_of(
+        r#"{"Message":"User is not authorized to access this resource with an explicit deny"}"#,
+    );
+    assert_eq!(
+        Some(explicit.as_str()),
+        FindingCode::AuthorizerDenied.fix_template(None)
+    );
+    let no_allow = fix_of(r#"{"Message":"User is not authorized to access this resource"}"#);
+    assert!(no_allow.starts_with("Return an Allow"), "{no_allow}");
+    assert!(no_allow.contains("context.resourcePath"), "{no_allow}");
 }

@@ -350,7 +350,7 @@ fn the_stage_repeated_after_the_base_path_is_explained() {
     let found = diagnose(&e);
     let f = found
         .iter()
-        .find(|f| f.code == FindingCode::CustomDomainNoMapping)
+        .find(|f| f.code == FindingCode::CustomDomainStageInPath)
         .unwrap_or_else(|| panic!("{found:#?}"));
     assert!(f.title.contains("repeats the stage `prod`"), "{f:?}");
 }
@@ -452,7 +452,7 @@ fn the_stage_repeated_after_the_base_path_comes_first_and_routing_guesses_give_w
         resp(403, &[], r#"{"message":"Missing Authentication Token"}"#),
     );
     let found = diagnose(&e);
-    assert_eq!(codes(&found), ["CUSTOM_DOMAIN_NO_MAPPING"], "{found:#?}");
+    assert_eq!(codes(&found), ["CUSTOM_DOMAIN_STAGE_IN_PATH"], "{found:#?}");
 }
 
 #[test]
