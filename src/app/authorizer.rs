@@ -59,7 +59,7 @@ impl AuthorizerQuery {
 
 /// The request a composer draft sends, its auth header (Bearer token, API
 /// key) included: what identity sources read.
-pub fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
+pub(crate) fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
     let mut req = compose::build(draft)?;
     if let Some((name, value)) = compose::auth_header(&draft.auth) {
         req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
@@ -112,7 +112,7 @@ impl Prepared {
     }
 
     /// `{"id", "name", "lambda"}` of the authorizer, for JSON output.
-    pub fn authorizer_json(&self) -> Value {
+    pub(crate) fn authorizer_json(&self) -> Value {
         json!({"id": self.authorizer.id, "name": self.authorizer.name, "lambda": self.authorizer.lambda})
     }
 }
@@ -129,7 +129,7 @@ pub fn prepare(
 
 /// [`prepare`] with the request ids and time of the event given (`seed`):
 /// the TUI keeps one per page so the event does not change on every frame.
-pub fn prepare_with(
+pub(crate) fn prepare_with(
     api: &Api,
     q: &AuthorizerQuery,
     backend_region: Option<&str>,
@@ -255,7 +255,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// The verdict as JSON (`gatescope authorizer --output json`).
-    pub fn verdict_json(&self) -> Value {
+    pub(crate) fn verdict_json(&self) -> Value {
         let v = &self.verdict;
         let outcome = match &v.outcome {
             Outcome::Allow => json!("allow"),
@@ -373,7 +373,7 @@ pub struct Invoked {
 }
 
 impl Invoked {
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         json!({
             "realCall": "lambda:Invoke",
             "function": self.function,
@@ -439,7 +439,7 @@ impl RealAnswer {
 /// `cancel` fires: for the TUI, where the user may press Esc while the
 /// function runs. Cancelling drops the answer; it cannot undo a call that
 /// already reached AWS.
-pub async fn real_call(
+pub(crate) async fn real_call(
     backend: &Backend,
     p: &Prepared,
     which: RealCall,
@@ -517,7 +517,10 @@ pub struct TestInvoked {
 /// A REAL CALL (REST only): `apigateway:TestInvokeAuthorizer` with the
 /// request's headers, path and stage variables. API Gateway runs the
 /// authorizer function and reports the client status, policy and log.
-pub async fn test_invoke(backend: &Backend, p: &Prepared) -> Result<TestInvoked, RealCallError> {
+pub(crate) async fn test_invoke(
+    backend: &Backend,
+    p: &Prepared,
+) -> Result<TestInvoked, RealCallError> {
     if !p.kind.is_rest() {
         return Err(RealCallError::NotApplicable(format!(
             "TestInvokeAuthorizer exists for REST APIs only; {} is an HTTP API (use --invoke)",

@@ -15,7 +15,7 @@ use crate::domain::{Api, Quota, Throttle};
 
 /// Which key.
 #[derive(Clone)]
-pub enum KeyChoice {
+pub(crate) enum KeyChoice {
     /// A key id, as the inventory lists it.
     Id(String),
     /// The value the client sends in `x-api-key` (never shown).
@@ -34,7 +34,7 @@ impl std::fmt::Debug for KeyChoice {
 /// The usage report of one key.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UsageReport {
+pub(crate) struct UsageReport {
     pub real_call: &'static str,
     pub api_id: String,
     pub stage: String,
@@ -75,7 +75,7 @@ impl UsageReport {
 /// A REAL CALL: the usage of `key` under the plan covering `api`'s
 /// `stage`, over the `days` days ending `today` (UTC). `api` must carry
 /// its usage plans (the inventory attaches them).
-pub async fn key_usage(
+pub(crate) async fn key_usage(
     backend: &Backend,
     api: &Api,
     stage: &str,

@@ -10,7 +10,7 @@ use crate::domain::RequestDraft;
 use crate::engines::redact::Redactor;
 
 #[derive(Debug, Clone)]
-pub struct FileStore {
+pub(crate) struct FileStore {
     pub history: PathBuf,
     pub collections: PathBuf,
     pub options: StoreOptions,
@@ -18,7 +18,7 @@ pub struct FileStore {
 
 impl FileStore {
     /// The data dir's folders, options from the environment.
-    pub fn from_env() -> FileStore {
+    pub(crate) fn from_env() -> FileStore {
         FileStore {
             history: History::dir(),
             collections: Collection::dir(),
@@ -27,6 +27,7 @@ impl FileStore {
     }
 
     /// Both folders under `root` (tests).
+    #[cfg(test)]
     pub fn under(root: &Path, options: StoreOptions) -> FileStore {
         FileStore {
             history: root.join("history"),
@@ -61,7 +62,7 @@ fn json_stems(dir: &Path) -> Vec<(String, Option<std::time::SystemTime>)> {
 
 impl RequestStore for FileStore {
     fn sent(&self, key: &str) -> Result<Listing<HistoryEntry>, StoreError> {
-        let h = History::open_in(&self.history, key, self.options)?;
+        let h = History::open_in(&self.history, key)?;
         Ok(Listing {
             warnings: h.warning.clone().into_iter().collect(),
             items: h.entries().to_vec(),
@@ -69,7 +70,7 @@ impl RequestStore for FileStore {
     }
 
     fn forget_sent(&self, key: &str, id: &str) -> Result<bool, StoreError> {
-        History::open_in(&self.history, key, self.options)?.remove(id)
+        History::open_in(&self.history, key)?.remove(id)
     }
 
     fn record(&self, key: &str, entry: HistoryEntry, redactor: &Redactor) -> Vec<String> {

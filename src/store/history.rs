@@ -16,15 +16,15 @@ use crate::domain::{HttpRequest, HttpResponse, RequestDraft};
 use crate::engines::redact::Redactor;
 
 /// Entries kept per API; older ones fall off.
-pub const DEFAULT_LIMIT: usize = 200;
+pub(crate) const DEFAULT_LIMIT: usize = 200;
 
 /// Bytes of a request body kept in the history (per entry, stored once);
 /// longer bodies are cut and the entry says so ([`HistoryEntry::body_truncated_from`]).
-pub const BODY_CAP: usize = 256 * 1024;
+pub(crate) const BODY_CAP: usize = 256 * 1024;
 
 /// The history file format this gatescope reads and writes. A file with a
 /// higher version is read as far as it can be and never rewritten.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// How a send ended (no body: bodies can be large and hold personal data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -39,7 +39,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn from_response(resp: &HttpResponse) -> Outcome {
+    pub(crate) fn from_response(resp: &HttpResponse) -> Outcome {
         Outcome {
             status: Some(resp.status),
             total_ms: Some(resp.timing.total_ms),
@@ -49,7 +49,7 @@ impl Outcome {
         }
     }
 
-    pub fn from_error(message: impl Into<String>) -> Outcome {
+    pub(crate) fn from_error(message: impl Into<String>) -> Outcome {
         Outcome {
             error: Some(message.into()),
             ..Default::default()
@@ -114,7 +114,8 @@ impl HistoryEntry {
     }
 
     /// The body that went out (kept once when it was the draft's).
-    pub fn request_body(&self) -> &[u8] {
+    #[cfg(test)]
+    pub(crate) fn request_body(&self) -> &[u8] {
         if self.body_in_draft {
             &self.draft.body
         } else {
@@ -218,14 +219,12 @@ fn base_version(path: &Path) -> Result<Option<u32>, StoreError> {
 
 /// One API's history.
 #[derive(Debug)]
-pub struct History {
+pub(crate) struct History {
     path: PathBuf,
     /// The journal beside `path` (`{key}.jsonl`).
     journal: PathBuf,
-    key: String,
     entries: Vec<HistoryEntry>,
     limit: usize,
-    options: StoreOptions,
     /// Set when the file was unreadable and copied aside on open.
     pub warning: Option<String>,
     /// The base file's and the journal's stamps when this history last read
@@ -240,7 +239,7 @@ pub struct History {
 
 impl History {
     /// The history key of a draft: its API id, else the URL's host.
-    pub fn key_for(draft: &RequestDraft) -> String {
+    pub(crate) fn key_for(draft: &RequestDraft) -> String {
         if let Some(id) = draft.target.api_id.as_deref().filter(|s| !s.is_empty()) {
             return id.to_string();
         }
@@ -260,11 +259,11 @@ impl History {
         crate::paths::data_dir().join("history")
     }
 
-    pub fn open(key: &str, options: StoreOptions) -> Result<History, StoreError> {
-        History::open_in(&History::dir(), key, options)
+    pub fn open(key: &str) -> Result<History, StoreError> {
+        History::open_in(&History::dir(), key)
     }
 
-    pub fn open_in(dir: &Path, key: &str, options: StoreOptions) -> Result<History, StoreError> {
+    pub(crate) fn open_in(dir: &Path, key: &str) -> Result<History, StoreError> {
         let path = Self::base_path(dir, key);
         let journal = journal_path(&path);
         // Stamp before reading: if another gatescope writes in between, the
@@ -295,12 +294,10 @@ impl History {
         Ok(History {
             seen,
             newer_version,
-            key: key.to_string(),
             entries: merge(loaded.value.into_entries(), journal_entries, DEFAULT_LIMIT),
             path,
             journal,
             limit: DEFAULT_LIMIT,
-            options,
             warning,
             journal_lines: lines.lines,
             journal_bad: lines.bad_lines,
@@ -315,7 +312,7 @@ impl History {
     /// that shows no history): under the lock, one line appended to the
     /// journal; the history is read only when the journal is due to be
     /// compacted. Returns warnings to show (a corrupt file copied aside).
-    pub fn append_in(
+    pub(crate) fn append_in(
         dir: &Path,
         key: &str,
         options: StoreOptions,
@@ -335,22 +332,20 @@ impl History {
             return Ok(Vec::new());
         }
         // Due: read everything (the lock is held) and fold the journal in.
-        let mut h = History::open_in(dir, key, options)?;
+        let mut h = History::open_in(dir, key)?;
         h.refuse_newer()?;
         h.compact_locked()?;
         Ok(h.warning.into_iter().collect())
     }
 
-    pub fn with_limit(mut self, limit: usize) -> History {
+    #[cfg(test)]
+    pub(crate) fn with_limit(mut self, limit: usize) -> History {
         self.limit = limit.max(1);
         self.entries.truncate(self.limit);
         self
     }
 
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -360,33 +355,9 @@ impl History {
         &self.entries
     }
 
+    #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<&HistoryEntry> {
         self.entries.iter().find(|e| e.id == id)
-    }
-
-    /// Add `entry` (redacted with `redactor` unless secrets are to be
-    /// stored; bodies capped at [`BODY_CAP`]), newest first: one line
-    /// appended to the journal under the file's lock. Entries written
-    /// meanwhile by another gatescope are picked up (and kept: nothing is
-    /// rewritten but by a compaction, which holds the lock too).
-    pub fn record(
-        &mut self,
-        entry: HistoryEntry,
-        redactor: &Redactor,
-    ) -> Result<&HistoryEntry, StoreError> {
-        self.refuse_newer()?;
-        let entry = prepare(entry, redactor, self.options);
-        let _lock = lock::lock(&self.path)?;
-        self.refresh_locked()?;
-        journal::append(&self.journal, &entry)?;
-        self.journal_lines += 1;
-        self.entries.insert(0, entry);
-        self.entries.truncate(self.limit);
-        self.seen.1 = stamp(&self.journal);
-        if self.journal_lines >= COMPACT_AFTER {
-            self.compact_locked()?;
-        }
-        Ok(&self.entries[0])
     }
 
     /// Forget one entry.

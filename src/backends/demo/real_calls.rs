@@ -12,7 +12,7 @@ use crate::backends::real_calls::{FunctionInvocation, RealCalls};
 use crate::backends::{BackendError, ErrorKind};
 use crate::domain::FunctionArn;
 
-pub struct DemoRealCalls {
+pub(crate) struct DemoRealCalls {
     pub(super) lambda: Arc<LambdaService>,
 }
 

@@ -6,7 +6,8 @@
 
 use super::page::ResponsePage;
 use crate::app::diagnose::ConfirmJob;
-pub use crate::app::send::SendJob;
+pub(crate) use crate::app::send::SendJob;
+
 use crate::app::send::Signing;
 use crate::ui::views::response::log_confirm::LogConfirm;
 
