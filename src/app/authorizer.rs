@@ -287,6 +287,8 @@ impl Evaluation {
 /// with the doctor's findings (explicit deny, dropped context, the cache
 /// pitfall). `function_error`: the function failed with this error type.
 pub fn evaluate(p: &Prepared, answer: &Value, function_error: Option<&str>) -> Evaluation {
+    // The findings quote the answer: never with an API key value in it.
+    let answer = &mask_usage_key(answer.clone());
     let method_arn = match &p.call {
         Call::Invoke { method_arn, .. } => method_arn.clone(),
         Call::NotInvoked { .. } => crate::engines::authz::event::method_arn(&p.input, &p.region),
@@ -480,7 +482,7 @@ pub async fn invoke(backend: &Backend, p: &Prepared) -> Result<Invoked, RealCall
     };
     let payload = serde_json::to_vec(event).unwrap_or_default();
     let out = backend.calls.invoke_function(&function, &payload).await?;
-    let answer = parse_payload(&out.payload);
+    let answer = mask_usage_key(parse_payload(&out.payload));
     let evaluation = evaluate(p, &answer, out.function_error.as_deref());
     Ok(Invoked {
         function,
@@ -490,6 +492,20 @@ pub async fn invoke(backend: &Backend, p: &Prepared) -> Result<Invoked, RealCall
         answer,
         evaluation,
     })
+}
+
+/// What stands for the `usageIdentifierKey` an authorizer returned: it is
+/// an API key's value (apiKeySource AUTHORIZER), which gatescope never shows.
+pub const MASKED_KEY: &str = "(an API key value: not shown)";
+
+/// The answer with its `usageIdentifierKey` value replaced by [`MASKED_KEY`].
+pub fn mask_usage_key(mut answer: Value) -> Value {
+    if let Some(k) = answer.get_mut("usageIdentifierKey")
+        && k.is_string()
+    {
+        *k = Value::String(MASKED_KEY.into());
+    }
+    answer
 }
 
 /// A Lambda payload as JSON; text that is not JSON stays a string (it is

@@ -19,7 +19,7 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 
 /// Put text on the terminal's clipboard with OSC 52 and say so.
-pub fn copy_effect(text: &str, what: &str) -> Effect {
+pub(crate) fn copy_effect(text: &str, what: &str) -> Effect {
     // Tests render into a TestBackend: keep escape codes out of their output.
     if !cfg!(test)
         && let Err(e) = crate::ui::clipboard::copy_osc52(&mut std::io::stdout(), text)
@@ -250,6 +250,11 @@ impl Page for ResponsePage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let styles = BodyStyles::from_theme(&shared.theme);
+        self.authorizer_lines = self
+            .authorizer
+            .as_ref()
+            .map(|a| a.lines(&shared.theme))
+            .unwrap_or_default();
         ResponsePage::render(self, frame, area, &styles);
     }
 }

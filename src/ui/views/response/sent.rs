@@ -52,6 +52,11 @@ pub async fn run(mut job: SendJob) -> SendResult {
         Some(sent.prepared.unsigned.clone()),
         exchange.response.clone(),
     );
+    page.authorizer = super::authorizer::AuthorizerPane::for_draft(
+        job.api.as_ref(),
+        &job.draft,
+        job.backend.info.region.as_deref(),
+    );
     page.draft = Some(job.draft);
     page.doctor.set_findings(exchange.findings());
     match ConfirmJob::new(&job.backend, exchange) {
