@@ -27,12 +27,12 @@ fn home_override(value: Option<std::ffi::OsString>) -> Option<PathBuf> {
 }
 
 /// User overrides: `keymap.toml`, `theme.toml`.
-pub fn config_dir() -> PathBuf {
+pub(crate) fn config_dir() -> PathBuf {
     dir("config", |d| d.config_dir().to_path_buf())
 }
 
 /// History and saved collections.
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     dir("data", |d| d.data_dir().to_path_buf())
 }
 
@@ -42,12 +42,12 @@ pub fn cache_dir() -> PathBuf {
 }
 
 /// gatescope's own log file (tracing); never the terminal.
-pub fn log_dir() -> PathBuf {
+pub(crate) fn log_dir() -> PathBuf {
     dir("logs", |d| d.data_local_dir().join("logs"))
 }
 
 /// Write `bytes` to `path` atomically: a temp file in the same folder, then rename.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let parent = path.parent().unwrap_or_else(|| std::path::Path::new("."));
     std::fs::create_dir_all(parent)?;

@@ -391,4 +391,38 @@ fn usage_of_a_key_by_id_and_by_the_value_sent_never_printing_it() {
     // No key named: a usage error.
     let o = e.run(&["usage", e.rest(), "--sent-key"], &[]);
     assert_one_line_failure(&o, "GATESCOPE_API_KEY");
+
+    // apiKeySource AUTHORIZER: the key is the authorizer's usageIdentifierKey.
+    e._moto.python(
+        "import sys, boto3\nboto3.client('apigateway', region_name='us-east-1').update_rest_api(restApiId=sys.argv[1], patchOperations=[{'op': 'replace', 'path': '/apiKeySource', 'value': 'AUTHORIZER'}])\nprint('{}')",
+        &[e.rest()],
+    );
+    // The value sent names no key there: said in one line, exit 2, nothing called.
+    let before = e.fake.counts.usage.load(Ordering::SeqCst);
+    let o = e.run(
+        &["usage", e.rest(), "--sent-key"],
+        &[("GATESCOPE_API_KEY", SECRET)],
+    );
+    assert_one_line_failure(&o, "usageIdentifierKey");
+    assert!(stderr(&o).contains("--key-id"), "{}", stderr(&o));
+    assert_eq!(e.fake.counts.usage.load(Ordering::SeqCst), before);
+    // By id it works, and says what it does not know.
+    let o = e.run(
+        &["usage", e.rest(), "--key-id", key, "--output", "json"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "quota used up: {}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!(v["keySource"], "AUTHORIZER");
+    assert_eq!(v["remaining"], 0);
+    let note = v["notes"][0].as_str().unwrap_or_default();
+    assert!(note.contains("usageIdentifierKey"), "{v:#}");
+    assert!(
+        note.contains("does not know which key the authorizer returns"),
+        "{v:#}"
+    );
+    let o = e.run(&["usage", e.rest(), "--key-id", key], &[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("note: API"), "{out}");
+    assert!(out.contains("Limit Exceeded"), "{out}");
 }

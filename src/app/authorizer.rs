@@ -59,7 +59,7 @@ impl AuthorizerQuery {
 
 /// The request a composer draft sends, its auth header (Bearer token, API
 /// key) included: what identity sources read.
-pub fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
+pub(crate) fn request_for_draft(draft: &RequestDraft) -> Result<HttpRequest, ComposeError> {
     let mut req = compose::build(draft)?;
     if let Some((name, value)) = compose::auth_header(&draft.auth) {
         req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
@@ -112,7 +112,7 @@ impl Prepared {
     }
 
     /// `{"id", "name", "lambda"}` of the authorizer, for JSON output.
-    pub fn authorizer_json(&self) -> Value {
+    pub(crate) fn authorizer_json(&self) -> Value {
         json!({"id": self.authorizer.id, "name": self.authorizer.name, "lambda": self.authorizer.lambda})
     }
 }
@@ -129,7 +129,7 @@ pub fn prepare(
 
 /// [`prepare`] with the request ids and time of the event given (`seed`):
 /// the TUI keeps one per page so the event does not change on every frame.
-pub fn prepare_with(
+pub(crate) fn prepare_with(
     api: &Api,
     q: &AuthorizerQuery,
     backend_region: Option<&str>,
@@ -255,7 +255,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// The verdict as JSON (`gatescope authorizer --output json`).
-    pub fn verdict_json(&self) -> Value {
+    pub(crate) fn verdict_json(&self) -> Value {
         let v = &self.verdict;
         let outcome = match &v.outcome {
             Outcome::Allow => json!("allow"),
@@ -287,6 +287,8 @@ impl Evaluation {
 /// with the doctor's findings (explicit deny, dropped context, the cache
 /// pitfall). `function_error`: the function failed with this error type.
 pub fn evaluate(p: &Prepared, answer: &Value, function_error: Option<&str>) -> Evaluation {
+    // The findings quote the answer: never with an API key value in it.
+    let answer = &mask_usage_key(answer.clone());
     let method_arn = match &p.call {
         Call::Invoke { method_arn, .. } => method_arn.clone(),
         Call::NotInvoked { .. } => crate::engines::authz::event::method_arn(&p.input, &p.region),
@@ -373,7 +375,7 @@ pub struct Invoked {
 }
 
 impl Invoked {
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         json!({
             "realCall": "lambda:Invoke",
             "function": self.function,
@@ -439,7 +441,7 @@ impl RealAnswer {
 /// `cancel` fires: for the TUI, where the user may press Esc while the
 /// function runs. Cancelling drops the answer; it cannot undo a call that
 /// already reached AWS.
-pub async fn real_call(
+pub(crate) async fn real_call(
     backend: &Backend,
     p: &Prepared,
     which: RealCall,
@@ -480,7 +482,7 @@ pub async fn invoke(backend: &Backend, p: &Prepared) -> Result<Invoked, RealCall
     };
     let payload = serde_json::to_vec(event).unwrap_or_default();
     let out = backend.calls.invoke_function(&function, &payload).await?;
-    let answer = parse_payload(&out.payload);
+    let answer = mask_usage_key(parse_payload(&out.payload));
     let evaluation = evaluate(p, &answer, out.function_error.as_deref());
     Ok(Invoked {
         function,
@@ -490,6 +492,20 @@ pub async fn invoke(backend: &Backend, p: &Prepared) -> Result<Invoked, RealCall
         answer,
         evaluation,
     })
+}
+
+/// What stands for the `usageIdentifierKey` an authorizer returned: it is
+/// an API key's value (apiKeySource AUTHORIZER), which gatescope never shows.
+pub const MASKED_KEY: &str = "(an API key value: not shown)";
+
+/// The answer with its `usageIdentifierKey` value replaced by [`MASKED_KEY`].
+pub fn mask_usage_key(mut answer: Value) -> Value {
+    if let Some(k) = answer.get_mut("usageIdentifierKey")
+        && k.is_string()
+    {
+        *k = Value::String(MASKED_KEY.into());
+    }
+    answer
 }
 
 /// A Lambda payload as JSON; text that is not JSON stays a string (it is
@@ -517,7 +533,10 @@ pub struct TestInvoked {
 /// A REAL CALL (REST only): `apigateway:TestInvokeAuthorizer` with the
 /// request's headers, path and stage variables. API Gateway runs the
 /// authorizer function and reports the client status, policy and log.
-pub async fn test_invoke(backend: &Backend, p: &Prepared) -> Result<TestInvoked, RealCallError> {
+pub(crate) async fn test_invoke(
+    backend: &Backend,
+    p: &Prepared,
+) -> Result<TestInvoked, RealCallError> {
     if !p.kind.is_rest() {
         return Err(RealCallError::NotApplicable(format!(
             "TestInvokeAuthorizer exists for REST APIs only; {} is an HTTP API (use --invoke)",

@@ -222,3 +222,25 @@ async fn a_real_call_stops_waiting_when_cancelled_and_says_what_it_cannot_do() {
     assert!(matches!(err, RealCallError::Backend(_)), "{err:?}");
     assert!(!err.to_string().contains('\n'), "{err}");
 }
+
+/// `usageIdentifierKey` is an API key value: the findings quoting the
+/// answer (here an explicit Deny) never carry it.
+#[test]
+fn the_usage_identifier_key_never_reaches_the_findings() {
+    let url = "https://rest123.execute-api.eu-west-1.amazonaws.com/dev/me";
+    let p = preview(&rest_api(), &get(url, &[("Authorization", "tok")])).unwrap();
+    let secret = "usage-key-value-0123456789abcdef";
+    let answer = serde_json::json!({
+        "principalId": "bob",
+        "usageIdentifierKey": secret,
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": "*"}
+        ]},
+    });
+    let e = evaluate(&p, &answer, None);
+    let text = serde_json::to_string(&e.findings).unwrap();
+    assert!(text.contains("AUTHORIZER_DENIED"), "{text}");
+    assert!(text.contains(MASKED_KEY), "the answer is quoted: {text}");
+    assert!(!text.contains(secret), "{text}");
+    assert_eq!(mask_usage_key(answer)["usageIdentifierKey"], MASKED_KEY);
+}

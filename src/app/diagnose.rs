@@ -25,7 +25,7 @@ use crate::domain::{
 use crate::engines::doctor::{self, Evidence};
 
 /// How long the Doctor pane waits for a request's logs (the CLI's `--wait` default).
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
+pub(crate) const DEFAULT_WAIT: Duration = Duration::from_secs(20);
 
 /// One request and its answer, with what the inventory says it targeted.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +49,6 @@ pub struct WithLogs {
     pub lines: usize,
     /// The request's execution-log lines, parsed (REST stages that write them).
     pub exec: Option<ExecTrace>,
-    /// True when an access-log group was searched.
-    pub searched_access: bool,
     /// What could not be searched, a sentence each.
     pub notes: Vec<String>,
 }
@@ -95,7 +93,7 @@ impl Exchange {
     /// Why the request's logs cannot confirm anything, when they cannot: the
     /// API is unknown, the stage is unknown or writes no access log, or the
     /// response names no request id.
-    pub fn why_logs_cannot_help(&self) -> Option<String> {
+    pub(crate) fn why_logs_cannot_help(&self) -> Option<String> {
         let Some(api) = &self.api else {
             return Some(
                 "the API is not in the inventory: findings from the response alone".into(),
@@ -139,7 +137,7 @@ impl Exchange {
 
     /// The stage's execution-log group, when it is a REST stage whose
     /// method settings write execution logs.
-    pub fn exec_group(&self) -> Option<String> {
+    pub(crate) fn exec_group(&self) -> Option<String> {
         let api = self.api.as_ref()?;
         let stage = api.stage(self.stage.as_deref()?)?;
         exec_group(api, stage)
@@ -185,7 +183,6 @@ impl Exchange {
             access,
             lines,
             exec: gathered.exec,
-            searched_access: gathered.searched_access,
             notes: gathered.notes,
         }
     }
@@ -193,7 +190,7 @@ impl Exchange {
 
 /// The execution-log group of a REST stage whose settings write execution
 /// logs (stage-wide or for some method), else `None`.
-pub fn exec_group(api: &Api, stage: &Stage) -> Option<String> {
+pub(crate) fn exec_group(api: &Api, stage: &Stage) -> Option<String> {
     (api.protocol() == Protocol::Rest && stage.writes_execution_logs())
         .then(|| crate::engines::exec_log::log_group_name(&api.id, &stage.stage_name))
 }

@@ -10,7 +10,7 @@ use crate::store::history::History;
 
 /// The body of the demo scenario that calls this route with this method,
 /// a successful one first (the tour's "valid" step needs a valid body).
-pub fn demo_body(draft: &RequestDraft) -> Option<String> {
+pub(crate) fn demo_body(draft: &RequestDraft) -> Option<String> {
     let api_id = draft.target.api_id.as_deref()?;
     let route_key = draft.target.route_key.as_deref()?;
     let pattern = Pattern::parse(route_key);
@@ -53,7 +53,7 @@ pub fn fill_demo_credential(draft: &mut RequestDraft) -> bool {
 }
 
 /// [`last_sent_body`] on a blocking thread (the history file may be big).
-pub async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
+pub(crate) async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
     tokio::task::spawn_blocking(move || last_sent_body(&draft))
         .await
         .ok()
@@ -62,7 +62,7 @@ pub async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> {
 
 /// The newest non-empty body sent to this route, per the history file of
 /// its API (blocking: call it off the UI loop).
-pub fn last_sent_body(draft: &RequestDraft) -> Option<Vec<u8>> {
+pub(crate) fn last_sent_body(draft: &RequestDraft) -> Option<Vec<u8>> {
     let route_key = draft.target.route_key.as_deref()?;
     let history = History::open(&History::key_for(draft), StoreOptions::from_env()).ok()?;
     history

@@ -143,7 +143,7 @@ fn cancelled() -> BackendError {
 
 /// What a triage run ends with, as the Health page receives it (views name
 /// no backend types).
-pub type HealthOutcome = Result<HealthReport, BackendError>;
+pub(crate) type HealthOutcome = Result<HealthReport, BackendError>;
 
 /// Run the triage on APIs already loaded with details. One API gets the full
 /// breakdown (routes, causes, functions); several get stage totals only.

@@ -13,10 +13,10 @@ use crate::store::collections::DEFAULT_COLLECTION;
 use crate::store::{HistoryEntry, SavedRow};
 
 /// The store a front end uses: `Arc`, so tasks carry it off the UI loop.
-pub type Store = Arc<dyn RequestStore>;
+pub(crate) type Store = Arc<dyn RequestStore>;
 
 /// The files under the data dir (the default store of the TUI and the CLI).
-pub fn default_store() -> Store {
+pub(crate) fn default_store() -> Store {
     Arc::new(crate::store::FileStore::from_env())
 }
 
@@ -72,13 +72,13 @@ pub async fn list(store: Store, key: String) -> Listing {
 
 /// One stored request to forget.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stored {
+pub(crate) enum Stored {
     Sent { key: String, id: String },
     Saved { collection: String, name: String },
 }
 
 /// Forget one request; `Ok(false)` when it was already gone.
-pub async fn forget(store: Store, what: Stored) -> Result<bool, String> {
+pub(crate) async fn forget(store: Store, what: Stored) -> Result<bool, String> {
     blocking(&store, move |s| match &what {
         Stored::Sent { key, id } => s.forget_sent(key, id),
         Stored::Saved { collection, name } => s.forget_saved(collection, name),
@@ -88,7 +88,7 @@ pub async fn forget(store: Store, what: Stored) -> Result<bool, String> {
 }
 
 /// The history key written last (`:history` with nothing selected).
-pub async fn most_recent_key(store: Store) -> Option<String> {
+pub(crate) async fn most_recent_key(store: Store) -> Option<String> {
     blocking(&store, |s| s.most_recent_key())
         .await
         .ok()
@@ -120,7 +120,7 @@ pub fn save(store: &dyn RequestStore, spec: &str, draft: &RequestDraft) -> Resul
 }
 
 /// [`save`] on a blocking thread.
-pub async fn save_in_background(
+pub(crate) async fn save_in_background(
     store: Store,
     spec: String,
     draft: RequestDraft,

@@ -39,7 +39,7 @@ impl Problem {
 
 /// The problems of one API: every call that failed, and details that never
 /// arrived even when no call said why.
-pub fn of_api(api: &Api) -> Vec<Problem> {
+pub(crate) fn of_api(api: &Api) -> Vec<Problem> {
     let subject = || Some(format!("{} ({})", api.id, api.name));
     let mut out: Vec<Problem> = api
         .problems
@@ -54,7 +54,7 @@ pub fn of_api(api: &Api) -> Vec<Problem> {
 
 /// The problems of an inventory load: the families that could not be
 /// listed, then each API's.
-pub fn of_inventory(inventory: &Inventory, listing: &[String]) -> Vec<Problem> {
+pub(crate) fn of_inventory(inventory: &Inventory, listing: &[String]) -> Vec<Problem> {
     listing
         .iter()
         .map(|p| Problem::new(None, p.clone()))

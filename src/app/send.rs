@@ -23,7 +23,7 @@ use crate::engines::routing::Router;
 use crate::store::{History, HistoryEntry, Outcome};
 
 /// What SigV4 signed (canonical request, string to sign), for display.
-pub type Signing = crate::backends::http::SigningDebug;
+pub(crate) type Signing = crate::backends::http::SigningDebug;
 
 /// Where to record the send (`None`: not at all).
 #[derive(Clone, Default)]
@@ -71,7 +71,7 @@ pub struct SendJob {
 
 /// Run a [`SendJob`]: a demo request stored by an earlier run is sent to
 /// the demo running now (its port changed), then [`send`].
-pub async fn run_job(job: &mut SendJob) -> Result<Sent, BackendError> {
+pub(crate) async fn run_job(job: &mut SendJob) -> Result<Sent, BackendError> {
     if job.backend.info.demo
         && let Some(a) = &job.api
     {
@@ -91,7 +91,7 @@ pub async fn run_job(job: &mut SendJob) -> Result<Sent, BackendError> {
 }
 
 /// The browser CORS probe of `req` from `origin`, on the session's client.
-pub async fn cors_probe(
+pub(crate) async fn cors_probe(
     client: &Client,
     req: &HttpRequest,
     origin: &str,
@@ -104,7 +104,7 @@ pub async fn cors_probe(
 
 /// The region a SigV4 request to `url` is signed for (the auth mode's,
 /// else the host's, else `fallback`), for "copy as awscurl".
-pub fn signing_region(
+pub(crate) fn signing_region(
     auth_region: Option<&str>,
     url: &str,
     fallback: Option<&str>,
@@ -114,7 +114,7 @@ pub fn signing_region(
 
 /// A body file for the composer, bounded like `send -d @FILE`, read on a
 /// blocking thread.
-pub async fn read_body_file(path: String) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_body_file(path: String) -> Result<Vec<u8>, String> {
     tokio::task::spawn_blocking(move || {
         crate::backends::http::body_from_file(std::path::Path::new(&path))
             .map_err(|e| e.to_string())
@@ -149,7 +149,7 @@ impl Target<'_> {
 /// `api`: the route the draft names when the API has it, else the one API
 /// Gateway's routing picks for the request's method and path; the stage the
 /// draft names, else the one routing picks. Without an API: nothing.
-pub fn resolve_target<'a>(
+pub(crate) fn resolve_target<'a>(
     api: Option<&'a Api>,
     draft: &'a RequestDraft,
     request: &HttpRequest,
@@ -208,7 +208,10 @@ pub fn resolve_target<'a>(
 
 /// Where a request to one of `api`'s custom domains goes ([`Api::through_domain`]); the
 /// `Host` header names the domain when there is one (the demo's loopback listener).
-pub fn domain_call(api: &Api, request: &HttpRequest) -> Option<Option<(Option<String>, String)>> {
+pub(crate) fn domain_call(
+    api: &Api,
+    request: &HttpRequest,
+) -> Option<Option<(Option<String>, String)>> {
     let url = url::Url::parse(&request.url).ok()?;
     let host = match request.header("host") {
         Some(h) => h.split(':').next().unwrap_or(h).trim().to_string(),
@@ -252,7 +255,7 @@ impl Sent {
     /// the one that went on the wire, auth applied: the doctor must see the
     /// bearer token the gateway saw (the composer once handed it the request
     /// before auth, and a sent JWT was diagnosed as `JWT_MISSING`).
-    pub fn exchange(&self, api: Option<&Api>) -> Option<Exchange> {
+    pub(crate) fn exchange(&self, api: Option<&Api>) -> Option<Exchange> {
         let response = self.result.as_ref().ok()?;
         Some(Exchange {
             api: api.cloned(),

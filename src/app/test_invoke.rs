@@ -21,7 +21,7 @@ use crate::engines::routing::{DEFAULT_STAGE, Router};
 use super::authorizer::RealCallError;
 
 /// What AWS documents the test call skips: said wherever it is shown.
-pub const BYPASS_NOTE: &str = "TestInvokeMethod bypasses the authorizer, API keys and usage plans (AWS documents it as a simulation): its answer is what the integration does, not what a client of the stage gets";
+pub(crate) const BYPASS_NOTE: &str = "TestInvokeMethod bypasses the authorizer, API keys and usage plans (AWS documents it as a simulation): its answer is what the integration does, not what a client of the stage gets";
 
 /// The request to run through the control plane.
 #[derive(Debug, Clone, Default)]

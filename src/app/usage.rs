@@ -15,7 +15,7 @@ use crate::domain::{Api, Quota, Throttle};
 
 /// Which key.
 #[derive(Clone)]
-pub enum KeyChoice {
+pub(crate) enum KeyChoice {
     /// A key id, as the inventory lists it.
     Id(String),
     /// The value the client sends in `x-api-key` (never shown).
@@ -34,7 +34,7 @@ impl std::fmt::Debug for KeyChoice {
 /// The usage report of one key.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UsageReport {
+pub(crate) struct UsageReport {
     pub real_call: &'static str,
     pub api_id: String,
     pub stage: String,
@@ -50,6 +50,27 @@ pub struct UsageReport {
     pub used_last_day: Option<i64>,
     /// What is left of the quota period, as of the last day of the range.
     pub remaining: Option<i64>,
+    /// The API's `apiKeySource` (`HEADER` when AWS reports none).
+    pub key_source: String,
+    /// What the numbers do not say (one sentence each).
+    pub notes: Vec<String>,
+}
+
+/// Whether the API reads its key from the Lambda authorizer's
+/// `usageIdentifierKey` (`apiKeySource` `AUTHORIZER`) rather than `x-api-key`.
+pub fn key_from_authorizer(api: &Api) -> bool {
+    api.api_key_source.as_deref() == Some("AUTHORIZER")
+}
+
+/// Why "the key you send" names no key on an API whose key comes from its
+/// authorizer (`None`: it does).
+pub fn sent_key_problem(api: &Api) -> Option<String> {
+    key_from_authorizer(api).then(|| {
+        format!(
+            "API {} takes its API key from its Lambda authorizer's usageIdentifierKey (apiKeySource AUTHORIZER), not from the x-api-key you send: name the key with --key-id ID (gatescope cannot tell which key the authorizer returns for you: it never reads key values)",
+            api.id
+        )
+    })
 }
 
 impl UsageReport {
@@ -75,7 +96,7 @@ impl UsageReport {
 /// A REAL CALL: the usage of `key` under the plan covering `api`'s
 /// `stage`, over the `days` days ending `today` (UTC). `api` must carry
 /// its usage plans (the inventory attaches them).
-pub async fn key_usage(
+pub(crate) async fn key_usage(
     backend: &Backend,
     api: &Api,
     stage: &str,
@@ -83,6 +104,9 @@ pub async fn key_usage(
     today: NaiveDate,
     days: u32,
 ) -> Result<UsageReport, RealCallError> {
+    if let (KeyChoice::Sent(_), Some(why)) = (key, sent_key_problem(api)) {
+        return Err(RealCallError::NotApplicable(why));
+    }
     let plans: Vec<_> = api.plans_for_stage(stage).collect();
     if plans.is_empty() {
         return Err(RealCallError::NotApplicable(format!(
@@ -145,7 +169,19 @@ pub async fn key_usage(
         .iter()
         .find(|k| k.id == found.key_id)
         .and_then(|k| k.enabled);
+    let mut notes = Vec::new();
+    if key_from_authorizer(api) {
+        notes.push(format!(
+            "API {} takes its key from its Lambda authorizer (apiKeySource AUTHORIZER): these numbers count the requests whose authorizer answer named this key's value as usageIdentifierKey, whatever x-api-key they carried; gatescope does not know which key the authorizer returns for a given caller (it never reads key values)",
+            api.id
+        ));
+    }
     Ok(UsageReport {
+        key_source: api
+            .api_key_source
+            .clone()
+            .unwrap_or_else(|| "HEADER".into()),
+        notes,
         real_call: "apigateway:GetUsage",
         api_id: api.id.clone(),
         stage: stage.to_string(),

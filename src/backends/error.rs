@@ -36,7 +36,7 @@ impl BackendError {
         }
     }
 
-    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+    pub(crate) fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
     }

@@ -56,7 +56,7 @@ pub enum QueryStatus {
 }
 
 impl QueryStatus {
-    pub fn is_terminal(self) -> bool {
+    pub(crate) fn is_terminal(self) -> bool {
         !matches!(self, QueryStatus::Scheduled | QueryStatus::Running)
     }
 }
@@ -80,7 +80,7 @@ pub struct QueryResults {
 }
 
 /// Batches of events pushed by a live tail session, until it ends.
-pub type LiveTailStream =
+pub(crate) type LiveTailStream =
     Pin<Box<dyn Stream<Item = Result<Vec<RawLogEvent>, BackendError>> + Send>>;
 
 #[async_trait]

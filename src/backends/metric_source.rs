@@ -10,7 +10,7 @@ pub use crate::engines::health::plan::MAX_QUERIES_PER_CALL;
 
 /// Every source refuses a batch over the limit the same way (the plan never
 /// builds one; this catches a caller that skipped it).
-pub fn check_batch(queries: &[MetricQuery]) -> Result<(), BackendError> {
+pub(crate) fn check_batch(queries: &[MetricQuery]) -> Result<(), BackendError> {
     if queries.len() > MAX_QUERIES_PER_CALL {
         return Err(BackendError::new(
             ErrorKind::Other,
@@ -36,8 +36,10 @@ pub trait MetricSource: Send + Sync {
 }
 
 /// A source for backends without metrics: every call says so.
-pub struct NoMetrics;
+#[cfg(test)]
+pub(crate) struct NoMetrics;
 
+#[cfg(test)]
 #[async_trait]
 impl MetricSource for NoMetrics {
     async fn get_metric_data(

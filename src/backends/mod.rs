@@ -8,10 +8,11 @@ pub mod metric_source;
 pub mod real_calls;
 
 pub use control_plane::ControlPlane;
-pub use error::{BackendError, ErrorKind};
+pub(crate) use error::BackendError;
+pub use error::ErrorKind;
 pub use log_source::LogSource;
 pub use metric_source::MetricSource;
-pub use real_calls::RealCalls;
+pub(crate) use real_calls::RealCalls;
 
 use std::sync::Arc;
 

@@ -21,7 +21,7 @@ pub struct Args {
 /// One API in `apis --output json`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ApiSummary<'a> {
+pub(crate) struct ApiSummary<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub protocol: Protocol,

@@ -66,7 +66,7 @@ pub async fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 /// The `--output json` object: `{ok, clientStatus, clientHeaders, clientBody,
 /// clientBodyBase64?, findings[{code, severity, message, evidence, fix, unverified}]}`.
 /// Headers are `[name, value]` pairs: order and repeats (set-cookie) matter.
-pub fn to_json(v: &Interpretation) -> serde_json::Value {
+pub(crate) fn to_json(v: &Interpretation) -> serde_json::Value {
     let mut out = json!({
         "ok": v.ok,
         "clientStatus": v.client_status,

@@ -75,7 +75,7 @@ struct CorsFile {
 }
 
 /// Parse a CorsConfiguration document (null = no configuration).
-pub fn parse_cors(text: &[u8]) -> anyhow::Result<Option<Cors>> {
+pub(crate) fn parse_cors(text: &[u8]) -> anyhow::Result<Option<Cors>> {
     let v: serde_json::Value =
         serde_json::from_slice(text).context("the CORS configuration is not valid JSON")?;
     if v.is_null() {
@@ -252,7 +252,7 @@ fn print(e: &CorsEvaluation, notes: &[String], output: OutputFormat) -> anyhow::
 }
 
 /// `{code, severity, message, fix}` plus evidence, as the engines' CLIs print findings.
-pub fn finding_json(f: &Finding) -> serde_json::Value {
+pub(crate) fn finding_json(f: &Finding) -> serde_json::Value {
     json!({
         "code": f.code,
         "severity": f.severity,
@@ -264,7 +264,7 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
 }
 
 /// Human rendering of findings for the report outputs.
-pub fn print_findings(findings: &[Finding]) {
+pub(crate) fn print_findings(findings: &[Finding]) {
     if findings.is_empty() {
         return;
     }

@@ -203,7 +203,7 @@ async fn diagnose_request(
 /// The request `args` describe, as a draft the composer could hold: the
 /// API and stage it targets are named in it, so the TUI and this command
 /// resolve the same route and authorizer for it.
-pub fn request_draft(
+pub(crate) fn request_draft(
     args: &Args,
     api: &Api,
     stage: Option<&Stage>,
@@ -301,7 +301,7 @@ pub fn request_draft(
 
 /// Send `draft` to `api`, gather its logs (up to `--wait`) and diagnose it:
 /// the report and the lines printed above it.
-pub async fn diagnose_draft(
+pub(crate) async fn diagnose_draft(
     draft: &RequestDraft,
     args: &Args,
     backend: &Backend,

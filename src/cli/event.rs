@@ -32,7 +32,7 @@ impl From<ApiTypeArg> for ApiType {
 }
 
 /// `1.0` or `2.0`.
-pub fn parse_payload(s: &str) -> Result<PayloadFormat, String> {
+pub(crate) fn parse_payload(s: &str) -> Result<PayloadFormat, String> {
     PayloadFormat::parse(s).ok_or_else(|| format!("`{s}` is not a payload format; use 1.0 or 2.0"))
 }
 

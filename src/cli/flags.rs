@@ -9,15 +9,15 @@ use std::time::Duration;
 use anyhow::Context;
 
 /// The longest `--timeout` / `--wait` accepted: a day.
-pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The most bytes read from a file or stdin given on the command line
 /// (function output, request bodies, CORS configs): 64 MiB, six times API
 /// Gateway's 10 MB payload limit.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// `--timeout S` (seconds, fractions allowed): more than 0, at most a day.
-pub fn parse_seconds(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_seconds(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .trim()
         .parse()
@@ -36,7 +36,7 @@ pub fn parse_seconds(s: &str) -> Result<f64, String> {
 
 /// `--aws-timeout S` / `GATESCOPE_AWS_TIMEOUT`: seconds, more than 0, at
 /// most 300 (5 minutes).
-pub fn parse_aws_timeout(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_aws_timeout(s: &str) -> Result<Duration, String> {
     let v: f64 = s
         .trim()
         .parse()
@@ -54,7 +54,7 @@ pub fn parse_aws_timeout(s: &str) -> Result<Duration, String> {
 /// (`us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`). Anything else is refused
 /// here with the value named, instead of the SDK dropping it and the command
 /// saying that no region is configured.
-pub fn parse_region(s: &str) -> Result<String, String> {
+pub(crate) fn parse_region(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
         && s.len() <= 64
         && !s.starts_with('-')
@@ -71,7 +71,7 @@ pub fn parse_region(s: &str) -> Result<String, String> {
     }
 }
 
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim()).map_err(|e| format!("{s:?}: {e}"))?;
     if d > MAX_DURATION {
         return Err(format!("{s:?} is longer than the limit of 24h"));
@@ -81,7 +81,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Read all of `reader` up to `limit` bytes; more is an error naming the
 /// limit (so `/dev/zero` ends at once instead of filling memory).
-pub fn read_bounded(reader: impl Read, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_bounded(reader: impl Read, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     let mut buf = Vec::new();
     reader
         .take(limit + 1)
@@ -97,7 +97,7 @@ pub fn read_bounded(reader: impl Read, limit: u64, what: &str) -> anyhow::Result
 }
 
 /// A file or `-` (stdin), bounded by [`MAX_INPUT_BYTES`].
-pub fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
     if path == "-" {
         return read_bounded(std::io::stdin().lock(), MAX_INPUT_BYTES, "standard input");
     }

@@ -37,7 +37,7 @@ pub struct Args {
 }
 
 /// `0.05`, `5%` → 0.05.
-pub fn parse_rate(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_rate(s: &str) -> Result<f64, String> {
     let t = s.trim();
     let (num, scale) = match t.strip_suffix('%') {
         Some(n) => (n.trim(), 100.0),

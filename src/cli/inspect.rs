@@ -48,7 +48,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// An inventory load and what it could not load.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub inventory: Inventory,
     /// Listing families and APIs that could not be (fully) loaded; the
     /// command reports them and exits 1 ([`problems::report`]).
@@ -59,7 +59,7 @@ pub struct Loaded {
 impl Loaded {
     /// What to say when no API is shown: "none" only when the lists truly
     /// came back empty.
-    pub fn none_found(&self) -> &'static str {
+    pub(crate) fn none_found(&self) -> &'static str {
         if self.listing_incomplete {
             "no APIs could be listed (the listing is incomplete: see the warnings)"
         } else {
@@ -71,7 +71,10 @@ impl Loaded {
 /// Load the inventory (one API or all) and refresh the disk cache (a partial
 /// load is merged with it, see [`merge_for_cache`]). What could not be
 /// loaded is in [`Loaded::problems`].
-pub async fn load_inventory(global: &GlobalArgs, api_id: Option<&str>) -> anyhow::Result<Loaded> {
+pub(crate) async fn load_inventory(
+    global: &GlobalArgs,
+    api_id: Option<&str>,
+) -> anyhow::Result<Loaded> {
     load_inventory_with(
         global,
         api_id,
@@ -153,7 +156,7 @@ fn throttle(s: Option<&RouteSettings>) -> String {
 }
 
 /// The human report of one API.
-pub fn render_api(api: &Api) -> String {
+pub(crate) fn render_api(api: &Api) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

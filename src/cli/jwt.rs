@@ -230,7 +230,7 @@ async fn fetch_jwks(issuer: &str) -> anyhow::Result<Jwks> {
 
 /// The most bytes read of a discovery document or a JWKS: real ones are a
 /// few KiB; a 200 MB answer ends with this limit named.
-pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_JWKS_BYTES: usize = 1024 * 1024;
 
 async fn bounded_text(mut resp: reqwest::Response, url: &str) -> anyhow::Result<String> {
     let mut body = Vec::new();

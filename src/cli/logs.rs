@@ -59,7 +59,7 @@ pub struct Args {
 }
 
 /// `--stage`, or the API's only stage; with several, say which exist.
-pub fn only_stage(api: &crate::domain::Api, asked: Option<&str>) -> anyhow::Result<String> {
+pub(crate) fn only_stage(api: &crate::domain::Api, asked: Option<&str>) -> anyhow::Result<String> {
     if let Some(s) = asked {
         return Ok(s.to_string());
     }

@@ -28,7 +28,7 @@ use crate::backends::{Backend, aws::AwsOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "gatescope", version, about = "Explore and debug AWS API Gateway + Lambda", long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -56,7 +56,7 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    pub fn aws_options(&self) -> AwsOptions {
+    pub(crate) fn aws_options(&self) -> AwsOptions {
         AwsOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
@@ -81,7 +81,10 @@ impl GlobalArgs {
 }
 
 /// Fetch one API with its details (routes, authorizers, stages) by id.
-pub async fn fetch_api(backend: &Backend, api_id: &str) -> anyhow::Result<crate::domain::Api> {
+pub(crate) async fn fetch_api(
+    backend: &Backend,
+    api_id: &str,
+) -> anyhow::Result<crate::domain::Api> {
     let apis = backend.control.list_apis().await?;
     let Some(api) = apis.into_iter().find(|a| a.id == api_id) else {
         anyhow::bail!("no API with id {api_id} here (list them with `gatescope apis`)");
@@ -90,12 +93,14 @@ pub async fn fetch_api(backend: &Backend, api_id: &str) -> anyhow::Result<crate:
 }
 
 /// Read a file argument, `-` meaning standard input.
-pub fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
     flags::read_input(path)
 }
 
 /// Headers as a JSON object with lower-case names (repeats joined by ", ").
-pub fn headers_json(headers: &[(String, String)]) -> serde_json::Map<String, serde_json::Value> {
+pub(crate) fn headers_json(
+    headers: &[(String, String)],
+) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     for (k, v) in headers {
         let k = k.to_ascii_lowercase();

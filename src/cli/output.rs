@@ -13,14 +13,14 @@ pub enum OutputFormat {
 
 /// Print one value as pretty JSON on stdout (terminal-safe, see
 /// [`crate::engines::terminal_text::escape_json`]).
-pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     write_json_text(&serde_json::to_string_pretty(value)?);
     write_text_raw("\n");
     Ok(())
 }
 
 /// One NDJSON line (compact), terminal-safe.
-pub fn print_json_line<T: Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json_line<T: Serialize>(value: &T) -> anyhow::Result<()> {
     write_json_text(&serde_json::to_string(value)?);
     write_text_raw("\n");
     Ok(())
@@ -29,22 +29,22 @@ pub fn print_json_line<T: Serialize>(value: &T) -> anyhow::Result<()> {
 /// Human output that may hold outside text: control and bidi characters
 /// are shown escaped ([`crate::engines::terminal_text::escape`]). Every
 /// table / report line of the CLI goes through here (`outln!`, `out!`).
-pub fn write_text(text: &str) {
+pub(crate) fn write_text(text: &str) {
     write_text_raw(&crate::engines::terminal_text::escape(text));
 }
 
 /// JSON text from serde_json, with the same characters as JSON escapes.
-pub fn write_json_text(json: &str) {
+pub(crate) fn write_json_text(json: &str) {
     write_text_raw(&crate::engines::terminal_text::escape_json(json));
 }
 
 /// A warning / note line on stderr, escaped like [`write_text`].
-pub fn write_err_line(text: &str) {
+pub(crate) fn write_err_line(text: &str) {
     eprintln!("{}", crate::engines::terminal_text::escape(text));
 }
 
 /// One JSON document on stderr, escaped like [`write_json_text`].
-pub fn write_err_json(json: &str) {
+pub(crate) fn write_err_json(json: &str) {
     eprintln!("{}", crate::engines::terminal_text::escape_json(json));
 }
 

@@ -32,6 +32,6 @@ pub fn report(problems: &[Problem], output: OutputFormat) -> ExitCode {
 }
 
 /// The worse of two exit codes (1 over 0; anything else as given).
-pub fn worst(a: ExitCode, b: ExitCode) -> ExitCode {
+pub(crate) fn worst(a: ExitCode, b: ExitCode) -> ExitCode {
     if a == ExitCode::SUCCESS { b } else { a }
 }

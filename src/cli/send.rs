@@ -228,7 +228,7 @@ fn read_body(d: &str) -> anyhow::Result<(Vec<u8>, ContentType)> {
     }
 }
 
-pub fn parse_auth(s: &str) -> anyhow::Result<AuthMode> {
+pub(crate) fn parse_auth(s: &str) -> anyhow::Result<AuthMode> {
     let (kind, rest) = s.split_once(':').unwrap_or((s, ""));
     let from_env = |var: &str| std::env::var(var).unwrap_or_default();
     Ok(match kind.to_ascii_lowercase().as_str() {
@@ -257,7 +257,7 @@ pub fn parse_auth(s: &str) -> anyhow::Result<AuthMode> {
 }
 
 /// `--output json`: one object (see the README's `send` section).
-pub fn response_json(resp: &HttpResponse, prepared: &Prepared) -> Value {
+pub(crate) fn response_json(resp: &HttpResponse, prepared: &Prepared) -> Value {
     let mut headers = Map::new();
     for (k, v) in &resp.headers {
         match headers.get_mut(k) {
@@ -296,7 +296,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// `--output table`: status line, headers, body (pretty JSON, text, or hex).
-pub fn response_table(resp: &HttpResponse, warnings: &[String]) -> String {
+pub(crate) fn response_table(resp: &HttpResponse, warnings: &[String]) -> String {
     let mut out = format!(
         "HTTP {} {}  {}{}  {:.1} ms",
         resp.status,

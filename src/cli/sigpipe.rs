@@ -14,7 +14,7 @@
 
 /// Restore the default SIGPIPE action (terminate quietly). Call it before any
 /// thread is started, and only for commands that do not run the TUI.
-pub fn restore_default() {
+pub(crate) fn restore_default() {
     #[cfg(unix)]
     // SAFETY: `signal` with SIG_DFL installs no handler; it only changes the
     // disposition of SIGPIPE, and is called before the runtime's threads exist.

@@ -53,6 +53,10 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         bail!("usage plans could not be read: {p}");
     }
     account.attach(&mut api);
+    if let (KeyChoice::Sent(_), Some(why)) = (&key, usage::sent_key_problem(&api)) {
+        // Not a refusal (exit 1): the question cannot be asked this way.
+        bail!("--sent-key does not apply: {why}");
+    }
     let stage = match (&args.stage, api.stages.as_slice()) {
         (Some(s), _) => s.clone(),
         (None, [only]) => only.stage_name.clone(),
@@ -106,6 +110,9 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 day = day.and_then(|d| d.succ_opt());
             }
             outln!("{}", report.verdict());
+            for note in &report.notes {
+                outln!("note: {note}");
+            }
         }
     }
     let used_up = report.remaining.is_some_and(|r| r <= 0) && report.quota.is_some();

@@ -11,15 +11,15 @@ use super::{StoreError, StoreOptions, file_stem, lock, now_ms};
 use crate::domain::RequestDraft;
 use crate::engines::redact::Redactor;
 
-pub const DEFAULT_COLLECTION: &str = "default";
+pub(crate) const DEFAULT_COLLECTION: &str = "default";
 
 /// The largest body a saved request keeps (bigger ones are refused: a saved
 /// request must re-send exactly what was saved, so it is never cut).
-pub const SAVED_BODY_CAP: usize = 8 * 1024 * 1024;
+pub(crate) const SAVED_BODY_CAP: usize = 8 * 1024 * 1024;
 
 /// The collection file format this gatescope writes; files with a higher
 /// version are read as far as possible and never rewritten.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -45,8 +45,7 @@ struct CollectionFile {
 }
 
 #[derive(Debug)]
-pub struct Collection {
-    name: String,
+pub(crate) struct Collection {
     path: PathBuf,
     requests: Vec<SavedRequest>,
     options: StoreOptions,
@@ -62,7 +61,7 @@ impl Collection {
         crate::paths::data_dir().join("collections")
     }
 
-    pub fn open_in(
+    pub(crate) fn open_in(
         dir: &Path,
         name: &str,
         options: StoreOptions,
@@ -75,7 +74,6 @@ impl Collection {
             newer_version_error(&path, newer_version, FORMAT_VERSION).map(|e| e.to_string())
         });
         Ok(Collection {
-            name: name.to_string(),
             path,
             requests: loaded.value.requests,
             options,
@@ -84,10 +82,7 @@ impl Collection {
         })
     }
 
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -97,6 +92,7 @@ impl Collection {
         &self.requests
     }
 
+    #[cfg(test)]
     pub fn get(&self, name: &str) -> Option<&SavedRequest> {
         self.requests.iter().find(|r| r.name == name)
     }

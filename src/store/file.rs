@@ -36,7 +36,7 @@ pub enum StoreError {
 /// The largest store file read (history, collections): far above what the
 /// body caps let gatescope write, low enough that a stray huge file cannot
 /// exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The error for a file written by a newer gatescope (`found` above
 /// `supported`): history and collections read it but never rewrite it.
@@ -56,7 +56,7 @@ pub(crate) fn newer_version_error(
 /// Anything but a regular file (a FIFO, a device, a folder) is refused
 /// without opening it, so it cannot hang or stream forever; so is a file
 /// over [`MAX_FILE_BYTES`].
-pub fn read_file(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     use std::io::Read;
     let err = |source| StoreError::Read {
         path: path.to_path_buf(),
@@ -99,7 +99,7 @@ fn too_big() -> std::io::Error {
 
 /// A loaded document and, when the file was unreadable, what happened to it.
 #[derive(Debug)]
-pub struct Loaded<T> {
+pub(crate) struct Loaded<T> {
     pub value: T,
     /// "… could not be parsed (…); a copy was kept at …": show it once.
     pub warning: Option<String>,
@@ -109,7 +109,9 @@ pub struct Loaded<T> {
 /// parse is copied to `path.corrupt-TIMESTAMP` first, then treated as empty,
 /// so the next save cannot destroy the only copy. A file that cannot be read
 /// at all is an error: writing over it could lose data.
-pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>, StoreError> {
+pub(crate) fn load_json<T: DeserializeOwned + Default>(
+    path: &Path,
+) -> Result<Loaded<T>, StoreError> {
     let Some(bytes) = read_file(path)? else {
         return Ok(Loaded {
             value: T::default(),
@@ -141,17 +143,17 @@ pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>
 
 /// The parsed file, or `None` when it is missing or does not parse; no side
 /// effects (used to merge what another process saved before writing).
-pub fn peek_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
+pub(crate) fn peek_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
     serde_json::from_slice(&read_file(path).ok()??).ok()
 }
 
 /// Write `value` as pretty JSON, atomically.
-pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+pub(crate) fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
     write_json(path, serde_json::to_vec_pretty(value))
 }
 
 /// Write `value` as compact JSON, atomically (files rewritten often).
-pub fn save_json_compact<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+pub(crate) fn save_json_compact<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
     write_json(path, serde_json::to_vec(value))
 }
 

@@ -10,7 +10,7 @@ use crate::domain::RequestDraft;
 use crate::engines::redact::Redactor;
 
 #[derive(Debug, Clone)]
-pub struct FileStore {
+pub(crate) struct FileStore {
     pub history: PathBuf,
     pub collections: PathBuf,
     pub options: StoreOptions,
@@ -18,7 +18,7 @@ pub struct FileStore {
 
 impl FileStore {
     /// The data dir's folders, options from the environment.
-    pub fn from_env() -> FileStore {
+    pub(crate) fn from_env() -> FileStore {
         FileStore {
             history: History::dir(),
             collections: Collection::dir(),
@@ -27,6 +27,7 @@ impl FileStore {
     }
 
     /// Both folders under `root` (tests).
+    #[cfg(test)]
     pub fn under(root: &Path, options: StoreOptions) -> FileStore {
         FileStore {
             history: root.join("history"),

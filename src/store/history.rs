@@ -12,15 +12,15 @@ use crate::domain::{HttpRequest, HttpResponse, RequestDraft};
 use crate::engines::redact::Redactor;
 
 /// Entries kept per API; older ones fall off.
-pub const DEFAULT_LIMIT: usize = 200;
+pub(crate) const DEFAULT_LIMIT: usize = 200;
 
 /// Bytes of a request body kept in the history (per entry, stored once);
 /// longer bodies are cut and the entry says so ([`HistoryEntry::body_truncated_from`]).
-pub const BODY_CAP: usize = 256 * 1024;
+pub(crate) const BODY_CAP: usize = 256 * 1024;
 
 /// The history file format this gatescope reads and writes. A file with a
 /// higher version is read as far as it can be and never rewritten.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// How a send ended (no body: bodies can be large and hold personal data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -35,7 +35,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn from_response(resp: &HttpResponse) -> Outcome {
+    pub(crate) fn from_response(resp: &HttpResponse) -> Outcome {
         Outcome {
             status: Some(resp.status),
             total_ms: Some(resp.timing.total_ms),
@@ -45,7 +45,7 @@ impl Outcome {
         }
     }
 
-    pub fn from_error(message: impl Into<String>) -> Outcome {
+    pub(crate) fn from_error(message: impl Into<String>) -> Outcome {
         Outcome {
             error: Some(message.into()),
             ..Default::default()
@@ -110,7 +110,8 @@ impl HistoryEntry {
     }
 
     /// The body that went out (kept once when it was the draft's).
-    pub fn request_body(&self) -> &[u8] {
+    #[cfg(test)]
+    pub(crate) fn request_body(&self) -> &[u8] {
         if self.body_in_draft {
             &self.draft.body
         } else {
@@ -159,9 +160,8 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// One API's history.
 #[derive(Debug)]
-pub struct History {
+pub(crate) struct History {
     path: PathBuf,
-    key: String,
     entries: Vec<HistoryEntry>,
     limit: usize,
     options: StoreOptions,
@@ -175,7 +175,7 @@ pub struct History {
 
 impl History {
     /// The history key of a draft: its API id, else the URL's host.
-    pub fn key_for(draft: &RequestDraft) -> String {
+    pub(crate) fn key_for(draft: &RequestDraft) -> String {
         if let Some(id) = draft.target.api_id.as_deref().filter(|s| !s.is_empty()) {
             return id.to_string();
         }
@@ -199,7 +199,11 @@ impl History {
         History::open_in(&History::dir(), key, options)
     }
 
-    pub fn open_in(dir: &Path, key: &str, options: StoreOptions) -> Result<History, StoreError> {
+    pub(crate) fn open_in(
+        dir: &Path,
+        key: &str,
+        options: StoreOptions,
+    ) -> Result<History, StoreError> {
         let path = dir.join(format!("{}.json", file_stem(key)));
         // Stamp before reading: if another gatescope renames a new file in
         // between, the stamp is the old one and the next write re-reads.
@@ -213,7 +217,6 @@ impl History {
         Ok(History {
             seen,
             newer_version,
-            key: key.to_string(),
             entries: loaded.value.into_entries(),
             path,
             limit: DEFAULT_LIMIT,
@@ -222,15 +225,13 @@ impl History {
         })
     }
 
-    pub fn with_limit(mut self, limit: usize) -> History {
+    #[cfg(test)]
+    pub(crate) fn with_limit(mut self, limit: usize) -> History {
         self.limit = limit.max(1);
         self
     }
 
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -240,6 +241,7 @@ impl History {
         &self.entries
     }
 
+    #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<&HistoryEntry> {
         self.entries.iter().find(|e| e.id == id)
     }

@@ -13,14 +13,20 @@ pub mod file_store;
 pub mod history;
 pub mod lock;
 
-pub use collections::{Collection, SavedRequest, SavedRow};
-pub use file::StoreError;
-pub use file_store::FileStore;
-pub use history::{History, HistoryEntry, Outcome};
+pub(crate) use collections::Collection;
+pub(crate) use collections::SavedRow;
+
+pub(crate) use file::StoreError;
+
+pub(crate) use file_store::FileStore;
+
+pub(crate) use history::History;
+pub(crate) use history::HistoryEntry;
+pub use history::Outcome;
 
 /// Store-wide settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StoreOptions {
+pub(crate) struct StoreOptions {
     /// Keep secrets (Authorization, API keys, tokens, cookies) in history and
     /// collections unredacted. Off by default; `gatescope send
     /// --store-secrets` or `GATESCOPE_STORE_SECRETS=1` turn it on.
@@ -29,7 +35,7 @@ pub struct StoreOptions {
 
 impl StoreOptions {
     /// From the environment (`GATESCOPE_STORE_SECRETS=1|true|yes`).
-    pub fn from_env() -> StoreOptions {
+    pub(crate) fn from_env() -> StoreOptions {
         let on = std::env::var("GATESCOPE_STORE_SECRETS")
             .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
             .unwrap_or(false);

@@ -42,7 +42,7 @@ pub struct InventoryCache {
 
 impl InventoryCache {
     /// The cache file of this backend under [`crate::paths::cache_dir`].
-    pub fn for_backend(info: &BackendInfo) -> Self {
+    pub(crate) fn for_backend(info: &BackendInfo) -> Self {
         Self::in_dir(&crate::paths::cache_dir().join("inventory"), info)
     }
 

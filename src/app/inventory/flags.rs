@@ -42,13 +42,13 @@ pub fn flags(api: &Api) -> Vec<Flag> {
 }
 
 /// Flags of one route only (for the routes table).
-pub fn route_flags<'a>(all: &'a [Flag], route_key: &str) -> impl Iterator<Item = &'a Flag> {
+pub(crate) fn route_flags<'a>(all: &'a [Flag], route_key: &str) -> impl Iterator<Item = &'a Flag> {
     all.iter()
         .filter(move |f| f.route.as_deref() == Some(route_key))
 }
 
 /// Flags of one stage only (for the stages table).
-pub fn stage_flags<'a>(all: &'a [Flag], stage: &str) -> impl Iterator<Item = &'a Flag> {
+pub(crate) fn stage_flags<'a>(all: &'a [Flag], stage: &str) -> impl Iterator<Item = &'a Flag> {
     all.iter()
         .filter(move |f| f.stage.as_deref() == Some(stage))
 }

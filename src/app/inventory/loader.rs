@@ -38,7 +38,7 @@ pub enum InventoryEvent {
 /// Default bound on APIs loaded at once. Each HTTP API load runs four calls
 /// concurrently, so this keeps about 32 requests in flight: below API
 /// Gateway's control-plane burst of 40.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub(crate) const DEFAULT_CONCURRENCY: usize = 8;
 
 #[derive(Clone)]
 pub struct Loader {
@@ -167,7 +167,7 @@ impl Loader {
     /// [`Loader::load`], saying what it waits for when a call takes long:
     /// `report` gets a [`LoadWait`] once nothing arrived for `pace.first`,
     /// then every `pace.every` until something does.
-    pub async fn load_reporting(
+    pub(crate) async fn load_reporting(
         &self,
         pace: Option<ReportPace>,
         mut report: impl FnMut(LoadWait),
@@ -235,7 +235,7 @@ impl Loader {
 
 /// When [`Loader::load_reporting`] speaks up.
 #[derive(Debug, Clone, Copy)]
-pub struct ReportPace {
+pub(crate) struct ReportPace {
     /// Quiet for this long before the first report (fast loads say nothing).
     pub first: Duration,
     /// Then once per this.
@@ -244,7 +244,7 @@ pub struct ReportPace {
 
 /// What a slow inventory load is waiting for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum LoadWait {
+pub(crate) enum LoadWait {
     /// The two lists (GetApis, GetRestApis) have not answered.
     Listing { waited: Duration },
     /// The details of these APIs have not arrived.

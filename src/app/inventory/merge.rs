@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use crate::domain::{Api, Inventory};
 
 /// Why a cached entry was kept (the start of a `problems` line).
-pub const STALE: &str = "stale";
+pub(crate) const STALE: &str = "stale";
 
 /// An API whose details are all there.
 fn complete(api: &Api) -> bool {
@@ -27,7 +27,7 @@ fn usable(prev: &Api) -> bool {
 }
 
 /// Everything the load asked for arrived.
-pub fn is_complete(fresh: &Inventory, listing_problems: &[String]) -> bool {
+pub(crate) fn is_complete(fresh: &Inventory, listing_problems: &[String]) -> bool {
     listing_problems.is_empty() && fresh.apis.iter().all(complete)
 }
 
@@ -37,7 +37,7 @@ pub fn is_complete(fresh: &Inventory, listing_problems: &[String]) -> bool {
 /// could not read keeps its previous details; an API a partial listing could
 /// not list is kept). Always `Some` today: the `Option` leaves room for a
 /// load not worth a file.
-pub fn merge_for_cache(
+pub(crate) fn merge_for_cache(
     previous: Option<&Inventory>,
     fresh: &Inventory,
     listing_problems: &[String],

@@ -11,8 +11,9 @@ pub mod loader;
 pub mod merge;
 pub mod state;
 
-pub use cache::{CachedInventory, InventoryCache};
-pub use flags::{Flag, flags};
+pub use cache::InventoryCache;
+pub use flags::flags;
 pub use loader::{InventoryEvent, Loader};
-pub use merge::merge_for_cache;
-pub use state::{Applied, InventoryState};
+pub(crate) use merge::merge_for_cache;
+
+pub use state::InventoryState;

@@ -80,18 +80,18 @@ impl InventoryState {
     }
 
     /// True when the API shown is the cached copy, not yet refreshed.
-    pub fn is_stale(&self, api_id: &str) -> bool {
+    pub(crate) fn is_stale(&self, api_id: &str) -> bool {
         self.from_cache && !self.fresh.contains(api_id)
     }
 
     /// True while anything shown is stale.
-    pub fn any_stale(&self) -> bool {
+    pub(crate) fn any_stale(&self) -> bool {
         self.from_cache && (!self.listed || self.apis.iter().any(|a| !self.fresh.contains(&a.id)))
     }
 
     /// True until the first listing arrived and nothing (not even the cache)
     /// can be shown: the list says "loading", not "no APIs".
-    pub fn waiting_for_first_list(&self) -> bool {
+    pub(crate) fn waiting_for_first_list(&self) -> bool {
         self.loading && !self.listed && self.apis.is_empty()
     }
 
@@ -106,7 +106,7 @@ impl InventoryState {
 
     /// Insert or replace one API (matched by id), keeping the list order; it
     /// is fresh from now on (`r` on an API page reloads one API).
-    pub fn upsert(&mut self, api: Api) {
+    pub(crate) fn upsert(&mut self, api: Api) {
         self.fresh.insert(api.id.clone());
         match self.apis.iter_mut().find(|a| a.id == api.id) {
             Some(slot) => *slot = api,

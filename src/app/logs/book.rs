@@ -13,13 +13,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use crate::domain::{
-    AccessLogRecord, CorrelatedRecord, HttpResponse, LambdaInvocation, RawLogEvent, Text,
-};
+use crate::domain::{AccessLogRecord, CorrelatedRecord, LambdaInvocation, RawLogEvent, Text};
 use crate::engines::access_log::AccessLogFormat;
-use crate::engines::correlate::{
-    CorrelateOptions, InvocationIndex, correlate_one, matches_response,
-};
+use crate::engines::correlate::{CorrelateOptions, InvocationIndex, correlate_one};
 use crate::engines::lambda_log::LambdaLogParser;
 
 use super::discovery::LogTargets;
@@ -320,7 +316,7 @@ impl LogBook {
     }
 
     /// The correlated view of record `i`.
-    pub fn correlated(&self, i: usize) -> Option<CorrelatedRecord> {
+    pub(crate) fn correlated(&self, i: usize) -> Option<CorrelatedRecord> {
         self.record(i)
             .map(|a| correlate_one(&a, &self.index, &self.opts))
     }
@@ -333,10 +329,14 @@ impl LogBook {
     }
 
     /// The record of a response gatescope sent, once its access line arrived.
-    pub fn find_by_response(&self, resp: &HttpResponse) -> Option<CorrelatedRecord> {
+    #[cfg(test)]
+    pub(crate) fn find_by_response(
+        &self,
+        resp: &crate::domain::HttpResponse,
+    ) -> Option<CorrelatedRecord> {
         self.records()
             .rev()
-            .find(|a| matches_response(a, resp))
+            .find(|a| crate::engines::correlate::matches_response(a, resp))
             .map(|a| correlate_one(&a, &self.index, &self.opts))
     }
 
@@ -357,6 +357,7 @@ impl LogBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::HttpResponse;
     use crate::engines::access_log::RECOMMENDED_HTTP;
 
     const L1: &str = "11111111-1111-1111-1111-111111111111";

@@ -48,12 +48,13 @@ fn content_key(ev: &RawLogEvent) -> u64 {
 }
 
 impl Dedup {
+    #[cfg(test)]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// True when `ev` is new and must be delivered.
-    pub fn admit(&mut self, ev: &RawLogEvent, source: Source) -> bool {
+    pub(crate) fn admit(&mut self, ev: &RawLogEvent, source: Source) -> bool {
         if source == Source::Poll
             && let Some(id) = &ev.event_id
         {
@@ -85,7 +86,7 @@ impl Dedup {
     /// A new live-tail session starts: it counts from zero. (CloudWatch
     /// never re-sends old events in a new session; emulators send every
     /// existing event again, which must not show twice.)
-    pub fn new_live_session(&mut self) {
+    pub(crate) fn new_live_session(&mut self) {
         for c in self.content.values_mut() {
             c.live = 0;
         }
@@ -93,7 +94,7 @@ impl Dedup {
 
     /// Forget events older than `before_ms` (they can no longer come back:
     /// every poll starts after it).
-    pub fn prune(&mut self, before_ms: i64) {
+    pub(crate) fn prune(&mut self, before_ms: i64) {
         self.content.retain(|_, c| c.ts >= before_ms);
         let ids = &mut self.ids;
         self.id_ts.retain(|(id, ts)| {
@@ -105,10 +106,12 @@ impl Dedup {
         });
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.content.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.content.is_empty()
     }

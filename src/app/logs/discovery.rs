@@ -194,7 +194,7 @@ impl LogTargets {
 
     /// Options for [`crate::engines::correlate`]: reconstruct events only for
     /// Lambda routes, with each route's payload format.
-    pub fn correlate_options(&self) -> CorrelateOptions {
+    pub(crate) fn correlate_options(&self) -> CorrelateOptions {
         let lambda_routes: HashSet<String> = self
             .lambdas
             .iter()

@@ -10,7 +10,7 @@
 //! costs a handful of redraws, not 10k.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
@@ -36,7 +36,9 @@ pub struct FeedControl {
     tx: mpsc::UnboundedSender<FeedCmd>,
     /// Cancels the task when the page (and with it this control) is dropped.
     _stop: DropGuard,
-    alive: Weak<()>,
+    /// Dead once the task has ended (tests watch it).
+    #[cfg(test)]
+    alive: std::sync::Weak<()>,
 }
 
 impl FeedControl {
@@ -46,7 +48,8 @@ impl FeedControl {
     }
 
     /// Becomes dead once the task (and the tail it started) has ended.
-    pub fn liveness(&self) -> Weak<()> {
+    #[cfg(test)]
+    pub(crate) fn liveness(&self) -> std::sync::Weak<()> {
         self.alive.clone()
     }
 }
@@ -122,6 +125,7 @@ pub fn start(spec: FeedSpec) -> (FeedControl, impl Stream<Item = FeedReport> + S
     let control = FeedControl {
         tx: cmd_tx,
         _stop: cancel.clone().drop_guard(),
+        #[cfg(test)]
         alive: Arc::downgrade(&alive),
     };
     tokio::spawn(async move {

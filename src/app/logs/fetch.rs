@@ -68,7 +68,7 @@ pub async fn fetch_window(
 
 /// `@timestamp` as Insights returns it: `2024-01-01 00:00:00.000` (UTC), or
 /// epoch milliseconds as text (moto).
-pub fn parse_insights_time(s: &str) -> Option<i64> {
+pub(crate) fn parse_insights_time(s: &str) -> Option<i64> {
     if let Ok(ms) = s.trim().parse::<i64>() {
         return Some(ms);
     }

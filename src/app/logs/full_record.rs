@@ -38,7 +38,7 @@ fn looks_truncated(message: &str) -> bool {
 
 /// Add the record's fields to the row: the record's `@message` replaces a
 /// truncated one; fields the row already has keep their value and order.
-pub fn merge_record(row: &mut QueryRow, record: BTreeMap<String, String>) {
+pub(crate) fn merge_record(row: &mut QueryRow, record: BTreeMap<String, String>) {
     for (k, v) in record {
         match row.iter_mut().find(|(rk, _)| *rk == k) {
             Some((_, rv)) if k == "@message" => *rv = v,
@@ -49,7 +49,7 @@ pub fn merge_record(row: &mut QueryRow, record: BTreeMap<String, String>) {
 }
 
 /// `GetLogRecord` for one row, retrying throttled calls a few times.
-pub async fn fetch_full_record(
+pub(crate) async fn fetch_full_record(
     source: &dyn LogSource,
     row: &QueryRow,
 ) -> Result<BTreeMap<String, String>, BackendError> {

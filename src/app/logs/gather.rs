@@ -28,7 +28,7 @@ const MAX_PAGES: usize = 10;
 const POLL: Duration = Duration::from_millis(1500);
 
 #[derive(Debug, Default)]
-pub struct Gathered {
+pub(crate) struct Gathered {
     pub access: Vec<AccessLogRecord>,
     pub lines: Vec<LambdaLine>,
     /// The request's execution-log lines (REST stages that write them),
@@ -89,7 +89,7 @@ impl Search<'_> {
 
 /// Where to look for one request's logs.
 #[derive(Debug, Clone, Copy)]
-pub struct Where<'a> {
+pub(crate) struct Where<'a> {
     pub stage: Option<&'a Stage>,
     pub route: Option<&'a Route>,
     /// The REST stage's execution-log group, when its settings write one.
@@ -98,7 +98,7 @@ pub struct Where<'a> {
 
 /// Poll the stage's access-log group, its execution-log group and the
 /// function's log group for the request behind `resp`, for at most `wait`.
-pub async fn gather(
+pub(crate) async fn gather(
     backend: &Backend,
     at: Where<'_>,
     resp: &HttpResponse,

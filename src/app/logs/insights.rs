@@ -13,7 +13,7 @@ use crate::backends::{BackendError, ErrorKind, LogSource};
 
 /// A named query the views offer (editable before running).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NamedQuery {
+pub(crate) struct NamedQuery {
     pub name: &'static str,
     pub description: &'static str,
     pub query: String,
@@ -23,7 +23,7 @@ pub struct NamedQuery {
 /// JSON keys (`status`, `routeKey`, `responseLatency`, ...). Lambda groups
 /// get the Lambda variants. `@message` is always fetched so gatescope can
 /// parse the line itself whatever the field names.
-pub fn default_queries(limit: u32) -> Vec<NamedQuery> {
+pub(crate) fn default_queries(limit: u32) -> Vec<NamedQuery> {
     vec![
         NamedQuery {
             name: "recent",
@@ -57,20 +57,20 @@ pub fn default_queries(limit: u32) -> Vec<NamedQuery> {
 /// not `-`. Lambda lines: a timeout, a runtime's ERROR level (Node `\tERROR\t`, Python
 /// `[ERROR]`, the JSON log format's `"level":"ERROR"`) or an unhandled-error object
 /// (`"errorType":"..."` with a value). A missing field never matches `!=`.
-pub const ERRORS_FILTER: &str = concat!(
+pub(crate) const ERRORS_FILTER: &str = concat!(
     r#"status like /^[45]/ or integrationError != "-" or authorizerError != "-""#,
     r#" or @message like /Task timed out|\tERROR\t|\[ERROR\]|"level"\s*:\s*"ERROR"|"errorType"\s*:\s*"[^"-]/"#,
 );
 
 /// The query a name stands for, or the text itself when it is not a name.
-pub fn resolve_query(q: &str, limit: u32) -> String {
+pub(crate) fn resolve_query(q: &str, limit: u32) -> String {
     default_queries(limit)
         .into_iter()
         .find(|n| n.name == q.trim())
         .map_or_else(|| q.to_string(), |n| n.query)
 }
 
-pub use super::range::{PRESETS, TimeRange};
+pub use super::range::PRESETS;
 
 #[derive(Debug, Clone)]
 pub struct InsightsConfig {

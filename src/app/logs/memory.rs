@@ -17,7 +17,7 @@ use crate::backends::log_source::{
 use crate::backends::{BackendError, ErrorKind, LogSource};
 use crate::domain::RawLogEvent;
 
-pub struct MemoryLogSource {
+pub(crate) struct MemoryLogSource {
     groups: Mutex<BTreeMap<String, Vec<RawLogEvent>>>,
     next_id: AtomicU64,
     /// Events per FilterLogEvents page.
@@ -98,7 +98,7 @@ impl MemoryLogSource {
         ev
     }
 
-    pub fn create_group(&self, group: &str) {
+    pub(crate) fn create_group(&self, group: &str) {
         self.groups
             .lock()
             .expect("groups")

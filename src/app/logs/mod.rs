@@ -22,16 +22,19 @@ pub mod report;
 pub mod ring;
 pub mod tail;
 
-pub use book::{Ingested, LogBook};
-pub use discovery::{DiscoverError, LambdaTarget, LogTargets, discover};
-pub use insights::{
-    InsightsConfig, InsightsEvent, InsightsRunner, NamedQuery, QueryHandle, QueryOutcome,
-    default_queries, resolve_query,
-};
+pub use book::LogBook;
+pub use discovery::{LogTargets, discover};
+pub(crate) use insights::QueryHandle;
+pub(crate) use insights::default_queries;
+pub use insights::{InsightsConfig, InsightsEvent, InsightsRunner};
 #[cfg(test)]
-pub use memory::MemoryLogSource;
-pub use range::{Point, TimeRange};
-pub use ring::{CAPACITY_ENV, DEFAULT_CAPACITY, Ring, capacity_from, configured_capacity};
-pub use tail::{
-    TailCheckpoint, TailConfig, TailEvent, TailHandle, TailMode, TailStatus, spawn_tail,
-};
+pub(crate) use memory::MemoryLogSource;
+
+pub use range::Point;
+pub(crate) use range::TimeRange;
+pub(crate) use ring::CAPACITY_ENV;
+pub(crate) use ring::capacity_from;
+pub(crate) use ring::configured_capacity;
+
+pub(crate) use tail::TailStatus;
+pub use tail::{TailConfig, TailEvent, TailMode, spawn_tail};

@@ -21,7 +21,7 @@ use crate::backends::log_source::{QueryRequest, QueryStats, QueryStatus};
 use crate::domain::{CorrelatedRecord, QueryRow};
 
 /// Rows asked of Logs Insights (its own maximum is 10 000).
-pub const QUERY_LIMIT: i32 = 1000;
+pub(crate) const QUERY_LIMIT: i32 = 1000;
 
 /// Progress of a query as the logs service reports it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,7 +142,7 @@ pub fn start(
 /// What opening a result row gave: the row with the fields its record
 /// added, and the record it became (empty when it has no `@message`).
 #[derive(Debug)]
-pub struct OpenedRow {
+pub(crate) struct OpenedRow {
     pub index: usize,
     pub row: QueryRow,
     pub records: Vec<CorrelatedRecord>,
@@ -153,7 +153,7 @@ pub struct OpenedRow {
 /// Open a result row (runs in a background task): fetch its full record by
 /// `@ptr` when it lacks `@message` (or holds a cut-short line), then parse
 /// it and correlate it with the Lambda lines around its time.
-pub async fn open_row(
+pub(crate) async fn open_row(
     logs: Arc<dyn LogSource>,
     targets: LogTargets,
     index: usize,

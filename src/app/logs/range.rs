@@ -166,7 +166,7 @@ impl TimeRange {
     }
 
     /// A start and an optional end given separately (`--since`, `--until`).
-    pub fn parse_since_until(since: &str, until: Option<&str>) -> Result<TimeRange, String> {
+    pub(crate) fn parse_since_until(since: &str, until: Option<&str>) -> Result<TimeRange, String> {
         let Some(until) = until else {
             return TimeRange::parse(since);
         };

@@ -30,7 +30,7 @@ fn kind_name(k: &LambdaLineKind) -> &'static str {
 
 /// The error text worth showing first: integration, then authorizer, then
 /// API Gateway's own message.
-pub fn error_text(c: &CorrelatedRecord) -> Option<&str> {
+pub(crate) fn error_text(c: &CorrelatedRecord) -> Option<&str> {
     let a = &c.access;
     a.integration_error
         .as_deref()
@@ -39,14 +39,14 @@ pub fn error_text(c: &CorrelatedRecord) -> Option<&str> {
 }
 
 /// RFC 3339 with milliseconds, UTC.
-pub fn rfc3339_ms(ms: i64) -> String {
+pub(crate) fn rfc3339_ms(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
 
 /// One record as the CLI prints it.
-pub fn record_json(c: &CorrelatedRecord) -> Value {
+pub(crate) fn record_json(c: &CorrelatedRecord) -> Value {
     let a = &c.access;
     let lines: Vec<Value> = c
         .lambda_lines

@@ -5,15 +5,15 @@
 use std::collections::VecDeque;
 
 /// Default size for tail buffers (records).
-pub const DEFAULT_CAPACITY: usize = 100_000;
+pub(crate) const DEFAULT_CAPACITY: usize = 100_000;
 
 /// The environment variable that sizes the tail buffers (records).
-pub const CAPACITY_ENV: &str = "GATESCOPE_LOGS_BUFFER";
+pub(crate) const CAPACITY_ENV: &str = "GATESCOPE_LOGS_BUFFER";
 
 /// The configured tail-buffer size: `GATESCOPE_LOGS_BUFFER` when it holds a
 /// positive whole number, else [`DEFAULT_CAPACITY`] (a bad value is reported
 /// by [`capacity_from`] and ignored here, so the TUI still starts).
-pub fn configured_capacity() -> usize {
+pub(crate) fn configured_capacity() -> usize {
     capacity_from(std::env::var(CAPACITY_ENV).ok().as_deref()).unwrap_or_else(|e| {
         tracing::warn!("{e}");
         DEFAULT_CAPACITY
@@ -21,7 +21,7 @@ pub fn configured_capacity() -> usize {
 }
 
 /// Parse a buffer size as the variable would hold it; `None` is the default.
-pub fn capacity_from(value: Option<&str>) -> Result<usize, String> {
+pub(crate) fn capacity_from(value: Option<&str>) -> Result<usize, String> {
     match value.map(str::trim) {
         None | Some("") => Ok(DEFAULT_CAPACITY),
         Some(v) => v
@@ -34,7 +34,7 @@ pub fn capacity_from(value: Option<&str>) -> Result<usize, String> {
 }
 
 #[derive(Debug, Clone)]
-pub struct Ring<T> {
+pub(crate) struct Ring<T> {
     items: VecDeque<T>,
     capacity: usize,
     dropped: u64,
@@ -85,10 +85,6 @@ impl<T> Ring<T> {
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.items.iter()
-    }
-
-    pub fn clear(&mut self) {
-        self.items.clear();
     }
 }
 

@@ -116,13 +116,14 @@ pub struct TailHandle {
 }
 
 impl TailHandle {
-    pub fn pause(&self) {
+    pub(crate) fn pause(&self) {
         let _ = self.ctl.send(Ctl::Pause);
     }
     pub fn resume(&self) {
         let _ = self.ctl.send(Ctl::Run);
     }
-    pub fn is_paused(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_paused(&self) -> bool {
         *self.ctl.borrow() == Ctl::Pause
     }
     /// Stop and wait for the task; returns where it stopped.
@@ -134,7 +135,7 @@ impl TailHandle {
         self.checkpoint()
     }
     /// The latest checkpoint (updated after every delivery).
-    pub fn checkpoint(&self) -> TailCheckpoint {
+    pub(crate) fn checkpoint(&self) -> TailCheckpoint {
         self.checkpoint.lock().expect("checkpoint").clone()
     }
 }

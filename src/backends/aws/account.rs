@@ -23,7 +23,7 @@ use crate::domain::{
 /// The largest page REST list calls accept.
 const PAGE: i32 = 500;
 
-pub async fn account_resources(cp: &AwsControlPlane) -> AccountResources {
+pub(crate) async fn account_resources(cp: &AwsControlPlane) -> AccountResources {
     let (plans, domains) = futures::join!(usage_plans(cp), domains(cp));
     let mut out = AccountResources::default();
     match plans {
@@ -179,7 +179,7 @@ async fn domains(
 }
 
 /// Add `list` to `out`, joining a domain seen already (mappings deduplicated).
-pub fn merge_domains(out: &mut Vec<CustomDomain>, list: Vec<CustomDomain>) {
+pub(crate) fn merge_domains(out: &mut Vec<CustomDomain>, list: Vec<CustomDomain>) {
     for d in list {
         match out.iter_mut().find(|o| o.domain_name == d.domain_name) {
             Some(o) => {

@@ -39,7 +39,7 @@ pub struct LoadedConfig {
 
 /// True when the machine looks like AWS compute, where IMDS (or the ECS
 /// metadata endpoint) is the legitimate source of region and credentials.
-pub fn looks_like_aws_compute() -> bool {
+pub(crate) fn looks_like_aws_compute() -> bool {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         return false;
@@ -121,7 +121,7 @@ async fn credentials_chain(
 
 /// How long one attempt of an AWS call may take by default. A timed-out
 /// call is retried once, so a frozen endpoint costs about twice this.
-pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GATESCOPE_AWS_TIMEOUT` (seconds, fractions allowed), when it is a
 /// positive number of at most 300; the CLI checks the same variable with a

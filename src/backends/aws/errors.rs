@@ -57,7 +57,7 @@ pub struct ErrorFacts {
 }
 
 impl ErrorFacts {
-    pub fn from_sdk<E, R>(err: &SdkError<E, R>) -> Self
+    pub(crate) fn from_sdk<E, R>(err: &SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + HasStatus,
@@ -79,7 +79,7 @@ impl ErrorFacts {
     }
 
     /// Throttling the caller should retry after a pause.
-    pub fn is_throttling(&self) -> bool {
+    pub(crate) fn is_throttling(&self) -> bool {
         let code = self.code.as_deref().unwrap_or("");
         matches!(
             code,
@@ -93,7 +93,7 @@ impl ErrorFacts {
 
     /// Transient server trouble worth one more try (not 500: moto answers 500
     /// for calls it does not implement, and retrying those only adds delay).
-    pub fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         matches!(self.status, Some(502..=504)) || self.is_garbled_success()
     }
 
@@ -101,20 +101,20 @@ impl ErrorFacts {
     /// page from a proxy): the next try usually reads it whole.
     /// (The SDK reports it as a response or an unhandled service error;
     /// either way a call that failed with a 2xx status was not read.)
-    pub fn is_garbled_success(&self) -> bool {
+    pub(crate) fn is_garbled_success(&self) -> bool {
         matches!(self.failure, Failure::Response | Failure::Service)
             && matches!(self.status, Some(200..=299))
     }
 
     /// The call got no answer in time (retried once only: each try costs
     /// the whole timeout).
-    pub fn is_timeout(&self) -> bool {
+    pub(crate) fn is_timeout(&self) -> bool {
         self.failure == Failure::Timeout
     }
 }
 
 /// The HTTP status of a raw response, whatever its type.
-pub trait HasStatus {
+pub(crate) trait HasStatus {
     fn status_code(&self) -> Option<u16>;
 }
 
@@ -294,7 +294,7 @@ fn classify_service(
 }
 
 /// The error for a missing region (also used before any call is made).
-pub fn no_region() -> BackendError {
+pub(crate) fn no_region() -> BackendError {
     BackendError::new(ErrorKind::Config, "no AWS region is configured")
         .with_fix("pass --region, set AWS_REGION, or set `region` in the profile")
 }

@@ -158,7 +158,7 @@ async fn authorizer(
 
 /// Routes (joined with their integrations), authorizers and stages of one API,
 /// fetched concurrently. A failed call becomes a problem, not a failed API.
-pub async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, BackendError> {
+pub(crate) async fn load_details(cp: &AwsControlPlane, mut api: Api) -> Result<Api, BackendError> {
     let id = api.id.clone();
     let (r, i, a, s) = futures::join!(
         routes(cp, &id),

@@ -28,7 +28,7 @@ pub fn logs_source(conf: &aws_config::SdkConfig) -> Arc<dyn LogSource> {
     Arc::new(AwsLogSource::new(conf))
 }
 
-pub struct AwsLogSource {
+pub(crate) struct AwsLogSource {
     logs: cwl::Client,
     lambda: aws_sdk_lambda::Client,
     /// Log group name → ARN (StartLiveTail wants ARNs).

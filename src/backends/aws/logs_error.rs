@@ -5,7 +5,7 @@ use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
 use crate::backends::{BackendError, ErrorKind};
 
 /// Map an SDK error of operation `op` (e.g. "FilterLogEvents") on `what`.
-pub fn map_sdk_error<E, R>(op: &str, what: &str, err: SdkError<E, R>) -> BackendError
+pub(crate) fn map_sdk_error<E, R>(op: &str, what: &str, err: SdkError<E, R>) -> BackendError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,

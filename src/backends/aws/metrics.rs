@@ -18,7 +18,7 @@ use crate::domain::health::{MetricQuery, MetricSeries, SeriesStatus};
 use crate::engines::rate_limit::Limits;
 
 /// GetMetricData's documented quota: 50 transactions a second.
-pub const CLOUDWATCH_LIMITS: Limits = Limits {
+pub(crate) const CLOUDWATCH_LIMITS: Limits = Limits {
     rate: 50.0,
     burst: 50.0,
     get_resources_rate: 50.0,

@@ -49,7 +49,7 @@ impl SharedLimiter {
 
     /// Wait for this call's slot (reserved now, so earlier callers go
     /// first). A slot timed before the rate was cut is reserved again.
-    pub async fn acquire(&self, operation: &str) {
+    pub(crate) async fn acquire(&self, operation: &str) {
         loop {
             let (wait, cuts) = {
                 let now = self.now();
@@ -94,7 +94,7 @@ impl SharedLimiter {
 
 /// The limiter of one account + region, created on first use with AWS's
 /// documented limits.
-pub fn for_account(profile: Option<&str>, region: Option<&str>) -> Arc<SharedLimiter> {
+pub(crate) fn for_account(profile: Option<&str>, region: Option<&str>) -> Arc<SharedLimiter> {
     static ALL: OnceLock<Mutex<HashMap<String, Arc<SharedLimiter>>>> = OnceLock::new();
     let key = format!("{}\n{}", profile.unwrap_or(""), region.unwrap_or(""));
     let mut all = ALL

@@ -26,7 +26,7 @@ use crate::domain::FunctionArn;
 /// Largest page the REST list calls accept.
 const PAGE: i32 = 500;
 
-pub struct AwsRealCalls {
+pub(crate) struct AwsRealCalls {
     cp: Arc<AwsControlPlane>,
 }
 
@@ -92,7 +92,7 @@ impl AwsRealCalls {
 /// names its resource: `apigateway:POST on arn:...`), a
 /// throttle says it was not retried (or was, for reads), the rest goes to
 /// the common classifier.
-pub fn real_call_error(
+pub(crate) fn real_call_error(
     call: &Call,
     permission: &str,
     facts: &ErrorFacts,

@@ -62,7 +62,7 @@ macro_rules! map_authorizer {
 }
 
 /// GetRestApis, every page.
-pub async fn list_rest_apis(cp: &AwsControlPlane) -> Result<Vec<Api>, BackendError> {
+pub(crate) async fn list_rest_apis(cp: &AwsControlPlane) -> Result<Vec<Api>, BackendError> {
     let region = cp.region()?.to_string();
     let items = all_pages!(cp, Call::new("GetRestApis", "/restapis"), |pos| cp
         .rest
@@ -184,7 +184,7 @@ fn map_gateway_response(g: &rest::GatewayResponse) -> GatewayResponse {
 /// Resources (their methods as routes), authorizers, stages and gateway
 /// responses of one API, fetched concurrently. A failed call becomes a
 /// problem, not a failed API.
-pub async fn load_details(cp: &AwsControlPlane, api: Api) -> Result<Api, BackendError> {
+pub(crate) async fn load_details(cp: &AwsControlPlane, api: Api) -> Result<Api, BackendError> {
     let id = api.id.clone();
     let (r, a, s, g) = futures::join!(
         resources(cp, &id),

@@ -39,7 +39,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The pause before retry number `attempt` (1-based): a random duration
     /// between half and all of `base * 2^(attempt-1)`, capped.
-    pub fn delay(&self, attempt: u32) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
         let exp = self
             .base_delay
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
@@ -53,7 +53,7 @@ impl RetryPolicy {
 
 /// Run `f` until it succeeds, fails for a reason other than throttling, or
 /// the attempts run out. Returns the facts of the last error.
-pub async fn with_retry<T, E, R, F, Fut>(
+pub(crate) async fn with_retry<T, E, R, F, Fut>(
     policy: &RetryPolicy,
     call: &Call,
     mut f: F,

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 /// `$context` variable name (without the prefix) → value, for one request.
-pub type ContextVars = BTreeMap<&'static str, String>;
+pub(crate) type ContextVars = BTreeMap<&'static str, String>;
 
 fn var_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();

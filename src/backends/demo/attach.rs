@@ -20,7 +20,7 @@ use crate::backends::{Backend, BackendError, BackendInfo, ErrorKind};
 
 /// How a command got its demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attached {
+pub(crate) enum Attached {
     /// A demo published by another process (pid).
     Running { pid: u32 },
     /// A gateway started in this process for this command; `stale` says why the state
@@ -49,7 +49,7 @@ impl Attached {
 }
 
 /// The running demo if there is one, else a gateway started here for this command.
-pub async fn attach_or_start() -> Result<(Backend, Attached), BackendError> {
+pub(crate) async fn attach_or_start() -> Result<(Backend, Attached), BackendError> {
     let stale = match state::find().await {
         Lookup::Running(s) => {
             let backend = connect(&s)?;
@@ -125,7 +125,7 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
 
 /// A demo this process serves to others: its state file, and its background traffic.
 /// Dropping it stops the traffic and removes the file (if it still names this demo).
-pub struct Published {
+pub(crate) struct Published {
     state: DemoState,
     stop: CancellationToken,
 }

@@ -11,9 +11,9 @@ use crate::domain::{
     UsagePlan, UsagePlans,
 };
 
-pub const APIS_TOML: &str = include_str!("../../../assets/demo/apis.toml");
-pub const FUNCTIONS_TOML: &str = include_str!("../../../assets/demo/functions.toml");
-pub const SCENARIOS_TOML: &str = include_str!("../../../assets/demo/scenarios.toml");
+pub(crate) const APIS_TOML: &str = include_str!("../../../assets/demo/apis.toml");
+pub(crate) const FUNCTIONS_TOML: &str = include_str!("../../../assets/demo/functions.toml");
+pub(crate) const SCENARIOS_TOML: &str = include_str!("../../../assets/demo/scenarios.toml");
 
 /// The three definition files the demo serves. [`Definitions::builtin`] is the embedded
 /// demo; tests (the browser CORS oracle) start gateways from their own definitions.
@@ -29,7 +29,7 @@ pub struct Definitions {
 
 impl Definitions {
     /// The demo as embedded from `assets/demo/`.
-    pub fn builtin() -> Self {
+    pub(crate) fn builtin() -> Self {
         Definitions {
             apis: APIS_TOML.to_string(),
             functions: FUNCTIONS_TOML.to_string(),
@@ -44,7 +44,7 @@ pub const ACCOUNT: &str = "123456789012";
 /// One API of the demo: the domain view (what the control plane shows) and the function
 /// behind each route (same order as `api.routes`).
 #[derive(Debug, Clone)]
-pub struct DemoApi {
+pub(crate) struct DemoApi {
     pub api: Api,
     pub route_functions: Vec<Option<String>>,
 }
@@ -57,7 +57,7 @@ impl DemoApi {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FunctionDef {
+pub(crate) struct FunctionDef {
     pub name: String,
     pub handler: String,
     #[serde(default)]
@@ -129,20 +129,20 @@ struct UsagePlanDef {
 /// The account-wide part of `apis.toml`: usage plans with their keys (names and ids, as
 /// the control plane shows them), custom domains, and the demo keys' values.
 #[derive(Debug, Clone, Default)]
-pub struct DemoAccount {
+pub(crate) struct DemoAccount {
     pub resources: AccountResources,
     pub keys: Vec<DemoApiKey>,
 }
 
 impl DemoAccount {
     /// The enabled key with this value, if any.
-    pub fn key_by_value(&self, value: &str) -> Option<&DemoApiKey> {
+    pub(crate) fn key_by_value(&self, value: &str) -> Option<&DemoApiKey> {
         self.keys.iter().find(|k| k.value == value)
     }
 }
 
 /// Read the account-wide resources of `apis.toml` and check what they name.
-pub fn load_account(text: &str) -> Result<DemoAccount, String> {
+pub(crate) fn load_account(text: &str) -> Result<DemoAccount, String> {
     let file: ApisFile = toml::from_str(text).map_err(|e| format!("apis.toml is invalid: {e}"))?;
     let api_stage = |api_id: &str, stage: Option<&str>| {
         file.api.iter().any(|a| {
@@ -244,7 +244,7 @@ struct FunctionsFile {
 }
 
 /// Parse the function definitions.
-pub fn load_functions(text: &str) -> Result<Vec<FunctionDef>, String> {
+pub(crate) fn load_functions(text: &str) -> Result<Vec<FunctionDef>, String> {
     let f: FunctionsFile =
         toml::from_str(text).map_err(|e| format!("functions.toml is invalid: {e}"))?;
     Ok(f.function)
@@ -342,7 +342,7 @@ fn integration(name: &str, def: &IntegrationDef, protocol: Protocol) -> Integrat
 }
 
 /// The payload format an integration speaks.
-pub fn payload_of(integration: Option<&Integration>) -> PayloadFormat {
+pub(crate) fn payload_of(integration: Option<&Integration>) -> PayloadFormat {
     integration
         .and_then(|i| i.payload_format_version.as_deref())
         .and_then(PayloadFormat::parse)

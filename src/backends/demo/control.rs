@@ -7,7 +7,7 @@ use crate::backends::{BackendError, ControlPlane, ErrorKind};
 use crate::domain::FunctionArn;
 use crate::domain::{AccountResources, Api, FunctionConfig};
 
-pub struct DemoControlPlane {
+pub(crate) struct DemoControlPlane {
     pub apis: Vec<Api>,
     /// The demo functions' own configuration (`assets/demo/functions.toml`).
     pub functions: Vec<FunctionConfig>,

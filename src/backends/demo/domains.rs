@@ -12,7 +12,7 @@ use super::pipeline::{self, ApiRuntime, GatewayRequest, GatewayResponse};
 use crate::domain::{CustomDomain, DomainMapping};
 
 /// One custom domain with the runtimes of the APIs its mappings lead to.
-pub struct DomainRuntime {
+pub(crate) struct DomainRuntime {
     pub domain: CustomDomain,
     pub targets: Vec<(DomainMapping, Arc<ApiRuntime>)>,
 }

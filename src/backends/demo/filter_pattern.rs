@@ -4,7 +4,7 @@
 //! with `=`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||` and `*` wildcards in strings.
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum FilterPattern {
+pub(crate) enum FilterPattern {
     All,
     Terms {
         all: Vec<String>,
@@ -16,7 +16,7 @@ pub enum FilterPattern {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonCmp {
+pub(crate) struct JsonCmp {
     path: Vec<String>,
     op: String,
     value: JsonValue,

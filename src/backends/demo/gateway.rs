@@ -70,7 +70,7 @@ impl DemoGateway {
     }
 
     /// API id → `http://127.0.0.1:PORT`, what the state file publishes.
-    pub fn bases(&self) -> std::collections::BTreeMap<String, String> {
+    pub(crate) fn bases(&self) -> std::collections::BTreeMap<String, String> {
         self.apis
             .iter()
             .filter_map(|a| Some((a.api.id.clone(), a.api.endpoint.clone()?)))
@@ -83,7 +83,7 @@ impl DemoGateway {
     }
 
     /// This run's instance id.
-    pub fn instance(&self) -> &str {
+    pub(crate) fn instance(&self) -> &str {
         &self.instance
     }
 
@@ -96,7 +96,7 @@ impl DemoGateway {
     }
 
     /// Each demo function's configuration as the Lambda API would report it.
-    pub fn function_configs(&self) -> Vec<crate::domain::FunctionConfig> {
+    pub(crate) fn function_configs(&self) -> Vec<crate::domain::FunctionConfig> {
         function_configs(self.lambda.functions())
     }
 
@@ -111,7 +111,7 @@ impl DemoGateway {
 }
 
 /// The functions' configuration as the Lambda API would report it.
-pub fn function_configs(functions: &[FunctionDef]) -> Vec<crate::domain::FunctionConfig> {
+pub(crate) fn function_configs(functions: &[FunctionDef]) -> Vec<crate::domain::FunctionConfig> {
     functions
         .iter()
         .map(|f| crate::domain::FunctionConfig {
@@ -126,7 +126,7 @@ pub fn function_configs(functions: &[FunctionDef]) -> Vec<crate::domain::Functio
 /// Point each demo custom domain at the loopback listener standing in for it: its DNS
 /// target (`targetDomainName`, `d-xxxx.execute-api...` on AWS) becomes `127.0.0.1:PORT`,
 /// which is where the name leads in the demo.
-pub fn point_domains(
+pub(crate) fn point_domains(
     domains: &mut [crate::domain::CustomDomain],
     bases: &std::collections::BTreeMap<String, String>,
 ) {
@@ -139,7 +139,7 @@ pub fn point_domains(
 
 /// Point an API at its listener: `endpoint` is the base, each stage's invoke URL the base
 /// plus the stage (none for `$default`), as on `{id}.execute-api.{region}.amazonaws.com`.
-pub fn assign_urls(demo: &mut DemoApi, base: &str) {
+pub(crate) fn assign_urls(demo: &mut DemoApi, base: &str) {
     demo.api.endpoint = Some(base.to_string());
     for s in &mut demo.api.stages {
         s.invoke_url = Some(if s.stage_name == "$default" {

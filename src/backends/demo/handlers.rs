@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::config::FunctionDef;
 
 /// Where a function's `console.log` goes.
-pub trait FnLog: Send + Sync {
+pub(crate) trait FnLog: Send + Sync {
     fn log(&self, level: &str, message: &str);
 }
 
@@ -33,12 +33,12 @@ pub enum Outcome {
 
 /// The orders service's data, shared by every invocation (a stand-in for DynamoDB).
 #[derive(Debug)]
-pub struct OrdersDb {
+pub(crate) struct OrdersDb {
     inner: Mutex<(BTreeMap<String, Order>, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Order {
+pub(crate) struct Order {
     pub id: String,
     pub item: String,
     pub quantity: u64,

@@ -16,14 +16,14 @@ use super::log_store::LogStore;
 
 /// What the Invoke API hands back to API Gateway.
 #[derive(Debug, Clone, PartialEq)]
-pub enum InvokeResult {
+pub(crate) enum InvokeResult {
     /// The function returned these bytes.
     Returned(Vec<u8>),
     /// Invoke answered with `X-Amz-Function-Error: Unhandled` and this error object.
     FunctionError(Value),
 }
 
-pub struct LambdaService {
+pub(crate) struct LambdaService {
     store: Arc<LogStore>,
     functions: Vec<FunctionDef>,
     db: OrdersDb,

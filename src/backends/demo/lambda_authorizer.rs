@@ -26,7 +26,7 @@ use crate::engines::event_build::{AuthorizerData, EventInput};
 
 /// Answers by `authorizer id + identity values`, with when they expire.
 #[derive(Debug, Default)]
-pub struct AuthorizerCache {
+pub(crate) struct AuthorizerCache {
     entries: Mutex<HashMap<String, (Value, Instant)>>,
 }
 
@@ -60,7 +60,7 @@ fn facts(input: &EventInput) -> CallFacts {
 
 /// The REST resource policy (before any authorizer): an explicit Deny, or
 /// no Allow on a method without authorization, is the 403 AWS answers.
-pub fn check_resource_policy(
+pub(crate) fn check_resource_policy(
     rt: &ApiRuntime,
     route: &Route,
     input: &EventInput,

@@ -13,7 +13,7 @@ use crate::domain::RawLogEvent;
 const MAX_EVENTS_PER_GROUP: usize = 20_000;
 
 #[derive(Debug)]
-pub struct LogStore {
+pub(crate) struct LogStore {
     groups: RwLock<BTreeMap<String, Vec<RawLogEvent>>>,
     seq: AtomicU64,
     last_ms: AtomicU64,
@@ -36,7 +36,7 @@ pub fn event_id(seq: u64) -> String {
     format!("{seq:020}")
 }
 
-pub fn parse_event_id(id: &str) -> Option<u64> {
+pub(crate) fn parse_event_id(id: &str) -> Option<u64> {
     id.parse().ok()
 }
 
@@ -70,17 +70,17 @@ impl LogStore {
     }
 
     /// Make a group exist (empty), as creating a stage's log group would.
-    pub fn ensure_group(&self, group: &str) {
+    pub(crate) fn ensure_group(&self, group: &str) {
         let mut groups = self.groups.write().unwrap_or_else(|e| e.into_inner());
         groups.entry(group.to_string()).or_default();
     }
 
-    pub fn has_group(&self, group: &str) -> bool {
+    pub(crate) fn has_group(&self, group: &str) -> bool {
         let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
         groups.contains_key(group)
     }
 
-    pub fn group_names(&self) -> Vec<String> {
+    pub(crate) fn group_names(&self) -> Vec<String> {
         let groups = self.groups.read().unwrap_or_else(|e| e.into_inner());
         groups.keys().cloned().collect()
     }
@@ -119,7 +119,7 @@ impl LogStore {
             .cloned()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<RawLogEvent> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<RawLogEvent> {
         self.tx.subscribe()
     }
 }

@@ -29,7 +29,7 @@ fn seq_of(e: &RawLogEvent) -> u64 {
     e.event_id.as_deref().and_then(parse_event_id).unwrap_or(0)
 }
 
-pub struct DemoLogs {
+pub(crate) struct DemoLogs {
     store: Arc<LogStore>,
     queries: Mutex<HashMap<String, QueryResults>>,
 }

@@ -24,7 +24,7 @@ use crate::engines::lambda_log::parse_event;
 /// Pages read per log group and call (the store keeps 20,000 events a group).
 const MAX_PAGES: usize = 40;
 
-pub struct DemoMetrics {
+pub(crate) struct DemoMetrics {
     apis: Vec<Api>,
     logs: Arc<dyn LogSource>,
 }

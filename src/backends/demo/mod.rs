@@ -38,11 +38,15 @@ use std::sync::{Arc, Mutex};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
-pub use attach::{Attached, Published, attach_or_start, connect};
-pub use config::{Definitions, DemoApiKey};
-pub use gateway::DemoGateway;
+pub(crate) use attach::Published;
+pub(crate) use attach::attach_or_start;
+pub use attach::connect;
+pub use config::Definitions;
+pub(crate) use config::DemoApiKey;
+pub(crate) use gateway::DemoGateway;
+
 pub use scenarios::{Scenario, curl as scenario_curl};
-pub use tokens::DemoToken;
+pub(crate) use tokens::DemoToken;
 
 use super::{Backend, BackendError, BackendInfo};
 
@@ -94,7 +98,7 @@ pub async fn start_with(
 }
 
 /// Static credentials so SigV4 signing works in the demo; they open nothing anywhere.
-pub fn demo_credentials() -> Credentials {
+pub(crate) fn demo_credentials() -> Credentials {
     Credentials::new(
         "AKIAGATESCOPEDEMO000",
         "gatescope-demo-secret-key-not-a-real-one",
@@ -136,7 +140,7 @@ pub fn demo_tokens() -> Vec<DemoToken> {
 /// The API keys of the running demo (`demo`, `trial`, `burst`, `revoked`), for the TUI's
 /// auth pane and `--auth apikey:NAME`. Demo data: their values are printed, never a
 /// secret. Empty when no demo runs in this process or is attached to.
-pub fn demo_api_keys() -> Vec<DemoApiKey> {
+pub(crate) fn demo_api_keys() -> Vec<DemoApiKey> {
     match current() {
         Some(g) => g.api_keys.clone(),
         None => client().map(|c| c.api_keys.clone()).unwrap_or_default(),
@@ -144,7 +148,7 @@ pub fn demo_api_keys() -> Vec<DemoApiKey> {
 }
 
 /// The running demo's custom domains: name → the loopback base URL serving it.
-pub fn demo_domains() -> std::collections::BTreeMap<String, String> {
+pub(crate) fn demo_domains() -> std::collections::BTreeMap<String, String> {
     match current() {
         Some(g) => g.domains.clone(),
         None => client().map(|c| c.domains.clone()).unwrap_or_default(),
@@ -152,7 +156,7 @@ pub fn demo_domains() -> std::collections::BTreeMap<String, String> {
 }
 
 /// The scenarios of the running demo, resolved to URLs (empty when none runs).
-pub fn demo_scenarios() -> Vec<Scenario> {
+pub(crate) fn demo_scenarios() -> Vec<Scenario> {
     match current() {
         Some(g) => g.scenarios.clone(),
         None => client().map(|c| c.scenarios.clone()).unwrap_or_default(),

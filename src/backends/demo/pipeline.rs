@@ -26,7 +26,7 @@ use crate::engines::routing::{Resolution, Router};
 use crate::engines::{cors, jwt};
 
 /// Everything one API's listener needs.
-pub struct ApiRuntime {
+pub(crate) struct ApiRuntime {
     pub demo: DemoApi,
     /// The API's routes and stages, compiled once.
     pub router: Router,
@@ -46,7 +46,7 @@ pub struct ApiRuntime {
 
 /// A request as it arrived on the wire.
 #[derive(Debug, Clone)]
-pub struct GatewayRequest {
+pub(crate) struct GatewayRequest {
     pub method: String,
     /// Path as sent (percent-encoded, stage segment included).
     pub path: String,
@@ -625,7 +625,7 @@ fn write_access_log(
 }
 
 /// Ensure every stage's access-log group exists (so the logs view can open it before traffic).
-pub fn create_log_groups(demo: &DemoApi, store: &LogStore) {
+pub(crate) fn create_log_groups(demo: &DemoApi, store: &LogStore) {
     for s in &demo.api.stages {
         if let Some(g) = s.access_logging().group() {
             store.ensure_group(g);

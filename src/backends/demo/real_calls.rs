@@ -15,7 +15,7 @@ use crate::backends::real_calls::{FunctionInvocation, KeyUsage, PlanKey, RealCal
 use crate::backends::{BackendError, ErrorKind};
 use crate::domain::FunctionArn;
 
-pub struct DemoRealCalls {
+pub(crate) struct DemoRealCalls {
     pub(super) lambda: Arc<LambdaService>,
     pub(super) plans: Arc<UsagePlanState>,
 }

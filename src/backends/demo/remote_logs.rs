@@ -163,7 +163,7 @@ async fn lambda_group(State(c): State<Arc<Control>>, Query(a): Query<Arg>) -> An
 }
 
 /// The [`LogSource`] of a demo running in another process.
-pub struct RemoteLogs {
+pub(crate) struct RemoteLogs {
     base: String,
     client: reqwest::Client,
 }

@@ -63,7 +63,7 @@ impl DemoState {
     }
 
     /// Remove the file if it still names this demo (a later demo may have replaced it).
-    pub fn remove_if_ours(&self) {
+    pub(crate) fn remove_if_ours(&self) {
         if let Ok(Some(on_disk)) = read()
             && on_disk.instance == self.instance
         {
@@ -92,7 +92,7 @@ fn read() -> std::io::Result<Option<DemoState>> {
 }
 
 /// The control call a client makes to check the demo is the one in the file.
-pub const HELLO_PATH: &str = "/_gatescope/demo";
+pub(crate) const HELLO_PATH: &str = "/_gatescope/demo";
 
 /// Find the running demo: the file exists, its process lives, and its control port
 /// answers with the same instance id. A stale file is removed (it can only mislead).

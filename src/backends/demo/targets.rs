@@ -28,7 +28,7 @@ pub struct Resolved {
 ///   that id, on loopback (the host is never looked up in DNS);
 /// - a loopback URL of a demo API (what `demo apis` prints): as it is;
 /// - anything else: as it is, with no API attached.
-pub fn resolve_url(url: &str, api: Option<&str>, apis: &[Api]) -> Result<Resolved, String> {
+pub(crate) fn resolve_url(url: &str, api: Option<&str>, apis: &[Api]) -> Result<Resolved, String> {
     let wanted = match api {
         Some(a) => Some(find_api(a, apis)?),
         None => None,
@@ -186,7 +186,7 @@ fn relative(path: &str, api: Option<&Api>, apis: &[Api]) -> Result<Resolved, Str
 /// `jwt:valid` (or `jwt:expired`, `jwt:wrong_audience`, `jwt:missing_scope`): the demo token
 /// of that name in place of the name; `apikey:demo` (`trial`, `burst`, `revoked`): the
 /// demo API key of that name. Other values are returned unchanged.
-pub fn named_auth(auth: &str, tokens: &[DemoToken], keys: &[DemoApiKey]) -> String {
+pub(crate) fn named_auth(auth: &str, tokens: &[DemoToken], keys: &[DemoApiKey]) -> String {
     let (kind, rest) = auth.split_once(':').unwrap_or((auth, ""));
     match kind.to_ascii_lowercase().as_str() {
         "jwt" | "bearer" => {
@@ -245,7 +245,7 @@ pub fn fill_named_credential(
 /// loopback listener instead, with a `Host` naming the domain (never to DNS). Returns
 /// whether it changed. Requests for another API, or whose base URL is not an http(s) URL,
 /// are left alone.
-pub fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
+pub(crate) fn rebase(draft: &mut RequestDraft, api: &Api) -> bool {
     if draft.target.api_id.as_deref() != Some(api.id.as_str()) {
         return false;
     }

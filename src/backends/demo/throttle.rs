@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::domain::{RouteSettings, Stage};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TokenBucket {
+pub(crate) struct TokenBucket {
     rate: f64,
     burst: f64,
     tokens: f64,
@@ -27,7 +27,7 @@ impl TokenBucket {
     }
 
     /// Take one token if there is one.
-    pub fn try_take(&mut self, now: Instant) -> bool {
+    pub(crate) fn try_take(&mut self, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         self.last = now;
@@ -42,7 +42,7 @@ impl TokenBucket {
 
 /// The effective limits of one route: its own route settings over the stage default;
 /// `None` when neither sets both values (account limits apply, i.e. effectively none here).
-pub fn limits_for(stage: &Stage, settings_key: &[String]) -> Option<(f64, u32)> {
+pub(crate) fn limits_for(stage: &Stage, settings_key: &[String]) -> Option<(f64, u32)> {
     let own = settings_key
         .iter()
         .find_map(|k| stage.route_settings.get(k));
@@ -57,13 +57,13 @@ pub fn limits_for(stage: &Stage, settings_key: &[String]) -> Option<(f64, u32)> 
 
 /// Buckets keyed by stage and route, created on first use.
 #[derive(Debug, Default)]
-pub struct Throttler {
+pub(crate) struct Throttler {
     buckets: Mutex<HashMap<String, TokenBucket>>,
 }
 
 impl Throttler {
     /// True when the request may pass.
-    pub fn admit(&self, key: &str, limits: Option<(f64, u32)>, now: Instant) -> bool {
+    pub(crate) fn admit(&self, key: &str, limits: Option<(f64, u32)>, now: Instant) -> bool {
         let Some((rate, burst)) = limits else {
             return true;
         };

@@ -13,7 +13,7 @@ use crate::engines::jwt_keys::Signer;
 
 /// Not a secret: a key generated for the demo and published with gatescope.
 const SIGNING_KEY_PEM: &str = include_str!("../../../assets/demo/jwt-signing-key.pem");
-pub const KEY_ID: &str = "gatescope-demo-key-1";
+pub(crate) const KEY_ID: &str = "gatescope-demo-key-1";
 /// The audience the demo's JWT authorizer accepts (see apis.toml).
 pub const AUDIENCE: &str = "demo-orders-api";
 

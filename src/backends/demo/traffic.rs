@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::scenarios::Scenario;
 
 /// The `User-Agent` of background requests (the access log's `ua`).
-pub const USER_AGENT: &str = "gatescope-demo-traffic";
+pub(crate) const USER_AGENT: &str = "gatescope-demo-traffic";
 
 /// Scenarios sent in turn: successes, 4xx and 5xx on both APIs.
 const ROTATION: &[&str] = &[
@@ -31,10 +31,10 @@ const ROTATION: &[&str] = &[
 ];
 
 /// Time between two background requests (about 2.5 a second).
-pub const INTERVAL: Duration = Duration::from_millis(400);
+pub(crate) const INTERVAL: Duration = Duration::from_millis(400);
 
 /// The scenarios of [`ROTATION`] that exist, in its order.
-pub fn rotation(scenarios: &[Scenario]) -> Vec<Scenario> {
+pub(crate) fn rotation(scenarios: &[Scenario]) -> Vec<Scenario> {
     ROTATION
         .iter()
         .filter_map(|name| scenarios.iter().find(|s| s.name == *name).cloned())

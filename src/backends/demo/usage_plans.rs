@@ -18,7 +18,7 @@ use crate::domain::{Api, Quota, Route, Throttle, UsagePlan, header};
 /// The account's keys with the state the plans keep: quota used per period, per-key
 /// token buckets. One per demo gateway (plans are account-wide).
 #[derive(Debug, Default)]
-pub struct UsagePlanState {
+pub(crate) struct UsagePlanState {
     pub account: DemoAccount,
     /// `plan id|key id` → (period, requests counted in it).
     used: Mutex<HashMap<String, (String, i64)>>,
@@ -120,14 +120,19 @@ fn period_of(quota: &Quota, now: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// `****…Bf0001`: how API Gateway prints a key (the last 6 characters).
-pub fn masked_key(value: &str) -> String {
+pub(crate) fn masked_key(value: &str) -> String {
     let n = value.chars().count();
     let tail: String = value.chars().skip(n.saturating_sub(6)).collect();
     format!("****{tail}")
 }
 
 /// Why a key is refused, in the execution log's words (reference §12.2 #4b).
-pub fn refusal_reason(api: &Api, stage: &str, route: &Route, key: Option<&DemoApiKey>) -> String {
+pub(crate) fn refusal_reason(
+    api: &Api,
+    stage: &str,
+    route: &Route,
+    key: Option<&DemoApiKey>,
+) -> String {
     let method = format!("{} {}", route.method(), route.path().unwrap_or("/"));
     let base = format!("method '{method}' requires API Key and API Key");
     match key {
@@ -143,7 +148,7 @@ pub fn refusal_reason(api: &Api, stage: &str, route: &Route, key: Option<&DemoAp
 }
 
 /// The plan covering `stage` that holds `key`, if any (one plan per stage per key).
-pub fn plan_of<'a>(api: &'a Api, stage: &'a str, key: &DemoApiKey) -> Option<&'a UsagePlan> {
+pub(crate) fn plan_of<'a>(api: &'a Api, stage: &'a str, key: &DemoApiKey) -> Option<&'a UsagePlan> {
     api.plans_for_stage(stage)
         .find(|p| p.keys.iter().any(|k| k.id == key.id))
 }
@@ -159,7 +164,7 @@ pub fn limits(api: &Api, stage: &str, plan: &UsagePlan, route: &Route) -> Option
 /// Enforce the API key and the usage plan for a method that requires a key (REST,
 /// `apiKeySource` HEADER). Sets `$context.identity.apiKey` (masked: the demo never
 /// writes a key value to a log) and `$context.identity.apiKeyId`.
-pub fn enforce(
+pub(crate) fn enforce(
     state: &UsagePlanState,
     api: &Api,
     stage: &str,

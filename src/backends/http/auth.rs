@@ -49,7 +49,7 @@ pub struct Prepared {
 }
 
 /// Resolve the signing region: the auth mode's, the execute-api host's, then the fallback.
-pub fn signing_region(
+pub(crate) fn signing_region(
     auth_region: Option<&str>,
     url: &str,
     fallback: Option<&str>,
@@ -62,7 +62,7 @@ pub fn signing_region(
 }
 
 /// Fetch credentials from a provider, as one clear error when there are none.
-pub async fn resolve_credentials(
+pub(crate) async fn resolve_credentials(
     provider: Option<&SharedCredentialsProvider>,
 ) -> Result<Credentials, BackendError> {
     let Some(p) = provider else {
@@ -95,7 +95,7 @@ fn no_credentials(why: &str) -> BackendError {
 
 /// A body sent as JSON that does not parse is sent anyway (the user may be
 /// testing exactly that) but said out loud.
-pub fn body_warnings(headers: &crate::domain::Headers, body: &[u8]) -> Vec<String> {
+pub(crate) fn body_warnings(headers: &crate::domain::Headers, body: &[u8]) -> Vec<String> {
     let is_json = crate::domain::header(headers, "content-type")
         .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
     match crate::engines::compose::json_problem(body) {

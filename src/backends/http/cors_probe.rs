@@ -29,7 +29,7 @@ pub struct CorsProbe {
 
 /// The non-safelisted header names of `req`, lower-cased, sorted, joined
 /// with `,` (what Chrome and Firefox put in `Access-Control-Request-Headers`).
-pub fn request_headers_list(req: &HttpRequest) -> Vec<String> {
+pub(crate) fn request_headers_list(req: &HttpRequest) -> Vec<String> {
     cors::page_headers(req)
 }
 
@@ -39,7 +39,7 @@ pub fn needs_preflight(req: &HttpRequest) -> bool {
 }
 
 /// The preflight a browser on `origin` sends before `req`.
-pub fn preflight_for(req: &HttpRequest, origin: &str) -> HttpRequest {
+pub(crate) fn preflight_for(req: &HttpRequest, origin: &str) -> HttpRequest {
     let mut pre = HttpRequest::new("OPTIONS", req.url.clone());
     pre.headers.push(("origin".into(), origin.to_string()));
     pre.headers

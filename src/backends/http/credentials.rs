@@ -11,7 +11,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 /// The standard AWS credential chain (environment, profile, web identity,
 /// container, instance metadata). `region` is used for role assumption
 /// (STS) and spares the chain looking the region up itself.
-pub async fn default_chain(
+pub(crate) async fn default_chain(
     profile: Option<&str>,
     region: Option<&str>,
 ) -> SharedCredentialsProvider {

@@ -18,13 +18,18 @@ pub mod credentials;
 pub mod sender;
 pub mod sign;
 
-pub use auth::{AuthContext, Prepared, prepare, resolve_credentials, signing_region};
-pub use cors_probe::{CorsProbe, preflight_for, probe};
-pub use sender::{DEFAULT_BODY_CAP, DEFAULT_TIMEOUT, SendError, SendHandle, SendOptions, Sender};
-pub use sign::{SigningDebug, canonical_request, sign_request};
+pub(crate) use auth::Prepared;
+pub(crate) use auth::signing_region;
+pub use auth::{AuthContext, prepare};
+pub(crate) use cors_probe::CorsProbe;
+pub use cors_probe::probe;
+pub(crate) use sender::DEFAULT_BODY_CAP;
+pub use sender::{SendError, SendOptions, Sender};
+pub(crate) use sign::SigningDebug;
+pub use sign::{canonical_request, sign_request};
 
 /// Read a body from a file, with a clear message when it cannot be read.
-pub fn body_from_file(path: &std::path::Path) -> Result<Vec<u8>, super::BackendError> {
+pub(crate) fn body_from_file(path: &std::path::Path) -> Result<Vec<u8>, super::BackendError> {
     use std::io::Read;
     let fail = |why: String| {
         super::BackendError::new(
@@ -49,4 +54,4 @@ pub fn body_from_file(path: &std::path::Path) -> Result<Vec<u8>, super::BackendE
 /// The largest request body read from a file (`-d @FILE`, the composer):
 /// 64 MiB, far above API Gateway's 10 MB payload limit; `/dev/zero` or a
 /// stray disk image ends with this error instead of filling memory.
-pub const MAX_BODY_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_BODY_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -12,8 +12,8 @@ use crate::domain::{HttpRequest, HttpResponse, Timing};
 
 /// How much of a body is kept by default: enough for any JSON a person reads,
 /// small enough that a 100 MB download cannot exhaust memory.
-pub const DEFAULT_BODY_CAP: usize = 8 * 1024 * 1024;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_BODY_CAP: usize = 8 * 1024 * 1024;
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct SendOptions {
@@ -44,7 +44,7 @@ pub enum SendError {
 
 /// The most response headers read (HTTP/1); the head's size is bounded by
 /// hyper's read buffer (400 KiB), far above the 64 KiB a head may need.
-pub const MAX_RESPONSE_HEADERS: usize = 1000;
+pub(crate) const MAX_RESPONSE_HEADERS: usize = 1000;
 
 /// A reusable sender (one connection pool).
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ impl Sender {
     }
 
     /// [`Sender::send`] that stops as soon as `cancel` fires (the TUI's `Esc`).
-    pub async fn send_cancellable(
+    pub(crate) async fn send_cancellable(
         &self,
         req: &HttpRequest,
         cancel: &CancellationToken,
@@ -179,10 +179,6 @@ pub struct SendHandle {
 impl SendHandle {
     pub fn cancel(&self) {
         self.cancel.cancel();
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.task.is_finished()
     }
 
     /// Wait for the outcome.

@@ -9,14 +9,14 @@ use std::time::SystemTime;
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
-use percent_encoding::{percent_decode_str, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use serde::Serialize;
 
 use crate::domain::HttpRequest;
 use crate::engines::compose::STRICT;
 
 /// The signing service for API Gateway's data plane.
-pub const SERVICE: &str = "execute-api";
+pub(crate) const SERVICE: &str = "execute-api";
 
 /// Headers the crate never signs (their values change in transit or are the signature).
 const UNSIGNED_HEADERS: &[&str] = &[
@@ -259,14 +259,6 @@ fn trim_all(v: &str) -> String {
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Decode a percent-encoded path for display (the debug pane shows both).
-pub fn decoded_path(url: &str) -> String {
-    let path = url::Url::parse(url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_default();
-    percent_decode_str(&path).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]

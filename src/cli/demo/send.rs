@@ -66,7 +66,7 @@ pub async fn run(mut args: DemoSendArgs, global: &GlobalArgs) -> anyhow::Result<
 /// `gatescope demo doctor`: the same URL forms and named credentials as `demo send` (the
 /// demo's execute-api hosts and custom domain mapped to loopback, `--auth jwt:NAME` /
 /// `apikey:NAME`), so a tour line can be sent and diagnosed alike.
-pub async fn doctor_args(
+pub(crate) async fn doctor_args(
     mut args: crate::cli::doctor::Args,
     backend: &crate::backends::Backend,
 ) -> anyhow::Result<crate::cli::doctor::Args> {

@@ -186,3 +186,102 @@ async fn deny_unauthorized_cancel_and_an_unsupported_call() {
         .unwrap_or_else(|| panic!("no failure line:\n{s}"));
     assert!(line.contains("TestInvokeAuthorizer"), "{line}");
 }
+
+/// Send `GET /me` from the composer with `headers`; the response page.
+async fn send_me(h: &mut Harness, headers: &[(&str, &str)]) {
+    use crate::ui::views::compose::page::ComposePage;
+    use crate::ui::views::response::page::ResponsePage;
+    let api = h.app.shared.inventory.api(API).expect("demo API").clone();
+    let route = api.route("GET /me").expect("GET /me");
+    let mut draft = compose::draft_for_route(&api, route, api.stages.first());
+    for (k, v) in headers {
+        draft.headers.push(Field::new(*k, *v));
+    }
+    let mut composer = ComposePage::from_draft(&draft);
+    composer.record_history = false;
+    h.app.apply(None, vec![Effect::Push(Box::new(composer))]);
+    h.keys(&["<C-s>"]);
+    h.pump_until(Duration::from_secs(15), |app| {
+        app.top_as::<ResponsePage>().is_some()
+    })
+    .await;
+}
+
+/// The response page shows the event API Gateway built for the route's
+/// Lambda authorizer beside the response (below the doctor when wide, its
+/// own pane on Tab when narrow), the token masked like the sent headers;
+/// and without the identity source, the 401 without invocation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_response_page_shows_the_authorizer_event_beside_the_response() {
+    use crate::ui::views::response::page::{Focus, ResponsePage};
+    let mut h = on_authorizer().await;
+    send_me(&mut h, &[("Authorization", "Bearer deny-bob")]).await;
+    let page = h.app.top_as::<ResponsePage>().expect("response page");
+    assert_eq!(page.response.status, 403);
+    assert!(page.authorizer.is_some(), "GET /me has a Lambda authorizer");
+    let wide = screen(&mut h, 160, 45);
+    for t in [
+        "Authorizer event · demo-users",
+        "methodArn      arn:aws:execute-api:us-east-1:123456789012:demo",
+        "\"authorizationToken\": \"<redacted>\"",
+        "\"type\": \"TOKEN\"",
+        "Doctor",
+    ] {
+        assert!(wide.contains(t), "lacks {t:?}:\n{wide}");
+    }
+    assert!(!wide.contains("deny-bob"), "the token is masked:\n{wide}");
+    // Narrow: Tab goes body → doctor → authorizer → headers.
+    h.keys(&["<Tab>", "<Tab>"]);
+    let page = h.app.top_as::<ResponsePage>().unwrap();
+    assert_eq!(page.focus, Focus::Authorizer);
+    let narrow = screen(&mut h, 80, 24);
+    // The summary line (size, timings, request id) changes from run to run.
+    let narrow: String = narrow
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 1 {
+                "<summary>\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("response_authorizer_pane_80x24", narrow);
+    assert!(
+        narrow.contains("▶ Authorizer event · demo-users"),
+        "{narrow}"
+    );
+    h.keys(&["<Tab>"]);
+    assert_eq!(
+        h.app.top_as::<ResponsePage>().unwrap().focus,
+        Focus::Headers
+    );
+
+    // No Authorization header: 401, and the pane says the authorizer was
+    // not invoked.
+    h.keys(&["<Esc>", "<Esc>"]);
+    send_me(&mut h, &[]).await;
+    let page = h.app.top_as::<ResponsePage>().expect("response page");
+    assert_eq!(page.response.status, 401);
+    let wide = screen(&mut h, 160, 45);
+    assert!(
+        wide.contains("Authorizer · demo-users: 401, not invoked"),
+        "{wide}"
+    );
+    // The pane's lines, whole (the pane cuts them at its width; h/l scroll).
+    let text: Vec<String> = h
+        .app
+        .top_as::<ResponsePage>()
+        .unwrap()
+        .authorizer_lines
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    let text = text.join("\n");
+    assert!(
+        text.contains("identity source method.request.header.Authorization is missing"),
+        "{text}"
+    );
+    assert!(text.contains("401 without invocation"), "{text}");
+}

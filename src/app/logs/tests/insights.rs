@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::*;
+use crate::app::logs::TimeRange;
 use crate::app::logs::memory::MemoryLogSource;
 
 fn fast() -> InsightsConfig {

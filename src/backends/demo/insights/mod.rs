@@ -13,13 +13,13 @@ pub use parse::{Command, parse};
 use crate::domain::RawLogEvent;
 
 /// One log event's fields, as Insights discovers them.
-pub type Record = BTreeMap<String, String>;
+pub(crate) type Record = BTreeMap<String, String>;
 
 /// Default row cap when the query has no `limit` (the API's default).
-pub const DEFAULT_LIMIT: usize = 1000;
+pub(crate) const DEFAULT_LIMIT: usize = 1000;
 
 /// Insights' `@timestamp` rendering (`2026-11-25 09:38:01.123`).
-pub fn format_timestamp(ms: i64) -> String {
+pub(crate) fn format_timestamp(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
         .format("%Y-%m-%d %H:%M:%S%.3f")

@@ -176,7 +176,7 @@ fn comments_and_errors() {
 /// (every line carries the keys `integrationError`, `errorMessage`...) and Lambda lines.
 #[test]
 fn the_errors_preset_matches_error_values_not_key_names() {
-    use crate::app::logs::resolve_query;
+    use crate::app::logs::insights::resolve_query;
     use crate::backends::demo::access_logging::{ContextVars, render};
     use crate::engines::access_log::{RECOMMENDED_HTTP, RECOMMENDED_REST};
 

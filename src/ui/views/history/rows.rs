@@ -4,7 +4,7 @@
 
 use crate::domain::RequestDraft;
 use crate::store::HistoryEntry;
-pub use crate::store::SavedRow;
+pub(crate) use crate::store::SavedRow;
 
 /// `WHEN METHOD PATH STATUS TIME` for a sent request.
 pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {

@@ -9,7 +9,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
-pub use crate::app::logs::query::QueryProgress;
+pub(crate) use crate::app::logs::query::QueryProgress;
+
 use crate::domain::QueryRow;
 use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;

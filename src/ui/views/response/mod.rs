@@ -1,5 +1,6 @@
 //! The response viewer (its body widgets are in `ui/components`).
 
+pub mod authorizer;
 pub mod body;
 pub mod headers;
 pub mod jq;

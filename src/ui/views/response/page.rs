@@ -1,5 +1,7 @@
 //! The response page: summary, headers, body (pretty / raw / hex / jq) and
-//! the Doctor pane beside it, plus the CORS probe verdict when asked for.
+//! the Doctor pane beside it, plus the CORS probe verdict when asked for,
+//! and — for a route with a Lambda authorizer — the Authorizer pane with
+//! the event API Gateway built for it (see [`super::authorizer`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -7,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
+use super::authorizer::AuthorizerPane;
 use super::body::{Body, BodyView};
 use super::headers::header_lines;
 use super::log_confirm::LogConfirm;
@@ -23,6 +26,8 @@ pub enum Focus {
     Headers,
     Body,
     Doctor,
+    /// The authorizer event (only when the page has one).
+    Authorizer,
 }
 
 /// Export formats offered by "copy as".
@@ -81,6 +86,10 @@ pub struct ResponsePage {
     pub draft: Option<crate::domain::RequestDraft>,
     /// Gathering this request's logs to confirm the diagnosis.
     pub logs: LogConfirm,
+    /// The Lambda authorizer's event for this request, if its route has one.
+    pub authorizer: Option<AuthorizerPane>,
+    /// The pane's lines, made with the theme just before each render.
+    pub authorizer_lines: Vec<Line<'static>>,
 }
 
 impl ResponsePage {
@@ -99,6 +108,8 @@ impl ResponsePage {
             notice: None,
             draft: None,
             logs: LogConfirm::default(),
+            authorizer: None,
+            authorizer_lines: Vec::new(),
         }
     }
 
@@ -107,10 +118,19 @@ impl ResponsePage {
     }
 
     fn cycle_focus(&mut self, back: bool) {
-        const ORDER: [Focus; 3] = [Focus::Headers, Focus::Body, Focus::Doctor];
-        let i = ORDER.iter().position(|f| *f == self.focus).unwrap_or(1);
-        let n = if back { i + 2 } else { i + 1 };
-        self.focus = ORDER[n % 3];
+        let order: &[Focus] = if self.authorizer.is_some() {
+            &[
+                Focus::Headers,
+                Focus::Body,
+                Focus::Doctor,
+                Focus::Authorizer,
+            ]
+        } else {
+            &[Focus::Headers, Focus::Body, Focus::Doctor]
+        };
+        let n = order.len();
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(1);
+        self.focus = order[if back { (i + n - 1) % n } else { (i + 1) % n }];
     }
 
     fn scroll_mut(&mut self) -> Option<&mut Scroll> {
@@ -118,6 +138,7 @@ impl ResponsePage {
             Focus::Headers => Some(&mut self.header_scroll),
             Focus::Body => Some(&mut self.body.scroll),
             Focus::Doctor => None,
+            Focus::Authorizer => self.authorizer.as_mut().map(|a| &mut a.scroll),
         }
     }
 
@@ -283,9 +304,10 @@ impl ResponsePage {
                 Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                     .areas(main);
             (l, r)
-        } else if self.focus == Focus::Doctor {
+        } else if matches!(self.focus, Focus::Doctor | Focus::Authorizer) {
             // One pane below 100 columns: Tab moves between the response
-            // (headers, body) and the doctor, each drawn full size.
+            // (headers, body), the doctor and the authorizer event, each
+            // drawn full size.
             (Rect::default(), main)
         } else if let Some(top) = self.doctor.findings.first() {
             // The doctor's first finding stays in sight above the response.
@@ -471,7 +493,46 @@ impl ResponsePage {
             }
         }
         if !wide {
-            title.push_str(" · Tab: response");
+            title.push_str(if self.authorizer.is_some() {
+                " · Tab: authorizer"
+            } else {
+                " · Tab: response"
+            });
+        }
+        // With an authorizer event: below the doctor when wide, else its
+        // own full-size pane on Tab.
+        let (area, authz_area) = match (&self.authorizer, wide) {
+            (None, _) => (area, Rect::default()),
+            (Some(_), true) => {
+                let [d, a] =
+                    Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                        .areas(area);
+                (d, a)
+            }
+            (Some(_), false) if self.focus == Focus::Authorizer => (Rect::default(), area),
+            (Some(_), false) => (area, Rect::default()),
+        };
+        if let Some(a) = self.authorizer.as_mut()
+            && !authz_area.is_empty()
+        {
+            let mut t = a.title();
+            if !wide {
+                t.push_str(" · Tab: response");
+            }
+            let ab = block(t, self.focus == Focus::Authorizer);
+            let inner = ab.inner(authz_area);
+            frame.render_widget(ab, authz_area);
+            frame.render_stateful_widget(
+                ScrollView {
+                    source: &Lines(&self.authorizer_lines),
+                    styles,
+                },
+                inner,
+                &mut a.scroll,
+            );
+        }
+        if area.is_empty() {
+            return;
         }
         let db = block(title, self.focus == Focus::Doctor);
         let mut inner = db.inner(area);

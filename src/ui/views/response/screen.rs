@@ -250,6 +250,11 @@ impl Page for ResponsePage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let styles = BodyStyles::from_theme(&shared.theme);
+        self.authorizer_lines = self
+            .authorizer
+            .as_ref()
+            .map(|a| a.lines(&shared.theme))
+            .unwrap_or_default();
         ResponsePage::render(self, frame, area, &styles);
     }
 }

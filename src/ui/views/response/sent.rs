@@ -6,7 +6,8 @@
 
 use super::page::ResponsePage;
 use crate::app::diagnose::ConfirmJob;
-pub use crate::app::send::SendJob;
+pub(crate) use crate::app::send::SendJob;
+
 use crate::app::send::Signing;
 use crate::ui::views::response::log_confirm::LogConfirm;
 
@@ -50,6 +51,11 @@ pub async fn run(mut job: SendJob) -> SendResult {
     let mut page = ResponsePage::new(
         Some(sent.prepared.unsigned.clone()),
         exchange.response.clone(),
+    );
+    page.authorizer = super::authorizer::AuthorizerPane::for_draft(
+        job.api.as_ref(),
+        &job.draft,
+        job.backend.info.region.as_deref(),
     );
     page.draft = Some(job.draft);
     page.doctor.set_findings(exchange.findings());

@@ -179,12 +179,28 @@ fn forbidden(ev: &Evidence, resp: &HttpResponse, fp: &Fingerprint, out: &mut Vec
 /// `Forbidden` with no more detail: the route's authorization type decides.
 fn by_route_auth(ev: &Evidence, status: String) -> Finding {
     let route = ev.route();
+    // With apiKeySource AUTHORIZER the key is the authorizer's
+    // `usageIdentifierKey`: whether x-api-key was sent says nothing.
+    let from_authorizer = ev
+        .api
+        .as_ref()
+        .is_some_and(|a| a.api_key_source.as_deref() == Some("AUTHORIZER"));
     let api_key_missing = route.is_some_and(|r| r.api_key_required)
+        && !from_authorizer
         && ev
             .request
             .as_ref()
             .is_some_and(|r| r.header("x-api-key").is_none());
     if route.is_some_and(|r| r.api_key_required) && (api_key_missing || ev.is_rest()) {
+        if from_authorizer {
+            return Finding::new(
+                FindingCode::ApiKeyInvalid,
+                FROM,
+                "The method requires an API key, taken from the Lambda authorizer's usageIdentifierKey: it returned none, or a key that is unknown, disabled or not in a usage plan of this stage",
+            )
+            .evidence(status)
+            .fix_variant("authorizer", &ev.fix_args());
+        }
         return Finding::new(FindingCode::ApiKeyInvalid, FROM, if api_key_missing {
                 "The method requires an API key and the request sends no x-api-key"
             } else {

@@ -427,7 +427,11 @@ pub(crate) fn usage_plan_numbers(ev: &Evidence, found: &mut Vec<Finding>) {
                 if let Some(source) = api.api_key_source.as_deref() {
                     f.evidence.push(format!("API key source: {source}"));
                 }
+                let from_authorizer = api.api_key_source.as_deref() == Some("AUTHORIZER");
                 match key_sent {
+                    _ if from_authorizer => f.evidence.push(
+                        "the key is the Lambda authorizer's usageIdentifierKey, not the request's x-api-key (ignored here); gatescope does not know which key the authorizer returned for this caller (it never reads key values): the execution log names it masked, and `gatescope usage API_ID --key-id ID` shows a key's usage".into(),
+                    ),
                     Some(true) => f.evidence.push(
                         "the request sent an x-api-key (gatescope never reads key values, so it cannot tell which key it is: the execution log names it masked)".into(),
                     ),

@@ -96,6 +96,45 @@ fn forbidden_without_a_key_names_the_plan_its_keys_and_numbers() {
     assert!(text.contains("API key source: HEADER"), "{text}");
 }
 
+/// apiKeySource AUTHORIZER: the key is the authorizer's
+/// usageIdentifierKey, so "no x-api-key sent" would be wrong advice.
+#[test]
+fn forbidden_with_the_key_from_the_authorizer_never_says_no_key_was_sent() {
+    let mut api = keyed_api();
+    api.api_key_source = Some("AUTHORIZER".into());
+    for headers in [&[][..], &[("x-api-key", "k")][..]] {
+        let e = ev(
+            Some(api.clone()),
+            Some("GET /keyed"),
+            Some(req("GET", "/prod/keyed", headers)),
+            resp(
+                403,
+                &[("x-amzn-ErrorType", "ForbiddenException")],
+                r#"{"message":"Forbidden"}"#,
+            ),
+        );
+        let found = diagnose(&Evidence {
+            stage: Some("prod".into()),
+            ..e
+        });
+        let f = &found[0];
+        assert_eq!(f.code, FindingCode::ApiKeyInvalid, "{found:#?}");
+        assert!(f.title.contains("usageIdentifierKey"), "{}", f.title);
+        let text = joined(f);
+        assert!(!text.contains("sent no x-api-key"), "{text}");
+        assert!(!text.contains("the request sent an x-api-key"), "{text}");
+        assert!(text.contains("API key source: AUTHORIZER"), "{text}");
+        assert!(
+            text.contains("does not know which key the authorizer returned"),
+            "{text}"
+        );
+        assert!(text.contains("usage plan `basic` (plan1)"), "{text}");
+        let fix = f.fix.as_deref().unwrap_or_default();
+        assert!(fix.contains("return `usageIdentifierKey`"), "{fix}");
+        assert!(!fix.starts_with("Send `x-api-key"), "{fix}");
+    }
+}
+
 #[test]
 fn forbidden_with_a_key_but_no_plan_on_the_stage_says_every_key_fails() {
     let mut api = rest_api();
