@@ -457,9 +457,20 @@ fn demo_usage_reads_the_running_demos_quota() {
     let home = tempfile::tempdir().unwrap();
     let fresh = demo(
         home.path(),
-        &["usage", "demorest01", "--key-id", "demokey02", "--days", "1"],
+        &[
+            "usage",
+            "demorest01",
+            "--key-id",
+            "demokey02",
+            "--days",
+            "1",
+        ],
     );
-    assert!(text(&fresh.stderr).contains(STARTED), "{}", text(&fresh.stderr));
+    assert!(
+        text(&fresh.stderr).contains(STARTED),
+        "{}",
+        text(&fresh.stderr)
+    );
     assert!(
         text(&fresh.stdout).contains("3 of 3 requests per day left"),
         "{}{}",
@@ -472,15 +483,38 @@ fn demo_usage_reads_the_running_demos_quota() {
     for _ in 0..4 {
         let o = demo(
             home.path(),
-            &["send", "GET", "/dev/partner/orders", "--api", "demorest01", "--auth", "apikey:trial"],
+            &[
+                "send",
+                "GET",
+                "/dev/partner/orders",
+                "--api",
+                "demorest01",
+                "--auth",
+                "apikey:trial",
+            ],
         );
-        statuses.push(text(&o.stdout).lines().next().unwrap_or_default().to_string());
+        statuses.push(
+            text(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        );
     }
     assert!(statuses[2].starts_with("HTTP 200"), "{statuses:?}");
     assert!(statuses[3].starts_with("HTTP 429"), "{statuses:?}");
     let o = demo(
         home.path(),
-        &["usage", "demorest01", "--key-id", "demokey02", "--days", "2", "--output", "json"],
+        &[
+            "usage",
+            "demorest01",
+            "--key-id",
+            "demokey02",
+            "--days",
+            "2",
+            "--output",
+            "json",
+        ],
     );
     assert!(!text(&o.stderr).contains(STARTED), "{}", text(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout)
@@ -490,10 +524,8 @@ fn demo_usage_reads_the_running_demos_quota() {
     assert_eq!(v["usage"]["days"].as_array().unwrap().len(), 2, "{v}");
 
     // The value sent is compared inside the demo; only the id and name come back.
-    let keys: Value = serde_json::from_slice(
-        &demo(home.path(), &["tokens", "--output", "json"]).stdout,
-    )
-    .unwrap();
+    let keys: Value =
+        serde_json::from_slice(&demo(home.path(), &["tokens", "--output", "json"]).stdout).unwrap();
     let trial = keys["apiKeys"]
         .as_array()
         .unwrap()
@@ -511,7 +543,11 @@ fn demo_usage_reads_the_running_demos_quota() {
         .output()
         .unwrap();
     let out = text(&o.stdout);
-    assert!(out.contains("demokey02 (trial)"), "{out}{}", text(&o.stderr));
+    assert!(
+        out.contains("demokey02 (trial)"),
+        "{out}{}",
+        text(&o.stderr)
+    );
     assert!(out.contains("used        3"), "{out}");
     assert!(!out.contains(&trial), "the key's value was printed: {out}");
 }

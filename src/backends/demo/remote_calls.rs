@@ -150,8 +150,12 @@ impl RealCalls for RemoteCalls {
             function: function.to_string(),
             payload: STANDARD.encode(payload),
         };
-        let w: WireInvocation =
-            call_control(json_post(&self.client, format!("{}/invoke", self.base), &args)).await?;
+        let w: WireInvocation = call_control(json_post(
+            &self.client,
+            format!("{}/invoke", self.base),
+            &args,
+        ))
+        .await?;
         let payload = STANDARD.decode(w.payload.as_bytes()).map_err(|e| {
             BackendError::new(
                 crate::backends::ErrorKind::Other,
@@ -201,8 +205,12 @@ impl RealCalls for RemoteCalls {
             start_date: start_date.to_string(),
             end_date: end_date.to_string(),
         };
-        let w: WireUsage =
-            call_control(json_post(&self.client, format!("{}/usage", self.base), &args)).await?;
+        let w: WireUsage = call_control(json_post(
+            &self.client,
+            format!("{}/usage", self.base),
+            &args,
+        ))
+        .await?;
         Ok(KeyUsage {
             plan_id: plan_id.to_string(),
             key_id: key_id.to_string(),
@@ -210,5 +218,81 @@ impl RealCalls for RemoteCalls {
             end_date: end_date.to_string(),
             days: w.days,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::ErrorKind;
+
+    /// Echoes the payload back and knows one key, as a stand-in for the demo's calls.
+    struct Echo;
+
+    #[async_trait]
+    impl RealCalls for Echo {
+        async fn invoke_function(
+            &self,
+            function: &str,
+            payload: &[u8],
+        ) -> Result<FunctionInvocation, BackendError> {
+            if function == "missing" {
+                return Err(BackendError::new(
+                    ErrorKind::NotFound,
+                    "no function missing",
+                ));
+            }
+            Ok(FunctionInvocation {
+                status: 200,
+                function_error: Some("Unhandled".into()),
+                payload: payload.to_vec(),
+                executed_version: Some("$LATEST".into()),
+            })
+        }
+
+        async fn plan_key_for_value(
+            &self,
+            plan_id: &str,
+            value: &str,
+        ) -> Result<Option<PlanKey>, BackendError> {
+            Ok((value == "right").then(|| PlanKey {
+                plan_id: plan_id.into(),
+                key_id: "k1".into(),
+                name: Some("one".into()),
+            }))
+        }
+    }
+
+    /// The client gives what the serving side gives: bytes intact, errors with their
+    /// kind, calls the serving side does not make still "unsupported".
+    #[tokio::test]
+    async fn remote_calls_mirror_the_serving_demo() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, routes(Arc::new(Echo))).await });
+        let remote = RemoteCalls::new(&url).unwrap();
+        let bytes = [0u8, 159, 146, 150, b'{', b'}'];
+        let r = remote.invoke_function("f", &bytes).await.unwrap();
+        assert_eq!(r.payload, bytes);
+        assert_eq!(r.function_error.as_deref(), Some("Unhandled"));
+        let e = remote.invoke_function("missing", b"{}").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(
+            remote.plan_key_for_value("p1", "right").await.unwrap(),
+            Some(PlanKey {
+                plan_id: "p1".into(),
+                key_id: "k1".into(),
+                name: Some("one".into())
+            })
+        );
+        assert_eq!(
+            remote.plan_key_for_value("p1", "wrong").await.unwrap(),
+            None
+        );
+        let e = remote
+            .usage("p1", "k1", "2026-12-01", "2026-12-05")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unsupported);
     }
 }
