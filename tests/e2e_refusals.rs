@@ -571,8 +571,7 @@ fn api_keys_and_usage_plans_403_and_both_429s() {
     demo.lap("throttle (2 calls, 429)");
 
     // History names the keys, never their values.
-    let history = std::fs::read_to_string(demo._home.path().join("data/history/demorest01.json"))
-        .expect("history of the REST API");
+    let history = stored_history(demo._home.path(), "demorest01");
     assert!(!history.contains("gsdemo-"), "a key value was stored");
     for name in ["demo", "revoked", "trial", "burst"] {
         assert!(
@@ -627,8 +626,7 @@ fn a_request_with_a_named_api_key_resends_in_the_next_demo_run() {
     demo.app.press("Ctrl-C");
     assert!(demo.app.wait_exit(T));
     let home = demo._home;
-    let history = std::fs::read_to_string(home.path().join("data/history/demorest01.json"))
-        .expect("history is kept by API id");
+    let history = stored_history(home.path(), "demorest01");
     assert!(!history.contains("gsdemo-"), "the key value was stored");
     assert!(history.contains("authLabel"), "the key's name was not kept");
     let first_port = history
@@ -651,11 +649,23 @@ fn a_request_with_a_named_api_key_resends_in_the_next_demo_run() {
         "sent to the first run's port:\n{screen}"
     );
     demo.lap("run 2: history s (200)");
-    let history =
-        std::fs::read_to_string(demo._home.path().join("data/history/demorest01.json")).unwrap();
+    let history = stored_history(demo._home.path(), "demorest01");
     assert!(
         !history.contains("gsdemo-"),
         "the re-sent key value was stored"
     );
     demo.quit("history replay");
+}
+
+/// What the history of `stem` holds on disk: its `.json` file and its
+/// journal (`.jsonl`, where a send appends a line); panics when neither exists.
+fn stored_history(home: &std::path::Path, stem: &str) -> String {
+    let parts: Vec<String> = ["json", "jsonl"]
+        .iter()
+        .filter_map(|ext| {
+            std::fs::read_to_string(home.join(format!("data/history/{stem}.{ext}"))).ok()
+        })
+        .collect();
+    assert!(!parts.is_empty(), "no history of {stem}");
+    parts.concat()
 }

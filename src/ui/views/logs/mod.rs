@@ -4,6 +4,7 @@
 pub mod detail;
 pub mod filter;
 pub mod insights;
+pub mod kept;
 pub mod open;
 pub mod page;
 pub mod screen;
