@@ -23,8 +23,8 @@ use crate::engines::health::series::{add, bars, rate, rebucket, total};
 /// Cells of one sparkline on a wide terminal (an hour in 5-minute cells)
 /// and on a narrow one (10-minute cells), where the 5xx column must fit
 /// beside the flags at 80 columns.
-pub const WIDE_CELLS: usize = 12;
-pub const NARROW_CELLS: usize = 6;
+pub(crate) const WIDE_CELLS: usize = 12;
+pub(crate) const NARROW_CELLS: usize = 6;
 
 /// One API's last hour per minute, summed over its stages.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,7 +151,7 @@ fn short(n: f64) -> String {
 /// and 5xx rate (bars + percentage, in the error style when any failed).
 /// Empty while nothing is known, so the columns take no room; the numbers
 /// keep both readable without colour.
-pub fn cells(spark: Option<&ApiSpark>, n: usize, theme: &Theme) -> [Span<'static>; 2] {
+pub(crate) fn cells(spark: Option<&ApiSpark>, n: usize, theme: &Theme) -> [Span<'static>; 2] {
     let Some(s) = spark else {
         return [Span::raw(""), Span::raw("")];
     };

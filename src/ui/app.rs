@@ -45,8 +45,8 @@ pub struct App {
 }
 
 /// How long a status message stays: errors longer, since they need reading.
-pub const ERROR_TTL: std::time::Duration = std::time::Duration::from_secs(8);
-pub const INFO_TTL: std::time::Duration = std::time::Duration::from_secs(4);
+pub(crate) const ERROR_TTL: std::time::Duration = std::time::Duration::from_secs(8);
+pub(crate) const INFO_TTL: std::time::Duration = std::time::Duration::from_secs(4);
 
 #[derive(Debug, Default)]
 struct StatusSince {
@@ -77,7 +77,7 @@ impl App {
 
     /// Kick off the initial loads.
     /// Show the cached inventory (stale) at once; cheap enough for before the first frame.
-    pub fn load_cache(&mut self) {
+    pub(crate) fn load_cache(&mut self) {
         inventory_feed::load_cache(&mut self.shared);
         self.dirty = true;
     }
@@ -95,13 +95,15 @@ impl App {
     }
 
     /// The top page as a concrete type (tests and commands).
-    pub fn top_as<P: Page>(&self) -> Option<&P> {
+    #[cfg(test)]
+    pub(crate) fn top_as<P: Page>(&self) -> Option<&P> {
         let any: &dyn std::any::Any = self.top();
         any.downcast_ref::<P>()
     }
 
     /// The top page as a concrete type, to change (tests).
-    pub fn top_as_mut<P: Page>(&mut self) -> Option<&mut P> {
+    #[cfg(test)]
+    pub(crate) fn top_as_mut<P: Page>(&mut self) -> Option<&mut P> {
         let page = self.stack.last_mut()?.1.as_mut();
         let any: &mut dyn std::any::Any = page;
         any.downcast_mut::<P>()
@@ -112,7 +114,7 @@ impl App {
     }
 
     /// Breadcrumb titles, root first.
-    pub fn titles(&self) -> Vec<String> {
+    pub(crate) fn titles(&self) -> Vec<String> {
         self.stack
             .iter()
             .map(|(_, p)| p.title(&self.shared))
@@ -135,7 +137,7 @@ impl App {
 
     // ---- events -------------------------------------------------------
 
-    pub fn handle_event(&mut self, event: Event) {
+    pub(crate) fn handle_event(&mut self, event: Event) {
         self.dispatch(event);
         // After every event, not only on ticks: a message replaced before
         // the next tick still reaches the `:messages` log.
@@ -189,7 +191,7 @@ impl App {
 
     /// Drop status messages older than their time to live ([`ERROR_TTL`],
     /// [`INFO_TTL`]); the clock starts when a message first shows.
-    pub fn expire_status(&mut self, now: Instant) {
+    pub(crate) fn expire_status(&mut self, now: Instant) {
         let status = &mut self.shared.status;
         let mut first_shown = Vec::new();
         for (kind, slot, since, ttl) in [
@@ -250,13 +252,13 @@ impl App {
 
     /// Whether a page asked for the terminal; the loop stops handling
     /// queued input until it has run (those keys may be meant for the editor).
-    pub fn wants_terminal(&self) -> bool {
+    pub(crate) fn wants_terminal(&self) -> bool {
         self.suspended.is_some()
     }
 
     /// The job a page wants to run with the terminal, for the loop in
     /// [`super::run`] (or a test) to run; then call [`App::resume`].
-    pub fn take_suspended(&mut self) -> Option<(Option<PageId>, SuspendTask)> {
+    pub(crate) fn take_suspended(&mut self) -> Option<(Option<PageId>, SuspendTask)> {
         self.suspended.take()
     }
 
@@ -448,7 +450,7 @@ impl App {
         }
     }
 
-    pub fn run_command(&mut self, line: &str) {
+    pub(crate) fn run_command(&mut self, line: &str) {
         let selection = self.top().selection(&self.shared);
         let draft = self.top().request_draft();
         let mut ctx = CommandCtx {

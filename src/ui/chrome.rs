@@ -43,7 +43,7 @@ impl Prompt {
 
 /// A clickable breadcrumb: clicking it pops back to that depth.
 #[derive(Debug, Clone)]
-pub struct Crumb {
+pub(crate) struct Crumb {
     pub row: u16,
     pub x: Range<u16>,
     pub depth: usize,
@@ -73,7 +73,7 @@ pub fn layout(area: Rect, prompt: bool, status_rows: u16) -> Areas {
     }
 }
 
-pub fn render_crumbs(
+pub(crate) fn render_crumbs(
     frame: &mut Frame,
     area: Rect,
     titles: &[String],
@@ -124,7 +124,7 @@ pub fn render_crumbs(
     crumbs
 }
 
-pub fn render_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt, shared: &Shared) {
+pub(crate) fn render_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt, shared: &Shared) {
     let lead = match prompt.kind {
         PromptKind::Command => ":",
         PromptKind::Filter => "/",
@@ -205,7 +205,7 @@ fn status_spans(shared: &Shared) -> Vec<Span<'static>> {
 
 /// Rows the status line needs at this width: a long message wraps onto up
 /// to three rows rather than being cut.
-pub fn status_height(width: u16, shared: &Shared) -> u16 {
+pub(crate) fn status_height(width: u16, shared: &Shared) -> u16 {
     wrapped_rows(&status_spans(shared), width).clamp(1, 3) as u16
 }
 
@@ -245,7 +245,7 @@ fn fit_status(mut spans: Vec<Span<'static>>, width: u16, rows: u16) -> Vec<Span<
     spans
 }
 
-pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
+pub(crate) fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
     let spans = fit_status(status_spans(shared), area.width, area.height.max(1));
     frame.render_widget(
         Paragraph::new(Line::from(spans))
@@ -258,7 +258,7 @@ pub fn render_status(frame: &mut Frame, area: Rect, shared: &Shared) {
 /// Help generated from the keymap sections of the current page, plus the
 /// `:` commands. It uses the body's full width and scrolls within its
 /// content: returns the scroll actually used (clamped to the last line).
-pub fn render_help(
+pub(crate) fn render_help(
     frame: &mut Frame,
     body: Rect,
     sections: &[&str],

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 /// Write `text` to `out` as an OSC 52 clipboard sequence.
-pub fn copy_osc52(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+pub(crate) fn copy_osc52(out: &mut impl Write, text: &str) -> std::io::Result<()> {
     crossterm::execute!(
         out,
         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())

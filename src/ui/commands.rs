@@ -15,7 +15,7 @@ pub struct CommandCtx<'a> {
     pub draft: Option<crate::domain::RequestDraft>,
 }
 
-pub type CommandFn = fn(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String>;
+pub(crate) type CommandFn = fn(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String>;
 
 /// One `:` command.
 #[derive(Clone, Copy)]

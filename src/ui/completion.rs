@@ -9,7 +9,7 @@ use super::shared::Shared;
 
 /// Regions offered by `:region` (the commercial partition's; any other
 /// name can still be typed).
-pub const REGIONS: &[&str] = &[
+pub(crate) const REGIONS: &[&str] = &[
     "af-south-1",
     "ap-east-1",
     "ap-northeast-1",
@@ -61,7 +61,7 @@ pub struct Candidates {
 impl Candidates {
     /// Read what the screen points at; profile and collection names come
     /// from small files, read only when Tab is pressed on that command.
-    pub fn gather(line: &str, selection: &Selection, shared: &Shared) -> Candidates {
+    pub(crate) fn gather(line: &str, selection: &Selection, shared: &Shared) -> Candidates {
         let command = line.split_whitespace().next().unwrap_or("");
         let command = commands::find(command).map_or(command, |c| c.name);
         let api = selection
@@ -185,7 +185,7 @@ fn common_prefix(words: &[String]) -> String {
 /// Profile names from `~/.aws/config` (`[profile x]`, `[default]`) and
 /// `~/.aws/credentials` (`[x]`), or the files `AWS_CONFIG_FILE` /
 /// `AWS_SHARED_CREDENTIALS_FILE` name.
-pub fn aws_profiles() -> Vec<String> {
+pub(crate) fn aws_profiles() -> Vec<String> {
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let path = |var: &str, file: &str| {
         std::env::var_os(var)
@@ -215,7 +215,7 @@ pub fn aws_profiles() -> Vec<String> {
 }
 
 /// Section names of an AWS config (`is_config`) or credentials file.
-pub fn profile_names(text: &str, is_config: bool) -> Vec<String> {
+pub(crate) fn profile_names(text: &str, is_config: bool) -> Vec<String> {
     text.lines()
         .filter_map(|l| {
             let l = l.trim();

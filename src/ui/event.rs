@@ -46,7 +46,7 @@ fn is_suspend_key(ev: &crossterm::event::Event) -> bool {
 
 /// The task reading terminal input; stop it before another program (an
 /// editor) uses the terminal, or it would steal that program's keystrokes.
-pub struct InputReader {
+pub(crate) struct InputReader {
     stop: CancellationToken,
     task: JoinHandle<()>,
 }
@@ -62,7 +62,7 @@ impl InputReader {
 }
 
 /// Read terminal input (crossterm's async `EventStream`) into the channel.
-pub fn spawn_input(tx: UnboundedSender<Event>) -> InputReader {
+pub(crate) fn spawn_input(tx: UnboundedSender<Event>) -> InputReader {
     let stop = CancellationToken::new();
     let stopped = stop.clone();
     let task = tokio::spawn(async move {
@@ -96,7 +96,7 @@ pub fn spawn_input(tx: UnboundedSender<Event>) -> InputReader {
 }
 
 /// Spinner ticks. Cheap when idle: the app only redraws if tasks run.
-pub fn spawn_ticks(tx: UnboundedSender<Event>, every: Duration) {
+pub(crate) fn spawn_ticks(tx: UnboundedSender<Event>, every: Duration) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -112,7 +112,7 @@ pub fn spawn_ticks(tx: UnboundedSender<Event>, every: Duration) {
 /// Turn every signal that would end the process (INT, QUIT, TERM, HUP)
 /// into a clean exit instead of a dead, raw-mode terminal, and SIGTSTP into
 /// a clean suspend ([`stop_until_continued`]).
-pub fn spawn_signals(tx: UnboundedSender<Event>) {
+pub(crate) fn spawn_signals(tx: UnboundedSender<Event>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
@@ -146,7 +146,7 @@ pub fn spawn_signals(tx: UnboundedSender<Event>) {
 /// Stop the whole process (as SIGTSTP's default action would) until the
 /// shell continues it (`fg`, SIGCONT). The caller has given the terminal
 /// back first. SIGSTOP, because SIGTSTP itself is caught.
-pub fn stop_until_continued() {
+pub(crate) fn stop_until_continued() {
     #[cfg(unix)]
     // SAFETY: raise has no memory-safety preconditions.
     unsafe {

@@ -13,7 +13,7 @@ use crate::domain::Api;
 
 /// Show the cached inventory of this backend, if there is one. Cheap (one
 /// small file read), so it runs before the first frame.
-pub fn load_cache(shared: &mut Shared) {
+pub(crate) fn load_cache(shared: &mut Shared) {
     let Some(cached) = InventoryCache::for_backend(&shared.backend.info).load() else {
         return;
     };
@@ -57,7 +57,7 @@ fn apply(shared: &mut Shared, event: InventoryEvent, cache: &InventoryCache) -> 
 }
 
 /// Reload one API's routes, authorizers and stages (`r` on an API page).
-pub fn load_details(shared: &Shared, api: crate::domain::Api) -> Effect {
+pub(crate) fn load_details(shared: &Shared, api: crate::domain::Api) -> Effect {
     let control = shared.backend.control.clone();
     let label = format!("loading {}", api.name);
     Effect::shared_task(label, async move {
@@ -80,7 +80,7 @@ pub fn load_details(shared: &Shared, api: crate::domain::Api) -> Effect {
 /// A task reading the configuration of `api`'s functions into
 /// [`Shared::functions`]; `force` re-reads those already known (`r` on the
 /// lint page). `None` when there is nothing to read.
-pub fn fetch_functions(shared: &Shared, api: &Api, force: bool) -> Option<Effect> {
+pub(crate) fn fetch_functions(shared: &Shared, api: &Api, force: bool) -> Option<Effect> {
     let info = shared.backend.info.clone();
     let control = shared.backend.control.clone();
     let wanted = shared.functions.wanted(&info, api, force)?;

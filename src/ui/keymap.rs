@@ -24,7 +24,7 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn from_event(ev: &KeyEvent) -> Key {
+    pub(crate) fn from_event(ev: &KeyEvent) -> Key {
         Key::normalised(ev.code, ev.modifiers)
     }
 
@@ -137,7 +137,7 @@ impl fmt::Display for Key {
 }
 
 #[derive(Debug, Clone)]
-pub struct Binding {
+pub(crate) struct Binding {
     pub keys: Vec<Key>,
     pub run: String,
     pub action: Action,
@@ -199,7 +199,7 @@ impl Keymap {
 
     /// The defaults merged with a user file's bytes (`None`: no file), and
     /// one warning per thing left out.
-    pub fn with_user_file(bytes: Option<&[u8]>) -> (Keymap, Vec<String>) {
+    pub(crate) fn with_user_file(bytes: Option<&[u8]>) -> (Keymap, Vec<String>) {
         let mut keymap = Keymap::defaults();
         let Some(bytes) = bytes else {
             return (keymap, Vec::new());
@@ -221,7 +221,7 @@ impl Keymap {
     /// page does not have ([`crate::ui::verbs::section_verbs`], the typed
     /// verb enums); one warning for each. `reference` (the embedded
     /// defaults) names the known sections in the warning.
-    pub fn drop_unknown(&mut self, reference: &Keymap) -> Vec<String> {
+    pub(crate) fn drop_unknown(&mut self, reference: &Keymap) -> Vec<String> {
         let mut warnings = Vec::new();
         self.sections.retain(|name, bindings| {
             let Some(verbs) = crate::ui::verbs::section_verbs(name) else {
@@ -252,7 +252,7 @@ impl Keymap {
         warnings
     }
 
-    pub fn from_toml(text: &str) -> Result<Keymap, String> {
+    pub(crate) fn from_toml(text: &str) -> Result<Keymap, String> {
         let raw: BTreeMap<String, RawSection> =
             toml::from_str(text).map_err(|e| e.message().replace('\n', " "))?;
         let mut sections = BTreeMap::new();
@@ -297,7 +297,7 @@ impl Keymap {
 
     /// The action bound to `key` in the first of `sections` that binds it,
     /// then in `global`.
-    pub fn lookup(&self, sections: &[&str], key: &KeyEvent) -> Option<&Action> {
+    pub(crate) fn lookup(&self, sections: &[&str], key: &KeyEvent) -> Option<&Action> {
         let key = Key::from_event(key);
         sections
             .iter()
@@ -310,7 +310,7 @@ impl Keymap {
     }
 
     /// `(section, keys, description)` rows for the help overlay, in lookup order.
-    pub fn help_rows(&self, sections: &[&str]) -> Vec<(String, String, String)> {
+    pub(crate) fn help_rows(&self, sections: &[&str]) -> Vec<(String, String, String)> {
         let mut rows = Vec::new();
         for s in sections.iter().copied().chain(std::iter::once("global")) {
             for b in self.sections.get(s).into_iter().flatten() {
@@ -324,18 +324,6 @@ impl Keymap {
             }
         }
         rows
-    }
-
-    /// The first key bound to `run` in these sections, for hints like "press ? for help".
-    pub fn key_for(&self, sections: &[&str], action: &Action) -> Option<Key> {
-        sections
-            .iter()
-            .copied()
-            .chain(std::iter::once("global"))
-            .filter_map(|s| self.sections.get(s))
-            .flatten()
-            .find(|b| &b.action == action)
-            .and_then(|b| b.keys.first().copied())
     }
 }
 

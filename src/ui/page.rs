@@ -81,9 +81,9 @@ pub struct Selection {
 }
 
 /// Closure applied to the page that started a task.
-pub type PageFn = Box<dyn FnOnce(&mut dyn Page, &mut Shared) -> Vec<Effect> + Send>;
+pub(crate) type PageFn = Box<dyn FnOnce(&mut dyn Page, &mut Shared) -> Vec<Effect> + Send>;
 /// Closure applied to the shared state.
-pub type SharedFn = Box<dyn FnOnce(&mut Shared) -> Vec<Effect> + Send>;
+pub(crate) type SharedFn = Box<dyn FnOnce(&mut Shared) -> Vec<Effect> + Send>;
 
 /// What a finished background task hands back to the UI loop.
 pub enum Update {
@@ -172,7 +172,7 @@ impl Effect {
     }
 
     /// A task whose result updates the shared state.
-    pub fn shared_task<F, U>(label: impl Into<String>, fut: F) -> Effect
+    pub(crate) fn shared_task<F, U>(label: impl Into<String>, fut: F) -> Effect
     where
         F: Future<Output = U> + Send + 'static,
         U: FnOnce(&mut Shared) -> Vec<Effect> + Send + 'static,
@@ -205,7 +205,7 @@ impl Effect {
 
     /// Like [`Effect::stream`], without the spinner: for a feed that runs as
     /// long as its page is open (it should end when the page is dropped).
-    pub fn page_feed<P, S, U>(label: impl Into<String>, stream: S) -> Effect
+    pub(crate) fn page_feed<P, S, U>(label: impl Into<String>, stream: S) -> Effect
     where
         P: Page,
         S: Stream<Item = U> + Send + 'static,
@@ -221,7 +221,7 @@ impl Effect {
     }
 
     /// A stream whose items update the shared state.
-    pub fn shared_stream<S, U>(label: impl Into<String>, stream: S) -> Effect
+    pub(crate) fn shared_stream<S, U>(label: impl Into<String>, stream: S) -> Effect
     where
         S: Stream<Item = U> + Send + 'static,
         U: FnOnce(&mut Shared) -> Vec<Effect> + Send + 'static,
@@ -240,7 +240,7 @@ impl Effect {
 impl Effect {
     /// Leave the TUI, run `job` (blocking: it may run an editor on the
     /// terminal), come back and apply its result to the page of type `P`.
-    pub fn suspend<P, F, U>(label: impl Into<String>, job: F) -> Effect
+    pub(crate) fn suspend<P, F, U>(label: impl Into<String>, job: F) -> Effect
     where
         P: Page,
         F: FnOnce() -> U + Send + 'static,
@@ -289,4 +289,4 @@ impl std::fmt::Debug for Effect {
 
 /// Identifies a page on the stack so a task's result finds the page that
 /// started it (and is dropped if that page was closed meanwhile).
-pub type PageId = u64;
+pub(crate) type PageId = u64;

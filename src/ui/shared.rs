@@ -24,7 +24,7 @@ pub struct Status {
     pub log: std::collections::VecDeque<LoggedMessage>,
 }
 
-pub const MESSAGE_LOG_CAP: usize = 200;
+pub(crate) const MESSAGE_LOG_CAP: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {
@@ -43,7 +43,7 @@ pub struct LoggedMessage {
 
 impl Status {
     /// Keep a message for `:messages` (the oldest goes past the cap).
-    pub fn remember(&mut self, kind: MessageKind, text: &str) {
+    pub(crate) fn remember(&mut self, kind: MessageKind, text: &str) {
         if self.log.len() == MESSAGE_LOG_CAP {
             self.log.pop_front();
         }

@@ -15,7 +15,7 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub(crate) type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// The thread that draws; only its panics restore the terminal (a panicking
 /// background task is caught and reported in the status line instead).
@@ -24,7 +24,7 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 /// The TUI draws on a terminal and reads keys from one: without both, say so
 /// in one line (and point at the subcommands) instead of failing on an ioctl
 /// with escape sequences on a pipe.
-pub fn require_tty() -> anyhow::Result<()> {
+pub(crate) fn require_tty() -> anyhow::Result<()> {
     use std::io::IsTerminal;
     let missing = match (io::stdin().is_terminal(), io::stdout().is_terminal()) {
         (true, true) => return Ok(()),
@@ -37,7 +37,7 @@ pub fn require_tty() -> anyhow::Result<()> {
     )
 }
 
-pub struct TerminalGuard {
+pub(crate) struct TerminalGuard {
     pub terminal: Term,
 }
 
@@ -68,7 +68,7 @@ impl TerminalGuard {
     /// Hand the terminal to another program (an external editor): cooked
     /// mode, main screen, cursor visible, no mouse reports. The input reader
     /// must already be stopped (see [`super::event::InputReader::stop`]).
-    pub fn suspend(&mut self) -> io::Result<()> {
+    pub(crate) fn suspend(&mut self) -> io::Result<()> {
         execute!(
             io::stdout(),
             DisableMouseCapture,
@@ -104,7 +104,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Undo everything [`TerminalGuard::enter`] did. Safe to call twice.
-pub fn restore() {
+pub(crate) fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),

@@ -26,7 +26,7 @@ use crate::domain::Api;
 /// A control plane serving fixed APIs: `list_apis` strips the details,
 /// `load_details` gives them back; failures can be injected per call.
 #[derive(Default)]
-pub struct FakeControl {
+pub(crate) struct FakeControl {
     pub apis: Vec<Api>,
     /// `list_apis` fails with this message.
     pub fail_list: Option<String>,
@@ -86,7 +86,7 @@ impl ControlPlane for FakeControl {
 }
 
 /// Logs are not part of the inventory tests.
-pub struct NoLogs;
+pub(crate) struct NoLogs;
 
 #[async_trait]
 impl LogSource for NoLogs {
@@ -117,7 +117,7 @@ impl LogSource for NoLogs {
     }
 }
 
-pub fn fake_backend(control: FakeControl) -> Backend {
+pub(crate) fn fake_backend(control: FakeControl) -> Backend {
     Backend {
         info: BackendInfo {
             profile: Some("test".into()),
@@ -133,13 +133,13 @@ pub fn fake_backend(control: FakeControl) -> Backend {
     }
 }
 
-pub struct Harness {
+pub(crate) struct Harness {
     pub app: App,
     rx: UnboundedReceiver<Event>,
 }
 
 /// An app on `backend` with the default keymap and a colourless theme.
-pub fn harness(backend: Backend) -> Harness {
+pub(crate) fn harness(backend: Backend) -> Harness {
     let (tx, rx) = mpsc::unbounded_channel();
     let shared = Shared::new(backend, Keymap::defaults(), Theme::plain());
     Harness {
@@ -156,7 +156,7 @@ impl Harness {
     }
 
     /// Process events until no background task runs (panics after 5 s).
-    pub async fn settle(&mut self) {
+    pub(crate) async fn settle(&mut self) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         while !self.app.shared.status.running.is_empty() {
             let ev = tokio::time::timeout_at(deadline, self.rx.recv())
@@ -169,7 +169,7 @@ impl Harness {
 
     /// Run the job a page handed the terminal to (an external editor) the
     /// way the real loop does, minus the terminal; false if there was none.
-    pub async fn run_suspended(&mut self) -> bool {
+    pub(crate) async fn run_suspended(&mut self) -> bool {
         let Some((origin, task)) = self.app.take_suspended() else {
             return false;
         };
@@ -183,7 +183,11 @@ impl Harness {
     /// Process events until `done` holds, re-checking at least every 20 ms
     /// (for conditions no event announces, e.g. a task having ended).
     /// Panics when `within` passes first.
-    pub async fn pump_until(&mut self, within: Duration, mut done: impl FnMut(&App) -> bool) {
+    pub(crate) async fn pump_until(
+        &mut self,
+        within: Duration,
+        mut done: impl FnMut(&App) -> bool,
+    ) {
         let deadline = tokio::time::Instant::now() + within;
         while !done(&self.app) {
             assert!(
@@ -197,7 +201,7 @@ impl Harness {
     }
 
     /// Process whatever arrives during `d`.
-    pub async fn pump_for(&mut self, d: Duration) {
+    pub(crate) async fn pump_for(&mut self, d: Duration) {
         let deadline = tokio::time::Instant::now() + d;
         while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
             self.app.handle_event(ev);

@@ -94,7 +94,7 @@ impl Theme {
         }
     }
 
-    pub fn from_toml(text: &str) -> Result<Theme, String> {
+    pub(crate) fn from_toml(text: &str) -> Result<Theme, String> {
         let raw: BTreeMap<String, RawStyle> =
             toml::from_str(text).map_err(|e| e.message().replace('\n', " "))?;
         let styles = raw
@@ -108,7 +108,7 @@ impl Theme {
     }
 
     /// Whether colours were removed (`NO_COLOR`).
-    pub fn is_colourless(&self) -> bool {
+    pub(crate) fn is_colourless(&self) -> bool {
         self.colourless
     }
 
@@ -121,7 +121,7 @@ impl Theme {
     /// and what a background colour marked (the selection, the active tab,
     /// the DEMO banner) is marked by reversed video instead, so focus and
     /// selection stay visible without colour.
-    pub fn without_colour(mut self) -> Theme {
+    pub(crate) fn without_colour(mut self) -> Theme {
         for style in self.styles.values_mut() {
             let had_bg = style.bg.is_some_and(|c| c != Color::Reset);
             style.fg = None;
@@ -135,7 +135,7 @@ impl Theme {
     }
 
     /// Whether `NO_COLOR` asks for no colour (set and not empty, per no-color.org).
-    pub fn no_colour_requested() -> bool {
+    pub(crate) fn no_colour_requested() -> bool {
         std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
     }
 

@@ -53,7 +53,7 @@ pub(crate) use page_verbs;
 /// `tabs`, `detail`, and the inventory pages' sections, whose entries are
 /// built-in actions or `command ...` lines), `None` for a section no page
 /// reads.
-pub fn section_verbs(section: &str) -> Option<Vec<&'static str>> {
+pub(crate) fn section_verbs(section: &str) -> Option<Vec<&'static str>> {
     use crate::ui::views::{authorizer_detail, compose, doctor, health, history, logs, response};
     Some(match section {
         "compose" => compose::verbs::ComposeVerb::names(),

@@ -14,13 +14,17 @@ use ratatui::widgets::{Block, Cell, Row};
 use crate::ui::theme::Theme;
 
 /// Cells left for columns in a bordered table with a `› ` highlight symbol.
-pub fn table_width(area: Rect) -> u16 {
+pub(crate) fn table_width(area: Rect) -> u16 {
     area.width.saturating_sub(2 + 2)
 }
 
 /// Names the columns a narrow terminal hid, at the bottom right of the
 /// table's border, so a user knows a wider window shows more.
-pub fn hidden_columns_note<'a>(block: Block<'a>, hidden: &[&str], theme: &Theme) -> Block<'a> {
+pub(crate) fn hidden_columns_note<'a>(
+    block: Block<'a>,
+    hidden: &[&str],
+    theme: &Theme,
+) -> Block<'a> {
     if hidden.is_empty() {
         return block;
     }
@@ -70,7 +74,7 @@ impl Column {
     }
 
     /// A column hidden before the most important one shrinks.
-    pub const fn optional(self) -> Column {
+    pub(crate) const fn optional(self) -> Column {
         Column {
             optional: true,
             ..self
@@ -144,7 +148,7 @@ impl TableSpec {
 
 /// Width of each column (`None`: hidden) for contents of `natural` width
 /// in `available` cells with `spacing` between shown columns.
-pub fn fit_widths(
+pub(crate) fn fit_widths(
     columns: &[Column],
     natural: &[u16],
     available: u16,

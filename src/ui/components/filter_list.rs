@@ -12,7 +12,7 @@ use ratatui::widgets::TableState;
 use crate::ui::action::Action;
 
 #[derive(Debug, Default)]
-pub struct FilterList {
+pub(crate) struct FilterList {
     filter: String,
     /// Item indices shown, best match first when filtering.
     visible: Vec<usize>,
@@ -55,7 +55,7 @@ impl FilterList {
         self.state.select(pos);
     }
 
-    pub fn visible(&self) -> &[usize] {
+    pub(crate) fn visible(&self) -> &[usize] {
         &self.visible
     }
 
@@ -105,7 +105,7 @@ impl FilterList {
     }
 
     /// Select the row under a click; true if it hit a row.
-    pub fn click(&mut self, column: u16, row: u16) -> bool {
+    pub(crate) fn click(&mut self, column: u16, row: u16) -> bool {
         let v = self.viewport;
         let top = v.y + self.header_rows;
         if column < v.x || column >= v.x + v.width || row < top || row >= v.y + v.height {
@@ -123,7 +123,7 @@ impl FilterList {
 
 /// Indices of `items` matching `filter` (fuzzy, smart case), best first;
 /// all indices in order when the filter is empty.
-pub fn fuzzy_filter<I, S>(filter: &str, items: I) -> Vec<usize>
+pub(crate) fn fuzzy_filter<I, S>(filter: &str, items: I) -> Vec<usize>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,

@@ -4,15 +4,15 @@ use ratatui::text::{Line, Span};
 
 use super::styles::BodyStyles;
 
-pub const BYTES_PER_ROW: usize = 16;
+pub(crate) const BYTES_PER_ROW: usize = 16;
 
 /// Number of rows a dump of `len` bytes has.
-pub fn row_count(len: usize) -> usize {
+pub(crate) fn row_count(len: usize) -> usize {
     len.div_ceil(BYTES_PER_ROW)
 }
 
 /// One row: `00000010  48 65 6c 6c 6f 20 77 6f  72 6c 64 0a           |Hello world.|`
-pub fn hex_row(bytes: &[u8], row: usize, styles: &BodyStyles) -> Line<'static> {
+pub(crate) fn hex_row(bytes: &[u8], row: usize, styles: &BodyStyles) -> Line<'static> {
     let start = row * BYTES_PER_ROW;
     let chunk = bytes
         .get(start..bytes.len().min(start + BYTES_PER_ROW))
@@ -48,7 +48,7 @@ pub fn hex_row(bytes: &[u8], row: usize, styles: &BodyStyles) -> Line<'static> {
 
 /// Whether bytes should be shown as hex rather than text: not UTF-8, or
 /// containing control characters other than whitespace.
-pub fn looks_binary(bytes: &[u8]) -> bool {
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
     match std::str::from_utf8(sample) {
         // A cut in the middle of a multi-byte char at the sample's end is fine.

@@ -14,19 +14,19 @@ use super::styles::BodyStyles;
 
 /// Longest slice of a single line that is tokenised: a minified 10 MB body
 /// is one line, and only its start can be on screen anyway.
-pub const MAX_HIGHLIGHT_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_HIGHLIGHT_BYTES: usize = 16 * 1024;
 
 /// Pretty-print JSON text (keeping key order). `None` when it is not JSON.
 /// Control and bidi characters in strings come out as JSON escapes
 /// (`\u202e`): the same JSON, shown safely.
-pub fn pretty(bytes: &[u8]) -> Option<String> {
+pub(crate) fn pretty(bytes: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     let text = serde_json::to_string_pretty(&value).ok()?;
     Some(crate::engines::terminal_text::escape_json(&text).into_owned())
 }
 
 /// Pretty-print several values (e.g. jq outputs), one after another.
-pub fn pretty_values(values: &[serde_json::Value]) -> String {
+pub(crate) fn pretty_values(values: &[serde_json::Value]) -> String {
     let mut out = String::new();
     for v in values {
         if !out.is_empty() {
@@ -49,7 +49,7 @@ enum Tok {
 }
 
 /// Colour one line of JSON text.
-pub fn highlight_line(line: &str, styles: &BodyStyles) -> Line<'static> {
+pub(crate) fn highlight_line(line: &str, styles: &BodyStyles) -> Line<'static> {
     let line = cap(line, MAX_HIGHLIGHT_BYTES);
     let bytes = line.as_bytes();
     let mut spans: Vec<Span<'static>> = Vec::new();
@@ -144,7 +144,7 @@ fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
 }
 
 /// Cut `s` to at most `max` bytes on a character boundary.
-pub fn cap(s: &str, max: usize) -> &str {
+pub(crate) fn cap(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }

@@ -19,7 +19,7 @@ pub fn heading<'a>(theme: &Theme, text: impl Into<String>) -> Line<'a> {
 }
 
 /// `⚠ text` in the warning style.
-pub fn warn<'a>(theme: &Theme, text: impl Into<String>) -> Line<'a> {
+pub(crate) fn warn<'a>(theme: &Theme, text: impl Into<String>) -> Line<'a> {
     Line::from(Span::styled(
         format!("⚠ {}", text.into()),
         theme.get("warn"),
@@ -34,6 +34,6 @@ pub fn error<'a>(theme: &Theme, text: impl Into<String>) -> Line<'a> {
     ))
 }
 
-pub fn styled<'a>(text: impl Into<String>, style: Style) -> Line<'a> {
+pub(crate) fn styled<'a>(text: impl Into<String>, style: Style) -> Line<'a> {
     Line::from(Span::styled(text.into(), style))
 }

@@ -28,7 +28,7 @@ impl KvRow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Key,
     Value,
 }
@@ -66,17 +66,18 @@ impl KvList {
         }
     }
 
-    pub fn is_editing(&self) -> bool {
+    pub(crate) fn is_editing(&self) -> bool {
         self.edit.is_some()
     }
 
     /// Which cell is being edited, if any.
-    pub fn editing_cell(&self) -> Option<Cell> {
+    pub(crate) fn editing_cell(&self) -> Option<Cell> {
         self.edit.as_ref().map(|e| e.cell)
     }
 
     /// Enabled rows with a non-empty key, in order.
-    pub fn enabled_pairs(&self) -> Vec<(String, String)> {
+    #[cfg(test)]
+    pub(crate) fn enabled_pairs(&self) -> Vec<(String, String)> {
         self.rows
             .iter()
             .filter(|r| r.enabled && !r.key.trim().is_empty())
@@ -84,20 +85,13 @@ impl KvList {
             .collect()
     }
 
-    pub fn value_of(&self, key: &str) -> Option<&str> {
-        self.rows
-            .iter()
-            .find(|r| r.key == key)
-            .map(|r| r.value.as_str())
-    }
-
-    pub fn select_next(&mut self) {
+    pub(crate) fn select_next(&mut self) {
         if self.selected + 1 < self.rows.len() {
             self.selected += 1;
         }
     }
 
-    pub fn select_prev(&mut self) {
+    pub(crate) fn select_prev(&mut self) {
         self.selected = self.selected.saturating_sub(1);
     }
 
@@ -116,7 +110,7 @@ impl KvList {
     }
 
     /// Start editing the selected row (the value when keys are fixed).
-    pub fn edit_selected(&mut self, cell: Cell) {
+    pub(crate) fn edit_selected(&mut self, cell: Cell) {
         let cell = if self.fixed_keys { Cell::Value } else { cell };
         let Some(row) = self.rows.get(self.selected) else {
             return;
@@ -132,7 +126,7 @@ impl KvList {
         });
     }
 
-    pub fn delete_selected(&mut self) {
+    pub(crate) fn delete_selected(&mut self) {
         if self.fixed_keys || self.selected >= self.rows.len() {
             return;
         }
@@ -140,7 +134,7 @@ impl KvList {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
-    pub fn toggle_selected(&mut self) {
+    pub(crate) fn toggle_selected(&mut self) {
         if let Some(r) = self.rows.get_mut(self.selected) {
             r.enabled = !r.enabled;
         }
@@ -205,21 +199,10 @@ impl KvList {
         }
         true
     }
-
-    /// Paste text into the cell being edited.
-    pub fn paste(&mut self, text: &str) -> bool {
-        match self.edit.as_mut() {
-            Some(e) => {
-                e.input.insert_str(text);
-                true
-            }
-            None => false,
-        }
-    }
 }
 
 /// Renders a [`KvList`]; `focused` shows the selection.
-pub struct KvListView<'a> {
+pub(crate) struct KvListView<'a> {
     pub list: &'a KvList,
     pub focused: bool,
     pub styles: &'a BodyStyles,

@@ -34,6 +34,7 @@ impl LineInput {
         &self.text
     }
 
+    #[cfg(test)]
     pub fn cursor(&self) -> usize {
         self.cursor
     }
@@ -55,7 +56,8 @@ impl LineInput {
         self.cursor += 1;
     }
 
-    pub fn insert_str(&mut self, s: &str) {
+    #[cfg(test)]
+    pub(crate) fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| !c.is_control()) {
             self.insert(c);
         }
@@ -137,7 +139,7 @@ impl LineInput {
 
     /// Spans with the cursor cell reversed when `focused`; scrolled so the
     /// cursor stays inside `width` columns.
-    pub fn spans(&self, focused: bool, width: usize, style: Style) -> Line<'static> {
+    pub(crate) fn spans(&self, focused: bool, width: usize, style: Style) -> Line<'static> {
         let chars: Vec<char> = self.text.chars().collect();
         let width = width.max(1);
         let first = if focused && self.cursor >= width {

@@ -16,5 +16,6 @@ pub mod scroll_text;
 pub mod styles;
 pub mod text_view;
 
-pub use filter_list::FilterList;
-pub use scroll_text::ScrollText;
+pub(crate) use filter_list::FilterList;
+
+pub(crate) use scroll_text::ScrollText;

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::ui::action::Action;
 
 #[derive(Debug, Default)]
-pub struct ScrollText {
+pub(crate) struct ScrollText {
     pub offset: u16,
     /// Height of the last render, for paging and clamping.
     height: u16,

@@ -73,7 +73,7 @@ impl BodyStyles {
 impl BodyStyles {
     /// Follow the shell's theme for the roles it has; JSON colours keep
     /// their defaults unless the theme names them (`json_key`, ...).
-    pub fn from_theme(theme: &crate::ui::theme::Theme) -> Self {
+    pub(crate) fn from_theme(theme: &crate::ui::theme::Theme) -> Self {
         let d = BodyStyles::default();
         let pick = |role: &str, fallback: Style| {
             let s = theme.get(role);

@@ -11,7 +11,7 @@ use super::json;
 use super::styles::BodyStyles;
 
 /// Anything that can hand out line `i` on demand.
-pub trait LineSource {
+pub(crate) trait LineSource {
     fn line_count(&self) -> usize;
     fn line(&self, i: usize, styles: &BodyStyles) -> Line<'static>;
 }
@@ -61,13 +61,13 @@ impl TextDoc {
 }
 
 /// Plain text lines.
-pub struct Plain<'a>(pub &'a TextDoc);
+pub(crate) struct Plain<'a>(pub &'a TextDoc);
 /// JSON-coloured lines.
 pub struct Json<'a>(pub &'a TextDoc);
 /// Hex dump rows of bytes.
-pub struct Hex<'a>(pub &'a [u8]);
+pub(crate) struct Hex<'a>(pub &'a [u8]);
 /// Ready-made lines (small documents: headers, panes).
-pub struct Lines<'a>(pub &'a [Line<'static>]);
+pub(crate) struct Lines<'a>(pub &'a [Line<'static>]);
 
 impl LineSource for Plain<'_> {
     fn line_count(&self) -> usize {
@@ -121,10 +121,10 @@ impl Scroll {
     pub fn up(&mut self, n: usize) {
         self.top = self.top.saturating_sub(n);
     }
-    pub fn page_down(&mut self) {
+    pub(crate) fn page_down(&mut self) {
         self.down(self.height.saturating_sub(1).max(1));
     }
-    pub fn page_up(&mut self) {
+    pub(crate) fn page_up(&mut self) {
         self.up(self.height.saturating_sub(1).max(1));
     }
     pub fn home(&mut self) {
@@ -148,7 +148,7 @@ impl Scroll {
 }
 
 /// Drop the first `n` characters of a line, keeping styles.
-pub fn skip_columns(line: Line<'static>, mut n: usize) -> Line<'static> {
+pub(crate) fn skip_columns(line: Line<'static>, mut n: usize) -> Line<'static> {
     if n == 0 {
         return line;
     }
@@ -172,7 +172,7 @@ pub fn skip_columns(line: Line<'static>, mut n: usize) -> Line<'static> {
 }
 
 /// Renders the visible window of a [`LineSource`] with a scrollbar.
-pub struct ScrollView<'a, S: LineSource> {
+pub(crate) struct ScrollView<'a, S: LineSource> {
     pub source: &'a S,
     pub styles: &'a BodyStyles,
 }

@@ -86,7 +86,7 @@ impl Tab {
 
     /// The tabs an API of this protocol has: usage plans, resource
     /// policies and gateway responses exist for REST APIs only.
-    pub fn for_protocol(protocol: Protocol) -> Vec<Tab> {
+    pub(crate) fn for_protocol(protocol: Protocol) -> Vec<Tab> {
         Tab::ALL
             .into_iter()
             .filter(|t| {
@@ -97,7 +97,7 @@ impl Tab {
     }
 }
 
-pub struct ApiDetailPage {
+pub(crate) struct ApiDetailPage {
     pub api_id: String,
     pub tab: Tab,
     /// One list per tab (text tabs leave theirs unused), so each keeps its

@@ -18,7 +18,7 @@ use crate::ui::views::api_detail::ApiDetailPage;
 use crate::ui::views::checks;
 
 #[derive(Default)]
-pub struct ApiListPage {
+pub(crate) struct ApiListPage {
     pub list: FilterList,
 }
 

@@ -64,7 +64,7 @@ fn authorizer_label(api: &Api, id: Option<&str>, kind: Option<&str>) -> String {
 }
 
 /// Search text per row for each table tab (Routes, Integrations, Authorizers, Stages).
-pub fn haystacks(api: &Api) -> [Vec<String>; 4] {
+pub(crate) fn haystacks(api: &Api) -> [Vec<String>; 4] {
     let routes = api
         .routes
         .iter()

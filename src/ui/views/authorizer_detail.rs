@@ -27,7 +27,7 @@ crate::ui::verbs::page_verbs! {
     /// The page's own verbs (keymap section `[authorizer]`): build the
     /// event for the next / previous route the authorizer guards; arm and
     /// confirm a REAL CALL of the authorizer with that event.
-    pub enum AuthorizerVerb {
+    pub(crate) enum AuthorizerVerb {
         NextRoute = "next_route",
         PrevRoute = "prev_route",
         Invoke = "invoke",
@@ -36,7 +36,7 @@ crate::ui::verbs::page_verbs! {
     }
 }
 
-pub struct AuthorizerDetailPage {
+pub(crate) struct AuthorizerDetailPage {
     pub api_id: String,
     pub authorizer_id: String,
     /// Index into the routes this authorizer guards.

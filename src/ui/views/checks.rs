@@ -32,13 +32,13 @@ fn warning(f: Flag) -> Warning {
 }
 
 /// Every at-a-glance warning for one API.
-pub fn api_warnings(api: &Api) -> Vec<Warning> {
+pub(crate) fn api_warnings(api: &Api) -> Vec<Warning> {
     flags::flags(api).into_iter().map(warning).collect()
 }
 
 /// The stage's access-log format cannot correlate records (no request id):
 /// the lint's verdict, as the stage page shows it.
-pub fn lacks_request_id(api: &Api, stage: &Stage) -> bool {
+pub(crate) fn lacks_request_id(api: &Api, stage: &Stage) -> bool {
     // The glance keeps a format gap only when it is the request id.
     flags::stage_flags(&flags::flags(api), &stage.stage_name)
         .any(|f| f.code == FindingCode::AccessLogMissingFields)

@@ -15,12 +15,12 @@ use crate::ui::page::{Effect, Page};
 use crate::ui::shared::{MessageKind, Shared};
 
 #[derive(Default)]
-pub struct MessagesPage {
+pub(crate) struct MessagesPage {
     scroll: ScrollText,
 }
 
 /// `:messages`.
-pub fn cmd_messages(_args: &str, _ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_messages(_args: &str, _ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     Ok(vec![Effect::Push(Box::new(MessagesPage::default()))])
 }
 

@@ -29,7 +29,7 @@ use crate::ui::commands::CommandSpec;
 /// `:` commands contributed by pages (the built-ins are in `ui::commands`).
 /// Add one entry per command; `run` gets the arguments and a
 /// [`crate::ui::commands::CommandCtx`] and returns effects (usually `Effect::Push`).
-pub const COMMANDS: &[CommandSpec] = &[
+pub(crate) const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "send",
         aliases: &["compose"],

@@ -25,7 +25,7 @@ pub enum Subject {
     Domain(String),
 }
 
-pub struct RestDetailPage {
+pub(crate) struct RestDetailPage {
     pub api_id: String,
     pub subject: Subject,
     scroll: ScrollText,

@@ -21,7 +21,7 @@ pub fn throttle_text(t: Option<&Throttle>) -> String {
 }
 
 /// `5 per DAY`, `-` when the plan has no quota.
-pub fn quota_text(q: Option<&Quota>) -> String {
+pub(crate) fn quota_text(q: Option<&Quota>) -> String {
     match q {
         Some(q) if q.offset != 0 => format!("{} per {} (offset {})", q.limit, q.period, q.offset),
         Some(q) => format!("{} per {}", q.limit, q.period),
@@ -30,7 +30,7 @@ pub fn quota_text(q: Option<&Quota>) -> String {
 }
 
 /// A mapping's base path as the console writes it.
-pub fn base_path_label(m: &DomainMapping) -> String {
+pub(crate) fn base_path_label(m: &DomainMapping) -> String {
     if m.base_path.is_empty() {
         "(none)".into()
     } else {
@@ -53,7 +53,7 @@ pub fn mappings(api: &Api) -> Vec<(&CustomDomain, &DomainMapping)> {
 
 /// The URL a mapping gives callers (the stage after the base path for a
 /// mapping without one).
-pub fn mapping_url(d: &CustomDomain, m: &DomainMapping) -> String {
+pub(crate) fn mapping_url(d: &CustomDomain, m: &DomainMapping) -> String {
     match &m.stage {
         Some(_) => m.url(&d.domain_name),
         None => format!("{}/{{stage}}", m.url(&d.domain_name)),
@@ -75,7 +75,7 @@ fn templates_text(g: &GatewayResponse) -> String {
 }
 
 /// Search text per row: plans, gateway responses, domain mappings.
-pub fn haystacks(api: &Api) -> [Vec<String>; 3] {
+pub(crate) fn haystacks(api: &Api) -> [Vec<String>; 3] {
     let plans = api
         .usage_plans
         .iter()

@@ -14,7 +14,7 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
 
-pub struct RouteDetailPage {
+pub(crate) struct RouteDetailPage {
     pub api_id: String,
     pub route_key: String,
     scroll: ScrollText,

@@ -14,7 +14,7 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
 
-pub struct StageDetailPage {
+pub(crate) struct StageDetailPage {
     pub api_id: String,
     pub stage_name: String,
     scroll: ScrollText,
@@ -34,7 +34,7 @@ const W: usize = 16;
 
 /// The access-log format as readable lines: JSON formats indented, others
 /// (CLF, CSV) split before each `$context` variable group when long.
-pub fn pretty_format(format: &str) -> Vec<String> {
+pub(crate) fn pretty_format(format: &str) -> Vec<String> {
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(format)
         && let Ok(pretty) = serde_json::to_string_pretty(&value)
     {

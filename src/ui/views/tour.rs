@@ -16,12 +16,12 @@ use crate::ui::shared::Shared;
 use crate::ui::theme::Theme;
 
 #[derive(Default)]
-pub struct TourPage {
+pub(crate) struct TourPage {
     scroll: ScrollText,
 }
 
 /// `:tour`.
-pub fn cmd_tour(_args: &str, _ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_tour(_args: &str, _ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     Ok(vec![Effect::Push(Box::new(TourPage::default()))])
 }
 

@@ -81,7 +81,7 @@ pub struct SigningView {
 }
 
 /// `14m 03s`, `2h 05m`, `3d 4h`.
-pub fn countdown(secs: i64) -> String {
+pub(crate) fn countdown(secs: i64) -> String {
     let s = secs.unsigned_abs();
     if s >= 86_400 {
         format!("{}d {}h", s / 86_400, s % 86_400 / 3600)
@@ -165,12 +165,12 @@ impl AuthPane {
         }
     }
 
-    pub fn is_editing(&self) -> bool {
+    pub(crate) fn is_editing(&self) -> bool {
         self.editing.is_some()
     }
 
     /// The label of the field being edited, for the composer's frame.
-    pub fn editing_label(&self) -> Option<&'static str> {
+    pub(crate) fn editing_label(&self) -> Option<&'static str> {
         Some(match self.editing? {
             Field::Region => "region",
             Field::Token => "token",
@@ -178,7 +178,7 @@ impl AuthPane {
         })
     }
 
-    pub fn cycle_kind(&mut self) {
+    pub(crate) fn cycle_kind(&mut self) {
         let i = AuthKind::ALL
             .iter()
             .position(|k| *k == self.kind)
@@ -199,7 +199,7 @@ impl AuthPane {
 
     /// Use the n-th offer: in API key mode the n-th offered key, else the
     /// n-th offered token (switching to JWT). Returns whether it existed.
-    pub fn use_offer(&mut self, n: usize) -> bool {
+    pub(crate) fn use_offer(&mut self, n: usize) -> bool {
         if self.kind == AuthKind::ApiKey {
             let Some(k) = self.key_offers.get(n) else {
                 return false;
@@ -254,7 +254,8 @@ impl AuthPane {
     }
 
     /// Paste into the edited field (tokens are usually pasted).
-    pub fn paste(&mut self, text: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn paste(&mut self, text: &str) -> bool {
         let input = match self.editing {
             Some(Field::Region) => &mut self.region,
             Some(Field::Token) => &mut self.token,

@@ -56,7 +56,7 @@ pub fn lines(page: &ComposePage, shared: &Shared) -> Vec<Line<'static>> {
 
 /// The base URLs that reach the draft's stage: its execute-api URL, then
 /// one per custom-domain mapping.
-pub fn base_urls(page: &ComposePage, shared: &Shared) -> Vec<String> {
+pub(crate) fn base_urls(page: &ComposePage, shared: &Shared) -> Vec<String> {
     let Some(api) = api(page, shared) else {
         return Vec::new();
     };
@@ -70,7 +70,7 @@ pub fn base_urls(page: &ComposePage, shared: &Shared) -> Vec<String> {
 }
 
 /// The next base URL after the current one (wrapping), when there is a choice.
-pub fn next_base(page: &ComposePage, shared: &Shared) -> Option<String> {
+pub(crate) fn next_base(page: &ComposePage, shared: &Shared) -> Option<String> {
     let urls = base_urls(page, shared);
     if urls.len() < 2 {
         return None;

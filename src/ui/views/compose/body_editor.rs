@@ -12,7 +12,7 @@ use crate::ui::components::styles::BodyStyles;
 use crate::ui::views::response::summary::human_size;
 
 /// Live validation stops above this size (it reparses on each keystroke).
-pub const LIVE_CHECK_LIMIT: usize = 1024 * 1024;
+pub(crate) const LIVE_CHECK_LIMIT: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsonCheck {
@@ -25,7 +25,7 @@ pub enum JsonCheck {
 }
 
 /// Check `text` as JSON when it looks like JSON (or `expect_json`).
-pub fn check_json(text: &str, expect_json: bool) -> JsonCheck {
+pub(crate) fn check_json(text: &str, expect_json: bool) -> JsonCheck {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return JsonCheck::Empty;
@@ -70,7 +70,7 @@ pub struct BodyEditor {
 
 /// The type typed text most likely is: what "body type follows what is
 /// typed" picks while the user has not chosen one.
-pub fn guess_type(text: &str) -> ContentType {
+pub(crate) fn guess_type(text: &str) -> ContentType {
     let t = text.trim_start();
     if t.is_empty() {
         ContentType::None
@@ -108,7 +108,7 @@ impl BodyEditor {
         e
     }
 
-    pub fn from_file(path: &str, bytes: Vec<u8>) -> Self {
+    pub(crate) fn from_file(path: &str, bytes: Vec<u8>) -> Self {
         let mut e = match String::from_utf8(bytes) {
             Ok(text) => BodyEditor::from_bytes(text.as_bytes()),
             Err(err) => BodyEditor {
@@ -131,11 +131,12 @@ impl BodyEditor {
         }
     }
 
+    #[cfg(test)]
     pub fn check(&self) -> &JsonCheck {
         &self.check
     }
 
-    pub fn set_content_type(&mut self, ct: ContentType) {
+    pub(crate) fn set_content_type(&mut self, ct: ContentType) {
         self.content_type = ct;
         self.recheck();
     }
@@ -194,15 +195,8 @@ impl BodyEditor {
         changed
     }
 
-    pub fn paste(&mut self, text: &str) {
-        if let BodySource::Editor(t) = &mut self.source {
-            t.insert_str(text);
-            self.recheck();
-        }
-    }
-
     /// Reindent JSON (keeps the text when it does not parse).
-    pub fn format_json(&mut self) -> bool {
+    pub(crate) fn format_json(&mut self) -> bool {
         let BodySource::Editor(t) = &self.source else {
             return false;
         };

@@ -11,7 +11,7 @@ use crate::ui::views::doctor::screen::LintPage;
 
 /// `:send` on a route (its first stage unless one is selected), or
 /// `:send METHOD URL` / `:send URL` for a free URL.
-pub fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_send(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let mut words: Vec<&str> = args.split_whitespace().collect();
     // `--origin ORIGIN`: send as a browser on that page would (an `Origin` header).
     let origin = match words.iter().position(|w| *w == "--origin") {
@@ -97,7 +97,7 @@ fn route_takes_body(method: &str) -> bool {
 }
 
 /// `:doctor`: lint the selected API's configuration.
-pub fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_doctor(_args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let api = ctx
         .selection
         .api_id

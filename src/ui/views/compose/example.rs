@@ -7,13 +7,13 @@ use crate::ui::shared::Shared;
 use super::page::ComposePage;
 
 /// The demo scenario's body for this route, if one sends a body.
-pub fn demo_body(draft: &RequestDraft) -> Option<String> {
+pub(crate) fn demo_body(draft: &RequestDraft) -> Option<String> {
     crate::app::examples::demo_body(draft)
 }
 
 /// Read the last body sent to this route in the background; it lands in
 /// the composer only if the body is still empty.
-pub fn last_sent_body(draft: &RequestDraft) -> Effect {
+pub(crate) fn last_sent_body(draft: &RequestDraft) -> Effect {
     let draft = draft.clone();
     Effect::task::<ComposePage, _, _>("reading history", async move {
         let body = crate::app::examples::read_last_sent_body(draft).await;

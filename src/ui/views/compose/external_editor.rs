@@ -21,7 +21,7 @@ use crate::ui::page::Effect;
 use crate::ui::shared::Shared;
 
 /// The editor command line: `$VISUAL`, then `$EDITOR`, then `vi`.
-pub fn editor_command() -> String {
+pub(crate) fn editor_command() -> String {
     ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
@@ -87,7 +87,11 @@ impl ComposePage {
 
     /// Put what the editor saved into the body; on a failure keep the body
     /// and say why in one line.
-    pub fn editor_done(&mut self, before: &[u8], result: Result<Vec<u8>, String>) -> Vec<Effect> {
+    pub(crate) fn editor_done(
+        &mut self,
+        before: &[u8],
+        result: Result<Vec<u8>, String>,
+    ) -> Vec<Effect> {
         match result {
             Ok(mut bytes) => {
                 // Editors end files with a newline; do not send one the

@@ -112,7 +112,7 @@ fn fields(list: &KvList) -> Vec<Field> {
 }
 
 impl ComposePage {
-    pub fn from_draft(draft: &RequestDraft) -> Self {
+    pub(crate) fn from_draft(draft: &RequestDraft) -> Self {
         let mut body = BodyEditor::from_bytes(&draft.body);
         body.set_content_type(draft.content_type);
         let mut page = ComposePage {
@@ -153,7 +153,7 @@ impl ComposePage {
 
     /// This page's route with a kept draft in it: `C` still goes back to
     /// the route's request.
-    pub fn restore(self, kept: &RequestDraft) -> Self {
+    pub(crate) fn restore(self, kept: &RequestDraft) -> Self {
         let mut page = ComposePage::from_draft(kept);
         page.pristine = self.pristine;
         page
@@ -188,13 +188,13 @@ impl ComposePage {
     }
 
     /// The key of this draft in [`Shared::drafts`] (routes only).
-    pub fn draft_key(&self) -> Option<(String, String)> {
+    pub(crate) fn draft_key(&self) -> Option<(String, String)> {
         Some((self.target.api_id.clone()?, self.target.route_key.clone()?))
     }
 
     /// Put an example body in an untouched, empty body (from the history
     /// or the demo's scenarios); typed text always wins.
-    pub fn offer_example_body(&mut self, body: &[u8]) {
+    pub(crate) fn offer_example_body(&mut self, body: &[u8]) {
         if self.body.bytes().is_empty() && !body.is_empty() {
             let untouched = self.draft() == self.pristine;
             self.body = BodyEditor::from_bytes(body);
@@ -212,15 +212,6 @@ impl ComposePage {
             self.content_type = guess_type(&self.body.text());
         }
         self.body.set_content_type(self.content_type);
-    }
-
-    /// Whether a `content-type` header row (enabled) overrides the type.
-    pub fn content_type_header(&self) -> Option<String> {
-        self.headers
-            .rows
-            .iter()
-            .find(|r| r.enabled && r.key.trim().eq_ignore_ascii_case("content-type"))
-            .map(|r| r.value.clone())
     }
 
     pub fn draft(&self) -> RequestDraft {

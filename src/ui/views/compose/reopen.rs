@@ -9,7 +9,7 @@ use super::page::ComposePage;
 
 /// Where `draft` still holds a `<redacted>` placeholder, e.g.
 /// `["auth token", "header x-api-key"]`; empty when it can be sent as is.
-pub fn redacted_places(draft: &RequestDraft) -> Vec<String> {
+pub(crate) fn redacted_places(draft: &RequestDraft) -> Vec<String> {
     let mut places = Vec::new();
     match &draft.auth {
         AuthMode::Jwt { token } if is_redacted(token) => places.push("auth token".to_string()),
@@ -34,7 +34,7 @@ pub fn redacted_places(draft: &RequestDraft) -> Vec<String> {
 }
 
 /// The one-line reminder shown in the composer, if anything is redacted.
-pub fn reenter_message(draft: &RequestDraft) -> Option<String> {
+pub(crate) fn reenter_message(draft: &RequestDraft) -> Option<String> {
     let places = redacted_places(draft);
     (!places.is_empty()).then(|| {
         format!(
@@ -45,7 +45,7 @@ pub fn reenter_message(draft: &RequestDraft) -> Option<String> {
 }
 
 /// What to say about a body the history kept only `kept` bytes of.
-pub fn cut_body_message(kept: usize, real: u64) -> String {
+pub(crate) fn cut_body_message(kept: usize, real: u64) -> String {
     use crate::ui::views::response::summary::human_size;
     format!(
         "the history kept only the first {} of this {} body",
@@ -58,7 +58,7 @@ impl ComposePage {
     /// The history kept only the start of this draft's body (`Some(real
     /// size)`): sending it as it is then takes a second send, and the
     /// composer says so.
-    pub fn set_cut_body(&mut self, real: Option<u64>) {
+    pub(crate) fn set_cut_body(&mut self, real: Option<u64>) {
         self.cut_from = real;
         self.cut_confirmed = false;
         if let Some(real) = real {
@@ -71,12 +71,12 @@ impl ComposePage {
     }
 
     /// The cut body was sent knowingly (a second `s` in the history).
-    pub fn confirm_cut_body(&mut self) {
+    pub(crate) fn confirm_cut_body(&mut self) {
         self.cut_confirmed = true;
     }
 
     /// A composer on a stored request, saying which secrets to re-enter.
-    pub fn reopen(draft: &RequestDraft) -> ComposePage {
+    pub(crate) fn reopen(draft: &RequestDraft) -> ComposePage {
         let mut page = ComposePage::from_draft(draft);
         page.message = reenter_message(draft);
         if matches!(draft.auth, AuthMode::Jwt { .. } | AuthMode::ApiKey { .. })

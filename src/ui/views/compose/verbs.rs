@@ -4,7 +4,7 @@
 
 crate::ui::verbs::page_verbs! {
     /// One composer verb.
-    pub enum ComposeVerb {
+    pub(crate) enum ComposeVerb {
         Send = "send",
         Method = "method",
         EditBase = "edit_base",
@@ -29,7 +29,7 @@ crate::ui::verbs::page_verbs! {
 
 impl ComposeVerb {
     /// Which demo token a `tokenN` verb picks (0-based).
-    pub fn token_index(self) -> Option<usize> {
+    pub(crate) fn token_index(self) -> Option<usize> {
         Some(match self {
             ComposeVerb::Token1 => 0,
             ComposeVerb::Token2 => 1,

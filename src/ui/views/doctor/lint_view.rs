@@ -12,7 +12,7 @@ use crate::ui::components::styles::BodyStyles;
 use crate::ui::components::text_view::{Lines, Scroll, ScrollView};
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct LintView {
+pub(crate) struct LintView {
     /// API name and id, and the stage linted (all stages when `None`).
     pub subject: String,
     pub pane: DoctorPane,
@@ -34,7 +34,7 @@ impl LintView {
         v
     }
 
-    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+    pub(crate) fn set_findings(&mut self, findings: Vec<Finding>) {
         let keep = self.selected().map(|f| f.code);
         self.pane.set_findings(findings);
         self.refilter();
@@ -67,7 +67,8 @@ impl LintView {
             .collect();
     }
 
-    pub fn visible_len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn visible_len(&self) -> usize {
         self.visible.len()
     }
 
@@ -76,27 +77,27 @@ impl LintView {
         self.pane.findings.get(i)
     }
 
-    pub fn select_next(&mut self) {
+    pub(crate) fn select_next(&mut self) {
         if self.pane.selected + 1 < self.visible.len() {
             self.pane.selected += 1;
             self.detail_scroll = Scroll::default();
         }
     }
 
-    pub fn select_prev(&mut self) {
+    pub(crate) fn select_prev(&mut self) {
         self.pane.selected = self.pane.selected.saturating_sub(1);
         self.detail_scroll = Scroll::default();
     }
 
-    pub fn select_first(&mut self) {
+    pub(crate) fn select_first(&mut self) {
         self.pane.selected = 0;
     }
 
-    pub fn select_last(&mut self) {
+    pub(crate) fn select_last(&mut self) {
         self.pane.selected = self.visible.len().saturating_sub(1);
     }
 
-    pub fn scroll_detail(&mut self, down: bool) {
+    pub(crate) fn scroll_detail(&mut self, down: bool) {
         if down {
             self.detail_scroll.page_down()
         } else {
@@ -105,12 +106,12 @@ impl LintView {
     }
 
     /// The selected finding as text, for the clipboard.
-    pub fn selected_text(&self) -> Option<String> {
+    pub(crate) fn selected_text(&self) -> Option<String> {
         self.selected().map(finding_text)
     }
 
     /// Every visible finding as text (copy all).
-    pub fn all_text(&self) -> String {
+    pub(crate) fn all_text(&self) -> String {
         self.visible
             .iter()
             .map(|&i| finding_text(&self.pane.findings[i]))

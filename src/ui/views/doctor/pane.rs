@@ -33,7 +33,7 @@ impl DoctorPane {
         }
     }
 
-    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+    pub(crate) fn set_findings(&mut self, findings: Vec<Finding>) {
         let status = self.status.take();
         let banner = self.banner.take();
         *self = DoctorPane::new(findings);
@@ -45,18 +45,18 @@ impl DoctorPane {
         self.findings.get(self.selected)
     }
 
-    pub fn select_next(&mut self) {
+    pub(crate) fn select_next(&mut self) {
         if self.selected + 1 < self.findings.len() {
             self.selected += 1;
         }
     }
 
-    pub fn select_prev(&mut self) {
+    pub(crate) fn select_prev(&mut self) {
         self.selected = self.selected.saturating_sub(1);
     }
 
     /// The selected finding as plain text, for the clipboard.
-    pub fn selected_text(&self) -> Option<String> {
+    pub(crate) fn selected_text(&self) -> Option<String> {
         self.selected().map(finding_text)
     }
 
@@ -87,7 +87,7 @@ pub fn certainty_label(c: Certainty) -> &'static str {
     }
 }
 
-pub fn severity_mark(s: Severity) -> &'static str {
+pub(crate) fn severity_mark(s: Severity) -> &'static str {
     match s {
         Severity::Error => "✗ error",
         Severity::Warning => "! warning",
@@ -96,7 +96,7 @@ pub fn severity_mark(s: Severity) -> &'static str {
 }
 
 /// Greedy word wrap by characters; long words are split.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut out = Vec::new();
     for para in text.split('\n') {
@@ -131,7 +131,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Lines of all findings for `width` columns, and the first line of each
 /// finding (to keep the selected one in view).
-pub fn finding_lines(
+pub(crate) fn finding_lines(
     pane: &DoctorPane,
     width: usize,
     focused: bool,
@@ -186,7 +186,7 @@ pub fn finding_lines(
 }
 
 /// Renders a [`DoctorPane`] (no border; the caller frames it).
-pub struct DoctorPaneView<'a> {
+pub(crate) struct DoctorPaneView<'a> {
     pub focused: bool,
     pub styles: &'a BodyStyles,
 }

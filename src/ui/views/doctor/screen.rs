@@ -13,13 +13,13 @@ use crate::ui::views::response::screen::copy_effect;
 
 crate::ui::verbs::page_verbs! {
     /// The doctor page's own verbs (`[doctor]` in the keymap).
-    pub enum DoctorVerb {
+    pub(crate) enum DoctorVerb {
         Copy = "copy",
         CopyAll = "copy_all",
     }
 }
 
-pub struct LintPage {
+pub(crate) struct LintPage {
     pub api_id: String,
     pub stage: Option<String>,
     pub view: LintView,

@@ -17,7 +17,7 @@ use crate::ui::commands::CommandCtx;
 use crate::ui::page::Effect;
 
 /// `:health [API_ID] [--since 1h]`: with no API, the region ranked by 5xx.
-pub fn cmd_health(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_health(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let mut api_id = None;
     let mut since = Duration::from_secs(3600);
     let mut words = args.split_whitespace();

@@ -17,7 +17,7 @@ use crate::ui::views::logs::open::{LogsRequest, open_filtered};
 
 crate::ui::verbs::page_verbs! {
     /// The health page's own verbs (`[health]` in the keymap).
-    pub enum HealthVerb {
+    pub(crate) enum HealthVerb {
         DoctorExample = "doctor_example",
         Numbers = "numbers",
     }
@@ -25,7 +25,7 @@ crate::ui::verbs::page_verbs! {
 
 /// The list the arrow keys move in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
+pub(crate) enum Section {
     /// The region's APIs (no API given).
     Apis,
     Routes,
@@ -33,7 +33,7 @@ pub enum Section {
     Functions,
 }
 
-pub struct HealthPage {
+pub(crate) struct HealthPage {
     pub api_id: Option<String>,
     /// The stage asked for (`None`: the one with most 5xx).
     pub stage: Option<String>,
@@ -175,7 +175,7 @@ impl HealthPage {
     }
 
     /// The stage shown (API mode): the one asked for, else the most failing.
-    pub fn stage_health(&self) -> Option<&StageHealth> {
+    pub(crate) fn stage_health(&self) -> Option<&StageHealth> {
         let api = self.report.as_ref()?.apis.first()?;
         match &self.stage {
             Some(s) => api.stages.iter().find(|x| &x.stage == s),
@@ -222,7 +222,7 @@ impl HealthPage {
         }
     }
 
-    pub fn selected_cause(&self) -> Option<&Cause> {
+    pub(crate) fn selected_cause(&self) -> Option<&Cause> {
         self.stage_health()?
             .causes
             .get(self.selected[Section::Causes as usize])
@@ -262,7 +262,7 @@ impl HealthPage {
     }
 
     /// The `/` filter of the logs view that shows one cause's requests.
-    pub fn logs_filter(cause: &Cause) -> String {
+    pub(crate) fn logs_filter(cause: &Cause) -> String {
         let mut terms = Vec::new();
         if let Some(s) = cause.status {
             terms.push(format!("status:{s}"));

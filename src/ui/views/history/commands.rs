@@ -10,7 +10,7 @@ use crate::ui::shared::Shared;
 /// `:history`: the selected API's history; `:history KEY` another one (an
 /// API id, or `host_port` for free URLs). With nothing selected: the
 /// history of the request on screen, else the most recently used one.
-pub fn cmd_history(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_history(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let key = match args.trim() {
         "" => ctx
             .selection
@@ -49,7 +49,7 @@ fn open(key: &str, shared: &Shared) -> Effect {
 
 /// `:save NAME` / `:save COLLECTION/NAME`: keep the request on screen
 /// (composer, response, history row) in a collection, secrets redacted.
-pub fn cmd_save(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_save(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let draft = ctx
         .draft
         .clone()

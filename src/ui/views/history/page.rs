@@ -24,19 +24,19 @@ use crate::ui::views::response::sent::{self, SendJob, SendResult};
 
 crate::ui::verbs::page_verbs! {
     /// The history page's own verbs (`[history]` in the keymap).
-    pub enum HistoryVerb {
+    pub(crate) enum HistoryVerb {
         Resend = "resend",
         Delete = "delete",
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HistoryTab {
+pub(crate) enum HistoryTab {
     Sent,
     Saved,
 }
 
-pub struct HistoryPage {
+pub(crate) struct HistoryPage {
     /// History key: the API id, or `host_port` for free URLs.
     pub key: String,
     /// What the breadcrumb calls it (the API's name when known).
@@ -97,7 +97,7 @@ impl HistoryPage {
 
     /// Read both stores again (on open, after a send, a delete, or `r`),
     /// off the UI loop.
-    pub fn reload(&self) -> Effect {
+    pub(crate) fn reload(&self) -> Effect {
         let (store, key) = (self.store.clone(), self.key.clone());
         Effect::task::<HistoryPage, _, _>("reading the history", async move {
             let listing = stored::list(store, key).await;
@@ -140,7 +140,7 @@ impl HistoryPage {
     }
 
     /// The draft under the cursor, on either tab.
-    pub fn selected_draft(&self) -> Option<&RequestDraft> {
+    pub(crate) fn selected_draft(&self) -> Option<&RequestDraft> {
         let i = self.list().selected()?;
         match self.tab {
             HistoryTab::Sent => self.entries.get(i).map(|e| &e.draft),

@@ -7,7 +7,7 @@ use crate::store::HistoryEntry;
 pub(crate) use crate::store::SavedRow;
 
 /// `WHEN METHOD PATH STATUS TIME` for a sent request.
-pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {
+pub(crate) fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {
     let status = match (&entry.outcome.status, &entry.outcome.error) {
         (Some(s), _) => s.to_string(),
         (None, Some(e)) => format!("✗ {}", first_line(e)),
@@ -29,7 +29,7 @@ pub fn sent_cells(entry: &HistoryEntry, now_ms: i64) -> [String; 6] {
 }
 
 /// `NAME COLLECTION METHOD URL AUTH SAVED` for a saved request.
-pub fn saved_cells(row: &SavedRow, now_ms: i64) -> [String; 6] {
+pub(crate) fn saved_cells(row: &SavedRow, now_ms: i64) -> [String; 6] {
     let d = &row.request.draft;
     [
         row.request.name.clone(),
@@ -42,7 +42,7 @@ pub fn saved_cells(row: &SavedRow, now_ms: i64) -> [String; 6] {
 }
 
 /// The text `/` matches a sent request against.
-pub fn sent_haystack(entry: &HistoryEntry) -> String {
+pub(crate) fn sent_haystack(entry: &HistoryEntry) -> String {
     let [_, method, path, auth, status, _] = sent_cells(entry, entry.sent_at_ms);
     format!(
         "{method} {path} {auth} {status} {}",
@@ -50,13 +50,13 @@ pub fn sent_haystack(entry: &HistoryEntry) -> String {
     )
 }
 
-pub fn saved_haystack(row: &SavedRow) -> String {
+pub(crate) fn saved_haystack(row: &SavedRow) -> String {
     let [name, collection, method, url, _, _] = saved_cells(row, row.request.saved_at_ms);
     format!("{name} {collection} {method} {url}")
 }
 
 /// `base + path` of a draft, as typed (path template kept).
-pub fn draft_url(d: &RequestDraft) -> String {
+pub(crate) fn draft_url(d: &RequestDraft) -> String {
     format!("{}{}", d.base_url, d.path)
 }
 

@@ -44,7 +44,7 @@ fn field(label: &str, value: String, styles: &BodyStyles) -> Line<'static> {
     ])
 }
 
-pub fn report_text(r: &LambdaReport) -> String {
+pub(crate) fn report_text(r: &LambdaReport) -> String {
     let mut parts = Vec::new();
     if let Some(d) = r.duration_ms {
         parts.push(format!("duration {d:.1} ms"));
@@ -94,7 +94,7 @@ impl Default for DetailOptions {
 /// Tabs (REPORT lines are tab-separated) become spaces to the next stop of
 /// 4, so fields do not run together; other control characters are shown
 /// as `�`, never sent to the terminal.
-pub fn expand_tabs(s: &str) -> String {
+pub(crate) fn expand_tabs(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut col = 0;
     for c in s.chars() {
@@ -116,7 +116,7 @@ pub fn expand_tabs(s: &str) -> String {
 /// All lines of the detail pane for `width` columns: summary, doctor, the
 /// execution log (`exec`, REST), Lambda lines, then the event (folded
 /// unless `opts.event_open`).
-pub fn detail_lines(
+pub(crate) fn detail_lines(
     r: &CorrelatedRecord,
     findings: &[Finding],
     exec: Vec<Line<'static>>,

@@ -16,7 +16,7 @@ use crate::ui::components::line_input::{InputOutcome, LineInput};
 use crate::ui::components::styles::BodyStyles;
 
 /// Rows a default query asks for.
-pub const TEMPLATE_LIMIT: u32 = 200;
+pub(crate) const TEMPLATE_LIMIT: u32 = 200;
 
 pub use crate::app::logs::range::PRESETS;
 
@@ -32,7 +32,7 @@ pub enum TimeRange {
 
 impl TimeRange {
     /// The range the query runs over.
-    pub fn logs_range(self) -> crate::app::logs::TimeRange {
+    pub(crate) fn logs_range(self) -> crate::app::logs::TimeRange {
         match self {
             TimeRange::Preset(i) => crate::app::logs::TimeRange::Last(Duration::from_secs(
                 PRESETS[i.min(PRESETS.len() - 1)].1,
@@ -42,6 +42,7 @@ impl TimeRange {
     }
 
     /// (start, end) epoch seconds, or why the range cannot be queried.
+    #[cfg(test)]
     pub fn resolve(self, now_s: i64) -> Result<(i64, i64), String> {
         self.logs_range().resolve(now_s)
     }
@@ -86,7 +87,7 @@ pub struct InsightsPane {
 }
 
 /// Result rows per page in the pane.
-pub const ROWS_PER_PAGE: usize = 6;
+pub(crate) const ROWS_PER_PAGE: usize = 6;
 
 impl Default for InsightsPane {
     fn default() -> Self {
@@ -121,7 +122,7 @@ impl InsightsPane {
         self.editor.lines().join("\n")
     }
 
-    pub fn is_running(&self) -> bool {
+    pub(crate) fn is_running(&self) -> bool {
         self.progress
             .as_ref()
             .is_some_and(|p| matches!(p.status.as_str(), "Scheduled" | "Running"))
@@ -230,7 +231,7 @@ impl InsightsPane {
     }
 
     /// A row came back with its full record: show the fields it gained.
-    pub fn row_opened(&mut self, index: usize, row: QueryRow, note: Option<String>) {
+    pub(crate) fn row_opened(&mut self, index: usize, row: QueryRow, note: Option<String>) {
         let same = self.rows.get(index).is_some_and(|r| {
             crate::app::logs::insights::field(r, "@ptr")
                 == crate::app::logs::insights::field(&row, "@ptr")
@@ -295,7 +296,7 @@ impl InsightsPane {
     }
 
     /// New results: rows to page through (empty when they became records).
-    pub fn set_rows(&mut self, rows: Vec<QueryRow>) {
+    pub(crate) fn set_rows(&mut self, rows: Vec<QueryRow>) {
         self.rows_focused = !rows.is_empty() && self.rows_focused;
         self.rows = rows;
         self.row_page = 0;

@@ -26,7 +26,7 @@ pub struct LogsRequest {
 }
 
 /// The `:logs` command.
-pub fn cmd_logs(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
+pub(crate) fn cmd_logs(args: &str, ctx: &mut CommandCtx<'_>) -> Result<Vec<Effect>, String> {
     let api = selected_api(&ctx.selection, ctx.shared)?;
     let req = resolve(api, &ctx.selection, args)?;
     let stage = api.stage(&req.stage).expect("resolve checked the stage");
@@ -139,7 +139,7 @@ fn logging_off(api: &Api, stage: &Stage) -> Option<Vec<Effect>> {
 
 /// `r` on the logs page: drop the feed (its tail stops) and start a fresh
 /// one over the same stage, e.g. after credentials were renewed.
-pub fn restart_feed(page: &mut LogsPage, shared: &Shared) -> Vec<Effect> {
+pub(crate) fn restart_feed(page: &mut LogsPage, shared: &Shared) -> Vec<Effect> {
     let sel = page.selection.clone();
     let (Some(api_id), Some(stage)) = (sel.api_id, sel.stage_name) else {
         return vec![];
@@ -180,7 +180,12 @@ pub fn open(shared: &Shared, api: Api, req: LogsRequest) -> Effect {
 
 /// [`open`] with the `/` filter already applied (the Health page opens the
 /// logs of one cause: `status:502 route:/orders`).
-pub fn open_filtered(shared: &Shared, api: Api, req: LogsRequest, filter: Option<&str>) -> Effect {
+pub(crate) fn open_filtered(
+    shared: &Shared,
+    api: Api,
+    req: LogsRequest,
+    filter: Option<&str>,
+) -> Effect {
     let mut page = LogsPage::new(
         format!("{} ({}) / {}", api.name, api.id, req.stage),
         RecordStore::default(),

@@ -67,7 +67,7 @@ pub enum LogsEffect {
 }
 
 /// Computes the findings for a record (the doctor's log-side rules).
-pub type Diagnose = Box<dyn Fn(&CorrelatedRecord) -> Vec<Finding> + Send>;
+pub(crate) type Diagnose = Box<dyn Fn(&CorrelatedRecord) -> Vec<Finding> + Send>;
 
 pub struct LogsPage {
     pub store: RecordStore,
@@ -143,7 +143,7 @@ impl LogsPage {
         self.detail_dirty = true;
     }
 
-    pub fn selected_index(&self) -> Option<usize> {
+    pub(crate) fn selected_index(&self) -> Option<usize> {
         (self.store.view_len() > 0).then(|| self.selected.min(self.store.view_len() - 1))
     }
 
@@ -157,7 +157,7 @@ impl LogsPage {
     /// when its function logged none: the store does not keep rebuilt events
     /// (a kilobyte or two of JSON per record, for 100 k records), and
     /// rebuilding is a function of the record and the stage's options.
-    pub fn selected_record(&self) -> Option<(u64, Cow<'_, CorrelatedRecord>)> {
+    pub(crate) fn selected_record(&self) -> Option<(u64, Cow<'_, CorrelatedRecord>)> {
         let (seq, rec) = self.store.view_get(self.selected_index()?)?;
         let rebuilt = rec.event.is_none().then(|| {
             let opts = self.targets.as_ref()?.correlate_options();
@@ -173,7 +173,7 @@ impl LogsPage {
         })
     }
 
-    pub fn is_typing(&self) -> bool {
+    pub(crate) fn is_typing(&self) -> bool {
         self.filter_input.is_some() || self.focus == Focus::Insights
     }
 
@@ -204,7 +204,7 @@ impl LogsPage {
     }
 
     /// Select the record of this request now, or as soon as it arrives.
-    pub fn wait_for_request(&mut self, request_id: &str) {
+    pub(crate) fn wait_for_request(&mut self, request_id: &str) {
         if self.select_request_id(request_id) {
             self.waiting_for = None;
             self.notice = Some(format!("request {request_id}"));
@@ -214,7 +214,7 @@ impl LogsPage {
     }
 
     /// Apply the `/` filter typed in the shell's prompt (one pass per keystroke).
-    pub fn set_filter_text(&mut self, text: &str) {
+    pub(crate) fn set_filter_text(&mut self, text: &str) {
         self.store.set_filter(LogFilter::parse(text));
         self.selected = self.store.view_len().saturating_sub(1);
         self.follow = true;
@@ -222,7 +222,7 @@ impl LogsPage {
     }
 
     /// Forget every record (Insights results replace the tail's, and back).
-    pub fn clear_records(&mut self) {
+    pub(crate) fn clear_records(&mut self) {
         self.store.clear();
         self.selected = 0;
         self.top = 0;
@@ -231,14 +231,14 @@ impl LogsPage {
     }
 
     /// Move the focus back to the record list; false when it already was.
-    pub fn focus_records(&mut self) -> bool {
+    pub(crate) fn focus_records(&mut self) -> bool {
         let moved = self.focus != Focus::Records;
         self.focus = Focus::Records;
         moved
     }
 
     /// Select the record with this API Gateway request id ("see its logs").
-    pub fn select_request_id(&mut self, request_id: &str) -> bool {
+    pub(crate) fn select_request_id(&mut self, request_id: &str) -> bool {
         let Some(pos) = self
             .store
             .find_request_id(request_id)

@@ -22,7 +22,7 @@ use crate::ui::shared::Shared;
 use crate::ui::views::response::screen::copy_effect;
 
 /// The doctor's verdict on a record, with the API's configuration at hand.
-pub fn diagnose_with(api: Api) -> Diagnose {
+pub(crate) fn diagnose_with(api: Api) -> Diagnose {
     Box::new(move |rec| diagnose::record(Some(&api), rec))
 }
 
@@ -44,7 +44,7 @@ fn connection(s: &TailStatus, was: &Connection) -> Connection {
 }
 
 /// Apply one report of the live feed.
-pub fn apply_feed(page: &mut LogsPage, report: FeedReport) -> Vec<Effect> {
+pub(crate) fn apply_feed(page: &mut LogsPage, report: FeedReport) -> Vec<Effect> {
     let mut effects = Vec::new();
     if let Some(t) = report.targets {
         page.tail.groups = t.all_groups();

@@ -29,6 +29,7 @@ impl SortKey {
         }
     }
 
+    #[cfg(test)]
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Time => "time",
@@ -106,7 +107,7 @@ impl RecordStore {
     }
 
     /// Position in display order of a record, if it passes the filter.
-    pub fn view_position(&self, seq: u64) -> Option<usize> {
+    pub(crate) fn view_position(&self, seq: u64) -> Option<usize> {
         let rec = self.get(seq)?;
         let found = self.view.binary_search_by(|&s| match self.get(s) {
             Some(other) => self.compare((s, other), (seq, rec)),
@@ -115,7 +116,7 @@ impl RecordStore {
         found.ok()
     }
 
-    pub fn find_request_id(&self, request_id: &str) -> Option<u64> {
+    pub(crate) fn find_request_id(&self, request_id: &str) -> Option<u64> {
         self.by_request_id.get(request_id).copied()
     }
 
@@ -218,7 +219,7 @@ impl RecordStore {
     }
 
     /// Insert or, when a record with the same request id exists, replace it.
-    pub fn upsert(&mut self, record: CorrelatedRecord) {
+    pub(crate) fn upsert(&mut self, record: CorrelatedRecord) {
         match record
             .access
             .request_id
@@ -237,7 +238,7 @@ impl RecordStore {
         self.rebuild();
     }
 
-    pub fn set_sort(&mut self, key: SortKey, descending: bool) {
+    pub(crate) fn set_sort(&mut self, key: SortKey, descending: bool) {
         self.sort = key;
         self.descending = descending;
         self.rebuild();

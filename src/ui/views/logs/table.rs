@@ -48,7 +48,7 @@ const LAT_W: usize = 7;
 const INT_W: usize = 3;
 
 /// Header line with the sort column marked.
-pub fn header_line(width: u16, sort: (SortKey, bool), styles: &BodyStyles) -> Line<'static> {
+pub(crate) fn header_line(width: u16, sort: (SortKey, bool), styles: &BodyStyles) -> Line<'static> {
     let arrow = if sort.1 { "↓" } else { "↑" };
     let mark = |k: SortKey, name: &str| {
         if sort.0 == k {
@@ -116,7 +116,7 @@ pub fn row_line(r: &CorrelatedRecord, width: u16, styles: &BodyStyles) -> Line<'
 }
 
 /// Draws the visible rows; `top` is the first row in view order.
-pub struct RecordTable<'a> {
+pub(crate) struct RecordTable<'a> {
     pub store: &'a RecordStore,
     pub top: usize,
     pub selected: Option<usize>,

@@ -18,7 +18,7 @@ crate::ui::verbs::page_verbs! {
 
 impl LogsVerb {
     /// The page's built-in letter for a verb (its default key).
-    pub fn from_char(c: char) -> Option<LogsVerb> {
+    pub(crate) fn from_char(c: char) -> Option<LogsVerb> {
         Some(match c {
             'p' | ' ' => LogsVerb::Pause,
             's' => LogsVerb::Sort,

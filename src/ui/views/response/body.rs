@@ -99,16 +99,12 @@ impl Body {
         &self.bytes
     }
 
-    pub fn is_json(&self) -> bool {
+    pub(crate) fn is_json(&self) -> bool {
         self.pretty.is_some()
     }
 
-    pub fn is_binary(&self) -> bool {
-        self.binary
-    }
-
     /// Pretty → raw → hex → pretty; binary bodies only have hex.
-    pub fn cycle_mode(&mut self) {
+    pub(crate) fn cycle_mode(&mut self) {
         self.mode = match (self.mode, self.binary) {
             (_, true) => BodyMode::Hex,
             (BodyMode::Pretty, _) => BodyMode::Raw,
@@ -118,7 +114,7 @@ impl Body {
         self.scroll = Scroll::default();
     }
 
-    pub fn start_filter(&mut self, code: String) {
+    pub(crate) fn start_filter(&mut self, code: String) {
         self.filter = if code.trim().is_empty() {
             FilterState::Off
         } else {
@@ -128,7 +124,7 @@ impl Body {
     }
 
     /// Store a filter result, unless the user has since asked for another.
-    pub fn finish_filter(&mut self, code: &str, result: Result<FilterOutput, String>) {
+    pub(crate) fn finish_filter(&mut self, code: &str, result: Result<FilterOutput, String>) {
         if !matches!(&self.filter, FilterState::Running(c) if c == code) {
             return;
         }
@@ -146,7 +142,7 @@ impl Body {
         };
     }
 
-    pub fn filter_code(&self) -> Option<&str> {
+    pub(crate) fn filter_code(&self) -> Option<&str> {
         match &self.filter {
             FilterState::Off => None,
             FilterState::Running(c) => Some(c),
@@ -179,7 +175,7 @@ impl Body {
 }
 
 /// Renders the body in its current mode (or the filter's output).
-pub struct BodyView<'a> {
+pub(crate) struct BodyView<'a> {
     pub styles: &'a BodyStyles,
 }
 

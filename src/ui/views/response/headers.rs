@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use crate::ui::components::styles::BodyStyles;
 
 /// Headers API Gateway adds or that explain its decisions.
-pub fn is_gateway_header(name: &str) -> bool {
+pub(crate) fn is_gateway_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(
         n.as_str(),
@@ -20,7 +20,10 @@ pub fn is_gateway_header(name: &str) -> bool {
     ) || n.starts_with("access-control-")
 }
 
-pub fn header_lines(headers: &[(String, String)], styles: &BodyStyles) -> Vec<Line<'static>> {
+pub(crate) fn header_lines(
+    headers: &[(String, String)],
+    styles: &BodyStyles,
+) -> Vec<Line<'static>> {
     headers
         .iter()
         .map(|(k, v)| {

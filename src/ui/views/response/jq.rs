@@ -9,10 +9,10 @@ use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
 use jaq_json::Val;
 
 /// At most this many outputs are kept; a note says when more were dropped.
-pub const MAX_OUTPUTS: usize = 10_000;
+pub(crate) const MAX_OUTPUTS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct FilterOutput {
+pub(crate) struct FilterOutput {
     /// Each output value, pretty-printed.
     pub text: String,
     pub count: usize,
@@ -20,7 +20,7 @@ pub struct FilterOutput {
 }
 
 /// Run `code` over `input` (JSON text). Errors are one readable line.
-pub fn run_filter(code: &str, input: &[u8]) -> Result<FilterOutput, String> {
+pub(crate) fn run_filter(code: &str, input: &[u8]) -> Result<FilterOutput, String> {
     let input =
         jaq_json::read::parse_single(input).map_err(|e| format!("body is not JSON: {e}"))?;
     let program = File { code, path: () };
@@ -96,7 +96,8 @@ fn short(s: &str) -> &str {
 
 /// Run a filter on a worker thread; the result arrives on the returned
 /// channel. Dropping the receiver abandons it.
-pub fn spawn_filter(
+#[cfg(test)]
+pub(crate) fn spawn_filter(
     code: String,
     input: std::sync::Arc<Vec<u8>>,
 ) -> std::sync::mpsc::Receiver<Result<FilterOutput, String>> {

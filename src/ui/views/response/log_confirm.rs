@@ -37,7 +37,8 @@ impl LogConfirm {
     }
 
     /// Whether a run is under way or about to start.
-    pub fn is_active(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_active(&self) -> bool {
         self.pending.is_some() || (self.guard.is_some() && !self.confirmed)
     }
 
@@ -82,7 +83,7 @@ impl ResponsePage {
     /// Start gathering this response's logs, if the send prepared a job.
     /// Returns the feed for the shell; call it when pushing the page (or
     /// after replacing it by a resend: the old run is cancelled with it).
-    pub fn start_log_confirm(&mut self) -> Vec<Effect> {
+    pub(crate) fn start_log_confirm(&mut self) -> Vec<Effect> {
         let Some(job) = self.logs.pending.take() else {
             return vec![];
         };
@@ -104,7 +105,7 @@ impl ResponsePage {
 
     /// Apply one report of run `run`; reports of an earlier run (before a
     /// resend replaced the response) are dropped.
-    pub fn apply_confirm(&mut self, run: u64, report: Progress) {
+    pub(crate) fn apply_confirm(&mut self, run: u64, report: Progress) {
         if self.logs.run() != Some(run) {
             return;
         }
@@ -138,14 +139,14 @@ impl ResponsePage {
 }
 
 /// The pane's line about the logs: waiting, found, or not found.
-pub fn waiting_banner(request_id: &str, elapsed_s: u64, wait: Duration) -> String {
+pub(crate) fn waiting_banner(request_id: &str, elapsed_s: u64, wait: Duration) -> String {
     format!(
         "gathering logs for {request_id}… ({elapsed_s}s, up to {}s)",
         wait.as_secs()
     )
 }
 
-pub fn no_logs_banner(request_id: &str, wait: Duration, notes: &[String]) -> String {
+pub(crate) fn no_logs_banner(request_id: &str, wait: Duration, notes: &[String]) -> String {
     let mut s = format!(
         "no logs arrived within {} s for {request_id}: findings from the response alone",
         wait.as_secs()
@@ -156,7 +157,12 @@ pub fn no_logs_banner(request_id: &str, wait: Duration, notes: &[String]) -> Str
     s
 }
 
-pub fn confirmed_banner(request_id: &str, access: usize, lines: usize, notes: &[String]) -> String {
+pub(crate) fn confirmed_banner(
+    request_id: &str,
+    access: usize,
+    lines: usize,
+    notes: &[String],
+) -> String {
     let mut s = format!("logs of {request_id}: {access} access record(s), {lines} Lambda line(s)");
     for n in notes {
         s.push_str(&format!(" · {n}"));

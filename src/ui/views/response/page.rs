@@ -113,7 +113,7 @@ impl ResponsePage {
         }
     }
 
-    pub fn is_typing(&self) -> bool {
+    pub(crate) fn is_typing(&self) -> bool {
         self.filter_input.is_some()
     }
 
@@ -261,7 +261,7 @@ impl ResponsePage {
     /// The hint line for the bottom of the page, `width` columns wide: the
     /// keys people reach for after a response first (resend, edit, logs),
     /// whole hints only.
-    pub fn hints(&self, width: usize) -> String {
+    pub(crate) fn hints(&self, width: usize) -> String {
         let hints: &[&str] = if self.filter_input.is_some() {
             &[
                 "Enter apply filter",

@@ -19,7 +19,7 @@ use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 
 /// Put text on the terminal's clipboard with OSC 52 and say so.
-pub fn copy_effect(text: &str, what: &str) -> Effect {
+pub(crate) fn copy_effect(text: &str, what: &str) -> Effect {
     // Tests render into a TestBackend: keep escape codes out of their output.
     if !cfg!(test)
         && let Err(e) = crate::ui::clipboard::copy_osc52(&mut std::io::stdout(), text)

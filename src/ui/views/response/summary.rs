@@ -6,7 +6,7 @@ use crate::domain::HttpResponse;
 use crate::ui::components::styles::BodyStyles;
 
 /// `1.5 KB`, `12 B`, `3.0 MB`.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const KB: f64 = 1024.0;
     let b = bytes as f64;
     if b < KB {
@@ -21,7 +21,7 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// `123 ms`, `1.24 s`, `0.4 ms`.
-pub fn human_ms(ms: f64) -> String {
+pub(crate) fn human_ms(ms: f64) -> String {
     if ms >= 1000.0 {
         format!("{:.2} s", ms / 1000.0)
     } else if ms >= 10.0 {
@@ -40,7 +40,7 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// `200 OK · 1.2 KB · 123 ms (connect 8.1 ms · first byte 95 ms)`.
-pub fn summary_line(resp: &HttpResponse, styles: &BodyStyles) -> Line<'static> {
+pub(crate) fn summary_line(resp: &HttpResponse, styles: &BodyStyles) -> Line<'static> {
     let sep = || Span::styled("  ·  ", styles.dim);
     let mut spans = vec![Span::styled(
         format!("{} {}", resp.status, reason(resp.status))

@@ -22,7 +22,7 @@ crate::ui::verbs::page_verbs! {
 
 impl ResponseVerb {
     /// The page's built-in letter for a verb (its default key).
-    pub fn from_char(c: char) -> Option<ResponseVerb> {
+    pub(crate) fn from_char(c: char) -> Option<ResponseVerb> {
         Some(match c {
             'm' => ResponseVerb::BodyMode,
             '|' | '/' => ResponseVerb::Jq,

@@ -60,7 +60,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         fix: "Check the authorizer's decision for this caller; with caching on, a cached decision may apply to every route.",
         variants: &[(
             "policy",
-            "Return an Allow whose Resource covers this method ARN (use a wildcard like arn:...:{api_id}/{stage}/*), or make the cache key per route (add $context.routeKey for HTTP APIs, context.resourcePath for REST) / lower the cache TTL.",
+            "Return an Allow whose Resource covers this method ARN (use a wildcard like arn:...:{api_id}/{stage}/*), or make the cache key per route (add $context.routeKey for HTTP APIs; for REST, context.resourcePath in a REQUEST authorizer, since a TOKEN authorizer is keyed on its token alone) / lower the cache TTL.",
         )],
     },
     Entry {
@@ -71,7 +71,7 @@ pub(super) static ENTRIES: &[Entry] = &[
         unverified: false,
         title: "The authorizer's answer is cached for every route, but its policy allows only the method it was first asked about: the caller's other routes get 403 until the cache expires",
         evidence: "the authorizer's result TTL and identity sources, the Resource of its Allow and the routes the cached policy denies",
-        fix: "Return an Allow whose Resource covers every route this caller may use (e.g. arn:aws:execute-api:REGION:ACCOUNT:{api_id}/{stage}/*), or make the cache key per route (add $context.routeKey for HTTP APIs, context.resourcePath for REST), or set the authorizer's result TTL to 0.",
+        fix: "Return an Allow whose Resource covers every route this caller may use (e.g. arn:aws:execute-api:REGION:ACCOUNT:{api_id}/{stage}/*), or make the cache key per route (add $context.routeKey for HTTP APIs; for REST, context.resourcePath in a REQUEST authorizer, since a TOKEN authorizer is keyed on its token alone), or set the authorizer's result TTL to 0.",
         variants: &[],
     },
     Entry {
