@@ -5,6 +5,7 @@ pub mod detail;
 pub mod exec;
 pub mod filter;
 pub mod insights;
+pub mod kept;
 pub mod open;
 pub mod page;
 pub mod screen;

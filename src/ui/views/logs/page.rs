@@ -2,8 +2,6 @@
 //! (right), the `/` filter, sorting, pause/resume, the tail's connection
 //! state, and the Insights pane.
 
-use std::borrow::Cow;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -157,20 +155,15 @@ impl LogsPage {
     /// when its function logged none: the store does not keep rebuilt events
     /// (a kilobyte or two of JSON per record, for 100 k records), and
     /// rebuilding is a function of the record and the stage's options.
-    pub(crate) fn selected_record(&self) -> Option<(u64, Cow<'_, CorrelatedRecord>)> {
-        let (seq, rec) = self.store.view_get(self.selected_index()?)?;
-        let rebuilt = rec.event.is_none().then(|| {
-            let opts = self.targets.as_ref()?.correlate_options();
-            rebuilt_event(&rec.access, &opts)
-        });
-        Some(match rebuilt.flatten() {
-            Some(ev) => {
-                let mut owned = rec.clone();
-                owned.event = Some(ev);
-                (seq, Cow::Owned(owned))
-            }
-            None => (seq, Cow::Borrowed(rec)),
-        })
+    pub(crate) fn selected_record(&self) -> Option<(u64, CorrelatedRecord)> {
+        let (seq, kept) = self.store.view_get(self.selected_index()?)?;
+        let mut rec = kept.to_record();
+        if rec.event.is_none()
+            && let Some(opts) = self.targets.as_ref().map(|t| t.correlate_options())
+        {
+            rec.event = rebuilt_event(&rec.access, &opts);
+        }
+        Some((seq, rec))
     }
 
     pub(crate) fn is_typing(&self) -> bool {
