@@ -287,12 +287,19 @@ fn with_a_running_demo_every_subcommand_uses_it() {
         text(&o.stdout)
     );
     // History: one file per API id, whichever URL form was used.
-    let history =
-        std::fs::read_to_string(home.path().join("data/history/demohttp01.json")).unwrap();
+    // The base file and its journal (a send appends a line there).
+    let stored = |stem: &str| -> String {
+        ["json", "jsonl"]
+            .iter()
+            .filter_map(|ext| {
+                std::fs::read_to_string(home.path().join(format!("data/history/{stem}.{ext}"))).ok()
+            })
+            .collect()
+    };
+    let history = stored("demohttp01");
     assert!(history.contains("\"stage\":\"prod\""), "{history}");
     assert!(!history.contains("eyJ"), "a JWT reached the history file");
-    let history =
-        std::fs::read_to_string(home.path().join("data/history/demorest01.json")).unwrap();
+    let history = stored("demorest01");
     assert!(history.contains("\"authLabel\":\"demo\""), "{history}");
     assert!(
         !history.contains("gsdemo-"),
@@ -446,4 +453,108 @@ fn demo_authorizer_invoke_runs_the_demo_function() {
     assert_eq!(code, Some(1));
     assert_eq!(v["verdict"]["status"], 401, "{v:#}");
     assert_eq!(codes(&v), ["AUTHORIZER_UNAUTHORIZED"]);
+}
+
+/// `demo usage` reads the serving demo's own counts (GetUsage through the control
+/// port): three trial calls admitted and one refused leave 0 of the quota of 3; the
+/// key sent (`--sent-key`) is matched inside the demo. Without a running demo the
+/// command starts one, says so, and reports an untouched quota.
+#[test]
+fn demo_usage_reads_the_running_demos_quota() {
+    let home = tempfile::tempdir().unwrap();
+    let fresh = demo(
+        home.path(),
+        &[
+            "usage",
+            "demorest01",
+            "--key-id",
+            "demokey02",
+            "--days",
+            "1",
+        ],
+    );
+    assert!(
+        text(&fresh.stderr).contains(STARTED),
+        "{}",
+        text(&fresh.stderr)
+    );
+    assert!(
+        text(&fresh.stdout).contains("3 of 3 requests per day left"),
+        "{}{}",
+        text(&fresh.stdout),
+        text(&fresh.stderr)
+    );
+
+    let _served = serve(home.path(), true);
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let o = demo(
+            home.path(),
+            &[
+                "send",
+                "GET",
+                "/dev/partner/orders",
+                "--api",
+                "demorest01",
+                "--auth",
+                "apikey:trial",
+            ],
+        );
+        statuses.push(
+            text(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    assert!(statuses[2].starts_with("HTTP 200"), "{statuses:?}");
+    assert!(statuses[3].starts_with("HTTP 429"), "{statuses:?}");
+    let o = demo(
+        home.path(),
+        &[
+            "usage",
+            "demorest01",
+            "--key-id",
+            "demokey02",
+            "--days",
+            "2",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(!text(&o.stderr).contains(STARTED), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&o.stdout), text(&o.stderr)));
+    assert_eq!(v["usedLastDay"], 3, "{v}");
+    assert_eq!(v["remaining"], 0, "{v}");
+    assert_eq!(v["usage"]["days"].as_array().unwrap().len(), 2, "{v}");
+
+    // The value sent is compared inside the demo; only the id and name come back.
+    let keys: Value =
+        serde_json::from_slice(&demo(home.path(), &["tokens", "--output", "json"]).stdout).unwrap();
+    let trial = keys["apiKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "trial")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = Command::new(support::gatescope_bin())
+        .args(["demo", "usage", "demorest01", "--sent-key", "--days", "1"])
+        .env("GATESCOPE_HOME", home.path())
+        .env("GATESCOPE_API_KEY", &trial)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("demokey02 (trial)"),
+        "{out}{}",
+        text(&o.stderr)
+    );
+    assert!(out.contains("used        3"), "{out}");
+    assert!(!out.contains(&trial), "the key's value was printed: {out}");
 }

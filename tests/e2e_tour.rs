@@ -252,7 +252,8 @@ fn history_from_one_demo_run_resends_in_the_next() {
     app.wait_for("200 OK", T);
     app.press("Ctrl-C");
     assert!(app.wait_exit(T));
-    let history = std::fs::read_to_string(home.path().join("data/history/demohttp01.json"))
+    // A send appends to the history's journal (`.jsonl`, beside `.json`).
+    let history = std::fs::read_to_string(home.path().join("data/history/demohttp01.jsonl"))
         .expect("history is kept by API id");
     let first_port = history
         .split("http://127.0.0.1:")

@@ -430,12 +430,13 @@ fn the_cli_prints_one_json_object_and_records_history() {
     let history = std::fs::read_dir(home.path().join("data/history"))
         .unwrap()
         .filter(|e| {
-            // Each history file has a `.json.lock` beside it (the writers' lock).
+            // Each history has a `.json.lock` beside it (the writers'
+            // lock); its newest entries are lines of its journal (`.jsonl`).
             e.as_ref()
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
-                .ends_with(".json")
+                .ends_with(".jsonl")
         })
         .count();
     assert_eq!(history, 1, "both sends go to the same host's history");

@@ -5,7 +5,6 @@
 
 use crate::domain::RequestDraft;
 use crate::engines::routing::{Pattern, split_path};
-use crate::store::StoreOptions;
 use crate::store::history::History;
 
 /// The body of the demo scenario that calls this route with this method,
@@ -64,7 +63,7 @@ pub(crate) async fn read_last_sent_body(draft: RequestDraft) -> Option<Vec<u8>> 
 /// its API (blocking: call it off the UI loop).
 pub(crate) fn last_sent_body(draft: &RequestDraft) -> Option<Vec<u8>> {
     let route_key = draft.target.route_key.as_deref()?;
-    let history = History::open(&History::key_for(draft), StoreOptions::from_env()).ok()?;
+    let history = History::open(&History::key_for(draft)).ok()?;
     history
         .entries()
         .iter()

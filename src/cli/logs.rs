@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use super::GlobalArgs;
 use super::output::{OutputFormat, table};
-use crate::app::logs::fetch::{fetch_window, rows_to_events};
+use crate::app::logs::fetch::{rows_to_events, stream_window};
 use crate::app::logs::full_record::{complete_rows, needs_full_record};
 use crate::app::logs::insights::{InsightsConfig, InsightsEvent, InsightsRunner, resolve_query};
 use crate::app::logs::report::{error_text, record_json, rfc3339_ms};
@@ -21,6 +21,10 @@ use crate::app::logs::{
 use crate::backends::LogSource;
 use crate::backends::log_source::QueryRequest;
 use crate::domain::CorrelatedRecord;
+
+/// Events handed to the book at a time when a window is streamed (large
+/// enough for the book to parse access lines on every core).
+const STREAM_BATCH: usize = 8192;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -154,21 +158,27 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 return Ok(super::problems::report(&lost, args.output));
             }
             book.ingest(&events);
-            // The Lambda side of the same window (plus the time the function may run).
-            let lam = fetch_window(
+            // The Lambda side of the same window (plus the time the function
+            // may run), streamed into the bounded book page by page.
+            let lam = stream_window(
                 backend.logs.as_ref(),
                 &targets.lambda_groups(),
                 start_s * 1000 - 60_000,
                 Some(end_s * 1000 + 60_000),
                 None,
-                usize::MAX,
+                STREAM_BATCH,
+                |batch| {
+                    book.ingest(&batch);
+                },
             )
             .await;
             lost.extend(as_problems(&lam.problems));
-            book.ingest(&lam.events);
         }
         None => {
-            let got = fetch_window(
+            // Streamed: the book keeps the newest `4 x --limit` records and
+            // invocations, and no more than a page per group is held besides,
+            // however many events the window has.
+            let got = stream_window(
                 backend.logs.as_ref(),
                 &targets.all_groups(),
                 start_s * 1000,
@@ -176,11 +186,13 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 // seconds, and a request made in this second would be cut.
                 args.until.as_ref().map(|_| end_s * 1000),
                 args.filter.clone(),
-                usize::MAX,
+                STREAM_BATCH,
+                |batch| {
+                    book.ingest(&batch);
+                },
             )
             .await;
             lost.extend(as_problems(&got.problems));
-            book.ingest(&got.events);
         }
     }
     let mut records = book.correlate_all();

@@ -37,23 +37,32 @@ impl FileStore {
     }
 }
 
-/// `*.json` file stems in `dir` with their modification time.
+/// `*.json` file stems in `dir` with their modification time (a history's
+/// journal, `*.jsonl`, counts for its stem: a send only appends there).
 fn json_stems(dir: &Path) -> Vec<(String, Option<std::time::SystemTime>)> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    rd.filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".json")?.to_string();
-            Some((stem, e.metadata().ok().and_then(|m| m.modified().ok())))
-        })
-        .collect()
+    let mut stems: std::collections::BTreeMap<String, Option<std::time::SystemTime>> =
+        Default::default();
+    for e in rd.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name
+            .strip_suffix(".json")
+            .or_else(|| name.strip_suffix(".jsonl"))
+        else {
+            continue;
+        };
+        let t = e.metadata().ok().and_then(|m| m.modified().ok());
+        let slot = stems.entry(stem.to_string()).or_default();
+        *slot = (*slot).max(t);
+    }
+    stems.into_iter().collect()
 }
 
 impl RequestStore for FileStore {
     fn sent(&self, key: &str) -> Result<Listing<HistoryEntry>, StoreError> {
-        let h = History::open_in(&self.history, key, self.options)?;
+        let h = History::open_in(&self.history, key)?;
         Ok(Listing {
             warnings: h.warning.clone().into_iter().collect(),
             items: h.entries().to_vec(),
@@ -61,21 +70,14 @@ impl RequestStore for FileStore {
     }
 
     fn forget_sent(&self, key: &str, id: &str) -> Result<bool, StoreError> {
-        History::open_in(&self.history, key, self.options)?.remove(id)
+        History::open_in(&self.history, key)?.remove(id)
     }
 
     fn record(&self, key: &str, entry: HistoryEntry, redactor: &Redactor) -> Vec<String> {
-        let mut notes = Vec::new();
-        match History::open_in(&self.history, key, self.options) {
-            Ok(mut h) => {
-                notes.extend(h.warning.take());
-                if let Err(e) = h.record(entry, redactor) {
-                    notes.push(format!("the request was not recorded in the history: {e}"));
-                }
-            }
-            Err(e) => notes.push(format!("the request was not recorded in the history: {e}")),
-        }
-        notes
+        // Appended without reading the history (it is read only when its
+        // journal is due to be compacted): the cost a one-shot send pays.
+        History::append_in(&self.history, key, self.options, entry, redactor)
+            .unwrap_or_else(|e| vec![format!("the request was not recorded in the history: {e}")])
     }
 
     fn most_recent_key(&self) -> Option<String> {

@@ -1,12 +1,16 @@
 //! Every sent request, per API (newest first, bounded), re-openable and
 //! re-sendable: `data_dir()/history/{key}.json`, where the key is the API id
-//! (or the host, for free URLs that are not execute-api hosts).
+//! (or the host, for free URLs that are not execute-api hosts), plus its
+//! journal `{key}.jsonl`: a send appends one line there (see
+//! [`super::journal`]), and every [`COMPACT_AFTER`] lines the journal is
+//! folded into the `.json` file.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::file::{load_json, newer_version_error, peek_json, save_json_compact};
+use super::file::{load_json, newer_version_error, peek_json, read_file, save_json_compact};
+use super::journal::{self, COMPACT_AFTER, journal_path};
 use super::{StoreError, StoreOptions, cap_body, file_stem, lock, now_ms};
 use crate::domain::{HttpRequest, HttpResponse, RequestDraft};
 use crate::engines::redact::Redactor;
@@ -158,17 +162,77 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((m.modified().ok()?, m.len(), ino))
 }
 
+/// Entries of the base file (newest first) and of the journal (oldest
+/// first) as one list, newest first: an entry in both (a compaction
+/// interrupted between writing the base and removing the journal) once.
+fn merge(base: Vec<HistoryEntry>, journal: Vec<HistoryEntry>, limit: usize) -> Vec<HistoryEntry> {
+    let mut ids = std::collections::HashSet::new();
+    journal
+        .into_iter()
+        .rev()
+        .chain(base)
+        .filter(|e| ids.insert(e.id.clone()))
+        .take(limit)
+        .collect()
+}
+
+/// The format version of the base file at `path` without parsing its
+/// entries: gatescope writes it first (`{"version":1,"entries":[...`).
+/// `None` when the file is missing or not JSON at all (the next full open
+/// copies it aside); a file laid out otherwise is parsed whole.
+fn base_version(path: &Path) -> Result<Option<u32>, StoreError> {
+    use std::io::Read;
+    let err = |source| StoreError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Not a regular file (a FIFO would block an open): refused below.
+        Ok(_) => return read_file(path).map(|_| None),
+        Err(e) => return Err(err(e)),
+    }
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .map_err(err)?;
+    let text = String::from_utf8_lossy(&head);
+    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
+    if let Some(v) = rest
+        .and_then(|r| r.strip_prefix("\"version\""))
+        .and_then(|r| r.trim_start().strip_prefix(':'))
+    {
+        let digits: String = v
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(n) = digits.parse() {
+            return Ok(Some(n));
+        }
+    }
+    Ok(read_file(path)?
+        .and_then(|b| serde_json::from_slice::<HistoryFile>(&b).ok())
+        .map(|f| f.version))
+}
+
 /// One API's history.
 #[derive(Debug)]
 pub(crate) struct History {
     path: PathBuf,
+    /// The journal beside `path` (`{key}.jsonl`).
+    journal: PathBuf,
     entries: Vec<HistoryEntry>,
     limit: usize,
-    options: StoreOptions,
     /// Set when the file was unreadable and copied aside on open.
     pub warning: Option<String>,
-    /// The file's stamp when this history last read or wrote it.
-    seen: Option<Stamp>,
+    /// The base file's and the journal's stamps when this history last read
+    /// or wrote them.
+    seen: (Option<Stamp>, Option<Stamp>),
+    /// Complete lines in the journal, and how many of them did not parse.
+    journal_lines: usize,
+    journal_bad: usize,
     /// The version of a file written by a newer gatescope: never rewritten.
     newer_version: Option<u32>,
 }
@@ -195,39 +259,89 @@ impl History {
         crate::paths::data_dir().join("history")
     }
 
-    pub fn open(key: &str, options: StoreOptions) -> Result<History, StoreError> {
-        History::open_in(&History::dir(), key, options)
+    pub fn open(key: &str) -> Result<History, StoreError> {
+        History::open_in(&History::dir(), key)
     }
 
-    pub(crate) fn open_in(
-        dir: &Path,
-        key: &str,
-        options: StoreOptions,
-    ) -> Result<History, StoreError> {
-        let path = dir.join(format!("{}.json", file_stem(key)));
-        // Stamp before reading: if another gatescope renames a new file in
-        // between, the stamp is the old one and the next write re-reads.
-        let seen = stamp(&path);
+    pub(crate) fn open_in(dir: &Path, key: &str) -> Result<History, StoreError> {
+        let path = Self::base_path(dir, key);
+        let journal = journal_path(&path);
+        // Stamp before reading: if another gatescope writes in between, the
+        // stamp is the old one and the next write re-reads.
+        let seen = (stamp(&path), stamp(&journal));
         let loaded = load_json::<HistoryFile>(&path)?;
         let version = loaded.value.version;
         let newer_version = (version > FORMAT_VERSION).then_some(version);
-        let warning = loaded.warning.or_else(|| {
-            newer_version_error(&path, newer_version, FORMAT_VERSION).map(|e| e.to_string())
+        let lines = journal::read::<HistoryEntry>(&journal)?;
+        let bad_note = (lines.bad_lines > 0).then(|| {
+            format!(
+                "{} line(s) of {} could not be read; the file is copied aside before it is next folded into the history",
+                lines.bad_lines,
+                journal.display()
+            )
         });
+        let warning = loaded
+            .warning
+            .or_else(|| {
+                newer_version_error(&path, newer_version, FORMAT_VERSION).map(|e| e.to_string())
+            })
+            .or(bad_note);
+        let journal_entries = HistoryFile {
+            version,
+            entries: lines.values,
+        }
+        .into_entries();
         Ok(History {
             seen,
             newer_version,
-            entries: loaded.value.into_entries(),
+            entries: merge(loaded.value.into_entries(), journal_entries, DEFAULT_LIMIT),
             path,
+            journal,
             limit: DEFAULT_LIMIT,
-            options,
             warning,
+            journal_lines: lines.lines,
+            journal_bad: lines.bad_lines,
         })
+    }
+
+    fn base_path(dir: &Path, key: &str) -> PathBuf {
+        dir.join(format!("{}.json", file_stem(key)))
+    }
+
+    /// Record `entry` without reading the history first (a one-shot send
+    /// that shows no history): under the lock, one line appended to the
+    /// journal; the history is read only when the journal is due to be
+    /// compacted. Returns warnings to show (a corrupt file copied aside).
+    pub(crate) fn append_in(
+        dir: &Path,
+        key: &str,
+        options: StoreOptions,
+        entry: HistoryEntry,
+        redactor: &Redactor,
+    ) -> Result<Vec<String>, StoreError> {
+        let path = Self::base_path(dir, key);
+        let journal = journal_path(&path);
+        let entry = prepare(entry, redactor, options);
+        let _lock = lock::lock(&path)?;
+        let newer = base_version(&path)?.filter(|&v| v > FORMAT_VERSION);
+        if let Some(e) = newer_version_error(&path, newer, FORMAT_VERSION) {
+            return Err(e);
+        }
+        journal::append(&journal, &entry)?;
+        if journal::count_lines(&journal)? < COMPACT_AFTER {
+            return Ok(Vec::new());
+        }
+        // Due: read everything (the lock is held) and fold the journal in.
+        let mut h = History::open_in(dir, key)?;
+        h.refuse_newer()?;
+        h.compact_locked()?;
+        Ok(h.warning.into_iter().collect())
     }
 
     #[cfg(test)]
     pub(crate) fn with_limit(mut self, limit: usize) -> History {
         self.limit = limit.max(1);
+        self.entries.truncate(self.limit);
         self
     }
 
@@ -246,41 +360,6 @@ impl History {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    /// Add `entry` (redacted with `redactor` unless secrets are to be
-    /// stored; bodies capped at [`BODY_CAP`]), newest first, and write the
-    /// file. Entries written meanwhile by another gatescope are kept: the
-    /// whole read-modify-write holds the file's lock.
-    pub fn record(
-        &mut self,
-        mut entry: HistoryEntry,
-        redactor: &Redactor,
-    ) -> Result<&HistoryEntry, StoreError> {
-        self.refuse_newer()?;
-        // Cut first (with a margin, so a secret straddling the cut is still
-        // recognised whole), then redact, then cut to the cap.
-        let margin = BODY_CAP + 64 * 1024;
-        let draft_len = entry.draft.body.len();
-        let request_len = entry.request.body.len();
-        let cut_early =
-            cap_body(&mut entry.draft.body, margin) | cap_body(&mut entry.request.body, margin);
-        if !self.options.store_secrets {
-            entry.draft = redactor.draft(&entry.draft);
-            entry.request = redactor.request(&entry.request);
-            entry.outcome.error = entry.outcome.error.map(|e| redactor.text(&e));
-            entry.redacted = true;
-        }
-        entry.shrink_for_disk();
-        if cut_early {
-            entry.body_truncated_from = Some(draft_len.max(request_len) as u64);
-        }
-        let _lock = lock::lock(&self.path)?;
-        self.refresh_locked()?;
-        self.entries.insert(0, entry);
-        self.entries.truncate(self.limit);
-        self.save_locked()?;
-        Ok(&self.entries[0])
-    }
-
     /// Forget one entry.
     pub fn remove(&mut self, id: &str) -> Result<bool, StoreError> {
         self.refuse_newer()?;
@@ -291,7 +370,8 @@ impl History {
         if self.entries.len() == before {
             return Ok(false);
         }
-        self.save_locked()?;
+        // The entry may be in the journal: fold everything into the base.
+        self.compact_locked()?;
         Ok(true)
     }
 
@@ -300,27 +380,52 @@ impl History {
     }
 
     /// With the lock held: pick up what another gatescope wrote since this
-    /// history last read or wrote the file (skipped when the file is as we
-    /// left it: every write is a rename, so its stamp changes). An
-    /// unparseable file was copied aside on open and is replaced.
+    /// history last read or wrote its files (skipped when both are as we
+    /// left them: an append changes the journal's size, a compaction
+    /// renames a new base in). A base that no longer parses was copied aside
+    /// on open: what this history holds stands in for it.
     fn refresh_locked(&mut self) -> Result<(), StoreError> {
-        if stamp(&self.path) == self.seen {
+        let now = (stamp(&self.path), stamp(&self.journal));
+        if now == self.seen {
             return Ok(());
         }
-        if let Some(fresh) = peek_json::<HistoryFile>(&self.path) {
-            if fresh.version > FORMAT_VERSION {
+        let base = match peek_json::<HistoryFile>(&self.path) {
+            Some(fresh) if fresh.version > FORMAT_VERSION => {
                 self.newer_version = Some(fresh.version);
                 return self.refuse_newer();
             }
-            self.entries = fresh.into_entries();
+            Some(fresh) => fresh.into_entries(),
+            None => std::mem::take(&mut self.entries),
+        };
+        let lines = journal::read::<HistoryEntry>(&self.journal)?;
+        self.journal_lines = lines.lines;
+        self.journal_bad = lines.bad_lines;
+        let journal_entries = HistoryFile {
+            version: FORMAT_VERSION,
+            entries: lines.values,
         }
+        .into_entries();
+        self.entries = merge(base, journal_entries, self.limit);
+        self.seen = now;
         Ok(())
     }
 
-    /// With the lock held: write the file (entries are kept shared and
-    /// capped in memory, so nothing is cloned or re-cut here).
-    fn save_locked(&mut self) -> Result<(), StoreError> {
-        // Compact: the file is rewritten on every send (up to 200 entries).
+    /// With the lock held: write the entries held (the merged view, read
+    /// under the same lock) as the base file, atomically, then remove the
+    /// journal. Complete journal lines that did not parse are copied aside
+    /// first: the journal's removal must not be the end of them.
+    fn compact_locked(&mut self) -> Result<(), StoreError> {
+        if self.journal_bad > 0 {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+            let aside = self
+                .journal
+                .with_extension(format!("jsonl.corrupt-{stamp}"));
+            std::fs::copy(&self.journal, &aside).map_err(|source| StoreError::Backup {
+                path: self.journal.clone(),
+                source,
+            })?;
+        }
+        // Compact: the file is rewritten every few dozen sends (up to 200 entries).
         save_json_compact(
             &self.path,
             &HistoryFileRef {
@@ -328,278 +433,47 @@ impl History {
                 entries: &self.entries,
             },
         )?;
-        self.seen = stamp(&self.path);
+        match std::fs::remove_file(&self.journal) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StoreError::Write {
+                    path: self.journal.clone(),
+                    source,
+                });
+            }
+        }
+        self.journal_lines = 0;
+        self.journal_bad = 0;
+        self.seen = (stamp(&self.path), stamp(&self.journal));
         Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{AuthMode, Field};
-    use crate::engines::compose::draft_from_url;
-
-    fn draft() -> RequestDraft {
-        let mut d = draft_from_url(
-            "GET",
-            "https://abc.execute-api.us-east-1.amazonaws.com/p?x=1",
-        )
-        .unwrap();
-        d.headers.push(Field::new("x-api-key", "supersecretkey"));
-        d.auth = AuthMode::Jwt {
-            token: "tok.tok.tok".into(),
-        };
-        d
+/// `entry` as it is stored: redacted with `redactor` unless secrets are to
+/// be kept, bodies capped at [`BODY_CAP`] and the request's body kept once
+/// when it is the draft's.
+fn prepare(mut entry: HistoryEntry, redactor: &Redactor, options: StoreOptions) -> HistoryEntry {
+    // Cut first (with a margin, so a secret straddling the cut is still
+    // recognised whole), then redact, then cut to the cap.
+    let margin = BODY_CAP + 64 * 1024;
+    let draft_len = entry.draft.body.len();
+    let request_len = entry.request.body.len();
+    let cut_early =
+        cap_body(&mut entry.draft.body, margin) | cap_body(&mut entry.request.body, margin);
+    if !options.store_secrets {
+        entry.draft = redactor.draft(&entry.draft);
+        entry.request = redactor.request(&entry.request);
+        entry.outcome.error = entry.outcome.error.map(|e| redactor.text(&e));
+        entry.redacted = true;
     }
-
-    #[test]
-    fn newest_first_bounded_and_redacted() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = draft();
-        assert_eq!(History::key_for(&d), "abc");
-        let mut h = History::open_in(dir.path(), "abc", StoreOptions::default())
-            .unwrap()
-            .with_limit(3);
-        let r = Redactor::for_auth(&d.auth);
-        let mut sent = HttpRequest::new(
-            "GET",
-            "https://abc.execute-api.us-east-1.amazonaws.com/p?x=1",
-        );
-        sent.headers
-            .push(("x-api-key".into(), "supersecretkey".into()));
-        for i in 0..5 {
-            let mut o = Outcome::from_error("x");
-            o.status = Some(200 + i);
-            h.record(HistoryEntry::new(&d, &sent, o), &r).unwrap();
-        }
-        assert_eq!(h.entries().len(), 3);
-        assert_eq!(h.entries()[0].outcome.status, Some(204));
-        let text = std::fs::read_to_string(h.path()).unwrap();
-        assert!(
-            !text.contains("supersecretkey") && !text.contains("tok.tok.tok"),
-            "{text}"
-        );
-        let again = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
-        assert_eq!(again.entries(), h.entries());
-        let id = again.entries()[1].id.clone();
-        assert!(again.get(&id).unwrap().redacted);
+    entry.shrink_for_disk();
+    if cut_early {
+        entry.body_truncated_from = Some(draft_len.max(request_len) as u64);
     }
-
-    #[test]
-    fn two_gatescopes_keep_each_others_entries() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = draft();
-        let r = Redactor::for_auth(&d.auth);
-        let sent = HttpRequest::new("GET", "https://abc.execute-api.us-east-1.amazonaws.com/p");
-        let entry = |status| {
-            let mut o = Outcome::from_error("x");
-            o.status = Some(status);
-            HistoryEntry::new(&d, &sent, o)
-        };
-        let mut a = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
-        let mut b = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
-        a.record(entry(201), &r).unwrap();
-        b.record(entry(202), &r).unwrap();
-        // `a` last wrote the file but `b` wrote since: `a` must re-read it.
-        a.record(entry(203), &r).unwrap();
-        let statuses: Vec<_> = a.entries().iter().map(|e| e.outcome.status).collect();
-        assert_eq!(statuses, [Some(203), Some(202), Some(201)]);
-        let reopened = History::open_in(dir.path(), "abc", StoreOptions::default()).unwrap();
-        assert_eq!(reopened.entries(), a.entries());
-    }
-
-    #[test]
-    fn secrets_are_kept_only_when_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = StoreOptions {
-            store_secrets: true,
-        };
-        let mut h = History::open_in(dir.path(), "k", opts).unwrap();
-        let d = draft();
-        h.record(
-            HistoryEntry::new(
-                &d,
-                &HttpRequest::new("GET", "http://x/"),
-                Outcome::default(),
-            ),
-            &Redactor::new(),
-        )
-        .unwrap();
-        let text = std::fs::read_to_string(h.path()).unwrap();
-        assert!(text.contains("supersecretkey"));
-        assert!(!h.entries()[0].redacted);
-    }
-
-    #[test]
-    fn a_corrupt_history_is_kept_aside_and_recording_continues() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("k.json"), "not json").unwrap();
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        assert!(h.warning.as_deref().unwrap().contains("a copy was kept"));
-        h.record(
-            HistoryEntry::new(
-                &draft(),
-                &HttpRequest::new("GET", "http://x/"),
-                Outcome::default(),
-            ),
-            &Redactor::new(),
-        )
-        .unwrap();
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().any(|n| n.starts_with("k.json.corrupt-")),
-            "{names:?}"
-        );
-        assert_eq!(h.entries().len(), 1);
-    }
-
-    #[test]
-    fn a_50_mb_body_is_stored_once_capped_and_marked() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut d = draft_from_url("POST", "http://127.0.0.1:9/big").unwrap();
-        d.body = vec![b'a'; 50 * 1024 * 1024];
-        let mut sent = HttpRequest::new("POST", "http://127.0.0.1:9/big");
-        sent.body = d.body.clone();
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        let e = h
-            .record(
-                HistoryEntry::new(&d, &sent, Outcome::default()),
-                &Redactor::new(),
-            )
-            .unwrap();
-        assert_eq!(e.body_truncated_from, Some(50 * 1024 * 1024));
-        assert_eq!(e.request_body().len(), BODY_CAP);
-        let size = std::fs::metadata(h.path()).unwrap().len() as usize;
-        // Stored once: one capped body plus a little JSON, not two.
-        assert!(size > BODY_CAP && size < BODY_CAP + 4096, "{size}");
-        let again = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        assert_eq!(again.entries()[0].request_body(), &d.body[..BODY_CAP]);
-        assert_eq!(again.entries()[0].draft.body.len(), BODY_CAP);
-    }
-
-    #[test]
-    fn a_different_request_body_is_kept_separately() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut d = draft_from_url("POST", "http://127.0.0.1:9/x").unwrap();
-        d.body = b"draft".to_vec();
-        let mut sent = HttpRequest::new("POST", "http://127.0.0.1:9/x");
-        sent.body = b"sent".to_vec();
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        h.record(
-            HistoryEntry::new(&d, &sent, Outcome::default()),
-            &Redactor::new(),
-        )
-        .unwrap();
-        let again = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        assert_eq!(again.entries()[0].request_body(), b"sent");
-        assert_eq!(again.entries()[0].draft.body, b"draft");
-        assert_eq!(again.entries()[0].body_truncated_from, None);
-    }
-
-    #[test]
-    fn a_file_from_a_newer_version_is_read_but_never_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("k.json");
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        h.record(
-            HistoryEntry::new(
-                &draft(),
-                &HttpRequest::new("GET", "http://x/"),
-                Outcome::default(),
-            ),
-            &Redactor::new(),
-        )
-        .unwrap();
-        let v1 = std::fs::read_to_string(&p).unwrap();
-        let v99 = v1
-            .replacen("\"version\":1", "\"version\":99,\"future\":{\"x\":1}", 1)
-            .replacen(
-                "\"redacted\":true",
-                "\"redacted\":true,\"newField\":[1,2]",
-                1,
-            );
-        assert_ne!(v1, v99);
-        std::fs::write(&p, &v99).unwrap();
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        assert_eq!(h.entries().len(), 1, "what can be read is read");
-        assert!(h.warning.as_deref().unwrap().contains("newer gatescope"));
-        let e = h
-            .record(
-                HistoryEntry::new(
-                    &draft(),
-                    &HttpRequest::new("GET", "http://x/"),
-                    Outcome::default(),
-                ),
-                &Redactor::new(),
-            )
-            .unwrap_err();
-        assert!(e.to_string().contains("version 99"), "{e}");
-        let id = h.entries()[0].id.clone();
-        assert!(h.remove(&id).is_err());
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), v99, "byte for byte");
-        // Also when the newer gatescope wrote after this one opened the file.
-        std::fs::write(&p, &v1).unwrap();
-        let mut h = History::open_in(dir.path(), "k", StoreOptions::default()).unwrap();
-        std::fs::write(&p, &v99).unwrap();
-        assert!(
-            h.record(
-                HistoryEntry::new(
-                    &draft(),
-                    &HttpRequest::new("GET", "http://x/"),
-                    Outcome::default(),
-                ),
-                &Redactor::new(),
-            )
-            .is_err()
-        );
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), v99);
-    }
-
-    #[test]
-    fn threads_recording_at_once_lose_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().to_path_buf();
-        let workers: Vec<_> = (0..4)
-            .map(|w| {
-                let path = path.clone();
-                std::thread::spawn(move || {
-                    for i in 0..25 {
-                        // A fresh History per send, like separate processes.
-                        let mut h = History::open_in(&path, "k", StoreOptions::default()).unwrap();
-                        let o = Outcome {
-                            request_id: Some(format!("{w}-{i}")),
-                            ..Default::default()
-                        };
-                        h.record(
-                            HistoryEntry::new(&draft(), &HttpRequest::new("GET", "http://x/"), o),
-                            &Redactor::new(),
-                        )
-                        .unwrap();
-                    }
-                })
-            })
-            .collect();
-        for w in workers {
-            w.join().unwrap();
-        }
-        let h = History::open_in(&path, "k", StoreOptions::default()).unwrap();
-        let mut ids: Vec<_> = h
-            .entries()
-            .iter()
-            .map(|e| e.outcome.request_id.clone().unwrap())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), 100);
-    }
-
-    #[test]
-    fn free_urls_are_keyed_by_host_and_port() {
-        let d = draft_from_url("GET", "http://127.0.0.1:8080/x").unwrap();
-        assert_eq!(History::key_for(&d), "127.0.0.1_8080");
-        assert_eq!(file_stem("../../etc/passwd"), "_.._etc_passwd");
-    }
+    entry
 }
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod tests;

@@ -2,7 +2,8 @@
 //! newest first, bounded) and named saved requests (collections).
 //!
 //! Files live under [`crate::paths::data_dir`], are JSON, written atomically
-//! (temp file + rename), and never hold secrets unless
+//! (temp file + rename; a history's newest entries are lines appended to its
+//! journal, [`journal`]), and never hold secrets unless
 //! [`StoreOptions::store_secrets`] is turned on explicitly. A file that cannot
 //! be parsed is copied aside (`NAME.corrupt-TIMESTAMP`) before anything new
 //! is written, and the caller gets a one-line warning saying where the copy is.
@@ -11,6 +12,7 @@ pub mod collections;
 pub mod file;
 pub mod file_store;
 pub mod history;
+pub mod journal;
 pub mod lock;
 
 pub(crate) use collections::Collection;

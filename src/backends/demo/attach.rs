@@ -112,7 +112,7 @@ pub fn connect(s: &DemoState) -> Result<Backend, BackendError> {
             demo: true,
         },
         metrics: Arc::new(super::metrics::DemoMetrics::new(apis.clone(), logs.clone())),
-        calls: Arc::new(crate::backends::real_calls::NoRealCalls),
+        calls: Arc::new(super::remote_calls::RemoteCalls::new(&s.control_url)?),
         control: Arc::new(DemoControlPlane {
             apis,
             functions: gateway::function_configs(&functions),

@@ -46,6 +46,8 @@ pub struct DemoGateway {
     pub(crate) api_keys: Vec<DemoApiKey>,
     /// Usage plans and custom domains, as the control plane lists them.
     pub(crate) account: crate::domain::AccountResources,
+    /// The keys' usage as the plans count it (what the demo's GetUsage reads).
+    pub(crate) plans: Arc<UsagePlanState>,
 }
 
 impl DemoGateway {
@@ -282,7 +284,13 @@ pub async fn start_with(
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/.well-known/jwks.json", get(jwks))
         .with_state(issuer.clone())
-        .merge(remote_logs::routes(control));
+        .merge(remote_logs::routes(control))
+        .merge(super::remote_calls::routes(Arc::new(
+            super::real_calls::DemoRealCalls {
+                lambda: lambda.clone(),
+                plans: plans.clone(),
+            },
+        )));
     tokio::spawn(async move {
         if let Err(e) = axum::serve(issuer_listener, issuer_app).await {
             tracing::error!("demo issuer listener stopped: {e}");
@@ -303,6 +311,7 @@ pub async fn start_with(
         domains,
         api_keys,
         account: account_resources,
+        plans,
     })
 }
 

@@ -23,6 +23,7 @@ mod logs;
 pub mod metrics;
 mod pipeline;
 mod real_calls;
+mod remote_calls;
 mod remote_logs;
 mod scenarios;
 pub mod state;
@@ -88,6 +89,7 @@ pub async fn start_with(
         metrics: Arc::new(metrics::DemoMetrics::new(gw.apis(), logs)),
         calls: Arc::new(real_calls::DemoRealCalls {
             lambda: gw.lambda.clone(),
+            plans: gw.plans.clone(),
         }),
         credentials: Some(SharedCredentialsProvider::new(demo_credentials())),
     };

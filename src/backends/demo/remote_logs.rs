@@ -55,7 +55,7 @@ fn kind_of(name: &str) -> ErrorKind {
     }
 }
 
-struct Failed(BackendError);
+pub(super) struct Failed(pub(super) BackendError);
 
 impl IntoResponse for Failed {
     fn into_response(self) -> Response {
@@ -72,7 +72,7 @@ impl IntoResponse for Failed {
     }
 }
 
-type Answer<T> = Result<axum::Json<T>, Failed>;
+pub(super) type Answer<T> = Result<axum::Json<T>, Failed>;
 
 /// What the control port serves: who this demo is, and its logs.
 pub struct Control {
@@ -170,14 +170,9 @@ pub(crate) struct RemoteLogs {
 
 impl RemoteLogs {
     pub fn new(control_url: &str) -> Result<Self, BackendError> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .no_proxy()
-            .build()
-            .map_err(|e| BackendError::new(ErrorKind::Other, e.to_string()))?;
         Ok(RemoteLogs {
             base: format!("{}/_gatescope/logs", control_url.trim_end_matches('/')),
-            client,
+            client: control_client(Duration::from_secs(30))?,
         })
     }
 
@@ -185,39 +180,56 @@ impl RemoteLogs {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, BackendError> {
-        let resp = req.send().await.map_err(|e| {
-            BackendError::new(
-                ErrorKind::Network,
-                format!("the running demo did not answer ({e})"),
-            )
-            .with_fix("is `gatescope demo --serve` still running? Start it again")
-        })?;
-        let ok = resp.status().is_success();
-        let bytes = resp.bytes().await.map_err(|e| {
-            BackendError::new(
-                ErrorKind::Network,
-                format!("the running demo hung up ({e})"),
-            )
-        })?;
-        if ok {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                BackendError::new(
-                    ErrorKind::Other,
-                    format!("the running demo answered something unexpected ({e})"),
-                )
-                .with_fix("is it another gatescope version? Restart `gatescope demo --serve`")
-            });
-        }
-        let e: WireError = serde_json::from_slice(&bytes).map_err(|_| {
+        call_control(req).await
+    }
+}
+
+/// A client for the running demo's control port (loopback: never a proxy).
+pub(super) fn control_client(timeout: Duration) -> Result<reqwest::Client, BackendError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .no_proxy()
+        .build()
+        .map_err(|e| BackendError::new(ErrorKind::Other, e.to_string()))
+}
+
+/// One call to the running demo's control port: its JSON answer, or its error as
+/// the [`BackendError`] the demo process had.
+pub(super) async fn call_control<T: serde::de::DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+) -> Result<T, BackendError> {
+    let resp = req.send().await.map_err(|e| {
+        BackendError::new(
+            ErrorKind::Network,
+            format!("the running demo did not answer ({e})"),
+        )
+        .with_fix("is `gatescope demo --serve` still running? Start it again")
+    })?;
+    let ok = resp.status().is_success();
+    let bytes = resp.bytes().await.map_err(|e| {
+        BackendError::new(
+            ErrorKind::Network,
+            format!("the running demo hung up ({e})"),
+        )
+    })?;
+    if ok {
+        return serde_json::from_slice(&bytes).map_err(|e| {
             BackendError::new(
                 ErrorKind::Other,
-                "the running demo refused a logs call without saying why",
+                format!("the running demo answered something unexpected ({e})"),
             )
-        })?;
-        let mut err = BackendError::new(kind_of(&e.kind), e.message);
-        err.fix = e.fix;
-        Err(err)
+            .with_fix("is it another gatescope version? Restart `gatescope demo --serve`")
+        });
     }
+    let e: WireError = serde_json::from_slice(&bytes).map_err(|_| {
+        BackendError::new(
+            ErrorKind::Other,
+            "the running demo refused a call without saying why",
+        )
+    })?;
+    let mut err = BackendError::new(kind_of(&e.kind), e.message);
+    err.fix = e.fix;
+    Err(err)
 }
 
 #[async_trait]
@@ -265,7 +277,7 @@ impl LogSource for RemoteLogs {
     }
 }
 
-fn json_post<T: Serialize>(
+pub(super) fn json_post<T: Serialize>(
     client: &reqwest::Client,
     url: String,
     body: &T,

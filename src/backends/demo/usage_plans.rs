@@ -5,7 +5,7 @@
 //! Requests`; its quota gives `429 {"message":"Limit Exceeded"}`. Rejected requests do not
 //! use up quota (observed on AWS by one client; reference §13.2).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -22,6 +22,8 @@ pub(crate) struct UsagePlanState {
     pub account: DemoAccount,
     /// `plan id|key id` → (period, requests counted in it).
     used: Mutex<HashMap<String, (String, i64)>>,
+    /// `plan id|key id` → day → requests admitted that day: what GetUsage reports.
+    daily: Mutex<HashMap<String, BTreeMap<chrono::NaiveDate, i64>>>,
     buckets: Throttler,
 }
 
@@ -49,6 +51,62 @@ impl UsagePlanState {
         entry.1 += 1;
         true
     }
+
+    /// Record one admitted request of `key` under `plan` on `day`.
+    fn count(&self, plan: &UsagePlan, key: &DemoApiKey, day: chrono::NaiveDate) {
+        let mut daily = self.daily.lock().unwrap_or_else(|e| e.into_inner());
+        *daily
+            .entry(format!("{}|{}", plan.id, key.id))
+            .or_default()
+            .entry(day)
+            .or_default() += 1;
+    }
+
+    /// `GetUsage` as API Gateway answers it: for each day of `start..=end`,
+    /// `[used that day, left of the quota period as of that day]` (without a quota,
+    /// what is left is reported as 0). `None` when the plan is not the account's.
+    pub fn usage(
+        &self,
+        plan_id: &str,
+        key_id: &str,
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> Option<Vec<(i64, i64)>> {
+        let plan = self
+            .account
+            .resources
+            .usage_plans
+            .plans
+            .iter()
+            .find(|p| p.id == plan_id)?;
+        let daily = self.daily.lock().unwrap_or_else(|e| e.into_inner());
+        let counts = daily.get(&format!("{plan_id}|{key_id}"));
+        let used_on = |d: chrono::NaiveDate| counts.and_then(|c| c.get(&d)).copied().unwrap_or(0);
+        let mut out = Vec::new();
+        let mut day = start;
+        while day <= end {
+            let left = plan.quota.as_ref().map_or(0, |q| {
+                let period = period_of(q, midnight(day));
+                let used_in_period: i64 = counts
+                    .map(|c| {
+                        c.range(..=day)
+                            .filter(|(d, _)| period_of(q, midnight(**d)) == period)
+                            .map(|(_, n)| n)
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                (i64::from(q.limit) - used_in_period).max(0)
+            });
+            out.push((used_on(day), left));
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
+        }
+        Some(out)
+    }
+}
+
+fn midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// The quota period a moment falls in (`DAY` 2026-12-05, `WEEK` 2026-W49, `MONTH` 2026-12);
@@ -168,6 +226,7 @@ pub(crate) fn enforce(
             "QUOTA_EXCEEDED",
         ));
     }
+    state.count(plan, key, chrono::Utc::now().date_naive());
     Ok(())
 }
 
@@ -223,6 +282,33 @@ mod tests {
         let open = api.route("GET /orders").unwrap();
         let mut vars = ContextVars::new();
         assert!(enforce(&state, &api, "dev", open, &[], &mut vars).is_ok());
+    }
+
+    /// GetUsage counts what was admitted (refusals use no quota) and what is left.
+    #[test]
+    fn usage_reports_admitted_requests_per_day_and_the_quota_left() {
+        let (state, api) = demo();
+        let trial = value(&state, "trial");
+        let key_id = state.account.key_by_value(&trial).unwrap().id.clone();
+        let plan_id = plan_of(&api, "dev", state.account.key_by_value(&trial).unwrap())
+            .unwrap()
+            .id
+            .clone();
+        let today = chrono::Utc::now().date_naive();
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(
+            state.usage(&plan_id, &key_id, yesterday, today),
+            Some(vec![(0, 3), (0, 3)])
+        );
+        for _ in 0..5 {
+            let _ = call(&state, &api, Some(&trial));
+        }
+        // 3 admitted, 2 refused with 429 Limit Exceeded: the quota of 3 a day is used up.
+        assert_eq!(
+            state.usage(&plan_id, &key_id, yesterday, today),
+            Some(vec![(0, 3), (3, 0)])
+        );
+        assert_eq!(state.usage("no-such-plan", &key_id, today, today), None);
     }
 
     #[test]

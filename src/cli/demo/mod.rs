@@ -54,6 +54,8 @@ pub enum DemoCommand {
     Authorizer(crate::cli::authorizer::Args),
     /// What is failing on the demo now: routes, causes, invocation health.
     Health(health::Args),
+    /// An API key's usage against its plan's quota (REST), as the demo counted it.
+    Usage(crate::cli::usage::Args),
     /// The demo's named credentials: JWTs (`--auth jwt:NAME`) and API keys (`--auth apikey:NAME`).
     Tokens(tokens::Args),
     /// Build the proxy event a demo function would receive.
@@ -84,6 +86,7 @@ pub async fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         DemoCommand::Doctor(a) => doctor::run(a, &g).await,
         DemoCommand::Authorizer(a) => crate::cli::authorizer::run(a, &g).await,
         DemoCommand::Health(a) => health::run(a, &g).await,
+        DemoCommand::Usage(a) => crate::cli::usage::run(a, &g).await,
         DemoCommand::Tokens(a) => tokens::run(a, &g).await,
         DemoCommand::Event(a) => event::run(a, &g).await,
         DemoCommand::CheckResponse(a) => check_response::run(a, &g).await,

@@ -25,13 +25,15 @@ fn draft(base: &str, method: &str, path: &str) -> RequestDraft {
 
 /// Record `draft` as sent with `outcome` in `dir`'s history for `key`.
 fn record(dir: &Path, key: &str, d: &RequestDraft, outcome: Outcome) {
-    let mut h = History::open_in(dir, key, StoreOptions::default()).unwrap();
     let sent = crate::engines::compose::build(d).unwrap();
     let sent = HttpRequest {
         headers: sent.headers,
         ..HttpRequest::new(&sent.method, &sent.url)
     };
-    h.record(
+    History::append_in(
+        dir,
+        key,
+        StoreOptions::default(),
         HistoryEntry::new(d, &sent, outcome),
         &Redactor::for_auth(&d.auth),
     )
@@ -182,8 +184,7 @@ async fn d_deletes_the_entry_from_the_file() {
     h.keys(&["d"]);
     h.settle().await;
     assert_eq!(page(&h).entries.len(), 2);
-    let on_disk =
-        History::open_in(&tmp.path().join("history"), KEY, StoreOptions::default()).unwrap();
+    let on_disk = History::open_in(&tmp.path().join("history"), KEY).unwrap();
     assert!(on_disk.get(&gone).is_none());
     assert_eq!(on_disk.entries().len(), 2);
     let screen = h.render(100, 12);

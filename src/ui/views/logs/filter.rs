@@ -8,7 +8,7 @@
 //! - anything else — case-insensitive substring of route, path, request ids,
 //!   error texts or the raw line
 
-use crate::domain::CorrelatedRecord;
+use super::kept::KeptRecord;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
@@ -71,7 +71,7 @@ impl LogFilter {
         self.terms.is_empty()
     }
 
-    pub fn matches(&self, r: &CorrelatedRecord) -> bool {
+    pub fn matches(&self, r: &KeptRecord) -> bool {
         self.terms.iter().all(|t| term_matches(t, r))
     }
 }
@@ -90,7 +90,7 @@ fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
     })
 }
 
-fn term_matches(t: &Term, r: &CorrelatedRecord) -> bool {
+fn term_matches(t: &Term, r: &KeptRecord) -> bool {
     let a = &r.access;
     match t {
         Term::StatusExact(s) => a.status == Some(*s),
@@ -121,9 +121,9 @@ fn term_matches(t: &Term, r: &CorrelatedRecord) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::AccessLogRecord;
+    use crate::domain::{AccessLogRecord, CorrelatedRecord};
 
-    fn rec(status: u16, route: &str, latency: f64, err: Option<&str>) -> CorrelatedRecord {
+    fn rec(status: u16, route: &str, latency: f64, err: Option<&str>) -> KeptRecord {
         CorrelatedRecord {
             access: AccessLogRecord {
                 status: Some(status),
@@ -141,6 +141,7 @@ mod tests {
             matched_by: None,
             timed_out: false,
         }
+        .into()
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! (right), the `/` filter, sorting, pause/resume, the tail's connection
 //! state, and the Insights pane.
 
-use std::borrow::Cow;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -105,6 +103,8 @@ pub struct LogsPage {
     pub targets: Option<crate::app::logs::LogTargets>,
     /// The view shows Insights results, not the tail (resume goes back).
     pub showing_query: bool,
+    /// The selected record's execution-log lines (REST stages that write them).
+    pub exec_logs: super::exec::ExecLogs,
 }
 
 impl LogsPage {
@@ -132,7 +132,13 @@ impl LogsPage {
             selection: Default::default(),
             targets: None,
             showing_query: false,
+            exec_logs: Default::default(),
         }
+    }
+
+    /// Rebuild the detail lines at the next render (new execution-log lines).
+    pub(super) fn mark_detail_dirty(&mut self) {
+        self.detail_dirty = true;
     }
 
     pub(crate) fn selected_index(&self) -> Option<usize> {
@@ -149,20 +155,15 @@ impl LogsPage {
     /// when its function logged none: the store does not keep rebuilt events
     /// (a kilobyte or two of JSON per record, for 100 k records), and
     /// rebuilding is a function of the record and the stage's options.
-    pub(crate) fn selected_record(&self) -> Option<(u64, Cow<'_, CorrelatedRecord>)> {
-        let (seq, rec) = self.store.view_get(self.selected_index()?)?;
-        let rebuilt = rec.event.is_none().then(|| {
-            let opts = self.targets.as_ref()?.correlate_options();
-            rebuilt_event(&rec.access, &opts)
-        });
-        Some(match rebuilt.flatten() {
-            Some(ev) => {
-                let mut owned = rec.clone();
-                owned.event = Some(ev);
-                (seq, Cow::Owned(owned))
-            }
-            None => (seq, Cow::Borrowed(rec)),
-        })
+    pub(crate) fn selected_record(&self) -> Option<(u64, CorrelatedRecord)> {
+        let (seq, kept) = self.store.view_get(self.selected_index()?)?;
+        let mut rec = kept.to_record();
+        if rec.event.is_none()
+            && let Some(opts) = self.targets.as_ref().map(|t| t.correlate_options())
+        {
+            rec.event = rebuilt_event(&rec.access, &opts);
+        }
+        Some((seq, rec))
     }
 
     pub(crate) fn is_typing(&self) -> bool {
@@ -481,7 +482,24 @@ impl LogsPage {
             return;
         };
         let findings = self.diagnose.as_ref().map(|d| d(&rec)).unwrap_or_default();
-        let lines = detail_lines(&rec, &findings, width as usize, self.detail_options, styles);
+        let exec = super::exec::section_lines(
+            self.exec_logs.group(),
+            rec.access
+                .request_id
+                .as_ref()
+                .and_then(|id| self.exec_logs.state(id.as_ref())),
+            width as usize,
+            self.detail_options.wrap,
+            styles,
+        );
+        let lines = detail_lines(
+            &rec,
+            &findings,
+            exec,
+            width as usize,
+            self.detail_options,
+            styles,
+        );
         self.detail_cache = Some((seq, width, findings, lines));
         self.detail_dirty = false;
     }

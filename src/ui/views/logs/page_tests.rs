@@ -333,10 +333,10 @@ fn rebuilt_events_are_dropped_from_the_store_and_rebuilt_when_opened() {
     p.wait_for_request("R1=");
     let (seq, opened) = p.selected_record().unwrap();
     assert_eq!(seq, 0);
-    assert_eq!(*opened, rec, "the record opened is the record that arrived");
+    assert_eq!(opened, rec, "the record opened is the record that arrived");
 
     // Without the stage's options the page cannot rebuild: it keeps the event.
     let mut p = LogsPage::new("t", RecordStore::with_capacity(10));
     p.add_records([rec.clone()]);
-    assert_eq!(p.store.get(0).unwrap().event.as_ref(), Some(&rebuilt));
+    assert_eq!(p.store.get(0).unwrap().event.as_deref(), Some(&rebuilt));
 }

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
 
 use super::filter::LogFilter;
+use super::kept::KeptRecord;
 use crate::domain::{CorrelatedRecord, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,7 @@ impl SortKey {
 
 #[derive(Debug, Clone)]
 pub struct RecordStore {
-    records: VecDeque<CorrelatedRecord>,
+    records: VecDeque<KeptRecord>,
     /// Sequence number of `records[0]`.
     base: u64,
     capacity: usize,
@@ -90,7 +91,7 @@ impl RecordStore {
         (self.sort, self.descending)
     }
 
-    pub fn get(&self, seq: u64) -> Option<&CorrelatedRecord> {
+    pub fn get(&self, seq: u64) -> Option<&KeptRecord> {
         let i = seq.checked_sub(self.base)?;
         self.records.get(usize::try_from(i).ok()?)
     }
@@ -101,7 +102,7 @@ impl RecordStore {
     }
 
     /// The `i`-th record in display order, with its sequence number.
-    pub fn view_get(&self, i: usize) -> Option<(u64, &CorrelatedRecord)> {
+    pub fn view_get(&self, i: usize) -> Option<(u64, &KeptRecord)> {
         let seq = *self.view.get(i)?;
         self.get(seq).map(|r| (seq, r))
     }
@@ -120,11 +121,7 @@ impl RecordStore {
         self.by_request_id.get(request_id).copied()
     }
 
-    fn compare(
-        &self,
-        (sa, a): (u64, &CorrelatedRecord),
-        (sb, b): (u64, &CorrelatedRecord),
-    ) -> Ordering {
+    fn compare(&self, (sa, a): (u64, &KeptRecord), (sb, b): (u64, &KeptRecord)) -> Ordering {
         let (a, b) = (&a.access, &b.access);
         let by_key = match self.sort {
             SortKey::Time => a.timestamp_ms.cmp(&b.timestamp_ms),
@@ -165,6 +162,7 @@ impl RecordStore {
     /// Append records (oldest first), evicting the oldest past capacity.
     pub fn extend(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
         for rec in records {
+            let rec = KeptRecord::from(rec);
             let seq = self.base + self.records.len() as u64;
             if let Some(id) = &rec.access.request_id {
                 self.by_request_id.insert(id.clone(), seq);
@@ -211,6 +209,7 @@ impl RecordStore {
         if let Some(pos) = self.view.iter().position(|&s| s == seq) {
             self.view.remove(pos);
         }
+        let record = KeptRecord::from(record);
         let passes = self.filter.matches(&record);
         self.records[i] = record;
         if passes {

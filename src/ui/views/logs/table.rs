@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::kept::KeptRecord;
 use super::store::{RecordStore, SortKey};
-use crate::domain::CorrelatedRecord;
 use crate::ui::components::styles::BodyStyles;
 
 /// `12:04:05.120` (UTC).
@@ -33,7 +33,7 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-fn error_text(r: &CorrelatedRecord) -> Option<&str> {
+fn error_text(r: &KeptRecord) -> Option<&str> {
     let a = &r.access;
     a.integration_error
         .as_deref()
@@ -77,7 +77,7 @@ fn route_width(width: u16) -> usize {
     ((width as usize).saturating_sub(fixed) / 2).clamp(8, 40)
 }
 
-pub fn row_line(r: &CorrelatedRecord, width: u16, styles: &BodyStyles) -> Line<'static> {
+pub fn row_line(r: &KeptRecord, width: u16, styles: &BodyStyles) -> Line<'static> {
     let a = &r.access;
     let status_style = a.status.map_or(styles.dim, |s| styles.status(s));
     let route = a
