@@ -19,65 +19,7 @@ use pty::PtyApp;
 
 const T: Duration = Duration::from_secs(20);
 
-/// What a demo scenario sends and expects, as `assets/demo/scenarios.toml` says.
-struct Scenario {
-    api_name: String,
-    method: String,
-    /// The route's path, without the stage.
-    route: String,
-    status: u16,
-    doctor: String,
-    headers: Vec<(String, String)>,
-    body: Vec<String>,
-}
-
-fn scenario(name: &str) -> Scenario {
-    let read = |f: &str| -> toml::Table {
-        let path = format!("{}/assets/demo/{f}", env!("CARGO_MANIFEST_DIR"));
-        toml::from_str(&std::fs::read_to_string(&path).expect("demo data")).expect("toml")
-    };
-    let scenarios = read("scenarios.toml");
-    let s = scenarios["scenario"]
-        .as_array()
-        .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
-        .unwrap_or_else(|| panic!("no demo scenario `{name}`"));
-    let field = |k: &str| s[k].as_str().unwrap_or_default().to_string();
-    let apis = read("apis.toml");
-    let api = apis["api"]
-        .as_array()
-        .and_then(|all| all.iter().find(|a| a["id"].as_str() == Some(&field("api"))))
-        .expect("the scenario's API");
-    let path = field("path");
-    let route = match path[1..].split_once('/') {
-        Some((_stage, route)) => format!("/{route}"),
-        None => path.clone(),
-    };
-    Scenario {
-        api_name: api["name"].as_str().expect("name").to_string(),
-        method: field("method"),
-        route,
-        status: s["expectStatus"].as_integer().expect("expectStatus") as u16,
-        doctor: field("doctor"),
-        headers: s
-            .get("headers")
-            .and_then(|h| h.as_table())
-            .map(|t| {
-                t.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        body: s
-            .get("expectBody")
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
-}
+use pty::{DemoScenario as Scenario, demo_scenario as scenario};
 
 fn reason(status: u16) -> &'static str {
     match status {

@@ -100,33 +100,8 @@ fn open_route(app: &mut PtyApp, api: &str, path: &str) {
 /// The demo scenario `name` from `assets/demo/scenarios.toml`, resolved to
 /// what the TUI shows: (API name, method, route path, stage, expected status).
 fn scenario(name: &str) -> (String, String, String, String, u16) {
-    let read = |f: &str| -> toml::Table {
-        let path = format!("{}/assets/demo/{f}", env!("CARGO_MANIFEST_DIR"));
-        toml::from_str(&std::fs::read_to_string(&path).expect("demo data")).expect("toml")
-    };
-    let scenarios = read("scenarios.toml");
-    let s = scenarios["scenario"]
-        .as_array()
-        .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
-        .unwrap_or_else(|| panic!("no demo scenario `{name}`"));
-    let field = |k: &str| s[k].as_str().unwrap_or_default().to_string();
-    let apis = read("apis.toml");
-    let api = apis["api"]
-        .as_array()
-        .and_then(|all| all.iter().find(|a| a["id"].as_str() == Some(&field("api"))))
-        .expect("the scenario's API");
-    // The path starts with the stage (no `$default` stage in the demo).
-    let path = field("path");
-    let (stage, route) = path[1..].split_once('/').expect("/stage/route");
-    let route = format!("/{}", route.split('?').next().unwrap_or_default());
-    let status = s["expectStatus"].as_integer().expect("expectStatus") as u16;
-    (
-        api["name"].as_str().expect("name").to_string(),
-        field("method"),
-        route,
-        stage.to_string(),
-        status,
-    )
+    let s = pty::demo_scenario(name);
+    (s.api_name, s.method, s.route, s.stage, s.status)
 }
 
 #[test]

@@ -312,3 +312,67 @@ pub fn http_get(addr: &str, path: &str) -> u16 {
         .and_then(|c| c.parse().ok())
         .expect("an HTTP status line")
 }
+
+/// A demo scenario as `assets/demo/scenarios.toml` says it (and `apis.toml` names its
+/// API): what the pty tests send and expect, so they follow the scenario file.
+pub struct DemoScenario {
+    pub api_name: String,
+    pub method: String,
+    /// The first path segment: the stage (or a custom domain's base path).
+    pub stage: String,
+    /// The path after it, without the query string.
+    pub route: String,
+    pub status: u16,
+    pub doctor: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<String>,
+}
+
+/// The demo scenario `name` (panics, naming it, when there is none).
+pub fn demo_scenario(name: &str) -> DemoScenario {
+    let read = |f: &str| -> toml::Table {
+        let path = format!("{}/assets/demo/{f}", env!("CARGO_MANIFEST_DIR"));
+        toml::from_str(&std::fs::read_to_string(&path).expect("demo data")).expect("toml")
+    };
+    let scenarios = read("scenarios.toml");
+    let s = scenarios["scenario"]
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["name"].as_str() == Some(name)))
+        .unwrap_or_else(|| panic!("no demo scenario `{name}`"));
+    let field = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+    let apis = read("apis.toml");
+    let api = apis["api"]
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["id"].as_str() == Some(&field("api"))))
+        .expect("the scenario's API");
+    // The path starts with the stage (no `$default` stage in the demo).
+    let path = field("path");
+    let (stage, route) = path[1..].split_once('/').expect("/stage/route");
+    let strings = |v: Option<&toml::Value>| -> Vec<String> {
+        v.and_then(|b| b.as_array())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    DemoScenario {
+        api_name: api["name"].as_str().expect("name").to_string(),
+        method: field("method"),
+        stage: stage.to_string(),
+        route: format!("/{}", route.split('?').next().unwrap_or_default()),
+        status: s["expectStatus"].as_integer().expect("expectStatus") as u16,
+        doctor: field("doctor"),
+        headers: s
+            .get("headers")
+            .and_then(|h| h.as_table())
+            .map(|t| {
+                t.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        body: strings(s.get("expectBody")),
+    }
+}
