@@ -88,12 +88,12 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// The text of the Doctor pane beside a response, one string per row, borders and
-/// scrollbar removed.
+/// The text of the Doctor pane beside a response (focused or not), one string per
+/// row, borders and scrollbar removed.
 fn doctor_pane(screen: &str) -> Vec<String> {
     let lines: Vec<&str> = screen.lines().collect();
     let Some((top, col)) = lines.iter().enumerate().find_map(|(i, l)| {
-        let byte = l.find("┌Doctor")?;
+        let byte = l.find("┌Doctor").or_else(|| l.find("┏▶ Doctor"))?;
         Some((i, l[..byte].chars().count()))
     }) else {
         return Vec::new();
@@ -101,26 +101,29 @@ fn doctor_pane(screen: &str) -> Vec<String> {
     let mut rows = Vec::new();
     for l in &lines[top + 1..] {
         let chars: Vec<char> = l.chars().collect();
-        if chars.get(col) == Some(&'└') || chars.len() <= col + 1 {
+        if matches!(chars.get(col), Some('└' | '┗')) || chars.len() <= col + 1 {
             break;
         }
-        let mut inner: String = chars[col + 1..].iter().collect();
-        let trimmed = inner.trim_end_matches(' ').to_string();
-        inner = trimmed
-            .strip_suffix('│')
-            .unwrap_or(&trimmed)
+        let inner: String = chars[col + 1..].iter().collect();
+        let trimmed = inner.trim_end_matches(' ');
+        let inner = trimmed
+            .strip_suffix(['│', '┃'])
+            .unwrap_or(trimmed)
             .trim_end_matches(['█', '║'])
+            .trim_end()
             .to_string();
         rows.push(inner);
     }
     rows
 }
 
+fn is_finding_head(row: &str) -> bool {
+    ["✗ ", "! ", "i "].iter().any(|m| row.starts_with(m))
+}
+
 /// The first finding in the pane: (its line `✗ error CODE ...`, its fix text, rows joined).
 fn first_finding(pane: &[String]) -> Option<(String, String)> {
-    let start = pane
-        .iter()
-        .position(|r| r.starts_with('✗') || r.starts_with('!') || r.starts_with('i'))?;
+    let start = pane.iter().position(|r| is_finding_head(r))?;
     let head = pane[start].clone();
     let fix_at = start
         + pane[start..]
@@ -305,7 +308,8 @@ impl Demo {
     }
 
     /// The response on screen answers what `s` expects: its status, body, and the
-    /// doctor's first finding is `s.doctor` with that code's registered fix.
+    /// doctor's first finding is `s.doctor` with that code's registered fix. Returns
+    /// the screen (with the Doctor pane's rows read on the way when it had to scroll).
     fn expect(&mut self, s: &Scenario) -> String {
         let status_line = format!("{} {}", s.status, reason(s.status));
         self.app
@@ -327,16 +331,76 @@ impl Demo {
         }
         let code = FindingCode::parse(&s.doctor).expect("a registered code");
         // The pane may first show the response-only diagnosis, then the one with logs.
-        self.app.wait_until(
-            &format!("{} with its fix, first in the Doctor pane", s.doctor),
-            T,
-            |sc| {
-                let pane = doctor_pane(sc);
-                first_finding(&pane).is_some_and(|(head, fix)| {
-                    head.contains(&s.doctor) && is_registered_fix_on_screen(code, &fix)
-                }) && !sc.contains("gathering logs")
-            },
-        )
+        let screen =
+            self.app
+                .wait_until(&format!("{} first in the Doctor pane", s.doctor), T, |sc| {
+                    let pane = doctor_pane(sc);
+                    let first = pane.iter().find(|r| is_finding_head(r));
+                    first.is_some_and(|h| h.contains(&s.doctor)) && !sc.contains("gathering logs")
+                });
+        let fix_shown = |pane: &[String]| {
+            first_finding(pane).is_some_and(|(_, fix)| is_registered_fix_on_screen(code, &fix))
+        };
+        if fix_shown(&doctor_pane(&screen)) {
+            return screen;
+        }
+        // A finding taller than the pane: focus it (Tab) and read on with Down.
+        let all = self.scroll_doctor_pane(&fix_shown);
+        assert!(
+            fix_shown(&all),
+            "{}'s registered fix never came into view; the pane read:\n{}",
+            s.doctor,
+            all.join("\n")
+        );
+        // What was read while scrolling, then the screen as it is now.
+        format!("{}\n{}", all.join("\n"), self.app.screen())
+    }
+
+    /// Focus the Doctor pane and press Down until `done(rows so far)`; returns the
+    /// pane's rows in order (the banner above the findings stays put while they scroll).
+    fn scroll_doctor_pane(&mut self, done: &dyn Fn(&[String]) -> bool) -> Vec<String> {
+        for _ in 0..4 {
+            if self.app.screen().contains("┏▶ Doctor") {
+                break;
+            }
+            self.keys(&["Tab"]);
+            std::thread::sleep(Duration::from_millis(40));
+        }
+        let screen = self.app.wait_for("┏▶ Doctor", T);
+        let view = doctor_pane(&screen);
+        let banner = match view.first() {
+            Some(r) if !is_finding_head(r) => {
+                view.iter().position(|r| r.is_empty()).map_or(0, |i| i + 1)
+            }
+            _ => 0,
+        };
+        let mut all = view.clone();
+        let mut last = view[banner..].to_vec();
+        for _ in 0..60 {
+            if done(&all) {
+                break;
+            }
+            self.keys(&["Down"]);
+            let deadline = Instant::now() + Duration::from_millis(500);
+            let now = loop {
+                let v = doctor_pane(&self.app.screen());
+                let v = v.get(banner..).unwrap_or_default().to_vec();
+                if v != last || Instant::now() > deadline {
+                    break v;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            if now == last {
+                break;
+            }
+            // Scrolled by one line: the new view's last row is the next row.
+            let shift = (1..=now.len())
+                .find(|k| now[..now.len() - k] == last[*k..])
+                .unwrap_or(now.len());
+            all.extend_from_slice(&now[now.len() - shift..]);
+            last = now;
+        }
+        all
     }
 
     fn quit(mut self, test: &str) {

@@ -28,7 +28,6 @@ use crate::engines::event_build::{
     EventInput, Seed, build_event, parse_execute_api_host, strip_stage,
 };
 use crate::engines::exec_log::parse_test_invoke_log;
-use crate::engines::routing::{DEFAULT_STAGE, Router};
 
 /// The request whose authorization is looked at.
 #[derive(Debug, Clone, Default)]
@@ -162,19 +161,8 @@ pub(crate) fn prepare_with(
         &url,
         seed,
     );
-    let resolution = Router::from_api(api).resolve(&q.method, &input.path);
-    let Some(m) = &resolution.matched else {
-        return Err(format!(
-            "no route of {} matches {} {}: {}",
-            api.id,
-            q.method,
-            input.path,
-            resolution.summary()
-        ));
-    };
-    let route = api
-        .route(&m.route_key)
-        .ok_or("the matched route is not in the API")?;
+    let routed = super::route_request(api, &q.method, &input)?;
+    let route = routed.route;
     let Some(auth) = route
         .authorizer_id
         .as_deref()
@@ -188,12 +176,9 @@ pub(crate) fn prepare_with(
             auth.name, route.route_key, auth.authorizer_type
         ));
     };
-    input.route_key = m.route_key.clone();
-    input.path_parameters = m.path_parameters.clone();
-    input.stage = resolution
-        .stage
-        .clone()
-        .unwrap_or_else(|| DEFAULT_STAGE.to_string());
+    input.route_key = routed.matched.route_key;
+    input.path_parameters = routed.matched.path_parameters;
+    input.stage = routed.stage;
     if let Some(stage) = api.stage(&input.stage) {
         input.stage_variables = stage.stage_variables.clone();
     }

@@ -16,7 +16,6 @@ use crate::domain::{Api, ExecTrace, Finding, HttpRequest, HttpResponse, Protocol
 use crate::engines::doctor::{self, Evidence};
 use crate::engines::event_build::{EventInput, strip_stage};
 use crate::engines::exec_log::parse_test_invoke_log;
-use crate::engines::routing::{DEFAULT_STAGE, Router};
 
 use super::authorizer::RealCallError;
 
@@ -58,29 +57,15 @@ pub fn prepare(api: &Api, q: &MethodQuery) -> Result<PreparedMethod, String> {
         &q.url,
         super::seed(),
     );
-    let resolution = Router::from_api(api).resolve(&q.method, &input.path);
-    let Some(m) = &resolution.matched else {
-        return Err(format!(
-            "no route of {} matches {} {}: {}",
-            api.id,
-            q.method,
-            input.path,
-            resolution.summary()
-        ));
-    };
-    let route = api
-        .route(&m.route_key)
-        .ok_or("the matched route is not in the API")?;
+    let routed = super::route_request(api, &q.method, &input)?;
+    let route = routed.route;
     let Some(resource_id) = route.route_id.clone() else {
         return Err(format!(
             "route {} has no resource id in the inventory",
             route.route_key
         ));
     };
-    let stage = resolution
-        .stage
-        .clone()
-        .unwrap_or_else(|| DEFAULT_STAGE.to_string());
+    let stage = routed.stage;
     let path = strip_stage(&input.path, &stage, true);
     let query = input.query.trim_start_matches('?');
     Ok(PreparedMethod {

@@ -2,11 +2,12 @@
 //! the last hour, from one metrics-only triage run
 //! ([`crate::app::health::totals`]: stage totals, at most ceil(n/500)
 //! GetMetricData calls) started when the inventory has loaded, so the first
-//! frame never waits for CloudWatch. Kept in [`Shared::sparks`]; the list
-//! reads it when it draws.
+//! frame never waits for CloudWatch, and again every [`REFRESH`] while the
+//! list is on screen (the shell's tick asks [`due`]). Kept in
+//! [`Shared::sparks`]; the list reads it when it draws.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use ratatui::text::Span;
@@ -25,6 +26,11 @@ use crate::engines::health::series::{add, bars, rate, rebucket, total};
 /// beside the flags at 80 columns.
 pub(crate) const WIDE_CELLS: usize = 12;
 pub(crate) const NARROW_CELLS: usize = 6;
+
+/// How old the sparklines may get while the API list is shown: CloudWatch
+/// publishes API Gateway's metrics per minute, so a minute is the finest
+/// refresh that can show anything new (one metrics-only run per refresh).
+pub(crate) const REFRESH: Duration = Duration::from_secs(60);
 
 /// One API's last hour per minute, summed over its stages.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,6 +52,8 @@ pub struct ApiSparks {
     pub problem: Option<String>,
     /// Stops the previous load when a refresh starts another.
     cancel: CancellationToken,
+    /// When the last load started (`None` before the inventory is in).
+    started: Option<Instant>,
 }
 
 impl ApiSparks {
@@ -92,10 +100,19 @@ impl ApiSparks {
     }
 }
 
+/// True when the sparklines are [`REFRESH`] old at `now` and no load is
+/// running: the shell then calls [`load`] again (while the list is on top).
+pub(crate) fn due(sparks: &ApiSparks, now: Instant) -> bool {
+    !sparks.loading
+        && sparks
+            .started
+            .is_some_and(|t| now.saturating_duration_since(t) >= REFRESH)
+}
+
 /// Start loading the sparklines of every API whose details are in (stages
-/// are needed to name the metrics); a running load is cancelled. Quiet: the
-/// columns appear when the numbers do.
-pub fn load(shared: &mut Shared) -> Vec<Effect> {
+/// are needed to name the metrics) at `now`; a running load is cancelled.
+/// Quiet: the columns appear (or change) when the numbers do.
+pub fn load(shared: &mut Shared, now: Instant) -> Vec<Effect> {
     let apis: Vec<_> = shared
         .inventory
         .apis
@@ -104,6 +121,7 @@ pub fn load(shared: &mut Shared) -> Vec<Effect> {
         .cloned()
         .collect();
     shared.sparks.cancel.cancel();
+    shared.sparks.started = Some(now);
     if apis.is_empty() {
         shared.sparks.loading = false;
         return vec![];

@@ -14,6 +14,7 @@ use ratatui::Frame;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::Action;
+use super::api_sparks;
 use super::chrome::{self, Crumb, Prompt, PromptKind};
 use super::commands::{self, CommandCtx};
 use super::completion;
@@ -95,7 +96,6 @@ impl App {
     }
 
     /// The top page as a concrete type (tests and commands).
-    #[cfg(test)]
     pub(crate) fn top_as<P: Page>(&self) -> Option<&P> {
         let any: &dyn std::any::Any = self.top();
         any.downcast_ref::<P>()
@@ -165,6 +165,7 @@ impl App {
                     self.shared.status.spinner = self.shared.status.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
+                self.refresh_sparks(Instant::now());
             }
             Event::TaskDone {
                 origin,
@@ -183,6 +184,19 @@ impl App {
             Event::Terminate => self.quit = true,
             Event::Suspend => self.stop_requested = true,
         }
+    }
+
+    /// Reload the API list's sparklines when they are
+    /// [`api_sparks::REFRESH`] old and the list is on top (nobody looks at
+    /// them elsewhere, so nothing is fetched then). Returns whether a load
+    /// started.
+    pub(crate) fn refresh_sparks(&mut self, now: Instant) -> bool {
+        if self.top_as::<ApiListPage>().is_none() || !api_sparks::due(&self.shared.sparks, now) {
+            return false;
+        }
+        let effects = api_sparks::load(&mut self.shared, now);
+        self.apply(None, effects);
+        true
     }
 
     fn top_id(&self) -> Option<PageId> {

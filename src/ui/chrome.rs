@@ -6,10 +6,11 @@ use std::ops::Range;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::commands;
 use super::components::line_input::LineInput;
+use super::components::scroll_text::detail_block;
 use super::shared::Shared;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -322,11 +323,7 @@ pub(crate) fn render_help(
     } else {
         String::new()
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.get("border"))
-        .title(Span::styled(" help — Esc closes ", theme.get("title")))
+    let block = detail_block(" help — Esc closes ", theme)
         .title_bottom(Line::styled(more, theme.get("dim")).right_aligned());
     frame.render_widget(Clear, area);
     frame.render_widget(

@@ -51,7 +51,7 @@ fn apply(shared: &mut Shared, event: InventoryEvent, cache: &InventoryCache) -> 
     let mut effects: Vec<Effect> = applied.errors.into_iter().map(Effect::Error).collect();
     // The list is drawn: now its sparklines (never before the first frame).
     if done {
-        effects.extend(super::api_sparks::load(shared));
+        effects.extend(super::api_sparks::load(shared, std::time::Instant::now()));
     }
     effects
 }

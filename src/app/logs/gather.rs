@@ -87,6 +87,54 @@ impl Search<'_> {
     }
 }
 
+/// A REST stage's execution-log group, to read one request's lines from
+/// (the logs view's record detail).
+#[derive(Clone)]
+pub struct ExecSource {
+    backend: Backend,
+    pub group: String,
+}
+
+impl ExecSource {
+    /// The source for `stage` of `api`, when its settings write execution logs.
+    pub fn for_stage(
+        backend: &Backend,
+        api: &crate::domain::Api,
+        stage: &str,
+    ) -> Option<ExecSource> {
+        let stage = api.stage(stage)?;
+        Some(ExecSource {
+            backend: backend.clone(),
+            group: crate::app::diagnose::exec_group(api, stage)?,
+        })
+    }
+
+    /// The lines of `request_id` (whose access record is stamped `around_ms`),
+    /// parsed into steps; `None` when the group has none of them (yet).
+    pub fn fetch(
+        &self,
+        request_id: String,
+        around_ms: i64,
+    ) -> impl std::future::Future<Output = Result<Option<ExecTrace>, String>> + Send + 'static {
+        let this = self.clone();
+        async move {
+            let mut search = Search {
+                backend: &this.backend,
+                start_ms: around_ms - LOOKBACK_MS,
+                seen: HashSet::new(),
+            };
+            let events = search.events(&this.group, &request_id).await?;
+            let lines = events
+                .iter()
+                .map(|e| parse_exec_line(e.timestamp_ms, &e.message))
+                .filter(|l| l.request_id.as_deref().is_none_or(|r| r == request_id));
+            Ok(group_by_request(lines)
+                .into_iter()
+                .find(|t| t.summary.request_id == request_id))
+        }
+    }
+}
+
 /// Where to look for one request's logs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Where<'a> {

@@ -1,11 +1,29 @@
-//! A scrollable block of text lines for detail pages.
+//! A scrollable block of text lines for detail pages, and the rounded,
+//! titled frame every full page draws in.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::ui::action::Action;
+use crate::ui::theme::Theme;
+
+/// The frame of a full page: rounded border in the theme's `border` style,
+/// titled `title` (a line the page styles itself: counts, filters...).
+pub(crate) fn page_block<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.get("border"))
+        .title(title)
+}
+
+/// The frame of a detail page: [`page_block`] titled `title` in the
+/// theme's `title` style.
+pub(crate) fn detail_block(title: impl Into<String>, theme: &Theme) -> Block<'static> {
+    page_block(Span::styled(title.into(), theme.get("title")), theme)
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct ScrollText {
@@ -54,5 +72,17 @@ impl ScrollText {
             .wrap(Wrap { trim: false })
             .scroll((self.offset, 0));
         frame.render_widget(paragraph, area);
+    }
+
+    /// [`ScrollText::render`] in a [`detail_block`] titled `title`.
+    pub fn render_detail(
+        &mut self,
+        frame: &mut Frame,
+        area: Rect,
+        title: impl Into<String>,
+        lines: Vec<Line<'_>>,
+        theme: &Theme,
+    ) {
+        self.render(frame, area, lines, detail_block(title, theme));
     }
 }

@@ -5,13 +5,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table, Tabs};
+use ratatui::widgets::{Paragraph, Row, Table, Tabs};
 
 use super::checks;
 use super::{api_tables, cors_view, policy_view, rest_tables};
 use crate::domain::{Api, Protocol};
 use crate::ui::action::Action;
 use crate::ui::components::columns::{hidden_columns_note, table_width};
+use crate::ui::components::scroll_text::page_block;
 use crate::ui::components::{FilterList, ScrollText};
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
@@ -331,11 +332,7 @@ impl Page for ApiDetailPage {
                 theme.get("key"),
             ));
         }
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Line::from(title));
+        let block = page_block(title, theme);
         if !api.details_loaded {
             let text = if shared.status.running.is_empty() {
                 "Details not loaded (press r)."

@@ -4,13 +4,14 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 use crate::domain::Api;
 use crate::ui::action::Action;
 use crate::ui::api_sparks;
 use crate::ui::components::FilterList;
 use crate::ui::components::columns::{Column, TableSpec, hidden_columns_note, table_width};
+use crate::ui::components::scroll_text::page_block;
 use crate::ui::inventory_feed;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
@@ -108,11 +109,7 @@ impl Page for ApiListPage {
         if inv.any_stale() {
             title.push(Span::styled(" cached — refreshing ", theme.get("stale")));
         }
-        let mut block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Line::from(title));
+        let mut block = page_block(title, theme);
         // Partial listings say what is missing instead of failing the view.
         for problem in &inv.problems {
             block = block.title_bottom(Line::styled(format!(" ✗ {problem} "), theme.get("error")));

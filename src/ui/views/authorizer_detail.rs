@@ -8,7 +8,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
 use super::authorizer_call::{self, CallState};
@@ -457,11 +456,6 @@ impl Page for AuthorizerDetailPage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(" Authorizer ", theme.get("title")));
         let api = shared.inventory.api(&self.api_id);
         let lines = match api.and_then(|api| Some((api, api.authorizer(&self.authorizer_id)?))) {
             Some((api, a)) => self.lines(api, a, shared),
@@ -473,6 +467,7 @@ impl Page for AuthorizerDetailPage {
                 ),
             )],
         };
-        self.scroll.render(frame, area, lines, block);
+        self.scroll
+            .render_detail(frame, area, " Authorizer ", lines, theme);
     }
 }

@@ -6,7 +6,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use crate::ui::action::Action;
 use crate::ui::commands::CommandCtx;
@@ -69,14 +68,12 @@ impl Page for MessagesPage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(
-                format!(" Messages ({}, newest first) ", shared.status.log.len()),
-                theme.get("title"),
-            ));
-        self.scroll.render(frame, area, lines(shared), block);
+        self.scroll.render_detail(
+            frame,
+            area,
+            format!(" Messages ({}, newest first) ", shared.status.log.len()),
+            lines(shared),
+            theme,
+        );
     }
 }

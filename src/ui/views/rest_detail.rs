@@ -5,7 +5,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::rest_tables::{base_path_label, mapping_url, quota_text, throttle_text};
 use crate::domain::{Api, CustomDomain, GatewayResponse, Protocol, UsagePlan};
@@ -333,11 +332,6 @@ impl Page for RestDetailPage {
             Subject::GatewayResponse(_) => " Gateway response ",
             Subject::Domain(_) => " Custom domain ",
         };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(heading, theme.get("title")));
         let lines = shared
             .inventory
             .api(&self.api_id)
@@ -348,6 +342,7 @@ impl Page for RestDetailPage {
                     format!("{} is not in the inventory (any more)", self.title(shared)),
                 )]
             });
-        self.scroll.render(frame, area, lines, block);
+        self.scroll
+            .render_detail(frame, area, heading, lines, theme);
     }
 }

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::api_tables::target;
 use crate::domain::{Api, Integration, Protocol, Route, Stage};
@@ -238,11 +237,6 @@ impl Page for RouteDetailPage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(" Route ", theme.get("title")));
         let api = shared.inventory.api(&self.api_id);
         let lines = match api.and_then(|a| a.route(&self.route_key).map(|r| (a, r))) {
             Some((api, route)) => route_lines(api, route, theme),
@@ -254,6 +248,7 @@ impl Page for RouteDetailPage {
                 ),
             )],
         };
-        self.scroll.render(frame, area, lines, block);
+        self.scroll
+            .render_detail(frame, area, " Route ", lines, theme);
     }
 }

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::checks;
 use crate::domain::{AccessLogging, Api, RouteSettings, Stage};
@@ -215,11 +214,6 @@ impl Page for StageDetailPage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(" Stage ", theme.get("title")));
         let api = shared.inventory.api(&self.api_id);
         let stage = api.and_then(|a| Some((a, a.stage(&self.stage_name)?)));
         let lines = match stage {
@@ -232,7 +226,8 @@ impl Page for StageDetailPage {
                 ),
             )],
         };
-        self.scroll.render(frame, area, lines, block);
+        self.scroll
+            .render_detail(frame, area, " Stage ", lines, theme);
     }
 }
 

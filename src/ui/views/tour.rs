@@ -5,7 +5,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
 
 use crate::app::tour::{self, NAMED_KEYS, TourStep};
 use crate::ui::action::Action;
@@ -100,14 +99,12 @@ impl Page for TourPage {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Span::styled(
-                " Guided tour: a 502, a CORS failure, a 401 ",
-                theme.get("title"),
-            ));
-        self.scroll.render(frame, area, lines(theme), block);
+        self.scroll.render_detail(
+            frame,
+            area,
+            " Guided tour: a 502, a CORS failure, a 401 ",
+            lines(theme),
+            theme,
+        );
     }
 }

@@ -21,6 +21,17 @@ pub struct DoctorPane {
     /// Shown above the findings: where the evidence stands (gathering the
     /// request's logs, confirmed by them, or none arrived).
     pub banner: Option<String>,
+    /// Where each finding started in the last render, the lines in all and
+    /// the rows shown: `down` / `up` scroll through a finding taller than
+    /// the pane before they move to the next one.
+    drawn: Option<Drawn>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Drawn {
+    starts: Vec<usize>,
+    total: usize,
+    height: usize,
 }
 
 impl DoctorPane {
@@ -53,6 +64,31 @@ impl DoctorPane {
 
     pub(crate) fn select_prev(&mut self) {
         self.selected = self.selected.saturating_sub(1);
+    }
+
+    /// `j` / Down: the next line of the selected finding while some of it is
+    /// still below the pane (its fix comes last), else the next finding.
+    pub fn down(&mut self) {
+        if let Some(d) = &self.drawn {
+            let end = d.starts.get(self.selected + 1).copied().unwrap_or(d.total);
+            if end > self.scroll.top + d.height {
+                self.scroll.top += 1;
+                return;
+            }
+        }
+        self.select_next();
+    }
+
+    /// `k` / Up: back up through the selected finding, then the one before.
+    pub fn up(&mut self) {
+        if let Some(d) = &self.drawn {
+            let start = d.starts.get(self.selected).copied().unwrap_or(0);
+            if start < self.scroll.top {
+                self.scroll.top -= 1;
+                return;
+            }
+        }
+        self.select_prev();
     }
 
     /// The selected finding as plain text, for the clipboard.
@@ -215,13 +251,23 @@ impl StatefulWidget for DoctorPaneView<'_> {
             return;
         }
         let (lines, starts) = finding_lines(pane, area.width as usize, self.focused, self.styles);
-        // Keep the selected finding's head line visible.
+        // Keep the selected finding in view: its head, unless `down` scrolled
+        // on through a finding taller than the pane.
+        let h = area.height as usize;
         if let Some(&start) = starts.get(pane.selected) {
-            let h = area.height as usize;
-            if start < pane.scroll.top || start >= pane.scroll.top + h {
+            let end = starts
+                .get(pane.selected + 1)
+                .copied()
+                .unwrap_or(lines.len());
+            if start >= pane.scroll.top + h || end <= pane.scroll.top {
                 pane.scroll.top = start;
             }
         }
+        pane.drawn = Some(Drawn {
+            starts,
+            total: lines.len(),
+            height: h,
+        });
         ScrollView {
             source: &Lines(&lines),
             styles: self.styles,
@@ -273,6 +319,49 @@ mod tests {
         assert!(text.ends_with("certainty: from the configuration"));
         pane.select_next();
         assert_eq!(pane.selected, 1);
+    }
+
+    #[test]
+    fn down_scrolls_through_a_finding_taller_than_the_pane_then_moves_on() {
+        let mut pane = DoctorPane::new(sample());
+        let styles = BodyStyles::default();
+        let draw = |pane: &mut DoctorPane| {
+            render(40, 4, |f| {
+                f.render_stateful_widget(
+                    DoctorPaneView {
+                        focused: true,
+                        styles: &styles,
+                    },
+                    f.area(),
+                    pane,
+                )
+            })
+        };
+        let first = draw(&mut pane);
+        assert!(first.contains("BODY_NOT_STRING"), "{first}");
+        assert!(!first.contains("fix:"), "the pane is too short: {first}");
+        // Down walks the first finding's lines until its fix shows...
+        let mut seen_fix = false;
+        for _ in 0..20 {
+            pane.down();
+            let screen = draw(&mut pane);
+            if pane.selected > 0 {
+                break;
+            }
+            seen_fix |= screen.contains("fix:");
+        }
+        assert!(seen_fix, "the first finding's fix never came into view");
+        // ...then moves on to the next finding, whose head is shown.
+        assert_eq!(pane.selected, 1);
+        let screen = draw(&mut pane);
+        assert!(screen.contains("CORS_ORIGIN_TRAILING_SLASH"), "{screen}");
+        // Up goes back through it to the first finding.
+        for _ in 0..40 {
+            pane.up();
+            draw(&mut pane);
+        }
+        assert_eq!(pane.selected, 0);
+        assert_eq!(pane.scroll.top, 0);
     }
 
     #[test]

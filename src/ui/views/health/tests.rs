@@ -405,6 +405,79 @@ async fn metrics_that_never_answer_never_delay_the_api_list() {
     );
 }
 
+/// [`FakeMetrics`], counting the GetMetricData calls.
+#[derive(Default)]
+struct Counting(std::sync::atomic::AtomicUsize);
+
+#[async_trait]
+impl MetricSource for Counting {
+    async fn get_metric_data(
+        &self,
+        queries: &[MetricQuery],
+        start_s: i64,
+        end_s: i64,
+    ) -> Result<Vec<MetricSeries>, BackendError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        FakeMetrics.get_metric_data(queries, start_s, end_s).await
+    }
+}
+
+#[tokio::test]
+async fn the_sparklines_refresh_every_minute_while_the_api_list_is_shown() {
+    use crate::ui::api_sparks::REFRESH;
+    use std::sync::atomic::Ordering;
+    let control = FakeControl {
+        apis: vec![fixtures::orders_api(), fixtures::payments_api()],
+        ..Default::default()
+    };
+    let calls = Arc::new(Counting::default());
+    let mut backend = fake_backend(control);
+    backend.metrics = calls.clone();
+    let mut h = harness(backend);
+    h.start().await;
+    let wait = std::time::Duration::from_secs(5);
+    h.pump_until(wait, |app| {
+        !app.shared.sparks.loading && !app.shared.sparks.by_api.is_empty()
+    })
+    .await;
+    let first = calls.0.load(Ordering::SeqCst);
+    assert!(first > 0, "the first load asked CloudWatch");
+    let t0 = std::time::Instant::now();
+    // Not yet a minute old: nothing is asked.
+    assert!(!h.app.refresh_sparks(t0 + REFRESH / 2));
+    assert_eq!(calls.0.load(Ordering::SeqCst), first);
+    // A minute later the list asks again, once, and takes the new numbers.
+    let generation = h.app.shared.inventory.generation;
+    assert!(h.app.refresh_sparks(t0 + REFRESH));
+    assert!(h.app.shared.sparks.loading);
+    assert!(
+        !h.app.refresh_sparks(t0 + REFRESH * 2),
+        "a running load is not started twice"
+    );
+    h.pump_until(wait, |app| !app.shared.sparks.loading).await;
+    let second = calls.0.load(Ordering::SeqCst);
+    assert_eq!(
+        second,
+        2 * first,
+        "one more run, as many calls as the first"
+    );
+    assert!(
+        h.app.shared.inventory.generation > generation,
+        "the list redraws"
+    );
+    assert!(h.app.shared.sparks.get("a1b2c3d4e5").is_some());
+    // Another page on top: the sparklines are not looked at, not fetched.
+    h.keys(&["<Enter>"]);
+    assert!(
+        h.app
+            .top_as::<crate::ui::views::api_list::ApiListPage>()
+            .is_none(),
+        "Enter opened the API"
+    );
+    assert!(!h.app.refresh_sparks(t0 + REFRESH * 10));
+    assert_eq!(calls.0.load(Ordering::SeqCst), second);
+}
+
 /// A metric source that refuses (no cloudwatch:GetMetricData permission).
 struct Denied;
 

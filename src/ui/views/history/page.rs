@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, Tabs};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Tabs};
 use tokio_util::sync::CancellationToken;
 
 use super::rows::{self, SavedRow};
@@ -16,6 +16,7 @@ use crate::domain::RequestDraft;
 use crate::store::HistoryEntry;
 use crate::ui::action::Action;
 use crate::ui::components::FilterList;
+use crate::ui::components::scroll_text::page_block;
 use crate::ui::page::{Effect, Page, Selection};
 use crate::ui::shared::Shared;
 use crate::ui::views::compose::page::ComposePage;
@@ -422,11 +423,7 @@ impl Page for HistoryPage {
                 theme.get("key"),
             ));
         }
-        let mut block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(theme.get("border"))
-            .title(Line::from(title));
+        let mut block = page_block(title, theme);
         if let Some(w) = &self.warning {
             block = block.title_bottom(Line::styled(format!(" ✗ {w} "), theme.get("error")));
         }

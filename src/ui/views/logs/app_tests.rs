@@ -62,7 +62,7 @@ pub(super) async fn send(gw: &DemoGateway, path: &str) -> (u16, String, HttpResp
 }
 
 /// Mask what changes from run to run (clock, latencies, ids, ports).
-fn stable(screen: &str, ids: &[&str]) -> String {
+pub(super) fn stable(screen: &str, ids: &[&str]) -> String {
     let mut s = screen.to_string();
     for (i, id) in ids.iter().enumerate() {
         s = s.replace(id, &format!("<req{i}>"));

@@ -113,11 +113,13 @@ pub(crate) fn expand_tabs(s: &str) -> String {
     out
 }
 
-/// All lines of the detail pane for `width` columns: summary, doctor,
-/// Lambda lines, then the event (folded unless `opts.event_open`).
+/// All lines of the detail pane for `width` columns: summary, doctor, the
+/// execution log (`exec`, REST), Lambda lines, then the event (folded
+/// unless `opts.event_open`).
 pub(crate) fn detail_lines(
     r: &CorrelatedRecord,
     findings: &[Finding],
+    exec: Vec<Line<'static>>,
     width: usize,
     opts: DetailOptions,
     styles: &BodyStyles,
@@ -193,6 +195,7 @@ pub(crate) fn detail_lines(
         out.extend(finding_lines(&pane, width, false, styles).0);
     }
     out.push(Line::default());
+    out.extend(exec);
     // API Gateway answered by itself (authorizer, throttling, no route): no function ran.
     let not_invoked = not_invoked_reason(a);
     if r.unmatched || r.lambda_lines.is_empty() {
@@ -346,6 +349,7 @@ mod tests {
         let out = text(&detail_lines(
             &r,
             &[],
+            Vec::new(),
             200,
             DetailOptions::default(),
             &BodyStyles::default(),

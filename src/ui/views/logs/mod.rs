@@ -2,6 +2,7 @@
 //! the proxy event, the Lambda lines and the doctor's conclusions on the right.
 
 pub mod detail;
+pub mod exec;
 pub mod filter;
 pub mod insights;
 pub mod kept;
@@ -14,6 +15,8 @@ pub mod verbs;
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod exec_tests;
 #[cfg(test)]
 mod open_row_tests;
 #[cfg(test)]

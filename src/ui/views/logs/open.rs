@@ -197,6 +197,8 @@ pub(crate) fn open_filtered(
     };
     page.tail.connection = Connection::Connecting;
     page.diagnose = Some(screen::diagnose_with(api.clone()));
+    page.exec_logs.source =
+        crate::app::logs::gather::ExecSource::for_stage(&shared.backend, &api, &req.stage);
     if let Some(f) = filter {
         page.set_filter_text(f);
     }

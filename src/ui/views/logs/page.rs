@@ -103,6 +103,8 @@ pub struct LogsPage {
     pub targets: Option<crate::app::logs::LogTargets>,
     /// The view shows Insights results, not the tail (resume goes back).
     pub showing_query: bool,
+    /// The selected record's execution-log lines (REST stages that write them).
+    pub exec_logs: super::exec::ExecLogs,
 }
 
 impl LogsPage {
@@ -130,7 +132,13 @@ impl LogsPage {
             selection: Default::default(),
             targets: None,
             showing_query: false,
+            exec_logs: Default::default(),
         }
+    }
+
+    /// Rebuild the detail lines at the next render (new execution-log lines).
+    pub(super) fn mark_detail_dirty(&mut self) {
+        self.detail_dirty = true;
     }
 
     pub(crate) fn selected_index(&self) -> Option<usize> {
@@ -474,7 +482,24 @@ impl LogsPage {
             return;
         };
         let findings = self.diagnose.as_ref().map(|d| d(&rec)).unwrap_or_default();
-        let lines = detail_lines(&rec, &findings, width as usize, self.detail_options, styles);
+        let exec = super::exec::section_lines(
+            self.exec_logs.group(),
+            rec.access
+                .request_id
+                .as_ref()
+                .and_then(|id| self.exec_logs.state(id.as_ref())),
+            width as usize,
+            self.detail_options.wrap,
+            styles,
+        );
+        let lines = detail_lines(
+            &rec,
+            &findings,
+            exec,
+            width as usize,
+            self.detail_options,
+            styles,
+        );
         self.detail_cache = Some((seq, width, findings, lines));
         self.detail_dirty = false;
     }

@@ -79,6 +79,8 @@ pub(crate) fn apply_feed(page: &mut LogsPage, report: FeedReport) -> Vec<Effect>
         page.tail.connection = Connection::Failed(fatal.clone());
         effects.push(Effect::Error(fatal));
     }
+    // New records may have moved the selection onto one not read yet.
+    effects.extend(page.exec_fetch());
     effects
 }
 
@@ -292,10 +294,11 @@ impl Page for LogsPage {
             }
             _ => return None,
         };
-        let effects = match self.handle_key(k) {
+        let mut effects = match self.handle_key(k) {
             Some(e) => self.effect(e, shared),
             None => vec![],
         };
+        effects.extend(self.exec_fetch());
         Some(effects)
     }
 

@@ -166,11 +166,11 @@ impl ResponsePage {
             KeyCode::BackTab => self.cycle_focus(true),
             KeyCode::Char('j') | KeyCode::Down => match self.scroll_mut() {
                 Some(s) => s.down(1),
-                None => self.doctor.select_next(),
+                None => self.doctor.down(),
             },
             KeyCode::Char('k') | KeyCode::Up => match self.scroll_mut() {
                 Some(s) => s.up(1),
-                None => self.doctor.select_prev(),
+                None => self.doctor.up(),
             },
             KeyCode::PageDown | KeyCode::Char(' ') => {
                 if let Some(s) = self.scroll_mut() {
