@@ -88,7 +88,10 @@ fn composer_fields_take_every_key_drafts_survive_and_json_goes_out_as_json() {
     let screen = app.wait_for("your unsent draft is back", T);
     assert!(screen.contains("Auth API key"), "{screen}");
 
-    // The valid demo token, and send: the example body makes it a 201.
+    // The valid demo token, and send: the example body makes it a 201. (In API key
+    // mode the numbers pick the demo's API keys: `A` leaves it first.)
+    app.press("A");
+    app.wait_for("Auth none", T);
     app.press("1");
     app.wait_for("Auth JWT bearer", T);
     app.press("Ctrl-S");
