@@ -12,14 +12,16 @@
 //! `logs_tui_memory ACCESS_FILE LAMBDA_FILE [N_ACCESS]` (default 100000;
 //! the Lambda file is read until its lines have been offered too).
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
 use gatescope::app::logs::{LogBook, LogTargets};
-use gatescope::domain::{ApiType, RawLogEvent};
+use gatescope::domain::{ApiType, CorrelatedRecord, RawLogEvent};
 use gatescope::engines::access_log::{RECOMMENDED_HTTP, check_format};
 use gatescope::ui::components::styles::BodyStyles;
 use gatescope::ui::views::logs::filter::LogFilter;
+use gatescope::ui::views::logs::kept::KeptRecord;
 use gatescope::ui::views::logs::page::LogsPage;
 use gatescope::ui::views::logs::store::RecordStore;
 use ratatui::Terminal;
@@ -138,6 +140,28 @@ fn main() {
     let mut page = page_view;
     let records = page.store.view_len();
     let held_kb = status_kb("VmRSS:");
+    let peak_kb = status_kb("VmHWM:");
+
+    // The peer, same run: the page's records held once more, as
+    // `KeptRecord`s and then as `CorrelatedRecord`s (what the page kept
+    // before), pushed one by one as the page's ring grows; the RSS each copy
+    // adds is what that layout costs (line texts shared in both). Both stay
+    // held until both are measured: freed memory would be reused.
+    fn copies<T>(page: &LogsPage, make: impl Fn(&KeptRecord) -> T) -> (VecDeque<T>, u64) {
+        let before = status_kb("VmRSS:");
+        let mut held = VecDeque::new();
+        for i in 0..page.store.view_len() {
+            if let Some((_, r)) = page.store.view_get(i) {
+                held.push_back(make(r));
+            }
+        }
+        let grown = status_kb("VmRSS:").saturating_sub(before);
+        (held, grown)
+    }
+    let (kept_copy, as_kept_kb) = copies(&page, |r| KeptRecord::from(r.to_record()));
+    let (correlated_copy, as_correlated_kb) =
+        copies(&page, |r| -> CorrelatedRecord { r.to_record() });
+    drop((kept_copy, correlated_copy));
 
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let frame = frame_ms(&mut page, &mut term, 21);
@@ -154,9 +178,11 @@ fn main() {
             "loadSeconds": load_s,
             "rssBeforeKb": before_kb,
             "rssHeldKb": held_kb,
-            "peakRssKb": status_kb("VmHWM:"),
+            "peakRssKb": peak_kb,
             "frameMs": frame,
             "frameFilteredMs": frame_filtered,
+            "recordsAsCorrelatedKb": as_correlated_kb,
+            "recordsAsKeptKb": as_kept_kb,
         })
     );
 }
