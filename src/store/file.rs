@@ -76,7 +76,13 @@ pub(crate) fn read_file(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(too_big()));
     }
-    let file = std::fs::File::open(path).map_err(err)?;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // Removed since `metadata` (a journal folded away by another
+        // gatescope): as absent as if it had never been there.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

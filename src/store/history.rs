@@ -269,10 +269,13 @@ impl History {
         // Stamp before reading: if another gatescope writes in between, the
         // stamp is the old one and the next write re-reads.
         let seen = (stamp(&path), stamp(&journal));
+        // The journal before the base file: a compaction by another gatescope
+        // in between moves its lines into the base (read next; entries in both
+        // count once), where the other order would miss them.
+        let lines = journal::read::<HistoryEntry>(&journal)?;
         let loaded = load_json::<HistoryFile>(&path)?;
         let version = loaded.value.version;
         let newer_version = (version > FORMAT_VERSION).then_some(version);
-        let lines = journal::read::<HistoryEntry>(&journal)?;
         let bad_note = (lines.bad_lines > 0).then(|| {
             format!(
                 "{} line(s) of {} could not be read; the file is copied aside before it is next folded into the history",

@@ -23,6 +23,16 @@ fn record(h: &mut History, entry: HistoryEntry, r: &Redactor) -> Result<HistoryE
     record_in(h, StoreOptions::default(), entry, r)
 }
 
+/// Record a plain `GET http://x/` of [`draft`] with no outcome.
+fn record_plain(h: &mut History) -> Result<HistoryEntry, StoreError> {
+    let entry = HistoryEntry::new(
+        &draft(),
+        &HttpRequest::new("GET", "http://x/"),
+        Outcome::default(),
+    );
+    record(h, entry, &Redactor::new())
+}
+
 /// Everything the history wrote: the base file and the journal.
 fn stored_text(h: &History) -> String {
     [h.path().to_path_buf(), journal_path(h.path())]
@@ -129,16 +139,7 @@ fn a_corrupt_history_is_kept_aside_and_recording_continues() {
     std::fs::write(dir.path().join("k.json"), "not json").unwrap();
     let mut h = History::open_in(dir.path(), "k").unwrap();
     assert!(h.warning.as_deref().unwrap().contains("a copy was kept"));
-    record(
-        &mut h,
-        HistoryEntry::new(
-            &draft(),
-            &HttpRequest::new("GET", "http://x/"),
-            Outcome::default(),
-        ),
-        &Redactor::new(),
-    )
-    .unwrap();
+    record_plain(&mut h).unwrap();
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -199,16 +200,7 @@ fn a_file_from_a_newer_version_is_read_but_never_rewritten() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("k.json");
     let mut h = History::open_in(dir.path(), "k").unwrap();
-    record(
-        &mut h,
-        HistoryEntry::new(
-            &draft(),
-            &HttpRequest::new("GET", "http://x/"),
-            Outcome::default(),
-        ),
-        &Redactor::new(),
-    )
-    .unwrap();
+    record_plain(&mut h).unwrap();
     // The entry is a journal line: make it a base file of version 1.
     let line = std::fs::read_to_string(journal_path(&p)).unwrap();
     std::fs::remove_file(journal_path(&p)).unwrap();
@@ -226,16 +218,7 @@ fn a_file_from_a_newer_version_is_read_but_never_rewritten() {
     let mut h = History::open_in(dir.path(), "k").unwrap();
     assert_eq!(h.entries().len(), 1, "what can be read is read");
     assert!(h.warning.as_deref().unwrap().contains("newer gatescope"));
-    let e = record(
-        &mut h,
-        HistoryEntry::new(
-            &draft(),
-            &HttpRequest::new("GET", "http://x/"),
-            Outcome::default(),
-        ),
-        &Redactor::new(),
-    )
-    .unwrap_err();
+    let e = record_plain(&mut h).unwrap_err();
     assert!(e.to_string().contains("version 99"), "{e}");
     let id = h.entries()[0].id.clone();
     assert!(h.remove(&id).is_err());
@@ -244,18 +227,7 @@ fn a_file_from_a_newer_version_is_read_but_never_rewritten() {
     std::fs::write(&p, &v1).unwrap();
     let mut h = History::open_in(dir.path(), "k").unwrap();
     std::fs::write(&p, &v99).unwrap();
-    assert!(
-        record(
-            &mut h,
-            HistoryEntry::new(
-                &draft(),
-                &HttpRequest::new("GET", "http://x/"),
-                Outcome::default(),
-            ),
-            &Redactor::new(),
-        )
-        .is_err()
-    );
+    assert!(record_plain(&mut h).is_err());
     assert_eq!(std::fs::read_to_string(&p).unwrap(), v99);
     // Nor does a send that appends without reading the history.
     let e = History::append_in(
@@ -425,4 +397,48 @@ fn free_urls_are_keyed_by_host_and_port() {
     let d = draft_from_url("GET", "http://127.0.0.1:8080/x").unwrap();
     assert_eq!(History::key_for(&d), "127.0.0.1_8080");
     assert_eq!(file_stem("../../etc/passwd"), "_.._etc_passwd");
+}
+
+/// A reader never fails and never sees the history shrink while another
+/// gatescope appends and folds the journal into the base file (the journal
+/// vanishing between its check and its read was an error; reading the base
+/// before the journal could miss the lines just folded).
+#[test]
+fn reading_while_the_journal_is_folded_sees_every_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, done) = (path.clone(), done.clone());
+        std::thread::spawn(move || {
+            for i in 0..(COMPACT_AFTER * 4 + 5) {
+                let o = Outcome {
+                    request_id: Some(format!("w-{i}")),
+                    ..Default::default()
+                };
+                let entry = HistoryEntry::new(&draft(), &HttpRequest::new("GET", "http://x/"), o);
+                History::append_in(&path, "k", StoreOptions::default(), entry, &Redactor::new())
+                    .unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    let mut seen = 0;
+    let mut reads = 0;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        let h = History::open_in(&path, "k").unwrap();
+        assert!(
+            h.entries().len() >= seen,
+            "{} after {seen}",
+            h.entries().len()
+        );
+        seen = h.entries().len();
+        reads += 1;
+    }
+    writer.join().unwrap();
+    assert_eq!(
+        History::open_in(&path, "k").unwrap().entries().len(),
+        COMPACT_AFTER * 4 + 5
+    );
+    assert!(reads > 0);
 }
