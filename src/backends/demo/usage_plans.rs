@@ -15,14 +15,12 @@ use super::pipeline::{GatewayError, rest_error};
 use super::throttle::Throttler;
 use crate::domain::{Api, Quota, Route, Throttle, UsagePlan, header};
 
-/// The account's keys with the state the plans keep: quota used per period, per-key
+/// The account's keys with the state the plans keep: requests admitted per day, per-key
 /// token buckets. One per demo gateway (plans are account-wide).
 #[derive(Debug, Default)]
 pub(crate) struct UsagePlanState {
     pub account: DemoAccount,
-    /// `plan id|key id` → (period, requests counted in it).
-    used: Mutex<HashMap<String, (String, i64)>>,
-    /// `plan id|key id` → day → requests admitted that day: what GetUsage reports.
+    /// `plan id|key id` → day → requests admitted that day (the quota and GetUsage read them).
     daily: Mutex<HashMap<String, BTreeMap<chrono::NaiveDate, i64>>>,
     buckets: Throttler,
 }
@@ -35,31 +33,20 @@ impl UsagePlanState {
         }
     }
 
-    /// Count one request against the quota; false when the period's quota is used up.
-    fn take_quota(&self, plan: &UsagePlan, key: &DemoApiKey, quota: &Quota) -> bool {
-        let period = period_of(quota, chrono::Utc::now());
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = used
-            .entry(format!("{}|{}", plan.id, key.id))
-            .or_insert_with(|| (period.clone(), 0));
-        if entry.0 != period {
-            *entry = (period, 0);
-        }
-        if entry.1 >= i64::from(quota.limit) {
+    /// Admit one request of `key` under `plan` on `day`: counted unless the
+    /// plan's quota for the period is used up (check and count under one lock,
+    /// so concurrent requests cannot both take the last one). The same counts
+    /// answer GetUsage.
+    fn take_quota(&self, plan: &UsagePlan, key: &DemoApiKey, day: chrono::NaiveDate) -> bool {
+        let mut daily = self.daily.lock().unwrap_or_else(|e| e.into_inner());
+        let counts = daily.entry(format!("{}|{}", plan.id, key.id)).or_default();
+        if let Some(q) = &plan.quota
+            && used_in_period(counts, q, day) >= i64::from(q.limit)
+        {
             return false;
         }
-        entry.1 += 1;
+        *counts.entry(day).or_default() += 1;
         true
-    }
-
-    /// Record one admitted request of `key` under `plan` on `day`.
-    fn count(&self, plan: &UsagePlan, key: &DemoApiKey, day: chrono::NaiveDate) {
-        let mut daily = self.daily.lock().unwrap_or_else(|e| e.into_inner());
-        *daily
-            .entry(format!("{}|{}", plan.id, key.id))
-            .or_default()
-            .entry(day)
-            .or_default() += 1;
     }
 
     /// `GetUsage` as API Gateway answers it: for each day of `start..=end`,
@@ -86,16 +73,8 @@ impl UsagePlanState {
         let mut day = start;
         while day <= end {
             let left = plan.quota.as_ref().map_or(0, |q| {
-                let period = period_of(q, midnight(day));
-                let used_in_period: i64 = counts
-                    .map(|c| {
-                        c.range(..=day)
-                            .filter(|(d, _)| period_of(q, midnight(**d)) == period)
-                            .map(|(_, n)| n)
-                            .sum()
-                    })
-                    .unwrap_or(0);
-                (i64::from(q.limit) - used_in_period).max(0)
+                let used = counts.map_or(0, |c| used_in_period(c, q, day));
+                (i64::from(q.limit) - used).max(0)
             });
             out.push((used_on(day), left));
             let Some(next) = day.succ_opt() else { break };
@@ -103,6 +82,20 @@ impl UsagePlanState {
         }
         Some(out)
     }
+}
+
+/// Requests counted in `day`'s quota period up to and including `day`.
+fn used_in_period(
+    counts: &BTreeMap<chrono::NaiveDate, i64>,
+    quota: &Quota,
+    day: chrono::NaiveDate,
+) -> i64 {
+    let period = period_of(quota, midnight(day));
+    counts
+        .range(..=day)
+        .filter(|(d, _)| period_of(quota, midnight(**d)) == period)
+        .map(|(_, n)| n)
+        .sum()
 }
 
 fn midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
@@ -216,9 +209,7 @@ pub(crate) fn enforce(
             ));
         }
     }
-    if let Some(q) = &plan.quota
-        && !state.take_quota(plan, key, q)
-    {
+    if !state.take_quota(plan, key, chrono::Utc::now().date_naive()) {
         return Err(rest_error(
             429,
             r#"{"message":"Limit Exceeded"}"#,
@@ -226,7 +217,6 @@ pub(crate) fn enforce(
             "QUOTA_EXCEEDED",
         ));
     }
-    state.count(plan, key, chrono::Utc::now().date_naive());
     Ok(())
 }
 
