@@ -167,7 +167,7 @@ impl LogBook {
 
     /// Parse and file events of any of the book's groups.
     pub fn ingest(&mut self, events: &[RawLogEvent]) -> Ingested {
-        self.ingest_inner(events, &mut BTreeSet::new(), None)
+        self.ingest_inner(events, None, None)
     }
 
     /// Ingest, and return what a live view must (re)draw: every new access
@@ -178,7 +178,7 @@ impl LogBook {
         let first_new = self.next_seq();
         let mut touched = BTreeSet::new();
         let mut fresh = Vec::new();
-        self.ingest_inner(events, &mut touched, Some(&mut fresh));
+        self.ingest_inner(events, Some(&mut touched), Some(&mut fresh));
         let dropped = self.records.dropped();
         touched
             .into_iter()
@@ -215,7 +215,7 @@ impl LogBook {
     fn ingest_inner(
         &mut self,
         events: &[RawLogEvent],
-        touched: &mut BTreeSet<u64>,
+        mut touched: Option<&mut BTreeSet<u64>>,
         mut fresh: Option<&mut Vec<AccessLogRecord>>,
     ) -> Ingested {
         let mut n = Ingested::default();
@@ -237,7 +237,9 @@ impl LogBook {
                 if let Some(fresh) = fresh.as_deref_mut() {
                     fresh.push(rec);
                 }
-                touched.insert(seq);
+                if let Some(touched) = touched.as_deref_mut() {
+                    touched.insert(seq);
+                }
                 n.access += 1;
             } else {
                 let line = self.parser.parse(ev);
@@ -246,12 +248,14 @@ impl LogBook {
                         self.apigw_of_lambda
                             .insert(lambda_id.clone(), Text::new(apigw));
                     }
-                    let by_event = self
-                        .apigw_of_lambda
-                        .get(lambda_id)
-                        .and_then(|a| self.by_request_id.get(&key_hash(a)));
-                    touched.extend(self.by_integration_id.get(&key_hash(lambda_id)).copied());
-                    touched.extend(by_event.copied());
+                    if let Some(touched) = touched.as_deref_mut() {
+                        let by_event = self
+                            .apigw_of_lambda
+                            .get(lambda_id)
+                            .and_then(|a| self.by_request_id.get(&key_hash(a)));
+                        touched.extend(self.by_integration_id.get(&key_hash(lambda_id)).copied());
+                        touched.extend(by_event.copied());
+                    }
                 }
                 self.index.add(line);
                 n.lambda += 1;

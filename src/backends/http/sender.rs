@@ -3,6 +3,7 @@
 //! streamed with a cap on what is kept (the full size is still counted), and
 //! timing (first byte = response head received, total = body read).
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
@@ -46,27 +47,41 @@ pub enum SendError {
 /// hyper's read buffer (400 KiB), far above the 64 KiB a head may need.
 pub(crate) const MAX_RESPONSE_HEADERS: usize = 1000;
 
-/// A reusable sender (one connection pool).
+/// A reusable sender (a connection pool per scheme).
+///
+/// Plain `http://` URLs go through a client that loads no TLS roots; the
+/// TLS client is built on the first URL that needs it. Reading and parsing
+/// the system's CA certificates (a few hundred files) was the largest part of
+/// a one-shot `gatescope send` to a plain-http URL (profiled with `perf`:
+/// about a third of the process's CPU), and such a URL never uses them.
 #[derive(Debug, Clone)]
 pub struct Sender {
-    client: reqwest::Client,
+    plain: reqwest::Client,
+    tls: Arc<OnceLock<Result<reqwest::Client, BackendError>>>,
     options: SendOptions,
 }
 
 impl Sender {
     pub fn new(options: SendOptions) -> Result<Sender, BackendError> {
-        let client = reqwest::Client::builder()
-            // A debugging tool shows the 3xx the API answered, it does not follow it.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
-            .connector_layer(super::connect_timing::TimingLayer)
-            // curl reads 1,000 headers; hyper's default stops at 100.
-            .http1_max_headers(MAX_RESPONSE_HEADERS)
-            .build()
-            .map_err(|e| {
-                BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}"))
-            })?;
-        Ok(Sender { client, options })
+        // No roots at all: a TLS handshake through this client fails
+        // (unknown issuer), it never passes unverified.
+        let plain = build_client(client_builder(&options).tls_certs_only([]))?;
+        Ok(Sender {
+            plain,
+            tls: Arc::new(OnceLock::new()),
+            options,
+        })
+    }
+
+    /// The client for `url`: TLS only when the exchange can need it.
+    fn client_for(&self, url: &str) -> Result<&reqwest::Client, BackendError> {
+        if !needs_tls(url, |name| std::env::var(name).ok()) {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| build_client(client_builder(&self.options)))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn options(&self) -> &SendOptions {
@@ -114,7 +129,8 @@ impl Sender {
         let request = self.to_reqwest(req)?;
         let started = Instant::now();
         let resp = self
-            .client
+            .client_for(&req.url)
+            .map_err(SendError::Failed)?
             .execute(request)
             .await
             .map_err(|e| SendError::Failed(network_error(&req.url, &e)))?;
@@ -260,4 +276,79 @@ pub fn reason(status: u16) -> &'static str {
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("")
+}
+
+/// The settings both clients share.
+fn client_builder(options: &SendOptions) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        // A debugging tool shows the 3xx the API answered, it does not follow it.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+        .connector_layer(super::connect_timing::TimingLayer)
+        // curl reads 1,000 headers; hyper's default stops at 100.
+        .http1_max_headers(MAX_RESPONSE_HEADERS)
+}
+
+fn build_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, BackendError> {
+    builder.build().map_err(|e| {
+        BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}"))
+    })
+}
+
+/// Whether sending to `url` may open a TLS connection: an `https` URL, or
+/// any URL when a proxy variable reqwest reads names an `https://` proxy.
+fn needs_tls(url: &str, env: impl Fn(&str) -> Option<String>) -> bool {
+    let is_https = |u: &str| u.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"));
+    let plain = url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+    !plain
+        || ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+            .iter()
+            .filter_map(|name| env(name))
+            .any(|proxy| is_https(proxy.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_urls_that_can_meet_tls_load_the_tls_client() {
+        let none = |_: &str| None;
+        assert!(!needs_tls("http://127.0.0.1:8080/pets", none));
+        assert!(!needs_tls("HTTP://example.com/", none));
+        assert!(needs_tls("https://abc.execute-api.eu-west-1.amazonaws.com/", none));
+        assert!(needs_tls("HTTPS://x/", none));
+        // Not a URL reqwest sends plainly: the full client decides.
+        assert!(needs_tls("ftp://x/", none));
+        // A plain URL through an https proxy needs TLS to the proxy.
+        let proxy = |name: &str| (name == "HTTP_PROXY").then(|| " https://proxy:3128".to_string());
+        assert!(needs_tls("http://127.0.0.1/", proxy));
+        let plain_proxy = |name: &str| (name == "all_proxy").then(|| "http://proxy:3128".to_string());
+        assert!(!needs_tls("http://127.0.0.1/", plain_proxy));
+    }
+
+    #[tokio::test]
+    async fn a_plain_url_is_sent_without_building_the_tls_client() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await.unwrap();
+            sock.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+                .await
+                .unwrap();
+        });
+        let sender = Sender::new(SendOptions::default()).unwrap();
+        let req = HttpRequest {
+            method: "GET".into(),
+            url: format!("http://127.0.0.1:{port}/"),
+            ..Default::default()
+        };
+        let resp = sender.send(&req).await.unwrap();
+        assert_eq!(resp.status, 204);
+        assert!(sender.tls.get().is_none(), "the TLS client was built for a plain URL");
+        server.await.unwrap();
+    }
 }

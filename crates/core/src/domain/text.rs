@@ -204,7 +204,7 @@ pub(crate) fn intern(s: &str) -> Text {
 /// valid; only later duplicates stop being shared).
 #[derive(Debug, Clone)]
 pub(crate) struct Interner {
-    seen: HashSet<Arc<str>>,
+    seen: HashSet<Arc<str>, foldhash::fast::RandomState>,
     max: usize,
 }
 
@@ -217,7 +217,7 @@ impl Default for Interner {
 impl Interner {
     pub fn new(max: usize) -> Self {
         Interner {
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             max: max.max(1),
         }
     }

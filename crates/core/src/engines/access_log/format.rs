@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::template::{TemplateMatcher, Token, tokenize};
+use super::vars::{Slot, slot_of};
 use crate::domain::ApiType;
 
 /// The console's preset families, plus anything else.
@@ -27,6 +28,10 @@ pub struct AccessLogFormat {
     pub source: String,
     /// JSON only: dotted key path (`a.b` for nested objects) → variable name.
     pub json_keys: HashMap<String, String>,
+    /// `json_keys` resolved once to where each value lands: the parser looks
+    /// up every key of every line here (a key missing from it, added to
+    /// `json_keys` later, is still found there, only more slowly).
+    pub(super) slots: HashMap<Box<str>, Slot, foldhash::fast::RandomState>,
     /// Every format: the template matcher (JSON's lenient fallback).
     pub(super) matcher: Option<TemplateMatcher>,
     /// Variables the format logs, in order.
@@ -62,13 +67,24 @@ impl AccessLogFormat {
             FormatKind::Custom
         };
         let matcher = TemplateMatcher::new(&tokens, kind == FormatKind::Json);
-        AccessLogFormat {
+        let mut f = AccessLogFormat {
             kind,
             source: format.to_string(),
             json_keys: json_keys.unwrap_or_default(),
+            slots: HashMap::default(),
             matcher,
             vars,
-        }
+        };
+        f.index_keys();
+        f
+    }
+
+    fn index_keys(&mut self) {
+        self.slots = self
+            .json_keys
+            .iter()
+            .map(|(key, var)| (key.as_str().into(), slot_of(var)))
+            .collect();
     }
 
     /// What gatescope assumes when the stage's format is unknown (e.g. the
@@ -91,6 +107,7 @@ impl AccessLogFormat {
         }
         // Only the JSON path is meaningful when the template is a guess.
         f.matcher = None;
+        f.index_keys();
         f
     }
 }

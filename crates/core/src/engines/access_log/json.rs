@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::format::AccessLogFormat;
-use super::vars::assign;
+use super::vars::{assign, assign_to};
 use crate::domain::AccessLogRecord;
 
 /// Fill `rec` from a JSON line. Errors leave `rec` partly filled; the caller
@@ -72,6 +72,9 @@ struct ValueSeed<'a> {
 
 impl ValueSeed<'_> {
     fn store(self, value: &str) {
+        if let Some(slot) = self.format.slots.get(self.path) {
+            return assign_to(self.rec, slot, value);
+        }
         // Keys the format does not map are kept under their own name.
         let var = self
             .format

@@ -91,14 +91,34 @@ fn present(v: &str) -> Option<&str> {
     (!v.is_empty() && v != "-").then_some(v)
 }
 
+/// Where a variable's values land: a typed field, or `fields` under the
+/// variable's own name. Resolved once per format key, not once per value.
+#[derive(Debug, Clone)]
+pub(crate) enum Slot {
+    Typed(Field),
+    Other(Text),
+}
+
+pub(crate) fn slot_of(var: &str) -> Slot {
+    field_of(var).map_or_else(|| Slot::Other(Text::new(var)), Slot::Typed)
+}
+
+/// Store one logged value of variable `var`.
+pub(crate) fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
+    assign_to(rec, &slot_of(var), value);
+}
+
 /// Store one logged value. Values that repeat from record to record
 /// (route keys, stages, error texts, user agents, most custom fields) are
 /// interned; ids, paths and addresses are not.
-pub(crate) fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
+pub(crate) fn assign_to(rec: &mut AccessLogRecord, slot: &Slot, value: &str) {
     let Some(v) = present(value) else { return };
-    let Some(field) = field_of(var) else {
-        rec.fields.insert(intern(var), intern(v));
-        return;
+    let field = match slot {
+        Slot::Typed(field) => *field,
+        Slot::Other(var) => {
+            rec.fields.insert(var.clone(), intern(v));
+            return;
+        }
     };
     let own = || Some(Text::new(v));
     let shared = || Some(intern(v));
@@ -123,12 +143,16 @@ pub(crate) fn assign(rec: &mut AccessLogRecord, var: &str, value: &str) {
         Field::SourceIp => rec.source_ip = own(),
         Field::UserAgent => rec.user_agent = shared(),
         Field::ResponseLength => rec.response_length = v.parse().ok(),
-        // Kept as text; `finish` turns them into `timestamp_ms`.
+        // Kept as text under the variable's name; `finish` turns them into
+        // `timestamp_ms` and the REST route key.
         Field::ResourcePath => {
-            rec.fields.insert(intern(var), intern(v));
+            rec.fields.insert(Text::new("resourcePath"), intern(v));
         }
-        Field::RequestTime | Field::RequestTimeEpoch => {
-            rec.fields.insert(intern(var), Text::new(v));
+        Field::RequestTime => {
+            rec.fields.insert(Text::new("requestTime"), Text::new(v));
+        }
+        Field::RequestTimeEpoch => {
+            rec.fields.insert(Text::new("requestTimeEpoch"), Text::new(v));
         }
     }
 }

@@ -69,6 +69,10 @@ impl KeptInvocation {
     }
 }
 
+/// Looked up for every Lambda line (SipHash showed in the 1 M-line profile);
+/// seeded per process, so crafted ids cannot pile into one bucket.
+type FastHash = foldhash::fast::RandomState;
+
 /// Invocations by Lambda request id; grows as lines arrive (live tail).
 /// Each request id is stored once: the map key, the invocation and its lines
 /// all share one [`Text`]. Invocations sit in first-seen order in a deque
@@ -79,14 +83,14 @@ impl KeptInvocation {
 #[derive(Debug, Default, Clone)]
 pub struct InvocationIndex {
     /// Request id → sequence number (`slots[seq - first]`).
-    by_id: HashMap<Text, u64>,
+    by_id: HashMap<Text, u64, FastHash>,
     /// Invocations, oldest first; `None` once taken by a batch correlation.
     slots: VecDeque<Option<KeptInvocation>>,
     /// Sequence number of `slots[0]`.
     first: u64,
     /// API Gateway request id (a logged event's `requestContext.requestId`)
     /// → Lambda request id of the invocation that logged it.
-    by_apigw_id: HashMap<Text, Text>,
+    by_apigw_id: HashMap<Text, Text, FastHash>,
     /// Lines that carry no request id and no stream context (bounded).
     unattributed: VecDeque<LambdaLine>,
     /// Most invocations kept (`0` = unbounded).
