@@ -23,6 +23,7 @@ use gatescope::ui::components::styles::BodyStyles;
 use gatescope::ui::views::logs::filter::LogFilter;
 use gatescope::ui::views::logs::kept::KeptRecord;
 use gatescope::ui::views::logs::page::LogsPage;
+use gatescope::ui::views::logs::row::Row;
 use gatescope::ui::views::logs::store::RecordStore;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -142,12 +143,14 @@ fn main() {
     let held_kb = status_kb("VmRSS:");
     let peak_kb = status_kb("VmHWM:");
 
-    // The peer, same run: the page's records held once more, as
-    // `KeptRecord`s and then as `CorrelatedRecord`s (what the page kept
-    // before), pushed one by one as the page's ring grows; the RSS each copy
-    // adds is what that layout costs (line texts shared in both). Both stay
-    // held until both are measured: freed memory would be reused.
-    fn copies<T>(page: &LogsPage, make: impl Fn(&KeptRecord) -> T) -> (VecDeque<T>, u64) {
+    // The peer, same run: the page's records held once more, as its rows
+    // (`Row`: the line shared, what the table reads, the record parsed
+    // again when opened), as `KeptRecord`s (the layout before) and as
+    // `CorrelatedRecord`s (the one before that), pushed one by one as the
+    // page's ring grows; the RSS each copy adds is what that layout costs
+    // (line texts shared in all). All stay held until all are measured:
+    // freed memory would be reused.
+    fn copies<T>(page: &LogsPage, make: impl Fn(&Row) -> T) -> (VecDeque<T>, u64) {
         let before = status_kb("VmRSS:");
         let mut held = VecDeque::new();
         for i in 0..page.store.view_len() {
@@ -158,10 +161,14 @@ fn main() {
         let grown = status_kb("VmRSS:").saturating_sub(before);
         (held, grown)
     }
+    let parsed = (0..page.store.view_len())
+        .filter(|&i| page.store.view_get(i).is_some_and(|(_, r)| r.is_parsed()))
+        .count();
+    let (row_copy, as_row_kb) = copies(&page, Row::clone);
     let (kept_copy, as_kept_kb) = copies(&page, |r| KeptRecord::from(r.to_record()));
     let (correlated_copy, as_correlated_kb) =
         copies(&page, |r| -> CorrelatedRecord { r.to_record() });
-    drop((kept_copy, correlated_copy));
+    drop((row_copy, kept_copy, correlated_copy));
 
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let frame = frame_ms(&mut page, &mut term, 21);
@@ -183,6 +190,8 @@ fn main() {
             "frameFilteredMs": frame_filtered,
             "recordsAsCorrelatedKb": as_correlated_kb,
             "recordsAsKeptKb": as_kept_kb,
+            "recordsAsRowKb": as_row_kb,
+            "rowsKeptAsLines": parsed,
         })
     );
 }

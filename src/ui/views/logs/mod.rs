@@ -8,6 +8,7 @@ pub mod insights;
 pub mod kept;
 pub mod open;
 pub mod page;
+pub mod row;
 pub mod screen;
 pub mod store;
 pub mod table;

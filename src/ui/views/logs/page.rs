@@ -2,6 +2,8 @@
 //! (right), the `/` filter, sorting, pause/resume, the tail's connection
 //! state, and the Insights pane.
 
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -105,6 +107,8 @@ pub struct LogsPage {
     pub showing_query: bool,
     /// The selected record's execution-log lines (REST stages that write them).
     pub exec_logs: super::exec::ExecLogs,
+    /// The `access_format` of `targets` the store's format was made from.
+    store_format_of: Option<Option<String>>,
 }
 
 impl LogsPage {
@@ -133,6 +137,7 @@ impl LogsPage {
             targets: None,
             showing_query: false,
             exec_logs: Default::default(),
+            store_format_of: None,
         }
     }
 
@@ -170,8 +175,20 @@ impl LogsPage {
         self.filter_input.is_some() || self.focus == Focus::Insights
     }
 
+    /// The store keeps records as their lines when it knows the stage's
+    /// format (the one the log book parsed them with): made once per format.
+    fn sync_store_format(&mut self) {
+        let of = self.targets.as_ref().map(|t| t.access_format.clone());
+        if of != self.store_format_of {
+            let format = self.targets.as_ref().map(|t| Arc::new(t.format()));
+            self.store.set_format(format);
+            self.store_format_of = of;
+        }
+    }
+
     /// New or updated records from the tail or a query.
     pub fn add_records(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
+        self.sync_store_format();
         let keep = self.selected_seq();
         // With the stage's options at hand, `selected_record` rebuilds the
         // same event when the record is opened: drop it here.

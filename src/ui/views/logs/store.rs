@@ -7,10 +7,12 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use super::filter::LogFilter;
-use super::kept::KeptRecord;
+use super::row::Row;
 use crate::domain::{CorrelatedRecord, Text};
+use crate::engines::access_log::AccessLogFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -43,7 +45,10 @@ impl SortKey {
 
 #[derive(Debug, Clone)]
 pub struct RecordStore {
-    records: VecDeque<KeptRecord>,
+    records: VecDeque<Row>,
+    /// The stage's access-log format: records whose line it parses back
+    /// into what arrived are kept as that line ([`Row`]).
+    format: Option<Arc<AccessLogFormat>>,
     /// Sequence number of `records[0]`.
     base: u64,
     capacity: usize,
@@ -65,6 +70,7 @@ impl RecordStore {
     pub fn with_capacity(capacity: usize) -> Self {
         RecordStore {
             records: VecDeque::new(),
+            format: None,
             base: 0,
             capacity: capacity.max(1),
             by_request_id: HashMap::new(),
@@ -91,7 +97,13 @@ impl RecordStore {
         (self.sort, self.descending)
     }
 
-    pub fn get(&self, seq: u64) -> Option<&KeptRecord> {
+    /// The format the lines of records arriving from now on were parsed
+    /// with (`None`: unknown, records are kept whole).
+    pub fn set_format(&mut self, format: Option<Arc<AccessLogFormat>>) {
+        self.format = format;
+    }
+
+    pub fn get(&self, seq: u64) -> Option<&Row> {
         let i = seq.checked_sub(self.base)?;
         self.records.get(usize::try_from(i).ok()?)
     }
@@ -102,7 +114,7 @@ impl RecordStore {
     }
 
     /// The `i`-th record in display order, with its sequence number.
-    pub fn view_get(&self, i: usize) -> Option<(u64, &KeptRecord)> {
+    pub fn view_get(&self, i: usize) -> Option<(u64, &Row)> {
         let seq = *self.view.get(i)?;
         self.get(seq).map(|r| (seq, r))
     }
@@ -121,16 +133,15 @@ impl RecordStore {
         self.by_request_id.get(request_id).copied()
     }
 
-    fn compare(&self, (sa, a): (u64, &KeptRecord), (sb, b): (u64, &KeptRecord)) -> Ordering {
-        let (a, b) = (&a.access, &b.access);
+    fn compare(&self, (sa, a): (u64, &Row), (sb, b): (u64, &Row)) -> Ordering {
         let by_key = match self.sort {
-            SortKey::Time => a.timestamp_ms.cmp(&b.timestamp_ms),
-            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Time => a.timestamp_ms().cmp(&b.timestamp_ms()),
+            SortKey::Status => a.status().cmp(&b.status()),
             SortKey::Latency => a
-                .latency_ms
-                .partial_cmp(&b.latency_ms)
+                .latency_ms()
+                .partial_cmp(&b.latency_ms())
                 .unwrap_or(Ordering::Equal),
-            SortKey::Route => a.route_key.cmp(&b.route_key),
+            SortKey::Route => a.route_key().cmp(&b.route_key()),
         };
         let by_key = if self.descending {
             by_key.reverse()
@@ -162,10 +173,10 @@ impl RecordStore {
     /// Append records (oldest first), evicting the oldest past capacity.
     pub fn extend(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
         for rec in records {
-            let rec = KeptRecord::from(rec);
+            let rec = Row::new(rec, self.format.as_ref());
             let seq = self.base + self.records.len() as u64;
-            if let Some(id) = &rec.access.request_id {
-                self.by_request_id.insert(id.clone(), seq);
+            if let Some(id) = rec.request_id() {
+                self.by_request_id.insert(Text::new(id), seq);
             }
             let passes = self.filter.matches(&rec);
             self.records.push_back(rec);
@@ -186,7 +197,7 @@ impl RecordStore {
             return;
         }
         for rec in self.records.drain(..excess) {
-            if let Some(id) = &rec.access.request_id
+            if let Some(id) = rec.request_id()
                 && self.by_request_id.get(id) == Some(&self.base)
             {
                 self.by_request_id.remove(id);
@@ -209,7 +220,7 @@ impl RecordStore {
         if let Some(pos) = self.view.iter().position(|&s| s == seq) {
             self.view.remove(pos);
         }
-        let record = KeptRecord::from(record);
+        let record = Row::new(record, self.format.as_ref());
         let passes = self.filter.matches(&record);
         self.records[i] = record;
         if passes {
@@ -294,16 +305,7 @@ mod tests {
 
     fn ids(s: &RecordStore) -> Vec<String> {
         (0..s.view_len())
-            .map(|i| {
-                s.view_get(i)
-                    .unwrap()
-                    .1
-                    .access
-                    .request_id
-                    .clone()
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|i| s.view_get(i).unwrap().1.request_id().unwrap().to_string())
             .collect()
     }
 
