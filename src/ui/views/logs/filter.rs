@@ -8,7 +8,7 @@
 //! - anything else — case-insensitive substring of route, path, request ids,
 //!   error texts or the raw line
 
-use super::row::Row;
+use crate::app::logs::row::Row;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {

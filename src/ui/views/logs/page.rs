@@ -15,6 +15,7 @@ use super::insights::{InsightsEffect, InsightsPane};
 use super::store::RecordStore;
 use super::table::RecordTable;
 use super::verbs::LogsVerb;
+use crate::app::logs::row::Row;
 use crate::domain::{CorrelatedRecord, Finding};
 use crate::engines::correlate::rebuilt_event;
 use crate::ui::components::line_input::{InputOutcome, LineInput};
@@ -186,18 +187,31 @@ impl LogsPage {
         }
     }
 
-    /// New or updated records from the tail or a query.
+    /// New or updated records from a query (or a test): kept as their
+    /// lines when the stage's format parses them back.
     pub fn add_records(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
         self.sync_store_format();
-        let keep = self.selected_seq();
         // With the stage's options at hand, `selected_record` rebuilds the
         // same event when the record is opened: drop it here.
         let rebuilds = self.targets.is_some();
-        for mut r in records {
-            if rebuilds && r.event.as_ref().is_some_and(|e| e.reconstructed) {
-                r.event = None;
-            }
-            self.store.upsert(r);
+        let format = self.store.format().cloned();
+        let rows: Vec<Row> = records
+            .into_iter()
+            .map(|mut r| {
+                if rebuilds && r.event.as_ref().is_some_and(|e| e.reconstructed) {
+                    r.event = None;
+                }
+                Row::new(r, format.as_ref())
+            })
+            .collect();
+        self.add_rows(rows);
+    }
+
+    /// New or updated records as rows (the live feed makes them).
+    pub fn add_rows(&mut self, rows: impl IntoIterator<Item = Row>) {
+        let keep = self.selected_seq();
+        for r in rows {
+            self.store.upsert_row(r);
         }
         self.detail_cache = None;
         if self.follow {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use super::filter::LogFilter;
-use super::row::Row;
+use crate::app::logs::row::Row;
 use crate::domain::{CorrelatedRecord, Text};
 use crate::engines::access_log::AccessLogFormat;
 
@@ -103,6 +103,10 @@ impl RecordStore {
         self.format = format;
     }
 
+    pub fn format(&self) -> Option<&Arc<AccessLogFormat>> {
+        self.format.as_ref()
+    }
+
     pub fn get(&self, seq: u64) -> Option<&Row> {
         let i = seq.checked_sub(self.base)?;
         self.records.get(usize::try_from(i).ok()?)
@@ -172,8 +176,13 @@ impl RecordStore {
 
     /// Append records (oldest first), evicting the oldest past capacity.
     pub fn extend(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
-        for rec in records {
-            let rec = Row::new(rec, self.format.as_ref());
+        let format = self.format.clone();
+        self.extend_rows(records.into_iter().map(|r| Row::new(r, format.as_ref())));
+    }
+
+    /// Append rows (oldest first), evicting the oldest past capacity.
+    pub fn extend_rows(&mut self, rows: impl IntoIterator<Item = Row>) {
+        for rec in rows {
             let seq = self.base + self.records.len() as u64;
             if let Some(id) = rec.request_id() {
                 self.by_request_id.insert(Text::new(id), seq);
@@ -211,33 +220,40 @@ impl RecordStore {
     /// Replace a record (its Lambda lines arrived later, say), keeping the
     /// view consistent.
     pub fn update(&mut self, seq: u64, record: CorrelatedRecord) {
+        let row = Row::new(record, self.format.as_ref());
+        self.update_row(seq, row);
+    }
+
+    fn update_row(&mut self, seq: u64, row: Row) {
         let Some(i) = seq.checked_sub(self.base).map(|i| i as usize) else {
             return;
         };
         if i >= self.records.len() {
             return;
         }
-        if let Some(pos) = self.view.iter().position(|&s| s == seq) {
+        // Found by binary search while the old row is still in place.
+        if let Some(pos) = self.view_position(seq) {
             self.view.remove(pos);
         }
-        let record = Row::new(record, self.format.as_ref());
-        let passes = self.filter.matches(&record);
-        self.records[i] = record;
+        let passes = self.filter.matches(&row);
+        self.records[i] = row;
         if passes {
             self.insert_into_view(seq);
         }
     }
 
     /// Insert or, when a record with the same request id exists, replace it.
+    #[cfg(test)]
     pub(crate) fn upsert(&mut self, record: CorrelatedRecord) {
-        match record
-            .access
-            .request_id
-            .as_deref()
-            .and_then(|id| self.find_request_id(id))
-        {
-            Some(seq) => self.update(seq, record),
-            None => self.push(record),
+        let row = Row::new(record, self.format.as_ref());
+        self.upsert_row(row);
+    }
+
+    /// [`RecordStore::upsert`] of a row made already (by the live feed).
+    pub(crate) fn upsert_row(&mut self, row: Row) {
+        match row.request_id().and_then(|id| self.find_request_id(id)) {
+            Some(seq) => self.update_row(seq, row),
+            None => self.extend_rows([row]),
         }
     }
 

@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::row::Row;
 use super::store::{RecordStore, SortKey};
+use crate::app::logs::row::Row;
 use crate::ui::components::styles::BodyStyles;
 
 /// `12:04:05.120` (UTC).

@@ -1,5 +1,6 @@
 //! [`Row`]: one record as the logs page keeps it, up to 100 k of them (the
-//! default buffer).
+//! default buffer). The live feed makes the rows (off the UI thread: the
+//! check below parses each line once more) and the page stores them.
 //!
 //! Most records come from an access-log line the page can parse again with
 //! the stage's format (as [`crate::app::logs::LogBook`] does). Such a row
@@ -367,6 +368,21 @@ impl Row {
     }
 }
 
+/// The rows the live feed sends for `records` (parsed with `format`):
+/// reconstructed events are left out, the page rebuilds them from the
+/// stage's targets (sent before any record) when a record is opened.
+pub fn feed_rows(records: Vec<CorrelatedRecord>, format: &Arc<AccessLogFormat>) -> Vec<Row> {
+    records
+        .into_iter()
+        .map(|mut r| {
+            if r.event.as_ref().is_some_and(|e| e.reconstructed) {
+                r.event = None;
+            }
+            Row::new(r, Some(format))
+        })
+        .collect()
+}
+
 #[cfg(test)]
-#[path = "row_tests.rs"]
+#[path = "tests/row.rs"]
 mod tests;
