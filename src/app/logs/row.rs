@@ -253,7 +253,7 @@ pub enum Row {
     /// Kept as its line (parsed again when opened).
     Parsed(ParsedRow),
     /// Kept as it arrived.
-    Whole(Box<KeptRecord>),
+    Whole(KeptRecord),
 }
 
 impl Row {
@@ -265,7 +265,7 @@ impl Row {
         {
             return Row::Parsed(row);
         }
-        Row::Whole(Box::new(KeptRecord::from(record)))
+        Row::Whole(KeptRecord::from(record))
     }
 
     /// True when the row keeps the record as its line.
