@@ -3,8 +3,9 @@
 //!
 //! It does what the TUI does with a tail: the feed's [`LogBook`] (capacity
 //! 100 k, the default buffer) ingests pages of access and Lambda lines with
-//! `ingest_changes`, and the page's record store receives the correlated
-//! records (`LogsPage::add_records`); then frames are drawn into ratatui's
+//! `ingest_changes`, the correlated records become the page's rows as the
+//! feed task makes them (`feed_rows`), and the page's record store receives
+//! them (`LogsPage::add_rows`); then frames are drawn into ratatui's
 //! TestBackend (200 x 50), without and with a filter. The peer is the input
 //! itself: the bytes of the lines held, so the figure reads "RSS is N times
 //! the log text kept".
@@ -16,12 +17,13 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
+use gatescope::app::logs::kept::KeptRecord;
+use gatescope::app::logs::row::{Row, feed_rows};
 use gatescope::app::logs::{LogBook, LogTargets};
 use gatescope::domain::{ApiType, CorrelatedRecord, RawLogEvent};
 use gatescope::engines::access_log::{RECOMMENDED_HTTP, check_format};
 use gatescope::ui::components::styles::BodyStyles;
 use gatescope::ui::views::logs::filter::LogFilter;
-use gatescope::ui::views::logs::kept::KeptRecord;
 use gatescope::ui::views::logs::page::LogsPage;
 use gatescope::ui::views::logs::store::RecordStore;
 use ratatui::Terminal;
@@ -113,6 +115,9 @@ fn main() {
     let mut page_view = LogsPage::new("bench / prod", RecordStore::with_capacity(n));
     page_view.targets = Some(targets);
     let mut input_bytes = 0;
+    // Time spent in the page's store (the UI thread's share of the load;
+    // the rest is the feed task's).
+    let mut page_s = 0.0;
     // n access lines and as many Lambda lines (n / 4 invocations), in pages
     // as a tail delivers them.
     let mut left = n;
@@ -133,8 +138,13 @@ fn main() {
             Some("2026/11/25/[$LATEST]abc"),
             &mut input_bytes,
         );
-        page_view.add_records(book.ingest_changes(&a));
-        page_view.add_records(book.ingest_changes(&l));
+        for changes in [book.ingest_changes(&a), book.ingest_changes(&l)] {
+            // What the feed task sends: the page's rows, made off the UI thread.
+            let rows = feed_rows(changes, book.format());
+            let s = Instant::now();
+            page_view.add_rows(rows);
+            page_s += s.elapsed().as_secs_f64();
+        }
     }
     let load_s = t.elapsed().as_secs_f64();
     let mut page = page_view;
@@ -142,12 +152,14 @@ fn main() {
     let held_kb = status_kb("VmRSS:");
     let peak_kb = status_kb("VmHWM:");
 
-    // The peer, same run: the page's records held once more, as
-    // `KeptRecord`s and then as `CorrelatedRecord`s (what the page kept
-    // before), pushed one by one as the page's ring grows; the RSS each copy
-    // adds is what that layout costs (line texts shared in both). Both stay
-    // held until both are measured: freed memory would be reused.
-    fn copies<T>(page: &LogsPage, make: impl Fn(&KeptRecord) -> T) -> (VecDeque<T>, u64) {
+    // The peer, same run: the page's records held once more, as its rows
+    // (`Row`: the line shared, what the table reads, the record parsed
+    // again when opened), as `KeptRecord`s (the layout before) and as
+    // `CorrelatedRecord`s (the one before that), pushed one by one as the
+    // page's ring grows; the RSS each copy adds is what that layout costs
+    // (line texts shared in all). All stay held until all are measured:
+    // freed memory would be reused.
+    fn copies<T>(page: &LogsPage, make: impl Fn(&Row) -> T) -> (VecDeque<T>, u64) {
         let before = status_kb("VmRSS:");
         let mut held = VecDeque::new();
         for i in 0..page.store.view_len() {
@@ -158,10 +170,14 @@ fn main() {
         let grown = status_kb("VmRSS:").saturating_sub(before);
         (held, grown)
     }
+    let parsed = (0..page.store.view_len())
+        .filter(|&i| page.store.view_get(i).is_some_and(|(_, r)| r.is_parsed()))
+        .count();
+    let (row_copy, as_row_kb) = copies(&page, Row::clone);
     let (kept_copy, as_kept_kb) = copies(&page, |r| KeptRecord::from(r.to_record()));
     let (correlated_copy, as_correlated_kb) =
         copies(&page, |r| -> CorrelatedRecord { r.to_record() });
-    drop((kept_copy, correlated_copy));
+    drop((row_copy, kept_copy, correlated_copy));
 
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let frame = frame_ms(&mut page, &mut term, 21);
@@ -176,6 +192,7 @@ fn main() {
             "recordsFiltered": filtered,
             "inputBytes": input_bytes,
             "loadSeconds": load_s,
+            "pageSeconds": page_s,
             "rssBeforeKb": before_kb,
             "rssHeldKb": held_kb,
             "peakRssKb": peak_kb,
@@ -183,6 +200,8 @@ fn main() {
             "frameFilteredMs": frame_filtered,
             "recordsAsCorrelatedKb": as_correlated_kb,
             "recordsAsKeptKb": as_kept_kb,
+            "recordsAsRowKb": as_row_kb,
+            "rowsKeptAsLines": parsed,
         })
     );
 }

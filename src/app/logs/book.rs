@@ -12,6 +12,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
 
 use crate::domain::{AccessLogRecord, CorrelatedRecord, LambdaInvocation, RawLogEvent, Text};
 use crate::engines::access_log::AccessLogFormat;
@@ -65,7 +66,8 @@ pub struct Ingested {
 }
 
 pub struct LogBook {
-    format: AccessLogFormat,
+    /// Shared with the logs page's rows, which parse their lines again with it.
+    format: Arc<AccessLogFormat>,
     access_groups: HashSet<String>,
     opts: CorrelateOptions,
     parser: LambdaLogParser,
@@ -144,7 +146,7 @@ impl LogBook {
         let mut index = InvocationIndex::new();
         index.set_capacity(capacity);
         LogBook {
-            format,
+            format: Arc::new(format),
             access_groups: access_groups.into_iter().collect(),
             opts,
             parser: LambdaLogParser::new(),
@@ -309,6 +311,11 @@ impl LogBook {
         // The same line as kept: one copy in memory, however often parsed.
         rec.raw = k.raw.clone();
         rec
+    }
+
+    /// The format the access lines are parsed with.
+    pub fn format(&self) -> &Arc<AccessLogFormat> {
+        &self.format
     }
 
     pub fn index(&self) -> &InvocationIndex {

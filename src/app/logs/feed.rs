@@ -17,9 +17,11 @@ use futures::Stream;
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use super::row::{Row, feed_rows};
 use super::{LogBook, LogTargets, TailConfig, TailEvent, TailStatus, discover, spawn_tail};
 use crate::backends::LogSource;
 use crate::domain::{Api, CorrelatedRecord};
+use crate::engines::access_log::AccessLogFormat;
 
 /// What the page asks of the feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,8 +91,10 @@ impl FeedSpec {
 pub struct FeedReport {
     /// The stage's log groups, sent once before any record.
     pub targets: Option<LogTargets>,
-    /// New records and re-correlated earlier ones (upsert by request id).
-    pub records: Vec<CorrelatedRecord>,
+    /// New records and re-correlated earlier ones (upsert by request id),
+    /// as the page keeps them; reconstructed events are left out (the page
+    /// rebuilds them from the targets when a record is opened).
+    pub records: Vec<Row>,
     /// The view must drop what it shows first (a replay follows).
     pub replace: bool,
     /// The tail's newest connection / lag state.
@@ -138,8 +142,11 @@ pub fn start(spec: FeedSpec) -> (FeedControl, impl Stream<Item = FeedReport> + S
 /// Changes not yet reported.
 #[derive(Default)]
 struct Pending {
+    /// Everything but the records.
     report: FeedReport,
-    /// Request id → position in `report.records`, so a record changed twice
+    /// New and re-correlated records, each request once.
+    records: Vec<CorrelatedRecord>,
+    /// Request id → position in `records`, so a record changed twice
     /// within one window is sent once, in its latest form.
     by_id: HashMap<String, usize>,
 }
@@ -149,22 +156,26 @@ impl Pending {
         for r in records {
             match r.access.request_id.as_deref().map(str::to_string) {
                 Some(id) => match self.by_id.get(&id) {
-                    Some(&i) => self.report.records[i] = r,
+                    Some(&i) => self.records[i] = r,
                     None => {
-                        self.by_id.insert(id, self.report.records.len());
-                        self.report.records.push(r);
+                        self.by_id.insert(id, self.records.len());
+                        self.records.push(r);
                     }
                 },
-                None => self.report.records.push(r),
+                None => self.records.push(r),
             }
         }
     }
 
-    /// What may go out now: while paused, records wait.
-    fn take(&mut self, paused: bool) -> FeedReport {
+    /// What may go out now: while paused, records wait. Records go out as
+    /// the page's rows, made here rather than on the UI thread (a row is
+    /// checked by parsing its line once more).
+    fn take(&mut self, paused: bool, format: &Arc<AccessLogFormat>) -> FeedReport {
         if !paused {
             self.by_id.clear();
-            return std::mem::take(&mut self.report);
+            let mut report = std::mem::take(&mut self.report);
+            report.records = feed_rows(std::mem::take(&mut self.records), format);
+            return report;
         }
         FeedReport {
             targets: self.report.targets.take(),
@@ -241,7 +252,7 @@ async fn run(
                         tail.resume();
                         if replay {
                             pending.by_id.clear();
-                            pending.report.records.clear();
+                            pending.records.clear();
                             pending.report.replace = true;
                             pending.add(book.correlate_all());
                             pending.report.status = last_status.clone();
@@ -285,7 +296,7 @@ async fn run(
             }
             _ = &mut flush, if armed => {
                 armed = false;
-                let report = pending.take(paused);
+                let report = pending.take(paused, book.format());
                 if !report.is_empty() {
                     tokio::select! {
                         _ = cancel.cancelled() => break,

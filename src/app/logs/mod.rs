@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod full_record;
 pub mod gather;
 pub mod insights;
+pub mod kept;
 /// The in-memory `LogSource` test double: test support, not in the library.
 #[cfg(test)]
 pub mod memory;
@@ -20,6 +21,7 @@ pub mod query;
 pub mod range;
 pub mod report;
 pub mod ring;
+pub mod row;
 pub mod tail;
 
 pub use book::LogBook;

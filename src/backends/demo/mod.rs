@@ -6,7 +6,7 @@
 //! Definitions are data in `assets/demo/` (APIs, functions, scenarios); see the README's
 //! demo section.
 
-mod access_logging;
+pub(crate) mod access_logging;
 mod attach;
 mod config;
 mod control;

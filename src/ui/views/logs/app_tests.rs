@@ -119,17 +119,25 @@ async fn logs_command_tails_the_demo_and_correlates_live() {
                 p.store
                     .find_request_id(id)
                     .and_then(|seq| p.store.get(seq))
-                    .is_some_and(|r| !r.unmatched && r.report.is_some())
+                    .is_some_and(|r| !r.unmatched() && r.to_record().report.is_some())
             })
         })
     })
     .await;
     let p = page(&h);
     assert_eq!(p.store.total(), 2);
-    let rec = p.store.get(p.store.find_request_id(&id2).unwrap()).unwrap();
+    let rec = p
+        .store
+        .get(p.store.find_request_id(&id2).unwrap())
+        .unwrap()
+        .to_record();
     assert_eq!(rec.access.route_key.as_deref(), Some("GET /report"));
     assert_eq!(rec.access.status, Some(500));
     assert!(rec.event.is_some(), "the proxy event is shown");
+    assert!(
+        (0..p.store.total()).all(|i| p.store.view_get(i).is_some_and(|(_, r)| r.is_parsed())),
+        "the demo's records are kept as their lines and parsed again when opened"
+    );
     assert!(p.tail.groups.len() > 1, "access log and Lambda groups");
     // The newest record is selected: the 500, with the doctor's verdict.
     insta::assert_snapshot!(stable(&h.render(160, 40), &[&id1, &id2]));
@@ -160,7 +168,7 @@ async fn rest_api_records_and_r_reconnects() {
     assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
     h.pump_until(WAIT, |app| {
         app.top_as::<LogsPage>()
-            .is_some_and(|p| p.store.view_get(0).is_some_and(|(_, r)| !r.unmatched))
+            .is_some_and(|p| p.store.view_get(0).is_some_and(|(_, r)| !r.unmatched()))
     })
     .await;
     let old = page(&h).feed.as_ref().unwrap().liveness();
@@ -292,7 +300,7 @@ async fn insights_results_replace_the_tail_until_resume() {
     assert_eq!(p.tail.connection, Connection::Query);
     assert_eq!(p.store.total(), 3);
     assert!(
-        (0..3).all(|i| !p.store.view_get(i).unwrap().1.unmatched),
+        (0..3).all(|i| !p.store.view_get(i).unwrap().1.unmatched()),
         "query results are correlated with the Lambda lines too"
     );
     let screen = h.render(160, 30);

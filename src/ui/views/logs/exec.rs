@@ -69,10 +69,10 @@ impl LogsPage {
         let Some((_, rec)) = self.selected_index().and_then(|i| self.store.view_get(i)) else {
             return vec![];
         };
-        let Some(id) = rec.access.request_id.as_ref().map(|t| t.to_string()) else {
+        let Some(id) = rec.request_id().map(str::to_string) else {
             return vec![];
         };
-        let at = rec.access.timestamp_ms;
+        let at = rec.timestamp_ms();
         match self.exec_logs.states.get(&id) {
             Some(ExecState::Missing { at }) if at.elapsed() >= RETRY => {}
             Some(_) => return vec![],

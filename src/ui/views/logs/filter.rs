@@ -8,7 +8,7 @@
 //! - anything else — case-insensitive substring of route, path, request ids,
 //!   error texts or the raw line
 
-use super::kept::KeptRecord;
+use crate::app::logs::row::Row;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
@@ -71,7 +71,7 @@ impl LogFilter {
         self.terms.is_empty()
     }
 
-    pub fn matches(&self, r: &KeptRecord) -> bool {
+    pub fn matches(&self, r: &Row) -> bool {
         self.terms.iter().all(|t| term_matches(t, r))
     }
 }
@@ -90,28 +90,27 @@ fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
     })
 }
 
-fn term_matches(t: &Term, r: &KeptRecord) -> bool {
-    let a = &r.access;
+fn term_matches(t: &Term, r: &Row) -> bool {
     match t {
-        Term::StatusExact(s) => a.status == Some(*s),
-        Term::StatusClass(c) => a.status.is_some_and(|s| s / 100 == *c),
-        Term::Route(needle) => contains_ci(a.route_key.as_deref(), needle),
-        Term::Slow(ms) => a.latency_ms.is_some_and(|l| l >= *ms),
+        Term::StatusExact(s) => r.status() == Some(*s),
+        Term::StatusClass(c) => r.status().is_some_and(|s| s / 100 == *c),
+        Term::Route(needle) => contains_ci(r.route_key(), needle),
+        Term::Slow(ms) => r.latency_ms().is_some_and(|l| l >= *ms),
         Term::Error => {
-            a.integration_error.is_some()
-                || a.authorizer_error.is_some()
-                || a.status.is_some_and(|s| s >= 500)
+            r.integration_error().is_some()
+                || r.authorizer_error().is_some()
+                || r.status().is_some_and(|s| s >= 500)
         }
-        Term::Unmatched => r.unmatched,
+        Term::Unmatched => r.unmatched(),
         Term::Text(needle) => [
-            a.route_key.as_deref(),
-            a.path.as_deref(),
-            a.request_id.as_deref(),
-            a.integration_request_id.as_deref(),
-            a.integration_error.as_deref(),
-            a.error_message.as_deref(),
-            a.authorizer_error.as_deref(),
-            Some(a.raw.as_str()),
+            r.route_key(),
+            r.path(),
+            r.request_id(),
+            r.integration_request_id(),
+            r.integration_error(),
+            r.error_message(),
+            r.authorizer_error(),
+            Some(r.raw()),
         ]
         .into_iter()
         .any(|f| contains_ci(f, needle)),
@@ -120,53 +119,65 @@ fn term_matches(t: &Term, r: &KeptRecord) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::domain::{AccessLogRecord, CorrelatedRecord};
+    use std::sync::Arc;
 
-    fn rec(status: u16, route: &str, latency: f64, err: Option<&str>) -> KeptRecord {
-        CorrelatedRecord {
-            access: AccessLogRecord {
-                status: Some(status),
-                route_key: Some(route.into()),
-                latency_ms: Some(latency),
-                integration_error: err.map(Into::into),
-                request_id: Some("Req-ABC".into()),
-                ..Default::default()
-            },
-            lambda_lines: vec![],
-            report: None,
-            event: None,
+    use super::*;
+    use crate::domain::{CorrelatedRecord, RawLogEvent};
+    use crate::engines::access_log::{AccessLogFormat, RECOMMENDED_HTTP};
+
+    /// The same record twice: kept as its line, and kept whole. Every
+    /// filter must say the same of both.
+    fn rows(status: u16, route: &str, latency: f64, err: Option<&str>) -> [Row; 2] {
+        let format = Arc::new(AccessLogFormat::new(RECOMMENDED_HTTP));
+        let line = serde_json::json!({
+            "requestId": "Req-ABC",
+            "routeKey": route,
+            "status": status.to_string(),
+            "responseLatency": latency.to_string(),
+            "integrationError": err.unwrap_or("-"),
+        })
+        .to_string();
+        let access = format.parse_event(&RawLogEvent {
+            message: line,
+            ..Default::default()
+        });
+        let rec = CorrelatedRecord {
+            access,
             unmatched: true,
-            lambda_request_id: None,
-            matched_by: None,
-            timed_out: false,
-        }
-        .into()
+            ..Default::default()
+        };
+        let parsed = Row::new(rec.clone(), Some(&format));
+        assert!(parsed.is_parsed());
+        [parsed, Row::new(rec, None)]
     }
 
     #[test]
     fn terms_combine_with_and() {
-        let ok = rec(200, "GET /orders", 12.0, None);
-        let bad = rec(502, "POST /orders", 900.0, Some("malformed"));
-        let f = LogFilter::parse("status:5xx route:/orders");
-        assert!(!f.matches(&ok) && f.matches(&bad));
-        assert!(LogFilter::parse("status:200").matches(&ok));
-        assert!(LogFilter::parse("slow:500ms").matches(&bad));
-        assert!(!LogFilter::parse("slow:500").matches(&ok));
-        assert!(LogFilter::parse("error").matches(&bad));
-        assert!(!LogFilter::parse("error").matches(&ok));
-        assert!(LogFilter::parse("MALFORMED").matches(&bad));
-        assert!(LogFilter::parse("req-abc unmatched").matches(&ok));
-        assert!(LogFilter::parse("").matches(&ok));
-        assert!(LogFilter::parse("").is_empty());
-        assert!(!LogFilter::parse("nothing-like-this").matches(&ok));
+        let [oks, bads] = [
+            rows(200, "GET /orders", 12.0, None),
+            rows(502, "POST /orders", 900.0, Some("malformed")),
+        ];
+        for (ok, bad) in oks.iter().zip(&bads) {
+            let f = LogFilter::parse("status:5xx route:/orders");
+            assert!(!f.matches(ok) && f.matches(bad));
+            assert!(LogFilter::parse("status:200").matches(ok));
+            assert!(LogFilter::parse("slow:500ms").matches(bad));
+            assert!(!LogFilter::parse("slow:500").matches(ok));
+            assert!(LogFilter::parse("error").matches(bad));
+            assert!(!LogFilter::parse("error").matches(ok));
+            assert!(LogFilter::parse("MALFORMED").matches(bad));
+            assert!(LogFilter::parse("req-abc unmatched").matches(ok));
+            assert!(LogFilter::parse("").matches(ok));
+            assert!(LogFilter::parse("").is_empty());
+            assert!(!LogFilter::parse("nothing-like-this").matches(ok));
+        }
     }
 
     #[test]
     fn unicode_text_terms() {
-        let mut r = rec(500, "GET /ä", 1.0, Some("Fehler: Größe"));
-        r.access.raw = Default::default();
-        assert!(LogFilter::parse("größe").matches(&r));
-        assert!(LogFilter::parse("/Ä").matches(&r));
+        for r in rows(500, "GET /ä", 1.0, Some("Fehler: Größe")) {
+            assert!(LogFilter::parse("größe").matches(&r));
+            assert!(LogFilter::parse("/Ä").matches(&r));
+        }
     }
 }

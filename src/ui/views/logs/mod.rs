@@ -5,7 +5,6 @@ pub mod detail;
 pub mod exec;
 pub mod filter;
 pub mod insights;
-pub mod kept;
 pub mod open;
 pub mod page;
 pub mod screen;

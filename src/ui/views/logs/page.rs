@@ -2,6 +2,8 @@
 //! (right), the `/` filter, sorting, pause/resume, the tail's connection
 //! state, and the Insights pane.
 
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,6 +15,7 @@ use super::insights::{InsightsEffect, InsightsPane};
 use super::store::RecordStore;
 use super::table::RecordTable;
 use super::verbs::LogsVerb;
+use crate::app::logs::row::Row;
 use crate::domain::{CorrelatedRecord, Finding};
 use crate::engines::correlate::rebuilt_event;
 use crate::ui::components::line_input::{InputOutcome, LineInput};
@@ -105,6 +108,8 @@ pub struct LogsPage {
     pub showing_query: bool,
     /// The selected record's execution-log lines (REST stages that write them).
     pub exec_logs: super::exec::ExecLogs,
+    /// The `access_format` of `targets` the store's format was made from.
+    store_format_of: Option<Option<String>>,
 }
 
 impl LogsPage {
@@ -133,6 +138,7 @@ impl LogsPage {
             targets: None,
             showing_query: false,
             exec_logs: Default::default(),
+            store_format_of: None,
         }
     }
 
@@ -170,17 +176,42 @@ impl LogsPage {
         self.filter_input.is_some() || self.focus == Focus::Insights
     }
 
-    /// New or updated records from the tail or a query.
+    /// The store keeps records as their lines when it knows the stage's
+    /// format (the one the log book parsed them with): made once per format.
+    fn sync_store_format(&mut self) {
+        let of = self.targets.as_ref().map(|t| t.access_format.clone());
+        if of != self.store_format_of {
+            let format = self.targets.as_ref().map(|t| Arc::new(t.format()));
+            self.store.set_format(format);
+            self.store_format_of = of;
+        }
+    }
+
+    /// New or updated records from a query (or a test): kept as their
+    /// lines when the stage's format parses them back.
     pub fn add_records(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
-        let keep = self.selected_seq();
+        self.sync_store_format();
         // With the stage's options at hand, `selected_record` rebuilds the
         // same event when the record is opened: drop it here.
         let rebuilds = self.targets.is_some();
-        for mut r in records {
-            if rebuilds && r.event.as_ref().is_some_and(|e| e.reconstructed) {
-                r.event = None;
-            }
-            self.store.upsert(r);
+        let format = self.store.format().cloned();
+        let rows: Vec<Row> = records
+            .into_iter()
+            .map(|mut r| {
+                if rebuilds && r.event.as_ref().is_some_and(|e| e.reconstructed) {
+                    r.event = None;
+                }
+                Row::new(r, format.as_ref())
+            })
+            .collect();
+        self.add_rows(rows);
+    }
+
+    /// New or updated records as rows (the live feed makes them).
+    pub fn add_rows(&mut self, rows: impl IntoIterator<Item = Row>) {
+        let keep = self.selected_seq();
+        for r in rows {
+            self.store.upsert_row(r);
         }
         self.detail_cache = None;
         if self.follow {

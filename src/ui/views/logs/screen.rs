@@ -63,7 +63,7 @@ pub(crate) fn apply_feed(page: &mut LogsPage, report: FeedReport) -> Vec<Effect>
     }
     if !page.showing_query {
         if !report.records.is_empty() {
-            page.add_records(report.records);
+            page.add_rows(report.records);
         }
         if let Some(s) = &report.status {
             page.tail.connection = connection(s, &page.tail.connection);

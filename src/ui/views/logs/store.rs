@@ -7,10 +7,12 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use super::filter::LogFilter;
-use super::kept::KeptRecord;
+use crate::app::logs::row::Row;
 use crate::domain::{CorrelatedRecord, Text};
+use crate::engines::access_log::AccessLogFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -43,7 +45,10 @@ impl SortKey {
 
 #[derive(Debug, Clone)]
 pub struct RecordStore {
-    records: VecDeque<KeptRecord>,
+    records: VecDeque<Row>,
+    /// The stage's access-log format: records whose line it parses back
+    /// into what arrived are kept as that line ([`Row`]).
+    format: Option<Arc<AccessLogFormat>>,
     /// Sequence number of `records[0]`.
     base: u64,
     capacity: usize,
@@ -65,6 +70,7 @@ impl RecordStore {
     pub fn with_capacity(capacity: usize) -> Self {
         RecordStore {
             records: VecDeque::new(),
+            format: None,
             base: 0,
             capacity: capacity.max(1),
             by_request_id: HashMap::new(),
@@ -91,7 +97,17 @@ impl RecordStore {
         (self.sort, self.descending)
     }
 
-    pub fn get(&self, seq: u64) -> Option<&KeptRecord> {
+    /// The format the lines of records arriving from now on were parsed
+    /// with (`None`: unknown, records are kept whole).
+    pub fn set_format(&mut self, format: Option<Arc<AccessLogFormat>>) {
+        self.format = format;
+    }
+
+    pub fn format(&self) -> Option<&Arc<AccessLogFormat>> {
+        self.format.as_ref()
+    }
+
+    pub fn get(&self, seq: u64) -> Option<&Row> {
         let i = seq.checked_sub(self.base)?;
         self.records.get(usize::try_from(i).ok()?)
     }
@@ -102,7 +118,7 @@ impl RecordStore {
     }
 
     /// The `i`-th record in display order, with its sequence number.
-    pub fn view_get(&self, i: usize) -> Option<(u64, &KeptRecord)> {
+    pub fn view_get(&self, i: usize) -> Option<(u64, &Row)> {
         let seq = *self.view.get(i)?;
         self.get(seq).map(|r| (seq, r))
     }
@@ -121,16 +137,15 @@ impl RecordStore {
         self.by_request_id.get(request_id).copied()
     }
 
-    fn compare(&self, (sa, a): (u64, &KeptRecord), (sb, b): (u64, &KeptRecord)) -> Ordering {
-        let (a, b) = (&a.access, &b.access);
+    fn compare(&self, (sa, a): (u64, &Row), (sb, b): (u64, &Row)) -> Ordering {
         let by_key = match self.sort {
-            SortKey::Time => a.timestamp_ms.cmp(&b.timestamp_ms),
-            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Time => a.timestamp_ms().cmp(&b.timestamp_ms()),
+            SortKey::Status => a.status().cmp(&b.status()),
             SortKey::Latency => a
-                .latency_ms
-                .partial_cmp(&b.latency_ms)
+                .latency_ms()
+                .partial_cmp(&b.latency_ms())
                 .unwrap_or(Ordering::Equal),
-            SortKey::Route => a.route_key.cmp(&b.route_key),
+            SortKey::Route => a.route_key().cmp(&b.route_key()),
         };
         let by_key = if self.descending {
             by_key.reverse()
@@ -161,11 +176,16 @@ impl RecordStore {
 
     /// Append records (oldest first), evicting the oldest past capacity.
     pub fn extend(&mut self, records: impl IntoIterator<Item = CorrelatedRecord>) {
-        for rec in records {
-            let rec = KeptRecord::from(rec);
+        let format = self.format.clone();
+        self.extend_rows(records.into_iter().map(|r| Row::new(r, format.as_ref())));
+    }
+
+    /// Append rows (oldest first), evicting the oldest past capacity.
+    pub fn extend_rows(&mut self, rows: impl IntoIterator<Item = Row>) {
+        for rec in rows {
             let seq = self.base + self.records.len() as u64;
-            if let Some(id) = &rec.access.request_id {
-                self.by_request_id.insert(id.clone(), seq);
+            if let Some(id) = rec.request_id() {
+                self.by_request_id.insert(Text::new(id), seq);
             }
             let passes = self.filter.matches(&rec);
             self.records.push_back(rec);
@@ -186,7 +206,7 @@ impl RecordStore {
             return;
         }
         for rec in self.records.drain(..excess) {
-            if let Some(id) = &rec.access.request_id
+            if let Some(id) = rec.request_id()
                 && self.by_request_id.get(id) == Some(&self.base)
             {
                 self.by_request_id.remove(id);
@@ -200,33 +220,40 @@ impl RecordStore {
     /// Replace a record (its Lambda lines arrived later, say), keeping the
     /// view consistent.
     pub fn update(&mut self, seq: u64, record: CorrelatedRecord) {
+        let row = Row::new(record, self.format.as_ref());
+        self.update_row(seq, row);
+    }
+
+    fn update_row(&mut self, seq: u64, row: Row) {
         let Some(i) = seq.checked_sub(self.base).map(|i| i as usize) else {
             return;
         };
         if i >= self.records.len() {
             return;
         }
-        if let Some(pos) = self.view.iter().position(|&s| s == seq) {
+        // Found by binary search while the old row is still in place.
+        if let Some(pos) = self.view_position(seq) {
             self.view.remove(pos);
         }
-        let record = KeptRecord::from(record);
-        let passes = self.filter.matches(&record);
-        self.records[i] = record;
+        let passes = self.filter.matches(&row);
+        self.records[i] = row;
         if passes {
             self.insert_into_view(seq);
         }
     }
 
     /// Insert or, when a record with the same request id exists, replace it.
+    #[cfg(test)]
     pub(crate) fn upsert(&mut self, record: CorrelatedRecord) {
-        match record
-            .access
-            .request_id
-            .as_deref()
-            .and_then(|id| self.find_request_id(id))
-        {
-            Some(seq) => self.update(seq, record),
-            None => self.push(record),
+        let row = Row::new(record, self.format.as_ref());
+        self.upsert_row(row);
+    }
+
+    /// [`RecordStore::upsert`] of a row made already (by the live feed).
+    pub(crate) fn upsert_row(&mut self, row: Row) {
+        match row.request_id().and_then(|id| self.find_request_id(id)) {
+            Some(seq) => self.update_row(seq, row),
+            None => self.extend_rows([row]),
         }
     }
 
@@ -294,16 +321,7 @@ mod tests {
 
     fn ids(s: &RecordStore) -> Vec<String> {
         (0..s.view_len())
-            .map(|i| {
-                s.view_get(i)
-                    .unwrap()
-                    .1
-                    .access
-                    .request_id
-                    .clone()
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|i| s.view_get(i).unwrap().1.request_id().unwrap().to_string())
             .collect()
     }
 

@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::kept::KeptRecord;
 use super::store::{RecordStore, SortKey};
+use crate::app::logs::row::Row;
 use crate::ui::components::styles::BodyStyles;
 
 /// `12:04:05.120` (UTC).
@@ -33,12 +33,10 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-fn error_text(r: &KeptRecord) -> Option<&str> {
-    let a = &r.access;
-    a.integration_error
-        .as_deref()
-        .or(a.authorizer_error.as_deref())
-        .or(a.error_message.as_deref())
+fn error_text(r: &Row) -> Option<&str> {
+    r.integration_error()
+        .or(r.authorizer_error())
+        .or(r.error_message())
         .filter(|e| !e.is_empty() && *e != "-")
 }
 
@@ -77,36 +75,35 @@ fn route_width(width: u16) -> usize {
     ((width as usize).saturating_sub(fixed) / 2).clamp(8, 40)
 }
 
-pub fn row_line(r: &KeptRecord, width: u16, styles: &BodyStyles) -> Line<'static> {
-    let a = &r.access;
-    let status_style = a.status.map_or(styles.dim, |s| styles.status(s));
-    let route = a
-        .route_key
-        .as_deref()
+pub fn row_line(r: &Row, width: u16, styles: &BodyStyles) -> Line<'static> {
+    let status = r.status();
+    let status_style = status.map_or(styles.dim, |s| styles.status(s));
+    let route = r
+        .route_key()
         .map(str::to_string)
-        .or_else(|| match (&a.http_method, &a.path) {
+        .or_else(|| match (r.http_method(), r.path()) {
             (Some(m), Some(p)) => Some(format!("{m} {p}")),
             _ => None,
         })
         .unwrap_or_else(|| "-".into());
-    let int_status = a
-        .integration_status
+    let int_status = r
+        .integration_status()
         .map_or("-".to_string(), |s| s.to_string());
-    let int_style = match a.integration_status {
+    let int_style = match r.integration_status() {
         Some(s) if s >= 400 => styles.server_error,
         _ => styles.dim,
     };
     // A dot marks records without correlated Lambda lines.
-    let corr = if r.unmatched { "· " } else { "  " };
+    let corr = if r.unmatched() { "· " } else { "  " };
     let mut spans = vec![
         Span::styled(corr, styles.dim),
-        Span::styled(pad(&clock(a.timestamp_ms), TIME_W), styles.dim),
+        Span::styled(pad(&clock(r.timestamp_ms()), TIME_W), styles.dim),
         Span::styled(
-            pad(&a.status.map_or("-".into(), |s| s.to_string()), STATUS_W),
+            pad(&status.map_or("-".into(), |s| s.to_string()), STATUS_W),
             status_style,
         ),
         Span::raw(pad(&route, route_width(width))),
-        Span::raw(pad(&latency(a.latency_ms), LAT_W)),
+        Span::raw(pad(&latency(r.latency_ms()), LAT_W)),
         Span::styled(pad(&int_status, INT_W), int_style),
     ];
     if let Some(e) = error_text(r) {

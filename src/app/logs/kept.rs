@@ -1,14 +1,14 @@
-//! [`KeptRecord`]: a correlated record as the logs page keeps it, up to
-//! 100 k of them (the default buffer).
+//! [`KeptRecord`]: a correlated record kept whole by the logs page, for the
+//! records it cannot keep as their line ([`super::row::Row::Whole`]: no
+//! known format, values the line does not hold verbatim, records put
+//! together elsewhere).
 //!
 //! A [`CorrelatedRecord`] is about 940 bytes before its first heap byte:
 //! the access fields inline, then room for a parsed REPORT and a decoded
-//! proxy event that most records do not have. The page's ring holds one slot
-//! per record (and a `VecDeque` grows by doubling), so every one of those
-//! bytes counts 100 k times over. Here the access fields sit in one
-//! exact-size allocation, and the report and the event, when present, in
-//! their own: a slot is under 100 bytes. The record is whole again when it
-//! is opened ([`KeptRecord::to_record`]): one clone, on a keystroke.
+//! proxy event that most records do not have. Here the access fields sit in
+//! one exact-size allocation, and the report and the event, when present, in
+//! their own. The record is whole again when it is opened
+//! ([`KeptRecord::to_record`]): one clone, on a keystroke.
 
 use crate::domain::{
     AccessLogRecord, CorrelatedRecord, DecodedEvent, LambdaLine, LambdaReport, MatchKey,
