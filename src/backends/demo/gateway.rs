@@ -176,6 +176,12 @@ pub async fn start_with(
     defs: &Definitions,
     first_port: Option<u16>,
 ) -> Result<DemoGateway, BackendError> {
+    // The demo's tokens are RS256, and RSA signing blinds with aws-lc's RNG,
+    // whose first use in a process seeds itself from CPU jitter: half of the
+    // demo's start-up CPU in a perf profile, all of it before the first
+    // frame. Seed it on the other core while the gateway is set up (a signer
+    // reaching the RNG meanwhile waits for the same one-time seeding).
+    std::thread::spawn(|| aws_lc_rs::rand::fill(&mut [0u8; 1]));
     // `--port 0` means "free ports", like leaving it out.
     let first_port = first_port.filter(|p| *p != 0);
     let functions = config::load_functions(&defs.functions).map_err(config_error)?;
