@@ -290,16 +290,21 @@ fn client_builder(options: &SendOptions) -> reqwest::ClientBuilder {
 }
 
 fn build_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, BackendError> {
-    builder.build().map_err(|e| {
-        BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}"))
-    })
+    builder
+        .build()
+        .map_err(|e| BackendError::new(ErrorKind::Other, format!("cannot set up HTTP client: {e}")))
 }
 
 /// Whether sending to `url` may open a TLS connection: an `https` URL, or
 /// any URL when a proxy variable reqwest reads names an `https://` proxy.
 fn needs_tls(url: &str, env: impl Fn(&str) -> Option<String>) -> bool {
-    let is_https = |u: &str| u.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"));
-    let plain = url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+    let is_https = |u: &str| {
+        u.get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    };
+    let plain = url
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"));
     !plain
         || ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
             .iter()
@@ -316,14 +321,18 @@ mod tests {
         let none = |_: &str| None;
         assert!(!needs_tls("http://127.0.0.1:8080/pets", none));
         assert!(!needs_tls("HTTP://example.com/", none));
-        assert!(needs_tls("https://abc.execute-api.eu-west-1.amazonaws.com/", none));
+        assert!(needs_tls(
+            "https://abc.execute-api.eu-west-1.amazonaws.com/",
+            none
+        ));
         assert!(needs_tls("HTTPS://x/", none));
         // Not a URL reqwest sends plainly: the full client decides.
         assert!(needs_tls("ftp://x/", none));
         // A plain URL through an https proxy needs TLS to the proxy.
         let proxy = |name: &str| (name == "HTTP_PROXY").then(|| " https://proxy:3128".to_string());
         assert!(needs_tls("http://127.0.0.1/", proxy));
-        let plain_proxy = |name: &str| (name == "all_proxy").then(|| "http://proxy:3128".to_string());
+        let plain_proxy =
+            |name: &str| (name == "all_proxy").then(|| "http://proxy:3128".to_string());
         assert!(!needs_tls("http://127.0.0.1/", plain_proxy));
     }
 
@@ -348,7 +357,10 @@ mod tests {
         };
         let resp = sender.send(&req).await.unwrap();
         assert_eq!(resp.status, 204);
-        assert!(sender.tls.get().is_none(), "the TLS client was built for a plain URL");
+        assert!(
+            sender.tls.get().is_none(),
+            "the TLS client was built for a plain URL"
+        );
         server.await.unwrap();
     }
 }

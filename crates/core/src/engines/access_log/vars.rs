@@ -152,7 +152,8 @@ pub(crate) fn assign_to(rec: &mut AccessLogRecord, slot: &Slot, value: &str) {
             rec.fields.insert(Text::new("requestTime"), Text::new(v));
         }
         Field::RequestTimeEpoch => {
-            rec.fields.insert(Text::new("requestTimeEpoch"), Text::new(v));
+            rec.fields
+                .insert(Text::new("requestTimeEpoch"), Text::new(v));
         }
     }
 }
