@@ -23,7 +23,7 @@ use crate::domain::{
     AccessLogRecord, CorrelatedRecord, DecodedEvent, LambdaLine, LambdaReport, MatchKey, Text,
 };
 use crate::engines::access_log::AccessLogFormat;
-use crate::engines::lambda_log::parse_line;
+use crate::engines::lambda_log::KeptLine;
 
 /// A piece of the line: `start..start + len`; `start == u32::MAX` is "no value".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,15 +106,6 @@ pub struct ParsedRow {
     lambda: Option<Box<LambdaPart>>,
 }
 
-/// A Lambda line as a row keeps it: [`parse_line`] is a function of these
-/// three, and the request id is the invocation's ([`LambdaPart::request_id`]).
-#[derive(Debug, Clone)]
-struct KeptLine {
-    timestamp_ms: i64,
-    log_group: Text,
-    raw: Text,
-}
-
 /// The Lambda side of a correlated record.
 #[derive(Debug, Clone)]
 pub struct LambdaPart {
@@ -152,15 +143,7 @@ impl LambdaPart {
             _ => Text::new(id),
         });
         Ok(Some(Box::new(LambdaPart {
-            lines: r
-                .lambda_lines
-                .iter()
-                .map(|l| KeptLine {
-                    timestamp_ms: l.timestamp_ms,
-                    log_group: l.log_group.clone(),
-                    raw: l.raw.clone(),
-                })
-                .collect(),
+            lines: r.lambda_lines.iter().map(KeptLine::of).collect(),
             request_id,
             report: r.report.clone().map(Box::new),
             event: r.event.clone().map(Box::new),
@@ -174,15 +157,7 @@ impl LambdaPart {
     fn lines(&self) -> Vec<LambdaLine> {
         self.lines
             .iter()
-            .map(|k| {
-                let mut line = parse_line(&k.log_group, k.timestamp_ms, &k.raw);
-                if line.message.as_str() == k.raw.as_str() {
-                    line.message = k.raw.clone();
-                }
-                line.raw = k.raw.clone();
-                line.request_id = self.request_id.clone();
-                line
-            })
+            .map(|k| k.parse(self.request_id.clone()))
             .collect()
     }
 }

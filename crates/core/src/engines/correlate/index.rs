@@ -6,18 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use crate::domain::{
     AccessLogRecord, DecodedEvent, LambdaInvocation, LambdaLine, LambdaLineKind, MatchKey, Text,
 };
-use crate::engines::lambda_log::parse_line;
-
-/// A Lambda line as the index keeps it: its time, group and text. Parsed
-/// again when its invocation is asked for ([`parse_line`] is a function of
-/// these three; the request id is the invocation's). 56 bytes instead of a
-/// parsed line's 144 plus its boxed REPORT figures.
-#[derive(Debug, Clone)]
-struct KeptLine {
-    timestamp_ms: i64,
-    log_group: Text,
-    raw: Text,
-}
+use crate::engines::lambda_log::KeptLine;
 
 /// An invocation as the index keeps it; [`KeptInvocation::open`] rebuilds
 /// the [`LambdaInvocation`].
@@ -38,15 +27,7 @@ impl KeptInvocation {
         let lines: Vec<LambdaLine> = self
             .lines
             .iter()
-            .map(|k| {
-                let mut line = parse_line(&k.log_group, k.timestamp_ms, &k.raw);
-                if line.message.as_str() == k.raw.as_str() {
-                    line.message = k.raw.clone();
-                }
-                line.raw = k.raw.clone();
-                line.request_id = Some(self.request_id.clone());
-                line
-            })
+            .map(|k| k.parse(Some(self.request_id.clone())))
             .collect();
         // The invocation's figures are its REPORT line's (one per invocation;
         // were there two, the later one).
@@ -187,14 +168,7 @@ impl InvocationIndex {
             .iter()
             .rposition(|l| l.timestamp_ms <= line.timestamp_ms)
             .map_or(0, |p| p + 1);
-        inv.lines.insert(
-            pos,
-            KeptLine {
-                timestamp_ms: line.timestamp_ms,
-                log_group: line.log_group,
-                raw: line.raw,
-            },
-        );
+        inv.lines.insert(pos, KeptLine::from(line));
     }
 
     fn kept(&self, lambda_request_id: &str) -> Option<&KeptInvocation> {

@@ -12,6 +12,7 @@
 
 pub mod event_adapter;
 mod json_line;
+mod kept;
 pub mod logged_response;
 mod platform;
 pub mod text;
@@ -21,6 +22,7 @@ use std::collections::HashMap;
 use crate::domain::{LambdaLine, LambdaLineKind, RawLogEvent, Text, intern};
 
 pub use event_adapter::find_event;
+pub use kept::KeptLine;
 pub(crate) use logged_response::find_response_headers;
 
 /// Parse one line of a Lambda log group. Never fails: anything unknown is a
