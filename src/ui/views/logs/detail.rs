@@ -25,16 +25,44 @@ fn wrapped(
     styles: &BodyStyles,
 ) {
     let indent = if label.is_empty() { 0 } else { 12 };
-    for (i, l) in wrap(text, width.saturating_sub(indent))
+    out.extend(hanging(
+        format!("{label:<indent$}"),
+        indent,
+        text,
+        Some(width.saturating_sub(indent)),
+        styles.dim,
+        style,
+    ));
+}
+
+/// `lead` then `text`: on one line when `wrap_width` is `None`, else wrapped
+/// to it with the continuation lines indented by `indent` columns (the
+/// detail's labelled values, its Lambda lines and the execution-log steps).
+pub(super) fn hanging(
+    lead: String,
+    indent: usize,
+    text: &str,
+    wrap_width: Option<usize>,
+    lead_style: ratatui::style::Style,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    let Some(width) = wrap_width else {
+        return vec![Line::from(vec![
+            Span::styled(lead, lead_style),
+            Span::styled(text.to_string(), style),
+        ])];
+    };
+    let mut lead = Some(lead);
+    wrap(text, width)
         .into_iter()
-        .enumerate()
-    {
-        let lead = if i == 0 { label } else { "" };
-        out.push(Line::from(vec![
-            Span::styled(format!("{lead:<indent$}"), styles.dim),
-            Span::styled(l, style),
-        ]));
-    }
+        .map(|part| {
+            let lead = lead.take().unwrap_or_else(|| " ".repeat(indent));
+            Line::from(vec![
+                Span::styled(lead, lead_style),
+                Span::styled(part, style),
+            ])
+        })
+        .collect()
 }
 
 fn field(label: &str, value: String, styles: &BodyStyles) -> Line<'static> {
@@ -238,28 +266,9 @@ pub(crate) fn detail_lines(
             };
             let msg = expand_tabs(json::cap(l.message.lines().next().unwrap_or(""), 4096));
             let stamp = format!("{} ", clock(l.timestamp_ms));
-            if opts.wrap {
-                let indent = stamp.chars().count();
-                for (i, part) in wrap(&msg, width.saturating_sub(indent).max(8))
-                    .into_iter()
-                    .enumerate()
-                {
-                    let lead = if i == 0 {
-                        stamp.clone()
-                    } else {
-                        " ".repeat(indent)
-                    };
-                    out.push(Line::from(vec![
-                        Span::styled(lead, styles.dim),
-                        Span::styled(part, style),
-                    ]));
-                }
-            } else {
-                out.push(Line::from(vec![
-                    Span::styled(stamp, styles.dim),
-                    Span::styled(msg, style),
-                ]));
-            }
+            let indent = stamp.chars().count();
+            let wrap_width = opts.wrap.then(|| width.saturating_sub(indent));
+            out.extend(hanging(stamp, indent, &msg, wrap_width, styles.dim, style));
         }
     }
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::text::{Line, Span};
 
+use super::detail::hanging;
 use super::page::LogsPage;
 use crate::app::logs::gather::ExecSource;
 use crate::domain::ExecTrace;
@@ -17,7 +18,6 @@ use crate::ui::components::json;
 use crate::ui::components::styles::BodyStyles;
 use crate::ui::page::Effect;
 use crate::ui::shared::Shared;
-use crate::ui::views::doctor::pane::wrap;
 
 /// A request not in the log yet is looked up again after this long (the
 /// execution log can arrive after the access record).
@@ -160,27 +160,8 @@ pub fn section_lines(
                     value.push_str(" [TRUNCATED by API Gateway]");
                 }
                 let label = format!("{:<LABEL$}", l.step.label());
-                if wrap_lines {
-                    for (i, part) in wrap(&value, width.saturating_sub(LABEL + 1).max(8))
-                        .into_iter()
-                        .enumerate()
-                    {
-                        let lead = if i == 0 {
-                            label.clone()
-                        } else {
-                            " ".repeat(LABEL)
-                        };
-                        out.push(Line::from(vec![
-                            Span::styled(lead, styles.dim),
-                            Span::styled(part, style),
-                        ]));
-                    }
-                } else {
-                    out.push(Line::from(vec![
-                        Span::styled(label, styles.dim),
-                        Span::styled(value, style),
-                    ]));
-                }
+                let wrap_width = wrap_lines.then(|| width.saturating_sub(LABEL + 1));
+                out.extend(hanging(label, LABEL, &value, wrap_width, styles.dim, style));
             }
         }
     }
